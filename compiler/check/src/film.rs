@@ -1,0 +1,463 @@
+//! The typed film: what the checker produces from a program and the planner consumes.
+//!
+//! Names are resolved to IDs (indices into the film's tables), quantities carry their units as
+//! types, every time is converted to frames at the film's fps, blocking chains are resolved into
+//! timed stage keys, and assets are confined, found and identified. Each node keeps the span it
+//! came from so later stages and the language server can point at source text.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use scene_syntax::Span;
+
+use crate::units::{Angle, Color, Distance, FocalLength, Fps, Fraction, Frames, Gain, Size};
+
+macro_rules! id_type {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+
+id_type!(
+    /// Index into [`Film::characters`].
+    CharacterId,
+    /// Index into [`Film::locations`].
+    LocationId,
+    /// Index into [`Film::sounds`].
+    SoundId,
+    /// Index into [`Film::looks`].
+    LookId,
+    /// Index into [`Film::cameras`].
+    CameraId,
+    /// Index into [`Film::scenes`].
+    SceneId,
+    /// Index into [`Film::shots`] (play order).
+    ShotId,
+);
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Film {
+    pub title: String,
+    /// Span of the `film` block, if the entry file has one.
+    pub span: Option<Span>,
+    pub size: Size,
+    pub fps: Fps,
+    pub seed: u64,
+    pub look: Option<LookId>,
+    pub style: Option<String>,
+    pub negative: Option<String>,
+    pub guidance: Option<f64>,
+    pub steps: Option<u32>,
+    pub characters: Vec<Character>,
+    pub locations: Vec<Location>,
+    pub sounds: Vec<Sound>,
+    pub looks: Vec<Look>,
+    pub cameras: Vec<CameraPreset>,
+    /// In play order.
+    pub scenes: Vec<Scene>,
+    /// Every shot of every scene, in play order.
+    pub shots: Vec<Shot>,
+    /// The project root every asset and import is confined to (canonical).
+    pub project_root: PathBuf,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Character {
+    pub id: String,
+    pub span: Span,
+    /// Display name; defaults to the identifier.
+    pub name: String,
+    pub description: String,
+    pub voice: Option<String>,
+    pub color: Option<Color>,
+    pub reference: Option<Asset>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum TimeOfDay {
+    Dawn,
+    Day,
+    Dusk,
+    Night,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Weather {
+    Clear,
+    Rain,
+    Snow,
+    Fog,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Location {
+    pub id: String,
+    pub span: Span,
+    pub description: String,
+    pub time: TimeOfDay,
+    pub weather: Weather,
+    pub ambience: Option<Ambience>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Ambience {
+    pub source: AudioSource,
+    pub gain: Gain,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum SoundRole {
+    Music,
+    Sfx,
+    Ambience,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Sound {
+    pub id: String,
+    pub span: Span,
+    pub role: SoundRole,
+    pub asset: Asset,
+    pub gain: Gain,
+}
+
+/// What plays: a defined sound, or an asset written inline.
+#[derive(Clone, Debug, Serialize)]
+pub enum AudioSource {
+    Sound(SoundId),
+    Asset(Asset),
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Look {
+    pub id: String,
+    pub span: Span,
+    pub style: Option<String>,
+    pub negative: Option<String>,
+    pub guidance: Option<f64>,
+    pub steps: Option<u32>,
+    /// One of the grade names the renderers know (neutral, teal_orange, mono, sepia, warm, cool,
+    /// bleach, pastel).
+    pub grade: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Framing {
+    ExtremeWide,
+    Wide,
+    Full,
+    Medium,
+    Closeup,
+    ExtremeCloseup,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum CameraHeight {
+    Ground,
+    Low,
+    Eye,
+    High,
+    Overhead,
+}
+
+/// A `camera` definition. The six framing names are also presets without a definition.
+#[derive(Clone, Debug, Serialize)]
+pub struct CameraPreset {
+    pub id: String,
+    pub span: Span,
+    pub framing: Option<Framing>,
+    pub height: Option<CameraHeight>,
+    pub lens: Option<FocalLength>,
+    /// Roll (dutch angle).
+    pub angle: Option<Angle>,
+}
+
+/// A file inside the project root that exists and holds what its use needs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Asset {
+    /// Relative to the project root, with `/` separators: stable across machines.
+    pub path: String,
+    /// Canonical absolute path (after resolving symlinks).
+    pub absolute: PathBuf,
+    /// SHA-256 of the bytes, lowercase hex.
+    pub sha256: String,
+    pub kind: AssetKind,
+    /// Span of the path literal that named it.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum AssetKind {
+    Image { width: u32, height: u32 },
+    /// Duration as probed (seconds), when the container tells it.
+    Audio { seconds: Option<f64> },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Scene {
+    pub id: String,
+    pub span: Span,
+    pub location: LocationId,
+    /// In play order.
+    pub shots: Vec<ShotId>,
+    /// A transition written as the first item of the scene joins it to the previous scene.
+    pub transition_in: Option<Transition>,
+    /// Scene-level `play` and `stop`.
+    pub plays: Vec<PlayCue>,
+    pub stops: Vec<StopCue>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum TransitionKind {
+    Cut,
+    Dissolve,
+    Fade,
+    FadeToBlack,
+    WipeLeft,
+    WipeRight,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Transition {
+    pub kind: TransitionKind,
+    pub frames: Frames,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Shot {
+    pub id: String,
+    pub span: Span,
+    pub scene: SceneId,
+    pub frames: Frames,
+    /// How this shot joins the previous one in the film (`cut`, 0 frames, for the first shot and
+    /// when nothing was written).
+    pub transition_in: Transition,
+    /// `fade to black D` written right after this shot.
+    pub fade_out: Option<Transition>,
+    pub camera: ShotCamera,
+    /// Each character that is blocked, acts or speaks on screen, in order of first mention.
+    pub blocking: Vec<Blocking>,
+    /// Sorted by frame. `prompt "…"` is at frame 0.
+    pub prompts: Vec<PromptKey>,
+    pub actions: Vec<ActionText>,
+    /// Sorted by start frame.
+    pub dialogue: Vec<Line>,
+    pub plays: Vec<PlayCue>,
+    pub stops: Vec<StopCue>,
+    pub continues: Option<Continues>,
+    pub keyframes: Vec<ImageKey>,
+    pub titles: Vec<TitleCard>,
+    pub overrides: ShotOverrides,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Continues {
+    pub shot: ShotId,
+    pub span: Span,
+}
+
+/// The camera of a shot: a preset, an optional subject, and moves.
+#[derive(Clone, Debug, Serialize)]
+pub struct ShotCamera {
+    /// `None` when the shot has no `camera` statement (a medium, eye-level, 50mm default).
+    pub preset: Option<PresetRef>,
+    /// `on CHARACTER`: the camera aims at this character.
+    pub on: Option<CharacterId>,
+    pub moves: Vec<CameraMove>,
+    /// `lens` written in the shot (standalone or as a camera clause); overrides the preset's.
+    pub lens: Option<LensAnimation>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub enum PresetRef {
+    Defined(CameraId),
+    /// One of the six framing names used directly.
+    Framing(Framing),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Ease {
+    In,
+    Out,
+    InOut,
+    Linear,
+}
+
+/// A move's amounts are signed: positive is right / up / in / clockwise seen from above.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub enum MoveKind {
+    Pan(Angle),
+    Tilt(Angle),
+    /// Fraction of the distance to the subject (positive: in).
+    Dolly(Fraction),
+    Truck(Distance),
+    Crane(Distance),
+    Orbit { around: Option<CharacterId>, angle: Angle },
+    Handheld,
+    Static,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct CameraMove {
+    pub kind: MoveKind,
+    /// First frame of the move (inclusive).
+    pub start: Frames,
+    /// Frame at which the move is complete (exclusive end, at most the shot's length).
+    pub end: Frames,
+    pub ease: Ease,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct LensAnimation {
+    pub from: FocalLength,
+    /// `lens A -> B` zooms from A to B between `start` and `end`.
+    pub to: Option<FocalLength>,
+    pub start: Frames,
+    pub end: Frames,
+    pub ease: Ease,
+    pub span: Span,
+}
+
+/// Where a character stands, in fractions of the frame as seen by the shot's initial camera:
+/// `x` across (0 left edge, 1 right edge), `y` the feet's height in the frame (0 top, 1 bottom).
+/// `left`, `center`, `right` are x = 0.25, 0.5, 0.75 at y = 0.85. Off-screen positions (entrances
+/// and exits) lie just outside 0..1.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct StagePoint {
+    pub x: f64,
+    pub y: f64,
+    /// Distance factor: 1.0 on the stage line; `back` entrances and exits use a larger depth.
+    pub depth: f64,
+}
+
+/// A character's resolved movement in a shot: positions at frames, linear in between, constant
+/// before the first key and after the last.
+#[derive(Clone, Debug, Serialize)]
+pub struct Blocking {
+    pub character: CharacterId,
+    pub keys: Vec<StageKey>,
+    /// Span of the first statement that blocks this character in the shot.
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct StageKey {
+    pub frame: Frames,
+    pub at: StagePoint,
+}
+
+/// `CHARACTER does "…"`: enters the prompt from `frame`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionText {
+    pub character: CharacterId,
+    pub text: String,
+    pub frame: Frames,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PromptKey {
+    pub frame: Frames,
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Line {
+    pub character: CharacterId,
+    pub text: String,
+    /// Without brackets.
+    pub parenthetical: Option<String>,
+    /// `(V.O.)` or `(O.S.)`.
+    pub off_screen: bool,
+    pub start: Frames,
+    /// Exclusive; start + reading time (about 15 characters a second, at least 1 s), clipped
+    /// to the shot.
+    pub end: Frames,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PlayCue {
+    pub source: AudioSource,
+    /// Shot frame for a shot cue; 0 for a scene-level cue (its scene's first frame).
+    pub frame: Frames,
+    /// Written gain, or the sound's own.
+    pub gain: Gain,
+    pub fade_in: Frames,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StopCue {
+    pub source: AudioSource,
+    /// Shot frame for a shot cue; for a scene-level `stop`, the scene's last frame.
+    pub frame: Frames,
+    pub fade_out: Frames,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ImageKey {
+    pub frame: Frames,
+    pub image: Asset,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TitleCard {
+    pub text: String,
+    pub start: Frames,
+    /// Exclusive.
+    pub end: Frames,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ShotOverrides {
+    pub seed: Option<u64>,
+    pub guidance: Option<f64>,
+    pub strength: Option<Fraction>,
+    pub look: Option<LookId>,
+    pub style: Option<String>,
+    pub negative: Option<String>,
+    pub steps: Option<u32>,
+}
+
+impl Film {
+    pub fn character(&self, id: CharacterId) -> &Character {
+        &self.characters[id.index()]
+    }
+    pub fn location(&self, id: LocationId) -> &Location {
+        &self.locations[id.index()]
+    }
+    pub fn sound(&self, id: SoundId) -> &Sound {
+        &self.sounds[id.index()]
+    }
+    pub fn look(&self, id: LookId) -> &Look {
+        &self.looks[id.index()]
+    }
+    pub fn camera(&self, id: CameraId) -> &CameraPreset {
+        &self.cameras[id.index()]
+    }
+    pub fn scene(&self, id: SceneId) -> &Scene {
+        &self.scenes[id.index()]
+    }
+    pub fn shot(&self, id: ShotId) -> &Shot {
+        &self.shots[id.index()]
+    }
+    pub fn shot_by_name(&self, name: &str) -> Option<ShotId> {
+        self.shots.iter().position(|s| s.id == name).map(|i| ShotId(i as u32))
+    }
+}

@@ -1,0 +1,42 @@
+//! The backend trait: how a shot's schedule becomes frames.
+
+use std::path::Path;
+
+use scene_plan::schedule::{FilmSchedule, ShotSchedule};
+
+use crate::error::RenderError;
+use crate::frame::RgbFrame;
+
+/// What identifies a backend in a cache key: its name, a fingerprint of its weights (empty for
+/// previz) and every setting that changes its output.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct BackendIdentity {
+    pub name: String,
+    pub weights_fingerprint: String,
+    pub settings: String,
+}
+
+/// Inputs of a shot that come from outside its schedule.
+pub struct ShotInputs<'a> {
+    /// Project root; every path in the schedule is relative to it.
+    pub project_root: &'a Path,
+    /// For `continues`: the last frame of the upstream shot, already rendered.
+    pub continued_frame: Option<&'a RgbFrame>,
+}
+
+/// Progress of one shot, in the backend's own units (frames for previz, denoising steps for ltx).
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+pub trait Backend: Send + Sync {
+    fn identity(&self) -> BackendIdentity;
+
+    /// Render every frame of `shot` at the film's size. Must be deterministic: the same schedule
+    /// and inputs give the same frames, whatever thread or order it runs in.
+    fn render_shot(
+        &self,
+        film: &FilmSchedule,
+        shot: &ShotSchedule,
+        inputs: &ShotInputs<'_>,
+        progress: Progress<'_>,
+    ) -> Result<Vec<RgbFrame>, RenderError>;
+}
