@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
-    #[error("model folder {path}: missing component `{component}` (expected a `{component}/` folder)")]
+    #[error(
+        "model folder {path}: missing component `{component}` (expected a `{component}/` folder)"
+    )]
     MissingComponent { path: PathBuf, component: String },
 
     #[error("missing file {path}")]

@@ -7,16 +7,18 @@
 
 pub mod error;
 pub mod loader;
+pub mod pipeline;
 pub mod rng;
 pub mod scheduler;
 pub mod text_encoder;
 pub mod transformer;
 pub mod vae;
-pub mod pipeline;
 
 pub use error::{ModelError, Result};
 pub use loader::{ModelFolder, Weights};
-// pub use pipeline::{Condition, GenerationRequest, Guide, LtxPipeline, RgbFrame};
+pub use pipeline::{
+    Condition, GenerationOutput, GenerationRequest, Guide, LtxPipeline, PipelineOptions, RgbFrame,
+};
 
 /// Where tensors live and computation runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -21,7 +21,13 @@ use sha2::{Digest, Sha256};
 use crate::error::{ModelError, Result};
 
 /// Components a complete LTX-Video folder must hold.
-pub const COMPONENTS: [&str; 5] = ["transformer", "vae", "text_encoder", "tokenizer", "scheduler"];
+pub const COMPONENTS: [&str; 5] = [
+    "transformer",
+    "vae",
+    "text_encoder",
+    "tokenizer",
+    "scheduler",
+];
 
 /// An opened model folder. Opening only checks the layout; weights load per component.
 #[derive(Debug, Clone)]
@@ -67,10 +73,19 @@ impl ModelFolder {
     /// headers and sizes, never the tensor data. Changing any tensor's name, shape, dtype or
     /// any config changes it; reading it costs a few kilobytes per file.
     pub fn fingerprint(&self) -> Result<String> {
+        self.fingerprint_of(&COMPONENTS, true)
+    }
+
+    /// The fingerprint restricted to some components (e.g. the text encoder and tokenizer,
+    /// which is all a prompt embedding depends on).
+    pub fn fingerprint_of(&self, components: &[&str], with_index: bool) -> Result<String> {
         let mut hasher = Sha256::new();
         hasher.update(b"scene-model weights fingerprint v1\0");
-        let mut paths = vec![self.root.join("model_index.json")];
-        for component in COMPONENTS {
+        let mut paths = Vec::new();
+        if with_index {
+            paths.push(self.root.join("model_index.json"));
+        }
+        for component in components {
             let dir = self.component_dir(component);
             let mut entries = list_dir(&dir)?;
             entries.sort();
@@ -139,13 +154,12 @@ impl SafetensorsHeader {
             reason,
         };
         let mut file = File::open(path).map_err(|e| ModelError::io(path, e))?;
-        let file_len = file
-            .metadata()
-            .map_err(|e| ModelError::io(path, e))?
-            .len();
+        let file_len = file.metadata().map_err(|e| ModelError::io(path, e))?.len();
         let mut len_bytes = [0u8; 8];
         if file_len < 8 {
-            return Err(corrupt(format!("file is {file_len} bytes, shorter than the 8-byte header length")));
+            return Err(corrupt(format!(
+                "file is {file_len} bytes, shorter than the 8-byte header length"
+            )));
         }
         file.read_exact(&mut len_bytes)
             .map_err(|e| ModelError::io(path, e))?;
@@ -180,7 +194,11 @@ impl SafetensorsHeader {
                 "F16" | "BF16" | "I16" | "U16" => 2,
                 "F64" | "I64" | "U64" => 8,
                 "U8" | "I8" | "BOOL" => 1,
-                other => return Err(corrupt(format!("tensor `{name}` has unsupported dtype {other}"))),
+                other => {
+                    return Err(corrupt(format!(
+                        "tensor `{name}` has unsupported dtype {other}"
+                    )))
+                }
             };
             let shape: Vec<usize> = info
                 .get("shape")
@@ -196,7 +214,9 @@ impl SafetensorsHeader {
                 .and_then(|a| a.iter().map(|d| d.as_u64()).collect::<Option<Vec<_>>>())
                 .ok_or_else(|| corrupt(format!("tensor `{name}` has no data_offsets")))?;
             if offsets.len() != 2 || offsets[0] > offsets[1] {
-                return Err(corrupt(format!("tensor `{name}` has invalid data_offsets {offsets:?}")));
+                return Err(corrupt(format!(
+                    "tensor `{name}` has invalid data_offsets {offsets:?}"
+                )));
             }
             if offsets[1] > data_len {
                 return Err(corrupt(format!(
@@ -255,7 +275,10 @@ impl Weights {
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
         names.sort();
-        let files: Vec<PathBuf> = if let Some(index) = names.iter().find(|n| n.ends_with(".safetensors.index.json")) {
+        let files: Vec<PathBuf> = if let Some(index) = names
+            .iter()
+            .find(|n| n.ends_with(".safetensors.index.json"))
+        {
             let index_path = dir.join(index);
             let json: serde_json::Value = read_json(&index_path)?;
             let map = json
@@ -301,9 +324,11 @@ impl Weights {
         }
         // SAFETY: every header was validated above against the file size; the files are
         // treated as read-only inputs for the lifetime of the mapping.
-        let tensors = unsafe { MmapedSafetensors::multi(&files) }.map_err(|e| ModelError::CorruptWeights {
-            path: files[0].clone(),
-            reason: e.to_string(),
+        let tensors = unsafe { MmapedSafetensors::multi(&files) }.map_err(|e| {
+            ModelError::CorruptWeights {
+                path: files[0].clone(),
+                reason: e.to_string(),
+            }
         })?;
         Ok(Self {
             component: component.to_string(),

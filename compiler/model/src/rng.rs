@@ -63,7 +63,11 @@ impl NoiseRng {
     }
 
     /// A tensor of standard normal values filled in row-major order.
-    pub fn normal(&mut self, shape: impl Into<Shape>, device: &Device) -> candle_core::Result<Tensor> {
+    pub fn normal(
+        &mut self,
+        shape: impl Into<Shape>,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
         let shape = shape.into();
         let data = self.normal_vec(shape.elem_count());
         Tensor::from_vec(data, shape, device)

@@ -92,10 +92,20 @@ impl TransformerConfig {
 
     pub fn validate(&self) -> Result<()> {
         if self.patch_size != 1 {
-            return Err(ModelError::unsupported(COMPONENT, "patch_size", self.patch_size, "only 1 is supported"));
+            return Err(ModelError::unsupported(
+                COMPONENT,
+                "patch_size",
+                self.patch_size,
+                "only 1 is supported",
+            ));
         }
         if self.patch_size_t != 1 {
-            return Err(ModelError::unsupported(COMPONENT, "patch_size_t", self.patch_size_t, "only 1 is supported"));
+            return Err(ModelError::unsupported(
+                COMPONENT,
+                "patch_size_t",
+                self.patch_size_t,
+                "only 1 is supported",
+            ));
         }
         if self.activation_fn != "gelu-approximate" {
             return Err(ModelError::unsupported(
@@ -166,7 +176,12 @@ impl RmsNormAffine {
     }
 }
 
-fn linear(in_dim: usize, out_dim: usize, bias: bool, vb: VarBuilder) -> candle_core::Result<Linear> {
+fn linear(
+    in_dim: usize,
+    out_dim: usize,
+    bias: bool,
+    vb: VarBuilder,
+) -> candle_core::Result<Linear> {
     if bias {
         candle_nn::linear(in_dim, out_dim, vb)
     } else {
@@ -221,7 +236,11 @@ struct AdaLayerNormSingle {
 impl AdaLayerNormSingle {
     fn load(dim: usize, vb: VarBuilder) -> candle_core::Result<Self> {
         Ok(Self {
-            timestep_embedder: TimestepEmbedding::load(256, dim, vb.pp("emb").pp("timestep_embedder"))?,
+            timestep_embedder: TimestepEmbedding::load(
+                256,
+                dim,
+                vb.pp("emb").pp("timestep_embedder"),
+            )?,
             linear: candle_nn::linear(dim, 6 * dim, vb.pp("linear"))?,
         })
     }
@@ -254,7 +273,12 @@ impl Attention {
             to_q: linear(inner, inner, cfg.attention_bias, vb.pp("to_q"))?,
             to_k: linear(kv_dim, inner, cfg.attention_bias, vb.pp("to_k"))?,
             to_v: linear(kv_dim, inner, cfg.attention_bias, vb.pp("to_v"))?,
-            to_out: linear(inner, inner, cfg.attention_out_bias, vb.pp("to_out").pp("0"))?,
+            to_out: linear(
+                inner,
+                inner,
+                cfg.attention_out_bias,
+                vb.pp("to_out").pp("0"),
+            )?,
         })
     }
 
@@ -279,7 +303,9 @@ impl Attention {
         let nk = k.dim(1)?;
         let hd = inner / self.heads;
         let split = |t: Tensor, n: usize| -> candle_core::Result<Tensor> {
-            t.reshape((b, n, self.heads, hd))?.transpose(1, 2)?.contiguous()
+            t.reshape((b, n, self.heads, hd))?
+                .transpose(1, 2)?
+                .contiguous()
         };
         let q = split(q, nq)?;
         let k = split(k, nk)?;
@@ -404,7 +430,10 @@ impl Block {
         let x = x.add(&attn.broadcast_mul(&gate_msa)?)?;
 
         let cross = match (texts, text_weights) {
-            ([single], None) => self.attn2.forward(&x, Some(&single.context), None, Some(&single.bias))?,
+            ([single], None) => {
+                self.attn2
+                    .forward(&x, Some(&single.context), None, Some(&single.bias))?
+            }
             (_, Some(weights)) => {
                 let mut acc: Option<Tensor> = None;
                 for (k, text) in texts.iter().enumerate() {
@@ -467,8 +496,16 @@ impl LtxTransformer {
             proj_in: candle_nn::linear(cfg.in_channels, dim, vb.pp("proj_in"))?,
             scale_shift_table: vb.get((2, dim), "scale_shift_table")?,
             time_embed: AdaLayerNormSingle::load(dim, vb.pp("time_embed"))?,
-            caption_linear_1: candle_nn::linear(cfg.caption_channels, dim, vb.pp("caption_projection").pp("linear_1"))?,
-            caption_linear_2: candle_nn::linear(dim, dim, vb.pp("caption_projection").pp("linear_2"))?,
+            caption_linear_1: candle_nn::linear(
+                cfg.caption_channels,
+                dim,
+                vb.pp("caption_projection").pp("linear_1"),
+            )?,
+            caption_linear_2: candle_nn::linear(
+                dim,
+                dim,
+                vb.pp("caption_projection").pp("linear_2"),
+            )?,
             blocks,
             proj_out: candle_nn::linear(dim, cfg.out_channels, vb.pp("proj_out"))?,
         })
@@ -487,7 +524,11 @@ impl LtxTransformer {
         let coords = video_coords.to_dtype(DType::F32)?.to_device(&Device::Cpu)?;
         let coords: Vec<Vec<Vec<f32>>> = coords.to_vec3()?;
         // linspace(0, 1, n) as torch computes it (symmetric halves), then theta ** x * pi / 2.
-        let step = if n_freq > 1 { 1.0f32 / (n_freq as f32 - 1.0) } else { 0.0 };
+        let step = if n_freq > 1 {
+            1.0f32 / (n_freq as f32 - 1.0)
+        } else {
+            0.0
+        };
         let half = n_freq / 2;
         let freqs: Vec<f32> = (0..n_freq)
             .map(|i| {
@@ -504,7 +545,7 @@ impl LtxTransformer {
         let bases = [ROPE_BASE_FRAMES, ROPE_BASE_HEIGHT, ROPE_BASE_WIDTH];
         let mut cos = vec![0f32; b * n * dim];
         let mut sin = vec![0f32; b * n * dim];
-        for bi in 0..b {
+        for (bi, sample) in coords.iter().enumerate() {
             for t in 0..n {
                 let row = (bi * n + t) * dim;
                 for p in 0..pad {
@@ -513,7 +554,7 @@ impl LtxTransformer {
                 }
                 for (i, f) in freqs.iter().enumerate() {
                     for (axis, base) in bases.iter().enumerate() {
-                        let g = coords[bi][axis][t] / base;
+                        let g = sample[axis][t] / base;
                         let angle = f * (g * 2.0 - 1.0);
                         let (s, c) = angle.sin_cos();
                         let at = row + pad + 2 * (3 * i + axis);

@@ -1,3 +1,189 @@
 //! Planning: the typed film becomes a shot graph and one conditioning schedule per shot.
+//!
+//! Every shot is planned from the film's definitions and its own statements only; the single
+//! thing it learns from its neighbours is where it starts in the film (and how long the sounds it
+//! starts keep playing), so an edit to one shot changes no other shot's schedule beyond that.
 
+pub mod audio;
+pub mod blocking;
+pub mod camera;
+pub mod geometry;
+pub mod graph;
+pub mod prompt;
 pub mod schedule;
+pub mod schema;
+pub mod seed;
+pub mod timing;
+
+use scene_check::film::{Character, Film, Shot, ShotId};
+use sha2::{Digest, Sha256};
+
+pub use graph::ShotGraph;
+
+use crate::blocking::StageTracks;
+use crate::camera::Rig;
+use crate::schedule::{FilmSchedule, Frame, FrameCount, Setting, ShotSchedule, Subject, SCHEDULE_VERSION};
+use crate::timing::FilmTiming;
+
+/// Everything the back half of the compiler needs.
+#[derive(Clone, Debug)]
+pub struct FilmPlan {
+    pub schedule: FilmSchedule,
+    pub graph: ShotGraph,
+}
+
+/// Plans an error-free film.
+pub fn plan(film: &Film) -> FilmPlan {
+    let timing = timing::time(film);
+    let shots: Vec<ShotSchedule> =
+        (0..film.shots.len()).map(|i| plan_shot(film, &timing, ShotId(i as u32))).collect();
+    let schedule = FilmSchedule {
+        version: SCHEDULE_VERSION,
+        title: film.title.clone(),
+        fps: film.fps.0,
+        width: film.size.width,
+        height: film.size.height,
+        frames: FrameCount(timing.frames),
+        scenes: timing.scenes.clone(),
+        shots,
+        audio: audio::film_audio(film, &timing),
+    };
+    let graph = ShotGraph::build(&schedule);
+    FilmPlan { schedule, graph }
+}
+
+/// Width over height; a degenerate size (the checker rejects it) plans as 3:2.
+fn aspect(film: &Film) -> f64 {
+    if film.size.width == 0 || film.size.height == 0 {
+        1.5
+    } else {
+        film.size.width as f64 / film.size.height as f64
+    }
+}
+
+fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
+    let shot = film.shot(id);
+    let t = timing.shots[id.index()];
+    let fps = film.fps.0;
+    let aspect = aspect(film);
+    let seed = seed::shot_seed(film.seed, shot);
+
+    let rig = Rig::of(film, shot);
+    let tracks = blocking::tracks(shot, &rig, aspect);
+    let camera = camera::track(shot, &rig, &StageTracks(&tracks), fps, seed);
+    let camera_text = camera::describe(film, shot, &rig, fps);
+    let subjects: Vec<Subject> = tracks
+        .iter()
+        .map(|track| {
+            let c = film.character(track.character);
+            Subject {
+                character: c.id.clone(),
+                name: c.name.clone(),
+                color: character_color(c),
+                description: c.description.clone(),
+                boxes: blocking::boxes(track, &camera, aspect),
+            }
+        })
+        .collect();
+
+    let resolved = prompt::resolve(film, shot);
+    let location = film.location(film.scene(shot.scene).location);
+    let setting = Setting {
+        location: location.id.clone(),
+        description: location.description.clone(),
+        time: time_name(location.time).to_string(),
+        weather: weather_name(location.weather).to_string(),
+    };
+    let context = prompt::Context {
+        style: &resolved.style,
+        location: &location.description,
+        setting: format!("{}, {}", prompt::time_words(location.time), prompt::weather_words(location.weather)),
+        camera: &camera_text,
+    };
+    let keys = prompt::keyframes(shot);
+    let prompt_keyframes = keys
+        .iter()
+        .map(|(frame, shot_text)| {
+            let in_frame: Vec<String> = subjects
+                .iter()
+                .filter(|s| s.boxes.get(*frame as usize).is_some_and(|b| blocking::in_frame(*b)))
+                .map(|s| format!("{}: {}", s.name, s.description))
+                .collect();
+            let actions = actions_by(film, shot, *frame);
+            let text = prompt::compose(&context, &in_frame, &actions, shot_text);
+            prompt::keyframe(*frame, text, shot_text.clone())
+        })
+        .collect();
+    let key_frames: Vec<u32> = keys.iter().map(|k| k.0).collect();
+
+    let subject_ids: Vec<_> = tracks.iter().map(|t| t.character).collect();
+    ShotSchedule {
+        name: shot.id.clone(),
+        scene: film.scene(shot.scene).id.clone(),
+        start_frame: Frame(t.start),
+        frames: FrameCount(t.frames),
+        seed,
+        transition_in: t.transition_in,
+        transition_out: t.transition_out,
+        prompt_keyframes,
+        prompt_weights: prompt::weights(&key_frames, t.frames),
+        negative: resolved.negative,
+        camera,
+        camera_text,
+        subjects,
+        conditioning: audio::conditioning(film, shot, &subject_ids),
+        continues: shot.continues.map(|c| film.shot(c.shot).id.clone()),
+        guidance: resolved.guidance,
+        strength: resolved.strength,
+        steps: resolved.steps,
+        setting,
+        look: resolved.info,
+        audio: audio::shot_audio(film, timing, id),
+        dialogue: audio::dialogue(film, shot),
+        titles: audio::titles(shot),
+    }
+}
+
+/// "Name action" for every action that has entered the prompt by `frame`, in the order written.
+fn actions_by(film: &Film, shot: &Shot, frame: u32) -> Vec<String> {
+    shot.actions
+        .iter()
+        .filter(|a| a.frame.0 <= frame)
+        .map(|a| format!("{} {}", film.character(a.character).name, a.text.trim()))
+        .collect()
+}
+
+/// Colours for characters that name none: distinct, readable on sky and ground.
+const PALETTE: [&str; 8] = ["#d62828", "#1d70b8", "#2a9d55", "#e09f1f", "#8e44ad", "#e76f51", "#1b998b", "#6c757d"];
+
+/// The written colour, else a palette colour chosen by a hash of the character's identifier (so
+/// it never depends on which other characters exist).
+fn character_color(c: &Character) -> String {
+    match c.color {
+        Some(color) => color.hex(),
+        None => {
+            let digest = Sha256::digest(c.id.as_bytes());
+            PALETTE[digest[0] as usize % PALETTE.len()].to_string()
+        }
+    }
+}
+
+fn time_name(t: scene_check::film::TimeOfDay) -> &'static str {
+    use scene_check::film::TimeOfDay::*;
+    match t {
+        Dawn => "dawn",
+        Day => "day",
+        Dusk => "dusk",
+        Night => "night",
+    }
+}
+
+fn weather_name(w: scene_check::film::Weather) -> &'static str {
+    use scene_check::film::Weather::*;
+    match w {
+        Clear => "clear",
+        Rain => "rain",
+        Snow => "snow",
+        Fog => "fog",
+    }
+}

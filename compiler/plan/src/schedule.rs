@@ -272,3 +272,40 @@ impl ShotSchedule {
             .unwrap_or(&[])
     }
 }
+
+impl Transition {
+    /// The first shot's join, and what a missing transition means.
+    pub const CUT: Transition = Transition { kind: TransitionKind::Cut, frames: FrameCount(0) };
+
+    /// Frames by which this shot overlaps the previous one (dissolves and wipes only).
+    pub fn overlap_frames(&self) -> u32 {
+        match self.kind {
+            TransitionKind::Dissolve | TransitionKind::WipeLeft | TransitionKind::WipeRight => self.frames.0,
+            TransitionKind::Cut | TransitionKind::Fade | TransitionKind::FadeToBlack => 0,
+        }
+    }
+
+    /// For a `fade` through black: frames over which the previous shot fades out (`frames / 2`,
+    /// rounded down).
+    pub fn fade_out_frames(&self) -> u32 {
+        match self.kind {
+            TransitionKind::Fade => self.frames.0 / 2,
+            _ => 0,
+        }
+    }
+
+    /// For a `fade` through black: frames over which this shot fades in (`frames - frames / 2`).
+    pub fn fade_in_frames(&self) -> u32 {
+        match self.kind {
+            TransitionKind::Fade => self.frames.0 - self.frames.0 / 2,
+            _ => 0,
+        }
+    }
+}
+
+impl ShotSchedule {
+    /// Film frame one past this shot's last frame.
+    pub fn end_frame(&self) -> u32 {
+        self.start_frame.0 + self.frames.0
+    }
+}

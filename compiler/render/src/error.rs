@@ -14,4 +14,22 @@ pub enum RenderError {
     Backend { backend: String, shot: String, message: String },
     #[error("the render was interrupted")]
     Interrupted,
+    #[error("cannot write {path}: {message}")]
+    Write { path: PathBuf, message: String },
+    #[error("invalid film schedule: {0}")]
+    Schedule(String),
+}
+
+impl RenderError {
+    pub(crate) fn io(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
+        RenderError::Io { path: path.into(), message: err.to_string() }
+    }
+
+    pub(crate) fn write(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
+        RenderError::Write { path: path.into(), message: err.to_string() }
+    }
+
+    pub(crate) fn decode(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
+        RenderError::Decode { path: path.into(), message: err.to_string() }
+    }
 }

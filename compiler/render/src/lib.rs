@@ -4,3 +4,14 @@
 pub mod backend;
 pub mod error;
 pub mod frame;
+pub mod audio;
+pub mod cache;
+pub mod compositor;
+pub mod encode;
+pub mod pipeline;
+pub mod provenance;
+pub mod subtitles;
+pub mod previz;
+pub mod storyboard;
+#[cfg(feature = "ltx")]
+pub mod ltx;

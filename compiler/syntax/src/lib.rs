@@ -5,8 +5,20 @@
 //! diagnostics.
 
 pub mod ast;
+pub mod codes;
+pub mod compare;
 pub mod diagnostic;
+pub mod format;
 pub mod span;
 
+mod build;
+mod chunk;
+mod expect;
+mod grammar;
+mod parser;
+mod scan;
+
 pub use diagnostic::{Code, Diagnostic, Severity};
-pub use span::{FileId, Span, Spanned};
+pub use format::format;
+pub use parser::{parse, Parse};
+pub use span::{line_col, FileId, Span, Spanned};

@@ -54,3 +54,17 @@ impl<T> Spanned<T> {
         Spanned { node, span }
     }
 }
+
+/// The 1-based line and column (in characters) of a byte offset, for messages and tests.
+/// Offsets past the end, or inside a character, are clamped to the nearest valid position.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    let col = source[line_start..offset].chars().count() + 1;
+    (line, col)
+}

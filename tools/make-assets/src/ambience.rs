@@ -17,7 +17,10 @@ fn t(i: usize) -> f64 {
 pub fn rain(name: &str) -> Buffer {
     let mut rng = Rng::from_name(name);
     let len = 2.5 + SEAM;
-    let hiss = synth::lowpass(&synth::highpass(&synth::white_noise(&mut rng, len), 500.0), |_| 5000.0);
+    let hiss = synth::lowpass(
+        &synth::highpass(&synth::white_noise(&mut rng, len), 500.0),
+        |_| 5000.0,
+    );
     let mut out = Buffer::silence(len);
     out.mix(&hiss, 0.0, 0.5);
     for _ in 0..40 {
@@ -61,9 +64,14 @@ pub fn wind() -> Buffer {
     let body = 2.5;
     let len = body + SEAM;
     // Gusts complete whole cycles over `body`, so the loop's seam falls at the same phase.
-    let gust = move |x: f64| 0.5 + 0.5 * dmath::sin(TAU * x / body) * dmath::sin(TAU * 2.0 * x / body + 0.7);
+    let gust = move |x: f64| {
+        0.5 + 0.5 * dmath::sin(TAU * x / body) * dmath::sin(TAU * 2.0 * x / body + 0.7)
+    };
     let noise = synth::white_noise(&mut rng, len);
-    let low = synth::lowpass(&synth::lowpass(&noise, |i| 250.0 + 700.0 * gust(t(i))), |_| 1200.0);
+    let low = synth::lowpass(
+        &synth::lowpass(&noise, |i| 250.0 + 700.0 * gust(t(i))),
+        |_| 1200.0,
+    );
     let whistle = synth::bandpass(&noise, |i| 700.0 + 300.0 * gust(t(i)), 12.0);
     let mut out = Buffer::silence(len);
     let mut low = low.map(|i, s| s * (0.4 + 0.6 * gust(t(i))));
@@ -78,19 +86,21 @@ pub fn wind() -> Buffer {
 /// A harbour at dusk: the slow swell of waves, water lapping at a pier, a distant gull.
 pub fn harbour() -> Buffer {
     let mut rng = Rng::from_name("harbour");
-    let body = 3.0;
+    let body = 2.5;
     let len = body + SEAM;
     let swell = move |x: f64| {
         let p = 0.5 + 0.5 * dmath::sin(TAU * x / body);
         p * p
     };
-    let waves = synth::lowpass(&synth::white_noise(&mut rng, len), |i| 300.0 + 500.0 * swell(t(i)))
-        .map(|i, s| s * (0.25 + 0.75 * swell(t(i))));
+    let waves = synth::lowpass(&synth::white_noise(&mut rng, len), |i| {
+        300.0 + 500.0 * swell(t(i))
+    })
+    .map(|i, s| s * (0.25 + 0.75 * swell(t(i))));
     let mut out = Buffer::silence(len);
     let mut waves = waves;
     waves.normalize(1.0);
     out.mix(&waves, 0.0, 0.8);
-    for k in 0..5 {
+    for k in 0..4 {
         let at = 0.3 + k as f64 * 0.55 + rng.range(0.0, 0.2);
         let lap = synth::bandpass(&synth::white_noise(&mut rng, 0.25), |_| 700.0, 2.0)
             .map(|i, s| s * dmath::sin(dmath::PI * t(i) / 0.25));
@@ -108,8 +118,8 @@ pub fn harbour() -> Buffer {
             })
             .collect(),
     );
-    out.mix(&cry, 1.4, 0.05);
-    out.mix(&cry, 1.85, 0.035);
+    out.mix(&cry, 1.2, 0.05);
+    out.mix(&cry, 1.65, 0.035);
     finish(out)
 }
 

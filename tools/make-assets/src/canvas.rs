@@ -27,7 +27,11 @@ pub struct Canvas {
 
 impl Canvas {
     pub fn new(width: usize, height: usize, background: Rgb) -> Canvas {
-        Canvas { width, height, fine: vec![background; width * SS * height * SS] }
+        Canvas {
+            width,
+            height,
+            fine: vec![background; width * SS * height * SS],
+        }
     }
 
     pub fn width(&self) -> f64 {
@@ -40,7 +44,11 @@ impl Canvas {
 
     /// Paints every sample inside the box `(x0, y0)-(x1, y1)` (pixel units) for which `shade`
     /// returns a colour and an opacity.
-    pub fn paint(&mut self, bbox: (f64, f64, f64, f64), shade: impl Fn(f64, f64) -> Option<(Rgb, f64)>) {
+    pub fn paint(
+        &mut self,
+        bbox: (f64, f64, f64, f64),
+        shade: impl Fn(f64, f64) -> Option<(Rgb, f64)>,
+    ) {
         let fw = self.width * SS;
         let fh = self.height * SS;
         let to_fine = |v: f64, max: usize| ((v * SS as f64).floor().max(0.0) as usize).min(max);
@@ -52,7 +60,11 @@ impl Canvas {
                 let x = (fx as f64 + 0.5) / SS as f64;
                 if let Some((color, alpha)) = shade(x, y) {
                     let px = &mut self.fine[fy * fw + fx];
-                    *px = if alpha >= 1.0 { color } else { mix(*px, color, alpha) };
+                    *px = if alpha >= 1.0 {
+                        color
+                    } else {
+                        mix(*px, color, alpha)
+                    };
                 }
             }
         }
@@ -64,7 +76,9 @@ impl Canvas {
     }
 
     pub fn rect(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, color: Rgb, alpha: f64) {
-        self.paint((x0, y0, x1, y1), |x, y| (x >= x0 && x < x1 && y >= y0 && y < y1).then_some((color, alpha)));
+        self.paint((x0, y0, x1, y1), |x, y| {
+            (x >= x0 && x < x1 && y >= y0 && y < y1).then_some((color, alpha))
+        });
     }
 
     pub fn ellipse(&mut self, cx: f64, cy: f64, rx: f64, ry: f64, color: Rgb, alpha: f64) {
@@ -80,29 +94,46 @@ impl Canvas {
 
     /// A filled polygon (even-odd rule).
     pub fn polygon(&mut self, points: &[(f64, f64)], color: Rgb, alpha: f64) {
-        let bbox = points.iter().fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |b, &(x, y)| {
-            (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y))
-        });
+        let bbox = points
+            .iter()
+            .fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |b, &(x, y)| {
+                (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y))
+            });
         self.paint(bbox, |x, y| inside(points, x, y).then_some((color, alpha)));
     }
 
     /// A line with round caps, `width` pixels thick.
     pub fn line(&mut self, a: (f64, f64), b: (f64, f64), width: f64, color: Rgb, alpha: f64) {
         let r = width / 2.0;
-        let bbox = (a.0.min(b.0) - r, a.1.min(b.1) - r, a.0.max(b.0) + r, a.1.max(b.1) + r);
-        self.paint(bbox, |x, y| (segment_distance(a, b, (x, y)) <= r).then_some((color, alpha)));
+        let bbox = (
+            a.0.min(b.0) - r,
+            a.1.min(b.1) - r,
+            a.0.max(b.0) + r,
+            a.1.max(b.1) + r,
+        );
+        self.paint(bbox, |x, y| {
+            (segment_distance(a, b, (x, y)) <= r).then_some((color, alpha))
+        });
     }
 
     /// A soft round glow: opacity falls from `alpha` at the centre to 0 at `r`.
     pub fn glow(&mut self, cx: f64, cy: f64, r: f64, color: Rgb, alpha: f64) {
         self.paint((cx - r, cy - r, cx + r, cy + r), |x, y| {
             let d2 = ((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (r * r);
-            (d2 < 1.0).then(|| (color, alpha * (1.0 - d2) * (1.0 - d2)))
+            (d2 < 1.0).then_some((color, alpha * (1.0 - d2) * (1.0 - d2)))
         });
     }
 
-    pub fn rounded_rect(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, radius: f64, color: Rgb, alpha: f64) {
-        self.paint((x0, y0, x1, y1), |x, y| {
+    /// A rectangle `(x0, y0, x1, y1)` with corners rounded to `radius`.
+    pub fn rounded_rect(
+        &mut self,
+        bounds: (f64, f64, f64, f64),
+        radius: f64,
+        color: Rgb,
+        alpha: f64,
+    ) {
+        let (x0, y0, x1, y1) = bounds;
+        self.paint(bounds, |x, y| {
             let cx = x.clamp(x0 + radius, x1 - radius);
             let cy = y.clamp(y0 + radius, y1 - radius);
             let inside = x >= x0 && x < x1 && y >= y0 && y < y1;
@@ -113,7 +144,14 @@ impl Canvas {
 
     /// Copies a horizontal band, mirrored vertically, below `axis` (a reflection), with each row
     /// shifted by `ripple(row)` pixels and blended over what is there with `alpha`.
-    pub fn reflect(&mut self, axis: f64, depth: f64, alpha: f64, tint: Rgb, ripple: impl Fn(usize) -> f64) {
+    pub fn reflect(
+        &mut self,
+        axis: f64,
+        depth: f64,
+        alpha: f64,
+        tint: Rgb,
+        ripple: impl Fn(usize) -> f64,
+    ) {
         let fw = self.width * SS;
         let fh = self.height * SS;
         let axis_f = (axis * SS as f64) as usize;
@@ -188,7 +226,11 @@ fn inside(points: &[(f64, f64)], x: f64, y: f64) -> bool {
 fn segment_distance(a: (f64, f64), b: (f64, f64), p: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len2 = dx * dx + dy * dy;
-    let t = if len2 == 0.0 { 0.0 } else { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) };
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    };
     let (qx, qy) = (a.0 + t * dx - p.0, a.1 + t * dy - p.1);
     (qx * qx + qy * qy).sqrt()
 }

@@ -56,7 +56,11 @@ impl Person {
     /// Point at `fx`, `fy` in units of height, measured from the centre line and the head's top.
     pub fn at(&self, fx: f64, fy: f64) -> (f64, f64) {
         let y = self.feet - self.height + fy * self.height;
-        let y = if self.mirrored { 2.0 * self.feet - y } else { y };
+        let y = if self.mirrored {
+            2.0 * self.feet - y
+        } else {
+            y
+        };
         (self.cx + fx * self.height, y)
     }
 
@@ -72,17 +76,33 @@ impl Person {
         if let Hair::Long = self.hair_style {
             let top = self.at(-1.15 * h, h);
             let bottom = self.at(1.15 * h, h + 0.2);
-            c.polygon(&[top, (bottom.0, top.1), bottom, (top.0, bottom.1)], self.hair, a);
+            c.polygon(
+                &[top, (bottom.0, top.1), bottom, (top.0, bottom.1)],
+                self.hair,
+                a,
+            );
         }
         // Legs and shoes.
         for side in [-1.0, 1.0] {
             let x = side * 0.035;
-            c.line(self.at(x, 0.5), self.at(x, 0.96), self.len(0.05), self.legs, a);
+            c.line(
+                self.at(x, 0.5),
+                self.at(x, 0.96),
+                self.len(0.05),
+                self.legs,
+                a,
+            );
             let (sx, sy) = self.at(x + side * 0.01, 0.98);
             c.ellipse(sx, sy, self.len(0.04), self.len(0.02), self.shoes, a);
         }
         // Neck, coat, arms, hands.
-        c.line(self.at(0.0, 2.0 * h), self.at(0.0, 2.0 * h + 0.04), self.len(0.04), self.skin, a);
+        c.line(
+            self.at(0.0, 2.0 * h),
+            self.at(0.0, 2.0 * h + 0.04),
+            self.len(0.04),
+            self.skin,
+            a,
+        );
         let s = 2.0 * h + 0.03;
         let coat = [
             self.at(-0.1, s),
@@ -94,7 +114,13 @@ impl Person {
         ];
         c.polygon(&coat, self.coat, a);
         for side in [-1.0, 1.0] {
-            c.line(self.at(side * 0.095, s + 0.03), self.at(side * 0.13, 0.47), self.len(0.048), self.coat, a);
+            c.line(
+                self.at(side * 0.095, s + 0.03),
+                self.at(side * 0.13, 0.47),
+                self.len(0.048),
+                self.coat,
+                a,
+            );
             let (hx, hy) = self.at(side * 0.132, 0.49);
             c.circle(hx, hy, self.len(0.024), self.skin, a);
         }
@@ -103,11 +129,32 @@ impl Person {
         let cap_y = if self.mirrored { 1.0 } else { -1.0 };
         match self.hair_style {
             Hair::Short | Hair::Long => {
-                c.ellipse(head.0, head.1 + cap_y * self.len(h * 0.35), self.len(h * 1.05), self.len(h * 0.75), self.hair, a);
+                c.ellipse(
+                    head.0,
+                    head.1 + cap_y * self.len(h * 0.35),
+                    self.len(h * 1.05),
+                    self.len(h * 0.75),
+                    self.hair,
+                    a,
+                );
             }
             Hair::Bob => {
-                c.ellipse(head.0, head.1 + cap_y * self.len(h * 0.25), self.len(h * 1.2), self.len(h * 0.95), self.hair, a);
-                c.ellipse(head.0, head.1 - cap_y * self.len(h * 0.25), self.len(h * 0.72), self.len(h * 0.7), self.skin, a);
+                c.ellipse(
+                    head.0,
+                    head.1 + cap_y * self.len(h * 0.25),
+                    self.len(h * 1.2),
+                    self.len(h * 0.95),
+                    self.hair,
+                    a,
+                );
+                c.ellipse(
+                    head.0,
+                    head.1 - cap_y * self.len(h * 0.25),
+                    self.len(h * 0.72),
+                    self.len(h * 0.7),
+                    self.skin,
+                    a,
+                );
             }
         }
     }
@@ -140,7 +187,19 @@ pub fn umbrella(c: &mut Canvas, hand: (f64, f64), top: f64, radius: f64, mirrore
     for k in 0..=6 {
         let t = k as f64 / 6.0;
         let x = cx - radius * crate::dmath::cos(std::f64::consts::PI * t);
-        c.line((cx, rim_y - dir * radius * 0.6), (x, rim_y), radius * 0.02, [0xf0, 0xf4, 0xf8], 0.7);
+        c.line(
+            (cx, rim_y - dir * radius * 0.6),
+            (x, rim_y),
+            radius * 0.02,
+            [0xf0, 0xf4, 0xf8],
+            0.7,
+        );
     }
-    c.line((cx - radius, rim_y), (cx + radius, rim_y), radius * 0.025, [0xf0, 0xf4, 0xf8], 0.8);
+    c.line(
+        (cx - radius, rim_y),
+        (cx + radius, rim_y),
+        radius * 0.025,
+        [0xf0, 0xf4, 0xf8],
+        0.8,
+    );
 }

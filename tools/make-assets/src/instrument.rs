@@ -2,7 +2,7 @@
 
 use crate::dmath::{self, TAU};
 use crate::rng::Rng;
-use crate::synth::{self, adsr, additive, saw_partials, Buffer, SR};
+use crate::synth::{self, additive, adsr, saw_partials, Buffer, SR};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Instrument {
@@ -46,14 +46,23 @@ impl Instrument {
             Instrument::Pad => {
                 let mut sum = Buffer::silence(total);
                 for detune in [-0.004, 0.0, 0.0045] {
-                    sum.mix(&additive(freq * (1.0 + detune), total, &saw_partials(9, 0.0)), 0.0, 0.33);
+                    sum.mix(
+                        &additive(freq * (1.0 + detune), total, &saw_partials(9, 0.0)),
+                        0.0,
+                        0.33,
+                    );
                 }
                 let mut out = synth::lowpass(&sum, |_| 1500.0);
                 adsr(&mut out, 0.45, 0.4, 0.75, held, self.release());
                 out
             }
             Instrument::Glass => {
-                let partials = [(1.0, 1.0, 2.2), (2.0, 0.35, 4.0), (3.01, 0.15, 7.0), (4.2, 0.08, 10.0)];
+                let partials = [
+                    (1.0, 1.0, 2.2),
+                    (2.0, 0.35, 4.0),
+                    (3.01, 0.15, 7.0),
+                    (4.2, 0.08, 10.0),
+                ];
                 let mut out = additive(freq, total, &partials);
                 adsr(&mut out, 0.004, 0.0, 1.0, held, self.release());
                 out
@@ -99,7 +108,11 @@ impl Instrument {
                 out
             }
             Instrument::Bass => {
-                let mut out = additive(freq, total, &[(1.0, 1.0, 1.2), (2.0, 0.35, 3.0), (3.0, 0.1, 5.0)]);
+                let mut out = additive(
+                    freq,
+                    total,
+                    &[(1.0, 1.0, 1.2), (2.0, 0.35, 3.0), (3.0, 0.1, 5.0)],
+                );
                 adsr(&mut out, 0.008, 0.15, 0.7, held, self.release());
                 out
             }
@@ -130,7 +143,11 @@ pub fn drum_snare(rng: &mut Rng) -> Buffer {
     let noise = synth::highpass(&synth::white_noise(rng, 0.22), 1200.0);
     let tone = additive(190.0, 0.22, &[(1.0, 0.6, 25.0)]);
     let mut out = Buffer::silence(0.22);
-    out.mix(&noise.map(|i, s| s * dmath::exp(-(i as f64 / SR) * 16.0)), 0.0, 0.9);
+    out.mix(
+        &noise.map(|i, s| s * dmath::exp(-(i as f64 / SR) * 16.0)),
+        0.0,
+        0.9,
+    );
     out.mix(&tone, 0.0, 1.0);
     out
 }

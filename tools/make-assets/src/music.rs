@@ -13,7 +13,12 @@ pub fn neon_theme() -> Buffer {
         let root = chord_notes(chord, 2)[0];
         s.note(Bass, beat, 1.9, root, 0.35);
     }
-    s.melody(Glass, 0.0, "E5:1 r:0.5 C5:0.5 A4:2 C5:1 r:0.5 D5:0.5 E5:1 G5:1", 0.3);
+    s.melody(
+        Glass,
+        0.0,
+        "E5:1 r:0.5 C5:0.5 A4:2 C5:1 r:0.5 D5:0.5 E5:1 G5:1",
+        0.3,
+    );
     s.finish(1.0)
 }
 
@@ -57,8 +62,13 @@ pub fn newsreel_march() -> Buffer {
 
 /// A G-major musette waltz on accordion: Paris in the rain.
 pub fn waltz() -> Buffer {
-    let mut s = Score::new("waltz", 168.0, 6.8);
-    s.melody(Reed, 0.0, "B4:2 D5:1 G5:2 F#5:1 E5:1 D5:1 C5:1 B4:2 A4:1 C5:2 E5:1 D5:3", 0.35);
+    let mut s = Score::new("waltz", 168.0, 6.5);
+    s.melody(
+        Reed,
+        0.0,
+        "B4:2 D5:1 G5:2 F#5:1 E5:1 D5:1 C5:1 B4:2 A4:1 C5:2 E5:1 D5:3",
+        0.35,
+    );
     for (bar, chord) in ["G", "Em", "C", "G", "D7", "G"].iter().enumerate() {
         let beat = bar as f64 * 3.0;
         s.note(Bass, beat, 0.9, chord_notes(chord, 2)[0], 0.45);
@@ -85,10 +95,11 @@ pub fn reunion_piano() -> Buffer {
     s.finish(1.0)
 }
 
-/// An upbeat E-major jingle: four-on-the-floor, plucked arpeggios, a bright final chord.
+/// An upbeat E-major jingle: four-on-the-floor, plucked arpeggios, and a bright final chord on
+/// beat 12, timed to land on the end card of a nine-second spot.
 pub fn jingle() -> Buffer {
-    let mut s = Score::new("jingle", 120.0, 6.2);
-    for (i, chord) in ["E", "C#m", "A", "B"].iter().enumerate() {
+    let mut s = Score::new("jingle", 120.0, 8.2);
+    for (i, chord) in ["E", "C#m", "A", "B", "A", "B"].iter().enumerate() {
         let beat = i as f64 * 2.0;
         let n = chord_notes(chord, 4);
         let pattern = [n[0], n[1], n[2], n[0] + 12.0, n[2], n[1], n[0], n[1]];
@@ -100,12 +111,14 @@ pub fn jingle() -> Buffer {
             s.note(Bass, beat + k as f64 * 0.5, 0.4, root, 0.35);
         }
     }
-    s.drum(Kick, 0.0, 8.0, 1.0, 0.7);
-    s.drum(Hat, 0.5, 8.0, 1.0, 0.25);
-    s.drum(Snare, 1.0, 8.0, 2.0, 0.3);
-    s.chord(Pad, 8.0, 1.5, "E", 3, 0.25);
-    s.note(Kick, 8.0, 0.1, 60.0, 0.7);
-    s.melody(Glass, 8.0, "B5:0.5 E6:1", 0.3);
+    s.drum(Kick, 0.0, 12.0, 1.0, 0.7);
+    s.drum(Hat, 0.5, 12.0, 1.0, 0.25);
+    s.drum(Snare, 1.0, 12.0, 2.0, 0.3);
+    s.drum(Snare, 11.0, 12.0, 0.25, 0.2);
+    s.chord(Pad, 12.0, 2.5, "E", 3, 0.25);
+    s.note(Bass, 12.0, 2.5, 40.0, 0.35);
+    s.note(Kick, 12.0, 0.1, 60.0, 0.7);
+    s.melody(Glass, 12.0, "B5:0.5 E6:2", 0.3);
     s.finish(0.8)
 }
 

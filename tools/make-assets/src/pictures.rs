@@ -19,7 +19,13 @@ fn rain_streaks(c: &mut Canvas, rng: &mut Rng, count: usize, color: Rgb, alpha: 
         let x = rng.range(-20.0, w);
         let y = rng.range(-20.0, h);
         let len = rng.range(8.0, 22.0);
-        c.line((x, y), (x + len * 0.25, y + len), 1.0, color, alpha * rng.range(0.4, 1.0));
+        c.line(
+            (x, y),
+            (x + len * 0.25, y + len),
+            1.0,
+            color,
+            alpha * rng.range(0.4, 1.0),
+        );
     }
 }
 
@@ -38,7 +44,14 @@ fn vignette(c: &mut Canvas, strength: f64) {
 fn studio(w: usize, h: usize) -> Canvas {
     let mut c = Canvas::new(w, h, [0, 0, 0]);
     vertical_gradient(&mut c, rgb(0xcfd2d6), rgb(0x9a9ea6));
-    c.ellipse(w as f64 / 2.0, h as f64 * 0.93, w as f64 * 0.3, h as f64 * 0.025, rgb(0x70747c), 0.6);
+    c.ellipse(
+        w as f64 / 2.0,
+        h as f64 * 0.93,
+        w as f64 * 0.3,
+        h as f64 * 0.025,
+        rgb(0x70747c),
+        0.6,
+    );
     c
 }
 
@@ -73,7 +86,13 @@ pub fn neon_puddle() -> Canvas {
     let mut c = Canvas::new(768, 512, [0, 0, 0]);
     vertical_gradient(&mut c, rgb(0x07081a), rgb(0x241036));
     // Buildings on both sides receding toward the vanishing point, with neon signs.
-    let neon = [rgb(0xff2d95), rgb(0x19e3ff), rgb(0xffd319), rgb(0x9d4dff), rgb(0xff5a36)];
+    let neon = [
+        rgb(0xff2d95),
+        rgb(0x19e3ff),
+        rgb(0xffd319),
+        rgb(0x9d4dff),
+        rgb(0xff5a36),
+    ];
     let mut x = 0.0;
     while x < w {
         let bw = rng.range(50.0, 110.0);
@@ -100,10 +119,17 @@ pub fn neon_puddle() -> Canvas {
             let sy = top + rng.range(10.0, 50.0);
             let sh = rng.range(50.0, 110.0).min(horizon - sy - 10.0);
             c.glow(sx + 8.0, sy + sh / 2.0, sh * 0.9, color, 0.35);
-            c.rounded_rect(sx, sy, sx + 16.0, sy + sh, 3.0, color, 1.0);
+            c.rounded_rect((sx, sy, sx + 16.0, sy + sh), 3.0, color, 1.0);
             let mut gy = sy + 6.0;
             while gy < sy + sh - 8.0 {
-                c.rect(sx + 4.0, gy, sx + 12.0, gy + 5.0, mix(color, [255, 255, 255], 0.6), 1.0);
+                c.rect(
+                    sx + 4.0,
+                    gy,
+                    sx + 12.0,
+                    gy + 5.0,
+                    mix(color, [255, 255, 255], 0.6),
+                    1.0,
+                );
                 gy += 10.0;
             }
         }
@@ -133,8 +159,24 @@ pub fn neon_puddle() -> Canvas {
     c
 }
 
+/// How a ship is painted.
+#[derive(Clone, Copy)]
+struct Colours {
+    hull: Rgb,
+    sail: Rgb,
+    flag: Rgb,
+    /// The skull on a pirate's flag.
+    skull: bool,
+}
+
 /// A ship seen from the side, for the two coffee-cup vessels.
-fn ship(c: &mut Canvas, cx: f64, water: f64, size: f64, hull: Rgb, sail: Rgb, flag: Rgb, skull: bool) {
+fn ship(c: &mut Canvas, cx: f64, water: f64, size: f64, colours: Colours) {
+    let Colours {
+        hull,
+        sail,
+        flag,
+        skull,
+    } = colours;
     let s = size;
     let hull_pts = [
         (cx - 0.55 * s, water - 0.22 * s),
@@ -145,36 +187,81 @@ fn ship(c: &mut Canvas, cx: f64, water: f64, size: f64, hull: Rgb, sail: Rgb, fl
         (cx - 0.42 * s, water + 0.02 * s),
     ];
     c.polygon(&hull_pts, hull, 1.0);
-    c.rect(cx - 0.55 * s, water - 0.32 * s, cx - 0.3 * s, water - 0.18 * s, hull, 1.0);
+    c.rect(
+        cx - 0.55 * s,
+        water - 0.32 * s,
+        cx - 0.3 * s,
+        water - 0.18 * s,
+        hull,
+        1.0,
+    );
     // Gun ports.
     for k in 0..5 {
         let gx = cx - 0.25 * s + k as f64 * 0.14 * s;
-        c.rect(gx, water - 0.12 * s, gx + 0.05 * s, water - 0.08 * s, mix(hull, [0, 0, 0], 0.6), 1.0);
+        c.rect(
+            gx,
+            water - 0.12 * s,
+            gx + 0.05 * s,
+            water - 0.08 * s,
+            mix(hull, [0, 0, 0], 0.6),
+            1.0,
+        );
     }
     for (mx, mh) in [(-0.2, 0.95), (0.18, 1.1)] {
         let mast = cx + mx * s;
         let top = water - 0.18 * s - mh * s;
-        c.line((mast, water - 0.18 * s), (mast, top), 0.035 * s, rgb(0x5a3a1e), 1.0);
+        c.line(
+            (mast, water - 0.18 * s),
+            (mast, top),
+            0.035 * s,
+            rgb(0x5a3a1e),
+            1.0,
+        );
         for (k, width) in [(0.0, 0.28), (0.36, 0.34), (0.72, 0.3)] {
             let y0 = top + 0.08 * s + k * mh * s * 0.8;
             let y1 = y0 + 0.26 * mh * s;
             let hw = width * s / 1.0 / 2.0 * 1.2;
             let belly = 0.05 * s;
             c.polygon(
-                &[(mast - hw, y0), (mast + hw, y0), (mast + hw + belly, y1), (mast - hw + belly, y1)],
+                &[
+                    (mast - hw, y0),
+                    (mast + hw, y0),
+                    (mast + hw + belly, y1),
+                    (mast - hw + belly, y1),
+                ],
                 sail,
                 1.0,
             );
         }
-        c.polygon(&[(mast, top), (mast + 0.22 * s, top + 0.05 * s), (mast, top + 0.1 * s)], flag, 1.0);
+        c.polygon(
+            &[
+                (mast, top),
+                (mast + 0.22 * s, top + 0.05 * s),
+                (mast, top + 0.1 * s),
+            ],
+            flag,
+            1.0,
+        );
         if skull {
-            c.circle(mast + 0.07 * s, top + 0.045 * s, 0.022 * s, [240, 240, 240], 1.0);
+            c.circle(
+                mast + 0.07 * s,
+                top + 0.045 * s,
+                0.022 * s,
+                [240, 240, 240],
+                1.0,
+            );
         }
     }
-    c.line((cx + 0.6 * s, water - 0.3 * s), (cx + 0.85 * s, water - 0.45 * s), 0.025 * s, rgb(0x5a3a1e), 1.0);
+    c.line(
+        (cx + 0.6 * s, water - 0.3 * s),
+        (cx + 0.85 * s, water - 0.45 * s),
+        0.025 * s,
+        rgb(0x5a3a1e),
+        1.0,
+    );
 }
 
-fn ship_ref(name: &str, hull: Rgb, sail: Rgb, flag: Rgb, skull: bool) -> Canvas {
+fn ship_ref(name: &str, colours: Colours) -> Canvas {
     let mut c = studio(256, 256);
     // A swell of coffee for it to sit in.
     c.rect(0.0, 190.0, 256.0, 256.0, rgb(0x4a2c17), 1.0);
@@ -184,18 +271,30 @@ fn ship_ref(name: &str, hull: Rgb, sail: Rgb, flag: Rgb, skull: bool) -> Canvas 
         let y = rng.range(195.0, 256.0);
         c.ellipse(x, y, rng.range(6.0, 20.0), 2.0, rgb(0xc89b6a), 0.5);
     }
-    ship(&mut c, 118.0, 196.0, 150.0, hull, sail, flag, skull);
+    ship(&mut c, 118.0, 196.0, 150.0, colours);
     c
 }
 
 /// The pirate sloop: black hull, patched brown sails, the skull and crossbones.
 pub fn black_bean_ref() -> Canvas {
-    ship_ref("black_bean", rgb(0x1e1612), rgb(0x8a6a4a), rgb(0x101010), true)
+    let colours = Colours {
+        hull: rgb(0x1e1612),
+        sail: rgb(0x8a6a4a),
+        flag: rgb(0x101010),
+        skull: true,
+    };
+    ship_ref("black_bean", colours)
 }
 
 /// The navy frigate: blue hull, white sails, a red pennant.
 pub fn crema_queen_ref() -> Canvas {
-    ship_ref("crema_queen", rgb(0x1f3a6b), rgb(0xf2ead8), rgb(0xc0202a), false)
+    let colours = Colours {
+        hull: rgb(0x1f3a6b),
+        sail: rgb(0xf2ead8),
+        flag: rgb(0xc0202a),
+        skull: false,
+    };
+    ship_ref("crema_queen", colours)
 }
 
 /// Overhead: a cup of coffee on its saucer, two tiny ships circling in the crema, powder smoke.
@@ -212,11 +311,16 @@ pub fn cup_overhead() -> Canvas {
     c.circle(cx + 6.0, cy + 8.0, 150.0, rgb(0x3a2410), 0.5); // shadow
     c.circle(cx, cy, 148.0, rgb(0xe9e6df), 1.0); // saucer
     c.circle(cx, cy, 118.0, rgb(0xd6d2ca), 1.0);
-    c.rounded_rect(cx + 100.0, cy - 18.0, cx + 150.0, cy + 18.0, 16.0, rgb(0xf4f2ee), 1.0); // handle
+    c.rounded_rect(
+        (cx + 100.0, cy - 18.0, cx + 150.0, cy + 18.0),
+        16.0,
+        rgb(0xf4f2ee),
+        1.0,
+    ); // handle
     c.circle(cx, cy, 110.0, rgb(0xf7f5f1), 1.0); // rim
     c.circle(cx, cy, 98.0, rgb(0x3b2314), 1.0); // coffee
     c.circle(cx, cy, 92.0, rgb(0x8a5a32), 0.35); // crema
-    // A swirl of milk.
+                                                 // A swirl of milk.
     for k in 0..900 {
         let t = k as f64 / 900.0;
         let ang = t * 3.0 * TAU;
@@ -231,21 +335,71 @@ pub fn cup_overhead() -> Canvas {
         let p = |a: f64, b: f64| (x + dx * a + nx * b, y + dy * a + ny * b);
         for k in 1..6 {
             let (wx, wy) = p(-26.0 - k as f64 * 7.0, 0.0);
-            c.circle(wx, wy, 3.0 + k as f64 * 1.2, rgb(0xf0e2c8), 0.45 - k as f64 * 0.06);
+            c.circle(
+                wx,
+                wy,
+                3.0 + k as f64 * 1.2,
+                rgb(0xf0e2c8),
+                0.45 - k as f64 * 0.06,
+            );
         }
-        c.polygon(&[p(30.0, 0.0), p(12.0, 9.0), p(-26.0, 8.0), p(-26.0, -8.0), p(12.0, -9.0)], hull, 1.0);
-        c.polygon(&[p(20.0, -3.0), p(34.0, -1.0), p(34.0, 1.0), p(20.0, 3.0)], rgb(0x5a3a1e), 1.0);
+        c.polygon(
+            &[
+                p(30.0, 0.0),
+                p(12.0, 9.0),
+                p(-26.0, 8.0),
+                p(-26.0, -8.0),
+                p(12.0, -9.0),
+            ],
+            hull,
+            1.0,
+        );
+        c.polygon(
+            &[p(20.0, -3.0), p(34.0, -1.0), p(34.0, 1.0), p(20.0, 3.0)],
+            rgb(0x5a3a1e),
+            1.0,
+        );
         for a in [-12.0, 6.0] {
-            c.polygon(&[p(a - 3.0, -16.0), p(a + 3.0, -16.0), p(a + 5.0, 0.0), p(a + 3.0, 16.0), p(a - 3.0, 16.0)], sail, 1.0);
+            c.polygon(
+                &[
+                    p(a - 3.0, -16.0),
+                    p(a + 3.0, -16.0),
+                    p(a + 5.0, 0.0),
+                    p(a + 3.0, 16.0),
+                    p(a - 3.0, 16.0),
+                ],
+                sail,
+                1.0,
+            );
             c.circle(p(a, 0.0).0, p(a, 0.0).1, 2.0, rgb(0x5a3a1e), 1.0);
         }
     };
-    top_ship(&mut c, cx - 30.0, cy - 42.0, 0.4, rgb(0x1e1612), rgb(0x8a6a4a));
-    top_ship(&mut c, cx + 34.0, cy + 40.0, PI + 0.3, rgb(0x1f3a6b), rgb(0xf2ead8));
+    top_ship(
+        &mut c,
+        cx - 30.0,
+        cy - 42.0,
+        0.4,
+        rgb(0x1e1612),
+        rgb(0x8a6a4a),
+    );
+    top_ship(
+        &mut c,
+        cx + 34.0,
+        cy + 40.0,
+        PI + 0.3,
+        rgb(0x1f3a6b),
+        rgb(0xf2ead8),
+    );
     for _ in 0..14 {
         let t = rng.unit();
         let (x, y) = (cx - 35.0 + 70.0 * t, cy - 30.0 + 70.0 * t);
-        c.circle(x + rng.range(-10.0, 10.0), y + rng.range(-10.0, 10.0), rng.range(5.0, 11.0), rgb(0xf4f4f0), 0.45);
+        c.circle(
+            x + rng.range(-10.0, 10.0),
+            y + rng.range(-10.0, 10.0),
+            rng.range(5.0, 11.0),
+            rgb(0xf4f4f0),
+            0.45,
+        );
     }
     c
 }
@@ -268,14 +422,33 @@ pub fn gold_rush_title() -> Canvas {
     c.rect(w / 2.0 - 90.0, 220.0, w / 2.0 + 90.0, 222.0, ink, 1.0);
     c.circle(w / 2.0, 221.0, 5.0, ink, 1.0);
     draw_centered(&mut c, "1848 - 1855", w / 2.0, 240.0, 3.0, ink);
-    draw_centered(&mut c, "NEWS OF THE WEST", w / 2.0, 300.0, 2.0, mix(ink, rgb(0x1f1a14), 0.35));
+    draw_centered(
+        &mut c,
+        "NEWS OF THE WEST",
+        w / 2.0,
+        300.0,
+        2.0,
+        mix(ink, rgb(0x1f1a14), 0.35),
+    );
     for _ in 0..6 {
         let x = rng.range(0.0, w);
-        c.line((x, 0.0), (x + rng.range(-6.0, 6.0), h), rng.range(0.6, 1.4), ink, rng.range(0.1, 0.3));
+        c.line(
+            (x, 0.0),
+            (x + rng.range(-6.0, 6.0), h),
+            rng.range(0.6, 1.4),
+            ink,
+            rng.range(0.1, 0.3),
+        );
     }
     for _ in 0..60 {
         let color = if rng.unit() < 0.5 { [0, 0, 0] } else { ink };
-        c.circle(rng.range(0.0, w), rng.range(0.0, h), rng.range(0.5, 2.0), color, rng.range(0.3, 0.8));
+        c.circle(
+            rng.range(0.0, w),
+            rng.range(0.0, h),
+            rng.range(0.5, 2.0),
+            color,
+            rng.range(0.3, 0.8),
+        );
     }
     vignette(&mut c, 0.9);
     c
@@ -296,16 +469,41 @@ pub fn prospector_ref() -> Canvas {
     };
     // The pick goes behind him, over the shoulder.
     let (sx, sy) = p.at(0.1, 0.16);
-    c.line((sx - 70.0, sy + 110.0), (sx + 40.0, sy - 60.0), 7.0, rgb(0x7a5530), 1.0);
-    c.polygon(&[(sx + 5.0, sy - 85.0), (sx + 80.0, sy - 38.0), (sx + 40.0, sy - 58.0)], rgb(0x5c5f66), 1.0);
+    c.line(
+        (sx - 70.0, sy + 110.0),
+        (sx + 40.0, sy - 60.0),
+        7.0,
+        rgb(0x7a5530),
+        1.0,
+    );
+    c.polygon(
+        &[
+            (sx + 5.0, sy - 85.0),
+            (sx + 80.0, sy - 38.0),
+            (sx + 40.0, sy - 58.0),
+        ],
+        rgb(0x5c5f66),
+        1.0,
+    );
     p.draw(&mut c);
     let (hx, hy) = p.head_centre();
     let r = p.len(p.head);
     c.ellipse(hx, hy + r * 1.0, r * 0.8, r * 0.55, rgb(0x6e5a44), 1.0); // beard
     c.ellipse(hx, hy - r * 0.55, r * 2.1, r * 0.32, rgb(0x4a3a2a), 1.0); // brim
-    c.rounded_rect(hx - r * 0.95, hy - r * 1.55, hx + r * 0.95, hy - r * 0.5, r * 0.3, rgb(0x4a3a2a), 1.0);
+    c.rounded_rect(
+        (hx - r * 0.95, hy - r * 1.55, hx + r * 0.95, hy - r * 0.5),
+        r * 0.3,
+        rgb(0x4a3a2a),
+        1.0,
+    );
     for side in [-1.0, 1.0] {
-        c.line(p.at(side * 0.05, 0.17), p.at(side * 0.05, 0.48), 4.0, rgb(0x2c2218), 1.0); // braces
+        c.line(
+            p.at(side * 0.05, 0.17),
+            p.at(side * 0.05, 0.48),
+            4.0,
+            rgb(0x2c2218),
+            1.0,
+        ); // braces
     }
     let (px, py) = p.at(-0.16, 0.5);
     c.ellipse(px - 10.0, py, 28.0, 9.0, rgb(0x6f7278), 1.0); // gold pan
@@ -332,8 +530,26 @@ pub fn pascal_ref() -> Canvas {
     let mut c = studio(256, 384);
     let p = pascal_person(128.0, 357.0, 230.0);
     let (bx, by) = p.at(0.12, 0.3);
-    c.rounded_rect(bx - 6.0, by, bx + 34.0, by + 44.0, 6.0, rgb(0x7a4a24), 1.0); // satchel
+    c.rounded_rect(
+        (bx - 6.0, by, bx + 34.0, by + 44.0),
+        6.0,
+        rgb(0x7a4a24),
+        1.0,
+    ); // satchel
     p.draw(&mut c);
+    // Short trousers, and bare knees above the socks.
+    let (sx0, sy0) = p.at(-0.075, 0.5);
+    let (sx1, sy1) = p.at(0.075, 0.6);
+    c.rect(sx0, sy0, sx1, sy1, rgb(0x3c414b), 1.0);
+    for side in [-1.0, 1.0] {
+        c.line(
+            p.at(side * 0.035, 0.61),
+            p.at(side * 0.035, 0.7),
+            p.len(0.05),
+            p.skin,
+            1.0,
+        );
+    }
     let (hx, hy) = p.head_centre();
     let r = p.len(p.head);
     c.ellipse(hx + 2.0, hy - r * 0.6, r * 1.1, r * 0.5, rgb(0x2e3440), 1.0); // beret
@@ -349,9 +565,24 @@ fn balloon(c: &mut Canvas, cx: f64, cy: f64, r: f64, string_to: (f64, f64)) {
         c.line(prev, (x, y), 1.2, rgb(0x3a3a3a), 1.0);
         prev = (x, y);
     }
-    c.polygon(&[(cx - r * 0.12, cy + r * 1.18), (cx + r * 0.12, cy + r * 1.18), (cx, cy + r * 1.05)], rgb(0xa8101a), 1.0);
+    c.polygon(
+        &[
+            (cx - r * 0.12, cy + r * 1.18),
+            (cx + r * 0.12, cy + r * 1.18),
+            (cx, cy + r * 1.05),
+        ],
+        rgb(0xa8101a),
+        1.0,
+    );
     c.ellipse(cx, cy, r, r * 1.15, rgb(0xd7141f), 1.0);
-    c.ellipse(cx - r * 0.35, cy - r * 0.45, r * 0.2, r * 0.32, rgb(0xff8a8a), 0.7);
+    c.ellipse(
+        cx - r * 0.35,
+        cy - r * 0.45,
+        r * 0.2,
+        r * 0.32,
+        rgb(0xff8a8a),
+        0.7,
+    );
 }
 
 /// The red balloon on its string against a grey sky.
@@ -370,28 +601,79 @@ pub fn paris_rooftops() -> Canvas {
     // The tower, far away in haze.
     let (tx, base) = (390.0, 250.0);
     let tower = rgb(0x858b94);
-    c.polygon(&[(tx - 38.0, base), (tx - 4.0, 60.0), (tx + 4.0, 60.0), (tx + 38.0, base), (tx + 22.0, base), (tx, 170.0), (tx - 22.0, base)], tower, 1.0);
+    c.polygon(
+        &[
+            (tx - 38.0, base),
+            (tx - 4.0, 60.0),
+            (tx + 4.0, 60.0),
+            (tx + 38.0, base),
+            (tx + 22.0, base),
+            (tx, 170.0),
+            (tx - 22.0, base),
+        ],
+        tower,
+        1.0,
+    );
     c.rect(tx - 28.0, 180.0, tx + 28.0, 186.0, tower, 1.0);
     c.rect(tx - 14.0, 120.0, tx + 14.0, 125.0, tower, 1.0);
     c.line((tx, 60.0), (tx, 40.0), 2.0, tower, 1.0);
     // Rows of mansard roofs, nearer rows darker.
-    for (row, (top, color)) in [(200.0, rgb(0x7d848e)), (235.0, rgb(0x5e6570)), (270.0, rgb(0x434952))].iter().enumerate() {
+    for (row, (top, color)) in [
+        (200.0, rgb(0x7d848e)),
+        (235.0, rgb(0x5e6570)),
+        (270.0, rgb(0x434952)),
+    ]
+    .iter()
+    .enumerate()
+    {
         let mut x = -20.0;
         while x < w {
             let bw = rng.range(60.0, 120.0);
             let roof = top - rng.range(0.0, 25.0);
-            c.polygon(&[(x, h), (x, roof + 12.0), (x + 10.0, roof), (x + bw - 10.0, roof), (x + bw, roof + 12.0), (x + bw, h)], *color, 1.0);
+            c.polygon(
+                &[
+                    (x, h),
+                    (x, roof + 12.0),
+                    (x + 10.0, roof),
+                    (x + bw - 10.0, roof),
+                    (x + bw, roof + 12.0),
+                    (x + bw, h),
+                ],
+                *color,
+                1.0,
+            );
             let mut cx = x + 14.0;
             while cx < x + bw - 16.0 {
                 if rng.unit() < 0.5 {
-                    c.rect(cx, roof - 14.0, cx + 9.0, roof + 1.0, mix(*color, rgb(0x8a5a44), 0.5), 1.0);
+                    c.rect(
+                        cx,
+                        roof - 14.0,
+                        cx + 9.0,
+                        roof + 1.0,
+                        mix(*color, rgb(0x8a5a44), 0.5),
+                        1.0,
+                    );
                     for k in 0..3 {
-                        c.rect(cx + 1.0 + k as f64 * 2.8, roof - 19.0, cx + 2.8 + k as f64 * 2.8, roof - 14.0, rgb(0x9a5a3c), 1.0);
+                        c.rect(
+                            cx + 1.0 + k as f64 * 2.8,
+                            roof - 19.0,
+                            cx + 2.8 + k as f64 * 2.8,
+                            roof - 14.0,
+                            rgb(0x9a5a3c),
+                            1.0,
+                        );
                     }
                 }
                 // Dormer windows.
                 if rng.unit() < 0.5 && row > 0 {
-                    c.rect(cx + 2.0, roof + 16.0, cx + 10.0, roof + 28.0, rgb(0xe8d8a0), 0.7);
+                    c.rect(
+                        cx + 2.0,
+                        roof + 16.0,
+                        cx + 10.0,
+                        roof + 28.0,
+                        rgb(0xe8d8a0),
+                        0.7,
+                    );
                 }
                 cx += 22.0;
             }
@@ -441,7 +723,12 @@ pub fn elias_ref() -> Canvas {
     let p = elias_person(128.0, 357.0, 305.0);
     p.draw(&mut c);
     let (sx, sy) = p.at(0.0, 0.17);
-    c.rounded_rect(sx - 24.0, sy - 6.0, sx + 24.0, sy + 10.0, 6.0, rgb(0xb33a2e), 1.0);
+    c.rounded_rect(
+        (sx - 24.0, sy - 6.0, sx + 24.0, sy + 10.0),
+        6.0,
+        rgb(0xb33a2e),
+        1.0,
+    );
     c.rect(sx + 6.0, sy + 6.0, sx + 18.0, sy + 48.0, rgb(0xb33a2e), 1.0);
     c
 }
@@ -452,18 +739,72 @@ fn lantern(c: &mut Canvas, cx: f64, base: f64, size: f64) {
     let metal = rgb(0x2b2f36);
     let edge = rgb(0x8d96a3);
     c.glow(cx, base - 0.55 * s, 0.9 * s, rgb(0xffb347), 0.35);
-    c.rounded_rect(cx - 0.28 * s, base - 0.2 * s, cx + 0.28 * s, base, 0.05 * s, metal, 1.0);
-    c.rect(cx - 0.28 * s, base - 0.2 * s, cx + 0.28 * s, base - 0.185 * s, edge, 1.0);
-    c.rounded_rect(cx - 0.2 * s, base - 0.82 * s, cx + 0.2 * s, base - 0.2 * s, 0.08 * s, rgb(0xffe2a8), 0.55);
+    c.rounded_rect(
+        (cx - 0.28 * s, base - 0.2 * s, cx + 0.28 * s, base),
+        0.05 * s,
+        metal,
+        1.0,
+    );
+    c.rect(
+        cx - 0.28 * s,
+        base - 0.2 * s,
+        cx + 0.28 * s,
+        base - 0.185 * s,
+        edge,
+        1.0,
+    );
+    c.rounded_rect(
+        (cx - 0.2 * s, base - 0.82 * s, cx + 0.2 * s, base - 0.2 * s),
+        0.08 * s,
+        rgb(0xffe2a8),
+        0.55,
+    );
     c.glow(cx, base - 0.5 * s, 0.22 * s, rgb(0xfff4d6), 0.95);
-    c.rounded_rect(cx - 0.05 * s, base - 0.62 * s, cx + 0.05 * s, base - 0.38 * s, 0.04 * s, rgb(0xfffaf0), 1.0);
-    c.rect(cx - 0.17 * s, base - 0.8 * s, cx - 0.13 * s, base - 0.22 * s, rgb(0xffffff), 0.35); // highlight
-    c.rounded_rect(cx - 0.24 * s, base - 0.92 * s, cx + 0.24 * s, base - 0.8 * s, 0.04 * s, metal, 1.0);
-    c.rect(cx - 0.24 * s, base - 0.815 * s, cx + 0.24 * s, base - 0.8 * s, edge, 1.0);
+    c.rounded_rect(
+        (
+            cx - 0.05 * s,
+            base - 0.62 * s,
+            cx + 0.05 * s,
+            base - 0.38 * s,
+        ),
+        0.04 * s,
+        rgb(0xfffaf0),
+        1.0,
+    );
+    c.rect(
+        cx - 0.17 * s,
+        base - 0.8 * s,
+        cx - 0.13 * s,
+        base - 0.22 * s,
+        rgb(0xffffff),
+        0.35,
+    ); // highlight
+    c.rounded_rect(
+        (
+            cx - 0.24 * s,
+            base - 0.92 * s,
+            cx + 0.24 * s,
+            base - 0.8 * s,
+        ),
+        0.04 * s,
+        metal,
+        1.0,
+    );
+    c.rect(
+        cx - 0.24 * s,
+        base - 0.815 * s,
+        cx + 0.24 * s,
+        base - 0.8 * s,
+        edge,
+        1.0,
+    );
     let mut prev = (cx - 0.2 * s, base - 0.9 * s);
     for k in 1..=24 {
         let ang = PI * k as f64 / 24.0;
-        let p = (cx - 0.2 * s * dmath::cos(ang), base - 0.9 * s - 0.28 * s * dmath::sin(ang));
+        let p = (
+            cx - 0.2 * s * dmath::cos(ang),
+            base - 0.9 * s - 0.28 * s * dmath::sin(ang),
+        );
         c.line(prev, p, 0.03 * s, edge, 1.0);
         prev = p;
     }
@@ -492,6 +833,13 @@ pub fn lumen_endcard() -> Canvas {
     let mut c = studio_dark(512, 320);
     lantern(&mut c, w / 2.0, 150.0, 120.0);
     draw_centered(&mut c, "LUMEN", w / 2.0, 180.0, 8.0, rgb(0xfff1d6));
-    draw_centered(&mut c, "LIGHT YOU CAN CARRY", w / 2.0, 256.0, 2.0, rgb(0xffb347));
+    draw_centered(
+        &mut c,
+        "LIGHT YOU CAN CARRY",
+        w / 2.0,
+        256.0,
+        2.0,
+        rgb(0xffb347),
+    );
     c
 }

@@ -15,7 +15,12 @@ pub struct Score {
 
 impl Score {
     pub fn new(name: &str, bpm: f64, seconds: f64) -> Score {
-        Score { bpm, seconds, rng: Rng::from_name(name), mix: Buffer::silence(seconds) }
+        Score {
+            bpm,
+            seconds,
+            rng: Rng::from_name(name),
+            mix: Buffer::silence(seconds),
+        }
     }
 
     fn beat_seconds(&self, beats: f64) -> f64 {
@@ -45,7 +50,15 @@ impl Score {
     }
 
     /// A chord (all its notes at once) from a chord symbol with its root in `octave`.
-    pub fn chord(&mut self, inst: Instrument, beat: f64, beats: f64, symbol: &str, octave: i32, gain: f64) {
+    pub fn chord(
+        &mut self,
+        inst: Instrument,
+        beat: f64,
+        beats: f64,
+        symbol: &str,
+        octave: i32,
+        gain: f64,
+    ) {
         for pitch in chord_notes(symbol, octave) {
             self.note(inst, beat, beats, pitch, gain);
         }
@@ -95,7 +108,9 @@ pub fn note_number(name: &str) -> f64 {
             None => (0, rest.as_str()),
         },
     };
-    let octave: i32 = octave.parse().unwrap_or_else(|_| panic!("score typo: octave in {name:?}"));
+    let octave: i32 = octave
+        .parse()
+        .unwrap_or_else(|_| panic!("score typo: octave in {name:?}"));
     f64::from((octave + 1) * 12 + base + shift)
 }
 

@@ -11,22 +11,27 @@ fn t(i: usize) -> f64 {
 /// A close lightning crack followed by a long rolling rumble.
 pub fn thunder() -> Buffer {
     let mut rng = Rng::from_name("thunder");
-    let len = 3.0;
+    let len = 2.6;
     let crack = synth::highpass(&synth::white_noise(&mut rng, 0.4), 900.0)
         .map(|i, s| s * dmath::exp(-t(i) * 14.0));
     // The rumble's loudness swells a few times as echoes arrive from farther clouds.
-    let rolls: Vec<(f64, f64)> = (0..4).map(|_| (rng.range(0.3, 2.0), rng.range(0.4, 0.9))).collect();
+    let rolls: Vec<(f64, f64)> = (0..4)
+        .map(|_| (rng.range(0.3, 1.7), rng.range(0.4, 0.9)))
+        .collect();
     let rumble_noise = synth::white_noise(&mut rng, len);
-    let rumble = synth::lowpass(&synth::lowpass(&rumble_noise, |i| 160.0 + 240.0 * dmath::exp(-t(i) * 2.0)), |_| 220.0)
-        .map(|i, s| {
-            let x = t(i);
-            let base = (x / 0.12).min(1.0) * dmath::exp(-x * 1.1);
-            let swell: f64 = rolls
-                .iter()
-                .map(|&(at, amp)| amp * dmath::exp(-((x - at) * (x - at)) / 0.05))
-                .sum();
-            s * (base + swell)
-        });
+    let rumble = synth::lowpass(
+        &synth::lowpass(&rumble_noise, |i| 160.0 + 240.0 * dmath::exp(-t(i) * 2.0)),
+        |_| 220.0,
+    )
+    .map(|i, s| {
+        let x = t(i);
+        let base = (x / 0.12).min(1.0) * dmath::exp(-x * 1.1);
+        let swell: f64 = rolls
+            .iter()
+            .map(|&(at, amp)| amp * dmath::exp(-((x - at) * (x - at)) / 0.05))
+            .sum();
+        s * (base + swell)
+    });
     let mut out = Buffer::silence(len);
     out.mix(&crack, 0.0, 0.35);
     let mut rumble = rumble;
@@ -40,7 +45,7 @@ pub fn thunder() -> Buffer {
 /// A ship's cannon: a sharp report, a falling low boom, and the smoke's rushing tail.
 pub fn cannon() -> Buffer {
     let mut rng = Rng::from_name("cannon");
-    let len = 1.8;
+    let len = 1.5;
     let mut phase = 0.0;
     let boom = Buffer(
         (0..synth::samples(len))
@@ -51,8 +56,10 @@ pub fn cannon() -> Buffer {
             })
             .collect(),
     );
-    let blast = synth::lowpass(&synth::white_noise(&mut rng, len), |i| 150.0 + 2500.0 * dmath::exp(-t(i) * 9.0))
-        .map(|i, s| s * dmath::exp(-t(i) * 4.0));
+    let blast = synth::lowpass(&synth::white_noise(&mut rng, len), |i| {
+        150.0 + 2500.0 * dmath::exp(-t(i) * 9.0)
+    })
+    .map(|i, s| s * dmath::exp(-t(i) * 4.0));
     let report = synth::highpass(&synth::white_noise(&mut rng, 0.05), 2000.0)
         .map(|i, s| s * dmath::exp(-t(i) * 90.0));
     let mut out = Buffer::silence(len);
@@ -82,7 +89,7 @@ pub fn bell() -> Buffer {
         (3.01, 0.15, 3.5),
         (4.1, 0.08, 5.0),
     ];
-    let mut out = synth::additive(strike, 3.0, &partials);
+    let mut out = synth::additive(strike, 2.5, &partials);
     let clang = synth::bandpass(&synth::white_noise(&mut rng, 0.05), |_| 2500.0, 3.0)
         .map(|i, s| s * dmath::exp(-t(i) * 80.0));
     out.mix(&clang, 0.0, 2.0);
@@ -95,7 +102,8 @@ pub fn bell() -> Buffer {
 pub fn shutter() -> Buffer {
     let mut rng = Rng::from_name("shutter");
     let click = |rng: &mut Rng, bright: f64| {
-        synth::bandpass(&synth::white_noise(rng, 0.03), |_| bright, 1.5).map(|i, s| s * dmath::exp(-t(i) * 220.0))
+        synth::bandpass(&synth::white_noise(rng, 0.03), |_| bright, 1.5)
+            .map(|i, s| s * dmath::exp(-t(i) * 220.0))
     };
     let mut out = Buffer::silence(0.4);
     out.mix(&click(&mut rng, 3500.0), 0.01, 1.0);

@@ -20,6 +20,10 @@ impl Buffer {
         self.0.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Adds `other` scaled by `gain`, starting `at` seconds in; what falls past the end is dropped.
     pub fn mix(&mut self, other: &Buffer, at: f64, gain: f64) {
         let start = samples(at);
@@ -113,7 +117,9 @@ pub fn additive(freq: f64, seconds: f64, partials: &[(f64, f64, f64)]) -> Buffer
 
 /// A sawtooth-like tone built from `count` harmonics at 1/n.
 pub fn saw_partials(count: usize, decay: f64) -> Vec<(f64, f64, f64)> {
-    (1..=count).map(|n| (n as f64, 1.0 / n as f64, decay * n as f64)).collect()
+    (1..=count)
+        .map(|n| (n as f64, 1.0 / n as f64, decay * n as f64))
+        .collect()
 }
 
 /// Attack-decay-sustain-release envelope applied in place; `held` is how long the key is down.
@@ -190,7 +196,12 @@ pub fn bandpass(buf: &Buffer, centre: impl Fn(usize) -> f64, q: f64) -> Buffer {
             let w = TAU * centre(i).min(SR * 0.45) / SR;
             let alpha = dmath::sin(w) / (2.0 * q);
             let a0 = 1.0 + alpha;
-            coef = (alpha / a0, -alpha / a0, -2.0 * dmath::cos(w) / a0, (1.0 - alpha) / a0);
+            coef = (
+                alpha / a0,
+                -alpha / a0,
+                -2.0 * dmath::cos(w) / a0,
+                (1.0 - alpha) / a0,
+            );
         }
         let (b0, b2, a1, a2) = coef;
         let y = b0 * x + b2 * x2 - a1 * y1 - a2 * y2;
@@ -216,8 +227,15 @@ mod tests {
         let last = looped.0[looped.len() - 1];
         let first = looped.0[0];
         // Across the seam the signal must step no further than it ever steps between neighbours.
-        let largest_step = looped.0.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f64::max);
-        assert!((last - first).abs() <= largest_step, "seam {last} -> {first}, largest step {largest_step}");
+        let largest_step = looped
+            .0
+            .windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .fold(0.0, f64::max);
+        assert!(
+            (last - first).abs() <= largest_step,
+            "seam {last} -> {first}, largest step {largest_step}"
+        );
         // And the seam is the original's own continuation: the sample that followed `last`.
         assert_eq!(first, noise.0[samples(0.8)]);
     }

@@ -9,7 +9,11 @@ pub struct Wav {
 
 impl Wav {
     pub fn mono(sample_rate: u32, samples: Vec<f64>) -> Wav {
-        Wav { sample_rate, channels: 1, samples }
+        Wav {
+            sample_rate,
+            channels: 1,
+            samples,
+        }
     }
 
     pub fn encode(&self) -> Vec<u8> {

@@ -1,0 +1,139 @@
+//! Stable codes of checker diagnostics. A code never changes meaning once released; each is
+//! documented with a minimal example in docs/diagnostics.md, and the test corpus triggers each.
+//!
+//! E01xx names and definitions, E02xx types and units, E03xx ranges, E04xx time and continuity,
+//! E05xx imports, E06xx assets, W01xx–W03xx warnings. Syntax codes (E00xx) live in
+//! `scene_syntax::codes`.
+
+use scene_syntax::Code;
+
+// ---- E01xx: names and definitions -------------------------------------------------------------
+
+/// A character that is not defined: `ghost says "boo"` with no `character ghost`.
+pub const E0101: Code = Code("E0101");
+/// A location that is not defined: `scene s at nowhere { … }`.
+pub const E0102: Code = Code("E0102");
+/// A sound that is not defined: `at 1s play thunder` with no `sound thunder = …`.
+pub const E0103: Code = Code("E0103");
+/// A look that is not defined: `look noir` without `import std.look` or a `look noir { … }`.
+pub const E0104: Code = Code("E0104");
+/// A camera preset that is neither defined nor one of the six framing names: `camera hero`.
+pub const E0105: Code = Code("E0105");
+/// `continues` names a shot that does not exist anywhere in the film.
+pub const E0106: Code = Code("E0106");
+/// Two definitions of the same kind with one name (across every file of the film).
+pub const E0110: Code = Code("E0110");
+/// Two shots with one name (shot names are unique within a film).
+pub const E0111: Code = Code("E0111");
+/// More than one `film` block in the entry file.
+pub const E0112: Code = Code("E0112");
+/// A field or per-shot statement written twice where only one makes sense: `fps 24` twice, two
+/// `camera` statements in one shot.
+pub const E0113: Code = Code("E0113");
+/// A field that the block does not have: `colour #ff0000` in a character.
+pub const E0120: Code = Code("E0120");
+/// A required field is missing: a character or location without `description`.
+pub const E0121: Code = Code("E0121");
+
+// ---- E02xx: types and units -------------------------------------------------------------------
+
+/// A number with the wrong unit, or none where one is needed: `fps 24s`, `dolly in 30deg`,
+/// `lens 2m`.
+pub const E0201: Code = Code("E0201");
+/// A value of the wrong kind: a string where a number is needed (`fps "24"`), a name where a
+/// text is needed.
+pub const E0202: Code = Code("E0202");
+/// A field with too few or too many values: `size` alone, `fps 24 30`.
+pub const E0203: Code = Code("E0203");
+/// A fractional number where a whole number is needed: `fps 23.976`, `steps 2.5`.
+pub const E0204: Code = Code("E0204");
+/// A value that is not one of the field's choices: `time noon`, `weather sunny`, `framing tight`.
+pub const E0205: Code = Code("E0205");
+
+// ---- E03xx: ranges ----------------------------------------------------------------------------
+
+/// `fps` outside 1–120.
+pub const E0301: Code = Code("E0301");
+/// A frame `size` side that is zero, not a multiple of 32, or larger than 4096.
+pub const E0302: Code = Code("E0302");
+/// A shot shorter than one frame or longer than 60 s.
+pub const E0303: Code = Code("E0303");
+/// A gain outside −60 dB to +12 dB.
+pub const E0304: Code = Code("E0304");
+/// A fraction outside 0%–100% where a fraction of the frame or of a distance is meant.
+pub const E0305: Code = Code("E0305");
+/// A seed that is not a whole number from 0 to 18446744073709551615 (it must fit in 64 bits).
+pub const E0306: Code = Code("E0306");
+/// A duration that must be positive is zero or negative: `over 0s`, `dissolve -1s`.
+pub const E0307: Code = Code("E0307");
+/// Another number outside what the field accepts: `guidance 0`, `steps 0`, `lens 0mm`.
+pub const E0308: Code = Code("E0308");
+
+// ---- E04xx: time and continuity ---------------------------------------------------------------
+
+/// A time point outside its shot: `at 7s` in a 6 s shot, or a negative time.
+pub const E0401: Code = Code("E0401");
+/// Something with a duration ends after its shot: a camera move, a walk, a zoom, a title.
+pub const E0402: Code = Code("E0402");
+/// `continues` names a shot that does not play earlier than this one.
+pub const E0403: Code = Code("E0403");
+/// `continues` links form a cycle (a shot continuing itself included).
+pub const E0404: Code = Code("E0404");
+/// A transition longer than a shot it touches.
+pub const E0405: Code = Code("E0405");
+/// `from T1 to T2` where T2 is not after T1.
+pub const E0406: Code = Code("E0406");
+/// A transition with no shot on one side of it, or two transitions in a row.
+pub const E0407: Code = Code("E0407");
+
+// ---- E05xx: imports ---------------------------------------------------------------------------
+
+/// An imported file that does not exist or cannot be read as text.
+pub const E0501: Code = Code("E0501");
+/// An imported file that resolves outside the project root (symlinks included); it is not read.
+pub const E0502: Code = Code("E0502");
+/// Imports that form a cycle; every link is listed.
+pub const E0503: Code = Code("E0503");
+/// `import std.NAME` where the standard library has no module NAME.
+pub const E0504: Code = Code("E0504");
+/// An imported file contains a `film` block (only the entry file may).
+pub const E0505: Code = Code("E0505");
+/// The entry file itself cannot be read.
+pub const E0506: Code = Code("E0506");
+
+// ---- E06xx: assets ----------------------------------------------------------------------------
+
+/// An asset file that does not exist.
+pub const E0601: Code = Code("E0601");
+/// An asset path that resolves outside the project root (symlinks included); it is not read.
+pub const E0602: Code = Code("E0602");
+/// An asset whose content is not a supported format for its use (PNG or JPEG images; WAV, OGG
+/// Vorbis, FLAC or MP3 audio), whatever its extension says.
+pub const E0603: Code = Code("E0603");
+
+// ---- W01xx: characters ------------------------------------------------------------------------
+
+/// A character speaks in a shot they are not in, without `(V.O.)` or `(O.S.)`.
+pub const W0101: Code = Code("W0101");
+
+// ---- W02xx: dialogue and time -----------------------------------------------------------------
+
+/// A line of dialogue that cannot be spoken in the time left in its shot (about 15 characters a
+/// second).
+pub const W0201: Code = Code("W0201");
+
+// ---- W03xx: camera and keyframes --------------------------------------------------------------
+
+/// Two image keyframes (or a `continues` frame and a keyframe) fewer than 8 frames apart: closer
+/// than the video model can resolve.
+pub const W0301: Code = Code("W0301");
+/// Two camera moves on the same axis at the same time (`pan` and `orbit` both turn the camera).
+pub const W0302: Code = Code("W0302");
+
+/// Every checker code, in order.
+pub const ALL: &[Code] = &[
+    E0101, E0102, E0103, E0104, E0105, E0106, E0110, E0111, E0112, E0113, E0120, E0121, E0201, E0202,
+    E0203, E0204, E0205, E0301, E0302, E0303, E0304, E0305, E0306, E0307, E0308, E0401, E0402, E0403,
+    E0404, E0405, E0406, E0407, E0501, E0502, E0503, E0504, E0505, E0506, E0601, E0602, E0603, W0101,
+    W0201, W0301, W0302,
+];

@@ -1,0 +1,307 @@
+//! Finding the project root and loading the entry file with everything it imports.
+//!
+//! A file import is resolved relative to the importing file, confined to the project root twice:
+//! lexically before anything is touched, and again after symlinks are resolved. A file outside the
+//! root is never read.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use scene_syntax::ast::{Import, ItemKind};
+use scene_syntax::{Diagnostic, FileId, Span};
+
+use crate::codes;
+use crate::sources::{Origin, Sources};
+use crate::stdlib;
+use crate::suggest;
+use crate::Vfs;
+
+pub struct Loaded {
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+    pub dependencies: Vec<PathBuf>,
+    pub project_root: PathBuf,
+    /// Always `FileId(0)`; the entry file has an empty text when it could not be read.
+    pub entry: FileId,
+}
+
+pub fn load(entry: &Path, vfs: &dyn Vfs) -> Loaded {
+    let mut sources = Sources::new();
+    let mut diagnostics = Vec::new();
+    let mut dependencies = Vec::new();
+
+    let canonical = match vfs.canonicalize(entry) {
+        Ok(c) => c,
+        Err(e) => return unreadable_entry(entry, &e.to_string(), vfs),
+    };
+    let project_root = project_root(&canonical, vfs);
+    if project_root.join("scene.toml") != canonical && vfs.exists(&project_root.join("scene.toml")) {
+        dependencies.push(project_root.join("scene.toml"));
+    }
+    let text = match vfs.read_to_string(&canonical) {
+        Ok(t) => t,
+        Err(e) => return unreadable_entry(entry, &e.to_string(), vfs),
+    };
+    dependencies.push(canonical.clone());
+    let display = relative_to(&project_root, &canonical);
+    let entry_id = sources.push(Origin::File(canonical.clone()), display, text);
+    let parsed = scene_syntax::parse(entry_id, sources.text(entry_id));
+    diagnostics.extend(parsed.diagnostics);
+    sources.set_ast(entry_id, parsed.file);
+
+    let mut loader = Loader {
+        vfs,
+        root: project_root.clone(),
+        sources,
+        by_path: BTreeMap::from([(canonical, entry_id)]),
+        std_modules: BTreeMap::new(),
+        diagnostics,
+        dependencies,
+    };
+    let mut stack = vec![(entry_id, None)];
+    loader.imports_of(&mut stack);
+
+    Loaded {
+        sources: loader.sources,
+        diagnostics: loader.diagnostics,
+        dependencies: loader.dependencies,
+        project_root,
+        entry: entry_id,
+    }
+}
+
+fn unreadable_entry(entry: &Path, reason: &str, vfs: &dyn Vfs) -> Loaded {
+    let mut sources = Sources::new();
+    let id = sources.push(Origin::File(entry.to_path_buf()), entry.to_path_buf(), String::new());
+    let dir = entry.parent().map(Path::to_path_buf).unwrap_or_default();
+    let project_root = vfs.canonicalize(&dir).unwrap_or(dir);
+    let diagnostic = Diagnostic::new(
+        codes::E0506,
+        Span::new(id, 0, 0),
+        format!("cannot read the entry file `{}`: {reason}", entry.display()),
+    )
+    .with_help("check the path; the entry file is the `.scene` file holding the `film` block");
+    Loaded { sources, diagnostics: vec![diagnostic], dependencies: vec![entry.to_path_buf()], project_root, entry: id }
+}
+
+/// The nearest ancestor of the entry file that holds a `scene.toml`, or the entry file's directory.
+pub fn project_root(canonical_entry: &Path, vfs: &dyn Vfs) -> PathBuf {
+    let dir = canonical_entry.parent().unwrap_or(Path::new("/"));
+    dir.ancestors().find(|d| vfs.exists(&d.join("scene.toml"))).unwrap_or(dir).to_path_buf()
+}
+
+/// `path` relative to `root` with `/` separators, or the path itself when it is not inside.
+pub fn relative_to(root: &Path, path: &Path) -> PathBuf {
+    match path.strip_prefix(root) {
+        Ok(rel) => PathBuf::from(slash_path(rel)),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+pub fn slash_path(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+}
+
+/// Resolves `.` and `..` without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+struct Loader<'a> {
+    vfs: &'a dyn Vfs,
+    root: PathBuf,
+    sources: Sources,
+    by_path: BTreeMap<PathBuf, FileId>,
+    std_modules: BTreeMap<&'static str, FileId>,
+    diagnostics: Vec<Diagnostic>,
+    dependencies: Vec<PathBuf>,
+}
+
+impl Loader<'_> {
+    /// Loads every import of the file on top of `stack`, depth first. Each stack entry is a file
+    /// and the import that brought it in.
+    fn imports_of(&mut self, stack: &mut Vec<(FileId, Option<Span>)>) {
+        let Some(&(file, _)) = stack.last() else { return };
+        let imports: Vec<(Import, Span)> = self
+            .sources
+            .ast(file)
+            .map(|ast| {
+                ast.items
+                    .iter()
+                    .filter_map(|item| match &item.kind {
+                        ItemKind::Import(import) => Some((import.clone(), item.span)),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (import, span) in imports {
+            match import {
+                Import::Module(segments) => self.std_import(&segments, span),
+                Import::File(lit) => {
+                    if let Some(child) = self.file_import(file, &lit.value, lit.span, stack) {
+                        stack.push((child, Some(lit.span)));
+                        self.imports_of(stack);
+                        stack.pop();
+                    }
+                }
+            }
+        }
+    }
+
+    fn std_import(&mut self, segments: &[scene_syntax::ast::Ident], span: Span) {
+        let names: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
+        let module = match names.as_slice() {
+            ["std", name] => stdlib::module(name),
+            _ => None,
+        };
+        let Some(module) = module else {
+            let written = names.join(".");
+            let available: Vec<String> = stdlib::names().map(|n| format!("std.{n}")).collect();
+            let mut d = Diagnostic::new(codes::E0504, span, format!("there is no standard module `{written}`"))
+                .with_label("unknown module");
+            let candidates: Vec<&str> = available.iter().map(String::as_str).collect();
+            let target = segments.first().map(|s| s.span.join(segments[segments.len() - 1].span)).unwrap_or(span);
+            if let Some(near) = suggest::nearest(&written, candidates.iter().copied()) {
+                d = d
+                    .with_help(format!("did you mean `{near}`?"))
+                    .with_fix(target, near, format!("replace with `{near}`"));
+            } else {
+                d = d.with_help(format!("the standard modules are {}", suggest::list(&candidates)));
+            }
+            self.diagnostics.push(d);
+            return;
+        };
+        if self.std_modules.contains_key(module.name) {
+            return;
+        }
+        let path = PathBuf::from(format!("std/{}.scene", module.name));
+        let id = self.sources.push(Origin::Std(module.name), path, module.text.to_string());
+        let parsed = scene_syntax::parse(id, module.text);
+        self.diagnostics.extend(parsed.diagnostics);
+        self.sources.set_ast(id, parsed.file);
+        self.std_modules.insert(module.name, id);
+    }
+
+    /// Resolves, confines and loads one file import. Returns the new file's id when it was loaded
+    /// now (its own imports are still to be followed).
+    fn file_import(
+        &mut self,
+        from: FileId,
+        written: &str,
+        span: Span,
+        stack: &[(FileId, Option<Span>)],
+    ) -> Option<FileId> {
+        let base = match self.sources.origin(from) {
+            Some(Origin::File(path)) => path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            _ => {
+                self.diagnostics.push(
+                    Diagnostic::new(codes::E0501, span, "a standard module cannot import a file")
+                        .with_label("file import in a standard module"),
+                );
+                return None;
+            }
+        };
+        let candidate = normalize(&base.join(written));
+        if !candidate.starts_with(&self.root) {
+            self.diagnostics.push(outside_root(span, written, &self.root, false));
+            return None;
+        }
+        self.dependencies.push(candidate.clone());
+        let canonical = match self.vfs.canonicalize(&candidate) {
+            Ok(c) => c,
+            Err(_) => {
+                self.diagnostics.push(
+                    Diagnostic::new(codes::E0501, span, format!("cannot find the imported file `{written}`"))
+                        .with_label("not found")
+                        .with_help(format!(
+                            "imports are relative to the importing file; looked for `{}` in the project",
+                            slash_path(&relative_to(&self.root, &candidate))
+                        )),
+                );
+                return None;
+            }
+        };
+        if !canonical.starts_with(&self.root) {
+            self.diagnostics.push(outside_root(span, written, &self.root, true));
+            return None;
+        }
+        if let Some(&existing) = self.by_path.get(&canonical) {
+            if let Some(k) = stack.iter().position(|&(f, _)| f == existing) {
+                self.diagnostics.push(self.cycle(&stack[k..], span));
+            }
+            return None;
+        }
+        let text = match self.vfs.read_to_string(&canonical) {
+            Ok(t) => t,
+            Err(e) => {
+                self.diagnostics.push(
+                    Diagnostic::new(codes::E0501, span, format!("cannot read the imported file `{written}`: {e}"))
+                        .with_label("unreadable"),
+                );
+                return None;
+            }
+        };
+        self.dependencies.push(canonical.clone());
+        let display = relative_to(&self.root, &canonical);
+        let id = self.sources.push(Origin::File(canonical.clone()), display, text);
+        let parsed = scene_syntax::parse(id, self.sources.text(id));
+        self.diagnostics.extend(parsed.diagnostics);
+        for item in &parsed.file.items {
+            if let ItemKind::Film(film) = &item.kind {
+                let header = Span::new(id, item.span.start as usize, film.title.span.end as usize);
+                self.diagnostics.push(
+                    Diagnostic::new(codes::E0505, header, format!("the imported file `{written}` has a `film` block"))
+                        .with_label("only the entry file may have a `film` block")
+                        .with_related(span, "imported here")
+                        .with_help("move the `film` block into the entry file, or compile this file on its own"),
+                );
+            }
+        }
+        self.sources.set_ast(id, parsed.file);
+        self.by_path.insert(canonical, id);
+        Some(id)
+    }
+
+    /// `chain` runs from the file that is imported again to the file importing it now.
+    fn cycle(&self, chain: &[(FileId, Option<Span>)], closing: Span) -> Diagnostic {
+        let mut names: Vec<String> = chain.iter().map(|&(f, _)| self.name(f)).collect();
+        if let Some(first) = names.first().cloned() {
+            names.push(first);
+        }
+        let mut d = Diagnostic::new(codes::E0503, closing, format!("import cycle: {}", names.join(" → ")))
+            .with_label("this import closes the cycle");
+        for window in chain.windows(2) {
+            if let (Some(span), (from, _)) = (window[1].1, window[0]) {
+                d = d.with_related(span, format!("`{}` imports `{}`", self.name(from), self.name(window[1].0)));
+            }
+        }
+        d.with_help("remove one of these imports; definitions are shared by the whole film, so a file only needs to be imported once")
+    }
+
+    fn name(&self, file: FileId) -> String {
+        slash_path(self.sources.path(file))
+    }
+}
+
+fn outside_root(span: Span, written: &str, root: &Path, through_symlink: bool) -> Diagnostic {
+    let how = if through_symlink { " (through a symlink)" } else { "" };
+    Diagnostic::new(codes::E0502, span, format!("`{written}` resolves outside the project root{how}"))
+        .with_label("outside the project root")
+        .with_help(format!(
+            "files a film uses must be inside its project root `{}` (the folder holding `scene.toml`, or the entry file's folder); copy the file into it",
+            root.display()
+        ))
+}

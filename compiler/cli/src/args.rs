@@ -1,0 +1,148 @@
+//! The command-line interface.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(name = "scenec", version, about = "The scene compiler: screenplays in, films out.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check scripts and print diagnostics.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
+        format: DiagFormat,
+    },
+    /// Format scripts canonically (comments kept).
+    Fmt {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Do not write; exit 1 if any file is not formatted.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the conditioning schedule as JSON.
+    Schedule {
+        file: PathBuf,
+        /// Only this shot's schedule.
+        #[arg(long)]
+        shot: Option<String>,
+    },
+    /// Print the shot graph.
+    Graph {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+    },
+    /// Render the film to an MP4, reusing cached shots.
+    #[cfg(feature = "render")]
+    Render(RenderArgs),
+    /// Render a contact sheet of every shot.
+    #[cfg(feature = "render")]
+    Storyboard {
+        file: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Re-check and re-render on change.
+    #[cfg(feature = "render")]
+    Watch(RenderArgs),
+    /// Compare a render with stored goldens (CI regression renders).
+    #[cfg(feature = "render")]
+    Verify(VerifyArgs),
+    /// Inspect or trim the per-shot cache.
+    #[cfg(feature = "render")]
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiagFormat {
+    Human,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BackendName {
+    Previz,
+    Ltx,
+}
+
+#[cfg(feature = "render")]
+#[derive(clap::Args, Debug, Clone)]
+pub struct RenderArgs {
+    pub file: PathBuf,
+    /// Output file (default: the script's name with .mp4, beside it).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = BackendName::Previz)]
+    pub backend: BackendName,
+    /// A local LTX-Video folder in the diffusers layout (for `--backend ltx`).
+    #[arg(long)]
+    pub model_dir: Option<PathBuf>,
+    /// Shots rendered at once (default: the number of cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// End with one JSON summary line (`rendered`, `reused`, `output`).
+    #[arg(long)]
+    pub json: bool,
+    /// Denoising steps for model backends (overrides the script).
+    #[arg(long)]
+    pub steps: Option<u32>,
+}
+
+#[cfg(feature = "render")]
+#[derive(clap::Args, Debug, Clone)]
+pub struct VerifyArgs {
+    pub file: PathBuf,
+    /// Directory holding the goldens.
+    #[arg(long)]
+    pub golden: PathBuf,
+    /// Render and write the goldens instead of comparing.
+    #[arg(long)]
+    pub bless: bool,
+    /// Write a self-contained HTML report.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Perceptual tolerance for model backends, e.g. `psnr=30,ssim=0.95`.
+    #[arg(long)]
+    pub tolerance: Option<String>,
+    #[arg(long, value_enum, default_value_t = BackendName::Previz)]
+    pub backend: BackendName,
+    #[arg(long)]
+    pub model_dir: Option<PathBuf>,
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+#[cfg(feature = "render")]
+#[derive(Subcommand, Debug)]
+pub enum CacheAction {
+    /// Entries and size of the cache of a film (or a cache directory).
+    Stats {
+        /// A script (its project's `.scene-cache/`) or a cache directory.
+        path: PathBuf,
+    },
+    /// Evict least-recently-used entries until the cache fits.
+    Gc {
+        path: PathBuf,
+        /// e.g. `500MB`, `2GiB`.
+        #[arg(long)]
+        max_size: String,
+    },
+}

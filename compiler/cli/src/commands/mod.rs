@@ -1,0 +1,39 @@
+//! One module per command.
+
+mod check;
+mod fmt;
+mod graph;
+mod schedule;
+
+#[cfg(feature = "render")]
+mod cache;
+#[cfg(feature = "render")]
+mod render;
+#[cfg(feature = "render")]
+mod storyboard;
+#[cfg(feature = "render")]
+mod verify;
+#[cfg(feature = "render")]
+mod watch;
+
+use crate::args::{Cli, Command};
+use crate::exit::Outcome;
+
+pub fn run(cli: Cli) -> Outcome {
+    match cli.command {
+        Command::Check { files, format } => check::run(&files, format),
+        Command::Fmt { files, check } => fmt::run(&files, check),
+        Command::Schedule { file, shot } => schedule::run(&file, shot.as_deref()),
+        Command::Graph { file, format } => graph::run(&file, format),
+        #[cfg(feature = "render")]
+        Command::Render(args) => render::run(&args),
+        #[cfg(feature = "render")]
+        Command::Storyboard { file, output } => storyboard::run(&file, &output),
+        #[cfg(feature = "render")]
+        Command::Watch(args) => watch::run(&args),
+        #[cfg(feature = "render")]
+        Command::Verify(args) => verify::run(&args),
+        #[cfg(feature = "render")]
+        Command::Cache { action } => cache::run(action),
+    }
+}

@@ -1,0 +1,175 @@
+//! `scenec render FILE [-o OUT.mp4] [--backend previz|ltx] [--model-dir DIR] [--jobs N] [--json]`
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use scene_check::Checked;
+use scene_plan::FilmPlan;
+use scene_render::backend::Backend;
+use scene_render::encode::{EncodeSettings, Metadata};
+use scene_render::pipeline::{render_film, RenderOptions, RenderReport};
+
+use crate::args::{BackendName, RenderArgs};
+use crate::exit::{tool_error, Outcome};
+use crate::load;
+use crate::progress::Progress;
+
+/// Where the per-shot cache of a project lives.
+pub fn cache_dir(project_root: &Path) -> PathBuf {
+    project_root.join(".scene-cache")
+}
+
+/// `film.scene` → `film.mp4` beside it.
+pub fn default_output(script: &Path) -> PathBuf {
+    script.with_extension("mp4")
+}
+
+/// The backend the arguments ask for, or a message saying why it cannot be had.
+pub fn make_backend(
+    backend: BackendName,
+    model_dir: Option<&Path>,
+    steps: Option<u32>,
+    project_root: &Path,
+) -> Result<Box<dyn Backend>, String> {
+    match backend {
+        BackendName::Previz => {
+            if model_dir.is_some() {
+                return Err("--model-dir is for `--backend ltx`; the previz backend needs no weights".into());
+            }
+            Ok(Box::new(scene_render::previz::Previz::new()))
+        }
+        #[cfg(feature = "ltx")]
+        BackendName::Ltx => {
+            let dir = model_dir.ok_or(
+                "`--backend ltx` needs `--model-dir DIR`: a local LTX-Video folder in the diffusers layout \
+                 (see the README, \"Rendering with LTX-Video\")",
+            )?;
+            let settings = scene_render::ltx::LtxSettings { steps_override: steps, ..Default::default() };
+            scene_render::ltx::LtxBackend::open(dir, &cache_dir(project_root), settings)
+                .map(|b| Box::new(b) as Box<dyn Backend>)
+                .map_err(|e| e.to_string())
+        }
+        #[cfg(not(feature = "ltx"))]
+        BackendName::Ltx => {
+            let _ = (steps, project_root);
+            Err("this scenec was built without the `ltx` feature".into())
+        }
+    }
+}
+
+/// SHA-256 of the entry script and every file it imports, in a stable order.
+pub fn script_hash(checked: &Checked) -> String {
+    use sha2::{Digest, Sha256};
+    let mut deps: Vec<&PathBuf> = checked.dependencies.iter().collect();
+    deps.sort();
+    let mut h = Sha256::new();
+    for d in deps {
+        if d.extension().is_some_and(|e| e == "scene") {
+            h.update(d.to_string_lossy().as_bytes());
+            h.update(std::fs::read(d).unwrap_or_default());
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Render a planned film; used by `render` and `watch`.
+pub fn render_planned(
+    checked: &Checked,
+    plan: &FilmPlan,
+    backend: &dyn Backend,
+    output: &Path,
+    jobs: Option<usize>,
+    cancel: &AtomicBool,
+    progress: &Progress,
+) -> Result<RenderReport, scene_render::error::RenderError> {
+    let cache = cache_dir(&checked.project_root);
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let opts = RenderOptions {
+        project_root: &checked.project_root,
+        cache_dir: &cache,
+        output,
+        jobs,
+        metadata: Metadata {
+            title: plan.schedule.title.clone(),
+            tool: format!("scenec {}", env!("CARGO_PKG_VERSION")),
+            script_sha256: script_hash(checked),
+            schedule_sha256: String::new(),
+            backend: String::new(),
+        },
+        encode: EncodeSettings::default(),
+        progress,
+        cancel,
+    };
+    render_film(&plan.schedule, backend, &opts)
+}
+
+/// The `--json` summary line.
+pub fn summary_json(report: &RenderReport) -> String {
+    serde_json::json!({
+        "rendered": report.rendered,
+        "reused": report.reused,
+        "output": report.output,
+        "frames": report.frames,
+    })
+    .to_string()
+}
+
+pub fn summary_human(report: &RenderReport, seconds: f64) -> String {
+    let list = |v: &[String]| if v.is_empty() { String::new() } else { format!(" ({})", v.join(", ")) };
+    format!(
+        "rendered {} shot{}{}, reused {}{}\nwrote {} ({} frames) in {seconds:.1}s; subtitles {} and {}; provenance {}",
+        report.rendered.len(),
+        if report.rendered.len() == 1 { "" } else { "s" },
+        list(&report.rendered),
+        report.reused.len(),
+        list(&report.reused),
+        report.output.display(),
+        report.frames,
+        report.srt.display(),
+        report.vtt.display(),
+        report.provenance.display(),
+    )
+}
+
+/// A cancel flag that Ctrl-C sets (installed once per process).
+pub fn interrupt_flag() -> Arc<AtomicBool> {
+    static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = flag.clone();
+        // If a handler cannot be installed, Ctrl-C kills the process: outputs are still never
+        // half-written (temporary names) and the cache stays consistent.
+        let _ = ctrlc::set_handler(move || f.store(true, std::sync::atomic::Ordering::SeqCst));
+        flag
+    })
+    .clone()
+}
+
+pub fn run(args: &RenderArgs) -> Outcome {
+    if !args.file.is_file() {
+        return tool_error(format!("{}: no such file", args.file.display()));
+    }
+    let Some((checked, plan)) = load::plan(&args.file) else { return Outcome::Failed };
+    let backend = match make_backend(args.backend, args.model_dir.as_deref(), args.steps, &checked.project_root) {
+        Ok(b) => b,
+        Err(e) => return tool_error(e),
+    };
+    let output = args.output.clone().unwrap_or_else(|| default_output(&args.file));
+    let cancel = interrupt_flag();
+    let progress = Progress::new(!args.json);
+    let started = std::time::Instant::now();
+    let result = render_planned(&checked, &plan, backend.as_ref(), &output, args.jobs, &cancel, &progress);
+    progress.finish();
+    match result {
+        Ok(report) => {
+            if args.json {
+                println!("{}", summary_json(&report));
+            } else {
+                eprintln!("{}", summary_human(&report, started.elapsed().as_secs_f64()));
+            }
+            Outcome::Success
+        }
+        Err(e) => tool_error(e),
+    }
+}

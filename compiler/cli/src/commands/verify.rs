@@ -1,0 +1,129 @@
+//! `scenec verify FILE --golden DIR [--bless] [--report OUT.html] [--tolerance …]`
+//!
+//! Exit codes: 0 every shot matches; 1 some shot regressed, was added or removed (each is
+//! named); 2 the tool failed (including goldens it cannot read).
+
+use std::path::Path;
+
+use scene_render::cache::ShotCache;
+use scene_render::pipeline::{render_shots, ShotRenderOptions};
+use scene_verify::{bless, capture_shot, compare, load_golden, CurrentShot, Mode, Tolerance};
+
+use crate::args::{BackendName, VerifyArgs};
+use crate::exit::{tool_error, Outcome};
+use crate::load;
+use crate::progress::Progress;
+use crate::write::write_atomically;
+
+use super::render::{cache_dir, interrupt_flag, make_backend};
+
+/// `[verify]` in the project's `scene.toml`: `psnr = 30.0`, `ssim = 0.95`.
+fn project_tolerance(project_root: &Path) -> Result<Tolerance, String> {
+    let path = project_root.join("scene.toml");
+    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(Tolerance::default()) };
+    let table: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut t = Tolerance::default();
+    if let Some(v) = table.get("verify") {
+        let v = v.as_table().ok_or_else(|| format!("{}: `verify` must be a table", path.display()))?;
+        for (key, value) in v {
+            let n = value
+                .as_float()
+                .or_else(|| value.as_integer().map(|i| i as f64))
+                .ok_or_else(|| format!("{}: verify.{key} must be a number", path.display()))?;
+            t = t.parse_over(&format!("{key}={n}")).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(t)
+}
+
+pub fn run(args: &VerifyArgs) -> Outcome {
+    if !args.file.is_file() {
+        return tool_error(format!("{}: no such file", args.file.display()));
+    }
+    let Some((checked, plan)) = load::plan(&args.file) else { return Outcome::Failed };
+    let mode = match args.backend {
+        BackendName::Previz => Mode::Exact,
+        BackendName::Ltx => {
+            let base = match project_tolerance(&checked.project_root) {
+                Ok(t) => t,
+                Err(e) => return tool_error(e),
+            };
+            match args.tolerance.as_deref().map(|t| base.parse_over(t)).unwrap_or(Ok(base)) {
+                Ok(t) => Mode::Perceptual(t),
+                Err(e) => return tool_error(e),
+            }
+        }
+    };
+    // Read the goldens before rendering: a missing or outdated golden directory is reported at
+    // once.
+    let golden = if args.bless {
+        None
+    } else {
+        match load_golden(&args.golden) {
+            Ok(g) => Some(g),
+            Err(e) => return tool_error(e),
+        }
+    };
+    let backend = match make_backend(args.backend, args.model_dir.as_deref(), None, &checked.project_root) {
+        Ok(b) => b,
+        Err(e) => return tool_error(e),
+    };
+    let identity = backend.identity();
+    let cache = cache_dir(&checked.project_root);
+    let cancel = interrupt_flag();
+    let progress = Progress::new(true);
+    let opts = ShotRenderOptions {
+        project_root: &checked.project_root,
+        cache_dir: &cache,
+        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
+        progress: &progress,
+        cancel: &cancel,
+    };
+    let rendered = render_shots(&plan.schedule, backend.as_ref(), &opts);
+    progress.finish();
+    let rendered = match rendered {
+        Ok(r) => r,
+        Err(e) => return tool_error(e),
+    };
+    let store = match ShotCache::open(&cache) {
+        Ok(c) => c,
+        Err(e) => return tool_error(e),
+    };
+    let mut current: Vec<CurrentShot> = Vec::with_capacity(plan.schedule.shots.len());
+    for (shot, key) in plan.schedule.shots.iter().zip(&rendered.keys) {
+        let Some(entry) = store.get(key) else {
+            return tool_error(format!("the cached frames of shot `{}` vanished during verify", shot.name));
+        };
+        let mut frames = Vec::with_capacity(entry.frames as usize);
+        for i in 0..entry.frames {
+            match entry.frame(i) {
+                Ok(f) => frames.push(f),
+                Err(e) => return tool_error(e),
+            }
+        }
+        current.push(capture_shot(shot, &frames));
+    }
+
+    let Some(golden) = golden else {
+        return match bless(&args.golden, &plan.schedule, &identity.name, &current) {
+            Ok(()) => {
+                eprintln!("blessed {} shots into {}", current.len(), args.golden.display());
+                Outcome::Success
+            }
+            Err(e) => tool_error(e),
+        };
+    };
+    let cmp = compare(&golden, &plan.schedule.title, &identity.name, &current, mode);
+    print!("{}", cmp.summary());
+    if let Some(report) = &args.report {
+        if let Err(e) = write_atomically(report, scene_verify::report::html(&cmp).as_bytes()) {
+            return tool_error(format!("cannot write {}: {e}", report.display()));
+        }
+        eprintln!("report: {}", report.display());
+    }
+    if cmp.failed() {
+        Outcome::Failed
+    } else {
+        Outcome::Success
+    }
+}

@@ -1,0 +1,126 @@
+//! `scenec watch FILE [render options]`: re-check and re-render on change.
+//!
+//! Watches the directories holding the entry file, its imports and its assets (editors often
+//! save by writing a temporary file and renaming it over the original, which a watch on the
+//! file itself would lose), keeps only events about files the film uses, debounces them, and
+//! then re-checks and re-renders. The per-shot cache makes a re-render cost only the shots whose
+//! keys changed. A script with errors keeps the last good output in place.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::args::RenderArgs;
+use crate::exit::{tool_error, Outcome};
+use crate::progress::Progress;
+
+use super::render::{default_output, interrupt_flag, make_backend, render_planned, summary_human, summary_json};
+
+/// Quiet time after the last event before a cycle starts.
+const DEBOUNCE: Duration = Duration::from_millis(200);
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The files a cycle depends on, canonical, and the directories to watch for them.
+fn watch_set(entry: &Path, deps: &[PathBuf]) -> (BTreeSet<PathBuf>, BTreeSet<PathBuf>) {
+    let mut files = BTreeSet::new();
+    files.insert(canonical(entry));
+    for d in deps {
+        files.insert(canonical(d));
+    }
+    let dirs = files.iter().filter_map(|f| f.parent().map(Path::to_path_buf)).collect();
+    (files, dirs)
+}
+
+pub fn run(args: &RenderArgs) -> Outcome {
+    if !args.file.is_file() {
+        return tool_error(format!("{}: no such file", args.file.display()));
+    }
+    let output = args.output.clone().unwrap_or_else(|| default_output(&args.file));
+    let cancel = interrupt_flag();
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = match notify::recommended_watcher(move |ev| {
+        let _ = tx.send(ev);
+    }) {
+        Ok(w) => w,
+        Err(e) => return tool_error(format!("cannot watch files: {e}")),
+    };
+    let mut watched_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut backend = None;
+
+    loop {
+        // One cycle: check, render if clean, then watch what this version of the film uses.
+        let checked = crate::load::check_and_report(&args.file);
+        let (files, dirs) = watch_set(&args.file, &checked.dependencies);
+        for d in dirs.difference(&watched_dirs) {
+            if let Err(e) = watcher.watch(d, RecursiveMode::NonRecursive) {
+                eprintln!("warning: cannot watch {}: {e}", d.display());
+            }
+        }
+        for d in watched_dirs.difference(&dirs) {
+            let _ = watcher.unwatch(d);
+        }
+        watched_dirs = dirs;
+
+        if checked.has_errors() {
+            if args.json {
+                let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+                println!("{}", serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors }));
+            } else {
+                eprintln!("not rendered: the script has errors; {} is unchanged", output.display());
+            }
+        } else {
+            let plan = scene_plan::plan(&checked.film);
+            if backend.is_none() {
+                match make_backend(args.backend, args.model_dir.as_deref(), args.steps, &checked.project_root) {
+                    Ok(b) => backend = Some(b),
+                    Err(e) => return tool_error(e),
+                }
+            }
+            if let Some(b) = backend.as_deref() {
+                let progress = Progress::new(!args.json);
+                let started = Instant::now();
+                let result = render_planned(&checked, &plan, b, &output, args.jobs, &cancel, &progress);
+                progress.finish();
+                match result {
+                    Ok(report) if args.json => println!("{}", summary_json(&report)),
+                    Ok(report) => eprintln!("{}", summary_human(&report, started.elapsed().as_secs_f64())),
+                    Err(_) if cancel.load(Ordering::SeqCst) => return Outcome::Success,
+                    Err(e) => eprintln!("error: {e}"),
+                }
+            }
+        }
+        if !args.json {
+            eprintln!("watching {} files; Ctrl-C to stop", files.len());
+        }
+
+        // Wait for a relevant change, then for the events to settle.
+        let mut pending = false;
+        let mut last_event = Instant::now();
+        loop {
+            if cancel.load(Ordering::SeqCst) {
+                return Outcome::Success;
+            }
+            match rx.recv_timeout(Duration::from_millis(50)) {
+                Ok(Ok(event)) => {
+                    if event.paths.iter().any(|p| files.contains(&canonical(p)) || files.contains(p)) {
+                        pending = true;
+                        last_event = Instant::now();
+                    }
+                }
+                Ok(Err(e)) => eprintln!("warning: file watching: {e}"),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => return tool_error("the file watcher stopped"),
+            }
+            if pending && last_event.elapsed() >= DEBOUNCE {
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! How a command ended, mapped onto the process exit code.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: the input has errors, or a check found differences.
+    Failed,
+    /// Exit 2: the tool itself could not do its work.
+    ToolError,
+}
+
+impl From<Outcome> for std::process::ExitCode {
+    fn from(o: Outcome) -> Self {
+        std::process::ExitCode::from(match o {
+            Outcome::Success => 0,
+            Outcome::Failed => 1,
+            Outcome::ToolError => 2,
+        })
+    }
+}
+
+/// Report a failure of the tool itself (not of the script) and end with exit code 2.
+pub fn tool_error(message: impl std::fmt::Display) -> Outcome {
+    eprintln!("error: {message}");
+    Outcome::ToolError
+}

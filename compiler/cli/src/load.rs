@@ -1,0 +1,52 @@
+//! Loading a film: check it, print its diagnostics, and hand back the typed film when it has no
+//! errors.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use scene_check::{Checked, RealFs};
+
+use crate::args::DiagFormat;
+
+/// Check `entry` and print its diagnostics to stderr (human) — warnings included. Returns the
+/// checked program whether or not it has errors; callers decide.
+pub fn check_and_report(entry: &Path) -> Checked {
+    let checked = scene_check::check_entry(entry, &RealFs);
+    print_diagnostics(&checked, DiagFormat::Human);
+    checked
+}
+
+pub fn print_diagnostics(checked: &Checked, format: DiagFormat) {
+    match format {
+        DiagFormat::Human => {
+            if checked.diagnostics.is_empty() {
+                return;
+            }
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", scene_check::render::human(checked, color));
+            let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = checked.diagnostics.len() - errors;
+            eprintln!("{}", summary(errors, warnings));
+        }
+        DiagFormat::Json => println!("{}", scene_check::render::json(checked)),
+    }
+}
+
+fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, w) => plural(w, "warning"),
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+/// Check and plan; `None` (diagnostics already printed) when the script has errors.
+pub fn plan(entry: &Path) -> Option<(Checked, scene_plan::FilmPlan)> {
+    let checked = check_and_report(entry);
+    if checked.has_errors() {
+        return None;
+    }
+    let plan = scene_plan::plan(&checked.film);
+    Some((checked, plan))
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark of the candle LTX-Video port against the PyTorch reference.
+
+Same configuration, same machine, same thread count, one run: the LTX-Video 2B transformer at
+its real layer shapes (28 layers, 32 heads x 64, T5-XXL caption width 4096, random weights)
+for one denoising step of a 256x256, 17-frame clip with classifier-free guidance (batch 2,
+192 latent tokens, 128 text tokens), and the 0.9.5 VAE decoding that clip. Each measurement
+runs in its own process so peak resident memory (VmHWM / ru_maxrss) is its own.
+
+Usage (from the repository root):
+    python3 compiler/model/bench/run.py [--steps N] [--threads T]
+It uses the parity venv (tests/parity/.venv, made by tests/parity/make_goldens.py) for
+PyTorch and builds the candle half with `cargo build --release --example bench`.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+VENV_PY = ROOT / "tests" / "parity" / ".venv" / "bin" / "python"
+TARGET = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
+
+VAE095 = {
+    "block_out_channels": [128, 256, 512, 1024, 2048], "decoder_block_out_channels": [256, 512, 1024],
+    "decoder_causal": False, "decoder_inject_noise": [False, False, False, False],
+    "decoder_layers_per_block": [5, 5, 5, 5], "decoder_spatio_temporal_scaling": [True, True, True],
+    "down_block_types": ["LTXVideo095DownBlock3D"] * 4,
+    "downsample_type": ["spatial", "temporal", "spatiotemporal", "spatiotemporal"], "encoder_causal": True,
+    "in_channels": 3, "latent_channels": 128, "layers_per_block": [4, 6, 6, 2, 2], "out_channels": 3,
+    "patch_size": 4, "patch_size_t": 1, "resnet_norm_eps": 1e-06, "scaling_factor": 1.0,
+    "spatial_compression_ratio": 32, "spatio_temporal_scaling": [True, True, True, True],
+    "temporal_compression_ratio": 8, "timestep_conditioning": True, "upsample_factor": [2, 2, 2],
+    "upsample_residual": [True, True, True],
+}
+
+
+def torch_half(what, steps, threads):
+    import resource
+
+    import torch
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    lf, lh, lw = 3, 8, 8
+    with torch.no_grad():
+        if what == "transformer":
+            from diffusers import LTXVideoTransformer3DModel
+
+            m = LTXVideoTransformer3DModel(
+                in_channels=128, out_channels=128, num_attention_heads=32, attention_head_dim=64,
+                cross_attention_dim=2048, num_layers=28, caption_channels=4096,
+            ).eval()
+            n = lf * lh * lw
+            hidden = torch.randn(2, n, 128)
+            text = torch.randn(2, 128, 4096)
+            mask = torch.ones(2, 128)
+            ts = torch.full((2, n), 900.0)
+            t, y, x = torch.meshgrid(torch.arange(lf), torch.arange(lh), torch.arange(lw), indexing="ij")
+            coords = torch.stack([t.flatten() * 8 / 25.0, y.flatten() * 32.0, x.flatten() * 32.0]).float()
+            coords = coords[None].repeat(2, 1, 1)
+
+            def run():
+                m(hidden_states=hidden, encoder_hidden_states=text, timestep=ts, encoder_attention_mask=mask,
+                  video_coords=coords, return_dict=False)[0].sum().item()
+
+            label = f"transformer step (CFG batch 2, {n} tokens)"
+        else:
+            from diffusers import AutoencoderKLLTXVideo
+
+            vae = AutoencoderKLLTXVideo(**VAE095).eval()
+            z = torch.randn(1, 128, lf, lh, lw)
+            temb = torch.tensor([0.05])
+
+            def run():
+                vae.decode(z, temb, return_dict=False)[0].sum().item()
+
+            label = "VAE decode 17x256x256"
+        run()
+        start = time.perf_counter()
+        for _ in range(steps):
+            run()
+        per = (time.perf_counter() - start) / steps
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps({"impl": "pytorch", "what": label, "seconds": round(per, 3), "peak_rss_mib": round(peak)}))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--torch-half", choices=["transformer", "vae"])
+    args = ap.parse_args()
+    if args.torch_half:
+        torch_half(args.torch_half, args.steps, args.threads)
+        return
+    subprocess.check_call(
+        ["cargo", "build", "--release", "-q", "-p", "scene-model", "--example", "bench"],
+        cwd=ROOT, env=dict(os.environ, CARGO_TARGET_DIR=TARGET),
+    )
+    exe = Path(TARGET) / "release" / "examples" / "bench"
+    env = dict(os.environ, RAYON_NUM_THREADS=str(args.threads))
+    results = []
+    for what in ("transformer", "vae"):
+        for cmd in (
+            [str(VENV_PY), __file__, "--torch-half", what, "--steps", str(args.steps), "--threads", str(args.threads)],
+            [str(exe), what, str(args.steps)],
+        ):
+            out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+            line = [l for l in out.splitlines() if l.startswith("{")][-1]
+            r = json.loads(line)
+            results.append(r)
+            print(json.dumps(r), flush=True)
+    print()
+    print("| what | implementation | seconds | peak RSS (MiB) |")
+    print("|---|---|---|---|")
+    for r in results:
+        print(f"| {r['what']} | {r['impl']} | {r['seconds']} | {r['peak_rss_mib']} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+//! Characters on the stage: stage keys become world positions on the ground, and every frame's
+//! camera projects them to screen boxes, so pans, dollies and orbits move and scale the boxes
+//! exactly as a 3D renderer would show them (docs/camera-model.md, "Subjects").
+
+use scene_check::film::{CharacterId, Film, Shot, StagePoint};
+
+use crate::camera::{Rig, Stage, PERSON_HEIGHT_M, PERSON_WIDTH_M, STAGE_FEET_Y};
+use crate::geometry::{Pose, Vec3};
+use crate::schedule::CameraFrame;
+
+/// Where a character stands when the shot places it nowhere.
+const DEFAULT_POINT: StagePoint = StagePoint { x: 0.5, y: STAGE_FEET_Y, depth: 1.0 };
+/// The nearest and farthest a stage point's height in the frame may move it, as a factor of the
+/// stage line's distance.
+const DEPTH_FACTOR_RANGE: (f64, f64) = (0.5, 8.0);
+/// Extra clearance beyond the frame edge for off-screen stage points.
+const OFF_SCREEN_MARGIN_M: f64 = 0.05;
+/// The box of a character wholly behind the camera: empty, and left of the frame.
+pub const BEHIND_CAMERA: [f64; 4] = [-1.0, 0.0, 0.0, 0.0];
+
+/// The world position of a stage point (feet, on the ground).
+///
+/// The point's `x` is a fraction of the stage view's width at the character's depth. Its `y`
+/// (the feet's height in the frame) moves it along the stage as a level camera sees the ground:
+/// feet at [`STAGE_FEET_Y`] stand on the stage line, higher feet stand farther away, by
+/// `(0.85 − 0.5) / (y − 0.5)` clamped to 0.5–8×; `depth` multiplies the distance again. Points
+/// outside 0..1 across (entrances and exits) stand beyond that edge by their overshoot plus half
+/// a person and a margin, so they are wholly out of the stage view whatever the framing.
+pub fn place(rig: &Rig, view: &Pose, aspect: f64, p: StagePoint) -> Vec3 {
+    let lift = p.y - 0.5;
+    let k = if lift > 1e-6 { (STAGE_FEET_Y - 0.5) / lift } else { DEPTH_FACTOR_RANGE.1 };
+    let k = k.clamp(DEPTH_FACTOR_RANGE.0, DEPTH_FACTOR_RANGE.1);
+    let depth = if p.depth.is_finite() && p.depth > 0.0 { p.depth } else { 1.0 };
+    let z = rig.distance * depth * k;
+
+    let tan_h = view.tan_half_vfov() * aspect;
+    let feet = Vec3::new(0.0, 0.0, z);
+    let head = Vec3::new(0.0, PERSON_HEIGHT_M, z);
+    let across = |x: f64, at_depth: f64| (2.0 * x - 1.0) * tan_h * at_depth.max(0.1);
+    let x = if (0.0..=1.0).contains(&p.x) {
+        // On screen: the body's middle lands exactly at `x`.
+        across(p.x, view.depth_of(feet.lerp(head, 0.5)))
+    } else {
+        // Off screen: measured at whichever end of the body is deepest in view (it sits nearest
+        // the frame edge), then pushed out by half the person.
+        let d = view.depth_of(feet).max(view.depth_of(head));
+        let edge = p.x.clamp(0.0, 1.0);
+        let side = if p.x < 0.0 { -1.0 } else { 1.0 };
+        across(edge, d) + (p.x - edge) * 2.0 * tan_h * d.max(0.1) + side * (PERSON_WIDTH_M / 2.0 + OFF_SCREEN_MARGIN_M)
+    };
+    Vec3::new(x, 0.0, z)
+}
+
+/// A character's feet at every frame of a shot.
+#[derive(Clone, Debug)]
+pub struct Track {
+    pub character: CharacterId,
+    pub positions: Vec<Vec3>,
+}
+
+/// Characters of a shot in order of first mention, with their world tracks. The camera's `on`
+/// character and an orbit's centre are subjects too, standing at the centre when unblocked.
+pub fn tracks(shot: &Shot, rig: &Rig, aspect: f64) -> Vec<Track> {
+    let view = rig.stage_view();
+    let frames = shot.frames.0 as usize;
+    let mut tracks: Vec<Track> = Vec::new();
+    for blocking in &shot.blocking {
+        if tracks.iter().any(|t| t.character == blocking.character) {
+            continue;
+        }
+        let keys: Vec<(u32, Vec3)> =
+            blocking.keys.iter().map(|k| (k.frame.0, place(rig, &view, aspect, k.at))).collect();
+        let positions = (0..frames as u32).map(|f| interpolate(&keys, f)).collect();
+        let positions = if keys.is_empty() {
+            vec![place(rig, &view, aspect, DEFAULT_POINT); frames]
+        } else {
+            positions
+        };
+        tracks.push(Track { character: blocking.character, positions });
+    }
+    let implied = shot.camera.on.into_iter().chain(shot.camera.moves.iter().filter_map(|m| match m.kind {
+        scene_check::film::MoveKind::Orbit { around, .. } => around,
+        _ => None,
+    }));
+    for character in implied {
+        if !tracks.iter().any(|t| t.character == character) {
+            tracks.push(Track { character, positions: vec![place(rig, &view, aspect, DEFAULT_POINT); frames] });
+        }
+    }
+    tracks
+}
+
+/// Linear between keys, constant before the first and after the last.
+fn interpolate(keys: &[(u32, Vec3)], frame: u32) -> Vec3 {
+    let Some(&(first_frame, first)) = keys.first() else { return Vec3::ZERO };
+    if frame <= first_frame {
+        return first;
+    }
+    for pair in keys.windows(2) {
+        let ((f0, p0), (f1, p1)) = (pair[0], pair[1]);
+        if frame < f1 {
+            if f1 <= f0 {
+                return p1;
+            }
+            return p0.lerp(p1, (frame - f0) as f64 / (f1 - f0) as f64);
+        }
+    }
+    keys.last().map(|k| k.1).unwrap_or(first)
+}
+
+/// The character's box `[x, y, w, h]` seen by `camera`: the bounds of a person-sized billboard
+/// (0.5 m × 1.7 m) standing at `feet` and facing the camera.
+pub fn screen_box(camera: &CameraFrame, feet: Vec3, aspect: f64) -> [f64; 4] {
+    let [x, y, z] = camera.position;
+    let pose = Pose {
+        position: Vec3::new(x, y, z),
+        yaw: camera.yaw,
+        pitch: camera.pitch,
+        roll: camera.roll,
+        focal_mm: camera.focal_mm,
+    };
+    let to_feet = feet - pose.position;
+    let flat = (to_feet.x * to_feet.x + to_feet.z * to_feet.z).sqrt();
+    // Right of the line of sight, on the ground plane.
+    let side = if flat > 1e-9 { Vec3::new(to_feet.z / flat, 0.0, -to_feet.x / flat) } else { pose.basis().right };
+    let half = side * (PERSON_WIDTH_M / 2.0);
+    let up = Vec3::new(0.0, PERSON_HEIGHT_M, 0.0);
+    let corners = [feet - half, feet + half, feet - half + up, feet + half + up];
+    let projected: Vec<(f64, f64)> =
+        corners.iter().filter_map(|c| pose.project(*c, aspect)).map(|(sx, sy, _)| (sx, sy)).collect();
+    if projected.len() < corners.len() {
+        // Part of the body is behind the camera: it fills no honest box on screen.
+        return BEHIND_CAMERA;
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for (sx, sy) in projected {
+        x0 = x0.min(sx);
+        y0 = y0.min(sy);
+        x1 = x1.max(sx);
+        y1 = y1.max(sy);
+    }
+    [x0, y0, x1 - x0, y1 - y0]
+}
+
+/// True when a box overlaps the frame.
+pub fn in_frame(b: [f64; 4]) -> bool {
+    b[2] > 0.0 && b[3] > 0.0 && b[0] < 1.0 && b[0] + b[2] > 0.0 && b[1] < 1.0 && b[1] + b[3] > 0.0
+}
+
+/// The stage as the camera sees it: character positions by frame.
+pub struct StageTracks<'a>(pub &'a [Track]);
+
+impl Stage for StageTracks<'_> {
+    fn position(&self, character: CharacterId, frame: u32) -> Option<Vec3> {
+        let t = self.0.iter().find(|t| t.character == character)?;
+        t.positions.get(frame as usize).or(t.positions.last()).copied()
+    }
+}
+
+/// Boxes for every frame of every track.
+pub fn boxes(track: &Track, camera: &[CameraFrame], aspect: f64) -> Vec<[f64; 4]> {
+    camera.iter().zip(&track.positions).map(|(c, p)| screen_box(c, *p, aspect)).collect()
+}
+
+/// Display name of a character.
+pub fn name(film: &Film, c: CharacterId) -> &str {
+    &film.character(c).name
+}

@@ -1,0 +1,188 @@
+//! Prompts: the composed text at each prompt keyframe, the negative prompt, per-frame
+//! interpolation weights, and the look's generation settings.
+//!
+//! A keyframe's text is a list of sentences, in this order: look style and film (or shot) style;
+//! the location; time and weather; each character in frame at that keyframe as
+//! "Name: description"; every action that has started by then as "Name action"; the camera in
+//! words; the shot's own text. Empty parts are left out.
+
+use scene_check::film::{Film, Look, Shot, TimeOfDay, Weather};
+
+use crate::schedule::{Frame, LookInfo, PromptKeyframe};
+
+pub const DEFAULT_GUIDANCE: f64 = 3.0;
+pub const DEFAULT_STEPS: u32 = 40;
+pub const DEFAULT_GRADE: &str = "neutral";
+
+/// The look, settings and negative prompt that apply to a shot.
+pub struct Resolved<'a> {
+    pub look: Option<&'a Look>,
+    pub info: LookInfo,
+    pub style: Vec<&'a str>,
+    pub negative: String,
+    pub guidance: f64,
+    pub steps: u32,
+    pub strength: f64,
+}
+
+/// Shot `look` > film `look`; settings shot > look > film > default.
+pub fn resolve<'a>(film: &'a Film, shot: &'a Shot) -> Resolved<'a> {
+    let o = &shot.overrides;
+    let look = o.look.or(film.look).map(|id| film.look(id));
+    let info = LookInfo {
+        name: look.map(|l| l.id.clone()),
+        grade: look.and_then(|l| l.grade.clone()).unwrap_or_else(|| DEFAULT_GRADE.to_string()),
+    };
+    let style: Vec<&str> = [look.and_then(|l| l.style.as_deref()), o.style.as_deref().or(film.style.as_deref())]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    let negative = [film.negative.as_deref(), look.and_then(|l| l.negative.as_deref()), o.negative.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let guidance = o.guidance.or(look.and_then(|l| l.guidance)).or(film.guidance).unwrap_or(DEFAULT_GUIDANCE);
+    let steps = o.steps.or(look.and_then(|l| l.steps)).or(film.steps).unwrap_or(DEFAULT_STEPS);
+    let strength = o.strength.map(|s| s.0).unwrap_or(1.0);
+    Resolved { look, info, style, negative, guidance, steps, strength }
+}
+
+pub fn time_words(t: TimeOfDay) -> &'static str {
+    match t {
+        TimeOfDay::Dawn => "at dawn",
+        TimeOfDay::Day => "in daylight",
+        TimeOfDay::Dusk => "at dusk",
+        TimeOfDay::Night => "at night",
+    }
+}
+
+pub fn weather_words(w: Weather) -> &'static str {
+    match w {
+        Weather::Clear => "clear weather",
+        Weather::Rain => "in the rain",
+        Weather::Snow => "in the snow",
+        Weather::Fog => "in fog",
+    }
+}
+
+/// The shot's keyframes as (frame, shot text): prompts at the same frame are merged in the order
+/// written; when no prompt is at frame 0 (or there is none), a keyframe with empty shot text
+/// leads at frame 0.
+pub fn keyframes(shot: &Shot) -> Vec<(u32, String)> {
+    let mut keys: Vec<(u32, String)> = Vec::new();
+    let mut prompts: Vec<_> = shot.prompts.iter().collect();
+    prompts.sort_by_key(|p| p.frame.0);
+    for p in prompts {
+        let frame = p.frame.0.min(shot.frames.0.saturating_sub(1));
+        match keys.last_mut() {
+            Some((f, text)) if *f == frame => {
+                *text = sentences(&[text.as_str(), p.text.as_str()]);
+            }
+            _ => keys.push((frame, p.text.clone())),
+        }
+    }
+    if keys.first().is_none_or(|(f, _)| *f != 0) {
+        // The schedule promises a keyframe at frame 0: before the first written prompt, the
+        // composed context alone (setting, characters, camera) describes the shot.
+        keys.insert(0, (0, String::new()));
+    }
+    keys
+}
+
+/// Everything a keyframe's text is composed from, except what changes per keyframe.
+pub struct Context<'a> {
+    pub style: &'a [&'a str],
+    pub location: &'a str,
+    pub setting: String,
+    pub camera: &'a str,
+}
+
+/// Compose one keyframe. `in_frame` lists "Name: description" of characters in frame; `actions`
+/// lists "Name action" of actions started by this keyframe.
+pub fn compose(cx: &Context, in_frame: &[String], actions: &[String], shot_text: &str) -> String {
+    let style = cx.style.join(", ");
+    let mut parts: Vec<&str> = vec![&style, cx.location, &cx.setting];
+    parts.extend(in_frame.iter().map(String::as_str));
+    parts.extend(actions.iter().map(String::as_str));
+    parts.push(cx.camera);
+    parts.push(shot_text);
+    sentences(&parts)
+}
+
+/// Joins non-empty parts as sentences: each ends with `.`, `!` or `?`, separated by a space.
+pub fn sentences(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+        if !part.ends_with(['.', '!', '?']) {
+            out.push('.');
+        }
+    }
+    out
+}
+
+pub fn keyframe(frame: u32, text: String, shot_text: String) -> PromptKeyframe {
+    PromptKeyframe { frame: Frame(frame), text, shot_text }
+}
+
+/// Per frame, one weight per keyframe: linear between the two keyframes around the frame (so
+/// they sum to 1), all on the first before it and all on the last after it.
+pub fn weights(keys: &[u32], frames: u32) -> Vec<Vec<f32>> {
+    (0..frames)
+        .map(|f| {
+            let mut w = vec![0.0f32; keys.len()];
+            if keys.is_empty() {
+                return w;
+            }
+            let next = keys.iter().position(|&k| k > f);
+            match next {
+                Some(0) => w[0] = 1.0,
+                None => w[keys.len() - 1] = 1.0,
+                Some(i) => {
+                    let (k0, k1) = (keys[i - 1], keys[i]);
+                    let t = (f - k0) as f32 / (k1 - k0) as f32;
+                    w[i - 1] = 1.0 - t;
+                    w[i] = t;
+                }
+            }
+            w
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_sum_to_one_and_interpolate() {
+        let w = weights(&[0, 10, 20], 30);
+        for row in &w {
+            let s: f32 = row.iter().sum();
+            assert!((s - 1.0).abs() < 1e-6);
+        }
+        assert_eq!(w[0], vec![1.0, 0.0, 0.0]);
+        assert_eq!(w[5], vec![0.5, 0.5, 0.0]);
+        assert_eq!(w[10], vec![0.0, 1.0, 0.0]);
+        assert_eq!(w[29], vec![0.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn before_the_first_key_all_weight_is_on_it() {
+        let w = weights(&[5, 10], 12);
+        assert_eq!(w[0], vec![1.0, 0.0]);
+        assert_eq!(w[11], vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn sentences_are_punctuated_once() {
+        assert_eq!(sentences(&["a", "", "b.", " c? "]), "a. b. c?");
+    }
+}

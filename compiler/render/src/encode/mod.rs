@@ -1,0 +1,438 @@
+//! The MP4 encoder: H.264 (libx264, yuv420p), AAC (FFmpeg's native encoder, fltp, 48 kHz
+//! stereo), a mov_text subtitle track, faststart, and the render's metadata.
+//!
+//! Deterministic by construction: x264 runs with a fixed number of slice threads (its output
+//! depends on the thread count, never on scheduling), the colour conversion is integer
+//! arithmetic, and no wall-clock time is written into the file. Encoding the same frames twice
+//! gives the same bytes.
+//!
+//! Every packet gets its duration before `rescale_ts`; without it the MP4's edit list cuts the
+//! last video frame.
+
+pub mod staged;
+pub mod yuv;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ffmpeg_next as ffmpeg;
+use ffmpeg::{codec, encoder, format, Dictionary, Packet, Rational};
+use scene_plan::schedule::FilmSchedule;
+
+use crate::audio::{AudioMix, SAMPLE_RATE};
+use crate::error::RenderError;
+use crate::frame::RgbFrame;
+use crate::subtitles::TextSample;
+
+pub use staged::StagedFile;
+
+/// Knobs of the encoder. The defaults keep 768x512 previz far faster than real time on 2 cores.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EncodeSettings {
+    /// x264 preset.
+    pub preset: String,
+    /// x264 constant rate factor (0 lossless … 51).
+    pub crf: u32,
+    /// x264 slice threads. Part of the output's identity: keep it fixed for reproducible files.
+    pub threads: usize,
+    pub audio_bit_rate: usize,
+}
+
+impl Default for EncodeSettings {
+    fn default() -> Self {
+        EncodeSettings { preset: "veryfast".into(), crf: 20, threads: 2, audio_bit_rate: 160_000 }
+    }
+}
+
+/// What the file says about how it was made; filled in by the caller.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Metadata {
+    pub title: String,
+    /// `scenec <version>`.
+    pub tool: String,
+    pub script_sha256: String,
+    pub schedule_sha256: String,
+    pub backend: String,
+}
+
+impl Metadata {
+    /// The MP4 tags (written as `mdta` keys, which ffprobe shows under `format.tags`).
+    pub fn tags(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("title", self.title.clone()),
+            ("comment", if self.tool.is_empty() { String::new() } else { format!("made with {}", self.tool) }),
+            ("scenec_tool", self.tool.clone()),
+            ("scenec_script_sha256", self.script_sha256.clone()),
+            ("scenec_schedule_sha256", self.schedule_sha256.clone()),
+            ("scenec_backend", self.backend.clone()),
+        ]
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EncodeStats {
+    pub video_frames: u64,
+    pub audio_samples: u64,
+    pub subtitle_samples: u64,
+}
+
+/// The minimal ASS header the mov_text encoder parses its style from.
+const ASS_HEADER: &str = "[Script Info]\r\nScriptType: v4.00+\r\nPlayResX: 384\r\nPlayResY: 288\r\n\r\n\
+[V4+ Styles]\r\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, \
+BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, \
+Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\r\n\
+Style: Default,Arial,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,0\r\n\r\n\
+[Events]\r\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\r\n";
+
+fn ff(what: &str) -> impl Fn(ffmpeg::Error) -> RenderError + '_ {
+    move |e| RenderError::Encode(format!("{what}: {e}"))
+}
+
+fn is_again(e: &ffmpeg::Error) -> bool {
+    matches!(e, ffmpeg::Error::Eof)
+        || matches!(e, ffmpeg::Error::Other { errno } if *errno == ffmpeg::util::error::EAGAIN)
+}
+
+struct Track {
+    index: usize,
+    encoder_tb: Rational,
+}
+
+impl Track {
+    fn stream_tb(&self, octx: &format::context::Output) -> Result<Rational, RenderError> {
+        octx.stream(self.index)
+            .map(|s| s.time_base())
+            .ok_or_else(|| RenderError::Encode("output stream vanished".into()))
+    }
+}
+
+/// Encode the film into `out`'s temporary file. The caller commits `out` afterwards.
+#[allow(clippy::too_many_arguments)]
+pub fn encode_mp4(
+    out: &StagedFile,
+    film: &FilmSchedule,
+    frames: &mut dyn Iterator<Item = Result<RgbFrame, RenderError>>,
+    audio: &AudioMix,
+    text: &[TextSample],
+    metadata: &Metadata,
+    settings: &EncodeSettings,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<EncodeStats, RenderError> {
+    crate::audio::init_ffmpeg()?;
+    let (width, height, fps) = (film.width, film.height, film.fps);
+    if width == 0 || height == 0 || width % 2 != 0 || height % 2 != 0 {
+        return Err(RenderError::Schedule(format!(
+            "the film is {width}x{height}; H.264 4:2:0 needs even, non-zero sides"
+        )));
+    }
+    if fps == 0 {
+        return Err(RenderError::Schedule("fps is 0".into()));
+    }
+    let path = out.temp_path();
+    let mut octx = format::output_as(&path, "mp4")
+        .map_err(|e| RenderError::write(out.dest(), format!("cannot create the MP4 ({e})")))?;
+    let global_header = octx.format().flags().contains(format::Flags::GLOBAL_HEADER);
+
+    // Video.
+    let h264 = encoder::find_by_name("libx264").ok_or_else(|| {
+        RenderError::Encode("this FFmpeg has no libx264 encoder".into())
+    })?;
+    let video_tb = Rational::new(1, fps as i32);
+    let mut venc = codec::context::Context::new_with_codec(h264)
+        .encoder()
+        .video()
+        .map_err(ff("video encoder"))?;
+    venc.set_width(width);
+    venc.set_height(height);
+    venc.set_format(format::Pixel::YUV420P);
+    venc.set_time_base(video_tb);
+    venc.set_frame_rate(Some(Rational::new(fps as i32, 1)));
+    venc.set_colorspace(ffmpeg::color::Space::SMPTE170M);
+    venc.set_color_range(ffmpeg::color::Range::MPEG);
+    venc.set_color_primaries(ffmpeg::color::Primaries::SMPTE170M);
+    venc.set_color_transfer_characteristic(ffmpeg::color::TransferCharacteristic::SMPTE170M);
+    venc.set_threading(codec::threading::Config {
+        kind: codec::threading::Type::Slice,
+        count: settings.threads.max(1),
+        ..Default::default()
+    });
+    if global_header {
+        venc.set_flags(codec::Flags::GLOBAL_HEADER);
+    }
+    let mut x264 = Dictionary::new();
+    x264.set("preset", &settings.preset);
+    x264.set("crf", &settings.crf.to_string());
+    let mut venc = venc.open_as_with(h264, x264).map_err(ff("cannot open libx264"))?;
+    let video = {
+        let mut st = octx.add_stream(h264).map_err(ff("video stream"))?;
+        st.set_parameters(&venc);
+        st.set_time_base(video_tb);
+        Track { index: st.index(), encoder_tb: video_tb }
+    };
+
+    // Audio.
+    let aac = encoder::find(codec::Id::AAC)
+        .ok_or_else(|| RenderError::Encode("this FFmpeg has no AAC encoder".into()))?;
+    let audio_tb = Rational::new(1, SAMPLE_RATE as i32);
+    let mut aenc = codec::context::Context::new_with_codec(aac)
+        .encoder()
+        .audio()
+        .map_err(ff("audio encoder"))?;
+    aenc.set_rate(SAMPLE_RATE as i32);
+    aenc.set_channel_layout(ffmpeg::ChannelLayout::STEREO);
+    aenc.set_format(format::Sample::F32(format::sample::Type::Planar));
+    aenc.set_bit_rate(settings.audio_bit_rate);
+    aenc.set_time_base(audio_tb);
+    if global_header {
+        aenc.set_flags(codec::Flags::GLOBAL_HEADER);
+    }
+    let mut aenc = aenc.open_as(aac).map_err(ff("cannot open the AAC encoder"))?;
+    let audio_track = {
+        let mut st = octx.add_stream(aac).map_err(ff("audio stream"))?;
+        st.set_parameters(&aenc);
+        st.set_time_base(audio_tb);
+        Track { index: st.index(), encoder_tb: audio_tb }
+    };
+    let frame_size = match aenc.frame_size() {
+        0 => 1024,
+        n => n as usize,
+    };
+
+    // Subtitles: a mov_text track only when there is something to show.
+    let text_tb = Rational::new(1, 1000);
+    let mut subtitles = if text.is_empty() {
+        None
+    } else {
+        let mov_text = encoder::find(codec::Id::MOV_TEXT)
+            .ok_or_else(|| RenderError::Encode("this FFmpeg has no mov_text encoder".into()))?;
+        let mut ctx = codec::context::Context::new_with_codec(mov_text);
+        // SAFETY: libavcodec owns and frees `subtitle_header`; it must come from av_malloc and
+        // be NUL-terminated, which this copy is.
+        unsafe {
+            let header = ASS_HEADER.as_bytes();
+            let buf = ffmpeg::ffi::av_mallocz(header.len() + 1) as *mut u8;
+            if buf.is_null() {
+                return Err(RenderError::Encode("out of memory".into()));
+            }
+            std::ptr::copy_nonoverlapping(header.as_ptr(), buf, header.len());
+            (*ctx.as_mut_ptr()).subtitle_header = buf;
+            (*ctx.as_mut_ptr()).subtitle_header_size = header.len() as i32;
+        }
+        ctx.set_time_base(text_tb);
+        let senc = ctx.encoder().subtitle().map_err(ff("subtitle encoder"))?;
+        let senc = senc.open_as(mov_text).map_err(ff("cannot open the mov_text encoder"))?;
+        let mut st = octx.add_stream(mov_text).map_err(ff("subtitle stream"))?;
+        st.set_parameters(&senc);
+        st.set_time_base(text_tb);
+        Some((senc, Track { index: st.index(), encoder_tb: text_tb }))
+    };
+
+    let mut tags = Dictionary::new();
+    for (k, v) in metadata.tags() {
+        if !v.is_empty() {
+            tags.set(k, &v);
+        }
+    }
+    octx.set_metadata(tags);
+    let mut mux_opts = Dictionary::new();
+    mux_opts.set("movflags", "+faststart+use_metadata_tags");
+    octx.write_header_with(mux_opts)
+        .map_err(|e| RenderError::write(out.dest(), format!("cannot write the MP4 header ({e})")))?;
+
+    let video_stream_tb = video.stream_tb(&octx)?;
+    let audio_stream_tb = audio_track.stream_tb(&octx)?;
+    let text_stream_tb = match &subtitles {
+        Some((_, t)) => Some(t.stream_tb(&octx)?),
+        None => None,
+    };
+
+    let total_frames = u64::from(film.frames.0);
+    let total_samples = audio.total_samples();
+    let mut stats = EncodeStats::default();
+    let mut next_sample: u64 = 0;
+    let mut next_text = 0usize;
+    let (mut left, mut right) = (vec![0f32; frame_size], vec![0f32; frame_size]);
+
+    let drain = |enc: &mut encoder::Encoder,
+                 octx: &mut format::context::Output,
+                 track: &Track,
+                 stream_tb: Rational,
+                 default_duration: i64|
+     -> Result<(), RenderError> {
+        let mut packet = Packet::empty();
+        loop {
+            match enc.receive_packet(&mut packet) {
+                Ok(()) => {
+                    packet.set_stream(track.index);
+                    if packet.duration() <= 0 {
+                        packet.set_duration(default_duration);
+                    }
+                    packet.rescale_ts(track.encoder_tb, stream_tb);
+                    packet.write_interleaved(octx).map_err(ff("cannot write a packet"))?;
+                }
+                Err(e) if is_again(&e) => return Ok(()),
+                Err(e) => return Err(RenderError::Encode(format!("encoder: {e}"))),
+            }
+        }
+    };
+
+    // Audio and subtitles follow the video: after each video frame, everything that starts
+    // before the next one is written, so the muxer never buffers much.
+    let mut push_audio_until = |until: u64,
+                                aenc: &mut encoder::audio::Encoder,
+                                octx: &mut format::context::Output,
+                                stats: &mut EncodeStats|
+     -> Result<(), RenderError> {
+        let until = until.min(total_samples);
+        while next_sample < until {
+            let n = (total_samples - next_sample).min(frame_size as u64) as usize;
+            audio.render(next_sample, &mut left[..n], &mut right[..n]);
+            let mut frame = ffmpeg::frame::Audio::new(
+                format::Sample::F32(format::sample::Type::Planar),
+                n,
+                ffmpeg::ChannelLayout::STEREO,
+            );
+            frame.set_rate(SAMPLE_RATE);
+            frame.set_pts(Some(next_sample as i64));
+            frame.plane_mut::<f32>(0)[..n].copy_from_slice(&left[..n]);
+            frame.plane_mut::<f32>(1)[..n].copy_from_slice(&right[..n]);
+            aenc.send_frame(&frame).map_err(ff("AAC encoder"))?;
+            drain(aenc, octx, &audio_track, audio_stream_tb, n as i64)?;
+            next_sample += n as u64;
+            stats.audio_samples += n as u64;
+        }
+        Ok(())
+    };
+
+    let mut push_text_until = |until_ms: u64,
+                               subtitles: &mut Option<(encoder::subtitle::Encoder, Track)>,
+                               octx: &mut format::context::Output,
+                               stats: &mut EncodeStats|
+     -> Result<(), RenderError> {
+        let Some((senc, track)) = subtitles.as_mut() else { return Ok(()) };
+        let Some(stream_tb) = text_stream_tb else { return Ok(()) };
+        while next_text < text.len() && text[next_text].start_ms < until_ms {
+            let sample = &text[next_text];
+            let packet = encode_text(senc, sample)?;
+            let mut packet = packet;
+            packet.set_stream(track.index);
+            packet.set_pts(Some(sample.start_ms as i64));
+            packet.set_dts(Some(sample.start_ms as i64));
+            packet.set_duration((sample.end_ms - sample.start_ms) as i64);
+            packet.rescale_ts(track.encoder_tb, stream_tb);
+            packet.write_interleaved(octx).map_err(ff("cannot write a subtitle"))?;
+            next_text += 1;
+            stats.subtitle_samples += 1;
+        }
+        Ok(())
+    };
+
+    for index in 0..total_frames {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        let rgb = match frames.next() {
+            Some(frame) => frame?,
+            None => {
+                return Err(RenderError::Schedule(format!(
+                    "the compositor stopped after {index} of {total_frames} frames"
+                )))
+            }
+        };
+        if rgb.width != width || rgb.height != height {
+            return Err(RenderError::Schedule(format!(
+                "frame {index} is {}x{}, the film is {width}x{height}",
+                rgb.width, rgb.height
+            )));
+        }
+        let mut frame = ffmpeg::frame::Video::new(format::Pixel::YUV420P, width, height);
+        {
+            let (ys, us, vs) = (frame.stride(0), frame.stride(1), frame.stride(2));
+            // SAFETY: the three planes of a freshly allocated YUV420P frame are distinct
+            // buffers; splitting them into three mutable slices does not alias.
+            let (y, u, v) = unsafe {
+                let f = frame.as_mut_ptr();
+                let h = height as usize;
+                (
+                    std::slice::from_raw_parts_mut((*f).data[0], ys * h),
+                    std::slice::from_raw_parts_mut((*f).data[1], us * h.div_ceil(2)),
+                    std::slice::from_raw_parts_mut((*f).data[2], vs * h.div_ceil(2)),
+                )
+            };
+            yuv::rgb_to_yuv420(&rgb, yuv::YuvPlanes { y: (y, ys), u: (u, us), v: (v, vs) });
+        }
+        frame.set_pts(Some(index as i64));
+        venc.send_frame(&frame).map_err(ff("libx264"))?;
+        drain(&mut venc, &mut octx, &video, video_stream_tb, 1)?;
+        stats.video_frames += 1;
+
+        let next = index + 1;
+        push_audio_until(crate::audio::frame_to_sample(next, fps), &mut aenc, &mut octx, &mut stats)?;
+        push_text_until(crate::subtitles::frame_to_ms(next as u32, fps), &mut subtitles, &mut octx, &mut stats)?;
+        progress(next, total_frames);
+    }
+    if frames.next().is_some() {
+        return Err(RenderError::Schedule(format!(
+            "the compositor produced more than the film's {total_frames} frames"
+        )));
+    }
+    push_audio_until(total_samples, &mut aenc, &mut octx, &mut stats)?;
+    push_text_until(u64::MAX, &mut subtitles, &mut octx, &mut stats)?;
+
+    venc.send_eof().map_err(ff("libx264"))?;
+    drain(&mut venc, &mut octx, &video, video_stream_tb, 1)?;
+    aenc.send_eof().map_err(ff("AAC encoder"))?;
+    drain(&mut aenc, &mut octx, &audio_track, audio_stream_tb, frame_size as i64)?;
+    octx.write_trailer()
+        .map_err(|e| RenderError::write(out.dest(), format!("cannot finish the MP4 ({e})")))?;
+    Ok(stats)
+}
+
+/// One mov_text sample through the encoder (libavcodec writes the tx3g layout).
+fn encode_text(
+    senc: &mut encoder::subtitle::Encoder,
+    sample: &TextSample,
+) -> Result<Packet, RenderError> {
+    // ASS dialogue fields: ReadOrder, Layer, Style, Name, MarginL, MarginR, MarginV, Effect, Text.
+    // Braces would open override blocks and NUL would end the C string.
+    let body: String = sample
+        .text
+        .chars()
+        .map(|c| match c {
+            '{' => '(',
+            '}' => ')',
+            '\0' => ' ',
+            c => c,
+        })
+        .collect::<String>()
+        .replace("\r\n", "\n")
+        .replace('\n', "\\N");
+    let line = format!("0,0,Default,,0,0,0,,{body}");
+    let mut subtitle = ffmpeg::Subtitle::new();
+    subtitle.set_pts(Some(sample.start_ms as i64 * 1000));
+    subtitle.set_start(0);
+    subtitle.set_end((sample.end_ms - sample.start_ms) as u32);
+    if let codec::subtitle::RectMut::Ass(mut ass) = subtitle.add_rect(codec::subtitle::Type::Ass) {
+        ass.set(&line);
+    }
+    let mut buf = vec![0u8; line.len() * 4 + 1024];
+    // SAFETY: the context is an opened mov_text encoder, `buf` is writable for its length and
+    // the subtitle holds one ASS rect allocated by libavutil; it is freed right after.
+    let written = unsafe {
+        let n = ffmpeg::ffi::avcodec_encode_subtitle(
+            senc.as_mut_ptr(),
+            buf.as_mut_ptr(),
+            buf.len() as i32,
+            subtitle.as_ptr(),
+        );
+        ffmpeg::ffi::avsubtitle_free(subtitle.as_mut_ptr());
+        n
+    };
+    if written < 0 {
+        return Err(RenderError::Encode(format!(
+            "mov_text encoder: {}",
+            ffmpeg::Error::from(written)
+        )));
+    }
+    Ok(Packet::copy(&buf[..written as usize]))
+}

@@ -1,0 +1,75 @@
+//! Output files written under a temporary name beside their destination and renamed into place
+//! only when complete: a failed or interrupted render never leaves a broken file where the
+//! user expects the result.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::RenderError;
+
+/// A file being written. Dropped without [`StagedFile::commit`], it removes its temporary file.
+#[derive(Debug)]
+pub struct StagedFile {
+    temp: PathBuf,
+    dest: PathBuf,
+    committed: bool,
+}
+
+impl StagedFile {
+    /// Reserve `dest`: checks that its directory exists and is writable, and names the temporary
+    /// file `DEST.tmp-PID` (the project's `.gitignore` knows the pattern).
+    pub fn new(dest: &Path) -> Result<Self, RenderError> {
+        let file_name = dest
+            .file_name()
+            .ok_or_else(|| RenderError::write(dest, "not a file path"))?
+            .to_string_lossy()
+            .into_owned();
+        let dir = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !dir.is_dir() {
+            return Err(RenderError::write(dest, format!("directory {} does not exist", dir.display())));
+        }
+        if dest.is_dir() {
+            return Err(RenderError::write(dest, "is a directory"));
+        }
+        let temp = dir.join(format!("{file_name}.tmp-{}", std::process::id()));
+        // Probe now, so an unwritable destination fails before any expensive work.
+        fs::File::create(&temp).map_err(|e| RenderError::write(dest, e))?;
+        Ok(StagedFile { temp, dest: dest.to_path_buf(), committed: false })
+    }
+
+    pub fn temp_path(&self) -> &Path {
+        &self.temp
+    }
+
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+
+    pub fn write_all(&self, bytes: &[u8]) -> Result<(), RenderError> {
+        fs::write(&self.temp, bytes).map_err(|e| RenderError::write(&self.dest, e))
+    }
+
+    /// Flush the temporary file to disk and rename it over the destination.
+    pub fn commit(mut self) -> Result<PathBuf, RenderError> {
+        let file = fs::File::options()
+            .write(true)
+            .open(&self.temp)
+            .map_err(|e| RenderError::write(&self.dest, e))?;
+        file.sync_all().map_err(|e| RenderError::write(&self.dest, e))?;
+        drop(file);
+        fs::rename(&self.temp, &self.dest).map_err(|e| RenderError::write(&self.dest, e))?;
+        self.committed = true;
+        Ok(self.dest.clone())
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}

@@ -1,0 +1,479 @@
+//! `render_film`: every shot rendered or taken from the cache, then composited, mixed, encoded,
+//! with subtitles and a provenance sidecar beside the MP4.
+//!
+//! Shots render on `jobs` threads, each as soon as the shot it `continues` is done; the result
+//! does not depend on `jobs` or on thread timing, because a shot's frames depend only on its key's
+//! inputs. Every shot goes through the cache, so a render that is interrupted (Ctrl-C via the
+//! cancel flag, or killed outright) resumes where it stopped: the next run finds the finished
+//! shots and renders the rest. Nothing appears at the destination until the whole film is
+//! encoded.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+
+use scene_plan::schedule::{ConditioningSource, FilmSchedule, ShotSchedule};
+
+use crate::audio::AudioMix;
+use crate::backend::{Backend, BackendIdentity, ShotInputs};
+use crate::cache::{shot_key, CacheKey, KeyInputs, ShotCache};
+use crate::compositor::{Compositor, ShotFrames, ShotSource};
+use crate::encode::{encode_mp4, EncodeSettings, Metadata, StagedFile};
+use crate::error::RenderError;
+use crate::provenance::{
+    file_sha256, schedule_sha256, shot_schedule_sha256, ContinuedFrom, InputFile, Provenance,
+    ShotProvenance, PROVENANCE_VERSION,
+};
+use crate::subtitles;
+
+/// Events of a render, for a progress display. Called from worker threads.
+pub trait RenderProgress: Sync {
+    fn shot_started(&self, _shot: &str, _frames: u32) {}
+    /// Progress inside a shot, in the backend's units (frames or denoising steps).
+    fn shot_progress(&self, _shot: &str, _done: u64, _total: u64) {}
+    fn shot_finished(&self, _shot: &str) {}
+    fn shot_reused(&self, _shot: &str) {}
+    /// Film frames composited and encoded so far.
+    fn encoding(&self, _done: u64, _total: u64) {}
+}
+
+/// Reports nothing.
+pub struct NoProgress;
+
+impl RenderProgress for NoProgress {}
+
+pub struct RenderOptions<'a> {
+    /// Paths in the schedule (assets, images) are relative to this.
+    pub project_root: &'a Path,
+    /// The project's `.scene-cache/`.
+    pub cache_dir: &'a Path,
+    /// The MP4 to write; `.srt`, `.vtt` and `.provenance.json` go beside it.
+    pub output: &'a Path,
+    /// Shots rendered at once (0 counts as 1).
+    pub jobs: usize,
+    /// Written into the MP4. Empty `title`, `tool`, `backend` and `schedule_sha256` are filled in.
+    pub metadata: Metadata,
+    pub encode: EncodeSettings,
+    pub progress: &'a dyn RenderProgress,
+    /// Set it (from a signal handler, say) to stop the render at the next frame.
+    pub cancel: &'a AtomicBool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RenderReport {
+    /// Shots the backend rendered in this run, in play order.
+    pub rendered: Vec<String>,
+    /// Shots taken from the cache, in play order.
+    pub reused: Vec<String>,
+    pub output: PathBuf,
+    pub srt: PathBuf,
+    pub vtt: PathBuf,
+    pub provenance: PathBuf,
+    pub frames: u32,
+    pub audio_samples: u64,
+    pub audio_headroom_gain: f32,
+}
+
+/// Where the sidecars of `output` go: `film.mp4` → `film.srt`, `film.vtt`,
+/// `film.provenance.json`.
+pub fn sidecar_paths(output: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    (
+        output.with_extension("srt"),
+        output.with_extension("vtt"),
+        output.with_extension("provenance.json"),
+    )
+}
+
+#[derive(Clone, Debug)]
+struct ShotDone {
+    key: CacheKey,
+    last_frame_sha256: String,
+    frames_sha256: String,
+    reused: bool,
+    images: Vec<InputFile>,
+}
+
+enum State {
+    Waiting,
+    Running,
+    Done(ShotDone),
+}
+
+struct Board {
+    states: Vec<State>,
+    error: Option<RenderError>,
+}
+
+/// The shot whose last frame conditions `shot`, if any.
+fn upstream_name(shot: &ShotSchedule) -> Option<&str> {
+    shot.continues.as_deref().or_else(|| {
+        shot.conditioning.iter().find_map(|c| match &c.source {
+            ConditioningSource::LastFrameOf { shot } => Some(shot.as_str()),
+            _ => None,
+        })
+    })
+}
+
+/// Index of each shot's upstream; checks what the render relies on.
+fn validate(film: &FilmSchedule) -> Result<Vec<Option<usize>>, RenderError> {
+    if film.fps == 0 || film.fps > 1000 {
+        return Err(RenderError::Schedule(format!("fps {} is out of range", film.fps)));
+    }
+    if film.width == 0 || film.height == 0 || film.width % 2 != 0 || film.height % 2 != 0 {
+        return Err(RenderError::Schedule(format!(
+            "the film is {}x{}; both sides must be even and non-zero",
+            film.width, film.height
+        )));
+    }
+    let mut upstream = Vec::with_capacity(film.shots.len());
+    for (i, shot) in film.shots.iter().enumerate() {
+        if shot.frames.0 == 0 {
+            return Err(RenderError::Schedule(format!("shot `{}` has no frames", shot.name)));
+        }
+        if film.shots[..i].iter().any(|s| s.name == shot.name) {
+            return Err(RenderError::Schedule(format!("two shots are named `{}`", shot.name)));
+        }
+        let up = match upstream_name(shot) {
+            None => None,
+            Some(name) => Some(film.shots[..i].iter().position(|s| s.name == name).ok_or_else(
+                || {
+                    RenderError::Schedule(format!(
+                        "shot `{}` continues `{name}`, which does not play before it",
+                        shot.name
+                    ))
+                },
+            )?),
+        };
+        upstream.push(up);
+    }
+    Ok(upstream)
+}
+
+struct Renderer<'a> {
+    film: &'a FilmSchedule,
+    backend: &'a dyn Backend,
+    identity: BackendIdentity,
+    cache: &'a ShotCache,
+    opts: &'a RenderOptions<'a>,
+}
+
+impl Renderer<'_> {
+    fn image_inputs(&self, shot: &ShotSchedule) -> Result<Vec<InputFile>, RenderError> {
+        let mut inputs = Vec::new();
+        for c in &shot.conditioning {
+            let (role, path) = match &c.source {
+                ConditioningSource::Image { path, .. } => ("image".to_string(), path),
+                ConditioningSource::Reference { character, path, .. } => {
+                    (format!("reference:{character}"), path)
+                }
+                ConditioningSource::LastFrameOf { .. } => continue,
+            };
+            let sha256 = file_sha256(&self.opts.project_root.join(path))?;
+            inputs.push(InputFile { role, path: path.clone(), sha256 });
+        }
+        Ok(inputs)
+    }
+
+    fn shot(&self, index: usize, upstream: Option<&ShotDone>) -> Result<ShotDone, RenderError> {
+        let shot = &self.film.shots[index];
+        let progress = self.opts.progress;
+        let images = self.image_inputs(shot)?;
+        let image_sha256: Vec<String> = images.iter().map(|i| i.sha256.clone()).collect();
+        let key = shot_key(
+            self.film,
+            shot,
+            &KeyInputs {
+                backend: &self.identity,
+                image_sha256: &image_sha256,
+                upstream_last_frame: upstream.map(|u| u.last_frame_sha256.as_str()),
+            },
+        )?;
+        if let Some(entry) = self.cache.get(&key) {
+            if entry.frames == shot.frames.0
+                && entry.width == self.film.width
+                && entry.height == self.film.height
+            {
+                progress.shot_reused(&shot.name);
+                return Ok(ShotDone {
+                    key,
+                    last_frame_sha256: entry.last_frame_sha256,
+                    frames_sha256: entry.frames_sha256,
+                    reused: true,
+                    images,
+                });
+            }
+        }
+        if self.opts.cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+
+        let continued = match upstream {
+            None => None,
+            Some(up) => {
+                let entry = self.cache.get(&up.key).ok_or_else(|| {
+                    RenderError::Schedule(format!(
+                        "the cached frames of the shot `{}` continues vanished during the render",
+                        shot.name
+                    ))
+                })?;
+                Some(entry.last_frame()?)
+            }
+        };
+        progress.shot_started(&shot.name, shot.frames.0);
+        let frames = self.backend.render_shot(
+            self.film,
+            shot,
+            &ShotInputs { project_root: self.opts.project_root, continued_frame: continued.as_ref() },
+            &mut |done, total| progress.shot_progress(&shot.name, done, total),
+        )?;
+        let backend_error = |message: String| RenderError::Backend {
+            backend: self.identity.name.clone(),
+            shot: shot.name.clone(),
+            message,
+        };
+        if frames.len() != shot.frames.0 as usize {
+            return Err(backend_error(format!(
+                "returned {} frames, the schedule has {}",
+                frames.len(),
+                shot.frames.0
+            )));
+        }
+        let expected = self.film.width as usize * self.film.height as usize * 3;
+        if let Some(bad) = frames.iter().position(|f| {
+            f.width != self.film.width || f.height != self.film.height || f.data.len() != expected
+        }) {
+            return Err(backend_error(format!(
+                "frame {bad} is {}x{}, the film is {}x{}",
+                frames[bad].width, frames[bad].height, self.film.width, self.film.height
+            )));
+        }
+        let stored = self.cache.put(&key, &frames, self.opts.cancel)?;
+        progress.shot_finished(&shot.name);
+        Ok(ShotDone {
+            key,
+            last_frame_sha256: stored.last_frame_sha256,
+            frames_sha256: stored.frames_sha256,
+            reused: false,
+            images,
+        })
+    }
+
+    /// Run every shot on `jobs` threads, each after its upstream shot.
+    fn all_shots(&self, upstream: &[Option<usize>]) -> Result<Vec<ShotDone>, RenderError> {
+        let n = self.film.shots.len();
+        let board = Mutex::new(Board {
+            states: (0..n).map(|_| State::Waiting).collect(),
+            error: None,
+        });
+        let wake = Condvar::new();
+        let cancel = self.opts.cancel;
+
+        let worker = || loop {
+            let (index, up) = {
+                let Ok(mut b) = board.lock() else { return };
+                loop {
+                    if b.error.is_some() {
+                        return;
+                    }
+                    if cancel.load(Ordering::Relaxed) {
+                        b.error = Some(RenderError::Interrupted);
+                        wake.notify_all();
+                        return;
+                    }
+                    let ready = (0..n).find(|&i| {
+                        matches!(b.states[i], State::Waiting)
+                            && upstream[i].is_none_or(|u| matches!(b.states[u], State::Done(_)))
+                    });
+                    if let Some(i) = ready {
+                        b.states[i] = State::Running;
+                        let up = upstream[i].and_then(|u| match &b.states[u] {
+                            State::Done(d) => Some(d.clone()),
+                            _ => None,
+                        });
+                        break (i, up);
+                    }
+                    if b.states.iter().all(|s| matches!(s, State::Done(_))) {
+                        return;
+                    }
+                    b = match wake.wait(b) {
+                        Ok(b) => b,
+                        Err(_) => return,
+                    };
+                }
+            };
+            let result = self.shot(index, up.as_ref());
+            let Ok(mut b) = board.lock() else { return };
+            match result {
+                Ok(done) => b.states[index] = State::Done(done),
+                Err(e) => {
+                    if b.error.is_none() {
+                        b.error = Some(e);
+                    }
+                }
+            }
+            wake.notify_all();
+        };
+
+        let jobs = self.opts.jobs.clamp(1, n.max(1));
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                scope.spawn(worker);
+            }
+        });
+
+        let board = board
+            .into_inner()
+            .map_err(|_| RenderError::Schedule("a render thread panicked".into()))?;
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        if let Some(e) = board.error {
+            return Err(e);
+        }
+        board
+            .states
+            .into_iter()
+            .map(|s| match s {
+                State::Done(d) => Ok(d),
+                _ => Err(RenderError::Schedule("a shot was never rendered".into())),
+            })
+            .collect()
+    }
+}
+
+/// Shots read back from the cache, one at a time, for the compositor.
+struct CachedShots<'a> {
+    film: &'a FilmSchedule,
+    cache: &'a ShotCache,
+    keys: Vec<CacheKey>,
+}
+
+impl ShotSource for CachedShots<'_> {
+    fn open(&self, index: usize) -> Result<Box<dyn ShotFrames + '_>, RenderError> {
+        let shot = &self.film.shots[index];
+        let entry = self.cache.get(&self.keys[index]).ok_or_else(|| {
+            RenderError::Schedule(format!(
+                "the cached frames of shot `{}` vanished during the render",
+                shot.name
+            ))
+        })?;
+        Ok(Box::new(entry.reader()))
+    }
+}
+
+pub fn render_film(
+    film: &FilmSchedule,
+    backend: &dyn Backend,
+    opts: &RenderOptions<'_>,
+) -> Result<RenderReport, RenderError> {
+    let upstream = validate(film)?;
+    let (srt_path, vtt_path, provenance_path) = sidecar_paths(opts.output);
+    // Reserve every output first: an unwritable destination fails before any work.
+    let mp4 = StagedFile::new(opts.output)?;
+    let srt = StagedFile::new(&srt_path)?;
+    let vtt = StagedFile::new(&vtt_path)?;
+    let provenance_file = StagedFile::new(&provenance_path)?;
+    let cache = ShotCache::open(opts.cache_dir)?;
+    // Decoding the sound first makes a missing asset fail fast too.
+    let mix = AudioMix::new(film, opts.project_root)?;
+
+    let identity = backend.identity();
+    let renderer = Renderer { film, backend, identity: identity.clone(), cache: &cache, opts };
+    let done = renderer.all_shots(&upstream)?;
+
+    let cues = subtitles::cues(film);
+    let mut metadata = opts.metadata.clone();
+    let film_hash = schedule_sha256(film)?;
+    if metadata.schedule_sha256.is_empty() {
+        metadata.schedule_sha256 = film_hash.clone();
+    }
+    if metadata.backend.is_empty() {
+        metadata.backend = identity.name.clone();
+    }
+    if metadata.tool.is_empty() {
+        metadata.tool = concat!("scenec ", env!("CARGO_PKG_VERSION")).to_string();
+    }
+    if metadata.title.is_empty() {
+        metadata.title = film.title.clone();
+    }
+
+    let source = CachedShots { film, cache: &cache, keys: done.iter().map(|d| d.key).collect() };
+    let mut frames = Compositor::new(film, &source);
+    let stats = encode_mp4(
+        &mp4,
+        film,
+        &mut frames,
+        &mix,
+        &subtitles::text_samples(&cues),
+        &metadata,
+        &opts.encode,
+        opts.cancel,
+        &mut |done, total| opts.progress.encoding(done, total),
+    )?;
+
+    let mut shots = Vec::with_capacity(film.shots.len());
+    for (i, (shot, d)) in film.shots.iter().zip(&done).enumerate() {
+        shots.push(ShotProvenance {
+            name: shot.name.clone(),
+            schedule_sha256: shot_schedule_sha256(shot)?,
+            cache_key: d.key.hex(),
+            seed: shot.seed,
+            inputs: d.images.clone(),
+            continues: upstream[i].map(|u| ContinuedFrom {
+                shot: film.shots[u].name.clone(),
+                last_frame_sha256: done[u].last_frame_sha256.clone(),
+            }),
+            frames_sha256: d.frames_sha256.clone(),
+        });
+    }
+    let provenance = Provenance {
+        provenance_version: PROVENANCE_VERSION,
+        tool: metadata.tool.clone(),
+        title: film.title.clone(),
+        script_sha256: metadata.script_sha256.clone(),
+        schedule_sha256: film_hash,
+        schedule_version: film.version,
+        fps: film.fps,
+        width: film.width,
+        height: film.height,
+        frames: film.frames.0,
+        backend: identity,
+        shots,
+        audio: mix
+            .inputs()
+            .iter()
+            .map(|i| InputFile {
+                role: "audio".into(),
+                path: i.asset.clone(),
+                sha256: i.sha256.clone(),
+            })
+            .collect(),
+        audio_headroom_gain: mix.headroom_gain(),
+    };
+    srt.write_all(subtitles::to_srt(&cues).as_bytes())?;
+    vtt.write_all(subtitles::to_vtt(&cues).as_bytes())?;
+    provenance_file.write_all(provenance.to_json()?.as_bytes())?;
+    if opts.cancel.load(Ordering::Relaxed) {
+        return Err(RenderError::Interrupted);
+    }
+    let srt = srt.commit()?;
+    let vtt = vtt.commit()?;
+    let provenance_path = provenance_file.commit()?;
+    let output = mp4.commit()?;
+
+    let (mut rendered, mut reused) = (Vec::new(), Vec::new());
+    for (shot, d) in film.shots.iter().zip(&done) {
+        if d.reused { &mut reused } else { &mut rendered }.push(shot.name.clone());
+    }
+    Ok(RenderReport {
+        rendered,
+        reused,
+        output,
+        srt,
+        vtt,
+        provenance: provenance_path,
+        frames: stats.video_frames as u32,
+        audio_samples: stats.audio_samples,
+        audio_headroom_gain: mix.headroom_gain(),
+    })
+}

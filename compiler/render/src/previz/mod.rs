@@ -1,0 +1,239 @@
+//! The previz backend: a deterministic software renderer that shows what a shot's schedule says.
+//!
+//! Each frame is a pure function of the film's size and fps, the shot's schedule and the frame
+//! index (plus the image keyframes it names), drawn in layers:
+//!
+//! 1. [`ground`]: sky gradient by time of day and the ground plane with a road and a metre grid,
+//!    per pixel, through the pinhole camera of [`projection`] (the camera model, axes and field of
+//!    view are documented there);
+//! 2. [`sky`]: sun, moon and stars; [`set`]: buildings, lamps and props (or trees) laid out from
+//!    the location's name, in perspective, so pans, tilts, dollies, trucks, cranes, orbits, zooms
+//!    and handheld shake all show as motion;
+//! 3. [`figures`]: each subject as a head-and-body figure in its colour filling its box;
+//! 4. [`weather`]: rain streaks or snow seeded by the shot's seed and the frame (fog is depth
+//!    based, in every layer);
+//! 5. [`grade`]: the look's colour grade and a light vignette;
+//! 6. [`overlay`] and name tags: caption, slate, subtitles, titles and image-keyframe insets, in
+//!    the embedded font of [`text`].
+//!
+//! Output is byte-identical across runs, machines and thread counts: all maths is plain f32/f64
+//! arithmetic (no fused or fast-math operations; trigonometry from the pure-Rust `libm`), randomness
+//! comes from names and seeds ([`rng`]), and frames are rendered independently, so rendering them
+//! on several threads cannot change a pixel.
+
+pub mod figures;
+pub mod grade;
+pub mod ground;
+pub mod inset;
+pub mod overlay;
+pub mod projection;
+pub mod raster;
+pub mod rng;
+pub mod set;
+pub mod sky;
+pub mod text;
+pub mod weather;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use scene_plan::schedule::{CameraFrame, FilmSchedule, ShotSchedule};
+
+use crate::backend::{Backend, BackendIdentity, Progress, ShotInputs};
+use crate::error::RenderError;
+use crate::frame::RgbFrame;
+
+/// Bump whenever any frame's pixels change: it is part of every previz cache key and golden.
+pub const PREVIZ_RENDERER_VERSION: u32 = 1;
+
+/// The camera used when a schedule has no camera track: eye height, looking along +z, 35 mm.
+const DEFAULT_CAMERA: CameraFrame =
+    CameraFrame { position: [0.0, 1.6, 0.0], yaw: 0.0, pitch: 0.0, roll: 0.0, focal_mm: 35.0 };
+
+/// The previz backend.
+#[derive(Clone, Debug)]
+pub struct Previz {
+    threads: usize,
+}
+
+impl Default for Previz {
+    fn default() -> Self {
+        Previz::new()
+    }
+}
+
+impl Previz {
+    /// Renders on as many threads as the machine has cores.
+    pub fn new() -> Previz {
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        Previz { threads }
+    }
+
+    /// Renders on `threads` threads (at least one). The frames do not depend on it.
+    pub fn with_threads(threads: usize) -> Previz {
+        Previz { threads: threads.max(1) }
+    }
+
+    /// Renders only the listed frames of a shot (indices past the end render the last frame's
+    /// camera and boxes), in the order given. Used by storyboards.
+    pub fn render_frames(
+        &self,
+        film: &FilmSchedule,
+        shot: &ShotSchedule,
+        inputs: &ShotInputs<'_>,
+        frames: &[u32],
+    ) -> Result<Vec<RgbFrame>, RenderError> {
+        let prepared = Prepared::new(film, shot, inputs.project_root)?;
+        let mut out = Vec::with_capacity(frames.len());
+        self.run(&prepared, frames, &mut |_, _| {}, &mut out)?;
+        Ok(out)
+    }
+
+    fn run(&self, prepared: &Prepared<'_>, frames: &[u32], progress: Progress<'_>, out: &mut Vec<RgbFrame>) -> Result<(), RenderError> {
+        let total = frames.len();
+        let threads = self.threads.min(total).max(1);
+        if threads == 1 {
+            let mut text = text::Text::new()?;
+            for (done, &f) in frames.iter().enumerate() {
+                out.push(prepared.render(f, &mut text));
+                progress(done as u64 + 1, total as u64);
+            }
+            return Ok(());
+        }
+        let next = AtomicUsize::new(0);
+        let mut slots: Vec<Option<RgbFrame>> = vec![None; total];
+        let result = std::thread::scope(|scope| -> Result<(), RenderError> {
+            let (tx, rx) = mpsc::channel::<Result<(usize, RgbFrame), RenderError>>();
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let next = &next;
+                scope.spawn(move || {
+                    let mut text = match text::Text::new() {
+                        Ok(t) => t,
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    };
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&f) = frames.get(i) else { break };
+                        if tx.send(Ok((i, prepared.render(f, &mut text)))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            let mut done = 0u64;
+            for msg in rx {
+                let (i, frame) = msg?;
+                slots[i] = Some(frame);
+                done += 1;
+                progress(done, total as u64);
+            }
+            Ok(())
+        });
+        result?;
+        for (i, slot) in slots.into_iter().enumerate() {
+            out.push(slot.ok_or_else(|| RenderError::Backend {
+                backend: "previz".into(),
+                shot: prepared.shot.name.clone(),
+                message: format!("frame {} was not rendered", frames[i]),
+            })?);
+        }
+        Ok(())
+    }
+}
+
+impl Backend for Previz {
+    fn identity(&self) -> BackendIdentity {
+        BackendIdentity {
+            name: "previz".into(),
+            weights_fingerprint: String::new(),
+            settings: format!("renderer={PREVIZ_RENDERER_VERSION};font=dejavu-2.37"),
+        }
+    }
+
+    fn render_shot(
+        &self,
+        film: &FilmSchedule,
+        shot: &ShotSchedule,
+        inputs: &ShotInputs<'_>,
+        progress: Progress<'_>,
+    ) -> Result<Vec<RgbFrame>, RenderError> {
+        let prepared = Prepared::new(film, shot, inputs.project_root)?;
+        let frames: Vec<u32> = (0..shot.frames.0).collect();
+        let mut out = Vec::with_capacity(frames.len());
+        self.run(&prepared, &frames, progress, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// Everything about a shot that does not change from frame to frame.
+struct Prepared<'a> {
+    film: &'a FilmSchedule,
+    shot: &'a ShotSchedule,
+    palette: sky::Palette,
+    set: set::Set,
+    stars: Vec<(projection::Vec3, f32)>,
+    grade: grade::Grade,
+    vignette: grade::Vignette,
+    insets: Vec<inset::Inset>,
+}
+
+/// Largest frame side the previz renders (the checker limits sizes to 4096).
+const MAX_SIDE: u32 = 8192;
+
+impl<'a> Prepared<'a> {
+    fn new(film: &'a FilmSchedule, shot: &'a ShotSchedule, root: &Path) -> Result<Prepared<'a>, RenderError> {
+        if film.width == 0 || film.height == 0 || film.width > MAX_SIDE || film.height > MAX_SIDE {
+            return Err(RenderError::Backend {
+                backend: "previz".into(),
+                shot: shot.name.clone(),
+                message: format!("unsupported frame size {}x{}", film.width, film.height),
+            });
+        }
+        // Fail before any frame if the font is unusable.
+        text::fonts()?;
+        let setting = &shot.setting;
+        let palette = sky::Palette::new(sky::TimeOfDay::parse(&setting.time), sky::Weather::parse(&setting.weather));
+        Ok(Prepared {
+            film,
+            shot,
+            palette,
+            set: set::Set::build(&setting.location, &setting.description),
+            stars: sky::stars(rng::hash_name(&setting.location)),
+            grade: grade::Grade::named(&shot.look.grade),
+            vignette: grade::Vignette::new(film.width, film.height, 0.35),
+            insets: inset::load(shot, root, film.fps, film.width)?,
+        })
+    }
+
+    fn camera(&self, f: u32) -> CameraFrame {
+        let track = &self.shot.camera;
+        track.get(f as usize).or_else(|| track.last()).copied().unwrap_or(DEFAULT_CAMERA)
+    }
+
+    fn render(&self, f: u32, text: &mut text::Text) -> RgbFrame {
+        let (w, h) = (self.film.width, self.film.height);
+        let cam = self.camera(f);
+        let view = projection::View::new(&cam, w, h);
+        let mut frame = RgbFrame::new(w, h);
+        ground::draw(&mut frame, &view, &self.palette);
+        sky::draw_celestial(&mut frame, &view, &self.palette, &self.stars);
+        self.set.draw(&mut frame, &view, &self.palette);
+        let figures = figures::place(&self.shot.subjects, f as usize, w as f32, h as f32);
+        figures::draw_figures(&mut frame, &figures, &self.palette, view.focal_px);
+        weather::draw(&mut frame, &self.palette, self.shot.seed, f, self.film.fps);
+        self.grade.apply(&mut frame, &self.vignette);
+        let top = overlay::caption(&mut frame, text, self.shot, f);
+        figures::draw_tags(&mut frame, text, &figures, top);
+        overlay::slate(&mut frame, text, self.shot, f, cam.focal_mm, top);
+        overlay::inset(&mut frame, text, &self.insets, f, top);
+        overlay::titles(&mut frame, text, self.shot, f, self.film.fps);
+        overlay::subtitles(&mut frame, text, self.shot, f);
+        frame
+    }
+}

@@ -1,0 +1,312 @@
+//! Anti-aliased 2-D primitives on an [`RgbFrame`]: convex polygons, circles, ellipses, rounded
+//! rectangles and coverage masks, blended in 8-bit sRGB with integer arithmetic.
+//!
+//! Coverage is computed exactly per pixel horizontally and with four sub-scanlines vertically;
+//! pixels wholly inside a shape take the fast path (no coverage arithmetic).
+
+use crate::frame::RgbFrame;
+
+/// A colour in 0..1 per channel (sRGB-encoded, as stored).
+pub type Rgb = [f32; 3];
+
+#[inline]
+pub fn to_u8(c: f32) -> u8 {
+    // `as` saturates and maps NaN to 0, so no input can panic here.
+    (c * 255.0 + 0.5) as u8
+}
+
+#[inline]
+pub fn rgb8(c: Rgb) -> [u8; 3] {
+    [to_u8(c[0]), to_u8(c[1]), to_u8(c[2])]
+}
+
+pub fn mix(a: Rgb, b: Rgb, t: f32) -> Rgb {
+    [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]
+}
+
+pub fn scale(a: Rgb, k: f32) -> Rgb {
+    [a[0] * k, a[1] * k, a[2] * k]
+}
+
+pub fn luma(c: Rgb) -> f32 {
+    0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]
+}
+
+/// Parses `#rrggbb`; anything else gives `None`.
+pub fn parse_hex(s: &str) -> Option<Rgb> {
+    let h = s.strip_prefix('#')?;
+    if h.len() != 6 || !h.is_ascii() {
+        return None;
+    }
+    let p = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok().map(|v| v as f32 / 255.0);
+    Some([p(0)?, p(2)?, p(4)?])
+}
+
+/// Blends `rgb` over the pixel at byte offset `i` with `a` in 0..=256.
+#[inline]
+fn blend_at(data: &mut [u8], i: usize, rgb: [u8; 3], a: u32) {
+    if a >= 256 {
+        data[i..i + 3].copy_from_slice(&rgb);
+    } else if a > 0 {
+        for c in 0..3 {
+            let d = u32::from(data[i + c]);
+            let s = u32::from(rgb[c]);
+            data[i + c] = ((d * (256 - a) + s * a + 128) >> 8) as u8;
+        }
+    }
+}
+
+#[inline]
+fn alpha256(a: f32) -> u32 {
+    (a.clamp(0.0, 1.0) * 256.0 + 0.5) as u32
+}
+
+/// Blends a colour over one pixel with opacity `a` in 0..1 (out-of-frame pixels are ignored).
+pub fn blend_pixel(frame: &mut RgbFrame, x: i32, y: i32, rgb: [u8; 3], a: f32) {
+    if x < 0 || y < 0 || x >= frame.width as i32 || y >= frame.height as i32 {
+        return;
+    }
+    let i = (y as usize * frame.width as usize + x as usize) * 3;
+    blend_at(&mut frame.data, i, rgb, alpha256(a));
+}
+
+/// Length of the overlap of [x, x+1) with [l, r).
+#[inline]
+fn overlap(x: f32, l: f32, r: f32) -> f32 {
+    ((x + 1.0).min(r) - x.max(l)).max(0.0)
+}
+
+const SUB: usize = 4;
+const SUB_Y: [f32; SUB] = [0.125, 0.375, 0.625, 0.875];
+
+/// Fills a convex polygon (any winding) with opacity `alpha`.
+pub fn fill_convex(frame: &mut RgbFrame, pts: &[(f32, f32)], rgb: Rgb, alpha: f32) {
+    if pts.len() < 3 || alpha <= 0.0 || pts.iter().any(|p| !p.0.is_finite() || !p.1.is_finite()) {
+        return;
+    }
+    let (w, h) = (frame.width as f32, frame.height as f32);
+    let (mut y0, mut y1, mut x0, mut x1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+    for &(x, y) in pts {
+        y0 = y0.min(y);
+        y1 = y1.max(y);
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+    }
+    if y1 <= 0.0 || y0 >= h || x1 <= 0.0 || x0 >= w {
+        return;
+    }
+    let col = rgb8(rgb);
+    let a = alpha.clamp(0.0, 1.0);
+    let row_lo = y0.max(0.0) as usize;
+    let row_hi = (y1.min(h).ceil() as usize).min(frame.height as usize);
+    let stride = frame.width as usize * 3;
+    for row in row_lo..row_hi {
+        let mut spans = [(0.0f32, 0.0f32); SUB];
+        let (mut lmin, mut lmax, mut rmin, mut rmax) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+        for (s, span) in spans.iter_mut().enumerate() {
+            let sy = row as f32 + SUB_Y[s];
+            let (mut l, mut r) = (f32::MAX, f32::MIN);
+            for i in 0..pts.len() {
+                let (ax, ay) = pts[i];
+                let (bx, by) = pts[(i + 1) % pts.len()];
+                if (ay <= sy && by > sy) || (by <= sy && ay > sy) {
+                    let x = ax + (sy - ay) / (by - ay) * (bx - ax);
+                    l = l.min(x);
+                    r = r.max(x);
+                }
+            }
+            if l > r {
+                l = 0.0;
+                r = 0.0;
+            }
+            let (l, r) = (l.clamp(0.0, w), r.clamp(0.0, w));
+            *span = (l, r);
+            if r > l {
+                lmin = lmin.min(l);
+                lmax = lmax.max(l);
+                rmin = rmin.min(r);
+                rmax = rmax.max(r);
+            }
+        }
+        if lmin > rmax {
+            continue;
+        }
+        let outer_lo = lmin as usize;
+        let outer_hi = (rmax.ceil() as usize).min(frame.width as usize);
+        // Full coverage needs every sub-scanline to cover the whole pixel.
+        let full = spans.iter().all(|&(l, r)| r > l);
+        let (inner_lo, inner_hi) = if full {
+            (lmax.ceil() as usize, (rmin as usize).max(lmax.ceil() as usize))
+        } else {
+            (outer_hi, outer_hi)
+        };
+        let base = row * stride;
+        let a_full = alpha256(a);
+        for x in outer_lo..outer_hi {
+            if x >= inner_lo && x < inner_hi {
+                blend_at(&mut frame.data, base + x * 3, col, a_full);
+                continue;
+            }
+            let xf = x as f32;
+            let cov: f32 = spans.iter().map(|&(l, r)| overlap(xf, l, r)).sum::<f32>() / SUB as f32;
+            blend_at(&mut frame.data, base + x * 3, col, alpha256(cov * a));
+        }
+    }
+}
+
+/// Fills an axis-aligned rectangle [x0, x1) × [y0, y1) with exact edge coverage.
+pub fn fill_rect(frame: &mut RgbFrame, x0: f32, y0: f32, x1: f32, y1: f32, rgb: Rgb, alpha: f32) {
+    fill_convex(frame, &[(x0, y0), (x1, y0), (x1, y1), (x0, y1)], rgb, alpha);
+}
+
+/// Fills an ellipse centred at (cx, cy) with radii (rx, ry).
+pub fn fill_ellipse(frame: &mut RgbFrame, cx: f32, cy: f32, rx: f32, ry: f32, rgb: Rgb, alpha: f32) {
+    if !(rx > 0.0 && ry > 0.0) || !cx.is_finite() || !cy.is_finite() || alpha <= 0.0 {
+        return;
+    }
+    let (w, h) = (frame.width as i64, frame.height as i64);
+    let xa = ((cx - rx - 1.0).floor() as i64).max(0);
+    let xb = ((cx + rx + 1.0).ceil() as i64).min(w);
+    let ya = ((cy - ry - 1.0).floor() as i64).max(0);
+    let yb = ((cy + ry + 1.0).ceil() as i64).min(h);
+    if xa >= xb || ya >= yb {
+        return;
+    }
+    let col = rgb8(rgb);
+    let r = rx.min(ry);
+    let (kx, ky) = (r / rx, r / ry);
+    let stride = frame.width as usize * 3;
+    for y in ya..yb {
+        let dy = (y as f32 + 0.5 - cy) * ky;
+        let base = y as usize * stride;
+        for x in xa..xb {
+            let dx = (x as f32 + 0.5 - cx) * kx;
+            let d = (dx * dx + dy * dy).sqrt();
+            let cov = (r - d + 0.5).clamp(0.0, 1.0);
+            if cov > 0.0 {
+                blend_at(&mut frame.data, base + x as usize * 3, col, alpha256(cov * alpha));
+            }
+        }
+    }
+}
+
+pub fn fill_circle(frame: &mut RgbFrame, cx: f32, cy: f32, r: f32, rgb: Rgb, alpha: f32) {
+    fill_ellipse(frame, cx, cy, r, r, rgb, alpha);
+}
+
+/// A soft radial glow: opacity falls from `alpha` at the centre to 0 at radius `r`.
+pub fn glow(frame: &mut RgbFrame, cx: f32, cy: f32, r: f32, rgb: Rgb, alpha: f32) {
+    if !(r > 0.5) || !cx.is_finite() || !cy.is_finite() {
+        return;
+    }
+    let (w, h) = (frame.width as i64, frame.height as i64);
+    let xa = ((cx - r).floor() as i64).max(0);
+    let xb = ((cx + r).ceil() as i64).min(w);
+    let ya = ((cy - r).floor() as i64).max(0);
+    let yb = ((cy + r).ceil() as i64).min(h);
+    let col = rgb8(rgb);
+    let inv = 1.0 / (r * r);
+    let stride = frame.width as usize * 3;
+    for y in ya.max(0)..yb {
+        let dy = y as f32 + 0.5 - cy;
+        for x in xa..xb {
+            let dx = x as f32 + 0.5 - cx;
+            let q = 1.0 - (dx * dx + dy * dy) * inv;
+            if q > 0.0 {
+                blend_at(&mut frame.data, y as usize * stride + x as usize * 3, col, alpha256(q * q * alpha));
+            }
+        }
+    }
+}
+
+/// Fills a rectangle with rounded corners of radius `rad`.
+pub fn fill_round_rect(frame: &mut RgbFrame, x0: f32, y0: f32, x1: f32, y1: f32, rad: f32, rgb: Rgb, alpha: f32) {
+    if !(x1 > x0 && y1 > y0) || alpha <= 0.0 {
+        return;
+    }
+    let rad = rad.min((x1 - x0) * 0.5).min((y1 - y0) * 0.5).max(0.0);
+    let (w, h) = (frame.width as i64, frame.height as i64);
+    let xa = (x0.floor() as i64).max(0);
+    let xb = (x1.ceil() as i64).min(w);
+    let ya = (y0.floor() as i64).max(0);
+    let yb = (y1.ceil() as i64).min(h);
+    let col = rgb8(rgb);
+    let (cx, cy) = ((x0 + x1) * 0.5, (y0 + y1) * 0.5);
+    let (hx, hy) = ((x1 - x0) * 0.5 - rad, (y1 - y0) * 0.5 - rad);
+    let stride = frame.width as usize * 3;
+    for y in ya..yb {
+        let py = y as f32 + 0.5;
+        let qy = (py - cy).abs() - hy;
+        // Vertical edge coverage for the straight part.
+        let cov_y = overlap(y as f32, y0, y1);
+        for x in xa..xb {
+            let px = x as f32 + 0.5;
+            let qx = (px - cx).abs() - hx;
+            let cov = if qx > 0.0 && qy > 0.0 {
+                (rad - (qx * qx + qy * qy).sqrt() + 0.5).clamp(0.0, 1.0)
+            } else {
+                overlap(x as f32, x0, x1) * cov_y
+            };
+            blend_at(&mut frame.data, y as usize * stride + x as usize * 3, col, alpha256(cov * alpha));
+        }
+    }
+}
+
+/// A line segment of width `width` with square-ish ends (drawn as a convex quad).
+pub fn line(frame: &mut RgbFrame, a: (f32, f32), b: (f32, f32), width: f32, rgb: Rgb, alpha: f32) {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    if !(len > 1e-6) {
+        return;
+    }
+    let (nx, ny) = (-dy / len * width * 0.5, dx / len * width * 0.5);
+    fill_convex(
+        frame,
+        &[(a.0 + nx, a.1 + ny), (b.0 + nx, b.1 + ny), (b.0 - nx, b.1 - ny), (a.0 - nx, a.1 - ny)],
+        rgb,
+        alpha,
+    );
+}
+
+/// Blends an 8-bit coverage mask (`mw` × `mh`, row-major) with its top-left at (x, y).
+pub fn blend_mask(frame: &mut RgbFrame, mask: &[u8], mw: usize, mh: usize, x: i32, y: i32, rgb: [u8; 3], alpha: f32) {
+    let a = alpha256(alpha);
+    let (fw, fh) = (frame.width as i32, frame.height as i32);
+    let stride = frame.width as usize * 3;
+    for my in 0..mh as i32 {
+        let py = y + my;
+        if py < 0 || py >= fh {
+            continue;
+        }
+        let row = &mask[my as usize * mw..(my as usize + 1) * mw];
+        for (mx, &m) in row.iter().enumerate() {
+            let px = x + mx as i32;
+            if m == 0 || px < 0 || px >= fw {
+                continue;
+            }
+            let cov = (u32::from(m) * a + 127) / 255;
+            blend_at(&mut frame.data, py as usize * stride + px as usize * 3, rgb, cov);
+        }
+    }
+}
+
+/// Copies an RGB image (`iw` × `ih`) with its top-left at (x, y), clipped to the frame.
+pub fn blit(frame: &mut RgbFrame, img: &[u8], iw: usize, ih: usize, x: i32, y: i32) {
+    let (fw, fh) = (frame.width as i32, frame.height as i32);
+    let stride = frame.width as usize * 3;
+    for iy in 0..ih as i32 {
+        let py = y + iy;
+        if py < 0 || py >= fh {
+            continue;
+        }
+        let xa = x.max(0);
+        let xb = (x + iw as i32).min(fw);
+        if xa >= xb {
+            continue;
+        }
+        let src = (iy as usize * iw + (xa - x) as usize) * 3;
+        let n = (xb - xa) as usize * 3;
+        let dst = py as usize * stride + xa as usize * 3;
+        frame.data[dst..dst + n].copy_from_slice(&img[src..src + n]);
+    }
+}

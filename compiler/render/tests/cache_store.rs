@@ -1,0 +1,212 @@
+//! The shot cache on its own: keys, round trips, verification, stats, LRU eviction, errors.
+
+#[path = "encode_support/mod.rs"]
+mod support;
+
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, SystemTime};
+
+use scene_plan::schedule::{ConditioningSource, Frame, TransitionKind as K};
+use scene_render::backend::BackendIdentity;
+use scene_render::cache::{frame_sha256, shot_key, CacheKey, KeyInputs, ShotCache};
+use scene_render::error::RenderError;
+use scene_render::frame::RgbFrame;
+use support::*;
+
+fn identity() -> BackendIdentity {
+    BackendIdentity { name: "previz".into(), weights_fingerprint: String::new(), settings: "q=1".into() }
+}
+
+fn key_of(film: &scene_plan::schedule::FilmSchedule, i: usize, images: &[String], up: Option<&str>) -> CacheKey {
+    let id = identity();
+    shot_key(film, &film.shots[i], &KeyInputs { backend: &id, image_sha256: images, upstream_last_frame: up })
+        .unwrap()
+}
+
+fn frames(n: u32, seed: u8) -> Vec<RgbFrame> {
+    (0..n)
+        .map(|i| {
+            let mut f = RgbFrame::filled(32, 16, [seed, 10, 20]);
+            f.put(i % 32, 3, [i as u8, 255, seed]);
+            f
+        })
+        .collect()
+}
+
+#[test]
+fn key_ignores_placement_and_sound_but_not_content() {
+    let base = film(32, 16, 24, vec![shot("a", 8, transition(K::Cut, 0)), shot("b", 8, transition(K::Cut, 0))]);
+    let k = key_of(&base, 1, &[], None);
+
+    let mut moved = base.clone();
+    moved.shots[1].start_frame = Frame(3);
+    moved.shots[1].transition_in = transition(K::Dissolve, 5);
+    moved.shots[1].transition_out = Some(transition(K::FadeToBlack, 4));
+    moved.title = "Another title".into();
+    assert_eq!(key_of(&moved, 1, &[], None), k);
+
+    let mut edited = base.clone();
+    edited.shots[1].prompt_keyframes[0].text = "changed".into();
+    assert_ne!(key_of(&edited, 1, &[], None), k);
+    let mut resized = base.clone();
+    resized.width = 64;
+    assert_ne!(key_of(&resized, 1, &[], None), k);
+    assert_ne!(key_of(&base, 1, &["00".repeat(32)], None), k);
+    assert_ne!(key_of(&base, 1, &[], Some("ff")), k);
+    let other_backend = BackendIdentity { settings: "q=2".into(), ..identity() };
+    let k2 = shot_key(
+        &base,
+        &base.shots[1],
+        &KeyInputs { backend: &other_backend, image_sha256: &[], upstream_last_frame: None },
+    )
+    .unwrap();
+    assert_ne!(k2, k);
+    // The other shot's key is its own.
+    assert_ne!(key_of(&base, 0, &[], None), k);
+}
+
+#[test]
+fn round_trip_and_hashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = ShotCache::open(dir.path()).unwrap();
+    let key = CacheKey([7; 32]);
+    assert!(cache.get(&key).is_none());
+    let f = frames(5, 40);
+    let stored = cache.put(&key, &f, &AtomicBool::new(false)).unwrap();
+    assert_eq!(stored.last_frame_sha256, frame_sha256(&f[4]));
+    let entry = cache.get(&key).unwrap();
+    assert_eq!((entry.width, entry.height, entry.frames), (32, 16, 5));
+    assert_eq!(entry.last_frame_sha256, stored.last_frame_sha256);
+    for i in 0..5 {
+        assert_eq!(entry.frame(i).unwrap(), f[i as usize]);
+    }
+    assert_eq!(entry.last_frame().unwrap(), f[4]);
+    // Compact: five 32x16 frames (7.5 KiB raw) take far less.
+    let stats = cache.stats().unwrap();
+    assert_eq!(stats.entries, 1);
+    assert!(stats.bytes < 1500, "{} bytes", stats.bytes);
+}
+
+#[test]
+fn any_damage_reads_as_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = ShotCache::open(dir.path()).unwrap();
+    let key = CacheKey([1; 32]);
+    cache.put(&key, &frames(4, 9), &AtomicBool::new(false)).unwrap();
+    let path = cache.entry_path(&key);
+    let good = std::fs::read(&path).unwrap();
+    for at in [0, 9, 30, good.len() / 2, good.len() - 1] {
+        let mut bad = good.clone();
+        bad[at] ^= 1;
+        std::fs::write(&path, &bad).unwrap();
+        assert!(cache.get(&key).is_none(), "flipped byte {at} was trusted");
+    }
+    std::fs::write(&path, &good[..good.len() - 10]).unwrap();
+    assert!(cache.get(&key).is_none());
+    // An entry stored under another key is not this key's entry.
+    std::fs::write(&path, &good).unwrap();
+    let other = CacheKey([2; 32]);
+    std::fs::copy(&path, cache.entry_path(&other)).unwrap();
+    assert!(cache.get(&other).is_none());
+    assert!(cache.get(&key).is_some());
+}
+
+#[test]
+fn cancelled_put_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = ShotCache::open(dir.path()).unwrap();
+    let key = CacheKey([3; 32]);
+    let err = cache.put(&key, &frames(4, 1), &AtomicBool::new(true)).unwrap_err();
+    assert!(matches!(err, RenderError::Interrupted));
+    assert_eq!(std::fs::read_dir(dir.path().join("shots")).unwrap().count(), 0);
+}
+
+#[test]
+fn gc_evicts_least_recently_used_and_reads_refresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = ShotCache::open(dir.path()).unwrap();
+    let keys: Vec<CacheKey> = (0..4).map(|i| CacheKey([i + 10; 32])).collect();
+    let now = SystemTime::now();
+    for (i, key) in keys.iter().enumerate() {
+        cache.put(key, &frames(3, i as u8 * 50), &AtomicBool::new(false)).unwrap();
+        let file = std::fs::File::options().write(true).open(cache.entry_path(key)).unwrap();
+        file.set_modified(now - Duration::from_secs(1000 - i as u64 * 100)).unwrap();
+    }
+    // Reading the oldest makes it the most recent.
+    assert!(cache.get(&keys[0]).is_some());
+    let stats = cache.stats().unwrap();
+    assert_eq!(stats.entries, 4);
+    let one = std::fs::metadata(cache.entry_path(&keys[1])).unwrap().len();
+    let report = cache.gc(stats.bytes - one).unwrap();
+    assert_eq!(report.removed_entries, 1);
+    assert!(cache.get(&keys[1]).is_none(), "the least recently used entry survived");
+    assert!(cache.get(&keys[0]).is_some());
+    assert_eq!(report.kept.entries, 3);
+    assert_eq!(cache.stats().unwrap(), report.kept);
+
+    let report = cache.gc(0).unwrap();
+    assert_eq!(report.kept.entries, 0);
+    assert_eq!(cache.stats().unwrap().entries, 0);
+}
+
+#[test]
+fn unwritable_cache_dir_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("file"), b"x").unwrap();
+    let err = ShotCache::open(&dir.path().join("file/.scene-cache")).err().unwrap();
+    assert!(matches!(err, RenderError::Write { .. }), "{err:?}");
+    assert!(err.to_string().contains(".scene-cache"), "{err}");
+}
+
+#[test]
+fn conditioning_images_enter_the_key_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("key.png"), b"first image bytes").unwrap();
+    let mut film = demo_film(root);
+    film.shots[0].conditioning.push(scene_plan::schedule::Conditioning {
+        frame: Frame(0),
+        source: ConditioningSource::Image { path: "key.png".into(), sha256: String::new() },
+        strength: 1.0,
+    });
+    let render = || {
+        let backend = SolidBackend::default();
+        scene_render::pipeline::render_film(
+            &film,
+            &backend,
+            &scene_render::pipeline::RenderOptions {
+                project_root: root,
+                cache_dir: &root.join(".scene-cache"),
+                output: &root.join("film.mp4"),
+                jobs: 1,
+                metadata: Default::default(),
+                encode: Default::default(),
+                progress: &scene_render::pipeline::NoProgress,
+                cancel: &AtomicBool::new(false),
+            },
+        )
+        .unwrap()
+    };
+    render();
+    assert!(render().rendered.is_empty());
+    std::fs::write(root.join("key.png"), b"second image bytes").unwrap();
+    assert_eq!(render().rendered, vec!["opening".to_string()]);
+    std::fs::remove_file(root.join("key.png")).unwrap();
+    let backend = SolidBackend::default();
+    let err = scene_render::pipeline::render_film(
+        &film,
+        &backend,
+        &scene_render::pipeline::RenderOptions {
+            project_root: root,
+            cache_dir: &root.join(".scene-cache"),
+            output: &root.join("film.mp4"),
+            jobs: 1,
+            metadata: Default::default(),
+            encode: Default::default(),
+            progress: &scene_render::pipeline::NoProgress,
+            cancel: &AtomicBool::new(false),
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("key.png"), "{err}");
+}

@@ -1,0 +1,458 @@
+//! Syntax errors in words a writer understands. pest reports the set of rules it tried at the
+//! point of failure; this module turns that set into "expected a duration such as `6s`" and
+//! recognises the common mistakes that deserve their own message (a space before a unit, an
+//! unknown unit, an unknown statement). Rule names never reach the user.
+
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+use crate::codes;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::grammar::Rule;
+use crate::span::{FileId, Span};
+
+/// What kind of piece failed: decides the wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Context {
+    /// A whole top-level item.
+    TopLevel,
+    /// The header of a block definition (before its `{`).
+    Header,
+    /// The header of a shot.
+    ShotHeader,
+    /// A field of a definition block.
+    Field,
+    /// An item of a scene.
+    Scene,
+    /// A statement of a shot.
+    Shot,
+}
+
+pub(crate) const TOP_LEVEL_KEYWORDS: &[&str] =
+    &["import", "film", "character", "location", "sound", "look", "camera", "scene"];
+pub(crate) const SCENE_KEYWORDS: &[&str] = &["shot", "cut", "dissolve", "fade", "wipe", "play", "stop"];
+pub(crate) const STATEMENT_KEYWORDS: &[&str] = &[
+    "camera", "lens", "at", "prompt", "continues", "keyframe", "title", "seed", "guidance", "strength", "look",
+    "style", "negative", "steps",
+];
+const ACTION_KEYWORDS: &[&str] = &["enters", "exits", "at", "walks", "runs", "does", "says"];
+const UNITS: &[&str] = &["s", "ms", "f", "%", "mm", "m", "deg", "dB", "x"];
+
+/// Describes a pest failure on the piece `src[base..end]`.
+pub(crate) fn syntax_error(
+    file: FileId,
+    src: &str,
+    base: usize,
+    end: usize,
+    context: Context,
+    error: &Error<Rule>,
+) -> Diagnostic {
+    let rel = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let pos = (base + rel).min(end);
+    let positives: Vec<Rule> = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { .. } => {
+            return Diagnostic::new(
+                codes::E0001,
+                Span::new(file, base, end),
+                "this line is too deeply nested to parse",
+            )
+            .with_label("too deeply nested");
+        }
+    };
+    let piece = &src[base..end];
+    let first = leading_word(piece);
+    let first_end = base + (piece.len() - piece.trim_start().len()) + first.len();
+    let mut found = Found::at(src, pos, end);
+    if found.len == 0 && matches!(context, Context::Header | Context::ShotHeader) {
+        found.text = "`{`".to_string();
+    }
+
+    if let Some(d) = space_before_unit(file, src, base, pos, end) {
+        return d;
+    }
+    if let Some(d) = unknown_unit(file, src, pos, end) {
+        return d;
+    }
+
+    let after_first = pos >= first_end && src[first_end..pos].trim().is_empty();
+    let at_start = src[base..pos].trim().is_empty();
+    match context {
+        Context::TopLevel if (at_start || after_first) && !TOP_LEVEL_KEYWORDS.contains(&first) => {
+            let shown = if first.is_empty() { found.text.clone() } else { format!("`{first}`") };
+            let mut d = Diagnostic::new(
+                codes::E0010,
+                word_span(file, src, base, end),
+                format!("expected a definition, found {shown}"),
+            )
+            .with_label("not a definition")
+            .with_help("a file holds `import`, `film`, `character`, `location`, `sound`, `look`, `camera` and `scene` items");
+            if SCENE_KEYWORDS.contains(&first) || first == "shot" {
+                d = d.with_help("shots, transitions and `play`/`stop` belong inside a `scene NAME at LOCATION { … }` block");
+            } else if STATEMENT_KEYWORDS.contains(&first) {
+                d = d.with_help(format!("`{first}` statements belong inside a `shot NAME DURATION {{ … }}` block"));
+            }
+            return d;
+        }
+        Context::Scene if (at_start || after_first) && !SCENE_KEYWORDS.contains(&first) => {
+            let shown = if first.is_empty() { found.text.clone() } else { format!("`{first}`") };
+            let mut d = Diagnostic::new(
+                codes::E0011,
+                word_span(file, src, base, end),
+                format!("expected a shot, a transition, `play` or `stop` in a scene, found {shown}"),
+            )
+            .with_label("not a scene item")
+            .with_help("a scene holds `shot NAME DURATION { … }`, transitions (`cut`, `dissolve 1s`, `fade 1s`, `fade to black 1s`, `wipe left 1s`) and `play`/`stop`");
+            if STATEMENT_KEYWORDS.contains(&first) || ACTION_KEYWORDS.contains(&first) {
+                d = d.with_help(format!("`{first}` is a shot statement: put it inside a `shot NAME DURATION {{ … }}` block"));
+            }
+            return d;
+        }
+        Context::Shot if (at_start || after_first) && !STATEMENT_KEYWORDS.contains(&first) => {
+            if first.is_empty() {
+                return expected_diag(
+                    codes::E0009,
+                    file,
+                    pos,
+                    &found,
+                    "a statement (camera, lens, at, prompt, continues, keyframe, title, a setting, or a character's name and what they do)",
+                );
+            }
+            return Diagnostic::new(
+                codes::E0009,
+                word_span(file, src, base, end),
+                format!(
+                    "unknown statement `{first}` in a shot; expected one of: {}; or a character's name followed by {}",
+                    STATEMENT_KEYWORDS.join(", "),
+                    ACTION_KEYWORDS.join(", "),
+                ),
+            )
+            .with_label("unknown statement")
+            .with_help(format!(
+                "if `{first}` is a character, say what they do, as in `{first} enters left` or `{first} says \"…\"`"
+            ));
+        }
+        _ => {}
+    }
+
+    // Generic: list what was expected. When the statement started with a keyword, the
+    // character-statement reading of it is not what the writer meant.
+    let keyword_led = context == Context::Shot && STATEMENT_KEYWORDS.contains(&first) && after_first;
+    let filtered: Vec<Rule> = positives
+        .iter()
+        .copied()
+        .filter(|&r| !(keyword_led && is_action_rule(r) && !(r == Rule::kw_at && first == "keyframe")))
+        .collect();
+    let positives = if filtered.is_empty() { positives } else { filtered };
+    if let Some(d) = odd_character(file, src, pos, end) {
+        return d;
+    }
+    let mut words: Vec<String> = Vec::new();
+    for rule in positives {
+        let phrase = phrase(rule, context);
+        if !words.contains(&phrase) {
+            words.push(phrase);
+        }
+    }
+    if words.is_empty() {
+        return Diagnostic::new(codes::E0001, Span::new(file, pos, pos + found.len), format!("unexpected {}", found.text))
+            .with_label("not expected here");
+    }
+    if found.text.starts_with("`#") {
+        return Diagnostic::new(
+            codes::E0001,
+            Span::new(file, pos, pos + found.len),
+            format!("expected a color such as `#d62828` (`#` and six hex digits), found {}", found.text),
+        )
+        .with_label("not a color");
+    }
+    if found.text == "`(`" && words.iter().any(|w| w.starts_with("a parenthetical")) {
+        return Diagnostic::new(codes::E0001, Span::new(file, pos, end), "unclosed parenthetical: expected `)`")
+            .with_label("this parenthetical is not closed")
+            .with_help("close it on the same line, as in `(whispering)`");
+    }
+    if keyword_led && first == "camera" && words.len() == 1 && words[0] == "a name" {
+        return expected_diag(codes::E0001, file, pos, &found, "a camera preset such as `wide` or `closeup`");
+    }
+    let takes_value = context == Context::Field || keyword_led;
+    if takes_value && after_first && words.iter().any(|w| w == "a value") {
+        let mut d = expected_diag(codes::E0001, file, pos, &found, &format!("a value after `{first}`"));
+        d = d.with_help(format!("write the value on the same line, as in `{first} \"…\"`"));
+        return d;
+    }
+    expected_diag(codes::E0001, file, pos, &found, &join_or(&words))
+}
+
+/// A character that has no place in the language outside strings and comments.
+fn odd_character(file: FileId, src: &str, pos: usize, end: usize) -> Option<Diagnostic> {
+    let c = src[pos..end].chars().next()?;
+    if c.is_alphanumeric() || c.is_whitespace() || "{}();,=#-\"%._>".contains(c) {
+        return None;
+    }
+    let shown = if c.is_control() { format!("U+{:04X}", c as u32) } else { format!("`{c}`") };
+    Some(
+        Diagnostic::new(codes::E0014, Span::new(file, pos, pos + c.len_utf8()), format!("unexpected character {shown}"))
+            .with_label("not part of the language")
+            .with_help("text with such characters belongs in a string: `\"…\"`"),
+    )
+}
+
+fn is_action_rule(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_enters
+            | Rule::kw_exits
+            | Rule::kw_walks
+            | Rule::kw_runs
+            | Rule::kw_does
+            | Rule::kw_says
+            | Rule::kw_at
+            | Rule::gait
+            | Rule::enters
+            | Rule::exits
+            | Rule::place
+            | Rule::move_to
+            | Rule::does
+            | Rule::says
+    )
+}
+
+fn expected_diag(code: Code, file: FileId, pos: usize, found: &Found, expected: &str) -> Diagnostic {
+    Diagnostic::new(code, Span::new(file, pos, pos + found.len), format!("expected {expected}, found {}", found.text))
+        .with_label(format!("expected {expected}"))
+}
+
+/// The token at the point of failure, for "found …".
+struct Found {
+    text: String,
+    len: usize,
+}
+
+impl Found {
+    fn at(src: &str, pos: usize, end: usize) -> Found {
+        let rest = &src[pos..end];
+        let Some(c) = rest.chars().next() else {
+            return Found { text: "the end of the line".to_string(), len: 0 };
+        };
+        if c == '"' {
+            return Found { text: "a string".to_string(), len: 1 };
+        }
+        if c == '\n' {
+            return Found { text: "the end of the line".to_string(), len: 0 };
+        }
+        let word_len = rest
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '%' | '#' | '-')))
+            .unwrap_or(rest.len());
+        let len = if word_len == 0 { c.len_utf8() } else { word_len.min(64) };
+        let len = (0..=len).rev().find(|&l| rest.is_char_boundary(l)).unwrap_or(0);
+        let shown = &rest[..len];
+        let text = if c.is_control() { format!("the character U+{:04X}", c as u32) } else { format!("`{shown}`") };
+        Found { text, len }
+    }
+}
+
+/// The span of the piece's first word (or its first character).
+fn word_span(file: FileId, src: &str, base: usize, end: usize) -> Span {
+    let piece = &src[base..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let start = base + lead;
+    let found = Found::at(src, start, end);
+    Span::new(file, start, start + found.len.max(1).min(end - start))
+}
+
+fn leading_word(text: &str) -> &str {
+    let t = text.trim_start();
+    let end = t.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(t.len());
+    if t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return "";
+    }
+    &t[..end]
+}
+
+/// `6 s`: the failure is at a unit that follows a number after a space.
+fn space_before_unit(file: FileId, src: &str, base: usize, pos: usize, end: usize) -> Option<Diagnostic> {
+    let rest = &src[pos..end];
+    let unit_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '%')).unwrap_or(rest.len());
+    let unit = &rest[..unit_len];
+    if !UNITS.contains(&unit) {
+        return None;
+    }
+    let before = &src[base..pos];
+    let trimmed = before.trim_end_matches([' ', '\t']);
+    if trimmed.len() == before.len() {
+        return None;
+    }
+    let num_start = trimmed
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .map_or(0, |i| i + 1);
+    let number = &trimmed[num_start..];
+    if !number.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let start = base + num_start;
+    let joined = format!("{number}{unit}");
+    Some(
+        Diagnostic::new(
+            codes::E0007,
+            Span::new(file, start, pos + unit_len),
+            format!("a space between a number and its unit: write `{joined}`"),
+        )
+        .with_label("remove the space")
+        .with_fix(Span::new(file, start, pos + unit_len), joined.clone(), format!("write `{joined}`")),
+    )
+}
+
+/// `6sec`, `12px`: a number glued to letters that are not a unit.
+fn unknown_unit(file: FileId, src: &str, pos: usize, end: usize) -> Option<Diagnostic> {
+    let rest = &src[pos..end];
+    let word_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))).unwrap_or(rest.len());
+    let word = &rest[..word_len];
+    let digits = word.strip_prefix('-').unwrap_or(word);
+    let num_len = digits.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(digits.len());
+    if num_len == 0 || num_len == digits.len() || !digits.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let suffix = &digits[num_len..];
+    if !suffix.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') || UNITS.contains(&suffix) {
+        return None;
+    }
+    let suggestion = match suffix {
+        "sec" | "secs" | "second" | "seconds" => Some("s"),
+        "msec" | "millis" => Some("ms"),
+        "frames" | "frame" | "fr" => Some("f"),
+        "degrees" | "degree" | "d" => Some("deg"),
+        "db" | "DB" => Some("dB"),
+        "cm" | "km" => None,
+        _ => None,
+    };
+    let span = Span::new(file, pos, pos + word_len);
+    let mut d = Diagnostic::new(codes::E0008, span, format!("unknown unit `{suffix}` in `{word}`"))
+        .with_label("unknown unit")
+        .with_help("units are s, ms, f (frames), % , mm, m, deg, dB and x (a factor), written right after the number");
+    if let Some(u) = suggestion {
+        let fixed = format!("{}{}", &word[..word.len() - suffix.len()], u);
+        d = d.with_fix(span, fixed.clone(), format!("write `{fixed}`"));
+    }
+    Some(d)
+}
+
+fn join_or(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+/// A rule in words.
+fn phrase(rule: Rule, context: Context) -> String {
+    let s = match rule {
+        Rule::EOI => match context {
+            Context::Header | Context::ShotHeader => "`{`",
+            _ => "the end of the line",
+        },
+        Rule::ident => "a name",
+        Rule::string | Rule::plain_string | Rule::triple_string => "a string in quotes",
+        Rule::number => "a number",
+        Rule::value => "a value",
+        Rule::size => "a size such as `1280x720`",
+        Rule::color => "a color such as `#d62828`",
+        Rule::point | Rule::lparen => "a point such as `(40%, 60%)`",
+        Rule::point_coord => "a coordinate such as `40%`",
+        Rule::shot_duration => "a duration such as `6s` after the shot name",
+        Rule::duration => "a duration such as `2s`",
+        Rule::time => "a time such as `3s`",
+        Rule::gain => "a gain such as `-6dB`",
+        Rule::focal => "a focal length such as `50mm`",
+        Rule::angle => "an angle such as `30deg`",
+        Rule::fraction => "a fraction such as `30%`",
+        Rule::distance => "a distance such as `2m`",
+        Rule::sound_target => "a sound's name or a file path in quotes",
+        Rule::asset => "a file path in quotes, such as `\"audio/theme.ogg\"`",
+        Rule::sound_role => "`music`, `sfx` or `ambience`",
+        Rule::module_path => "a module path such as `std.camera`",
+        Rule::block_kw => "`character`, `location`, `look` or `camera`",
+        Rule::field => "a field such as `description \"…\"`",
+        Rule::side => "`left`, `right` or `back`",
+        Rule::position => "`left`, `center`, `right` or a point such as `(40%, 60%)`",
+        Rule::gait => "`walks` or `runs`",
+        Rule::transition_kind | Rule::transition => "a transition",
+        Rule::camera_move => "a camera move (pan, tilt, dolly, truck, crane, orbit, handheld or static)",
+        Rule::lens_spec | Rule::lens_stmt => "`lens`",
+        Rule::timing => "`over` or `from`",
+        Rule::ease => "`ease`",
+        Rule::parenthetical => "a parenthetical such as `(whispering)`",
+        Rule::fade_in | Rule::fade_out => "`fade`",
+        Rule::setting | Rule::setting_key => "a setting",
+        Rule::camera_stmt
+        | Rule::prompt_at
+        | Rule::play_at
+        | Rule::stop_at
+        | Rule::prompt_stmt
+        | Rule::continues_stmt
+        | Rule::keyframe_stmt
+        | Rule::title_stmt
+        | Rule::character_stmt => "a statement",
+        Rule::enters | Rule::exits | Rule::place | Rule::move_to | Rule::does | Rule::says => {
+            "what the character does (enters, exits, at, walks, runs, does, says)"
+        }
+        Rule::shot | Rule::shot_header => "`shot`",
+        Rule::scene_play => "`play`",
+        Rule::scene_stop => "`stop`",
+        Rule::import => "`import`",
+        Rule::film | Rule::film_header => "`film`",
+        Rule::block_def | Rule::block_def_header => "`character`, `location`, `look` or `camera`",
+        Rule::sound_def => "`sound`",
+        Rule::scene | Rule::scene_header => "`scene`",
+        Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
+        Rule::rparen => "`)`",
+        Rule::comma => "`,`",
+        Rule::arrow => "`->`",
+        Rule::equals => "`=`",
+        other => return keyword(other).map_or_else(|| "something else".to_string(), |k| format!("`{k}`")),
+    };
+    s.to_string()
+}
+
+/// The word of a `kw_*` rule, from its name (the grammar's naming convention).
+fn keyword(rule: Rule) -> Option<String> {
+    let name = format!("{rule:?}");
+    name.strip_prefix("kw_").map(str::to_string)
+}
+
+/// `fps 24 s` in a field: the grammar reads `s` as a second value, but it is a detached unit.
+pub(crate) fn detached_unit(file: FileId, src: &str, number: Span, unit: Span) -> Option<Diagnostic> {
+    let unit_text = &src[unit.range()];
+    let between = &src[number.end as usize..unit.start as usize];
+    if !UNITS.contains(&unit_text) || between.is_empty() || !between.bytes().all(|b| b == b' ' || b == b'\t') {
+        return None;
+    }
+    let joined = format!("{}{unit_text}", &src[number.range()]);
+    let span = number.join(unit);
+    Some(
+        Diagnostic::new(codes::E0007, span, format!("a space between a number and its unit: write `{joined}`"))
+            .with_label("remove the space")
+            .with_fix(span, joined.clone(), format!("write `{joined}`")),
+    )
+}
+
+pub(crate) fn internal(file: FileId, start: usize, end: usize) -> Diagnostic {
+    Diagnostic::new(codes::E0099, Span::new(file, start, end), "the parser could not build this piece of the file")
+        .with_label("parsed, but not understood")
+        .with_help("this is a bug in scenec; please report it with this file")
+}
+
+pub(crate) fn after_block(file: FileId, src: &str, from: usize, end: usize, close: usize) -> Diagnostic {
+    let found = Found::at(src, from, end);
+    Diagnostic::new(
+        codes::E0013,
+        Span::new(file, from, from + found.len.max(1).min(end - from)),
+        format!("expected the end of the line after `}}`, found {}", found.text),
+    )
+    .with_label("start this on a new line")
+    .with_related(Span::new(file, close, close + 1), "the block ends here")
+    .with_help("put each definition and statement on its own line (or separate them with `;`)")
+}

@@ -1,0 +1,294 @@
+//! The parser: pest for the grammar, and error recovery on top of it.
+//!
+//! pest stops at the first error, so a file is never handed to it whole. The scanner splits it
+//! into top-level items; each item is parsed on its own. When an item fails, its header and each
+//! piece of its block (fields, scene items, shot statements) are parsed on their own, so one run
+//! reports every independent error and keeps every piece that parsed.
+
+use pest::Parser as _;
+
+use crate::ast::*;
+use crate::build::{self, Builder, P};
+use crate::chunk::{self, Chunk, Level};
+use crate::diagnostic::Diagnostic;
+use crate::expect::{self, Context};
+use crate::grammar::{Rule, SceneParser};
+use crate::scan::{self, Scan};
+use crate::span::FileId;
+
+/// A parsed file and its syntax diagnostics. The tree holds every piece that parsed.
+#[derive(Clone, Debug)]
+pub struct Parse {
+    pub file: SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parse {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses one file. Never panics; every syntax error is in `diagnostics`, sorted by position.
+pub fn parse(file: FileId, source: &str) -> Parse {
+    let scan = scan::scan(file, source);
+    let mut p = Parser { file, src: source, scan, diagnostics: Vec::new() };
+    p.diagnostics.append(&mut p.scan.diagnostics);
+    let chunks =
+        chunk::split(file, source, &p.scan.tokens, 0, p.scan.tokens.len(), Level::Top, &mut p.diagnostics);
+    let items: Vec<Item> = chunks.iter().filter_map(|c| p.item(c)).collect();
+    for item in &items {
+        detached_units(file, source, item, &mut p.diagnostics);
+    }
+    let mut diagnostics = p.diagnostics;
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    let comments = std::mem::take(&mut p.scan.comments);
+    Parse { file: SourceFile { file, items, comments }, diagnostics }
+}
+
+struct Parser<'a> {
+    file: FileId,
+    src: &'a str,
+    scan: Scan,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Parser<'a> {
+    /// Parses `text` (which starts at `base` in the file) with `rule`; hands the first pair to
+    /// `build`. On failure reports the error unless it repeats a lexical error.
+    fn parse_piece<T>(
+        &mut self,
+        rule: Rule,
+        base: usize,
+        end: usize,
+        context: Context,
+        build: impl FnOnce(&Builder, &P) -> Option<T>,
+    ) -> Result<T, ()> {
+        let text = &self.src[base..end];
+        match SceneParser::parse(rule, text) {
+            Ok(mut pairs) => {
+                let builder = Builder { file: self.file, base };
+                let built = pairs.next().and_then(|pair| build(&builder, &pair));
+                match built {
+                    Some(t) => Ok(t),
+                    None => {
+                        self.diagnostics.push(expect::internal(self.file, base, end));
+                        Err(())
+                    }
+                }
+            }
+            Err(error) => {
+                if !self.scan.overlaps_reported(base, end) {
+                    self.diagnostics.push(expect::syntax_error(self.file, self.src, base, end, context, &error));
+                }
+                Err(())
+            }
+        }
+    }
+
+    fn try_whole<T>(&self, rule: Rule, c: &Chunk, build: impl FnOnce(&Builder, &P) -> Option<T>) -> Option<T> {
+        let text = &self.src[c.start..c.end];
+        let mut pairs = SceneParser::parse(rule, text).ok()?;
+        let builder = Builder { file: self.file, base: c.start };
+        build(&builder, &pairs.next()?)
+    }
+
+    fn hazardous(&self, c: &Chunk) -> bool {
+        self.scan.overlaps_hazard(c.start, c.end)
+    }
+
+    fn item(&mut self, c: &Chunk) -> Option<Item> {
+        if self.hazardous(c) {
+            return None;
+        }
+        if let Some(item) = self.try_whole(Rule::item_entry, c, |b, p| b.item(p)) {
+            return Some(item);
+        }
+        let before = self.diagnostics.len();
+        let result = match c.body {
+            Some(body) => self.recover_item(c, body),
+            None => self.parse_piece(Rule::item_entry, c.start, c.end, Context::TopLevel, |b, p| b.item(p)).ok(),
+        };
+        self.ensure_reported(before, Rule::item_entry, c, Context::TopLevel);
+        result
+    }
+
+    /// After a failed whole-piece parse, recovery must have said why: if it found nothing
+    /// (possible only when the split and the grammar disagree), report the whole piece's error.
+    fn ensure_reported(&mut self, before: usize, rule: Rule, c: &Chunk, context: Context) {
+        // An unclosed block inside the piece was reported by the top-level split.
+        let inside = |sp: crate::span::Span| c.start <= sp.start as usize && sp.end as usize <= c.end;
+        let known = |ds: &[Diagnostic]| ds.iter().any(|d| inside(d.span) || d.related.iter().any(|r| inside(r.span)));
+        if self.diagnostics.len() == before
+            && !self.scan.overlaps_reported(c.start, c.end)
+            && !known(&self.diagnostics)
+        {
+            let text = &self.src[c.start..c.end];
+            if let Err(error) = SceneParser::parse(rule, text) {
+                self.diagnostics.push(expect::syntax_error(self.file, self.src, c.start, c.end, context, &error));
+            }
+        }
+    }
+
+    fn header_end(&self, body: chunk::Body) -> usize {
+        self.scan.tokens[body.open].start
+    }
+
+    /// Reports anything written after a block's `}` on the same line.
+    fn check_trailing(&mut self, c: &Chunk, body: chunk::Body) {
+        if let Some(close) = body.close {
+            if close < c.last {
+                let from = self.scan.tokens[close + 1].start;
+                let close_tok = self.scan.tokens[close];
+                if !self.scan.overlaps_reported(from, c.end) {
+                    self.diagnostics.push(expect::after_block(self.file, self.src, from, c.end, close_tok.start));
+                }
+            }
+        }
+    }
+
+    fn pieces(&mut self, c: &Chunk, body: chunk::Body, level: Level) -> Vec<Chunk> {
+        let (from, to) = body.interior(c);
+        chunk::split(self.file, self.src, &self.scan.tokens, from, to, level, &mut self.diagnostics)
+    }
+
+    fn recover_item(&mut self, c: &Chunk, body: chunk::Body) -> Option<Item> {
+        let header_end = self.header_end(body);
+        let first_word = first_word(&self.src[c.start..header_end]);
+        let span = crate::span::Span::new(self.file, c.start, c.end);
+        let result = match first_word {
+            "film" => {
+                let title = self.parse_piece(Rule::film_header_entry, c.start, header_end, Context::Header, |b, p| {
+                    b.film_header(p)
+                });
+                let fields = self.fields(c, body);
+                title.ok().map(|title| ItemKind::Film(FilmDef { title, fields }))
+            }
+            "character" | "location" | "look" | "camera" => {
+                let header =
+                    self.parse_piece(Rule::block_def_header_entry, c.start, header_end, Context::Header, |b, p| {
+                        b.block_def_header(p)
+                    });
+                let fields = self.fields(c, body);
+                header.ok().and_then(|(kw, name)| build::block_item(&kw, BlockDef { name, fields }))
+            }
+            "scene" => {
+                let header = self.parse_piece(Rule::scene_header_entry, c.start, header_end, Context::Header, |b, p| {
+                    b.scene_header(p)
+                });
+                let items = self.scene_items(c, body);
+                header.ok().map(|(name, location)| ItemKind::Scene(SceneDef { name, location, items }))
+            }
+            _ => {
+                // Not a block definition: report the item as a whole.
+                let _ = self.parse_piece(Rule::item_entry, c.start, c.end, Context::TopLevel, |b, p| b.item(p));
+                None
+            }
+        };
+        self.check_trailing(c, body);
+        result.map(|kind| Item { kind, span })
+    }
+
+    fn fields(&mut self, c: &Chunk, body: chunk::Body) -> Vec<Field> {
+        let pieces = self.pieces(c, body, Level::Block);
+        let mut fields = Vec::new();
+        for piece in &pieces {
+            if self.hazardous(piece) {
+                continue;
+            }
+            if let Ok(f) = self.parse_piece(Rule::field_entry, piece.start, piece.end, Context::Field, |b, p| b.field(p))
+            {
+                fields.push(f);
+            }
+        }
+        fields
+    }
+
+    fn scene_items(&mut self, c: &Chunk, body: chunk::Body) -> Vec<SceneItem> {
+        let pieces = self.pieces(c, body, Level::Scene);
+        let mut items = Vec::new();
+        for piece in &pieces {
+            if self.hazardous(piece) {
+                continue;
+            }
+            if let Some(item) = self.try_whole(Rule::scene_item_entry, piece, |b, p| b.scene_item(p)) {
+                items.push(item);
+                continue;
+            }
+            let before = self.diagnostics.len();
+            let is_shot = piece.body.is_some() && first_word(&self.src[piece.start..piece.end]) == "shot";
+            match piece.body {
+                Some(shot_body) if is_shot => {
+                    if let Some(item) = self.recover_shot(piece, shot_body) {
+                        items.push(item);
+                    }
+                }
+                _ => {
+                    let _ = self.parse_piece(Rule::scene_item_entry, piece.start, piece.end, Context::Scene, |b, p| {
+                        b.scene_item(p)
+                    });
+                }
+            }
+            self.ensure_reported(before, Rule::scene_item_entry, piece, Context::Scene);
+        }
+        items
+    }
+
+    fn recover_shot(&mut self, c: &Chunk, body: chunk::Body) -> Option<SceneItem> {
+        let header_end = self.header_end(body);
+        let header =
+            self.parse_piece(Rule::shot_header_entry, c.start, header_end, Context::ShotHeader, |b, p| b.shot_header(p));
+        let pieces = self.pieces(c, body, Level::Block);
+        let mut statements = Vec::new();
+        for piece in &pieces {
+            if self.hazardous(piece) {
+                continue;
+            }
+            if let Ok(s) =
+                self.parse_piece(Rule::statement_entry, piece.start, piece.end, Context::Shot, |b, p| b.statement(p))
+            {
+                statements.push(s);
+            }
+        }
+        self.check_trailing(c, body);
+        let (name, duration) = header.ok()?;
+        let span = crate::span::Span::new(self.file, c.start, c.end);
+        Some(SceneItem { kind: SceneItemKind::Shot(ShotDef { name, duration, statements }), span })
+    }
+}
+
+fn first_word(text: &str) -> &str {
+    let t = text.trim_start();
+    let end = t.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(t.len());
+    &t[..end]
+}
+
+/// Finds `24 s` in field values (see `expect::detached_unit`).
+fn detached_units(file: FileId, src: &str, item: &Item, out: &mut Vec<Diagnostic>) {
+    let mut check = |field: &Field| {
+        for pair in field.values.windows(2) {
+            let (ValueKind::Number(n), ValueKind::Ident(_)) = (&pair[0].kind, &pair[1].kind) else { continue };
+            if n.unit.is_none() {
+                out.extend(expect::detached_unit(file, src, pair[0].span, pair[1].span));
+            }
+        }
+    };
+    match &item.kind {
+        ItemKind::Film(f) => f.fields.iter().for_each(&mut check),
+        ItemKind::Character(d) | ItemKind::Location(d) | ItemKind::Look(d) | ItemKind::Camera(d) => {
+            d.fields.iter().for_each(&mut check)
+        }
+        ItemKind::Scene(scene) => {
+            for si in &scene.items {
+                if let SceneItemKind::Shot(shot) = &si.kind {
+                    for st in &shot.statements {
+                        if let StatementKind::Setting(f) = &st.kind {
+                            check(f);
+                        }
+                    }
+                }
+            }
+        }
+        ItemKind::Import(_) | ItemKind::Sound(_) => {}
+    }
+}

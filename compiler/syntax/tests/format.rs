@@ -1,0 +1,85 @@
+//! The formatter: canonical, idempotent, comment-preserving, and meaning-preserving.
+
+mod common;
+
+use common::*;
+use scene_syntax::compare::same_meaning;
+use scene_syntax::format;
+
+fn check(src: &str, what: &str) -> String {
+    let once = format(src).unwrap_or_else(|e| panic!("{what}: refused: {e:?}"));
+    let twice = format(&once).unwrap_or_else(|e| panic!("{what}: output refused: {e:?}\n{once}"));
+    assert_eq!(once, twice, "{what}: not idempotent");
+    let before = parse_clean(src);
+    let after = parse_clean(&once);
+    assert!(same_meaning(&before.file, &after.file), "{what}: meaning changed:\n{once}");
+    once
+}
+
+#[test]
+fn every_example_stdlib_and_fixture_file() {
+    let files = corpus();
+    assert!(files.len() >= 9, "corpus too small: {files:?}");
+    for path in files {
+        let src = std::fs::read_to_string(&path).unwrap();
+        check(&src, &path.display().to_string());
+    }
+}
+
+#[test]
+fn formatted_fixtures_snapshot() {
+    insta::glob!("fixtures/ok/*.scene", |path| {
+        let src = std::fs::read_to_string(path).unwrap();
+        insta::assert_snapshot!(check(&src, &path.display().to_string()));
+    });
+}
+
+#[test]
+fn canonical_layout() {
+    let src = "look a {style   \"x\";guidance 3}\nscene s at st{\n\n\n shot a 6s{camera wide ,dolly in 30%;aiko enters left,walks to (40%,60%)}\ndissolve 1s}\n";
+    let out = check(src, "inline");
+    assert_eq!(
+        out,
+        "look a {\n    style \"x\"\n    guidance 3\n}\n\nscene s at st {\n    shot a 6s {\n        camera wide, dolly in 30%\n        aiko enters left, walks to (40%, 60%)\n    }\n    dissolve 1s\n}\n"
+    );
+}
+
+#[test]
+fn comments_stay_where_they_were() {
+    let src = "// head\n\n/* block */\nfilm \"t\" { // brace\n    fps 24   // trailing\n\n    // own line\n    seed 1 /* after */\n    // before close\n}\n// tail\n";
+    let out = check(src, "inline");
+    assert_eq!(
+        out,
+        "// head\n\n/* block */\nfilm \"t\" { // brace\n    fps 24 // trailing\n\n    // own line\n    seed 1 /* after */\n    // before close\n}\n// tail\n"
+    );
+}
+
+#[test]
+fn literals_are_kept_as_written() {
+    let src = "film \"t\" {\n    a 1.50s 007 #ABCDEF \"\\u{e9}\\n\" \"\"\"two\n  lines\"\"\" -0.0dB\n}\n";
+    let out = check(src, "inline");
+    assert_eq!(out, src);
+}
+
+#[test]
+fn one_blank_line_between_definitions() {
+    let out = check("import a\nimport b\nlook x { style \"s\" }\nsound s = sfx \"a.wav\"\nsound t = sfx \"b.wav\"\n\n\n\nlook y {}", "inline");
+    assert_eq!(
+        out,
+        "import a\nimport b\n\nlook x {\n    style \"s\"\n}\n\nsound s = sfx \"a.wav\"\nsound t = sfx \"b.wav\"\n\nlook y {}\n"
+    );
+}
+
+#[test]
+fn refuses_files_with_syntax_errors() {
+    let errors = format("film \"t\" {\n    fps\n}\n").unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].code.0, "E0001");
+}
+
+#[test]
+fn empty_and_comment_only_files() {
+    assert_eq!(check("", "empty"), "");
+    assert_eq!(check("\n\n", "blank"), "");
+    assert_eq!(check("// only\n\n\n/* c */", "comments"), "// only\n\n/* c */\n");
+}
