@@ -65,7 +65,10 @@ fn main() {
     println!("film: {} lines, {} bytes", text.lines().count(), text.len());
 
     // Edit a prompt in the middle of the file, one character at a time.
-    let anchor = text.find("prompt \"shot 300 begins\"").unwrap_or(text.len() / 2) + "prompt \"shot".len();
+    let anchor = text
+        .find("prompt \"shot 300 begins\"")
+        .unwrap_or(text.len() / 2)
+        + "prompt \"shot".len();
     let pos = position(&text, anchor);
     let mut change = Vec::new();
     for i in 0..rounds {
@@ -88,7 +91,12 @@ fn main() {
     let mut completion = Vec::new();
     for _ in 0..rounds {
         let t0 = Instant::now();
-        let r = s.at("textDocument/completion", &u, json!({ "line": line + 1, "character": 8 }), json!({}));
+        let r = s.at(
+            "textDocument/completion",
+            &u,
+            json!({ "line": line + 1, "character": 8 }),
+            json!({}),
+        );
         completion.push(t0.elapsed());
         assert!(r["result"].is_array(), "{r}");
     }
@@ -98,7 +106,12 @@ fn main() {
     let cam_line = text[..anchor].matches('\n').count() as u32 - 1;
     for _ in 0..rounds {
         let t0 = Instant::now();
-        let r = s.at("textDocument/completion", &u, json!({ "line": cam_line, "character": 15 }), json!({}));
+        let r = s.at(
+            "textDocument/completion",
+            &u,
+            json!({ "line": cam_line, "character": 15 }),
+            json!({}),
+        );
         camera.push(t0.elapsed());
         assert!(r["result"].is_array(), "{r}");
     }

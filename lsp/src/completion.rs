@@ -6,8 +6,8 @@
 //! far; the project supplies the names of the right kind.
 
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, InsertTextFormat, MarkupContent, MarkupKind,
-    Position, Range, TextEdit,
+    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, InsertTextFormat,
+    MarkupContent, MarkupKind, Position, Range, TextEdit,
 };
 
 use crate::index::NameKind;
@@ -74,7 +74,9 @@ pub fn context(text: &str, offset: usize) -> Option<Context<'_>> {
         }
         Some(t) if t.end == offset && t.kind == Kind::LineComment => return None,
         Some(t) if t.kind == Kind::BlockComment && !t.closed => return None,
-        Some(t) if t.end == offset && matches!(t.kind, Kind::Ident | Kind::Number) => (t.start, &tokens[..tokens.len() - 1]),
+        Some(t) if t.end == offset && matches!(t.kind, Kind::Ident | Kind::Number) => {
+            (t.start, &tokens[..tokens.len() - 1])
+        }
         _ => (offset, &tokens[..]),
     };
     let mut stack: Vec<(Block, Option<&str>)> = Vec::new();
@@ -93,9 +95,17 @@ pub fn context(text: &str, offset: usize) -> Option<Context<'_>> {
                 parens = 0;
             }
             Kind::LBrace => {
-                let header = if statement.is_empty() { &previous } else { &statement };
+                let header = if statement.is_empty() {
+                    &previous
+                } else {
+                    &statement
+                };
                 let block = block_of(header.first().copied());
-                let name = if block == Block::Shot { header.get(1).copied() } else { None };
+                let name = if block == Block::Shot {
+                    header.get(1).copied()
+                } else {
+                    None
+                };
                 stack.push((block, name));
                 statement.clear();
                 previous.clear();
@@ -123,9 +133,20 @@ pub fn context(text: &str, offset: usize) -> Option<Context<'_>> {
         }
     }
     let block = stack.last().map_or(Block::Top, |b| b.0);
-    let shot = stack.iter().rev().find(|b| b.0 == Block::Shot).and_then(|b| b.1);
+    let shot = stack
+        .iter()
+        .rev()
+        .find(|b| b.0 == Block::Shot)
+        .and_then(|b| b.1);
     let clause = statement[clause_start.min(statement.len())..].to_vec();
-    Some(Context { block, words: statement, clause, prefix: &text[prefix_start..offset], prefix_start, shot })
+    Some(Context {
+        block,
+        words: statement,
+        clause,
+        prefix: &text[prefix_start..offset],
+        prefix_start,
+        shot,
+    })
 }
 
 const TOP_KEYWORDS: &[(&str, &str)] = &[
@@ -139,7 +160,9 @@ const TOP_KEYWORDS: &[(&str, &str)] = &[
     ("scene", "a scene: `scene ID at LOCATION { … }`"),
 ];
 
-pub const FILM_FIELDS: &[&str] = &["size", "fps", "seed", "look", "style", "negative", "guidance", "steps"];
+pub const FILM_FIELDS: &[&str] = &[
+    "size", "fps", "seed", "look", "style", "negative", "guidance", "steps",
+];
 pub const CHARACTER_FIELDS: &[&str] = &["name", "description", "voice", "color", "reference"];
 pub const LOCATION_FIELDS: &[&str] = &["description", "time", "weather", "ambience"];
 pub const LOOK_FIELDS: &[&str] = &["style", "negative", "guidance", "steps", "grade"];
@@ -160,7 +183,10 @@ const SHOT_KEYWORDS: &[(&str, &str)] = &[
     ("lens", "lens FOCAL [-> FOCAL]"),
     ("at", "at TIME \"text\" | at TIME play SOUND"),
     ("prompt", "prompt \"text\" (at 0s)"),
-    ("continues", "continues SHOT: start from that shot's last frame"),
+    (
+        "continues",
+        "continues SHOT: start from that shot's last frame",
+    ),
     ("keyframe", "keyframe at TIME \"image.png\""),
     ("play", "play SOUND"),
     ("stop", "stop SOUND"),
@@ -212,7 +238,10 @@ impl Builder<'_> {
             kind: Some(kind),
             detail,
             filter_text: Some(label.to_owned()),
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit { range: self.range, new_text: label.to_owned() })),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                range: self.range,
+                new_text: label.to_owned(),
+            })),
             ..CompletionItem::default()
         });
     }
@@ -236,7 +265,10 @@ impl Builder<'_> {
             detail: Some(detail.to_owned()),
             filter_text: Some(label.split_whitespace().next().unwrap_or(label).to_owned()),
             insert_text_format: Some(InsertTextFormat::SNIPPET),
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit { range: self.range, new_text: body.to_owned() })),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                range: self.range,
+                new_text: body.to_owned(),
+            })),
             ..CompletionItem::default()
         });
     }
@@ -264,7 +296,10 @@ fn names(b: &mut Builder, project: &mut Project, kind: NameKind, exclude: Option
         let docs = crate::describe::markdown(&r.file, &r.def);
         b.push(&r.def.name, item_kind(kind), Some(detail));
         if let Some(last) = b.items.last_mut() {
-            last.documentation = Some(Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value: docs }));
+            last.documentation = Some(Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: docs,
+            }));
         }
     }
     // Presets from stdlib modules this file does not import yet: offered with the import.
@@ -274,20 +309,31 @@ fn names(b: &mut Builder, project: &mut Project, kind: NameKind, exclude: Option
         _ => None,
     };
     if let Some(module) = std_module {
-        let imported = b.file.index.imports.iter().any(|i| matches!(i, crate::index::ImportRef::Std { module: m, .. } if m == module));
+        let imported =
+            b.file.index.imports.iter().any(
+                |i| matches!(i, crate::index::ImportRef::Std { module: m, .. } if m == module),
+            );
         if !imported {
-            if let Some(std) = project.analysis(&FileKey::Std(stdlib::module(module).map_or("camera", |m| m.name))) {
+            if let Some(std) = project.analysis(&FileKey::Std(
+                stdlib::module(module).map_or("camera", |m| m.name),
+            )) {
                 let insert_at = import_position(b.file);
                 let existing: Vec<String> = b.items.iter().map(|i| i.label.clone()).collect();
                 for def in std.index.defs.iter().filter(|d| d.kind == kind) {
                     if existing.contains(&def.name) {
                         continue;
                     }
-                    let detail = format!("{} (adds `import std.{module}`)", crate::describe::summary(&std, def));
+                    let detail = format!(
+                        "{} (adds `import std.{module}`)",
+                        crate::describe::summary(&std, def)
+                    );
                     b.push(&def.name, item_kind(kind), Some(detail));
                     if let Some(last) = b.items.last_mut() {
                         last.additional_text_edits = Some(vec![TextEdit {
-                            range: Range { start: insert_at, end: insert_at },
+                            range: Range {
+                                start: insert_at,
+                                end: insert_at,
+                            },
                             new_text: format!("import std.{module}\n"),
                         }]);
                         last.sort_text = Some(format!("~{}", def.name));
@@ -300,7 +346,11 @@ fn names(b: &mut Builder, project: &mut Project, kind: NameKind, exclude: Option
         let existing: Vec<String> = b.items.iter().map(|i| i.label.clone()).collect();
         for f in stdlib::FRAMINGS {
             if !existing.iter().any(|e| e == f) {
-                b.push(f, CompletionItemKind::ENUM_MEMBER, Some("built-in framing (eye height, 50mm)".into()));
+                b.push(
+                    f,
+                    CompletionItemKind::ENUM_MEMBER,
+                    Some("built-in framing (eye height, 50mm)".into()),
+                );
             }
         }
     }
@@ -317,8 +367,14 @@ fn import_position(file: &Analysis) -> Position {
         .map(|i| i.span.end as usize)
         .max();
     match last {
-        Some(end) => Position { line: file.lines.line_of(end) as u32 + 1, character: 0 },
-        None => Position { line: 0, character: 0 },
+        Some(end) => Position {
+            line: file.lines.line_of(end) as u32 + 1,
+            character: 0,
+        },
+        None => Position {
+            line: 0,
+            character: 0,
+        },
     }
 }
 
@@ -337,10 +393,16 @@ fn units_for(ctx: &Context) -> &'static [&'static str] {
     let first = ctx.words.first().copied().unwrap_or("");
     match (ctx.block, first, last) {
         (Block::Scene, "shot", _) if ctx.words.len() == 2 => TIME_UNITS,
-        (_, _, "at" | "over" | "from" | "to" | "dissolve" | "fade" | "black" | "in" | "out" | "left" | "right")
-            if matches!(last, "at" | "over" | "from" | "to" | "dissolve" | "fade" | "black")
-                || (matches!(last, "in" | "out") && ctx.words.iter().any(|w| *w == "fade"))
-                || (matches!(last, "left" | "right") && first == "wipe") =>
+        (
+            _,
+            _,
+            "at" | "over" | "from" | "to" | "dissolve" | "fade" | "black" | "in" | "out" | "left"
+            | "right",
+        ) if matches!(
+            last,
+            "at" | "over" | "from" | "to" | "dissolve" | "fade" | "black"
+        ) || (matches!(last, "in" | "out") && ctx.words.iter().any(|w| *w == "fade"))
+            || (matches!(last, "left" | "right") && first == "wipe") =>
         {
             TIME_UNITS
         }
@@ -348,12 +410,18 @@ fn units_for(ctx: &Context) -> &'static [&'static str] {
         (Block::Camera, "lens", _) => &["mm"],
         (Block::Camera, "angle", _) => &["deg"],
         (_, _, "left" | "right" | "up" | "down")
-            if ctx.clause.first().is_some_and(|w| matches!(*w, "pan" | "tilt")) =>
+            if ctx
+                .clause
+                .first()
+                .is_some_and(|w| matches!(*w, "pan" | "tilt")) =>
         {
             &["deg"]
         }
         (_, _, "left" | "right" | "up" | "down")
-            if ctx.clause.first().is_some_and(|w| matches!(*w, "truck" | "crane")) =>
+            if ctx
+                .clause
+                .first()
+                .is_some_and(|w| matches!(*w, "truck" | "crane")) =>
         {
             &["m"]
         }
@@ -368,14 +436,24 @@ fn units_for(ctx: &Context) -> &'static [&'static str] {
 }
 
 pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<CompletionItem> {
-    let Some(ctx) = context(&file.text, offset) else { return Vec::new() };
+    let Some(ctx) = context(&file.text, offset) else {
+        return Vec::new();
+    };
     let range = file.range(ctx.prefix_start, ctx.prefix_start + ctx.prefix.len());
-    let mut b = Builder { items: Vec::new(), range, file };
+    let mut b = Builder {
+        items: Vec::new(),
+        range,
+        file,
+    };
 
     if let Some(digits) = is_number_prefix(ctx.prefix) {
         for unit in units_for(&ctx) {
             let label = format!("{digits}{unit}");
-            b.push(&label, CompletionItemKind::UNIT, Some(unit_name(unit).to_owned()));
+            b.push(
+                &label,
+                CompletionItemKind::UNIT,
+                Some(unit_name(unit).to_owned()),
+            );
         }
         return b.items;
     }
@@ -400,17 +478,27 @@ pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Co
             }
             (1, Some("import"), _) => {
                 for m in stdlib::MODULES {
-                    b.push(&format!("std.{}", m.name), CompletionItemKind::MODULE, Some("stdlib module".into()));
+                    b.push(
+                        &format!("std.{}", m.name),
+                        CompletionItemKind::MODULE,
+                        Some("stdlib module".into()),
+                    );
                 }
             }
             (3, Some("import"), Some(".")) => {
                 for m in stdlib::MODULES {
-                    b.push(m.name, CompletionItemKind::MODULE, Some("stdlib module".into()));
+                    b.push(
+                        m.name,
+                        CompletionItemKind::MODULE,
+                        Some("stdlib module".into()),
+                    );
                 }
             }
             (3, Some("scene"), Some("at")) => names(&mut b, project, NameKind::Location, None),
             (2, Some("scene"), _) => b.push("at", CompletionItemKind::KEYWORD, None),
-            (3, Some("sound"), Some("=")) => b.words(&["music", "sfx", "ambience"], CompletionItemKind::KEYWORD),
+            (3, Some("sound"), Some("=")) => {
+                b.words(&["music", "sfx", "ambience"], CompletionItemKind::KEYWORD)
+            }
             _ => {}
         },
         Block::Film | Block::Character | Block::Location | Block::Look | Block::Camera => {
@@ -430,8 +518,16 @@ pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Co
         Block::Scene => match (words.len(), first, last) {
             (0, _, _) => {
                 b.keywords(SCENE_KEYWORDS);
-                b.push("fade to black", CompletionItemKind::KEYWORD, Some("fade the last shot out".into()));
-                b.snippet("shot …", "a new shot", "shot ${1:name} ${2:4s} {\n    camera ${3:medium}\n    $0\n}");
+                b.push(
+                    "fade to black",
+                    CompletionItemKind::KEYWORD,
+                    Some("fade the last shot out".into()),
+                );
+                b.snippet(
+                    "shot …",
+                    "a new shot",
+                    "shot ${1:name} ${2:4s} {\n    camera ${3:medium}\n    $0\n}",
+                );
             }
             (_, _, Some("play" | "stop")) => names(&mut b, project, NameKind::Sound, None),
             (1, Some("wipe"), _) => b.words(&["left", "right"], CompletionItemKind::KEYWORD),
@@ -449,15 +545,31 @@ pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Co
 fn field_values(b: &mut Builder, project: &mut Project, block: Block, key: &str) {
     match (block, key) {
         (Block::Film, "look") => names(b, project, NameKind::Look, None),
-        (Block::Location, "time") => b.words(&["dawn", "day", "dusk", "night"], CompletionItemKind::ENUM_MEMBER),
-        (Block::Location, "weather") => b.words(&["clear", "rain", "snow", "fog"], CompletionItemKind::ENUM_MEMBER),
+        (Block::Location, "time") => b.words(
+            &["dawn", "day", "dusk", "night"],
+            CompletionItemKind::ENUM_MEMBER,
+        ),
+        (Block::Location, "weather") => b.words(
+            &["clear", "rain", "snow", "fog"],
+            CompletionItemKind::ENUM_MEMBER,
+        ),
         (Block::Location, "ambience") => names(b, project, NameKind::Sound, None),
         (Block::Camera, "framing") => b.words(stdlib::FRAMINGS, CompletionItemKind::ENUM_MEMBER),
-        (Block::Camera, "height") => {
-            b.words(&["ground", "low", "eye", "high", "overhead"], CompletionItemKind::ENUM_MEMBER)
-        }
+        (Block::Camera, "height") => b.words(
+            &["ground", "low", "eye", "high", "overhead"],
+            CompletionItemKind::ENUM_MEMBER,
+        ),
         (Block::Look, "grade") => b.words(
-            &["neutral", "teal_orange", "mono", "sepia", "warm", "cool", "bleach", "pastel"],
+            &[
+                "neutral",
+                "teal_orange",
+                "mono",
+                "sepia",
+                "warm",
+                "cool",
+                "bleach",
+                "pastel",
+            ],
             CompletionItemKind::ENUM_MEMBER,
         ),
         _ => {}
@@ -485,36 +597,59 @@ fn shot(b: &mut Builder, project: &mut Project, ctx: &Context) {
             } else if last == Some("on") {
                 names(b, project, NameKind::Character, None);
             } else if last == Some("ease") {
-                b.words(&["in", "out", "in_out", "linear"], CompletionItemKind::ENUM_MEMBER);
+                b.words(
+                    &["in", "out", "in_out", "linear"],
+                    CompletionItemKind::ENUM_MEMBER,
+                );
             } else if clause.is_empty() {
                 b.keywords(MOVES);
             } else if words.len() == 2 {
-                b.push("on", CompletionItemKind::KEYWORD, Some("aim at a character".into()));
+                b.push(
+                    "on",
+                    CompletionItemKind::KEYWORD,
+                    Some("aim at a character".into()),
+                );
             } else {
                 match (clause.len(), clause.first().copied()) {
                     (1, Some("orbit")) => names(b, project, NameKind::Character, None),
-                    (1, Some("pan" | "truck")) => b.words(&["left", "right"], CompletionItemKind::KEYWORD),
-                    (1, Some("tilt" | "crane")) => b.words(&["up", "down"], CompletionItemKind::KEYWORD),
+                    (1, Some("pan" | "truck")) => {
+                        b.words(&["left", "right"], CompletionItemKind::KEYWORD)
+                    }
+                    (1, Some("tilt" | "crane")) => {
+                        b.words(&["up", "down"], CompletionItemKind::KEYWORD)
+                    }
                     (1, Some("dolly")) => b.words(&["in", "out"], CompletionItemKind::KEYWORD),
-                    (n, Some(_)) if n >= 2 => b.words(&["over", "from", "ease"], CompletionItemKind::KEYWORD),
+                    (n, Some(_)) if n >= 2 => {
+                        b.words(&["over", "from", "ease"], CompletionItemKind::KEYWORD)
+                    }
                     _ => {}
                 }
             }
         }
         Some("continues") if words.len() == 1 => names(b, project, NameKind::Shot, ctx.shot),
         Some("look") if words.len() == 1 => names(b, project, NameKind::Look, None),
-        Some("lens") if words.len() >= 2 => b.words(&["->", "over", "from", "ease"], CompletionItemKind::KEYWORD),
+        Some("lens") if words.len() >= 2 => {
+            b.words(&["->", "over", "from", "ease"], CompletionItemKind::KEYWORD)
+        }
         Some("at") if words.len() == 2 => b.words(&["play", "stop"], CompletionItemKind::KEYWORD),
         Some("keyframe") if words.len() == 1 => b.push("at", CompletionItemKind::KEYWORD, None),
         Some(w) if !SHOT_KEYWORDS.iter().any(|(k, _)| *k == w) => {
             // A character statement: `NAME action [, action]…`.
-            let link = if clause.is_empty() || (clause.len() == 1 && clause[0] == w) { None } else { clause.last().copied() };
+            let link = if clause.is_empty() || (clause.len() == 1 && clause[0] == w) {
+                None
+            } else {
+                clause.last().copied()
+            };
             match link {
                 None => b.keywords(ACTIONS),
-                Some("enters" | "exits") => b.words(&["left", "right", "back"], CompletionItemKind::KEYWORD),
+                Some("enters" | "exits") => {
+                    b.words(&["left", "right", "back"], CompletionItemKind::KEYWORD)
+                }
                 Some("to") => b.words(&["left", "center", "right"], CompletionItemKind::KEYWORD),
                 Some("walks" | "runs") => b.push("to", CompletionItemKind::KEYWORD, None),
-                Some("at") if clause.len() <= 2 => b.words(&["left", "center", "right"], CompletionItemKind::KEYWORD),
+                Some("at") if clause.len() <= 2 => {
+                    b.words(&["left", "center", "right"], CompletionItemKind::KEYWORD)
+                }
                 _ => b.words(&["at", "over"], CompletionItemKind::KEYWORD),
             }
         }

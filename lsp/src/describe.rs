@@ -48,7 +48,13 @@ fn field<'a>(fields: &'a [Field], key: &str) -> Option<&'a Field> {
 
 fn field_text(file: &Analysis, fields: &[Field], key: &str) -> Option<String> {
     let f = field(fields, key)?;
-    Some(f.values.iter().map(|v| value_words(file, v)).collect::<Vec<_>>().join(" "))
+    Some(
+        f.values
+            .iter()
+            .map(|v| value_words(file, v))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// A one-line summary (completion `detail`).
@@ -57,9 +63,16 @@ pub fn summary(file: &Analysis, def: &Def) -> String {
         return def.kind.word().to_owned();
     };
     let fields = match &item.kind {
-        ItemKind::Character(b) | ItemKind::Location(b) | ItemKind::Look(b) | ItemKind::Camera(b) => &b.fields,
+        ItemKind::Character(b)
+        | ItemKind::Location(b)
+        | ItemKind::Look(b)
+        | ItemKind::Camera(b) => &b.fields,
         ItemKind::Sound(s) => {
-            return format!("sound: {} {}", role(s.role.node), value_words(file, &s.asset));
+            return format!(
+                "sound: {} {}",
+                role(s.role.node),
+                value_words(file, &s.asset)
+            );
         }
         ItemKind::Scene(s) => return format!("scene at {}", s.location.name),
         _ => return def.kind.word().to_owned(),
@@ -70,7 +83,11 @@ pub fn summary(file: &Analysis, def: &Def) -> String {
         _ => "framing",
     };
     let text = field_text(file, fields, key).unwrap_or_default();
-    let text = if text.chars().count() > 60 { format!("{}…", text.chars().take(60).collect::<String>()) } else { text };
+    let text = if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    };
     format!("{}: {}", def.kind.word(), text)
 }
 
@@ -91,15 +108,31 @@ pub fn markdown(file: &Analysis, def: &Def) -> String {
     let mut out = format!("**{} `{}`**{origin}\n", def.kind.word(), def.name);
     match node(file, def) {
         Some(DefNode::Item(item)) => match &item.kind {
-            ItemKind::Character(b) | ItemKind::Location(b) | ItemKind::Look(b) | ItemKind::Camera(b) => {
+            ItemKind::Character(b)
+            | ItemKind::Location(b)
+            | ItemKind::Look(b)
+            | ItemKind::Camera(b) => {
                 for f in &b.fields {
-                    let value = f.values.iter().map(|v| value_words(file, v)).collect::<Vec<_>>().join(" ");
-                    let label = if f.key.name == "color" { "colour".to_owned() } else { f.key.name.clone() };
+                    let value = f
+                        .values
+                        .iter()
+                        .map(|v| value_words(file, v))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let label = if f.key.name == "color" {
+                        "colour".to_owned()
+                    } else {
+                        f.key.name.clone()
+                    };
                     out.push_str(&format!("\n- **{label}**: {value}"));
                 }
             }
             ItemKind::Sound(s) => {
-                out.push_str(&format!("\n- **role**: {}\n- **asset**: {}", role(s.role.node), value_words(file, &s.asset)));
+                out.push_str(&format!(
+                    "\n- **role**: {}\n- **asset**: {}",
+                    role(s.role.node),
+                    value_words(file, &s.asset)
+                ));
                 if let Some(g) = &s.gain {
                     out.push_str(&format!("\n- **gain**: {}", source(file, g.span)));
                 }
@@ -113,12 +146,19 @@ pub fn markdown(file: &Analysis, def: &Def) -> String {
                         _ => None,
                     })
                     .collect();
-                out.push_str(&format!("\n- **at**: {}\n- **shots**: {}", s.location.name, shots.join(", ")));
+                out.push_str(&format!(
+                    "\n- **at**: {}\n- **shots**: {}",
+                    s.location.name,
+                    shots.join(", ")
+                ));
             }
             _ => {}
         },
         Some(DefNode::Shot(shot)) => {
-            out.push_str(&format!("\n- **duration**: {}", source(file, shot.duration.span)));
+            out.push_str(&format!(
+                "\n- **duration**: {}",
+                source(file, shot.duration.span)
+            ));
         }
         None => {}
     }

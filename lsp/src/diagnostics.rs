@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Range, Uri,
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Range,
+    Uri,
 };
 
 /// Maps a compiler span to a place in a client document; `None` for text the client cannot open
@@ -32,12 +33,20 @@ pub struct DiagnosticData {
 
 /// Converts diagnostics and groups them by document. Diagnostics whose primary span lies in a
 /// file the client cannot open are dropped.
-pub fn to_lsp(diagnostics: &[scene_syntax::Diagnostic], map: &dyn SpanMap) -> BTreeMap<String, (Uri, Vec<Diagnostic>)> {
+pub fn to_lsp(
+    diagnostics: &[scene_syntax::Diagnostic],
+    map: &dyn SpanMap,
+) -> BTreeMap<String, (Uri, Vec<Diagnostic>)> {
     let mut out: BTreeMap<String, (Uri, Vec<Diagnostic>)> = BTreeMap::new();
     for d in diagnostics {
-        let Some((uri, range)) = map.locate(d.span) else { continue };
+        let Some((uri, range)) = map.locate(d.span) else {
+            continue;
+        };
         let lsp = convert(d, range, map);
-        out.entry(uri.as_str().to_owned()).or_insert_with(|| (uri.clone(), Vec::new())).1.push(lsp);
+        out.entry(uri.as_str().to_owned())
+            .or_insert_with(|| (uri.clone(), Vec::new()))
+            .1
+            .push(lsp);
     }
     out
 }
@@ -60,7 +69,10 @@ pub fn convert(d: &scene_syntax::Diagnostic, range: Range, map: &dyn SpanMap) ->
         .iter()
         .filter_map(|r| {
             let (uri, range) = map.locate(r.span)?;
-            Some(DiagnosticRelatedInformation { location: Location { uri, range }, message: r.message.clone() })
+            Some(DiagnosticRelatedInformation {
+                location: Location { uri, range },
+                message: r.message.clone(),
+            })
         })
         .collect();
     let fixes: Vec<FixData> = d
@@ -68,7 +80,12 @@ pub fn convert(d: &scene_syntax::Diagnostic, range: Range, map: &dyn SpanMap) ->
         .iter()
         .filter_map(|f| {
             let (uri, range) = map.locate(f.span)?;
-            Some(FixData { title: f.title.clone(), uri, range, new_text: f.replacement.clone() })
+            Some(FixData {
+                title: f.title.clone(),
+                uri,
+                range,
+                new_text: f.replacement.clone(),
+            })
         })
         .collect();
     Diagnostic {
@@ -77,8 +94,16 @@ pub fn convert(d: &scene_syntax::Diagnostic, range: Range, map: &dyn SpanMap) ->
         code: Some(NumberOrString::String(d.code.0.to_owned())),
         source: Some("scenec".to_owned()),
         message,
-        related_information: if related.is_empty() { None } else { Some(related) },
-        data: if fixes.is_empty() { None } else { serde_json::to_value(DiagnosticData { fixes }).ok() },
+        related_information: if related.is_empty() {
+            None
+        } else {
+            Some(related)
+        },
+        data: if fixes.is_empty() {
+            None
+        } else {
+            serde_json::to_value(DiagnosticData { fixes }).ok()
+        },
         ..Diagnostic::default()
     }
 }

@@ -27,7 +27,13 @@ impl Snapshot {
     pub fn new(uri: Uri, version: i32, text: String) -> Self {
         let path = crate::uri::to_path(&uri);
         let lines = Arc::new(LineIndex::new(&text));
-        Snapshot { uri, path, version, text: Arc::from(text), lines }
+        Snapshot {
+            uri,
+            path,
+            version,
+            text: Arc::from(text),
+            lines,
+        }
     }
 }
 
@@ -37,7 +43,9 @@ pub enum ChangeOutcome {
     /// The document was never opened (or was closed).
     NotOpen,
     /// The version is not newer than the one held: an out-of-order or repeated notification.
-    Stale { held: i32 },
+    Stale {
+        held: i32,
+    },
 }
 
 #[derive(Default)]
@@ -48,7 +56,8 @@ pub struct Documents {
 impl Documents {
     pub fn open(&mut self, uri: Uri, version: i32, text: String) -> Snapshot {
         let snapshot = Snapshot::new(uri, version, text);
-        self.open.insert(snapshot.uri.as_str().to_owned(), snapshot.clone());
+        self.open
+            .insert(snapshot.uri.as_str().to_owned(), snapshot.clone());
         snapshot
     }
 
@@ -70,12 +79,19 @@ impl Documents {
 
     /// Applies the changes of one `didChange`, in order. Ranged changes are incremental edits
     /// in UTF-16 positions of the text as it stands after the previous change.
-    pub fn change(&mut self, uri: &Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) -> ChangeOutcome {
+    pub fn change(
+        &mut self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) -> ChangeOutcome {
         let Some(current) = self.open.get(uri.as_str()) else {
             return ChangeOutcome::NotOpen;
         };
         if version <= current.version {
-            return ChangeOutcome::Stale { held: current.version };
+            return ChangeOutcome::Stale {
+                held: current.version,
+            };
         }
         let mut text = current.text.to_string();
         let mut lines = current.lines.clone();
@@ -90,7 +106,13 @@ impl Documents {
             }
             lines = Arc::new(LineIndex::new(&text));
         }
-        let snapshot = Snapshot { uri: current.uri.clone(), path: current.path.clone(), version, text: Arc::from(text), lines };
+        let snapshot = Snapshot {
+            uri: current.uri.clone(),
+            path: current.path.clone(),
+            version,
+            text: Arc::from(text),
+            lines,
+        };
         self.open.insert(uri.as_str().to_owned(), snapshot);
         ChangeOutcome::Applied
     }

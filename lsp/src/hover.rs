@@ -15,7 +15,12 @@ pub struct PlanView<'a> {
     pub stale: bool,
 }
 
-pub fn hover(project: &mut Project, file: &Analysis, offset: usize, plan: Option<PlanView>) -> Option<Hover> {
+pub fn hover(
+    project: &mut Project,
+    file: &Analysis,
+    offset: usize,
+    plan: Option<PlanView>,
+) -> Option<Hover> {
     let target = crate::navigation::target_at(project, file, offset);
     let (markdown, span) = match target {
         Some(t) if t.kind == NameKind::Shot => {
@@ -32,8 +37,13 @@ pub fn hover(project: &mut Project, file: &Analysis, offset: usize, plan: Option
         Some(t) => {
             let md = match &t.resolved {
                 Some(r) => crate::describe::markdown(&r.file, &r.def),
-                None if t.kind == NameKind::Camera && crate::stdlib::FRAMINGS.contains(&t.name.as_str()) => {
-                    format!("**camera `{}`** — a built-in framing at eye height with a 50mm lens", t.name)
+                None if t.kind == NameKind::Camera
+                    && crate::stdlib::FRAMINGS.contains(&t.name.as_str()) =>
+                {
+                    format!(
+                        "**camera `{}`** — a built-in framing at eye height with a 50mm lens",
+                        t.name
+                    )
                 }
                 None => format!("**{} `{}`** is not defined", t.kind.word(), t.name),
             };
@@ -45,16 +55,25 @@ pub fn hover(project: &mut Project, file: &Analysis, offset: usize, plan: Option
             let (shot, statement) = shot_at(file, offset)?;
             let plan = plan?;
             let frame = match statement.map(|s| &s.kind) {
-                Some(StatementKind::Prompt { at: Some(at), .. }) => time_frames(at, plan.schedule.fps),
+                Some(StatementKind::Prompt { at: Some(at), .. }) => {
+                    time_frames(at, plan.schedule.fps)
+                }
                 _ => Some(0),
             }?;
-            let md = format!("**shot `{}`**{}", shot.name.name, shot_section(&plan, &shot.name.name, frame));
+            let md = format!(
+                "**shot `{}`**{}",
+                shot.name.name,
+                shot_section(&plan, &shot.name.name, frame)
+            );
             let span = statement.map_or(shot.name.span, |s| s.span);
             (md, span)
         }
     };
     Some(Hover {
-        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: markdown }),
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: markdown,
+        }),
         range: Some(file.span_range(span)),
     })
 }
@@ -62,7 +81,9 @@ pub fn hover(project: &mut Project, file: &Analysis, offset: usize, plan: Option
 /// The shot (and statement) containing `offset`.
 pub fn shot_at(file: &Analysis, offset: usize) -> Option<(&ShotDef, Option<&Statement>)> {
     for item in &file.parse.file.items {
-        let ItemKind::Scene(scene) = &item.kind else { continue };
+        let ItemKind::Scene(scene) = &item.kind else {
+            continue;
+        };
         if !item.span.contains(offset) {
             continue;
         }
@@ -80,7 +101,9 @@ pub fn shot_at(file: &Analysis, offset: usize) -> Option<(&ShotDef, Option<&Stat
 
 /// A time value in frames at `fps`, rounding to the nearest frame.
 pub fn time_frames(v: &Value, fps: u32) -> Option<u32> {
-    let ValueKind::Number(n) = &v.kind else { return None };
+    let ValueKind::Number(n) = &v.kind else {
+        return None;
+    };
     let seconds = match n.unit? {
         Unit::Seconds => n.value,
         Unit::Millis => n.value / 1000.0,
@@ -117,7 +140,12 @@ fn section(fps: u32, shot: &ShotSchedule, frame: u32, stale: bool) -> String {
     if let Some(c) = &shot.continues {
         out.push_str(&format!("\n- **continues** `{c}`"));
     }
-    let key = shot.prompt_keyframes.iter().rev().find(|k| k.frame.0 <= frame).or(shot.prompt_keyframes.first());
+    let key = shot
+        .prompt_keyframes
+        .iter()
+        .rev()
+        .find(|k| k.frame.0 <= frame)
+        .or(shot.prompt_keyframes.first());
     if let Some(key) = key {
         out.push_str(&format!(
             "\n\n**prompt at frame {}** ({}):\n\n> {}",

@@ -54,8 +54,14 @@ pub struct Ref {
 #[derive(Clone, Debug)]
 pub enum ImportRef {
     /// `import std.camera` → `camera`.
-    Std { module: String, span: Span },
-    File { path: String, span: Span },
+    Std {
+        module: String,
+        span: Span,
+    },
+    File {
+        path: String,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -87,12 +93,22 @@ impl FileIndex {
     }
 
     fn def(&mut self, kind: NameKind, name: &Ident, span: Span, parent: Option<usize>) -> usize {
-        self.defs.push(Def { kind, name: name.name.clone(), name_span: name.span, span, parent });
+        self.defs.push(Def {
+            kind,
+            name: name.name.clone(),
+            name_span: name.span,
+            span,
+            parent,
+        });
         self.defs.len() - 1
     }
 
     fn reference(&mut self, kind: NameKind, name: &Ident) {
-        self.refs.push(Ref { kind, name: name.name.clone(), span: name.span });
+        self.refs.push(Ref {
+            kind,
+            name: name.name.clone(),
+            span: name.span,
+        });
     }
 
     fn item(&mut self, item: &Item) {
@@ -101,12 +117,18 @@ impl FileIndex {
                 let names: Vec<&str> = path.iter().map(|i| i.name.as_str()).collect();
                 if let (Some(first), Some(last)) = (path.first(), path.last()) {
                     if names.len() == 2 && names[0] == "std" {
-                        self.imports.push(ImportRef::Std { module: names[1].to_owned(), span: first.span.join(last.span) });
+                        self.imports.push(ImportRef::Std {
+                            module: names[1].to_owned(),
+                            span: first.span.join(last.span),
+                        });
                     }
                 }
             }
             ItemKind::Import(Import::File(lit)) => {
-                self.imports.push(ImportRef::File { path: lit.value.clone(), span: lit.span });
+                self.imports.push(ImportRef::File {
+                    path: lit.value.clone(),
+                    span: lit.span,
+                });
             }
             ItemKind::Film(film) => {
                 self.film = Some(item.span);
@@ -164,8 +186,19 @@ impl FileIndex {
             (BlockKind::Location, "ambience") => Some(NameKind::Sound),
             _ => None,
         };
-        if let (Some(kind), Some(Value { kind: ValueKind::Ident(name), span })) = (target, f.values.first()) {
-            self.refs.push(Ref { kind, name: name.clone(), span: *span });
+        if let (
+            Some(kind),
+            Some(Value {
+                kind: ValueKind::Ident(name),
+                span,
+            }),
+        ) = (target, f.values.first())
+        {
+            self.refs.push(Ref {
+                kind,
+                name: name.clone(),
+                span: *span,
+            });
         }
     }
 
@@ -183,8 +216,14 @@ impl FileIndex {
                     self.reference(NameKind::Character, on);
                 }
                 for clause in &cam.clauses {
-                    if let CameraClause::Move(Move { kind: scene_syntax::Spanned { node: MoveKind::Orbit(Some(c)), .. }, .. }) =
-                        clause
+                    if let CameraClause::Move(Move {
+                        kind:
+                            scene_syntax::Spanned {
+                                node: MoveKind::Orbit(Some(c)),
+                                ..
+                            },
+                        ..
+                    }) = clause
                     {
                         self.reference(NameKind::Character, c);
                     }

@@ -10,17 +10,26 @@ pub fn hints(file: &Analysis, schedule: &FilmSchedule, range: Range) -> Vec<Inla
     let (from, to) = (file.offset(range.start), file.offset(range.end));
     let mut out = Vec::new();
     for item in &file.parse.file.items {
-        let ItemKind::Scene(scene) = &item.kind else { continue };
+        let ItemKind::Scene(scene) = &item.kind else {
+            continue;
+        };
         for si in &scene.items {
-            let SceneItemKind::Shot(shot) = &si.kind else { continue };
+            let SceneItemKind::Shot(shot) = &si.kind else {
+                continue;
+            };
             let at = shot.duration.span.end as usize;
             if at < from || at > to {
                 continue;
             }
-            let Some(planned) = schedule.shots.iter().find(|s| s.name == shot.name.name) else { continue };
+            let Some(planned) = schedule.shots.iter().find(|s| s.name == shot.name.name) else {
+                continue;
+            };
             out.push(InlayHint {
                 position: file.lines.position(&file.text, at),
-                label: InlayHintLabel::String(format!("@ {}", crate::timecode::format(planned.start_frame.0, schedule.fps))),
+                label: InlayHintLabel::String(format!(
+                    "@ {}",
+                    crate::timecode::format(planned.start_frame.0, schedule.fps)
+                )),
                 kind: Some(InlayHintKind::TYPE),
                 text_edits: None,
                 tooltip: None,

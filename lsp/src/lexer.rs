@@ -190,7 +190,12 @@ pub fn lex(src: &str) -> Vec<Token> {
             }
         };
         let end = i.min(bytes.len());
-        tokens.push(Token { kind, start, end, closed });
+        tokens.push(Token {
+            kind,
+            start,
+            end,
+            closed,
+        });
         i = end;
     }
     tokens
@@ -208,8 +213,27 @@ mod tests {
         assert_eq!(
             kinds,
             vec![
-                Ident, Ident, Number, LBrace, Ident, Ident, Comma, Ident, Ident, Number, LineComment, Newline, Ident,
-                Number, Str, Color, RBrace, Newline, BlockComment, Arrow, Punct
+                Ident,
+                Ident,
+                Number,
+                LBrace,
+                Ident,
+                Ident,
+                Comma,
+                Ident,
+                Ident,
+                Number,
+                LineComment,
+                Newline,
+                Ident,
+                Number,
+                Str,
+                Color,
+                RBrace,
+                Newline,
+                BlockComment,
+                Arrow,
+                Punct
             ]
         );
     }

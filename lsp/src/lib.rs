@@ -5,11 +5,13 @@
 
 pub mod actions;
 pub mod check;
+pub mod checker;
 pub mod completion;
 pub mod describe;
 pub mod diagnostics;
 pub mod documents;
 pub mod format;
+pub mod framing;
 pub mod hover;
 pub mod index;
 pub mod inlay;

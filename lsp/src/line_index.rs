@@ -22,7 +22,10 @@ impl LineIndex {
                 starts.push(i as u32 + 1);
             }
         }
-        LineIndex { starts, len: text.len() as u32 }
+        LineIndex {
+            starts,
+            len: text.len() as u32,
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -66,11 +69,17 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.line_start(line);
         let character: usize = text[start..offset].chars().map(char::len_utf16).sum();
-        Position { line: line as u32, character: character as u32 }
+        Position {
+            line: line as u32,
+            character: character as u32,
+        }
     }
 
     pub fn range(&self, text: &str, start: usize, end: usize) -> Range {
-        Range { start: self.position(text, start), end: self.position(text, end) }
+        Range {
+            start: self.position(text, start),
+            end: self.position(text, end),
+        }
     }
 
     /// The byte offset of an LSP position. A character past the end of its line clamps to the
@@ -105,12 +114,42 @@ mod tests {
         let b = text.find('b').unwrap();
         let p = index.position(text, b);
         // `a`, space, `é`, space, the emoji (two UTF-16 units), space.
-        assert_eq!(p, Position { line: 0, character: 7 });
+        assert_eq!(
+            p,
+            Position {
+                line: 0,
+                character: 7
+            }
+        );
         assert_eq!(index.offset(text, p), b);
         let third = text.find("third").unwrap();
-        assert_eq!(index.position(text, third), Position { line: 2, character: 0 });
+        assert_eq!(
+            index.position(text, third),
+            Position {
+                line: 2,
+                character: 0
+            }
+        );
         // Past the end of a CRLF line clamps before the `\r`.
-        assert_eq!(index.offset(text, Position { line: 1, character: 99 }), text.find("\r").unwrap());
-        assert_eq!(index.offset(text, Position { line: 9, character: 0 }), text.len());
+        assert_eq!(
+            index.offset(
+                text,
+                Position {
+                    line: 1,
+                    character: 99
+                }
+            ),
+            text.find("\r").unwrap()
+        );
+        assert_eq!(
+            index.offset(
+                text,
+                Position {
+                    line: 9,
+                    character: 0
+                }
+            ),
+            text.len()
+        );
     }
 }

@@ -1,7 +1,10 @@
 //! `scene-lsp`: the .scene language server on stdio.
 
 fn main() {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("scene-lsp: cannot start the async runtime: {e}");

@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use tower_lsp_server::ls_types::{Location, Position, PrepareRenameResponse, TextEdit, Uri, WorkspaceEdit};
+use tower_lsp_server::ls_types::{
+    Location, Position, PrepareRenameResponse, TextEdit, Uri, WorkspaceEdit,
+};
 
 use crate::index::NameKind;
 use crate::project::{Analysis, FileKey, Project, Resolved};
@@ -18,19 +20,35 @@ pub struct Target {
 pub fn target_at(project: &mut Project, file: &Analysis, offset: usize) -> Option<Target> {
     if let Some(def) = file.index.def_at(offset) {
         let def = def.clone();
-        let resolved = Resolved { file: project.analysis(&file.key)?, def: def.clone() };
-        return Some(Target { kind: def.kind, name: def.name, span: def.name_span, resolved: Some(resolved) });
+        let resolved = Resolved {
+            file: project.analysis(&file.key)?,
+            def: def.clone(),
+        };
+        return Some(Target {
+            kind: def.kind,
+            name: def.name,
+            span: def.name_span,
+            resolved: Some(resolved),
+        });
     }
     let r = file.index.ref_at(offset)?.clone();
     let resolved = project.resolve(&file.key, r.kind, &r.name);
-    Some(Target { kind: r.kind, name: r.name, span: r.span, resolved })
+    Some(Target {
+        kind: r.kind,
+        name: r.name,
+        span: r.span,
+        resolved,
+    })
 }
 
 pub fn definition(project: &mut Project, file: &Analysis, offset: usize) -> Option<Location> {
     let t = target_at(project, file, offset)?;
     let resolved = t.resolved?;
     let uri = resolved.file.key.uri()?;
-    Some(Location { uri, range: resolved.file.span_range(resolved.def.name_span) })
+    Some(Location {
+        uri,
+        range: resolved.file.span_range(resolved.def.name_span),
+    })
 }
 
 /// Every use of the definition (and the definition itself when asked), in every file that can
@@ -41,7 +59,11 @@ pub struct Occurrences {
     pub spans: Vec<scene_syntax::Span>,
 }
 
-pub fn occurrences(project: &mut Project, resolved: &Resolved, include_decl: bool) -> Vec<Occurrences> {
+pub fn occurrences(
+    project: &mut Project,
+    resolved: &Resolved,
+    include_decl: bool,
+) -> Vec<Occurrences> {
     let def_key = resolved.file.key.clone();
     let mut out = Vec::new();
     for file in project.dependents(&def_key) {
@@ -51,11 +73,15 @@ pub fn occurrences(project: &mut Project, resolved: &Resolved, include_decl: boo
             spans.push(resolved.def.name_span);
         }
         let candidates: Vec<scene_syntax::Span> =
-            Project::refs_in(&file, resolved.def.kind, &resolved.def.name).map(|r| r.span).collect();
+            Project::refs_in(&file, resolved.def.kind, &resolved.def.name)
+                .map(|r| r.span)
+                .collect();
         if !candidates.is_empty() {
             let same = project
                 .resolve(&file.key, resolved.def.kind, &resolved.def.name)
-                .is_some_and(|r| r.file.key == def_key && r.def.name_span == resolved.def.name_span);
+                .is_some_and(|r| {
+                    r.file.key == def_key && r.def.name_span == resolved.def.name_span
+                });
             if same {
                 spans.extend(candidates);
             }
@@ -69,18 +95,33 @@ pub fn occurrences(project: &mut Project, resolved: &Resolved, include_decl: boo
     out
 }
 
-pub fn references(project: &mut Project, file: &Analysis, offset: usize, include_decl: bool) -> Vec<Location> {
-    let Some(t) = target_at(project, file, offset) else { return Vec::new() };
+pub fn references(
+    project: &mut Project,
+    file: &Analysis,
+    offset: usize,
+    include_decl: bool,
+) -> Vec<Location> {
+    let Some(t) = target_at(project, file, offset) else {
+        return Vec::new();
+    };
     let Some(resolved) = t.resolved else {
         // An unresolved name: its uses in this file are still useful.
         return Project::refs_in(file, t.kind, &t.name)
-            .filter_map(|r| Some(Location { uri: file.key.uri()?, range: file.span_range(r.span) }))
+            .filter_map(|r| {
+                Some(Location {
+                    uri: file.key.uri()?,
+                    range: file.span_range(r.span),
+                })
+            })
             .collect();
     };
     let mut out = Vec::new();
     for o in occurrences(project, &resolved, include_decl) {
         for s in o.spans {
-            out.push(Location { uri: o.uri.clone(), range: o.file.span_range(s) });
+            out.push(Location {
+                uri: o.uri.clone(),
+                range: o.file.span_range(s),
+            });
         }
     }
     out
@@ -89,10 +130,55 @@ pub fn references(project: &mut Project, file: &Analysis, offset: usize, include
 /// Words that start statements or items: a definition with one of these names could not be
 /// referred to everywhere, so renaming to them is refused.
 const RESERVED: &[&str] = &[
-    "import", "film", "character", "location", "look", "camera", "sound", "scene", "shot", "music", "sfx", "ambience",
-    "at", "on", "play", "stop", "prompt", "continues", "keyframe", "lens", "cut", "dissolve", "fade", "wipe", "to",
-    "over", "from", "ease", "enters", "exits", "walks", "runs", "does", "says", "seed", "guidance", "strength",
-    "style", "negative", "steps", "title", "pan", "tilt", "dolly", "truck", "crane", "orbit", "handheld", "static",
+    "import",
+    "film",
+    "character",
+    "location",
+    "look",
+    "camera",
+    "sound",
+    "scene",
+    "shot",
+    "music",
+    "sfx",
+    "ambience",
+    "at",
+    "on",
+    "play",
+    "stop",
+    "prompt",
+    "continues",
+    "keyframe",
+    "lens",
+    "cut",
+    "dissolve",
+    "fade",
+    "wipe",
+    "to",
+    "over",
+    "from",
+    "ease",
+    "enters",
+    "exits",
+    "walks",
+    "runs",
+    "does",
+    "says",
+    "seed",
+    "guidance",
+    "strength",
+    "style",
+    "negative",
+    "steps",
+    "title",
+    "pan",
+    "tilt",
+    "dolly",
+    "truck",
+    "crane",
+    "orbit",
+    "handheld",
+    "static",
     "std",
 ];
 
@@ -102,22 +188,46 @@ pub fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-pub fn prepare_rename(project: &mut Project, file: &Analysis, offset: usize) -> Result<PrepareRenameResponse, String> {
+pub fn prepare_rename(
+    project: &mut Project,
+    file: &Analysis,
+    offset: usize,
+) -> Result<PrepareRenameResponse, String> {
     let t = target_at(project, file, offset).ok_or("there is no name here to rename")?;
     match &t.resolved {
-        Some(r) if r.file.key.is_std() => {
-            Err(format!("`{}` is defined in the standard library and cannot be renamed", t.name))
-        }
-        Some(_) => Ok(PrepareRenameResponse::RangeWithPlaceholder { range: file.span_range(t.span), placeholder: t.name }),
-        None => Err(format!("`{}` is not defined anywhere, so there is nothing to rename", t.name)),
+        Some(r) if r.file.key.is_std() => Err(format!(
+            "`{}` is defined in the standard library and cannot be renamed",
+            t.name
+        )),
+        Some(_) => Ok(PrepareRenameResponse::RangeWithPlaceholder {
+            range: file.span_range(t.span),
+            placeholder: t.name,
+        }),
+        None => Err(format!(
+            "`{}` is not defined anywhere, so there is nothing to rename",
+            t.name
+        )),
     }
 }
 
-pub fn rename(project: &mut Project, file: &Analysis, offset: usize, new_name: &str) -> Result<WorkspaceEdit, String> {
+pub fn rename(
+    project: &mut Project,
+    file: &Analysis,
+    offset: usize,
+    new_name: &str,
+) -> Result<WorkspaceEdit, String> {
     let t = target_at(project, file, offset).ok_or("there is no name here to rename")?;
-    let resolved = t.resolved.ok_or_else(|| format!("`{}` is not defined anywhere, so there is nothing to rename", t.name))?;
+    let resolved = t.resolved.ok_or_else(|| {
+        format!(
+            "`{}` is not defined anywhere, so there is nothing to rename",
+            t.name
+        )
+    })?;
     if resolved.file.key.is_std() {
-        return Err(format!("`{}` is defined in the standard library and cannot be renamed", t.name));
+        return Err(format!(
+            "`{}` is defined in the standard library and cannot be renamed",
+            t.name
+        ));
     }
     if !is_identifier(new_name) {
         return Err(format!("`{new_name}` is not an identifier (letters, digits and `_`, not starting with a digit)"));
@@ -133,9 +243,17 @@ pub fn rename(project: &mut Project, file: &Analysis, offset: usize, new_name: &
     let files = project.dependents(&resolved.file.key);
     for f in &files {
         if let Some(clash) = project.resolve(&f.key, resolved.def.kind, new_name) {
-            let at = clash.file.key.path().map(|p| p.display().to_string()).unwrap_or_else(|| "the standard library".into());
+            let at = clash
+                .file
+                .key
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "the standard library".into());
             let line = clash.file.lines.line_of(clash.def.name_span.start as usize) + 1;
-            return Err(format!("a {} named `{new_name}` already exists ({at}:{line})", resolved.def.kind.word()));
+            return Err(format!(
+                "a {} named `{new_name}` already exists ({at}:{line})",
+                resolved.def.kind.word()
+            ));
         }
     }
     if resolved.def.kind == NameKind::Camera && crate::stdlib::FRAMINGS.contains(&new_name) {
@@ -143,10 +261,16 @@ pub fn rename(project: &mut Project, file: &Analysis, offset: usize, new_name: &
     }
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for o in occurrences(project, &resolved, true) {
-        let edits = o.spans.iter().map(|s| TextEdit { range: o.file.span_range(*s), new_text: new_name.to_owned() });
+        let edits = o.spans.iter().map(|s| TextEdit {
+            range: o.file.span_range(*s),
+            new_text: new_name.to_owned(),
+        });
         changes.entry(o.uri).or_default().extend(edits);
     }
-    Ok(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() })
+    Ok(WorkspaceEdit {
+        changes: Some(changes),
+        ..WorkspaceEdit::default()
+    })
 }
 
 pub fn position_offset(file: &Analysis, position: Position) -> usize {

@@ -23,7 +23,11 @@ fn symbol(
         deprecated: None,
         range: file.span_range(span),
         selection_range: file.span_range(selection),
-        children: if children.is_empty() { None } else { Some(children) },
+        children: if children.is_empty() {
+            None
+        } else {
+            Some(children)
+        },
     }
 }
 
@@ -41,9 +45,15 @@ pub fn document_symbols(file: &Analysis) -> Vec<DocumentSymbol> {
     for item in &file.parse.file.items {
         let sym = match &item.kind {
             ItemKind::Import(_) => continue,
-            ItemKind::Film(f) => {
-                symbol(file, format!("film \"{}\"", f.title.value), None, SymbolKind::FILE, item.span, f.title.span, Vec::new())
-            }
+            ItemKind::Film(f) => symbol(
+                file,
+                format!("film \"{}\"", f.title.value),
+                None,
+                SymbolKind::FILE,
+                item.span,
+                f.title.span,
+                Vec::new(),
+            ),
             ItemKind::Character(b) => symbol(
                 file,
                 b.name.name.clone(),
@@ -53,18 +63,42 @@ pub fn document_symbols(file: &Analysis) -> Vec<DocumentSymbol> {
                 b.name.span,
                 Vec::new(),
             ),
-            ItemKind::Location(b) => {
-                symbol(file, b.name.name.clone(), Some("location".into()), SymbolKind::NAMESPACE, item.span, b.name.span, Vec::new())
-            }
-            ItemKind::Look(b) => {
-                symbol(file, b.name.name.clone(), Some("look".into()), SymbolKind::STRUCT, item.span, b.name.span, Vec::new())
-            }
-            ItemKind::Camera(b) => {
-                symbol(file, b.name.name.clone(), Some("camera".into()), SymbolKind::INTERFACE, item.span, b.name.span, Vec::new())
-            }
-            ItemKind::Sound(s) => {
-                symbol(file, s.name.name.clone(), Some("sound".into()), SymbolKind::EVENT, item.span, s.name.span, Vec::new())
-            }
+            ItemKind::Location(b) => symbol(
+                file,
+                b.name.name.clone(),
+                Some("location".into()),
+                SymbolKind::NAMESPACE,
+                item.span,
+                b.name.span,
+                Vec::new(),
+            ),
+            ItemKind::Look(b) => symbol(
+                file,
+                b.name.name.clone(),
+                Some("look".into()),
+                SymbolKind::STRUCT,
+                item.span,
+                b.name.span,
+                Vec::new(),
+            ),
+            ItemKind::Camera(b) => symbol(
+                file,
+                b.name.name.clone(),
+                Some("camera".into()),
+                SymbolKind::INTERFACE,
+                item.span,
+                b.name.span,
+                Vec::new(),
+            ),
+            ItemKind::Sound(s) => symbol(
+                file,
+                s.name.name.clone(),
+                Some("sound".into()),
+                SymbolKind::EVENT,
+                item.span,
+                s.name.span,
+                Vec::new(),
+            ),
             ItemKind::Scene(scene) => {
                 let shots = scene
                     .items
@@ -108,9 +142,18 @@ pub fn folding_ranges(file: &Analysis) -> Vec<FoldingRange> {
         let a = file.lines.line_of(start) as u32;
         // A block ends on its `}` line; keep that line visible.
         let b = file.lines.line_of(end.saturating_sub(1)) as u32;
-        let end_line = if kind.is_none() { b.saturating_sub(1) } else { b };
+        let end_line = if kind.is_none() {
+            b.saturating_sub(1)
+        } else {
+            b
+        };
         if end_line > a {
-            out.push(FoldingRange { start_line: a, end_line, kind, ..FoldingRange::default() });
+            out.push(FoldingRange {
+                start_line: a,
+                end_line,
+                kind,
+                ..FoldingRange::default()
+            });
         }
     };
     let mut imports: Option<(usize, usize)> = None;
@@ -135,7 +178,11 @@ pub fn folding_ranges(file: &Analysis) -> Vec<FoldingRange> {
     }
     for c in &file.parse.file.comments {
         if c.kind == CommentKind::Block {
-            push(c.span.start as usize, c.span.end as usize, Some(FoldingRangeKind::Comment));
+            push(
+                c.span.start as usize,
+                c.span.end as usize,
+                Some(FoldingRangeKind::Comment),
+            );
         }
     }
     out.sort_by_key(|r| (r.start_line, r.end_line));

@@ -130,7 +130,9 @@ impl Project {
         let mut stack: Vec<(PathBuf, usize)> = self.roots.iter().map(|r| (r.clone(), 0)).collect();
         let mut found = 0;
         while let Some((dir, depth)) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
             entries.sort_by_key(|e| e.file_name());
             for entry in entries {
@@ -138,7 +140,11 @@ impl Project {
                 let name = name.to_string_lossy();
                 let Ok(ft) = entry.file_type() else { continue };
                 if ft.is_dir() {
-                    if depth < 12 && !name.starts_with('.') && name != "node_modules" && name != "target" {
+                    if depth < 12
+                        && !name.starts_with('.')
+                        && name != "node_modules"
+                        && name != "target"
+                    {
                         stack.push((entry.path(), depth + 1));
                     }
                 } else if ft.is_file() && name.ends_with(".scene") && found < MAX_WORKSPACE_FILES {
@@ -147,6 +153,12 @@ impl Project {
                 }
             }
         }
+    }
+
+    /// Forgets the cached analysis of a file (a document re-opened with the same version may
+    /// hold different text).
+    pub fn invalidate(&mut self, key: &FileKey) {
+        self.cache.remove(key);
     }
 
     pub fn remember(&mut self, key: &FileKey) {
@@ -168,11 +180,17 @@ impl Project {
     /// stdlib. `None` when the file cannot be read.
     fn current(&self, key: &FileKey) -> Option<(Arc<str>, Option<Arc<LineIndex>>, Stamp)> {
         match key {
-            FileKey::Std(name) => stdlib::module(name).map(|m| (Arc::from(m.text), None, Stamp::Std)),
+            FileKey::Std(name) => {
+                stdlib::module(name).map(|m| (Arc::from(m.text), None, Stamp::Std))
+            }
             _ => {
                 if let Some(uri) = key.uri() {
                     if let Some(doc) = self.documents.get(&uri) {
-                        return Some((doc.text.clone(), Some(doc.lines.clone()), Stamp::Version(doc.version)));
+                        return Some((
+                            doc.text.clone(),
+                            Some(doc.lines.clone()),
+                            Stamp::Version(doc.version),
+                        ));
                     }
                 }
                 let path = key.path()?;
@@ -200,14 +218,29 @@ impl Project {
         let lines = lines.unwrap_or_else(|| Arc::new(LineIndex::new(&text)));
         let too_large = text.len() > MAX_FILE_BYTES;
         let parse = if too_large {
-            Parse { file: scene_syntax::ast::SourceFile { file: id, items: Vec::new(), comments: Vec::new() }, diagnostics: Vec::new() }
+            Parse {
+                file: scene_syntax::ast::SourceFile {
+                    file: id,
+                    items: Vec::new(),
+                    comments: Vec::new(),
+                },
+                diagnostics: Vec::new(),
+            }
         } else {
             self.parses += 1;
             parse_guarded(id, &text)
         };
         let index = FileIndex::build(&parse.file);
-        let analysis =
-            Arc::new(Analysis { key: key.clone(), id, text, lines, parse, index, too_large, stamp });
+        let analysis = Arc::new(Analysis {
+            key: key.clone(),
+            id,
+            text,
+            lines,
+            parse,
+            index,
+            too_large,
+            stamp,
+        });
         self.cache.insert(key.clone(), analysis.clone());
         Some(analysis)
     }
@@ -242,7 +275,12 @@ impl Project {
                 continue;
             }
             let Some(a) = self.analysis(&k) else { continue };
-            let mut next: Vec<FileKey> = a.index.imports.iter().filter_map(|i| Self::import_target(&k, i)).collect();
+            let mut next: Vec<FileKey> = a
+                .index
+                .imports
+                .iter()
+                .filter_map(|i| Self::import_target(&k, i))
+                .collect();
             next.reverse();
             stack.extend(next);
             out.push(a);
@@ -253,8 +291,16 @@ impl Project {
     /// Resolves a name of a kind as seen from `from`.
     pub fn resolve(&mut self, from: &FileKey, kind: NameKind, name: &str) -> Option<Resolved> {
         for file in self.closure(from) {
-            if let Some(def) = file.index.defs.iter().find(|d| d.kind == kind && d.name == name) {
-                return Some(Resolved { def: def.clone(), file: file.clone() });
+            if let Some(def) = file
+                .index
+                .defs
+                .iter()
+                .find(|d| d.kind == kind && d.name == name)
+            {
+                return Some(Resolved {
+                    def: def.clone(),
+                    file: file.clone(),
+                });
             }
         }
         None
@@ -267,7 +313,10 @@ impl Project {
         for file in self.closure(from) {
             for def in file.index.defs.iter().filter(|d| d.kind == kind) {
                 if seen.insert(def.name.clone()) {
-                    out.push(Resolved { def: def.clone(), file: file.clone() });
+                    out.push(Resolved {
+                        def: def.clone(),
+                        file: file.clone(),
+                    });
                 }
             }
         }
@@ -307,7 +356,9 @@ impl Project {
             if &candidate == key {
                 continue;
             }
-            let Some(a) = self.analysis(&candidate) else { continue };
+            let Some(a) = self.analysis(&candidate) else {
+                continue;
+            };
             if a.index.film.is_none() {
                 continue;
             }
@@ -320,11 +371,36 @@ impl Project {
 
     /// The texts of every open document, for the checker's file system overlay.
     pub fn overlay(&self) -> BTreeMap<PathBuf, Arc<str>> {
-        self.documents.all().filter_map(|d| Some((d.path.clone()?, d.text.clone()))).collect()
+        self.documents
+            .all()
+            .filter_map(|d| Some((d.path.clone()?, d.text.clone())))
+            .collect()
     }
 
-    pub fn refs_in<'a>(file: &'a Analysis, kind: NameKind, name: &'a str) -> impl Iterator<Item = &'a Ref> + 'a {
-        file.index.refs.iter().filter(move |r| r.kind == kind && r.name == name)
+    /// Canonical path → URI of each open document, so diagnostics go to the URI the client
+    /// used even when it named the file through a symlink.
+    pub fn aliases(&self) -> BTreeMap<PathBuf, Uri> {
+        let mut out = BTreeMap::new();
+        for d in self.documents.all() {
+            if let Some(path) = &d.path {
+                if let Ok(canonical) = std::fs::canonicalize(path) {
+                    out.insert(canonical, d.uri.clone());
+                }
+                out.insert(path.clone(), d.uri.clone());
+            }
+        }
+        out
+    }
+
+    pub fn refs_in<'a>(
+        file: &'a Analysis,
+        kind: NameKind,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a Ref> + 'a {
+        file.index
+            .refs
+            .iter()
+            .filter(move |r| r.kind == kind && r.name == name)
     }
 }
 
@@ -333,7 +409,11 @@ fn parse_guarded(id: FileId, text: &str) -> Parse {
     match std::panic::catch_unwind(|| scene_syntax::parse(id, text)) {
         Ok(parse) => parse,
         Err(_) => Parse {
-            file: scene_syntax::ast::SourceFile { file: id, items: Vec::new(), comments: Vec::new() },
+            file: scene_syntax::ast::SourceFile {
+                file: id,
+                items: Vec::new(),
+                comments: Vec::new(),
+            },
             diagnostics: vec![scene_syntax::Diagnostic::new(
                 scene_syntax::codes::E0099,
                 scene_syntax::Span::new(id, 0, 0),

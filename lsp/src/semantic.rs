@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use tower_lsp_server::ls_types::{SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokensLegend};
+use tower_lsp_server::ls_types::{
+    SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokensLegend,
+};
 
 use crate::index::NameKind;
 use crate::lexer::{self, Kind};
@@ -28,15 +30,68 @@ pub const TYPES: &[SemanticTokenType] = &[
 pub const MODIFIERS: &[SemanticTokenModifier] = &[SemanticTokenModifier::DECLARATION];
 
 pub fn legend() -> SemanticTokensLegend {
-    SemanticTokensLegend { token_types: TYPES.to_vec(), token_modifiers: MODIFIERS.to_vec() }
+    SemanticTokensLegend {
+        token_types: TYPES.to_vec(),
+        token_modifiers: MODIFIERS.to_vec(),
+    }
 }
 
 const KEYWORDS: &[&str] = &[
-    "import", "film", "character", "location", "look", "camera", "sound", "scene", "shot", "music", "sfx", "ambience",
-    "at", "on", "play", "stop", "prompt", "continues", "keyframe", "lens", "cut", "dissolve", "fade", "wipe", "to",
-    "black", "over", "from", "ease", "enters", "exits", "walks", "runs", "does", "says", "pan", "tilt", "dolly",
-    "truck", "crane", "orbit", "handheld", "static", "left", "right", "up", "down", "in", "out", "in_out", "linear",
-    "center", "back", "title", "std",
+    "import",
+    "film",
+    "character",
+    "location",
+    "look",
+    "camera",
+    "sound",
+    "scene",
+    "shot",
+    "music",
+    "sfx",
+    "ambience",
+    "at",
+    "on",
+    "play",
+    "stop",
+    "prompt",
+    "continues",
+    "keyframe",
+    "lens",
+    "cut",
+    "dissolve",
+    "fade",
+    "wipe",
+    "to",
+    "black",
+    "over",
+    "from",
+    "ease",
+    "enters",
+    "exits",
+    "walks",
+    "runs",
+    "does",
+    "says",
+    "pan",
+    "tilt",
+    "dolly",
+    "truck",
+    "crane",
+    "orbit",
+    "handheld",
+    "static",
+    "left",
+    "right",
+    "up",
+    "down",
+    "in",
+    "out",
+    "in_out",
+    "linear",
+    "center",
+    "back",
+    "title",
+    "std",
 ];
 
 fn kind_type(kind: NameKind) -> u32 {
@@ -93,12 +148,22 @@ fn encode(file: &Analysis, raw: &[(usize, usize, u32, u32)]) -> Vec<SemanticToke
         while s < end {
             let line = file.lines.line_of(s);
             let line_end = file.lines.line_start(line + 1).saturating_sub(1).max(s);
-            let e = end.min(if line + 1 < file.lines.line_count() { line_end } else { end });
+            let e = end.min(if line + 1 < file.lines.line_count() {
+                line_end
+            } else {
+                end
+            });
             let pos = file.lines.position(text, s);
-            let len: u32 = text.get(s..e).map_or(0, |t| t.trim_end_matches('\r').encode_utf16().count() as u32);
+            let len: u32 = text.get(s..e).map_or(0, |t| {
+                t.trim_end_matches('\r').encode_utf16().count() as u32
+            });
             if len > 0 {
                 let delta_line = pos.line - prev_line;
-                let delta_start = if delta_line == 0 { pos.character - prev_start } else { pos.character };
+                let delta_start = if delta_line == 0 {
+                    pos.character - prev_start
+                } else {
+                    pos.character
+                };
                 out.push(SemanticToken {
                     delta_line,
                     delta_start,

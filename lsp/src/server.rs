@@ -49,7 +49,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     match std::panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
-        Err(_) => Err(Error { code: tower_lsp_server::jsonrpc::ErrorCode::InternalError, message: format!("{what} failed (a bug in scene-lsp)").into(), data: None }),
+        Err(_) => Err(Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+            message: format!("{what} failed (a bug in scene-lsp)").into(),
+            data: None,
+        }),
     }
 }
 
@@ -65,11 +69,19 @@ impl Backend {
 
     /// Runs `f` on the analysis of `uri`: the open document, or the file on disk when it was
     /// never opened. A URI that names neither is an error.
-    fn with_file<T>(&self, what: &str, uri: &Uri, f: impl FnOnce(&mut Project, &Analysis) -> Result<T>) -> Result<T> {
+    fn with_file<T>(
+        &self,
+        what: &str,
+        uri: &Uri,
+        f: impl FnOnce(&mut Project, &Analysis) -> Result<T>,
+    ) -> Result<T> {
         guarded(what, || {
             let mut project = lock(&self.project);
             let Some(file) = project.analysis_of_uri(uri) else {
-                return Err(Error::invalid_params(format!("unknown document {}: it is not open and cannot be read", uri.as_str())));
+                return Err(Error::invalid_params(format!(
+                    "unknown document {}: it is not open and cannot be read",
+                    uri.as_str()
+                )));
             };
             f(&mut project, &file)
         })
@@ -103,12 +115,20 @@ impl Backend {
                     if !current() {
                         return None;
                     }
-                    let inputs = {
+                    let (inputs, overlay, aliases) = {
                         let mut p = lock(&project);
-                        check::gather(&mut p, &FileKey::of_uri(&uri))
+                        let inputs = check::gather(&mut p, &FileKey::of_uri(&uri));
+                        (inputs, p.overlay(), p.aliases())
                     };
-                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| check::run(inputs))).ok()?;
-                    let versions = lock(&project).documents.all().map(|d| (d.uri.as_str().to_owned(), d.version)).collect();
+                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        check::run(inputs, overlay, aliases)
+                    }))
+                    .ok()?;
+                    let versions = lock(&project)
+                        .documents
+                        .all()
+                        .map(|d| (d.uri.as_str().to_owned(), d.version))
+                        .collect();
                     Some((outcome, versions))
                 }
             };
@@ -122,24 +142,43 @@ impl Backend {
                 return;
             }
             stats.checks.fetch_add(1, Ordering::Relaxed);
+            let check::Outcome {
+                entry,
+                diagnostics,
+                has_errors,
+                film,
+            } = outcome;
             let clear = {
                 let mut films = lock(&films);
-                let state = films.entry(outcome.entry.clone()).or_default();
-                let clear = check::cleared(&state.published, &outcome.diagnostics);
-                state.published = outcome.diagnostics.keys().cloned().collect();
-                if outcome.schedule.is_some() {
-                    state.schedule = outcome.schedule.clone();
-                    state.stale = false;
-                } else {
-                    state.stale = outcome.has_errors;
-                }
+                let state = films.entry(entry.clone()).or_default();
+                let clear = check::cleared(&state.published, &diagnostics);
+                state.published = diagnostics.keys().cloned().collect();
+                state.stale = has_errors;
                 clear
             };
-            for (key, (uri, diags)) in outcome.diagnostics {
-                client.publish_diagnostics(uri, diags, versions.get(&key).copied()).await;
+            for (key, (uri, diags)) in diagnostics {
+                client
+                    .publish_diagnostics(uri, diags, versions.get(&key).copied())
+                    .await;
             }
             for uri in clear {
                 client.publish_diagnostics(uri, Vec::new(), None).await;
+            }
+            // Plan after the diagnostics are out: hover and inlay hints use it, typing does not
+            // wait for it.
+            if let Some(film) = film {
+                let schedule = tokio::task::spawn_blocking(move || check::plan(&film))
+                    .await
+                    .ok()
+                    .flatten();
+                if let Some(schedule) = schedule {
+                    if current() {
+                        let mut films = lock(&films);
+                        let state = films.entry(entry).or_default();
+                        state.schedule = Some(schedule);
+                        state.stale = false;
+                    }
+                }
             }
         });
     }
@@ -173,10 +212,15 @@ impl LanguageServer for Backend {
         let roots = roots(&params);
         lock(&self.project).set_roots(roots);
         Ok(InitializeResult {
-            server_info: Some(ServerInfo { name: "scene-lsp".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            server_info: Some(ServerInfo {
+                name: "scene-lsp".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
             capabilities: ServerCapabilities {
                 position_encoding: Some(PositionEncodingKind::UTF16),
-                text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::INCREMENTAL)),
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(
+                    TextDocumentSyncKind::INCREMENTAL,
+                )),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(vec![" ".into(), ".".into(), ",".into()]),
                     ..CompletionOptions::default()
@@ -190,17 +234,23 @@ impl LanguageServer for Backend {
                 })),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 document_formatting_provider: Some(OneOf::Left(true)),
-                semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
-                    legend: crate::semantic::legend(),
-                    full: Some(SemanticTokensFullOptions::Bool(true)),
-                    range: None,
-                    work_done_progress_options: WorkDoneProgressOptions::default(),
-                })),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: crate::semantic::legend(),
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: None,
+                            work_done_progress_options: WorkDoneProgressOptions::default(),
+                        },
+                    ),
+                ),
                 inlay_hint_provider: Some(OneOf::Left(true)),
-                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
-                    ..CodeActionOptions::default()
-                })),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 ..ServerCapabilities::default()
             },
@@ -218,7 +268,9 @@ impl LanguageServer for Backend {
         {
             let mut project = lock(&self.project);
             project.documents.open(doc.uri, doc.version, doc.text);
-            project.remember(&FileKey::of_uri(&uri));
+            let key = FileKey::of_uri(&uri);
+            project.invalidate(&key);
+            project.remember(&key);
         }
         self.schedule_check(uri, version);
     }
@@ -227,19 +279,30 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let version = params.text_document.version;
         // Applied before any `.await`, so changes land in arrival order.
-        let outcome = lock(&self.project).documents.change(&uri, version, params.content_changes);
+        let outcome = lock(&self.project)
+            .documents
+            .change(&uri, version, params.content_changes);
         match outcome {
             ChangeOutcome::Applied => self.schedule_check(uri, version),
             ChangeOutcome::NotOpen => {
                 self.client
-                    .log_message(MessageType::WARNING, format!("didChange for a document that is not open: {}", uri.as_str()))
+                    .log_message(
+                        MessageType::WARNING,
+                        format!(
+                            "didChange for a document that is not open: {}",
+                            uri.as_str()
+                        ),
+                    )
                     .await
             }
             ChangeOutcome::Stale { held } => {
                 self.client
                     .log_message(
                         MessageType::WARNING,
-                        format!("ignored didChange version {version} of {}: version {held} is newer", uri.as_str()),
+                        format!(
+                            "ignored didChange version {version} of {}: version {held} is newer",
+                            uri.as_str()
+                        ),
                     )
                     .await
             }
@@ -248,14 +311,18 @@ impl LanguageServer for Backend {
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         // Another film may import this file: re-check with what is on disk now.
-        let version = lock(&self.project).documents.version(&params.text_document.uri);
+        let version = lock(&self.project)
+            .documents
+            .version(&params.text_document.uri);
         if let Some(v) = version {
             self.schedule_check(params.text_document.uri, v);
         }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        lock(&self.project).documents.close(&params.text_document.uri);
+        let mut project = lock(&self.project);
+        project.documents.close(&params.text_document.uri);
+        project.invalidate(&FileKey::of_uri(&params.text_document.uri));
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
@@ -272,16 +339,23 @@ impl LanguageServer for Backend {
         let plan = self.plan_for(&FileKey::of_uri(&pos.text_document.uri));
         self.with_file("hover", &pos.text_document.uri, |project, file| {
             let offset = file.offset(pos.position);
-            let view = plan.as_ref().map(|(s, stale)| PlanView { schedule: s, stale: *stale });
+            let view = plan.as_ref().map(|(s, stale)| PlanView {
+                schedule: s,
+                stale: *stale,
+            });
             Ok(crate::hover::hover(project, file, offset, view))
         })
     }
 
-    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
         let pos = params.text_document_position_params;
         self.with_file("definition", &pos.text_document.uri, |project, file| {
             let offset = file.offset(pos.position);
-            Ok(crate::navigation::definition(project, file, offset).map(GotoDefinitionResponse::Scalar))
+            Ok(crate::navigation::definition(project, file, offset)
+                .map(GotoDefinitionResponse::Scalar))
         })
     }
 
@@ -289,39 +363,68 @@ impl LanguageServer for Backend {
         let pos = params.text_document_position;
         self.with_file("references", &pos.text_document.uri, |project, file| {
             let offset = file.offset(pos.position);
-            let refs = crate::navigation::references(project, file, offset, params.context.include_declaration);
+            let refs = crate::navigation::references(
+                project,
+                file,
+                offset,
+                params.context.include_declaration,
+            );
             Ok(Some(refs))
         })
     }
 
-    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
-        self.with_file("prepareRename", &params.text_document.uri, |project, file| {
-            let offset = file.offset(params.position);
-            crate::navigation::prepare_rename(project, file, offset).map(Some).map_err(Error::invalid_params)
-        })
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        self.with_file(
+            "prepareRename",
+            &params.text_document.uri,
+            |project, file| {
+                let offset = file.offset(params.position);
+                crate::navigation::prepare_rename(project, file, offset)
+                    .map(Some)
+                    .map_err(Error::invalid_params)
+            },
+        )
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let pos = params.text_document_position;
         self.with_file("rename", &pos.text_document.uri, |project, file| {
             let offset = file.offset(pos.position);
-            crate::navigation::rename(project, file, offset, &params.new_name).map(Some).map_err(Error::invalid_params)
+            crate::navigation::rename(project, file, offset, &params.new_name)
+                .map(Some)
+                .map_err(Error::invalid_params)
         })
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
         self.with_file("documentSymbol", &params.text_document.uri, |_, file| {
-            Ok(Some(DocumentSymbolResponse::Nested(crate::outline::document_symbols(file))))
+            Ok(Some(DocumentSymbolResponse::Nested(
+                crate::outline::document_symbols(file),
+            )))
         })
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.with_file("foldingRange", &params.text_document.uri, |_, file| Ok(Some(crate::outline::folding_ranges(file))))
+        self.with_file("foldingRange", &params.text_document.uri, |_, file| {
+            Ok(Some(crate::outline::folding_ranges(file)))
+        })
     }
 
-    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
         self.with_file("semanticTokens", &params.text_document.uri, |_, file| {
-            Ok(Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data: crate::semantic::tokens(file) })))
+            Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: None,
+                data: crate::semantic::tokens(file),
+            })))
         })
     }
 
@@ -338,19 +441,44 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
         self.with_file("codeAction", &uri, |project, file| {
-            Ok(Some(crate::actions::code_actions(project, file, &uri, params.range, &params.context.diagnostics)))
+            Ok(Some(crate::actions::code_actions(
+                project,
+                file,
+                &uri,
+                params.range,
+                &params.context.diagnostics,
+            )))
         })
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        self.with_file("formatting", &params.text_document.uri, |_, file| crate::format::format(file))
+        self.with_file("formatting", &params.text_document.uri, |_, file| {
+            crate::format::format(file)
+        })
     }
 }
 
 /// Serves LSP on stdin/stdout until the client sends `exit` (or closes the stream).
 pub async fn serve() {
-    let stdin = tokio::io::stdin();
-    let stdout = tokio::io::stdout();
-    let (service, socket) = LspService::build(Backend::new).custom_method("scene/stats", Backend::stats).finish();
-    Server::new(stdin, stdout, socket).serve(service).await;
+    let (in_reader, in_writer) = tokio::io::duplex(1024 * 1024);
+    let (out_reader, out_writer) = tokio::io::duplex(1024 * 1024);
+    let (replies, replies_rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(crate::framing::filter(
+        tokio::io::stdin(),
+        in_writer,
+        replies,
+    ));
+    let output = tokio::spawn(crate::framing::merge(
+        out_reader,
+        replies_rx,
+        tokio::io::stdout(),
+    ));
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method("scene/stats", Backend::stats)
+        .finish();
+    Server::new(in_reader, out_writer, socket)
+        .serve(service)
+        .await;
+    // The server's output side is closed now: let the last frames reach stdout.
+    let _ = output.await;
 }

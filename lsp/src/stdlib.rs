@@ -7,8 +7,14 @@ pub struct Module {
 }
 
 pub const MODULES: &[Module] = &[
-    Module { name: "camera", text: include_str!("../../stdlib/camera.scene") },
-    Module { name: "look", text: include_str!("../../stdlib/look.scene") },
+    Module {
+        name: "camera",
+        text: include_str!("../../stdlib/camera.scene"),
+    },
+    Module {
+        name: "look",
+        text: include_str!("../../stdlib/look.scene"),
+    },
 ];
 
 pub fn module(name: &str) -> Option<&'static Module> {
@@ -16,4 +22,11 @@ pub fn module(name: &str) -> Option<&'static Module> {
 }
 
 /// Framing names that work as camera presets without any import.
-pub const FRAMINGS: &[&str] = &["extreme_wide", "wide", "full", "medium", "closeup", "extreme_closeup"];
+pub const FRAMINGS: &[&str] = &[
+    "extreme_wide",
+    "wide",
+    "full",
+    "medium",
+    "closeup",
+    "extreme_closeup",
+];

@@ -4,7 +4,13 @@ pub fn format(frame: u32, fps: u32) -> String {
     let fps = fps.max(1);
     let seconds = frame / fps;
     let ff = frame % fps;
-    format!("{:02}:{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60, ff)
+    format!(
+        "{:02}:{:02}:{:02}:{:02}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60,
+        ff
+    )
 }
 
 #[cfg(test)]

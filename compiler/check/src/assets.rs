@@ -49,11 +49,22 @@ pub struct Assets<'a> {
 
 impl<'a> Assets<'a> {
     pub fn new(vfs: &'a dyn Vfs, root: &Path) -> Self {
-        Assets { vfs, root: root.to_path_buf(), probed: BTreeMap::new(), dependencies: Vec::new() }
+        Assets {
+            vfs,
+            root: root.to_path_buf(),
+            probed: BTreeMap::new(),
+            dependencies: Vec::new(),
+        }
     }
 
     /// Resolves `lit` (relative to `dir`, the folder of the file it is written in).
-    pub fn resolve(&mut self, lit: &StrLit, dir: &Path, want: Want, diags: &mut Vec<Diagnostic>) -> Option<Asset> {
+    pub fn resolve(
+        &mut self,
+        lit: &StrLit,
+        dir: &Path,
+        want: Want,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Asset> {
         let written = lit.value.as_str();
         let candidate = normalize(&dir.join(written));
         if written.is_empty() {
@@ -107,8 +118,12 @@ impl<'a> Assets<'a> {
             }),
             Probed::Unreadable(reason) => {
                 diags.push(
-                    Diagnostic::new(codes::E0601, lit.span, format!("cannot read `{written}`: {reason}"))
-                        .with_label("unreadable"),
+                    Diagnostic::new(
+                        codes::E0601,
+                        lit.span,
+                        format!("cannot read `{written}`: {reason}"),
+                    )
+                    .with_label("unreadable"),
                 );
                 None
             }
@@ -118,9 +133,13 @@ impl<'a> Assets<'a> {
                     Want::Audio => "use WAV, OGG Vorbis, FLAC or MP3 audio",
                 };
                 diags.push(
-                    Diagnostic::new(codes::E0603, lit.span, format!("`{written}` is not {} this tool can use", want.word()))
-                        .with_label(what)
-                        .with_help(help),
+                    Diagnostic::new(
+                        codes::E0603,
+                        lit.span,
+                        format!("`{written}` is not {} this tool can use", want.word()),
+                    )
+                    .with_label(what)
+                    .with_help(help),
                 );
                 None
             }
@@ -128,13 +147,16 @@ impl<'a> Assets<'a> {
     }
 
     fn outside(&self, span: Span, written: &str, through_symlink: bool) -> Diagnostic {
-        let how = if through_symlink { " (through a symlink)" } else { "" };
+        let how = if through_symlink {
+            " (through a symlink)"
+        } else {
+            ""
+        };
         Diagnostic::new(codes::E0602, span, format!("`{written}` resolves outside the project root{how}"))
             .with_label("outside the project root; not read")
-            .with_help(format!(
-                "assets must be inside the project root `{}` (the folder holding `scene.toml`, or the entry file's folder); copy the file into it",
-                self.root.display()
-            ))
+            .with_help(
+                "assets must be inside the project root (the folder holding `scene.toml`, or the entry file's folder); copy the file into it",
+            )
     }
 
     fn probe(&self, path: &Path, want: Want) -> Probed {
@@ -143,7 +165,11 @@ impl<'a> Assets<'a> {
             Err(e) => return Probed::Unreadable(e.to_string()),
         };
         let sha256 = hex(&Sha256::digest(&bytes));
-        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let kind = match want {
             Want::Image => probe_image(&bytes),
             Want::Audio => probe_audio(bytes.clone(), &extension),
@@ -160,7 +186,9 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn probe_image(bytes: &[u8]) -> Result<AssetKind, ()> {
-    let reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| ())?;
+    let reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| ())?;
     match reader.format() {
         Some(image::ImageFormat::Png | image::ImageFormat::Jpeg) => {}
         _ => return Err(()),
@@ -184,10 +212,19 @@ fn probe_audio(bytes: Vec<u8>, extension: &str) -> Result<AssetKind, ()> {
         hint.with_extension(extension);
     }
     let format = symphonia::default::get_probe()
-        .probe(&hint, stream, FormatOptions::default(), MetadataOptions::default())
+        .probe(
+            &hint,
+            stream,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
         .map_err(|_| ())?;
     let track = format.default_track(TrackType::Audio).ok_or(())?;
-    let params = track.codec_params.as_ref().and_then(|p| p.audio()).ok_or(())?;
+    let params = track
+        .codec_params
+        .as_ref()
+        .and_then(|p| p.audio())
+        .ok_or(())?;
     let from_duration = match (track.time_base, track.duration) {
         (Some(tb), Some(d)) => tb.calc_duration(d).map(|t| t.as_secs_f64()),
         _ => None,
@@ -196,7 +233,9 @@ fn probe_audio(bytes: Vec<u8>, extension: &str) -> Result<AssetKind, ()> {
         (Some(n), Some(rate)) if rate > 0 => Some(n as f64 / rate as f64),
         _ => None,
     };
-    Ok(AssetKind::Audio { seconds: from_duration.or(from_frames) })
+    Ok(AssetKind::Audio {
+        seconds: from_duration.or(from_frames),
+    })
 }
 
 /// A guess at what a file is, from its first bytes, for the error message.

@@ -35,7 +35,8 @@ pub fn load(entry: &Path, vfs: &dyn Vfs) -> Loaded {
         Err(e) => return unreadable_entry(entry, &e.to_string(), vfs),
     };
     let project_root = project_root(&canonical, vfs);
-    if project_root.join("scene.toml") != canonical && vfs.exists(&project_root.join("scene.toml")) {
+    if project_root.join("scene.toml") != canonical && vfs.exists(&project_root.join("scene.toml"))
+    {
         dependencies.push(project_root.join("scene.toml"));
     }
     let text = match vfs.read_to_string(&canonical) {
@@ -72,22 +73,40 @@ pub fn load(entry: &Path, vfs: &dyn Vfs) -> Loaded {
 
 fn unreadable_entry(entry: &Path, reason: &str, vfs: &dyn Vfs) -> Loaded {
     let mut sources = Sources::new();
-    let id = sources.push(Origin::File(entry.to_path_buf()), entry.to_path_buf(), String::new());
+    // Shown by file name: the full path is in the writer's own command line.
+    let shown = entry
+        .file_name()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| entry.to_path_buf());
+    let id = sources.push(
+        Origin::File(entry.to_path_buf()),
+        shown.clone(),
+        String::new(),
+    );
     let dir = entry.parent().map(Path::to_path_buf).unwrap_or_default();
     let project_root = vfs.canonicalize(&dir).unwrap_or(dir);
     let diagnostic = Diagnostic::new(
         codes::E0506,
         Span::new(id, 0, 0),
-        format!("cannot read the entry file `{}`: {reason}", entry.display()),
+        format!("cannot read the entry file `{}`: {reason}", shown.display()),
     )
     .with_help("check the path; the entry file is the `.scene` file holding the `film` block");
-    Loaded { sources, diagnostics: vec![diagnostic], dependencies: vec![entry.to_path_buf()], project_root, entry: id }
+    Loaded {
+        sources,
+        diagnostics: vec![diagnostic],
+        dependencies: vec![entry.to_path_buf()],
+        project_root,
+        entry: id,
+    }
 }
 
 /// The nearest ancestor of the entry file that holds a `scene.toml`, or the entry file's directory.
 pub fn project_root(canonical_entry: &Path, vfs: &dyn Vfs) -> PathBuf {
     let dir = canonical_entry.parent().unwrap_or(Path::new("/"));
-    dir.ancestors().find(|d| vfs.exists(&d.join("scene.toml"))).unwrap_or(dir).to_path_buf()
+    dir.ancestors()
+        .find(|d| vfs.exists(&d.join("scene.toml")))
+        .unwrap_or(dir)
+        .to_path_buf()
 }
 
 /// `path` relative to `root` with `/` separators, or the path itself when it is not inside.
@@ -99,7 +118,10 @@ pub fn relative_to(root: &Path, path: &Path) -> PathBuf {
 }
 
 pub fn slash_path(path: &Path) -> String {
-    path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Resolves `.` and `..` without touching the file system.
@@ -133,7 +155,9 @@ impl Loader<'_> {
     /// Loads every import of the file on top of `stack`, depth first. Each stack entry is a file
     /// and the import that brought it in.
     fn imports_of(&mut self, stack: &mut Vec<(FileId, Option<Span>)>) {
-        let Some(&(file, _)) = stack.last() else { return };
+        let Some(&(file, _)) = stack.last() else {
+            return;
+        };
         let imports: Vec<(Import, Span)> = self
             .sources
             .ast(file)
@@ -170,16 +194,28 @@ impl Loader<'_> {
         let Some(module) = module else {
             let written = names.join(".");
             let available: Vec<String> = stdlib::names().map(|n| format!("std.{n}")).collect();
-            let mut d = Diagnostic::new(codes::E0504, span, format!("there is no standard module `{written}`"))
-                .with_label("unknown module");
+            let mut d = Diagnostic::new(
+                codes::E0504,
+                span,
+                format!("there is no standard module `{written}`"),
+            )
+            .with_label("unknown module");
             let candidates: Vec<&str> = available.iter().map(String::as_str).collect();
-            let target = segments.first().map(|s| s.span.join(segments[segments.len() - 1].span)).unwrap_or(span);
+            let target = segments
+                .first()
+                .map(|s| s.span.join(segments[segments.len() - 1].span))
+                .unwrap_or(span);
             if let Some(near) = suggest::nearest(&written, candidates.iter().copied()) {
-                d = d
-                    .with_help(format!("did you mean `{near}`?"))
-                    .with_fix(target, near, format!("replace with `{near}`"));
+                d = d.with_help(format!("did you mean `{near}`?")).with_fix(
+                    target,
+                    near,
+                    format!("replace with `{near}`"),
+                );
             } else {
-                d = d.with_help(format!("the standard modules are {}", suggest::list(&candidates)));
+                d = d.with_help(format!(
+                    "the standard modules are {}",
+                    suggest::list(&candidates)
+                ));
             }
             self.diagnostics.push(d);
             return;
@@ -188,7 +224,9 @@ impl Loader<'_> {
             return;
         }
         let path = PathBuf::from(format!("std/{}.scene", module.name));
-        let id = self.sources.push(Origin::Std(module.name), path, module.text.to_string());
+        let id = self
+            .sources
+            .push(Origin::Std(module.name), path, module.text.to_string());
         let parsed = scene_syntax::parse(id, module.text);
         self.diagnostics.extend(parsed.diagnostics);
         self.sources.set_ast(id, parsed.file);
@@ -216,7 +254,7 @@ impl Loader<'_> {
         };
         let candidate = normalize(&base.join(written));
         if !candidate.starts_with(&self.root) {
-            self.diagnostics.push(outside_root(span, written, &self.root, false));
+            self.diagnostics.push(outside_root(span, written, false));
             return None;
         }
         self.dependencies.push(candidate.clone());
@@ -235,7 +273,7 @@ impl Loader<'_> {
             }
         };
         if !canonical.starts_with(&self.root) {
-            self.diagnostics.push(outside_root(span, written, &self.root, true));
+            self.diagnostics.push(outside_root(span, written, true));
             return None;
         }
         if let Some(&existing) = self.by_path.get(&canonical) {
@@ -248,15 +286,21 @@ impl Loader<'_> {
             Ok(t) => t,
             Err(e) => {
                 self.diagnostics.push(
-                    Diagnostic::new(codes::E0501, span, format!("cannot read the imported file `{written}`: {e}"))
-                        .with_label("unreadable"),
+                    Diagnostic::new(
+                        codes::E0501,
+                        span,
+                        format!("cannot read the imported file `{written}`: {e}"),
+                    )
+                    .with_label("unreadable"),
                 );
                 return None;
             }
         };
         self.dependencies.push(canonical.clone());
         let display = relative_to(&self.root, &canonical);
-        let id = self.sources.push(Origin::File(canonical.clone()), display, text);
+        let id = self
+            .sources
+            .push(Origin::File(canonical.clone()), display, text);
         let parsed = scene_syntax::parse(id, self.sources.text(id));
         self.diagnostics.extend(parsed.diagnostics);
         for item in &parsed.file.items {
@@ -281,11 +325,18 @@ impl Loader<'_> {
         if let Some(first) = names.first().cloned() {
             names.push(first);
         }
-        let mut d = Diagnostic::new(codes::E0503, closing, format!("import cycle: {}", names.join(" → ")))
-            .with_label("this import closes the cycle");
+        let mut d = Diagnostic::new(
+            codes::E0503,
+            closing,
+            format!("import cycle: {}", names.join(" → ")),
+        )
+        .with_label("this import closes the cycle");
         for window in chain.windows(2) {
             if let (Some(span), (from, _)) = (window[1].1, window[0]) {
-                d = d.with_related(span, format!("`{}` imports `{}`", self.name(from), self.name(window[1].0)));
+                d = d.with_related(
+                    span,
+                    format!("`{}` imports `{}`", self.name(from), self.name(window[1].0)),
+                );
             }
         }
         d.with_help("remove one of these imports; definitions are shared by the whole film, so a file only needs to be imported once")
@@ -296,12 +347,15 @@ impl Loader<'_> {
     }
 }
 
-fn outside_root(span: Span, written: &str, root: &Path, through_symlink: bool) -> Diagnostic {
-    let how = if through_symlink { " (through a symlink)" } else { "" };
+fn outside_root(span: Span, written: &str, through_symlink: bool) -> Diagnostic {
+    let how = if through_symlink {
+        " (through a symlink)"
+    } else {
+        ""
+    };
     Diagnostic::new(codes::E0502, span, format!("`{written}` resolves outside the project root{how}"))
         .with_label("outside the project root")
-        .with_help(format!(
-            "files a film uses must be inside its project root `{}` (the folder holding `scene.toml`, or the entry file's folder); copy the file into it",
-            root.display()
-        ))
+        .with_help(
+            "files a film uses must be inside its project root (the folder holding `scene.toml`, or the entry file's folder); copy the file into it",
+        )
 }

@@ -52,7 +52,11 @@ pub struct Table<'a, T> {
 
 impl<'a, T> Table<'a, T> {
     fn new(kind: Kind) -> Self {
-        Table { kind, entries: Vec::new(), index: BTreeMap::new() }
+        Table {
+            kind,
+            entries: Vec::new(),
+            index: BTreeMap::new(),
+        }
     }
 
     fn insert(&mut self, name: &'a Ident, def: T, diags: &mut Vec<Diagnostic>) {
@@ -66,7 +70,10 @@ impl<'a, T> Table<'a, T> {
                 )
                 .with_label("defined again here")
                 .with_related(first_span, "first defined here")
-                .with_help(format!("rename one of them; {}s share one namespace across every file of the film", self.kind.word())),
+                .with_help(format!(
+                    "rename one of them; {}s share one namespace across every file of the film",
+                    self.kind.word()
+                )),
             );
             return;
         }
@@ -80,10 +87,6 @@ impl<'a, T> Table<'a, T> {
 
     pub fn names(&self) -> impl Iterator<Item = &'a str> + '_ {
         self.entries.iter().map(|(i, _)| i.name.as_str())
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
     }
 }
 
@@ -112,7 +115,9 @@ pub fn collect<'a>(sources: &'a Sources, entry: FileId, diags: &mut Vec<Diagnost
         entry,
     };
     for file in sources.ids() {
-        let Some(ast) = sources.ast(file) else { continue };
+        let Some(ast) = sources.ast(file) else {
+            continue;
+        };
         for item in &ast.items {
             names.add(item, file, diags);
         }
@@ -129,14 +134,19 @@ impl<'a> Names<'a> {
                 if file != self.entry {
                     return;
                 }
-                let header = Span::new(file, item.span.start as usize, film.title.span.end as usize);
+                let header =
+                    Span::new(file, item.span.start as usize, film.title.span.end as usize);
                 match self.film {
                     None => self.film = Some((film, item.span)),
                     Some((first, first_span)) => diags.push(
                         Diagnostic::new(codes::E0112, header, "a film has one `film` block")
                             .with_label("second `film` block")
                             .with_related(
-                                Span::new(file, first_span.start as usize, first.title.span.end as usize),
+                                Span::new(
+                                    file,
+                                    first_span.start as usize,
+                                    first.title.span.end as usize,
+                                ),
                                 "the first `film` block",
                             )
                             .with_help("merge the two blocks into one"),
@@ -163,25 +173,50 @@ pub fn unknown<'c>(
     entry: FileId,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<&'c str> {
-    let mut d = Diagnostic::new(kind.unknown_code(), ident.span, format!("unknown {} `{}`", kind.word(), ident.name))
-        .with_label(format!("no {} with this name", kind.word()));
+    let mut d = Diagnostic::new(
+        kind.unknown_code(),
+        ident.span,
+        format!("unknown {} `{}`", kind.word(), ident.name),
+    )
+    .with_label(format!("no {} with this name", kind.word()));
     let nearest = suggest::nearest(&ident.name, candidates.iter().copied());
     if let Some(module) = std_module_defining(kind, &ident.name).filter(|m| !imported(sources, m)) {
         // Defined in a standard module the film does not import.
         let line = format!("import std.{module}\n");
         d = d
-            .with_help(format!("`{}` is in the standard library: add `import std.{module}`", ident.name))
-            .with_fix(Span::new(entry, 0, 0), line, format!("add `import std.{module}`"));
+            .with_help(format!(
+                "`{}` is in the standard library: add `import std.{module}`",
+                ident.name
+            ))
+            .with_fix(
+                Span::new(entry, 0, 0),
+                line,
+                format!("add `import std.{module}`"),
+            );
     } else if let Some(near) = nearest {
-        d = d
-            .with_help(format!("did you mean `{near}`?"))
-            .with_fix(ident.span, near, format!("replace with `{near}`"));
+        d = d.with_help(format!("did you mean `{near}`?")).with_fix(
+            ident.span,
+            near,
+            format!("replace with `{near}`"),
+        );
     } else if candidates.is_empty() {
-        d = d.with_help(format!("define it: `{} {} {{ … }}`", definition_keyword(kind), ident.name));
+        d = d.with_help(format!(
+            "define it: `{} {} {{ … }}`",
+            definition_keyword(kind),
+            ident.name
+        ));
     } else if candidates.len() <= 12 {
-        d = d.with_help(format!("the {}s defined are {}", kind.word(), suggest::list(candidates)));
+        d = d.with_help(format!(
+            "the {}s defined are {}",
+            kind.word(),
+            suggest::list(candidates)
+        ));
     } else {
-        d = d.with_help(format!("define it: `{} {} {{ … }}`", definition_keyword(kind), ident.name));
+        d = d.with_help(format!(
+            "define it: `{} {} {{ … }}`",
+            definition_keyword(kind),
+            ident.name
+        ));
     }
     diags.push(d);
     nearest
@@ -195,7 +230,9 @@ fn definition_keyword(kind: Kind) -> &'static str {
 }
 
 fn imported(sources: &Sources, module: &str) -> bool {
-    sources.ids().any(|f| matches!(sources.origin(f), Some(Origin::Std(m)) if *m == module))
+    sources
+        .ids()
+        .any(|f| matches!(sources.origin(f), Some(Origin::Std(m)) if *m == module))
 }
 
 /// The standard module that defines `name` as a `kind`, read from the modules' text (their

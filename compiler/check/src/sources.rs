@@ -41,16 +41,30 @@ impl Sources {
     /// A single file (for rendering diagnostics of a file that was parsed on its own).
     pub fn single(path: &Path, text: &str) -> Self {
         let mut sources = Sources::new();
-        sources.push(Origin::File(path.to_path_buf()), path.to_path_buf(), text.to_string());
+        sources.push(
+            Origin::File(path.to_path_buf()),
+            path.to_path_buf(),
+            text.to_string(),
+        );
         sources
     }
 
     /// Adds a file with an empty tree (see [`Sources::set_ast`]). Returns its id.
     pub fn push(&mut self, origin: Origin, path: PathBuf, text: String) -> FileId {
         let id = FileId(self.files.len() as u32);
-        let ast = ast::SourceFile { file: id, items: Vec::new(), comments: Vec::new() };
+        let ast = ast::SourceFile {
+            file: id,
+            items: Vec::new(),
+            comments: Vec::new(),
+        };
         let line_starts = line_starts(&text);
-        self.files.push(Source { origin, path, text, line_starts, ast });
+        self.files.push(Source {
+            origin,
+            path,
+            text,
+            line_starts,
+            ast,
+        });
         id
     }
 
@@ -78,7 +92,9 @@ impl Sources {
 
     /// The file's path as shown to the writer. An unknown id gives an empty path.
     pub fn path(&self, file: FileId) -> &Path {
-        self.get(file).map(|s| s.path.as_path()).unwrap_or(Path::new(""))
+        self.get(file)
+            .map(|s| s.path.as_path())
+            .unwrap_or(Path::new(""))
     }
 
     pub fn text(&self, file: FileId) -> &str {
@@ -106,7 +122,9 @@ impl Sources {
     /// The 1-based line and column (in characters) of a byte offset. Offsets past the end (or
     /// inside a character) are clamped.
     pub fn offset_line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
-        let Some(source) = self.get(file) else { return (1, 1) };
+        let Some(source) = self.get(file) else {
+            return (1, 1);
+        };
         let mut offset = offset.min(source.text.len());
         while !source.text.is_char_boundary(offset) {
             offset -= 1;
@@ -127,7 +145,9 @@ impl Sources {
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,8 +6,14 @@ pub struct Module {
 }
 
 pub const MODULES: &[Module] = &[
-    Module { name: "camera", text: include_str!("../../../stdlib/camera.scene") },
-    Module { name: "look", text: include_str!("../../../stdlib/look.scene") },
+    Module {
+        name: "camera",
+        text: include_str!("../../../stdlib/camera.scene"),
+    },
+    Module {
+        name: "look",
+        text: include_str!("../../../stdlib/look.scene"),
+    },
 ];
 
 pub fn module(name: &str) -> Option<&'static Module> {

@@ -2,7 +2,7 @@
 //! that belong to a quantity itself. Each function reports what it rejects and returns `None`.
 
 use scene_syntax::ast::{Field, Number, Unit, Value, ValueKind};
-use scene_syntax::{Code, Diagnostic, Span};
+use scene_syntax::{Code, Diagnostic};
 
 use crate::codes;
 use crate::units::{Fps, Frames, Time};
@@ -38,7 +38,12 @@ pub fn unit_kind(unit: Option<Unit>) -> &'static str {
 pub fn describe(value: &Value) -> String {
     match &value.kind {
         ValueKind::Number(n) => {
-            format!("{} (`{}{}`)", unit_kind(n.unit), n.raw, n.unit.map(Unit::suffix).unwrap_or(""))
+            format!(
+                "{} (`{}{}`)",
+                unit_kind(n.unit),
+                n.raw,
+                n.unit.map(Unit::suffix).unwrap_or("")
+            )
         }
         ValueKind::Str(_) => "a text".to_string(),
         ValueKind::Ident(name) => format!("the name `{name}`"),
@@ -48,10 +53,22 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
+/// The value as written, in backticks when it is short: "`7s`", "a text".
+pub fn written(value: &Value) -> String {
+    match &value.kind {
+        ValueKind::Number(n) => format!("`{}{}`", n.raw, n.unit.map(Unit::suffix).unwrap_or("")),
+        _ => describe(value),
+    }
+}
+
 fn mismatch(code: Code, value: &Value, slot: Slot, wanted: &str) -> Diagnostic {
-    Diagnostic::new(code, value.span, format!("{} takes {wanted}, not {}", slot.name, describe(value)))
-        .with_label(format!("expected {wanted}"))
-        .with_help(format!("write {wanted} such as `{}`", slot.example))
+    Diagnostic::new(
+        code,
+        value.span,
+        format!("{} takes {wanted}, not {}", slot.name, describe(value)),
+    )
+    .with_label(format!("expected {wanted}"))
+    .with_help(format!("write {wanted} such as `{}`", slot.example))
 }
 
 /// A number whose unit is one of `units` (`None` in the list: no unit).
@@ -68,7 +85,11 @@ pub fn number<'v>(
             let mut d = mismatch(codes::E0201, value, slot, wanted);
             // `fps 24s`: dropping the unit is the fix when a plain number is wanted.
             if units == [None] && n.value.is_finite() {
-                d = d.with_fix(value.span, n.raw.clone(), format!("remove the unit: `{}`", n.raw));
+                d = d.with_fix(
+                    value.span,
+                    n.raw.clone(),
+                    format!("remove the unit: `{}`", n.raw),
+                );
             }
             diags.push(d);
             None
@@ -80,14 +101,14 @@ pub fn number<'v>(
     }
 }
 
-pub const TIME_UNITS: &[Option<Unit>] = &[Some(Unit::Seconds), Some(Unit::Millis), Some(Unit::Frames)];
+pub const TIME_UNITS: &[Option<Unit>] =
+    &[Some(Unit::Seconds), Some(Unit::Millis), Some(Unit::Frames)];
 
 /// A duration or time point as written; `negative` when it is below zero.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeValue {
     pub time: Time,
     pub negative: bool,
-    pub span: Span,
 }
 
 impl TimeValue {
@@ -107,9 +128,15 @@ pub fn time(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<Ti
         Some(Unit::Frames) => {
             if n.value.fract() != 0.0 {
                 diags.push(
-                    Diagnostic::new(codes::E0204, value.span, format!("`{}f` is not a whole number of frames", n.raw))
-                        .with_label("frames are counted in whole numbers")
-                        .with_help("write a whole number of frames such as `12f`, or seconds such as `0.5s`"),
+                    Diagnostic::new(
+                        codes::E0204,
+                        value.span,
+                        format!("`{}f` is not a whole number of frames", n.raw),
+                    )
+                    .with_label("frames are counted in whole numbers")
+                    .with_help(
+                        "write a whole number of frames such as `12f`, or seconds such as `0.5s`",
+                    ),
                 );
                 return None;
             }
@@ -117,18 +144,34 @@ pub fn time(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<Ti
         }
         _ => Time::Seconds(n.value.abs()),
     };
-    Some(TimeValue { time, negative, span: value.span })
+    Some(TimeValue { time, negative })
 }
 
 /// A duration that must be longer than zero frames.
-pub fn positive_duration(value: &Value, slot: Slot, fps: Fps, diags: &mut Vec<Diagnostic>) -> Option<Frames> {
+pub fn positive_duration(
+    value: &Value,
+    slot: Slot,
+    fps: Fps,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Frames> {
     let t = time(value, slot, diags)?;
     let frames = t.frames(fps);
     if t.negative || frames.0 == 0 {
         diags.push(
-            Diagnostic::new(codes::E0307, value.span, format!("{} must last at least one frame", slot.name))
-                .with_label(if t.negative { "negative duration" } else { "shorter than one frame" })
-                .with_help(format!("write a positive duration such as `{}`", slot.example)),
+            Diagnostic::new(
+                codes::E0307,
+                value.span,
+                format!("{} must last at least one frame", slot.name),
+            )
+            .with_label(if t.negative {
+                "negative duration"
+            } else {
+                "shorter than one frame"
+            })
+            .with_help(format!(
+                "write a positive duration such as `{}`",
+                slot.example
+            )),
         );
         return None;
     }
@@ -136,13 +179,22 @@ pub fn positive_duration(value: &Value, slot: Slot, fps: Fps, diags: &mut Vec<Di
 }
 
 /// A non-negative duration (fades may be `0s`).
-pub fn duration_or_zero(value: &Value, slot: Slot, fps: Fps, diags: &mut Vec<Diagnostic>) -> Option<Frames> {
+pub fn duration_or_zero(
+    value: &Value,
+    slot: Slot,
+    fps: Fps,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Frames> {
     let t = time(value, slot, diags)?;
     if t.negative {
         diags.push(
-            Diagnostic::new(codes::E0307, value.span, format!("{} cannot be negative", slot.name))
-                .with_label("negative duration")
-                .with_help(format!("write a duration such as `{}`", slot.example)),
+            Diagnostic::new(
+                codes::E0307,
+                value.span,
+                format!("{} cannot be negative", slot.name),
+            )
+            .with_label("negative duration")
+            .with_help(format!("write a duration such as `{}`", slot.example)),
         );
         return None;
     }
@@ -150,13 +202,28 @@ pub fn duration_or_zero(value: &Value, slot: Slot, fps: Fps, diags: &mut Vec<Dia
 }
 
 /// A percentage as a fraction; with `bounded`, it must be within 0%–100%.
-pub fn fraction(value: &Value, slot: Slot, bounded: bool, diags: &mut Vec<Diagnostic>) -> Option<f64> {
+pub fn fraction(
+    value: &Value,
+    slot: Slot,
+    bounded: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<f64> {
     let n = number(value, &[Some(Unit::Percent)], "a fraction", slot, diags)?;
     if bounded && !(0.0..=100.0).contains(&n.value) {
         diags.push(
-            Diagnostic::new(codes::E0305, value.span, format!("{} is a fraction from 0% to 100%, not {}%", slot.name, n.raw))
-                .with_label("out of range")
-                .with_help(format!("write a fraction from `0%` to `100%` such as `{}`", slot.example)),
+            Diagnostic::new(
+                codes::E0305,
+                value.span,
+                format!(
+                    "{} is a fraction from 0% to 100%, not {}%",
+                    slot.name, n.raw
+                ),
+            )
+            .with_label("out of range")
+            .with_help(format!(
+                "write a fraction from `0%` to `100%` such as `{}`",
+                slot.example
+            )),
         );
         return None;
     }
@@ -164,7 +231,13 @@ pub fn fraction(value: &Value, slot: Slot, bounded: bool, diags: &mut Vec<Diagno
 }
 
 pub fn focal_length(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<f64> {
-    let n = number(value, &[Some(Unit::Millimetres)], "a focal length", slot, diags)?;
+    let n = number(
+        value,
+        &[Some(Unit::Millimetres)],
+        "a focal length",
+        slot,
+        diags,
+    )?;
     if !(1.0..=2000.0).contains(&n.value) {
         diags.push(
             Diagnostic::new(codes::E0308, value.span, format!("a focal length of {}mm is not a lens", n.raw))
@@ -189,9 +262,15 @@ pub fn gain(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<f6
     let n = number(value, &[Some(Unit::Decibels)], "a gain", slot, diags)?;
     if !(-60.0..=12.0).contains(&n.value) {
         diags.push(
-            Diagnostic::new(codes::E0304, value.span, format!("a gain of {}dB is out of range", n.raw))
-                .with_label("out of range")
-                .with_help("gains run from `-60dB` (nearly silent) to `12dB`; `0dB` plays the file as it is"),
+            Diagnostic::new(
+                codes::E0304,
+                value.span,
+                format!("a gain of {}dB is out of range", n.raw),
+            )
+            .with_label("out of range")
+            .with_help(
+                "gains run from `-60dB` (nearly silent) to `12dB`; `0dB` plays the file as it is",
+            ),
         );
         return None;
     }
@@ -212,7 +291,13 @@ pub fn plain(
             Diagnostic::new(
                 code,
                 value.span,
-                format!("{} must be from {} to {}, not {}", slot.name, range.start(), range.end(), n.raw),
+                format!(
+                    "{} must be from {} to {}, not {}",
+                    slot.name,
+                    range.start(),
+                    range.end(),
+                    n.raw
+                ),
             )
             .with_label("out of range")
             .with_help(format!("write a number such as `{}`", slot.example)),
@@ -233,9 +318,13 @@ pub fn whole(
     let n = number(value, &[None], "a whole number", slot, diags)?;
     if n.value.fract() != 0.0 {
         diags.push(
-            Diagnostic::new(codes::E0204, value.span, format!("{} must be a whole number, not {}", slot.name, n.raw))
-                .with_label("not a whole number")
-                .with_help(format!("write a whole number such as `{}`", slot.example)),
+            Diagnostic::new(
+                codes::E0204,
+                value.span,
+                format!("{} must be a whole number, not {}", slot.name, n.raw),
+            )
+            .with_label("not a whole number")
+            .with_help(format!("write a whole number such as `{}`", slot.example)),
         );
         return None;
     }
@@ -250,9 +339,17 @@ pub fn seed(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<u6
         Ok(seed) => Some(seed),
         Err(_) => {
             diags.push(
-                Diagnostic::new(codes::E0306, value.span, format!("the seed `{}` does not fit in 64 bits", n.raw))
-                    .with_label("not a whole number from 0 to 18446744073709551615")
-                    .with_help(format!("seeds are whole numbers from 0 to {} such as `{}`", u64::MAX, slot.example)),
+                Diagnostic::new(
+                    codes::E0306,
+                    value.span,
+                    format!("the seed `{}` does not fit in 64 bits", n.raw),
+                )
+                .with_label("not a whole number from 0 to 18446744073709551615")
+                .with_help(format!(
+                    "seeds are whole numbers from 0 to {} such as `{}`",
+                    u64::MAX,
+                    slot.example
+                )),
             );
             None
         }
@@ -294,42 +391,71 @@ pub fn color(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<[
 }
 
 /// One of `choices`, by name.
-pub fn choice<T: Copy>(value: &Value, slot: Slot, choices: &[(&str, T)], diags: &mut Vec<Diagnostic>) -> Option<T> {
+pub fn choice<T: Copy>(
+    value: &Value,
+    slot: Slot,
+    choices: &[(&str, T)],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
     let name = ident(value, slot, diags)?;
     if let Some((_, t)) = choices.iter().find(|(n, _)| *n == name) {
         return Some(*t);
     }
     let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
-    let mut d = Diagnostic::new(codes::E0205, value.span, format!("`{name}` is not a value of {}", slot.name))
-        .with_label("unknown value");
+    let mut d = Diagnostic::new(
+        codes::E0205,
+        value.span,
+        format!("`{name}` is not a value of {}", slot.name),
+    )
+    .with_label("unknown value");
     d = match crate::suggest::nearest(name, names.iter().copied()) {
         Some(near) => d
-            .with_help(format!("did you mean `{near}`? {} is one of {}", slot.name, crate::suggest::list(&names)))
+            .with_help(format!(
+                "did you mean `{near}`? {} is one of {}",
+                slot.name,
+                crate::suggest::list(&names)
+            ))
             .with_fix(value.span, near, format!("replace with `{near}`")),
-        None => d.with_help(format!("{} is one of {}", slot.name, crate::suggest::list(&names))),
+        None => d.with_help(format!(
+            "{} is one of {}",
+            slot.name,
+            crate::suggest::list(&names)
+        )),
     };
     diags.push(d);
     None
 }
 
 /// The only value of a field, or a diagnostic when there are none or several.
-pub fn single<'f>(field: &'f Field, example: &str, diags: &mut Vec<Diagnostic>) -> Option<&'f Value> {
+pub fn single<'f>(
+    field: &'f Field,
+    example: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'f Value> {
     match field.values.as_slice() {
         [value] => Some(value),
         [] => {
             diags.push(
-                Diagnostic::new(codes::E0203, field.span, format!("`{}` needs a value", field.key.name))
-                    .with_label("missing value")
-                    .with_help(format!("write it as `{} {example}`", field.key.name)),
+                Diagnostic::new(
+                    codes::E0203,
+                    field.span,
+                    format!("`{}` needs a value", field.key.name),
+                )
+                .with_label("missing value")
+                .with_help(format!("write it as `{} {example}`", field.key.name)),
             );
             None
         }
         [_, extra @ ..] => {
             let span = extra[0].span.join(extra[extra.len() - 1].span);
             diags.push(
-                Diagnostic::new(codes::E0203, span, format!("`{}` takes one value", field.key.name))
-                    .with_label("extra value")
-                    .with_help(format!("write it as `{} {example}`", field.key.name)),
+                Diagnostic::new(
+                    codes::E0203,
+                    span,
+                    format!("`{}` takes one value", field.key.name),
+                )
+                .with_label("extra value")
+                .with_help(format!("write it as `{} {example}`", field.key.name)),
             );
             None
         }

@@ -28,7 +28,7 @@ pub fn print_diagnostics(checked: &Checked, format: DiagFormat) {
             let warnings = checked.diagnostics.len() - errors;
             eprintln!("{}", summary(errors, warnings));
         }
-        DiagFormat::Json => println!("{}", scene_check::render::json(checked)),
+        DiagFormat::Json => crate::out::println(&scene_check::render::json(checked)),
     }
 }
 

@@ -8,6 +8,7 @@ mod args;
 mod commands;
 mod exit;
 mod load;
+mod out;
 mod write;
 #[cfg(feature = "render")]
 mod progress;

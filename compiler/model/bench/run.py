@@ -39,7 +39,7 @@ VAE095 = {
 }
 
 
-def torch_half(what, steps, threads):
+def torch_half(what, steps, threads, layers):
     import resource
 
     import torch
@@ -53,7 +53,7 @@ def torch_half(what, steps, threads):
 
             m = LTXVideoTransformer3DModel(
                 in_channels=128, out_channels=128, num_attention_heads=32, attention_head_dim=64,
-                cross_attention_dim=2048, num_layers=28, caption_channels=4096,
+                cross_attention_dim=2048, num_layers=layers, caption_channels=4096,
             ).eval()
             n = lf * lh * lw
             hidden = torch.randn(2, n, 128)
@@ -68,7 +68,7 @@ def torch_half(what, steps, threads):
                 m(hidden_states=hidden, encoder_hidden_states=text, timestep=ts, encoder_attention_mask=mask,
                   video_coords=coords, return_dict=False)[0].sum().item()
 
-            label = f"transformer step (CFG batch 2, {n} tokens)"
+            label = f"transformer step ({layers} layers, CFG batch 2, {n} tokens)"
         else:
             from diffusers import AutoencoderKLLTXVideo
 
@@ -94,21 +94,26 @@ def main():
     ap.add_argument("--steps", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--torch-half", choices=["transformer", "vae"])
+    ap.add_argument("--profile", choices=["release", "dev"], default="release")
+    ap.add_argument("--only", nargs="*", choices=["transformer", "vae"])
+    ap.add_argument("--layers", type=int, default=28, help="transformer blocks (28 in the 2B model)")
     args = ap.parse_args()
     if args.torch_half:
-        torch_half(args.torch_half, args.steps, args.threads)
+        torch_half(args.torch_half, args.steps, args.threads, args.layers)
         return
+    profile = ["--release"] if args.profile == "release" else []
     subprocess.check_call(
-        ["cargo", "build", "--release", "-q", "-p", "scene-model", "--example", "bench"],
+        ["cargo", "build", *profile, "-q", "-p", "scene-model", "--example", "bench"],
         cwd=ROOT, env=dict(os.environ, CARGO_TARGET_DIR=TARGET),
     )
-    exe = Path(TARGET) / "release" / "examples" / "bench"
+    exe = Path(TARGET) / ("release" if args.profile == "release" else "debug") / "examples" / "bench"
     env = dict(os.environ, RAYON_NUM_THREADS=str(args.threads))
     results = []
-    for what in ("transformer", "vae"):
+    for what in args.only or ("transformer", "vae"):
         for cmd in (
-            [str(VENV_PY), __file__, "--torch-half", what, "--steps", str(args.steps), "--threads", str(args.threads)],
-            [str(exe), what, str(args.steps)],
+            [str(VENV_PY), __file__, "--torch-half", what, "--steps", str(args.steps), "--threads",
+             str(args.threads), "--layers", str(args.layers)],
+            [str(exe), what, str(args.steps), str(args.layers)],
         ):
             out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
             line = [l for l in out.splitlines() if l.startswith("{")][-1]

@@ -2,7 +2,7 @@
 //! its real layer shapes (random weights) and a VAE decode, for a 256x256, 17-frame clip.
 //! Run through `compiler/model/bench/run.py`, which runs the PyTorch half the same way.
 //!
-//! Usage: bench transformer|vae [steps]
+//! Usage: bench transformer|vae [steps] [transformer layers]
 //! Prints one JSON line: seconds per step (or decode), peak resident memory in MiB.
 
 use std::time::Instant;
@@ -27,6 +27,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map(String::as_str).unwrap_or("transformer");
     let steps: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2);
+    // The 2B model has 28 blocks; fewer keeps the real layer shapes and scales time linearly.
+    let layers: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(28);
     let dev = Device::Cpu;
     let mut rng = NoiseRng::new(0);
     // 256x256, 17 frames -> latents 3 x 8 x 8.
@@ -38,6 +40,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     "num_attention_heads":32,"attention_head_dim":64,"cross_attention_dim":2048,
                     "num_layers":28,"caption_channels":4096}"#,
             )?;
+            let cfg = TransformerConfig {
+                num_layers: layers,
+                ..cfg
+            };
             let varmap = VarMap::new();
             let vb = VarBuilder::from_varmap(&varmap, DType::F32, &dev);
             let model = LtxTransformer::load(&cfg, vb)?;
@@ -61,7 +67,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             let coords = Tensor::from_vec(coords, (1, 3, n), &dev)?.repeat((2, 1, 1))?;
             let run = || -> candle_core::Result<()> {
-                let out = model.forward(&hidden, std::slice::from_ref(&text), None, &timestep, &coords)?;
+                let out = model.forward(
+                    &hidden,
+                    std::slice::from_ref(&text),
+                    None,
+                    &timestep,
+                    &coords,
+                )?;
                 out.sum_all()?.to_scalar::<f32>()?;
                 Ok(())
             };
@@ -72,7 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             let per = start.elapsed().as_secs_f64() / steps as f64;
             println!(
-                "{{\"impl\":\"candle\",\"what\":\"transformer step (CFG batch 2, {} tokens)\",\"seconds\":{per:.3},\"peak_rss_mib\":{:.0}}}",
+                "{{\"impl\":\"candle\",\"what\":\"transformer step ({layers} layers, CFG batch 2, {} tokens)\",\"seconds\":{per:.3},\"peak_rss_mib\":{:.0}}}",
                 n,
                 peak_rss_mib()
             );

@@ -232,7 +232,11 @@ impl LtxPipeline {
         let bad = |m: String| Err(ModelError::InvalidRequest(m));
         let sc = self.vae_cfg.spatial_compression();
         let tc = self.vae_cfg.temporal_compression();
-        if req.width == 0 || req.height == 0 || !req.width.is_multiple_of(sc) || !req.height.is_multiple_of(sc) {
+        if req.width == 0
+            || req.height == 0
+            || !req.width.is_multiple_of(sc)
+            || !req.height.is_multiple_of(sc)
+        {
             return bad(format!(
                 "size {}x{} must be a positive multiple of {sc} (try {}x{})",
                 req.width,
@@ -356,7 +360,13 @@ impl LtxPipeline {
                     h.update(b"scene-model prompt embedding v1\0");
                     h.update(base.as_bytes());
                     h.update((MAX_SEQUENCE_LENGTH as u64).to_le_bytes());
-                    h.update(format!("{:?}\0", self.options.text_encoder_dtype.unwrap_or(DType::F32)).as_bytes());
+                    h.update(
+                        format!(
+                            "{:?}\0",
+                            self.options.text_encoder_dtype.unwrap_or(DType::F32)
+                        )
+                        .as_bytes(),
+                    );
                     h.update(text.as_bytes());
                     Some(dir.join(format!("{}.safetensors", hex(&h.finalize()))))
                 }
@@ -370,7 +380,11 @@ impl LtxPipeline {
             }
             if encoder.is_none() {
                 let dtype = self.options.text_encoder_dtype.unwrap_or(DType::F32);
-                encoder = Some(PromptEncoder::load_with_dtype(&self.folder, &self.device, dtype)?);
+                encoder = Some(PromptEncoder::load_with_dtype(
+                    &self.folder,
+                    &self.device,
+                    dtype,
+                )?);
             }
             let Some(enc) = encoder.as_mut() else {
                 continue;
@@ -617,12 +631,13 @@ impl LtxPipeline {
                     .map_err(c)?;
                 latents = select_tokens(&need_noise, &noised, &latents).map_err(c)?;
             }
-            let per_token: Vec<f32> = token_mask
-                .iter()
-                .map(|m| t.min((1.0 - m) * 1000.0))
-                .collect();
+            // Conditioned tokens are held at a lower timestep (0 when pinned at strength 1).
             let timestep = if conditioning {
-                Tensor::from_vec(per_token.clone(), (1, n_tokens), &dev).map_err(c)?
+                let per_token: Vec<f32> = token_mask
+                    .iter()
+                    .map(|m| t.min((1.0 - m) * 1000.0))
+                    .collect();
+                Tensor::from_vec(per_token, (1, n_tokens), &dev).map_err(c)?
             } else {
                 Tensor::from_vec(vec![t], (1, 1), &dev).map_err(c)?
             };

@@ -546,15 +546,16 @@ impl LtxTransformer {
         let mut cos = vec![0f32; b * n * dim];
         let mut sin = vec![0f32; b * n * dim];
         for (bi, sample) in coords.iter().enumerate() {
-            for t in 0..n {
+            let tokens = sample[0].iter().zip(&sample[1]).zip(&sample[2]);
+            for (t, ((ft, yt), xt)) in tokens.enumerate() {
+                let grid = [ft / bases[0], yt / bases[1], xt / bases[2]];
                 let row = (bi * n + t) * dim;
                 for p in 0..pad {
                     cos[row + p] = 1.0;
                     sin[row + p] = 0.0;
                 }
                 for (i, f) in freqs.iter().enumerate() {
-                    for (axis, base) in bases.iter().enumerate() {
-                        let g = sample[axis][t] / base;
+                    for (axis, g) in grid.iter().enumerate() {
                         let angle = f * (g * 2.0 - 1.0);
                         let (s, c) = angle.sin_cos();
                         let at = row + pad + 2 * (3 * i + axis);

@@ -5,7 +5,7 @@
 
 mod common;
 
-use candle_core::{Device, IndexOp, Tensor};
+use candle_core::{IndexOp, Tensor};
 use common::*;
 use scene_model::pipeline::{video_to_frames, PipelineOptions};
 use scene_model::{Condition, GenerationRequest, Guide, LtxPipeline, RgbFrame};
@@ -145,7 +145,6 @@ fn prompt_embeddings_are_cached_by_content() {
         .all(|p| p.extension().unwrap() == "safetensors"));
     let second = pipe.generate(&req, &mut |_, _| {}).unwrap();
     assert_eq!(first, second, "cached embeddings give the same frames");
-    let _ = Device::Cpu;
 }
 
 #[test]

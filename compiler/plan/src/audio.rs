@@ -10,8 +10,8 @@
 use scene_check::film::{AudioSource, Film, PlayCue, SceneId, Shot, ShotId, StopCue};
 
 use crate::schedule::{
-    AudioEvent, Conditioning, ConditioningSource, DialogueLine, FilmAudioEvent, Frame, FrameCount, SoundRole,
-    Title,
+    AudioEvent, Conditioning, ConditioningSource, DialogueLine, FilmAudioEvent, Frame, FrameCount,
+    SoundRole, Title,
 };
 use crate::timing::FilmTiming;
 
@@ -43,14 +43,28 @@ fn resolve(film: &Film, source: &AudioSource, inline_role: SoundRole) -> Resolve
                 scene_check::film::SoundRole::Sfx => SoundRole::Sfx,
                 scene_check::film::SoundRole::Ambience => SoundRole::Ambience,
             };
-            Resolved { sound: s.id.clone(), asset: s.asset.path.clone(), role }
+            Resolved {
+                sound: s.id.clone(),
+                asset: s.asset.path.clone(),
+                role,
+            }
         }
-        AudioSource::Asset(a) => Resolved { sound: a.path.clone(), asset: a.path.clone(), role: inline_role },
+        AudioSource::Asset(a) => Resolved {
+            sound: a.path.clone(),
+            asset: a.path.clone(),
+            role: inline_role,
+        },
     }
 }
 
 /// Film frame where a cue starting at film frame `start` in `scene` stops, and its fade-out.
-fn stop_of(film: &Film, timing: &FilmTiming, scene: SceneId, source: &AudioSource, start: u32) -> (u32, u32) {
+fn stop_of(
+    film: &Film,
+    timing: &FilmTiming,
+    scene: SceneId,
+    source: &AudioSource,
+    start: u32,
+) -> (u32, u32) {
     let scene_end = timing.scene_end(scene);
     let mut best: Option<(u32, u32)> = None;
     let mut consider = |at: u32, stop: &StopCue| {
@@ -81,7 +95,14 @@ struct Cue {
     fade_out: u32,
 }
 
-fn cue(film: &Film, timing: &FilmTiming, scene: SceneId, play: &PlayCue, start: u32, inline_role: SoundRole) -> Cue {
+fn cue(
+    film: &Film,
+    timing: &FilmTiming,
+    scene: SceneId,
+    play: &PlayCue,
+    start: u32,
+    inline_role: SoundRole,
+) -> Cue {
     let (end, fade_out) = stop_of(film, timing, scene, &play.source, start);
     Cue {
         resolved: resolve(film, &play.source, inline_role),
@@ -100,7 +121,14 @@ pub fn shot_audio(film: &Film, timing: &FilmTiming, id: ShotId) -> Vec<AudioEven
     shot.plays
         .iter()
         .map(|play| {
-            let c = cue(film, timing, shot.scene, play, shot_start + play.frame.0, SoundRole::Sfx);
+            let c = cue(
+                film,
+                timing,
+                shot.scene,
+                play,
+                shot_start + play.frame.0,
+                SoundRole::Sfx,
+            );
             AudioEvent {
                 sound: c.resolved.sound,
                 asset: c.resolved.asset,
@@ -138,18 +166,38 @@ pub fn film_audio(film: &Film, timing: &FilmTiming) -> Vec<FilmAudioEvent> {
             let mut resolved = resolve(film, &ambience.source, SoundRole::Ambience);
             resolved.role = SoundRole::Ambience;
             out.push(event(
-                Cue { resolved, start, frames, gain_db: ambience.gain.0, fade_in: 0, fade_out: 0 },
+                Cue {
+                    resolved,
+                    start,
+                    frames,
+                    gain_db: ambience.gain.0,
+                    fade_in: 0,
+                    fade_out: 0,
+                },
                 true,
             ));
         }
         for play in &scene.plays {
-            out.push(event(cue(film, timing, id, play, start, SoundRole::Music), false));
+            out.push(event(
+                cue(film, timing, id, play, start, SoundRole::Music),
+                false,
+            ));
         }
         for shot_id in &scene.shots {
             let shot = film.shot(*shot_id);
             let shot_start = timing.shots[shot_id.index()].start;
             for play in &shot.plays {
-                out.push(event(cue(film, timing, id, play, shot_start + play.frame.0, SoundRole::Sfx), false));
+                out.push(event(
+                    cue(
+                        film,
+                        timing,
+                        id,
+                        play,
+                        shot_start + play.frame.0,
+                        SoundRole::Sfx,
+                    ),
+                    false,
+                ));
             }
         }
     }
@@ -179,19 +227,29 @@ pub fn dialogue(film: &Film, shot: &Shot) -> Vec<DialogueLine> {
 pub fn titles(shot: &Shot) -> Vec<Title> {
     shot.titles
         .iter()
-        .map(|t| Title { text: t.text.clone(), start_frame: Frame(t.start.0), end_frame: Frame(t.end.0) })
+        .map(|t| Title {
+            text: t.text.clone(),
+            start_frame: Frame(t.start.0),
+            end_frame: Frame(t.end.0),
+        })
         .collect()
 }
 
 /// `continues` (the upstream shot's last frame, full strength, at frame 0), the identity
 /// references of the shot's subjects (frame 0, [`REFERENCE_STRENGTH`]), then image keyframes
 /// (full strength, at their frames); sorted by frame, stable.
-pub fn conditioning(film: &Film, shot: &Shot, subjects: &[scene_check::film::CharacterId]) -> Vec<Conditioning> {
+pub fn conditioning(
+    film: &Film,
+    shot: &Shot,
+    subjects: &[scene_check::film::CharacterId],
+) -> Vec<Conditioning> {
     let mut out = Vec::new();
     if let Some(c) = &shot.continues {
         out.push(Conditioning {
             frame: Frame(0),
-            source: ConditioningSource::LastFrameOf { shot: film.shot(c.shot).id.clone() },
+            source: ConditioningSource::LastFrameOf {
+                shot: film.shot(c.shot).id.clone(),
+            },
             strength: 1.0,
         });
     }
@@ -212,7 +270,10 @@ pub fn conditioning(film: &Film, shot: &Shot, subjects: &[scene_check::film::Cha
     for k in &shot.keyframes {
         out.push(Conditioning {
             frame: Frame(k.frame.0),
-            source: ConditioningSource::Image { path: k.image.path.clone(), sha256: k.image.sha256.clone() },
+            source: ConditioningSource::Image {
+                path: k.image.path.clone(),
+                sha256: k.image.sha256.clone(),
+            },
             strength: 1.0,
         });
     }

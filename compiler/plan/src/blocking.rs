@@ -2,14 +2,18 @@
 //! camera projects them to screen boxes, so pans, dollies and orbits move and scale the boxes
 //! exactly as a 3D renderer would show them (docs/camera-model.md, "Subjects").
 
-use scene_check::film::{CharacterId, Film, Shot, StagePoint};
+use scene_check::film::{CharacterId, MoveKind, Shot, StagePoint};
 
 use crate::camera::{Rig, Stage, PERSON_HEIGHT_M, PERSON_WIDTH_M, STAGE_FEET_Y};
 use crate::geometry::{Pose, Vec3};
 use crate::schedule::CameraFrame;
 
 /// Where a character stands when the shot places it nowhere.
-const DEFAULT_POINT: StagePoint = StagePoint { x: 0.5, y: STAGE_FEET_Y, depth: 1.0 };
+const DEFAULT_POINT: StagePoint = StagePoint {
+    x: 0.5,
+    y: STAGE_FEET_Y,
+    depth: 1.0,
+};
 /// The nearest and farthest a stage point's height in the frame may move it, as a factor of the
 /// stage line's distance.
 const DEPTH_FACTOR_RANGE: (f64, f64) = (0.5, 8.0);
@@ -28,9 +32,17 @@ pub const BEHIND_CAMERA: [f64; 4] = [-1.0, 0.0, 0.0, 0.0];
 /// a person and a margin, so they are wholly out of the stage view whatever the framing.
 pub fn place(rig: &Rig, view: &Pose, aspect: f64, p: StagePoint) -> Vec3 {
     let lift = p.y - 0.5;
-    let k = if lift > 1e-6 { (STAGE_FEET_Y - 0.5) / lift } else { DEPTH_FACTOR_RANGE.1 };
+    let k = if lift > 1e-6 {
+        (STAGE_FEET_Y - 0.5) / lift
+    } else {
+        DEPTH_FACTOR_RANGE.1
+    };
     let k = k.clamp(DEPTH_FACTOR_RANGE.0, DEPTH_FACTOR_RANGE.1);
-    let depth = if p.depth.is_finite() && p.depth > 0.0 { p.depth } else { 1.0 };
+    let depth = if p.depth.is_finite() && p.depth > 0.0 {
+        p.depth
+    } else {
+        1.0
+    };
     let z = rig.distance * depth * k;
 
     let tan_h = view.tan_half_vfov() * aspect;
@@ -46,7 +58,9 @@ pub fn place(rig: &Rig, view: &Pose, aspect: f64, p: StagePoint) -> Vec3 {
         let d = view.depth_of(feet).max(view.depth_of(head));
         let edge = p.x.clamp(0.0, 1.0);
         let side = if p.x < 0.0 { -1.0 } else { 1.0 };
-        across(edge, d) + (p.x - edge) * 2.0 * tan_h * d.max(0.1) + side * (PERSON_WIDTH_M / 2.0 + OFF_SCREEN_MARGIN_M)
+        across(edge, d)
+            + (p.x - edge) * 2.0 * tan_h * d.max(0.1)
+            + side * (PERSON_WIDTH_M / 2.0 + OFF_SCREEN_MARGIN_M)
     };
     Vec3::new(x, 0.0, z)
 }
@@ -68,23 +82,35 @@ pub fn tracks(shot: &Shot, rig: &Rig, aspect: f64) -> Vec<Track> {
         if tracks.iter().any(|t| t.character == blocking.character) {
             continue;
         }
-        let keys: Vec<(u32, Vec3)> =
-            blocking.keys.iter().map(|k| (k.frame.0, place(rig, &view, aspect, k.at))).collect();
-        let positions = (0..frames as u32).map(|f| interpolate(&keys, f)).collect();
+        let keys: Vec<(u32, Vec3)> = blocking
+            .keys
+            .iter()
+            .map(|k| (k.frame.0, place(rig, &view, aspect, k.at)))
+            .collect();
         let positions = if keys.is_empty() {
             vec![place(rig, &view, aspect, DEFAULT_POINT); frames]
         } else {
-            positions
+            (0..frames as u32).map(|f| interpolate(&keys, f)).collect()
         };
-        tracks.push(Track { character: blocking.character, positions });
+        tracks.push(Track {
+            character: blocking.character,
+            positions,
+        });
     }
-    let implied = shot.camera.on.into_iter().chain(shot.camera.moves.iter().filter_map(|m| match m.kind {
-        scene_check::film::MoveKind::Orbit { around, .. } => around,
-        _ => None,
-    }));
+    let implied = shot
+        .camera
+        .on
+        .into_iter()
+        .chain(shot.camera.moves.iter().filter_map(|m| match m.kind {
+            MoveKind::Orbit { around, .. } => around,
+            _ => None,
+        }));
     for character in implied {
         if !tracks.iter().any(|t| t.character == character) {
-            tracks.push(Track { character, positions: vec![place(rig, &view, aspect, DEFAULT_POINT); frames] });
+            tracks.push(Track {
+                character,
+                positions: vec![place(rig, &view, aspect, DEFAULT_POINT); frames],
+            });
         }
     }
     tracks
@@ -92,7 +118,9 @@ pub fn tracks(shot: &Shot, rig: &Rig, aspect: f64) -> Vec<Track> {
 
 /// Linear between keys, constant before the first and after the last.
 fn interpolate(keys: &[(u32, Vec3)], frame: u32) -> Vec3 {
-    let Some(&(first_frame, first)) = keys.first() else { return Vec3::ZERO };
+    let Some(&(first_frame, first)) = keys.first() else {
+        return Vec3::ZERO;
+    };
     if frame <= first_frame {
         return first;
     }
@@ -122,17 +150,29 @@ pub fn screen_box(camera: &CameraFrame, feet: Vec3, aspect: f64) -> [f64; 4] {
     let to_feet = feet - pose.position;
     let flat = (to_feet.x * to_feet.x + to_feet.z * to_feet.z).sqrt();
     // Right of the line of sight, on the ground plane.
-    let side = if flat > 1e-9 { Vec3::new(to_feet.z / flat, 0.0, -to_feet.x / flat) } else { pose.basis().right };
+    let side = if flat > 1e-9 {
+        Vec3::new(to_feet.z / flat, 0.0, -to_feet.x / flat)
+    } else {
+        pose.basis().right
+    };
     let half = side * (PERSON_WIDTH_M / 2.0);
     let up = Vec3::new(0.0, PERSON_HEIGHT_M, 0.0);
     let corners = [feet - half, feet + half, feet - half + up, feet + half + up];
-    let projected: Vec<(f64, f64)> =
-        corners.iter().filter_map(|c| pose.project(*c, aspect)).map(|(sx, sy, _)| (sx, sy)).collect();
+    let projected: Vec<(f64, f64)> = corners
+        .iter()
+        .filter_map(|c| pose.project(*c, aspect))
+        .map(|(sx, sy, _)| (sx, sy))
+        .collect();
     if projected.len() < corners.len() {
         // Part of the body is behind the camera: it fills no honest box on screen.
         return BEHIND_CAMERA;
     }
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let (mut x0, mut y0, mut x1, mut y1) = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
     for (sx, sy) in projected {
         x0 = x0.min(sx);
         y0 = y0.min(sy);
@@ -153,16 +193,18 @@ pub struct StageTracks<'a>(pub &'a [Track]);
 impl Stage for StageTracks<'_> {
     fn position(&self, character: CharacterId, frame: u32) -> Option<Vec3> {
         let t = self.0.iter().find(|t| t.character == character)?;
-        t.positions.get(frame as usize).or(t.positions.last()).copied()
+        t.positions
+            .get(frame as usize)
+            .or(t.positions.last())
+            .copied()
     }
 }
 
 /// Boxes for every frame of every track.
 pub fn boxes(track: &Track, camera: &[CameraFrame], aspect: f64) -> Vec<[f64; 4]> {
-    camera.iter().zip(&track.positions).map(|(c, p)| screen_box(c, *p, aspect)).collect()
-}
-
-/// Display name of a character.
-pub fn name(film: &Film, c: CharacterId) -> &str {
-    &film.character(c).name
+    camera
+        .iter()
+        .zip(&track.positions)
+        .map(|(c, p)| screen_box(c, *p, aspect))
+        .collect()
 }

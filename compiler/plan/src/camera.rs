@@ -67,7 +67,11 @@ pub fn subject_distance(framing: Framing, focal_mm: f64) -> f64 {
 /// its first frame, 1 from its last frame on.
 pub fn progress(start: u32, end: u32, frame: u32, ease: Ease) -> f64 {
     if frame <= start {
-        return if end <= start + 1 && frame == start { 1.0 } else { 0.0 };
+        return if end <= start + 1 && frame == start {
+            1.0
+        } else {
+            0.0
+        };
     }
     let last = end.saturating_sub(1).max(start + 1);
     let u = ((frame - start) as f64 / (last - start) as f64).min(1.0);
@@ -106,7 +110,12 @@ impl Rig {
         let preset = shot.camera.preset.map(|p| match p {
             PresetRef::Defined(id) => {
                 let c = film.camera(id);
-                (c.framing, c.height, c.lens.map(|l| l.0), c.angle.map(|a| a.0))
+                (
+                    c.framing,
+                    c.height,
+                    c.lens.map(|l| l.0),
+                    c.angle.map(|a| a.0),
+                )
             }
             PresetRef::Framing(f) => (Some(f), None, None, None),
         });
@@ -139,7 +148,13 @@ impl Rig {
     pub fn stage_view(&self) -> Pose {
         let position = Vec3::new(0.0, self.camera_y, 0.0);
         let (_, pitch) = aim(position, self.stage_target());
-        Pose { position, yaw: 0.0, pitch, roll: 0.0, focal_mm: self.focal_mm }
+        Pose {
+            position,
+            yaw: 0.0,
+            pitch,
+            roll: 0.0,
+            focal_mm: self.focal_mm,
+        }
     }
 }
 
@@ -166,14 +181,26 @@ pub fn track(shot: &Shot, rig: &Rig, stage: &dyn Stage, fps: u32, seed: u64) -> 
         .moves
         .iter()
         .map(|m| match m.kind {
-            MoveKind::Orbit { around: Some(c), .. } => stage.position(c, m.start.0),
+            MoveKind::Orbit {
+                around: Some(c), ..
+            } => stage.position(c, m.start.0),
             _ => None,
         })
         .collect();
 
     (0..shot.frames.0)
         .map(|frame| {
-            let pose = pose_at(shot, rig, start.position, target, (yaw0, pitch0), &pivots, &shake, fps, frame);
+            let pose = pose_at(
+                shot,
+                rig,
+                start.position,
+                target,
+                (yaw0, pitch0),
+                &pivots,
+                &shake,
+                fps,
+                frame,
+            );
             CameraFrame {
                 position: pose.position.to_array(),
                 yaw: pose.yaw,
@@ -202,7 +229,16 @@ fn pose_at(
 
     // Dollies scale the camera's offset from its target: the camera travels along the line it
     // started aimed down, by the written fraction of its starting distance.
-    let dolly: f64 = moves.iter().map(|m| if let MoveKind::Dolly(f) = m.kind { f.0 * p(m) } else { 0.0 }).sum();
+    let dolly: f64 = moves
+        .iter()
+        .map(|m| {
+            if let MoveKind::Dolly(f) = m.kind {
+                f.0 * p(m)
+            } else {
+                0.0
+            }
+        })
+        .sum();
     let mut position = target + (position0 - target) * (1.0 - dolly).max(DOLLY_MIN_SCALE);
 
     let mut yaw = yaw0;
@@ -258,13 +294,20 @@ fn pose_at(
     let focal_mm = match shot.camera.lens {
         Some(lens) => match lens.to {
             Some(to) if to.0 > 0.0 => {
-                rig.focal_mm + (to.0 - rig.focal_mm) * progress(lens.start.0, lens.end.0, frame, lens.ease)
+                rig.focal_mm
+                    + (to.0 - rig.focal_mm) * progress(lens.start.0, lens.end.0, frame, lens.ease)
             }
             _ => rig.focal_mm,
         },
         None => rig.focal_mm,
     };
-    Pose { position, yaw: normalize_degrees(yaw), pitch, roll, focal_mm }
+    Pose {
+        position,
+        yaw: normalize_degrees(yaw),
+        pitch,
+        roll,
+        focal_mm,
+    }
 }
 
 /// Keeps yaw in (-180, 180] so a track that turns all the way round stays readable.
@@ -347,29 +390,44 @@ pub fn describe(film: &Film, shot: &Shot, rig: &Rig, fps: u32) -> String {
         parts.push("dutch angle".to_string());
     }
 
-    let seconds = |m: &CameraMove| (m.end.0.saturating_sub(m.start.0).max(1)) as f64 / fps.max(1) as f64;
+    let seconds =
+        |m: &CameraMove| (m.end.0.saturating_sub(m.start.0).max(1)) as f64 / fps.max(1) as f64;
     let mut motions = Vec::new();
     let mut styles = Vec::new();
     for m in &shot.camera.moves {
         let secs = seconds(m);
         let (adverb_rate, slow, fast, verb) = match m.kind {
             MoveKind::Pan(a) => (a.0.abs() / secs, 8.0, 30.0, format!("pans {}", side(a.0))),
-            MoveKind::Tilt(a) => {
-                (a.0.abs() / secs, 8.0, 30.0, format!("tilts {}", if a.0 >= 0.0 { "up" } else { "down" }))
-            }
-            MoveKind::Dolly(f) => {
-                (f.0.abs() / secs, 0.06, 0.2, format!("dollies {}", if f.0 >= 0.0 { "in" } else { "out" }))
-            }
+            MoveKind::Tilt(a) => (
+                a.0.abs() / secs,
+                8.0,
+                30.0,
+                format!("tilts {}", if a.0 >= 0.0 { "up" } else { "down" }),
+            ),
+            MoveKind::Dolly(f) => (
+                f.0.abs() / secs,
+                0.06,
+                0.2,
+                format!("dollies {}", if f.0 >= 0.0 { "in" } else { "out" }),
+            ),
             MoveKind::Truck(d) => (d.0.abs() / secs, 0.25, 1.0, format!("trucks {}", side(d.0))),
-            MoveKind::Crane(d) => {
-                (d.0.abs() / secs, 0.25, 1.0, format!("cranes {}", if d.0 >= 0.0 { "up" } else { "down" }))
-            }
+            MoveKind::Crane(d) => (
+                d.0.abs() / secs,
+                0.25,
+                1.0,
+                format!("cranes {}", if d.0 >= 0.0 { "up" } else { "down" }),
+            ),
             MoveKind::Orbit { around, angle } => {
                 let centre = match around.or(shot.camera.on) {
                     Some(c) => film.character(c).name.clone(),
                     None => "the subject".to_string(),
                 };
-                (angle.0.abs() / secs, 12.0, 45.0, format!("orbits around {centre}"))
+                (
+                    angle.0.abs() / secs,
+                    12.0,
+                    45.0,
+                    format!("orbits around {centre}"),
+                )
             }
             MoveKind::Handheld => {
                 styles.push("handheld camera".to_string());
@@ -387,7 +445,11 @@ pub fn describe(film: &Film, shot: &Shot, rig: &Rig, fps: u32) -> String {
             let secs = (lens.end.0.saturating_sub(lens.start.0).max(1)) as f64 / fps.max(1) as f64;
             let rate = (to.0 / rig.focal_mm).log2().abs() / secs;
             let dir = if to.0 > rig.focal_mm { "in" } else { "out" };
-            motions.push(format!("{}zooms {dir} to {}", adverb(rate, 0.15, 0.6), mm(to.0)));
+            motions.push(format!(
+                "{}zooms {dir} to {}",
+                adverb(rate, 0.15, 0.6),
+                mm(to.0)
+            ));
         }
     }
     if motions.is_empty() && styles.is_empty() {

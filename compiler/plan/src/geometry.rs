@@ -18,7 +18,11 @@ pub struct Vec3 {
 }
 
 impl Vec3 {
-    pub const ZERO: Vec3 = Vec3 { x: 0.0, y: 0.0, z: 0.0 };
+    pub const ZERO: Vec3 = Vec3 {
+        x: 0.0,
+        y: 0.0,
+        z: 0.0,
+    };
 
     pub const fn new(x: f64, y: f64, z: f64) -> Self {
         Vec3 { x, y, z }
@@ -29,7 +33,11 @@ impl Vec3 {
     }
 
     pub fn cross(self, o: Vec3) -> Vec3 {
-        Vec3::new(self.y * o.z - self.z * o.y, self.z * o.x - self.x * o.z, self.x * o.y - self.y * o.x)
+        Vec3::new(
+            self.y * o.z - self.z * o.y,
+            self.z * o.x - self.x * o.z,
+            self.x * o.y - self.y * o.x,
+        )
     }
 
     pub fn length(self) -> f64 {
@@ -95,8 +103,16 @@ pub struct Basis {
 
 impl Pose {
     pub fn basis(&self) -> Basis {
-        let (yaw, pitch, roll) = (self.yaw.to_radians(), self.pitch.to_radians(), self.roll.to_radians());
-        let forward = Vec3::new(yaw.sin() * pitch.cos(), pitch.sin(), yaw.cos() * pitch.cos());
+        let (yaw, pitch, roll) = (
+            self.yaw.to_radians(),
+            self.pitch.to_radians(),
+            self.roll.to_radians(),
+        );
+        let forward = Vec3::new(
+            yaw.sin() * pitch.cos(),
+            pitch.sin(),
+            yaw.cos() * pitch.cos(),
+        );
         let right0 = Vec3::new(yaw.cos(), 0.0, -yaw.sin());
         let up0 = forward.cross(right0);
         // Banking clockwise (as seen from behind the camera) dips the right side down.
@@ -138,12 +154,20 @@ mod tests {
     use super::*;
 
     fn pose(yaw: f64, pitch: f64, roll: f64) -> Pose {
-        Pose { position: Vec3::ZERO, yaw, pitch, roll, focal_mm: 50.0 }
+        Pose {
+            position: Vec3::ZERO,
+            yaw,
+            pitch,
+            roll,
+            focal_mm: 50.0,
+        }
     }
 
     #[test]
     fn straight_ahead_is_the_centre() {
-        let (x, y, d) = pose(0.0, 0.0, 0.0).project(Vec3::new(0.0, 0.0, 5.0), 1.5).unwrap();
+        let (x, y, d) = pose(0.0, 0.0, 0.0)
+            .project(Vec3::new(0.0, 0.0, 5.0), 1.5)
+            .unwrap();
         assert!((x - 0.5).abs() < 1e-12 && (y - 0.5).abs() < 1e-12 && (d - 5.0).abs() < 1e-12);
     }
 
@@ -166,7 +190,9 @@ mod tests {
     #[test]
     fn clockwise_roll_tilts_the_horizon_the_other_way() {
         // A point to the right on the horizon appears higher when the camera banks clockwise.
-        let (_, y, _) = pose(0.0, 0.0, 10.0).project(Vec3::new(1.0, 0.0, 5.0), 1.5).unwrap();
+        let (_, y, _) = pose(0.0, 0.0, 10.0)
+            .project(Vec3::new(1.0, 0.0, 5.0), 1.5)
+            .unwrap();
         assert!(y < 0.5);
     }
 
@@ -175,7 +201,13 @@ mod tests {
         let from = Vec3::new(1.0, 2.0, -3.0);
         let to = Vec3::new(-2.0, 0.5, 4.0);
         let (yaw, pitch) = aim(from, to);
-        let p = Pose { position: from, yaw, pitch, roll: 0.0, focal_mm: 35.0 };
+        let p = Pose {
+            position: from,
+            yaw,
+            pitch,
+            roll: 0.0,
+            focal_mm: 35.0,
+        };
         let (x, y, _) = p.project(to, 1.5).unwrap();
         assert!((x - 0.5).abs() < 1e-9 && (y - 0.5).abs() < 1e-9);
     }

@@ -50,7 +50,8 @@ impl ShotGraph {
     /// Builds the graph from the planned shots (names of `continues` must name shots of the film;
     /// any other is ignored, the checker having rejected it).
     pub fn build(schedule: &FilmSchedule) -> ShotGraph {
-        let mut graph = StableDiGraph::with_capacity(schedule.shots.len(), schedule.shots.len() * 2);
+        let mut graph =
+            StableDiGraph::with_capacity(schedule.shots.len(), schedule.shots.len() * 2);
         let nodes: Vec<NodeIndex> = schedule
             .shots
             .iter()
@@ -66,16 +67,29 @@ impl ShotGraph {
             })
             .collect();
         for (i, pair) in nodes.windows(2).enumerate() {
-            graph.add_edge(pair[0], pair[1], ShotEdge::Next(schedule.shots[i + 1].transition_in));
+            graph.add_edge(
+                pair[0],
+                pair[1],
+                ShotEdge::Next(schedule.shots[i + 1].transition_in),
+            );
         }
-        let by_name: std::collections::BTreeMap<&str, usize> =
-            schedule.shots.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
+        let by_name: std::collections::BTreeMap<&str, usize> = schedule
+            .shots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.as_str(), i))
+            .collect();
         for (i, s) in schedule.shots.iter().enumerate() {
             if let Some(&up) = s.continues.as_deref().and_then(|n| by_name.get(n)) {
                 graph.add_edge(nodes[up], nodes[i], ShotEdge::Continues);
             }
         }
-        let mut g = ShotGraph { graph, nodes, render_order: Vec::new(), waves: Vec::new() };
+        let mut g = ShotGraph {
+            graph,
+            nodes,
+            render_order: Vec::new(),
+            waves: Vec::new(),
+        };
         g.order();
         g
     }
@@ -86,7 +100,8 @@ impl ShotGraph {
         let n = self.nodes.len();
         let mut pending: Vec<usize> = (0..n).map(|i| self.upstream(i).len()).collect();
         let mut wave = vec![0usize; n];
-        let mut ready: BinaryHeap<Reverse<usize>> = (0..n).filter(|&i| pending[i] == 0).map(Reverse).collect();
+        let mut ready: BinaryHeap<Reverse<usize>> =
+            (0..n).filter(|&i| pending[i] == 0).map(Reverse).collect();
         let mut order = Vec::with_capacity(n);
         while let Some(Reverse(i)) = ready.pop() {
             order.push(i);
@@ -150,7 +165,14 @@ impl ShotGraph {
             .graph
             .edges_directed(self.nodes[index], dir)
             .filter(|e| *e.weight() == ShotEdge::Continues)
-            .map(|e| self.graph[if dir == Direction::Outgoing { e.target() } else { e.source() }].index)
+            .map(|e| {
+                self.graph[if dir == Direction::Outgoing {
+                    e.target()
+                } else {
+                    e.source()
+                }]
+                .index
+            })
             .collect();
         out.sort_unstable();
         out
@@ -182,20 +204,35 @@ impl ShotGraph {
     /// Graphviz. Nodes are quoted shot names; `next` edges are solid and labelled with their
     /// transition, `continues` edges dashed.
     pub fn to_dot(&self) -> String {
-        let mut out = String::from("digraph film {\n    rankdir=LR;\n    node [shape=box, fontname=\"Helvetica\"];\n");
+        let mut out = String::from(
+            "digraph film {\n    rankdir=LR;\n    node [shape=box, fontname=\"Helvetica\"];\n",
+        );
         for &n in &self.nodes {
             let s = &self.graph[n];
-            let label = format!("{}\\n{} · {}+{}f", dot_escape(&s.name), dot_escape(&s.scene), s.start_frame, s.frames);
+            let label = format!(
+                "{}\\n{} · {}+{}f",
+                dot_escape(&s.name),
+                dot_escape(&s.scene),
+                s.start_frame,
+                s.frames
+            );
             let _ = writeln!(out, "    \"{}\" [label=\"{label}\"];", dot_escape(&s.name));
         }
         for e in self.sorted_edges() {
             let (from, to) = (dot_escape(&e.from), dot_escape(&e.to));
             match e.transition {
                 Some(t) => {
-                    let _ = writeln!(out, "    \"{from}\" -> \"{to}\" [label=\"{}\"];", transition_label(t));
+                    let _ = writeln!(
+                        out,
+                        "    \"{from}\" -> \"{to}\" [label=\"{}\"];",
+                        transition_label(t)
+                    );
                 }
                 None => {
-                    let _ = writeln!(out, "    \"{from}\" -> \"{to}\" [style=dashed, label=\"continues\"];");
+                    let _ = writeln!(
+                        out,
+                        "    \"{from}\" -> \"{to}\" [style=dashed, label=\"continues\"];"
+                    );
                 }
             }
         }
@@ -208,7 +245,11 @@ impl ShotGraph {
     /// `from`, `to` as shot names, and for `next` the `transition` {`kind`, `frames`});
     /// `render_order` (shot names); `waves` (lists of shot names).
     pub fn to_json(&self) -> String {
-        let names = |is: &[usize]| is.iter().map(|&i| self.node(i).name.clone()).collect::<Vec<_>>();
+        let names = |is: &[usize]| {
+            is.iter()
+                .map(|&i| self.node(i).name.clone())
+                .collect::<Vec<_>>()
+        };
         let json = GraphJson {
             version: GRAPH_VERSION,
             nodes: self.nodes.iter().map(|&n| self.graph[n].clone()).collect(),
@@ -231,7 +272,17 @@ impl ShotGraph {
                     ShotEdge::Next(t) => (0, "next", Some(*t)),
                     ShotEdge::Continues => (1, "continues", None),
                 };
-                (rank, b.index, a.index, EdgeJson { kind, from: a.name.clone(), to: b.name.clone(), transition })
+                (
+                    rank,
+                    b.index,
+                    a.index,
+                    EdgeJson {
+                        kind,
+                        from: a.name.clone(),
+                        to: b.name.clone(),
+                        transition,
+                    },
+                )
             })
             .collect();
         edges.sort_by_key(|(rank, to, from, _)| (*rank, *to, *from));

@@ -22,7 +22,9 @@ pub use graph::ShotGraph;
 
 use crate::blocking::StageTracks;
 use crate::camera::Rig;
-use crate::schedule::{FilmSchedule, Frame, FrameCount, Setting, ShotSchedule, Subject, SCHEDULE_VERSION};
+use crate::schedule::{
+    FilmSchedule, Frame, FrameCount, Setting, ShotSchedule, Subject, SCHEDULE_VERSION,
+};
 use crate::timing::FilmTiming;
 
 /// Everything the back half of the compiler needs.
@@ -35,8 +37,9 @@ pub struct FilmPlan {
 /// Plans an error-free film.
 pub fn plan(film: &Film) -> FilmPlan {
     let timing = timing::time(film);
-    let shots: Vec<ShotSchedule> =
-        (0..film.shots.len()).map(|i| plan_shot(film, &timing, ShotId(i as u32))).collect();
+    let shots: Vec<ShotSchedule> = (0..film.shots.len())
+        .map(|i| plan_shot(film, &timing, ShotId(i as u32)))
+        .collect();
     let schedule = FilmSchedule {
         version: SCHEDULE_VERSION,
         title: film.title.clone(),
@@ -97,7 +100,11 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
     let context = prompt::Context {
         style: &resolved.style,
         location: &location.description,
-        setting: format!("{}, {}", prompt::time_words(location.time), prompt::weather_words(location.weather)),
+        setting: format!(
+            "{}, {}",
+            prompt::time_words(location.time),
+            prompt::weather_words(location.weather)
+        ),
         camera: &camera_text,
     };
     let keys = prompt::keyframes(shot);
@@ -106,7 +113,11 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
         .map(|(frame, shot_text)| {
             let in_frame: Vec<String> = subjects
                 .iter()
-                .filter(|s| s.boxes.get(*frame as usize).is_some_and(|b| blocking::in_frame(*b)))
+                .filter(|s| {
+                    s.boxes
+                        .get(*frame as usize)
+                        .is_some_and(|b| blocking::in_frame(*b))
+                })
                 .map(|s| format!("{}: {}", s.name, s.description))
                 .collect();
             let actions = actions_by(film, shot, *frame);
@@ -154,7 +165,9 @@ fn actions_by(film: &Film, shot: &Shot, frame: u32) -> Vec<String> {
 }
 
 /// Colours for characters that name none: distinct, readable on sky and ground.
-const PALETTE: [&str; 8] = ["#d62828", "#1d70b8", "#2a9d55", "#e09f1f", "#8e44ad", "#e76f51", "#1b998b", "#6c757d"];
+const PALETTE: [&str; 8] = [
+    "#d62828", "#1d70b8", "#2a9d55", "#e09f1f", "#8e44ad", "#e76f51", "#1b998b", "#6c757d",
+];
 
 /// The written colour, else a palette colour chosen by a hash of the character's identifier (so
 /// it never depends on which other characters exist).

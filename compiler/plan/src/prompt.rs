@@ -31,24 +31,49 @@ pub fn resolve<'a>(film: &'a Film, shot: &'a Shot) -> Resolved<'a> {
     let look = o.look.or(film.look).map(|id| film.look(id));
     let info = LookInfo {
         name: look.map(|l| l.id.clone()),
-        grade: look.and_then(|l| l.grade.clone()).unwrap_or_else(|| DEFAULT_GRADE.to_string()),
+        grade: look
+            .and_then(|l| l.grade.clone())
+            .unwrap_or_else(|| DEFAULT_GRADE.to_string()),
     };
-    let style: Vec<&str> = [look.and_then(|l| l.style.as_deref()), o.style.as_deref().or(film.style.as_deref())]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.trim().is_empty())
-        .collect();
-    let negative = [film.negative.as_deref(), look.and_then(|l| l.negative.as_deref()), o.negative.as_deref()]
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let guidance = o.guidance.or(look.and_then(|l| l.guidance)).or(film.guidance).unwrap_or(DEFAULT_GUIDANCE);
-    let steps = o.steps.or(look.and_then(|l| l.steps)).or(film.steps).unwrap_or(DEFAULT_STEPS);
+    let style: Vec<&str> = [
+        look.and_then(|l| l.style.as_deref()),
+        o.style.as_deref().or(film.style.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.trim().is_empty())
+    .collect();
+    let negative = [
+        film.negative.as_deref(),
+        look.and_then(|l| l.negative.as_deref()),
+        o.negative.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(str::trim)
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ");
+    let guidance = o
+        .guidance
+        .or(look.and_then(|l| l.guidance))
+        .or(film.guidance)
+        .unwrap_or(DEFAULT_GUIDANCE);
+    let steps = o
+        .steps
+        .or(look.and_then(|l| l.steps))
+        .or(film.steps)
+        .unwrap_or(DEFAULT_STEPS);
     let strength = o.strength.map(|s| s.0).unwrap_or(1.0);
-    Resolved { look, info, style, negative, guidance, steps, strength }
+    Resolved {
+        look,
+        info,
+        style,
+        negative,
+        guidance,
+        steps,
+        strength,
+    }
 }
 
 pub fn time_words(t: TimeOfDay) -> &'static str {
@@ -129,7 +154,11 @@ pub fn sentences(parts: &[&str]) -> String {
 }
 
 pub fn keyframe(frame: u32, text: String, shot_text: String) -> PromptKeyframe {
-    PromptKeyframe { frame: Frame(frame), text, shot_text }
+    PromptKeyframe {
+        frame: Frame(frame),
+        text,
+        shot_text,
+    }
 }
 
 /// Per frame, one weight per keyframe: linear between the two keyframes around the frame (so

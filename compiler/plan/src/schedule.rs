@@ -14,14 +14,36 @@ pub const SCHEDULE_VERSION: u32 = 1;
 /// A frame index. Inside a shot it counts from the shot's first frame unless the field says
 /// "film frame".
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
 )]
 #[serde(transparent)]
 pub struct Frame(pub u32);
 
 /// A number of frames.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
 )]
 #[serde(transparent)]
 pub struct FrameCount(pub u32);
@@ -171,7 +193,11 @@ pub enum ConditioningSource {
     /// An image file, path relative to the project root, with the SHA-256 of its bytes.
     Image { path: String, sha256: String },
     /// A character's identity reference image.
-    Reference { character: String, path: String, sha256: String },
+    Reference {
+        character: String,
+        path: String,
+        sha256: String,
+    },
     /// The last frame of another shot (`continues`).
     LastFrameOf { shot: String },
 }
@@ -275,12 +301,17 @@ impl ShotSchedule {
 
 impl Transition {
     /// The first shot's join, and what a missing transition means.
-    pub const CUT: Transition = Transition { kind: TransitionKind::Cut, frames: FrameCount(0) };
+    pub const CUT: Transition = Transition {
+        kind: TransitionKind::Cut,
+        frames: FrameCount(0),
+    };
 
     /// Frames by which this shot overlaps the previous one (dissolves and wipes only).
     pub fn overlap_frames(&self) -> u32 {
         match self.kind {
-            TransitionKind::Dissolve | TransitionKind::WipeLeft | TransitionKind::WipeRight => self.frames.0,
+            TransitionKind::Dissolve | TransitionKind::WipeLeft | TransitionKind::WipeRight => {
+                self.frames.0
+            }
             TransitionKind::Cut | TransitionKind::Fade | TransitionKind::FadeToBlack => 0,
         }
     }

@@ -62,8 +62,15 @@ pub fn transition(t: &film::Transition) -> Transition {
         film::TransitionKind::WipeLeft => TransitionKind::WipeLeft,
         film::TransitionKind::WipeRight => TransitionKind::WipeRight,
     };
-    let frames = if kind == TransitionKind::Cut { 0 } else { t.frames.0 };
-    Transition { kind, frames: FrameCount(frames) }
+    let frames = if kind == TransitionKind::Cut {
+        0
+    } else {
+        t.frames.0
+    };
+    Transition {
+        kind,
+        frames: FrameCount(frames),
+    }
 }
 
 pub fn time(film: &Film) -> FilmTiming {
@@ -73,7 +80,12 @@ pub fn time(film: &Film) -> FilmTiming {
         let transition_out = shot.fade_out.as_ref().map(transition);
         let Some(prev) = shots.last() else {
             // Nothing to join to: the first shot always starts on a cut at frame 0.
-            shots.push(ShotTiming { start: 0, frames, transition_in: Transition::CUT, transition_out });
+            shots.push(ShotTiming {
+                start: 0,
+                frames,
+                transition_in: Transition::CUT,
+                transition_out,
+            });
             continue;
         };
         let mut transition_in = transition(&shot.transition_in);
@@ -89,7 +101,12 @@ pub fn time(film: &Film) -> FilmTiming {
             transition_in.frames = FrameCount(overlap);
         }
         let start = prev.end() - overlap;
-        shots.push(ShotTiming { start, frames, transition_in, transition_out });
+        shots.push(ShotTiming {
+            start,
+            frames,
+            transition_in,
+            transition_out,
+        });
     }
     let frames = shots.iter().map(ShotTiming::end).max().unwrap_or(0);
 
@@ -112,5 +129,9 @@ pub fn time(film: &Film) -> FilmTiming {
             frames: FrameCount(span.1),
         });
     }
-    FilmTiming { shots, scenes, frames }
+    FilmTiming {
+        shots,
+        scenes,
+        frames,
+    }
 }

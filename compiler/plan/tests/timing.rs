@@ -15,14 +15,24 @@ fn pair(kind: K, d: u32) -> Film {
 
 fn starts(film: &Film) -> (Vec<u32>, u32) {
     let plan = scene_plan::plan(film);
-    (plan.schedule.shots.iter().map(|s| s.start_frame.0).collect(), plan.schedule.frames.0)
+    (
+        plan.schedule
+            .shots
+            .iter()
+            .map(|s| s.start_frame.0)
+            .collect(),
+        plan.schedule.frames.0,
+    )
 }
 
 #[test]
 fn cut_starts_on_the_frame_after() {
     assert_eq!(starts(&pair(K::Cut, 0)), (vec![0, 48], 120));
     let plan = scene_plan::plan(&pair(K::Cut, 0));
-    assert_eq!(plan.schedule.shots[1].transition_in.kind, TransitionKind::Cut);
+    assert_eq!(
+        plan.schedule.shots[1].transition_in.kind,
+        TransitionKind::Cut
+    );
     assert_eq!(plan.schedule.shots[1].transition_in.frames, FrameCount(0));
 }
 
@@ -36,7 +46,10 @@ fn dissolve_and_wipes_overlap_by_their_length() {
     }
     let plan = scene_plan::plan(&pair(K::WipeLeft, 12));
     let t = plan.schedule.shots[1].transition_in;
-    assert_eq!((t.kind, t.frames.0, t.overlap_frames()), (TransitionKind::WipeLeft, 12, 12));
+    assert_eq!(
+        (t.kind, t.frames.0, t.overlap_frames()),
+        (TransitionKind::WipeLeft, 12, 12)
+    );
 }
 
 #[test]
@@ -67,15 +80,32 @@ fn fade_to_black_fades_the_last_shot_without_changing_length() {
 fn the_first_shot_starts_on_a_cut_at_zero() {
     let plan = scene_plan::plan(&simple(&[("only", 30)]));
     let s = &plan.schedule.shots[0];
-    assert_eq!((s.start_frame.0, s.transition_in.kind, plan.schedule.frames.0), (0, TransitionKind::Cut, 30));
+    assert_eq!(
+        (
+            s.start_frame.0,
+            s.transition_in.kind,
+            plan.schedule.frames.0
+        ),
+        (0, TransitionKind::Cut, 30)
+    );
 }
 
 #[test]
 fn mixed_chain_and_scene_spans() {
     // scene one: a(48) dissolve 12 b(60) cut c(30); scene two, joined by a fade 20: d(40) wipe 10 e(50)
     let mut b = FilmBuilder::new("Chain");
-    let street = b.location("street", "a street", scene_check::film::TimeOfDay::Day, scene_check::film::Weather::Clear);
-    let park = b.location("park", "a park", scene_check::film::TimeOfDay::Dusk, scene_check::film::Weather::Fog);
+    let street = b.location(
+        "street",
+        "a street",
+        scene_check::film::TimeOfDay::Day,
+        scene_check::film::Weather::Clear,
+    );
+    let park = b.location(
+        "park",
+        "a park",
+        scene_check::film::TimeOfDay::Dusk,
+        scene_check::film::Weather::Fog,
+    );
     let one = b.scene("one", street);
     let two = b.scene("two", park);
     b.shot(one, "a", 48);
@@ -88,25 +118,45 @@ fn mixed_chain_and_scene_spans() {
     b.shot_mut(sd).transition_in = transition(K::Fade, 20);
     b.shot_mut(se).transition_in = transition(K::WipeRight, 10);
     let plan = scene_plan::plan(&b.build());
-    let s: Vec<u32> = plan.schedule.shots.iter().map(|s| s.start_frame.0).collect();
+    let s: Vec<u32> = plan
+        .schedule
+        .shots
+        .iter()
+        .map(|s| s.start_frame.0)
+        .collect();
     assert_eq!(s, vec![0, 36, 96, 126, 156]);
     assert_eq!(plan.schedule.frames.0, 206);
     let spans: Vec<(String, String, u32, u32)> = plan
         .schedule
         .scenes
         .iter()
-        .map(|s| (s.name.clone(), s.location.clone(), s.start_frame.0, s.frames.0))
+        .map(|s| {
+            (
+                s.name.clone(),
+                s.location.clone(),
+                s.start_frame.0,
+                s.frames.0,
+            )
+        })
         .collect();
     assert_eq!(
         spans,
-        vec![("one".into(), "street".into(), 0, 126), ("two".into(), "park".into(), 126, 80)]
+        vec![
+            ("one".into(), "street".into(), 0, 126),
+            ("two".into(), "park".into(), 126, 80)
+        ]
     );
 }
 
 #[test]
 fn a_dissolve_between_scenes_overlaps_the_scenes() {
     let mut b = FilmBuilder::new("Scenes");
-    let street = b.location("street", "a street", scene_check::film::TimeOfDay::Day, scene_check::film::Weather::Clear);
+    let street = b.location(
+        "street",
+        "a street",
+        scene_check::film::TimeOfDay::Day,
+        scene_check::film::Weather::Clear,
+    );
     let one = b.scene("one", street);
     let two = b.scene("two", street);
     b.shot(one, "a", 48);

@@ -20,10 +20,17 @@ fn main() {
 fn previz_second_one_thread(bencher: divan::Bencher) {
     let film = common::film(vec![common::opening(24)]);
     let previz = Previz::with_threads(1);
-    let inputs = ShotInputs { project_root: Path::new("."), continued_frame: None };
-    bencher.counter(divan::counter::ItemsCount::new(24usize)).bench(|| {
-        previz.render_shot(&film, &film.shots[0], &inputs, &mut |_, _| {}).unwrap()
-    });
+    let inputs = ShotInputs {
+        project_root: Path::new("."),
+        continued_frame: None,
+    };
+    bencher
+        .counter(divan::counter::ItemsCount::new(24usize))
+        .bench(|| {
+            previz
+                .render_shot(&film, &film.shots[0], &inputs, &mut |_, _| {})
+                .unwrap()
+        });
 }
 
 /// The same second on every core.
@@ -31,8 +38,15 @@ fn previz_second_one_thread(bencher: divan::Bencher) {
 fn previz_second_all_threads(bencher: divan::Bencher) {
     let film = common::film(vec![common::opening(24)]);
     let previz = Previz::new();
-    let inputs = ShotInputs { project_root: Path::new("."), continued_frame: None };
-    bencher.counter(divan::counter::ItemsCount::new(24usize)).bench(|| {
-        previz.render_shot(&film, &film.shots[0], &inputs, &mut |_, _| {}).unwrap()
-    });
+    let inputs = ShotInputs {
+        project_root: Path::new("."),
+        continued_frame: None,
+    };
+    bencher
+        .counter(divan::counter::ItemsCount::new(24usize))
+        .bench(|| {
+            previz
+                .render_shot(&film, &film.shots[0], &inputs, &mut |_, _| {})
+                .unwrap()
+        });
 }

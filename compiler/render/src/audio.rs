@@ -47,9 +47,16 @@ pub(crate) fn init_ffmpeg() -> Result<(), RenderError> {
 /// Decode the first audio stream of any file FFmpeg reads into 48 kHz stereo f32.
 pub fn decode_asset(path: &Path) -> Result<StereoBuffer, RenderError> {
     init_ffmpeg()?;
-    if !path.is_file() {
-        return Err(RenderError::io(path, "no such file"));
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(RenderError::io(path, "no such file"))
+        }
+        Err(e) => return Err(RenderError::io(path, e)),
+        Ok(m) if !m.is_file() => return Err(RenderError::io(path, "not a regular file")),
+        Ok(_) => {}
     }
+    // FFmpeg's own message for an unreadable file is vaguer than the OS's.
+    std::fs::File::open(path).map_err(|e| RenderError::io(path, e))?;
     let mut input = ffmpeg::format::input(&path)
         .map_err(|e| RenderError::decode(path, format!("not a readable media file ({e})")))?;
     let stream = input
@@ -59,8 +66,10 @@ pub fn decode_asset(path: &Path) -> Result<StereoBuffer, RenderError> {
     let stream_index = stream.index();
     let context = ffmpeg::codec::context::Context::from_parameters(stream.parameters())
         .map_err(|e| RenderError::decode(path, e))?;
-    let mut decoder =
-        context.decoder().audio().map_err(|e| RenderError::decode(path, e))?;
+    let mut decoder = context
+        .decoder()
+        .audio()
+        .map_err(|e| RenderError::decode(path, e))?;
 
     let mut out = StereoBuffer::default();
     let mut resampler: Option<Resampler> = None;
@@ -99,10 +108,14 @@ pub fn decode_asset(path: &Path) -> Result<StereoBuffer, RenderError> {
         if packet.stream() != stream_index {
             continue;
         }
-        decoder.send_packet(&packet).map_err(|e| RenderError::decode(path, e))?;
+        decoder
+            .send_packet(&packet)
+            .map_err(|e| RenderError::decode(path, e))?;
         receive(&mut decoder, &mut resampler, &mut out)?;
     }
-    decoder.send_eof().map_err(|e| RenderError::decode(path, e))?;
+    decoder
+        .send_eof()
+        .map_err(|e| RenderError::decode(path, e))?;
     receive(&mut decoder, &mut resampler, &mut out)?;
     if let Some(r) = resampler.as_mut() {
         r.flush(&mut out, path)?;
@@ -131,7 +144,10 @@ impl Resampler {
     fn for_frame(frame: &ffmpeg::frame::Audio, path: &Path) -> Result<Self, RenderError> {
         let channels = frame.channels();
         if channels == 0 || frame.rate() == 0 {
-            return Err(RenderError::decode(path, "audio stream without channels or rate"));
+            return Err(RenderError::decode(
+                path,
+                "audio stream without channels or rate",
+            ));
         }
         let mut layout = frame.channel_layout();
         if layout.is_empty() || layout.channels() != i32::from(channels) {
@@ -180,7 +196,8 @@ impl Resampler {
         // SAFETY: `extended_data` of a decoded frame points at one plane per channel (planar)
         // or one interleaved plane, each holding `nb_samples` samples of the frame's format.
         let input = unsafe { (*frame.as_ptr()).extended_data };
-        self.run(input as *const *const u8, samples, out, path).map(|_| ())
+        self.run(input as *const *const u8, samples, out, path)
+            .map(|_| ())
     }
 
     fn flush(&mut self, out: &mut StereoBuffer, path: &Path) -> Result<(), RenderError> {
@@ -316,8 +333,10 @@ impl AudioMix {
                 }
             };
             let start = frame_to_sample(u64::from(event.start_frame.0), fps);
-            let scheduled_end =
-                frame_to_sample(u64::from(event.start_frame.0) + u64::from(event.frames.0), fps);
+            let scheduled_end = frame_to_sample(
+                u64::from(event.start_frame.0) + u64::from(event.frames.0),
+                fps,
+            );
             let mut end = scheduled_end.min(total);
             if !event.looped {
                 end = end.min(start + asset.frames() as u64);
@@ -334,7 +353,12 @@ impl AudioMix {
             });
         }
         inputs.sort_by(|a, b| a.asset.cmp(&b.asset));
-        let mut mix = AudioMix { placed, total, gain: 1.0, inputs };
+        let mut mix = AudioMix {
+            placed,
+            total,
+            gain: 1.0,
+            inputs,
+        };
         let peak = mix.peak();
         if peak > CEILING {
             mix.gain = CEILING / peak;

@@ -81,8 +81,9 @@ pub struct KeyInputs<'a> {
 
 /// The shot schedule as it enters the key: without the fields that do not change its pixels.
 pub fn keyed_schedule_json(shot: &ShotSchedule) -> Result<String, RenderError> {
-    let mut value = serde_json::to_value(shot)
-        .map_err(|e| RenderError::Schedule(format!("cannot serialise shot `{}`: {e}", shot.name)))?;
+    let mut value = serde_json::to_value(shot).map_err(|e| {
+        RenderError::Schedule(format!("cannot serialise shot `{}`: {e}", shot.name))
+    })?;
     if let Some(map) = value.as_object_mut() {
         for field in ["start_frame", "transition_in", "transition_out", "audio"] {
             map.remove(field);
@@ -150,6 +151,32 @@ pub struct StoredShot {
     pub frames_sha256: String,
 }
 
+/// A size as `scenec cache gc --max-size` takes it: bytes, or a number with a binary suffix
+/// `K`, `M`, `G`, `T` (optionally followed by `B` or `iB`): `500M`, `2G`, `1.5GiB`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size"))?;
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        "T" | "TB" | "TIB" => 40,
+        other => return Err(format!("unknown size unit `{other}` (use K, M, G or T)")),
+    };
+    let bytes = number * (1u64 << shift) as f64;
+    if !bytes.is_finite() || bytes < 0.0 || bytes > u64::MAX as f64 {
+        return Err(format!("`{text}` is out of range"));
+    }
+    Ok(bytes as u64)
+}
+
 /// A verified entry, held compressed in memory; frames decompress one at a time.
 pub struct CacheEntry {
     pub key: CacheKey,
@@ -179,7 +206,11 @@ impl CacheEntry {
                 "frame has the wrong size",
             ));
         }
-        Ok(RgbFrame { width: self.width, height: self.height, data })
+        Ok(RgbFrame {
+            width: self.width,
+            height: self.height,
+            data,
+        })
     }
 
     pub fn last_frame(&self) -> Result<RgbFrame, RenderError> {
@@ -188,7 +219,10 @@ impl CacheEntry {
 
     /// The frames in order, for the compositor.
     pub fn reader(self) -> EntryFrames {
-        EntryFrames { entry: self, next: 0 }
+        EntryFrames {
+            entry: self,
+            next: 0,
+        }
     }
 
     fn parse(key: CacheKey, bytes: Vec<u8>) -> Option<CacheEntry> {
@@ -266,7 +300,9 @@ fn is_temp(name: &str) -> bool {
 impl ShotCache {
     /// Open (creating it if needed) the cache at `dir` and check that it is writable.
     pub fn open(dir: &Path) -> Result<Self, RenderError> {
-        let cache = ShotCache { dir: dir.to_path_buf() };
+        let cache = ShotCache {
+            dir: dir.to_path_buf(),
+        };
         let shots = cache.shots_dir();
         fs::create_dir_all(&shots).map_err(|e| RenderError::write(&shots, e))?;
         let probe = shots.join(format!(".probe.tmp-{}", std::process::id()));
@@ -328,13 +364,21 @@ impl ShotCache {
         let mut all = Sha256::new();
         for f in frames {
             if f.width != width || f.height != height || f.data.len() != frame_len {
-                return Err(RenderError::Schedule("frames of one shot differ in size".into()));
+                return Err(RenderError::Schedule(
+                    "frames of one shot differ in size".into(),
+                ));
             }
             all.update(&f.data);
         }
-        let last = frames.last().map(|f| Sha256::digest(&f.data)).unwrap_or_default();
+        let last = frames
+            .last()
+            .map(|f| Sha256::digest(&f.data))
+            .unwrap_or_default();
         let all = all.finalize();
-        let stored = StoredShot { last_frame_sha256: hex(&last), frames_sha256: hex(&all) };
+        let stored = StoredShot {
+            last_frame_sha256: hex(&last),
+            frames_sha256: hex(&all),
+        };
 
         let final_path = self.entry_path(key);
         let temp = self.shots_dir().join(format!(
@@ -345,9 +389,13 @@ impl ShotCache {
         ));
         let result = (|| -> Result<(), RenderError> {
             let file = File::create(&temp).map_err(|e| RenderError::write(&temp, e))?;
-            let mut out = HashingWriter { inner: std::io::BufWriter::new(file), hash: Sha256::new() };
+            let mut out = HashingWriter {
+                inner: std::io::BufWriter::new(file),
+                hash: Sha256::new(),
+            };
             let w = |out: &mut HashingWriter, bytes: &[u8]| {
-                out.write_all(bytes).map_err(|e| RenderError::write(&temp, e))
+                out.write_all(bytes)
+                    .map_err(|e| RenderError::write(&temp, e))
             };
             w(&mut out, MAGIC)?;
             for v in [CACHE_FORMAT_VERSION, width, height, frames.len() as u32] {
@@ -362,13 +410,18 @@ impl ShotCache {
                 if cancel.load(Ordering::Relaxed) {
                     return Err(RenderError::Interrupted);
                 }
-                let packed = compressor.compress(&f.data).map_err(|e| RenderError::write(&temp, e))?;
+                let packed = compressor
+                    .compress(&f.data)
+                    .map_err(|e| RenderError::write(&temp, e))?;
                 w(&mut out, &(packed.len() as u32).to_le_bytes())?;
                 w(&mut out, &packed)?;
             }
             let digest = out.hash.clone().finalize();
             w(&mut out, &digest)?;
-            let file = out.inner.into_inner().map_err(|e| RenderError::write(&temp, e.error()))?;
+            let file = out
+                .inner
+                .into_inner()
+                .map_err(|e| RenderError::write(&temp, e.error()))?;
             file.sync_all().map_err(|e| RenderError::write(&temp, e))?;
             drop(file);
             fs::rename(&temp, &final_path).map_err(|e| RenderError::write(&final_path, e))?;
@@ -398,7 +451,11 @@ impl ShotCache {
                 continue;
             }
             let meta = item.metadata().map_err(|e| RenderError::io(&path, e))?;
-            out.push((path, meta.len(), meta.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
+            out.push((
+                path,
+                meta.len(),
+                meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            ));
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
@@ -446,7 +503,10 @@ impl ShotCache {
             report.removed_entries += 1;
             report.removed_bytes += len;
         }
-        report.kept = CacheStats { entries: kept, bytes: total };
+        report.kept = CacheStats {
+            entries: kept,
+            bytes: total,
+        };
         Ok(report)
     }
 }
@@ -466,5 +526,20 @@ impl Write for HashingWriter {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("123"), Ok(123));
+        assert_eq!(parse_size("10K"), Ok(10 * 1024));
+        assert_eq!(parse_size("500M"), Ok(500 << 20));
+        assert_eq!(parse_size("1.5GiB"), Ok(3 << 29));
+        assert!(parse_size("12X").is_err());
+        assert!(parse_size("M").is_err());
     }
 }

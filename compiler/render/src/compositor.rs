@@ -43,17 +43,24 @@ struct MemoryFrames<'a> {
 impl ShotFrames for MemoryFrames<'_> {
     fn next_frame(&mut self) -> Result<RgbFrame, RenderError> {
         self.frames.next().cloned().ok_or_else(|| {
-            RenderError::Schedule(format!("shot #{} has fewer frames than its schedule", self.shot))
+            RenderError::Schedule(format!(
+                "shot #{} has fewer frames than its schedule",
+                self.shot
+            ))
         })
     }
 }
 
 impl ShotSource for MemoryShots {
     fn open(&self, shot_index: usize) -> Result<Box<dyn ShotFrames + '_>, RenderError> {
-        let frames = self.0.get(shot_index).ok_or_else(|| {
-            RenderError::Schedule(format!("no frames for shot #{shot_index}"))
-        })?;
-        Ok(Box::new(MemoryFrames { frames: frames.iter(), shot: shot_index }))
+        let frames = self
+            .0
+            .get(shot_index)
+            .ok_or_else(|| RenderError::Schedule(format!("no frames for shot #{shot_index}")))?;
+        Ok(Box::new(MemoryFrames {
+            frames: frames.iter(),
+            shot: shot_index,
+        }))
     }
 }
 
@@ -146,7 +153,11 @@ fn wipe(base: &mut RgbFrame, incoming: &RgbFrame, w: u32, total: u32, from_right
     let width = base.width as u64;
     let cols = ((width * u64::from(w) + u64::from(total) / 2) / u64::from(total)) as usize;
     let width = width as usize;
-    let (x0, x1) = if from_right { (width - cols, width) } else { (0, cols) };
+    let (x0, x1) = if from_right {
+        (width - cols, width)
+    } else {
+        (0, cols)
+    };
     let row = width * 3;
     for y in 0..base.height as usize {
         let range = y * row + x0 * 3..y * row + x1 * 3;
@@ -221,7 +232,10 @@ impl<'a> Compositor<'a> {
                     shot.name, frame.width, frame.height, film.width, film.height
                 )));
             }
-            scale(&mut frame, brightness(self.fades[s.index], t, shot.frames.0));
+            scale(
+                &mut frame,
+                brightness(self.fades[s.index], t, shot.frames.0),
+            );
             base = Some(match base {
                 None => frame,
                 Some(mut under) => match overlap_of(shot) {
@@ -271,7 +285,10 @@ mod tests {
 
     #[test]
     fn fade_fractions_end_black_and_start_full() {
-        let f = Fades { fade_in: 3, fade_out: 2 };
+        let f = Fades {
+            fade_in: 3,
+            fade_out: 2,
+        };
         assert_eq!(brightness(f, 0, 10), (1, 3));
         assert_eq!(brightness(f, 2, 10), (3, 3));
         assert_eq!(brightness(f, 8, 10), (1, 2));

@@ -117,9 +117,12 @@ fn upstream_name(shot: &ShotSchedule) -> Option<&str> {
 /// Index of each shot's upstream; checks what the render relies on.
 fn validate(film: &FilmSchedule) -> Result<Vec<Option<usize>>, RenderError> {
     if film.fps == 0 || film.fps > 1000 {
-        return Err(RenderError::Schedule(format!("fps {} is out of range", film.fps)));
+        return Err(RenderError::Schedule(format!(
+            "fps {} is out of range",
+            film.fps
+        )));
     }
-    if film.width == 0 || film.height == 0 || film.width % 2 != 0 || film.height % 2 != 0 {
+    if film.width == 0 || film.height == 0 || (film.width | film.height) & 1 != 0 {
         return Err(RenderError::Schedule(format!(
             "the film is {}x{}; both sides must be even and non-zero",
             film.width, film.height
@@ -128,25 +131,85 @@ fn validate(film: &FilmSchedule) -> Result<Vec<Option<usize>>, RenderError> {
     let mut upstream = Vec::with_capacity(film.shots.len());
     for (i, shot) in film.shots.iter().enumerate() {
         if shot.frames.0 == 0 {
-            return Err(RenderError::Schedule(format!("shot `{}` has no frames", shot.name)));
+            return Err(RenderError::Schedule(format!(
+                "shot `{}` has no frames",
+                shot.name
+            )));
         }
         if film.shots[..i].iter().any(|s| s.name == shot.name) {
-            return Err(RenderError::Schedule(format!("two shots are named `{}`", shot.name)));
+            return Err(RenderError::Schedule(format!(
+                "two shots are named `{}`",
+                shot.name
+            )));
         }
         let up = match upstream_name(shot) {
             None => None,
-            Some(name) => Some(film.shots[..i].iter().position(|s| s.name == name).ok_or_else(
-                || {
-                    RenderError::Schedule(format!(
-                        "shot `{}` continues `{name}`, which does not play before it",
-                        shot.name
-                    ))
-                },
-            )?),
+            Some(name) => Some(
+                film.shots[..i]
+                    .iter()
+                    .position(|s| s.name == name)
+                    .ok_or_else(|| {
+                        RenderError::Schedule(format!(
+                            "shot `{}` continues `{name}`, which does not play before it",
+                            shot.name
+                        ))
+                    })?,
+            ),
         };
         upstream.push(up);
     }
     Ok(upstream)
+}
+
+/// What rendering the shots (without compositing or encoding) needs.
+pub struct ShotRenderOptions<'a> {
+    pub project_root: &'a Path,
+    pub cache_dir: &'a Path,
+    /// Shots rendered at once (0 counts as 1).
+    pub jobs: usize,
+    pub progress: &'a dyn RenderProgress,
+    pub cancel: &'a AtomicBool,
+}
+
+/// Every shot in the cache, by key, in play order.
+#[derive(Clone, Debug)]
+pub struct RenderedShots {
+    pub keys: Vec<CacheKey>,
+    pub rendered: Vec<String>,
+    pub reused: Vec<String>,
+}
+
+/// Render every shot that is not cached yet (in `continues` order, in parallel where
+/// independent) and return their cache keys, without compositing or encoding. `scenec verify`
+/// reads the frames back from the cache.
+pub fn render_shots(
+    film: &FilmSchedule,
+    backend: &dyn Backend,
+    opts: &ShotRenderOptions<'_>,
+) -> Result<RenderedShots, RenderError> {
+    let upstream = validate(film)?;
+    let cache = ShotCache::open(opts.cache_dir)?;
+    let renderer = Renderer {
+        film,
+        backend,
+        identity: backend.identity(),
+        cache: &cache,
+        opts,
+    };
+    let done = renderer.all_shots(&upstream)?;
+    let names = |reused: bool| {
+        film.shots
+            .iter()
+            .zip(&done)
+            .filter(|(_, d)| d.reused == reused)
+            .map(|(s, _)| s.name.clone())
+            .collect()
+    };
+    Ok(RenderedShots {
+        keys: done.iter().map(|d| d.key).collect(),
+        rendered: names(false),
+        reused: names(true),
+    })
 }
 
 struct Renderer<'a> {
@@ -154,7 +217,7 @@ struct Renderer<'a> {
     backend: &'a dyn Backend,
     identity: BackendIdentity,
     cache: &'a ShotCache,
-    opts: &'a RenderOptions<'a>,
+    opts: &'a ShotRenderOptions<'a>,
 }
 
 impl Renderer<'_> {
@@ -163,13 +226,17 @@ impl Renderer<'_> {
         for c in &shot.conditioning {
             let (role, path) = match &c.source {
                 ConditioningSource::Image { path, .. } => ("image".to_string(), path),
-                ConditioningSource::Reference { character, path, .. } => {
-                    (format!("reference:{character}"), path)
-                }
+                ConditioningSource::Reference {
+                    character, path, ..
+                } => (format!("reference:{character}"), path),
                 ConditioningSource::LastFrameOf { .. } => continue,
             };
             let sha256 = file_sha256(&self.opts.project_root.join(path))?;
-            inputs.push(InputFile { role, path: path.clone(), sha256 });
+            inputs.push(InputFile {
+                role,
+                path: path.clone(),
+                sha256,
+            });
         }
         Ok(inputs)
     }
@@ -223,7 +290,10 @@ impl Renderer<'_> {
         let frames = self.backend.render_shot(
             self.film,
             shot,
-            &ShotInputs { project_root: self.opts.project_root, continued_frame: continued.as_ref() },
+            &ShotInputs {
+                project_root: self.opts.project_root,
+                continued_frame: continued.as_ref(),
+            },
             &mut |done, total| progress.shot_progress(&shot.name, done, total),
         )?;
         let backend_error = |message: String| RenderError::Backend {
@@ -378,7 +448,20 @@ pub fn render_film(
     let mix = AudioMix::new(film, opts.project_root)?;
 
     let identity = backend.identity();
-    let renderer = Renderer { film, backend, identity: identity.clone(), cache: &cache, opts };
+    let shot_opts = ShotRenderOptions {
+        project_root: opts.project_root,
+        cache_dir: opts.cache_dir,
+        jobs: opts.jobs,
+        progress: opts.progress,
+        cancel: opts.cancel,
+    };
+    let renderer = Renderer {
+        film,
+        backend,
+        identity: identity.clone(),
+        cache: &cache,
+        opts: &shot_opts,
+    };
     let done = renderer.all_shots(&upstream)?;
 
     let cues = subtitles::cues(film);
@@ -397,7 +480,11 @@ pub fn render_film(
         metadata.title = film.title.clone();
     }
 
-    let source = CachedShots { film, cache: &cache, keys: done.iter().map(|d| d.key).collect() };
+    let source = CachedShots {
+        film,
+        cache: &cache,
+        keys: done.iter().map(|d| d.key).collect(),
+    };
     let mut frames = Compositor::new(film, &source);
     let stats = encode_mp4(
         &mp4,

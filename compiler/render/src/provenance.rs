@@ -158,6 +158,9 @@ mod tests {
     #[test]
     fn canonical_json_sorts_keys_at_every_level() {
         let v = serde_json::json!({"b": 1, "a": {"z": [1, {"y": 2, "x": 3}], "c": "q"}});
-        assert_eq!(canonical_json(&v).unwrap(), r#"{"a":{"c":"q","z":[1,{"x":3,"y":2}]},"b":1}"#);
+        assert_eq!(
+            canonical_json(&v).unwrap(),
+            r#"{"a":{"c":"q","z":[1,{"x":3,"y":2}]},"b":1}"#
+        );
     }
 }

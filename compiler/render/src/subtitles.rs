@@ -71,7 +71,11 @@ fn clock(ms: u64, separator: char) -> String {
 
 /// A cue's text as one or more lines, never containing a blank line (which would end the cue).
 fn cue_lines(text: &str) -> String {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn to_srt(cues: &[Cue]) -> String {
@@ -90,7 +94,9 @@ pub fn to_srt(cues: &[Cue]) -> String {
 }
 
 fn vtt_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub fn to_vtt(cues: &[Cue]) -> String {
@@ -127,7 +133,11 @@ pub fn text_samples(cues: &[Cue]) -> Vec<TextSample> {
         }
         match samples.last_mut() {
             Some(last) if last.end_ms == start && last.text == text => last.end_ms = end,
-            _ => samples.push(TextSample { start_ms: start, end_ms: end, text }),
+            _ => samples.push(TextSample {
+                start_ms: start,
+                end_ms: end,
+                text,
+            }),
         }
     }
     samples
@@ -150,7 +160,10 @@ mod tests {
 
     #[test]
     fn srt_and_vtt_layout() {
-        let cues = vec![cue(1000, 2500, "Aiko", "Hello <there>"), cue(3_661_001, 3_662_000, "Ben", "Hi")];
+        let cues = vec![
+            cue(1000, 2500, "Aiko", "Hello <there>"),
+            cue(3_661_001, 3_662_000, "Ben", "Hi"),
+        ];
         assert_eq!(
             to_srt(&cues),
             "1\n00:00:01,000 --> 00:00:02,500\nAiko: Hello <there>\n\n2\n01:01:01,001 --> 01:01:02,000\nBen: Hi\n\n"
@@ -163,15 +176,35 @@ mod tests {
 
     #[test]
     fn overlapping_cues_share_samples() {
-        let cues = vec![cue(0, 2000, "A", "one"), cue(1000, 3000, "B", "two"), cue(4000, 5000, "A", "three")];
+        let cues = vec![
+            cue(0, 2000, "A", "one"),
+            cue(1000, 3000, "B", "two"),
+            cue(4000, 5000, "A", "three"),
+        ];
         let s = text_samples(&cues);
         assert_eq!(
             s,
             vec![
-                TextSample { start_ms: 0, end_ms: 1000, text: "A: one".into() },
-                TextSample { start_ms: 1000, end_ms: 2000, text: "A: one\nB: two".into() },
-                TextSample { start_ms: 2000, end_ms: 3000, text: "B: two".into() },
-                TextSample { start_ms: 4000, end_ms: 5000, text: "A: three".into() },
+                TextSample {
+                    start_ms: 0,
+                    end_ms: 1000,
+                    text: "A: one".into()
+                },
+                TextSample {
+                    start_ms: 1000,
+                    end_ms: 2000,
+                    text: "A: one\nB: two".into()
+                },
+                TextSample {
+                    start_ms: 2000,
+                    end_ms: 3000,
+                    text: "B: two".into()
+                },
+                TextSample {
+                    start_ms: 4000,
+                    end_ms: 5000,
+                    text: "A: three".into()
+                },
             ]
         );
     }

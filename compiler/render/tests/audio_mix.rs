@@ -11,7 +11,12 @@ use scene_render::error::RenderError;
 use support::*;
 
 fn silent_film(frames: u32) -> FilmSchedule {
-    film(64, 48, 24, vec![shot("only", frames, transition(K::Cut, 0))])
+    film(
+        64,
+        48,
+        24,
+        vec![shot("only", frames, transition(K::Cut, 0))],
+    )
 }
 
 fn write(root: &Path, name: &str, bytes: Vec<u8>) {
@@ -43,9 +48,17 @@ fn dc(rate: u32, seconds: f64, level: i16) -> Vec<u8> {
 #[test]
 fn decodes_and_resamples_to_48k_stereo() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "t.wav", wav_bytes(22_050, 1, &tone(22_050, 1.0, 440.0, 0.5)));
+    write(
+        dir.path(),
+        "t.wav",
+        wav_bytes(22_050, 1, &tone(22_050, 1.0, 440.0, 0.5)),
+    );
     let buf = decode_asset(&dir.path().join("t.wav")).unwrap();
-    assert!((buf.frames() as i64 - 48_000).abs() <= 64, "{} frames", buf.frames());
+    assert!(
+        (buf.frames() as i64 - 48_000).abs() <= 64,
+        "{} frames",
+        buf.frames()
+    );
     let peak = buf.samples.iter().fold(0f32, |m, v| m.max(v.abs()));
     assert!((peak - 0.5).abs() < 0.03, "peak {peak}");
     // Mono is copied to both channels.
@@ -59,7 +72,8 @@ fn events_start_sample_exactly_with_their_gain() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "dc.wav", dc(48_000, 0.5, 16384));
     let mut film = silent_film(48);
-    film.audio.push(sound("dc.wav", 7, 10, -6.020_599_913_279_624, false));
+    film.audio
+        .push(sound("dc.wav", 7, 10, -6.020_599_913_279_624, false));
     let mix = AudioMix::new(&film, dir.path()).unwrap();
     assert_eq!(mix.total_samples(), 96_000);
     assert_eq!(mix.headroom_gain(), 1.0);
@@ -82,8 +96,14 @@ fn sounds_stop_at_their_end_and_ambience_loops() {
     film.audio.push(sound("short.wav", 24, 24, 0.0, true));
     let mix = AudioMix::new(&film, dir.path()).unwrap();
     let (l, _) = render_all(&mix);
-    assert!(l[4799] > 0.2 && l[4800] == 0.0, "the one-shot plays 0.1 s and stops");
-    assert!(l[60_000] > 0.2 && l[95_999] > 0.2, "the ambience keeps looping to the end");
+    assert!(
+        l[4799] > 0.2 && l[4800] == 0.0,
+        "the one-shot plays 0.1 s and stops"
+    );
+    assert!(
+        l[60_000] > 0.2 && l[95_999] > 0.2,
+        "the ambience keeps looping to the end"
+    );
     assert!(l[20_000] == 0.0 && l[47_999] == 0.0 && l[48_000] > 0.2);
 }
 
@@ -99,10 +119,18 @@ fn fades_are_linear_over_their_frames() {
     let mix = AudioMix::new(&film, dir.path()).unwrap();
     let (l, _) = render_all(&mix);
     assert_eq!(l[0], 0.0);
-    assert!((l[12_000] - 0.25).abs() < 1e-3, "half-way through the fade in: {}", l[12_000]);
+    assert!(
+        (l[12_000] - 0.25).abs() < 1e-3,
+        "half-way through the fade in: {}",
+        l[12_000]
+    );
     assert!((l[30_000] - 0.5).abs() < 1e-3);
     // Fade out over the last 6 frames (12000 samples): a quarter of the way into it.
-    assert!((l[96_000 - 9000] - 0.375).abs() < 1e-3, "{}", l[96_000 - 9000]);
+    assert!(
+        (l[96_000 - 9000] - 0.375).abs() < 1e-3,
+        "{}",
+        l[96_000 - 9000]
+    );
     assert!(l[95_999] < 0.001);
 }
 
@@ -123,7 +151,10 @@ fn a_mix_that_would_clip_is_scaled_by_one_gain() {
     let single = 29_000.0 / 32_768.0;
     assert!((l[1000] - single * gain).abs() < 1e-4);
     // The same every time.
-    assert_eq!(AudioMix::new(&film, dir.path()).unwrap().headroom_gain(), gain);
+    assert_eq!(
+        AudioMix::new(&film, dir.path()).unwrap().headroom_gain(),
+        gain
+    );
 }
 
 #[test]
@@ -135,7 +166,11 @@ fn missing_unreadable_and_corrupt_assets_are_errors_naming_the_file() {
     assert!(matches!(err, RenderError::Io { .. }));
     assert!(err.to_string().contains("gone.wav"), "{err}");
 
-    write(dir.path(), "noise.ogg", (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect());
+    write(
+        dir.path(),
+        "noise.ogg",
+        (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect(),
+    );
     film.audio[0].asset = "noise.ogg".into();
     let err = AudioMix::new(&film, dir.path()).err().unwrap();
     assert!(matches!(err, RenderError::Decode { .. }), "{err:?}");

@@ -14,13 +14,30 @@ use scene_render::frame::RgbFrame;
 use support::*;
 
 fn identity() -> BackendIdentity {
-    BackendIdentity { name: "previz".into(), weights_fingerprint: String::new(), settings: "q=1".into() }
+    BackendIdentity {
+        name: "previz".into(),
+        weights_fingerprint: String::new(),
+        settings: "q=1".into(),
+    }
 }
 
-fn key_of(film: &scene_plan::schedule::FilmSchedule, i: usize, images: &[String], up: Option<&str>) -> CacheKey {
+fn key_of(
+    film: &scene_plan::schedule::FilmSchedule,
+    i: usize,
+    images: &[String],
+    up: Option<&str>,
+) -> CacheKey {
     let id = identity();
-    shot_key(film, &film.shots[i], &KeyInputs { backend: &id, image_sha256: images, upstream_last_frame: up })
-        .unwrap()
+    shot_key(
+        film,
+        &film.shots[i],
+        &KeyInputs {
+            backend: &id,
+            image_sha256: images,
+            upstream_last_frame: up,
+        },
+    )
+    .unwrap()
 }
 
 fn frames(n: u32, seed: u8) -> Vec<RgbFrame> {
@@ -35,7 +52,15 @@ fn frames(n: u32, seed: u8) -> Vec<RgbFrame> {
 
 #[test]
 fn key_ignores_placement_and_sound_but_not_content() {
-    let base = film(32, 16, 24, vec![shot("a", 8, transition(K::Cut, 0)), shot("b", 8, transition(K::Cut, 0))]);
+    let base = film(
+        32,
+        16,
+        24,
+        vec![
+            shot("a", 8, transition(K::Cut, 0)),
+            shot("b", 8, transition(K::Cut, 0)),
+        ],
+    );
     let k = key_of(&base, 1, &[], None);
 
     let mut moved = base.clone();
@@ -53,11 +78,18 @@ fn key_ignores_placement_and_sound_but_not_content() {
     assert_ne!(key_of(&resized, 1, &[], None), k);
     assert_ne!(key_of(&base, 1, &["00".repeat(32)], None), k);
     assert_ne!(key_of(&base, 1, &[], Some("ff")), k);
-    let other_backend = BackendIdentity { settings: "q=2".into(), ..identity() };
+    let other_backend = BackendIdentity {
+        settings: "q=2".into(),
+        ..identity()
+    };
     let k2 = shot_key(
         &base,
         &base.shots[1],
-        &KeyInputs { backend: &other_backend, image_sha256: &[], upstream_last_frame: None },
+        &KeyInputs {
+            backend: &other_backend,
+            image_sha256: &[],
+            upstream_last_frame: None,
+        },
     )
     .unwrap();
     assert_ne!(k2, k);
@@ -92,7 +124,9 @@ fn any_damage_reads_as_missing() {
     let dir = tempfile::tempdir().unwrap();
     let cache = ShotCache::open(dir.path()).unwrap();
     let key = CacheKey([1; 32]);
-    cache.put(&key, &frames(4, 9), &AtomicBool::new(false)).unwrap();
+    cache
+        .put(&key, &frames(4, 9), &AtomicBool::new(false))
+        .unwrap();
     let path = cache.entry_path(&key);
     let good = std::fs::read(&path).unwrap();
     for at in [0, 9, 30, good.len() / 2, good.len() - 1] {
@@ -116,9 +150,14 @@ fn cancelled_put_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let cache = ShotCache::open(dir.path()).unwrap();
     let key = CacheKey([3; 32]);
-    let err = cache.put(&key, &frames(4, 1), &AtomicBool::new(true)).unwrap_err();
+    let err = cache
+        .put(&key, &frames(4, 1), &AtomicBool::new(true))
+        .unwrap_err();
     assert!(matches!(err, RenderError::Interrupted));
-    assert_eq!(std::fs::read_dir(dir.path().join("shots")).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("shots")).unwrap().count(),
+        0
+    );
 }
 
 #[test]
@@ -128,9 +167,15 @@ fn gc_evicts_least_recently_used_and_reads_refresh() {
     let keys: Vec<CacheKey> = (0..4).map(|i| CacheKey([i + 10; 32])).collect();
     let now = SystemTime::now();
     for (i, key) in keys.iter().enumerate() {
-        cache.put(key, &frames(3, i as u8 * 50), &AtomicBool::new(false)).unwrap();
-        let file = std::fs::File::options().write(true).open(cache.entry_path(key)).unwrap();
-        file.set_modified(now - Duration::from_secs(1000 - i as u64 * 100)).unwrap();
+        cache
+            .put(key, &frames(3, i as u8 * 50), &AtomicBool::new(false))
+            .unwrap();
+        let file = std::fs::File::options()
+            .write(true)
+            .open(cache.entry_path(key))
+            .unwrap();
+        file.set_modified(now - Duration::from_secs(1000 - i as u64 * 100))
+            .unwrap();
     }
     // Reading the oldest makes it the most recent.
     assert!(cache.get(&keys[0]).is_some());
@@ -139,7 +184,10 @@ fn gc_evicts_least_recently_used_and_reads_refresh() {
     let one = std::fs::metadata(cache.entry_path(&keys[1])).unwrap().len();
     let report = cache.gc(stats.bytes - one).unwrap();
     assert_eq!(report.removed_entries, 1);
-    assert!(cache.get(&keys[1]).is_none(), "the least recently used entry survived");
+    assert!(
+        cache.get(&keys[1]).is_none(),
+        "the least recently used entry survived"
+    );
     assert!(cache.get(&keys[0]).is_some());
     assert_eq!(report.kept.entries, 3);
     assert_eq!(cache.stats().unwrap(), report.kept);
@@ -153,7 +201,9 @@ fn gc_evicts_least_recently_used_and_reads_refresh() {
 fn unwritable_cache_dir_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("file"), b"x").unwrap();
-    let err = ShotCache::open(&dir.path().join("file/.scene-cache")).err().unwrap();
+    let err = ShotCache::open(&dir.path().join("file/.scene-cache"))
+        .err()
+        .unwrap();
     assert!(matches!(err, RenderError::Write { .. }), "{err:?}");
     assert!(err.to_string().contains(".scene-cache"), "{err}");
 }
@@ -164,11 +214,16 @@ fn conditioning_images_enter_the_key_by_content() {
     let root = dir.path();
     std::fs::write(root.join("key.png"), b"first image bytes").unwrap();
     let mut film = demo_film(root);
-    film.shots[0].conditioning.push(scene_plan::schedule::Conditioning {
-        frame: Frame(0),
-        source: ConditioningSource::Image { path: "key.png".into(), sha256: String::new() },
-        strength: 1.0,
-    });
+    film.shots[0]
+        .conditioning
+        .push(scene_plan::schedule::Conditioning {
+            frame: Frame(0),
+            source: ConditioningSource::Image {
+                path: "key.png".into(),
+                sha256: String::new(),
+            },
+            strength: 1.0,
+        });
     let render = || {
         let backend = SolidBackend::default();
         scene_render::pipeline::render_film(

@@ -78,7 +78,10 @@ fn streams_size_and_exact_frame_count() {
         "audio lasts {audio_seconds} s, the film {seconds} s"
     );
     let video_seconds: f64 = video["duration"].as_str().unwrap().parse().unwrap();
-    assert!((video_seconds - seconds).abs() < 1e-6, "video lasts {video_seconds} s");
+    assert!(
+        (video_seconds - seconds).abs() < 1e-6,
+        "video lasts {video_seconds} s"
+    );
 
     let text = stream(&probe, "subtitle");
     assert_eq!(text["codec_name"], "mov_text");
@@ -100,7 +103,10 @@ fn metadata_and_faststart() {
     );
     let bytes = std::fs::read(&out).unwrap();
     let find = |atom: &[u8]| bytes.windows(4).position(|w| w == atom).unwrap();
-    assert!(find(b"moov") < find(b"mdat"), "moov must come first (faststart)");
+    assert!(
+        find(b"moov") < find(b"mdat"),
+        "moov must come first (faststart)"
+    );
 }
 
 #[test]
@@ -125,7 +131,10 @@ fn subtitles_in_the_mp4_and_beside_it() {
         .unwrap();
     assert!(decoded.status.success());
     let text = String::from_utf8(decoded.stdout).unwrap();
-    assert!(text.contains("00:00:00,458 --> 00:00:00,833\nAiko: Is anyone here?"), "{text}");
+    assert!(
+        text.contains("00:00:00,458 --> 00:00:00,833\nAiko: Is anyone here?"),
+        "{text}"
+    );
     assert!(text.contains("Ben: Up the stairs."), "{text}");
 }
 
@@ -155,29 +164,42 @@ fn decoded_audio_starts_at_its_frame() {
     let root = dir.path();
     std::fs::create_dir_all(root.join("sounds")).unwrap();
     // 20 ms of a loud 1 kHz tone, otherwise nothing.
-    std::fs::write(root.join("sounds/click.wav"), wav_bytes(48_000, 1, &tone(48_000, 0.02, 1000.0, 0.9)))
-        .unwrap();
+    std::fs::write(
+        root.join("sounds/click.wav"),
+        wav_bytes(48_000, 1, &tone(48_000, 0.02, 1000.0, 0.9)),
+    )
+    .unwrap();
     let mut film = film(
         64,
         48,
         24,
-        vec![shot("only", 48, transition(scene_plan::schedule::TransitionKind::Cut, 0))],
+        vec![shot(
+            "only",
+            48,
+            transition(scene_plan::schedule::TransitionKind::Cut, 0),
+        )],
     );
     let onset_frame = 30u32;
-    film.audio.push(sound("sounds/click.wav", onset_frame, 10, 0.0, false));
+    film.audio
+        .push(sound("sounds/click.wav", onset_frame, 10, 0.0, false));
     let out = root.join("click.mp4");
     render(&film, root, &root.join(".scene-cache"), &out).unwrap();
 
     let samples = decode_audio_mono(&out);
     let expected = onset_frame as usize * 48_000 / 24;
-    let onset = samples.iter().position(|v| v.abs() > 0.1).expect("the click is audible");
+    let onset = samples
+        .iter()
+        .position(|v| v.abs() > 0.1)
+        .expect("the click is audible");
     let one_frame = 48_000 / 24;
     assert!(
         onset.abs_diff(expected) < one_frame,
         "click decoded at sample {onset}, placed at {expected}"
     );
     // Nothing before it.
-    assert!(samples[..expected - one_frame].iter().all(|v| v.abs() < 0.01));
+    assert!(samples[..expected - one_frame]
+        .iter()
+        .all(|v| v.abs() < 0.01));
 }
 
 #[test]
@@ -187,7 +209,7 @@ fn encoding_twice_gives_identical_bytes() {
     let (a, b) = (dir.path().join("a.mp4"), dir.path().join("b.mp4"));
     render(&film, dir.path(), &dir.path().join("cache-a"), &a).unwrap();
     render(&film, dir.path(), &dir.path().join("cache-b"), &b).unwrap();
-    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert_same_files(&a, &b);
 }
 
 fn listing(dir: &Path) -> Vec<String> {
@@ -218,7 +240,10 @@ fn unwritable_output_path_errors_without_leaving_files() {
             RenderError::Write { path, .. } => assert!(path.starts_with(dir.path())),
             other => panic!("expected a write error, got {other:?}"),
         }
-        assert!(err.to_string().contains("film.mp4") || err.to_string().contains("taken"), "{err}");
+        assert!(
+            err.to_string().contains("film.mp4") || err.to_string().contains("taken"),
+            "{err}"
+        );
     }
     let mut after = listing(dir.path());
     after.retain(|n| n != "taken.mp4" && n != ".scene-cache");
@@ -236,7 +261,11 @@ fn missing_and_corrupt_sound_assets_name_the_file() {
     assert!(matches!(err, RenderError::Io { .. }), "{err:?}");
     assert!(err.to_string().contains("sounds/nope.wav"), "{err}");
 
-    std::fs::write(dir.path().join("sounds/bad.wav"), b"RIFF\x10\x00\x00\x00WAVEjunkjunkjunk").unwrap();
+    std::fs::write(
+        dir.path().join("sounds/bad.wav"),
+        b"RIFF\x10\x00\x00\x00WAVEjunkjunkjunk",
+    )
+    .unwrap();
     film.audio[0].asset = "sounds/bad.wav".into();
     let err = render(&film, dir.path(), &dir.path().join(".scene-cache"), &out).unwrap_err();
     assert!(matches!(err, RenderError::Decode { .. }), "{err:?}");

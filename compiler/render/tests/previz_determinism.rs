@@ -11,11 +11,16 @@ use scene_render::frame::RgbFrame;
 use scene_render::previz::{Previz, PREVIZ_RENDERER_VERSION};
 
 fn inputs() -> ShotInputs<'static> {
-    ShotInputs { project_root: Path::new("."), continued_frame: None }
+    ShotInputs {
+        project_root: Path::new("."),
+        continued_frame: None,
+    }
 }
 
 fn render(previz: &Previz, film: &scene_plan::schedule::FilmSchedule, i: usize) -> Vec<RgbFrame> {
-    previz.render_shot(film, &film.shots[i], &inputs(), &mut |_, _| {}).unwrap()
+    previz
+        .render_shot(film, &film.shots[i], &inputs(), &mut |_, _| {})
+        .unwrap()
 }
 
 #[test]
@@ -23,7 +28,12 @@ fn identity_names_the_renderer_version() {
     let id = Previz::new().identity();
     assert_eq!(id.name, "previz");
     assert_eq!(id.weights_fingerprint, "");
-    assert!(id.settings.contains(&format!("renderer={PREVIZ_RENDERER_VERSION}")), "{}", id.settings);
+    assert!(
+        id.settings
+            .contains(&format!("renderer={PREVIZ_RENDERER_VERSION}")),
+        "{}",
+        id.settings
+    );
 }
 
 #[test]
@@ -32,7 +42,10 @@ fn frame_count_and_size_follow_the_schedule() {
     let frames = render(&Previz::with_threads(2), &film, 0);
     assert_eq!(frames.len(), 17);
     for f in &frames {
-        assert_eq!((f.width, f.height, f.data.len()), (common::W, common::H, (common::W * common::H * 3) as usize));
+        assert_eq!(
+            (f.width, f.height, f.data.len()),
+            (common::W, common::H, (common::W * common::H * 3) as usize)
+        );
     }
     let mut empty = common::shot("empty", 0);
     empty.camera.clear();
@@ -55,7 +68,10 @@ fn thread_count_does_not_change_a_pixel() {
     let film = common::film(vec![common::opening(10)]);
     let one = render(&Previz::with_threads(1), &film, 0);
     for threads in [2, 3, 8] {
-        assert!(one == render(&Previz::with_threads(threads), &film, 0), "{threads} threads differ");
+        assert!(
+            one == render(&Previz::with_threads(threads), &film, 0),
+            "{threads} threads differ"
+        );
     }
 }
 
@@ -82,7 +98,9 @@ fn shot_order_and_concurrency_do_not_matter() {
 fn single_frames_match_the_whole_shot() {
     let film = common::film(vec![common::opening(9)]);
     let all = render(&Previz::new(), &film, 0);
-    let some = Previz::new().render_frames(&film, &film.shots[0], &inputs(), &[8, 0, 4]).unwrap();
+    let some = Previz::new()
+        .render_frames(&film, &film.shots[0], &inputs(), &[8, 0, 4])
+        .unwrap();
     assert!(some[0] == all[8] && some[1] == all[0] && some[2] == all[4]);
 }
 
@@ -90,7 +108,11 @@ fn single_frames_match_the_whole_shot() {
 fn progress_counts_every_frame() {
     let film = common::film(vec![common::opening(7)]);
     let mut seen = Vec::new();
-    Previz::with_threads(2).render_shot(&film, &film.shots[0], &inputs(), &mut |d, t| seen.push((d, t))).unwrap();
+    Previz::with_threads(2)
+        .render_shot(&film, &film.shots[0], &inputs(), &mut |d, t| {
+            seen.push((d, t))
+        })
+        .unwrap();
     assert_eq!(seen.last(), Some(&(7, 7)));
     assert_eq!(seen.len(), 7);
 }

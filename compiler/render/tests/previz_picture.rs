@@ -13,7 +13,10 @@ use scene_render::previz::Previz;
 
 fn render_in(shot: ShotSchedule, root: &Path) -> Result<Vec<RgbFrame>, RenderError> {
     let film = common::film(vec![shot]);
-    let inputs = ShotInputs { project_root: root, continued_frame: None };
+    let inputs = ShotInputs {
+        project_root: root,
+        continued_frame: None,
+    };
     Previz::new().render_shot(&film, &film.shots[0], &inputs, &mut |_, _| {})
 }
 
@@ -44,7 +47,9 @@ fn shift_error(a: &RgbFrame, b: &RgbFrame, dx: i32, rows: std::ops::Range<u32>) 
                 continue;
             }
             let (pa, pb) = (a.pixel(xa as u32, y), b.pixel(x as u32, y));
-            sum += (0..3).map(|c| (pa[c] as i32 - pb[c] as i32).unsigned_abs() as u64).sum::<u64>();
+            sum += (0..3)
+                .map(|c| (pa[c] as i32 - pb[c] as i32).unsigned_abs() as u64)
+                .sum::<u64>();
             n += 1;
         }
     }
@@ -60,7 +65,9 @@ fn zoom_error(a: &RgbFrame, b: &RgbFrame, s: f64, rows: std::ops::Range<u32>) ->
             let xa = cx + (x as f64 + 0.5 - cx) / s;
             let ya = cy + (y as f64 + 0.5 - cy) / s;
             let (pa, pb) = (a.pixel(xa as u32, ya as u32), b.pixel(x, y));
-            sum += (0..3).map(|c| (pa[c] as i32 - pb[c] as i32).unsigned_abs() as u64).sum::<u64>();
+            sum += (0..3)
+                .map(|c| (pa[c] as i32 - pb[c] as i32).unsigned_abs() as u64)
+                .sum::<u64>();
             n += 1;
         }
     }
@@ -80,57 +87,104 @@ fn best<T: Copy>(candidates: impl Iterator<Item = T>, err: impl Fn(T) -> f64) ->
 
 #[test]
 fn pan_right_moves_the_picture_left() {
-    let cams = vec![common::camera([0.0, 1.6, 0.0], 0.0, 0.0, 35.0), common::camera([0.0, 1.6, 0.0], 5.0, 0.0, 35.0)];
+    let cams = vec![
+        common::camera([0.0, 1.6, 0.0], 0.0, 0.0, 35.0),
+        common::camera([0.0, 1.6, 0.0], 5.0, 0.0, 35.0),
+    ];
     let f = render(moving("pan", cams));
     // 5 degrees at a focal length of 35/36 × 768 px: the picture moves left by F·tan(5°) ≈ 65 px.
     let expected = 35.0 / 36.0 * 768.0 * (5.0f64).to_radians().tan();
-    let dx = best((-120..=120).step_by(1), |dx| shift_error(&f[0], &f[1], dx, 80..250));
-    assert!((dx as f64 - expected).abs() <= 4.0, "pan right shifted content by {dx}, expected about {expected}");
+    let dx = best((-120..=120).step_by(1), |dx| {
+        shift_error(&f[0], &f[1], dx, 80..250)
+    });
+    assert!(
+        (dx as f64 - expected).abs() <= 4.0,
+        "pan right shifted content by {dx}, expected about {expected}"
+    );
     // And a pan left the other way.
-    let cams = vec![common::camera([0.0, 1.6, 0.0], 0.0, 0.0, 35.0), common::camera([0.0, 1.6, 0.0], -5.0, 0.0, 35.0)];
+    let cams = vec![
+        common::camera([0.0, 1.6, 0.0], 0.0, 0.0, 35.0),
+        common::camera([0.0, 1.6, 0.0], -5.0, 0.0, 35.0),
+    ];
     let f = render(moving("pan", cams));
-    let dx = best((-120..=120).step_by(1), |dx| shift_error(&f[0], &f[1], dx, 80..250));
-    assert!((dx as f64 + expected).abs() <= 4.0, "pan left shifted content by {dx}");
+    let dx = best((-120..=120).step_by(1), |dx| {
+        shift_error(&f[0], &f[1], dx, 80..250)
+    });
+    assert!(
+        (dx as f64 + expected).abs() <= 4.0,
+        "pan left shifted content by {dx}"
+    );
 }
 
 #[test]
 fn dolly_in_magnifies_the_set_and_zoom_grows_the_grid() {
     // Dolly in 4 m: the set (in front of the camera) grows about the centre of the frame.
-    let cams: Vec<_> = (0..5).map(|i| common::camera([0.0, 1.6, i as f64], 0.0, 0.0, 35.0)).collect();
+    let cams: Vec<_> = (0..5)
+        .map(|i| common::camera([0.0, 1.6, i as f64], 0.0, 0.0, 35.0))
+        .collect();
     let f = render(moving("dolly", cams));
-    assert!(f.windows(2).all(|w| w[0] != w[1]), "every dolly frame changes");
-    let s = best((0..=40).map(|i| 1.0 + i as f64 * 0.01), |s| zoom_error(&f[0], &f[4], s, 60..240));
-    assert!(s > 1.04, "dolly in should magnify the picture, best scale {s}");
-    let s_out = best((0..=40).map(|i| 1.0 - i as f64 * 0.005), |s| zoom_error(&f[4], &f[0], s, 60..240));
-    assert!(s_out < 0.98, "dolly out should shrink the picture, best scale {s_out}");
+    assert!(
+        f.windows(2).all(|w| w[0] != w[1]),
+        "every dolly frame changes"
+    );
+    let s = best((0..=40).map(|i| 1.0 + i as f64 * 0.01), |s| {
+        zoom_error(&f[0], &f[4], s, 60..240)
+    });
+    assert!(
+        s > 1.04,
+        "dolly in should magnify the picture, best scale {s}"
+    );
+    let s_out = best((0..=40).map(|i| 1.0 - i as f64 * 0.005), |s| {
+        zoom_error(&f[4], &f[0], s, 60..240)
+    });
+    assert!(
+        s_out < 0.98,
+        "dolly out should shrink the picture, best scale {s_out}"
+    );
 
     // Zoom 24 mm → 48 mm: the ground grid's lines along a row near the bottom spread apart.
-    let cams = vec![common::camera([0.0, 1.6, 0.0], 0.0, -8.0, 24.0), common::camera([0.0, 1.6, 0.0], 0.0, -8.0, 48.0)];
+    let cams = vec![
+        common::camera([0.0, 1.6, 0.0], 0.0, -8.0, 24.0),
+        common::camera([0.0, 1.6, 0.0], 0.0, -8.0, 48.0),
+    ];
     let f = render(moving("zoom", cams));
     let lines = |fr: &RgbFrame| -> usize {
         // Grid lines are brighter than the ground around them: count rising edges.
         let y = fr.height - 30;
-        let lum: Vec<i32> = (0..fr.width).map(|x| fr.pixel(x, y).iter().map(|&v| v as i32).sum()).collect();
+        let lum: Vec<i32> = (0..fr.width)
+            .map(|x| fr.pixel(x, y).iter().map(|&v| v as i32).sum())
+            .collect();
         lum.windows(2).filter(|w| w[1] - w[0] > 24).count()
     };
     let (wide, tele) = (lines(&f[0]), lines(&f[1]));
-    assert!(wide > tele + 2, "zooming in should show fewer, larger grid cells ({wide} vs {tele})");
+    assert!(
+        wide > tele + 2,
+        "zooming in should show fewer, larger grid cells ({wide} vs {tele})"
+    );
 }
 
 #[test]
 fn tilt_up_moves_the_horizon_down() {
-    let cams = vec![common::camera([0.0, 1.6, 0.0], 0.0, 0.0, 35.0), common::camera([0.0, 1.6, 0.0], 0.0, 6.0, 35.0)];
+    let cams = vec![
+        common::camera([0.0, 1.6, 0.0], 0.0, 0.0, 35.0),
+        common::camera([0.0, 1.6, 0.0], 0.0, 6.0, 35.0),
+    ];
     let mut s = moving("tilt", cams);
     s.setting.location = "open field".into(); // trees, a clearing: the horizon is visible
     let f = render(s);
     // The horizon is where the sky's blue gives way to the ground along the middle column.
-    let horizon = |fr: &RgbFrame| (0..fr.height).find(|&y| {
-        let p = fr.pixel(fr.width / 2, y);
-        (p[2] as i32) < (p[0] as i32) + 10
-    });
+    let horizon = |fr: &RgbFrame| {
+        (0..fr.height).find(|&y| {
+            let p = fr.pixel(fr.width / 2, y);
+            (p[2] as i32) < (p[0] as i32) + 10
+        })
+    };
     let (a, b) = (horizon(&f[0]).unwrap(), horizon(&f[1]).unwrap());
     let expected = 35.0 / 36.0 * 768.0 * (6.0f64).to_radians().tan();
-    assert!(b > a && ((b - a) as f64 - expected).abs() < 6.0, "horizon {a} -> {b}, expected a drop of {expected}");
+    assert!(
+        b > a && ((b - a) as f64 - expected).abs() < 6.0,
+        "horizon {a} -> {b}, expected a drop of {expected}"
+    );
 }
 
 #[test]
@@ -142,7 +196,10 @@ fn night_is_darker_than_day_and_dawn_in_between() {
     };
     let (day, dawn, dusk, night) = (at("day"), at("dawn"), at("dusk"), at("night"));
     assert!(day > night + 60.0, "day {day} night {night}");
-    assert!(dawn > night && dusk > night && day > dusk, "dawn {dawn} dusk {dusk}");
+    assert!(
+        dawn > night && dusk > night && day > dusk,
+        "dawn {dawn} dusk {dusk}"
+    );
 }
 
 #[test]
@@ -173,10 +230,20 @@ fn a_subject_is_drawn_in_its_colour_inside_its_box_only() {
     let bx = [0.40, 0.30, 0.15, 0.50];
     let mut s = common::shot("figure", 2);
     s.setting.location = "open field".into();
-    s.subjects = vec![common::subject("ren", "Ren", "#2a9d8f", vec![bx, [0.05, 0.30, 0.15, 0.50]])];
+    s.subjects = vec![common::subject(
+        "ren",
+        "Ren",
+        "#2a9d8f",
+        vec![bx, [0.05, 0.30, 0.15, 0.50]],
+    )];
     let f = render(s);
     let (w, h) = (common::W as f64, common::H as f64);
-    let (x0, y0, x1, y1) = (bx[0] * w, bx[1] * h, (bx[0] + bx[2]) * w, (bx[1] + bx[3]) * h);
+    let (x0, y0, x1, y1) = (
+        bx[0] * w,
+        bx[1] * h,
+        (bx[0] + bx[2]) * w,
+        (bx[1] + bx[3]) * h,
+    );
     // The torso's centre is exactly the colour.
     let torso = f[0].pixel(((x0 + x1) / 2.0) as u32, (y0 + 0.37 * (y1 - y0)) as u32);
     assert!(near(torso, colour, 3), "torso {torso:?}");
@@ -197,17 +264,32 @@ fn a_subject_is_drawn_in_its_colour_inside_its_box_only() {
         }
     }
     let area = (x1 - x0) * (y1 - y0);
-    assert!(inside as f64 > 0.35 * area, "figure covers {inside} of {area} box pixels");
+    assert!(
+        inside as f64 > 0.35 * area,
+        "figure covers {inside} of {area} box pixels"
+    );
     assert_eq!(outside, 0, "the subject's colour appears outside its box");
     // Next frame, the box moved left, and so did the figure (the vignette darkens it a little).
     let moved = f[1].pixel(((0.05 + 0.075) * w) as u32, (y0 + 0.37 * (y1 - y0)) as u32);
-    assert!(near(moved, colour, 12) && !near(f[1].pixel(((x0 + x1) / 2.0) as u32, (y0 + 0.37 * (y1 - y0)) as u32), colour, 12));
+    assert!(
+        near(moved, colour, 12)
+            && !near(
+                f[1].pixel(((x0 + x1) / 2.0) as u32, (y0 + 0.37 * (y1 - y0)) as u32),
+                colour,
+                12
+            )
+    );
 }
 
 #[test]
 fn off_screen_boxes_draw_nothing() {
     let mut s = common::shot("gone", 1);
-    s.subjects = vec![common::subject("ren", "Ren", "#2a9d8f", vec![[1.3, 0.3, 0.15, 0.5]])];
+    s.subjects = vec![common::subject(
+        "ren",
+        "Ren",
+        "#2a9d8f",
+        vec![[1.3, 0.3, 0.15, 0.5]],
+    )];
     let with = render(s.clone());
     s.subjects.clear();
     assert!(with == render(s));
@@ -215,7 +297,9 @@ fn off_screen_boxes_draw_nothing() {
 
 /// Near-white pixels in the top `rows` rows.
 fn bright_pixels(f: &RgbFrame, rows: std::ops::Range<u32>) -> usize {
-    rows.flat_map(|y| (0..f.width).map(move |x| (x, y))).filter(|&(x, y)| f.pixel(x, y).iter().all(|&v| v > 200)).count()
+    rows.flat_map(|y| (0..f.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| f.pixel(x, y).iter().all(|&v| v > 200))
+        .count()
 }
 
 #[test]
@@ -223,13 +307,24 @@ fn caption_appears_when_its_keyframe_is_active() {
     let mut s = common::shot("caption", 12);
     s.setting.time = "night".into();
     s.prompt_keyframes = vec![
-        PromptKeyframe { frame: Frame(0), text: "a street".into(), shot_text: String::new() },
-        PromptKeyframe { frame: Frame(6), text: "…".into(), shot_text: "a train passes behind her".into() },
+        PromptKeyframe {
+            frame: Frame(0),
+            text: "a street".into(),
+            shot_text: String::new(),
+        },
+        PromptKeyframe {
+            frame: Frame(6),
+            text: "…".into(),
+            shot_text: "a train passes behind her".into(),
+        },
     ];
     let f = render(s);
     // The slate sits in the top-left corner; look at the middle of the top band.
     let band = |fr: &RgbFrame| {
-        (0..30u32).flat_map(|y| (200..568u32).map(move |x| (x, y))).filter(|&(x, y)| fr.pixel(x, y).iter().all(|&v| v > 180)).count()
+        (0..30u32)
+            .flat_map(|y| (200..568u32).map(move |x| (x, y)))
+            .filter(|&(x, y)| fr.pixel(x, y).iter().all(|&v| v > 180))
+            .count()
     };
     assert_eq!(band(&f[5]), 0);
     assert!(band(&f[6]) > 60, "caption text pixels: {}", band(&f[6]));
@@ -241,7 +336,11 @@ fn dialogue_and_titles_show_while_active() {
     let mut s = common::shot("talk", 10);
     s.setting.time = "night".into();
     s.dialogue = common::opening(10).dialogue; // frames 3..10
-    s.titles = vec![scene_plan::schedule::Title { text: "TEN YEARS LATER".into(), start_frame: Frame(0), end_frame: Frame(3) }];
+    s.titles = vec![scene_plan::schedule::Title {
+        text: "TEN YEARS LATER".into(),
+        start_frame: Frame(0),
+        end_frame: Frame(3),
+    }];
     let f = render(s);
     let bottom = |fr: &RgbFrame| bright_pixels(fr, 440..500);
     let middle = |fr: &RgbFrame| bright_pixels(fr, 200..300);
@@ -259,12 +358,29 @@ fn mono_grade_is_grey_and_grades_differ() {
         render(s).remove(0)
     };
     let mono = graded("mono");
-    assert!(mono.data.chunks_exact(3).all(|p| p[0] == p[1] && p[1] == p[2]));
-    let names = ["neutral", "teal_orange", "mono", "sepia", "warm", "cool", "bleach", "pastel"];
+    assert!(mono
+        .data
+        .chunks_exact(3)
+        .all(|p| p[0] == p[1] && p[1] == p[2]));
+    let names = [
+        "neutral",
+        "teal_orange",
+        "mono",
+        "sepia",
+        "warm",
+        "cool",
+        "bleach",
+        "pastel",
+    ];
     let frames: Vec<_> = names.iter().map(|g| graded(g)).collect();
     for i in 0..frames.len() {
         for j in i + 1..frames.len() {
-            assert!(frames[i] != frames[j], "{} and {} look the same", names[i], names[j]);
+            assert!(
+                frames[i] != frames[j],
+                "{} and {} look the same",
+                names[i],
+                names[j]
+            );
         }
     }
     let warm = mean_channel(&frames[4]);
@@ -290,7 +406,10 @@ fn image_keyframe_shows_as_an_inset_from_its_frame() {
     let mut s = common::shot("keyed", 6);
     s.conditioning = vec![Conditioning {
         frame: Frame(3),
-        source: ConditioningSource::Image { path: "key.png".into(), sha256: String::new() },
+        source: ConditioningSource::Image {
+            path: "key.png".into(),
+            sha256: String::new(),
+        },
         strength: 1.0,
     }];
     let f = render_in(s.clone(), dir.path()).unwrap();
@@ -302,13 +421,23 @@ fn image_keyframe_shows_as_an_inset_from_its_frame() {
     };
     assert_eq!(reds(&f[2]), 0);
     let thumb = (768.0f64 * 0.22).round() * (768.0f64 * 0.22 * 48.0 / 64.0).round();
-    assert!(reds(&f[3]) as f64 > 0.95 * thumb, "inset pixels {}", reds(&f[3]));
+    assert!(
+        reds(&f[3]) as f64 > 0.95 * thumb,
+        "inset pixels {}",
+        reds(&f[3])
+    );
     assert!(reds(&f[5]) as f64 > 0.95 * thumb);
 
     // A missing file and a file that is not an image are errors that name the file.
     let err = render_in(s.clone(), Path::new("/nonexistent-previz-root")).unwrap_err();
-    assert!(matches!(err, RenderError::Io { ref path, .. } if path.ends_with("key.png")), "{err}");
+    assert!(
+        matches!(err, RenderError::Io { ref path, .. } if path.ends_with("key.png")),
+        "{err}"
+    );
     std::fs::write(dir.path().join("key.png"), b"\x89PNG\r\n\x1a\nnot really").unwrap();
     let err = render_in(s, dir.path()).unwrap_err();
-    assert!(matches!(err, RenderError::Decode { ref path, .. } if path.ends_with("key.png")), "{err}");
+    assert!(
+        matches!(err, RenderError::Decode { ref path, .. } if path.ends_with("key.png")),
+        "{err}"
+    );
 }

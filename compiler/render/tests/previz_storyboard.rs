@@ -35,9 +35,19 @@ fn find(hay: &RgbFrame, needle: &[u8], w: usize, h: usize, x: usize) -> Option<u
 fn sheet_has_every_shots_sampled_frames_in_rows() {
     let film = film();
     let previz = Previz::new();
-    let inputs = ShotInputs { project_root: Path::new("."), continued_frame: None };
-    let rendered: Vec<Vec<RgbFrame>> =
-        film.shots.iter().map(|s| previz.render_shot(&film, s, &inputs, &mut |_, _| {}).unwrap()).collect();
+    let inputs = ShotInputs {
+        project_root: Path::new("."),
+        continued_frame: None,
+    };
+    let rendered: Vec<Vec<RgbFrame>> = film
+        .shots
+        .iter()
+        .map(|s| {
+            previz
+                .render_shot(&film, s, &inputs, &mut |_, _| {})
+                .unwrap()
+        })
+        .collect();
     let sheet = storyboard::contact_sheet_from_frames(&film, &rendered).unwrap();
     let (tw, th) = thumb_size(film.width, film.height);
     assert_eq!((tw, th), (320, 213));
@@ -51,12 +61,22 @@ fn sheet_has_every_shots_sampled_frames_in_rows() {
         let mut row = None;
         for (col, f) in sample_frames(shot).into_iter().enumerate() {
             let fr = &rendered[i][f as usize];
-            let t = thumbnail(&fr.data, fr.width as usize, fr.height as usize, tw as usize, th as usize);
+            let t = thumbnail(
+                &fr.data,
+                fr.width as usize,
+                fr.height as usize,
+                tw as usize,
+                th as usize,
+            );
             // The time label covers the thumbnail's bottom-left corner: match its top rows.
             let top = &t[..tw as usize * 3 * 150];
             let y = find(&sheet, top, tw as usize, 150, 28 + col * (320 + 14))
                 .unwrap_or_else(|| panic!("shot {} frame {f} is not on the sheet", shot.name));
-            assert!(y > last_row, "shot {} is not below the previous one", shot.name);
+            assert!(
+                y > last_row,
+                "shot {} is not below the previous one",
+                shot.name
+            );
             if let Some(r) = row {
                 assert_eq!(r, y, "the frames of shot {} are not on one row", shot.name);
             }
@@ -81,7 +101,10 @@ fn png_round_trips_and_leaves_no_temporary_file() {
     }
     let path = dir.path().join("board.png");
     storyboard::write_png(&f, &path).unwrap();
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("board.png")]);
     let dec = png::Decoder::new(std::fs::File::open(&path).unwrap());
     let mut reader = dec.read_info().unwrap();

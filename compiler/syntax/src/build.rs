@@ -63,10 +63,7 @@ impl Builder {
             | Rule::angle
             | Rule::fraction
             | Rule::distance => ValueKind::Number(number(p.as_str())),
-            Rule::value
-            | Rule::point_coord
-            | Rule::asset
-            | Rule::sound_target => return self.value(&kids(p).next()?),
+            Rule::value | Rule::point_coord | Rule::asset | Rule::sound_target => return self.value(&kids(p).next()?),
             Rule::number => ValueKind::Number(number(p.as_str())),
             Rule::string => ValueKind::Str(self.string(p).value),
             Rule::ident => ValueKind::Ident(p.as_str().to_string()),
@@ -393,9 +390,9 @@ impl Builder {
                 })),
                 Rule::truck_head => Some(MoveKind::Truck(hdir(&word(1)?)?)),
                 Rule::crane_head => Some(MoveKind::Crane(vdir(&word(1)?)?)),
-                Rule::orbit_head => Some(MoveKind::Orbit(
-                    kids(&q).find(|w| w.as_rule() == Rule::ident).map(|w| self.ident(&w)),
-                )),
+                Rule::orbit_head => {
+                    Some(MoveKind::Orbit(kids(&q).find(|w| w.as_rule() == Rule::ident).map(|w| self.ident(&w))))
+                }
                 Rule::kw_handheld => Some(MoveKind::Handheld),
                 Rule::kw_static => Some(MoveKind::Static),
                 Rule::angle | Rule::fraction | Rule::distance => {

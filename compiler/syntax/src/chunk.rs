@@ -22,10 +22,9 @@ pub(crate) enum Level {
 impl Level {
     fn starts_piece(self, word: &str) -> bool {
         match self {
-            Level::Top => matches!(
-                word,
-                "import" | "film" | "character" | "location" | "sound" | "look" | "camera" | "scene"
-            ),
+            Level::Top => {
+                matches!(word, "import" | "film" | "character" | "location" | "sound" | "look" | "camera" | "scene")
+            }
             Level::Scene => matches!(word, "shot" | "cut" | "dissolve" | "fade" | "wipe" | "play" | "stop"),
             Level::Block => false,
         }
@@ -135,8 +134,7 @@ pub(crate) fn split(
                         TokKind::Newline => {
                             // A block may open on the line after its header.
                             let next = (i + 1..to).find(|&j| tokens[j].kind != TokKind::Newline);
-                            let brace_next = body.is_none()
-                                && next.is_some_and(|j| tokens[j].kind == TokKind::LBrace);
+                            let brace_next = body.is_none() && next.is_some_and(|j| tokens[j].kind == TokKind::LBrace);
                             if !brace_next {
                                 finish(&mut chunks, first, last_sig, *body);
                                 current = None;
@@ -185,10 +183,7 @@ pub(crate) fn split(
                     match tok.kind {
                         TokKind::LBrace => stack.push(i),
                         TokKind::RBrace => {
-                            let closes_item = guess
-                                && stack.len() > 1
-                                && at_line_start
-                                && in_first_column();
+                            let closes_item = guess && stack.len() > 1 && at_line_start && in_first_column();
                             if closes_item {
                                 // A `}` in the item's own column closes the item: the blocks
                                 // opened inside it and left open are the unclosed ones.
@@ -237,10 +232,9 @@ fn report_unclosed(
 ) {
     let brace = tokens[open];
     let (span, message) = match before {
-        Some(t) => (
-            Span::new(file, t.start, t.end),
-            format!("unclosed `{{`: expected `}}` before `{}`", &src[t.start..t.end]),
-        ),
+        Some(t) => {
+            (Span::new(file, t.start, t.end), format!("unclosed `{{`: expected `}}` before `{}`", &src[t.start..t.end]))
+        }
         None => (Span::new(file, src.len(), src.len()), "unclosed `{`: the file ends inside a block".to_string()),
     };
     diagnostics.push(

@@ -31,8 +31,20 @@ pub(crate) const TOP_LEVEL_KEYWORDS: &[&str] =
     &["import", "film", "character", "location", "sound", "look", "camera", "scene"];
 pub(crate) const SCENE_KEYWORDS: &[&str] = &["shot", "cut", "dissolve", "fade", "wipe", "play", "stop"];
 pub(crate) const STATEMENT_KEYWORDS: &[&str] = &[
-    "camera", "lens", "at", "prompt", "continues", "keyframe", "title", "seed", "guidance", "strength", "look",
-    "style", "negative", "steps",
+    "camera",
+    "lens",
+    "at",
+    "prompt",
+    "continues",
+    "keyframe",
+    "title",
+    "seed",
+    "guidance",
+    "strength",
+    "look",
+    "style",
+    "negative",
+    "steps",
 ];
 const ACTION_KEYWORDS: &[&str] = &["enters", "exits", "at", "walks", "runs", "does", "says"];
 const UNITS: &[&str] = &["s", "ms", "f", "%", "mm", "m", "deg", "dB", "x"];
@@ -88,9 +100,13 @@ pub(crate) fn syntax_error(
                 format!("expected a definition, found {shown}"),
             )
             .with_label("not a definition")
-            .with_help("a file holds `import`, `film`, `character`, `location`, `sound`, `look`, `camera` and `scene` items");
+            .with_help(
+                "a file holds `import`, `film`, `character`, `location`, `sound`, `look`, `camera` and `scene` items",
+            );
             if SCENE_KEYWORDS.contains(&first) || first == "shot" {
-                d = d.with_help("shots, transitions and `play`/`stop` belong inside a `scene NAME at LOCATION { … }` block");
+                d = d.with_help(
+                    "shots, transitions and `play`/`stop` belong inside a `scene NAME at LOCATION { … }` block",
+                );
             } else if STATEMENT_KEYWORDS.contains(&first) {
                 d = d.with_help(format!("`{first}` statements belong inside a `shot NAME DURATION {{ … }}` block"));
             }
@@ -106,7 +122,9 @@ pub(crate) fn syntax_error(
             .with_label("not a scene item")
             .with_help("a scene holds `shot NAME DURATION { … }`, transitions (`cut`, `dissolve 1s`, `fade 1s`, `fade to black 1s`, `wipe left 1s`) and `play`/`stop`");
             if STATEMENT_KEYWORDS.contains(&first) || ACTION_KEYWORDS.contains(&first) {
-                d = d.with_help(format!("`{first}` is a shot statement: put it inside a `shot NAME DURATION {{ … }}` block"));
+                d = d.with_help(format!(
+                    "`{first}` is a shot statement: put it inside a `shot NAME DURATION {{ … }}` block"
+                ));
             }
             return d;
         }
@@ -157,8 +175,12 @@ pub(crate) fn syntax_error(
         }
     }
     if words.is_empty() {
-        return Diagnostic::new(codes::E0001, Span::new(file, pos, pos + found.len), format!("unexpected {}", found.text))
-            .with_label("not expected here");
+        return Diagnostic::new(
+            codes::E0001,
+            Span::new(file, pos, pos + found.len),
+            format!("unexpected {}", found.text),
+        )
+        .with_label("not expected here");
     }
     if found.text.starts_with("`#") {
         return Diagnostic::new(
@@ -193,9 +215,13 @@ fn odd_character(file: FileId, src: &str, pos: usize, end: usize) -> Option<Diag
     }
     let shown = if c.is_control() { format!("U+{:04X}", c as u32) } else { format!("`{c}`") };
     Some(
-        Diagnostic::new(codes::E0014, Span::new(file, pos, pos + c.len_utf8()), format!("unexpected character {shown}"))
-            .with_label("not part of the language")
-            .with_help("text with such characters belongs in a string: `\"…\"`"),
+        Diagnostic::new(
+            codes::E0014,
+            Span::new(file, pos, pos + c.len_utf8()),
+            format!("unexpected character {shown}"),
+        )
+        .with_label("not part of the language")
+        .with_help("text with such characters belongs in a string: `\"…\"`"),
     )
 }
 
@@ -284,9 +310,12 @@ fn space_before_unit(file: FileId, src: &str, base: usize, pos: usize, end: usiz
     if trimmed.len() == before.len() {
         return None;
     }
+    // After the last character that is not part of a number (which may be wider than a byte).
     let num_start = trimmed
-        .rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let number = &trimmed[num_start..];
     if !number.chars().any(|c| c.is_ascii_digit()) {
         return None;
@@ -307,7 +336,8 @@ fn space_before_unit(file: FileId, src: &str, base: usize, pos: usize, end: usiz
 /// `6sec`, `12px`: a number glued to letters that are not a unit.
 fn unknown_unit(file: FileId, src: &str, pos: usize, end: usize) -> Option<Diagnostic> {
     let rest = &src[pos..end];
-    let word_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))).unwrap_or(rest.len());
+    let word_len =
+        rest.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))).unwrap_or(rest.len());
     let word = &rest[..word_len];
     let digits = word.strip_prefix('-').unwrap_or(word);
     let num_len = digits.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(digits.len());
@@ -424,7 +454,7 @@ fn keyword(rule: Rule) -> Option<String> {
 }
 
 /// `fps 24 s` in a field: the grammar reads `s` as a second value, but it is a detached unit.
-pub(crate) fn detached_unit(file: FileId, src: &str, number: Span, unit: Span) -> Option<Diagnostic> {
+pub(crate) fn detached_unit(src: &str, number: Span, unit: Span) -> Option<Diagnostic> {
     let unit_text = &src[unit.range()];
     let between = &src[number.end as usize..unit.start as usize];
     if !UNITS.contains(&unit_text) || between.is_empty() || !between.bytes().all(|b| b == b' ' || b == b'\t') {

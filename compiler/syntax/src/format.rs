@@ -88,7 +88,8 @@ impl<'a> Formatter<'a> {
         let mut cursor = end;
         while let Some(c) = self.comments.get(self.next_comment) {
             let start = c.span.start as usize;
-            let same_line = start < cursor || self.src[cursor..start].bytes().all(|b| matches!(b, b' ' | b'\t' | b';' | b'\r'));
+            let same_line =
+                start < cursor || self.src[cursor..start].bytes().all(|b| matches!(b, b' ' | b'\t' | b';' | b'\r'));
             if !same_line {
                 break;
             }
@@ -145,9 +146,8 @@ impl<'a> Formatter<'a> {
     fn block(&mut self, span: Span, header: &str, after_header: usize, empty: bool, body: impl FnOnce(&mut Self)) {
         let open = self.brace_after(after_header);
         let close = (span.end as usize).saturating_sub(1);
-        let has_comments = self.comments[self.next_comment..]
-            .iter()
-            .any(|c| (open..close).contains(&(c.span.start as usize)));
+        let has_comments =
+            self.comments[self.next_comment..].iter().any(|c| (open..close).contains(&(c.span.start as usize)));
         if empty && !has_comments {
             self.line(span, &format!("{header} {{}}"));
             return;
@@ -371,9 +371,7 @@ impl<'a> Formatter<'a> {
         let mut text = String::new();
         match timing {
             Some(MoveTiming::Over(d)) => text.push_str(&format!(" over {}", self.value(d))),
-            Some(MoveTiming::FromTo(a, b)) => {
-                text.push_str(&format!(" from {} to {}", self.value(a), self.value(b)))
-            }
+            Some(MoveTiming::FromTo(a, b)) => text.push_str(&format!(" from {} to {}", self.value(a), self.value(b))),
             None => {}
         }
         if let Some(e) = ease {
@@ -455,8 +453,5 @@ impl<'a> Formatter<'a> {
 
 /// Consecutive imports, or consecutive sounds, may sit on adjacent lines.
 fn same_one_liner(a: &Item, b: &Item) -> bool {
-    matches!(
-        (&a.kind, &b.kind),
-        (ItemKind::Import(_), ItemKind::Import(_)) | (ItemKind::Sound(_), ItemKind::Sound(_))
-    )
+    matches!((&a.kind, &b.kind), (ItemKind::Import(_), ItemKind::Import(_)) | (ItemKind::Sound(_), ItemKind::Sound(_)))
 }

@@ -3,6 +3,12 @@
 //!
 //! This crate knows nothing of names, units or rendering; it turns text into a tree and syntax
 //! diagnostics.
+//!
+//! - [`parse`] never fails and never panics: it returns the tree of every piece that parsed
+//!   together with every syntax error (codes in [`codes`], E0001–E0099). Recovery works item by
+//!   item, then field by field and statement by statement inside a block that failed.
+//! - [`format`] prints the canonical layout, keeping every comment; it refuses files with
+//!   syntax errors. [`compare::same_meaning`] states what it preserves.
 
 pub mod ast;
 pub mod codes;

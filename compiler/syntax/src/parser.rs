@@ -34,11 +34,10 @@ pub fn parse(file: FileId, source: &str) -> Parse {
     let scan = scan::scan(file, source);
     let mut p = Parser { file, src: source, scan, diagnostics: Vec::new() };
     p.diagnostics.append(&mut p.scan.diagnostics);
-    let chunks =
-        chunk::split(file, source, &p.scan.tokens, 0, p.scan.tokens.len(), Level::Top, &mut p.diagnostics);
+    let chunks = chunk::split(file, source, &p.scan.tokens, 0, p.scan.tokens.len(), Level::Top, &mut p.diagnostics);
     let items: Vec<Item> = chunks.iter().filter_map(|c| p.item(c)).collect();
     for item in &items {
-        detached_units(file, source, item, &mut p.diagnostics);
+        detached_units(source, item, &mut p.diagnostics);
     }
     let mut diagnostics = p.diagnostics;
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
@@ -119,9 +118,7 @@ impl<'a> Parser<'a> {
         // An unclosed block inside the piece was reported by the top-level split.
         let inside = |sp: crate::span::Span| c.start <= sp.start as usize && sp.end as usize <= c.end;
         let known = |ds: &[Diagnostic]| ds.iter().any(|d| inside(d.span) || d.related.iter().any(|r| inside(r.span)));
-        if self.diagnostics.len() == before
-            && !self.scan.overlaps_reported(c.start, c.end)
-            && !known(&self.diagnostics)
+        if self.diagnostics.len() == before && !self.scan.overlaps_reported(c.start, c.end) && !known(&self.diagnostics)
         {
             let text = &self.src[c.start..c.end];
             if let Err(error) = SceneParser::parse(rule, text) {
@@ -173,9 +170,10 @@ impl<'a> Parser<'a> {
                 header.ok().and_then(|(kw, name)| build::block_item(&kw, BlockDef { name, fields }))
             }
             "scene" => {
-                let header = self.parse_piece(Rule::scene_header_entry, c.start, header_end, Context::Header, |b, p| {
-                    b.scene_header(p)
-                });
+                let header =
+                    self.parse_piece(Rule::scene_header_entry, c.start, header_end, Context::Header, |b, p| {
+                        b.scene_header(p)
+                    });
                 let items = self.scene_items(c, body);
                 header.ok().map(|(name, location)| ItemKind::Scene(SceneDef { name, location, items }))
             }
@@ -196,7 +194,8 @@ impl<'a> Parser<'a> {
             if self.hazardous(piece) {
                 continue;
             }
-            if let Ok(f) = self.parse_piece(Rule::field_entry, piece.start, piece.end, Context::Field, |b, p| b.field(p))
+            if let Ok(f) =
+                self.parse_piece(Rule::field_entry, piece.start, piece.end, Context::Field, |b, p| b.field(p))
             {
                 fields.push(f);
             }
@@ -236,8 +235,8 @@ impl<'a> Parser<'a> {
 
     fn recover_shot(&mut self, c: &Chunk, body: chunk::Body) -> Option<SceneItem> {
         let header_end = self.header_end(body);
-        let header =
-            self.parse_piece(Rule::shot_header_entry, c.start, header_end, Context::ShotHeader, |b, p| b.shot_header(p));
+        let header = self
+            .parse_piece(Rule::shot_header_entry, c.start, header_end, Context::ShotHeader, |b, p| b.shot_header(p));
         let pieces = self.pieces(c, body, Level::Block);
         let mut statements = Vec::new();
         for piece in &pieces {
@@ -264,12 +263,12 @@ fn first_word(text: &str) -> &str {
 }
 
 /// Finds `24 s` in field values (see `expect::detached_unit`).
-fn detached_units(file: FileId, src: &str, item: &Item, out: &mut Vec<Diagnostic>) {
+fn detached_units(src: &str, item: &Item, out: &mut Vec<Diagnostic>) {
     let mut check = |field: &Field| {
         for pair in field.values.windows(2) {
             let (ValueKind::Number(n), ValueKind::Ident(_)) = (&pair[0].kind, &pair[1].kind) else { continue };
             if n.unit.is_none() {
-                out.extend(expect::detached_unit(file, src, pair[0].span, pair[1].span));
+                out.extend(expect::detached_unit(src, pair[0].span, pair[1].span));
             }
         }
     };

@@ -73,6 +73,8 @@ pub(crate) fn scan(file: FileId, src: &str) -> Scan {
                 i += 1;
             }
             b' ' | b'\t' | b'\r' => i += 1,
+            // A byte-order mark is whitespace, as in the grammar.
+            0xEF if src[i..].starts_with('\u{FEFF}') => i += 3,
             b';' => {
                 out.tokens.push(Tok { kind: TokKind::Semi, start: i, end: i + 1 });
                 i += 1;
@@ -202,11 +204,7 @@ fn string(file: FileId, src: &str, start: usize, out: &mut Scan) -> usize {
     loop {
         if i >= bytes.len() || (!triple && bytes[i] == b'\n') {
             let (span, label, help) = if triple {
-                (
-                    Span::new(file, start, start + 3),
-                    "this text is never closed",
-                    "close it with `\"\"\"`",
-                )
+                (Span::new(file, start, start + 3), "this text is never closed", "close it with `\"\"\"`")
             } else {
                 (
                     Span::new(file, start, i),
@@ -214,9 +212,8 @@ fn string(file: FileId, src: &str, start: usize, out: &mut Scan) -> usize {
                     "close it with `\"`; text over several lines is written between `\"\"\"` and `\"\"\"`",
                 )
             };
-            out.diagnostics.push(
-                Diagnostic::new(codes::E0002, span, "unterminated string").with_label(label).with_help(help),
-            );
+            out.diagnostics
+                .push(Diagnostic::new(codes::E0002, span, "unterminated string").with_label(label).with_help(help));
             out.reported.push((start, i));
             return i;
         }
@@ -253,7 +250,9 @@ fn escape(file: FileId, src: &str, start: usize, out: &mut Scan) -> usize {
                         format!("invalid unicode escape `{}`", &src[start..end]),
                     )
                     .with_label("not a Unicode character")
-                    .with_help("write `\\u{` and 1 to 6 hex digits naming a Unicode character, then `}`, as in `\\u{e9}`"),
+                    .with_help(
+                        "write `\\u{` and 1 to 6 hex digits naming a Unicode character, then `}`, as in `\\u{e9}`",
+                    ),
                 );
                 out.reported.push((start, end));
             }
@@ -266,7 +265,9 @@ fn escape(file: FileId, src: &str, start: usize, out: &mut Scan) -> usize {
             out.diagnostics.push(
                 Diagnostic::new(codes::E0006, Span::new(file, start, end), format!("unknown escape `{shown}`"))
                     .with_label("unknown escape")
-                    .with_help("valid escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{…}`; write `\\\\` for a backslash"),
+                    .with_help(
+                        "valid escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{…}`; write `\\\\` for a backslash",
+                    ),
             );
             out.reported.push((start, end));
             if bytes[start + 1] == b'\n' {

@@ -34,15 +34,16 @@ fn several_independent_errors_in_one_run() {
     else {
         panic!()
     };
-    let shots: Vec<&ShotDef> = scene
-        .items
-        .iter()
-        .filter_map(|i| if let SceneItemKind::Shot(s) = &i.kind { Some(s) } else { None })
-        .collect();
+    let shots: Vec<&ShotDef> =
+        scene.items.iter().filter_map(|i| if let SceneItemKind::Shot(s) = &i.kind { Some(s) } else { None }).collect();
     // `shot opening {` has no duration, so it is dropped; `shot two 6 s` too.
     assert!(shots.is_empty());
     // The camera preset after the bad sound definitions still parses.
-    assert!(p.file.items.iter().any(|i| matches!(&i.kind, ItemKind::Camera(c) if c.name.name == "c" && c.fields.len() == 1)));
+    assert!(p
+        .file
+        .items
+        .iter()
+        .any(|i| matches!(&i.kind, ItemKind::Camera(c) if c.name.name == "c" && c.fields.len() == 1)));
 }
 
 #[test]
@@ -54,7 +55,10 @@ fn good_statements_of_a_bad_shot_are_kept() {
     let SceneItemKind::Shot(shot) = &scene.items[0].kind else { panic!() };
     assert_eq!(shot.statements.len(), 2);
     // The recovered shot's span still covers its whole text.
-    assert_eq!(&src[scene.items[0].span.range()], "shot a 6s {\n        camera wide\n        zoom 2x\n        prompt \"kept\"\n    }");
+    assert_eq!(
+        &src[scene.items[0].span.range()],
+        "shot a 6s {\n        camera wide\n        zoom 2x\n        prompt \"kept\"\n    }"
+    );
 }
 
 #[test]

@@ -63,7 +63,10 @@ fn literals_are_kept_as_written() {
 
 #[test]
 fn one_blank_line_between_definitions() {
-    let out = check("import a\nimport b\nlook x { style \"s\" }\nsound s = sfx \"a.wav\"\nsound t = sfx \"b.wav\"\n\n\n\nlook y {}", "inline");
+    let out = check(
+        "import a\nimport b\nlook x { style \"s\" }\nsound s = sfx \"a.wav\"\nsound t = sfx \"b.wav\"\n\n\n\nlook y {}",
+        "inline",
+    );
     assert_eq!(
         out,
         "import a\nimport b\n\nlook x {\n    style \"s\"\n}\n\nsound s = sfx \"a.wav\"\nsound t = sfx \"b.wav\"\n\nlook y {}\n"
@@ -82,4 +85,23 @@ fn empty_and_comment_only_files() {
     assert_eq!(check("", "empty"), "");
     assert_eq!(check("\n\n", "blank"), "");
     assert_eq!(check("// only\n\n\n/* c */", "comments"), "// only\n\n/* c */\n");
+}
+
+/// Found by proptest: `//` inside a parenthetical starts a comment, as everywhere outside
+/// strings, so the scanner and the grammar agree and the formatter cannot duplicate it.
+#[test]
+fn comment_starts_inside_a_parenthetical() {
+    let src = "scene s at t {\n    shot a 1s {\n        aiko says \"x\" (a) //b) c\n    }\n}\n";
+    assert_eq!(check(src, "inline"), src);
+    let bad = parse_str("scene s at t {\n    shot a 1s {\n        aiko says \"x\" (//b)\n    }\n}\n");
+    assert_eq!(bad.diagnostics.len(), 1);
+    assert!(bad.diagnostics[0].message.contains("unclosed parenthetical"), "{}", bad.diagnostics[0].message);
+    let semi = parse_str("scene s at t {\n    shot a 1s {\n        aiko says \"x\" (a; b)\n    }\n}\n");
+    assert!(!semi.diagnostics.is_empty());
+}
+
+#[test]
+fn byte_order_mark_is_whitespace() {
+    let out = check("\u{FEFF}film \"t\" { fps 24 }", "bom");
+    assert_eq!(out, "film \"t\" {\n    fps 24\n}\n");
 }

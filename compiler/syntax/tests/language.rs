@@ -73,11 +73,10 @@ fn language_example_parses_with_no_diagnostics() {
 
 #[test]
 fn numbers_and_units() {
-    let fields = film_fields(
-        "film \"t\" { v 6s 500ms 12f 1.5s 30% 35mm 2m 0.5m 45deg -10deg -6dB 3dB 1.5x 2x 24 3.5 -7 }",
-    );
+    let fields =
+        film_fields("film \"t\" { v 6s 500ms 12f 1.5s 30% 35mm 2m 0.5m 45deg -10deg -6dB 3dB 1.5x 2x 24 3.5 -7 }");
     let got: Vec<(String, Option<Unit>, f64)> =
-        fields[0].values.iter().map(|v| num(v)).map(|n| (n.raw.clone(), n.unit, n.value)).collect();
+        fields[0].values.iter().map(num).map(|n| (n.raw.clone(), n.unit, n.value)).collect();
     use Unit::*;
     let want = [
         ("6", Some(Seconds), 6.0),
@@ -173,12 +172,8 @@ fn imports() {
 #[test]
 fn sound_definitions() {
     let p = parse_clean(&fixture("ok/statements.scene"));
-    let sounds: Vec<&SoundDef> = p
-        .file
-        .items
-        .iter()
-        .filter_map(|i| if let ItemKind::Sound(s) = &i.kind { Some(s) } else { None })
-        .collect();
+    let sounds: Vec<&SoundDef> =
+        p.file.items.iter().filter_map(|i| if let ItemKind::Sound(s) = &i.kind { Some(s) } else { None }).collect();
     assert_eq!(sounds.len(), 3);
     assert_eq!(sounds[0].role.node, SoundRole::Music);
     assert_eq!(sounds[1].role.node, SoundRole::Sfx);
@@ -198,7 +193,9 @@ fn scene_items_transitions_and_audio() {
     assert_eq!(num(play.fade_in.as_ref().unwrap()).raw, "2");
     let SceneItemKind::Stop(stop) = &scene.items[1].kind else { panic!() };
     assert_eq!(num(stop.fade_out.as_ref().unwrap()).raw, "1");
-    assert!(matches!(&scene.items[2].kind, SceneItemKind::Play(PlayCue { sound: SoundTarget::Asset(a), .. }) if a.value == "audio/bell.wav"));
+    assert!(
+        matches!(&scene.items[2].kind, SceneItemKind::Play(PlayCue { sound: SoundTarget::Asset(a), .. }) if a.value == "audio/bell.wav")
+    );
     let transitions: Vec<(TransitionKind, Option<String>)> = scene
         .items
         .iter()
@@ -247,10 +244,7 @@ fn camera_statements_with_moves_and_lens() {
             CameraClause::Lens(_) => panic!(),
         })
         .collect();
-    assert_eq!(
-        kinds,
-        [MoveKind::Tilt(VDir::Up), MoveKind::Truck(HDir::Right), MoveKind::Crane(VDir::Down)]
-    );
+    assert_eq!(kinds, [MoveKind::Tilt(VDir::Up), MoveKind::Truck(HDir::Right), MoveKind::Crane(VDir::Down)]);
     let CameraClause::Move(tilt) = &c1.clauses[0] else { panic!() };
     assert!(matches!(&tilt.timing, Some(MoveTiming::FromTo(a, b)) if num(a).raw == "1" && num(b).raw == "3"));
 
@@ -306,9 +300,15 @@ fn character_chains() {
         ActionKind::Move { gait, to, over: Some(_) } if gait.node == Gait::Walks && to.kind == PositionKind::Center));
     assert!(matches!(&chars[1].actions[0].kind, ActionKind::Enters { side, at: Some(_) } if side.node == Side::Back));
     assert!(matches!(&chars[2].actions[0].kind, ActionKind::Exits { side, at: Some(_) } if side.node == Side::Right));
-    assert!(matches!(&chars[3].actions[0].kind, ActionKind::Place { position } if matches!(position.kind, PositionKind::Point(_))));
-    assert!(matches!(&chars[3].actions[1].kind, ActionKind::Move { gait, to, over: None } if gait.node == Gait::Runs && to.kind == PositionKind::Left));
-    assert!(matches!(&chars[5].actions[0].kind, ActionKind::Does { text, at: Some(_) } if text.value == "opens her umbrella"));
+    assert!(
+        matches!(&chars[3].actions[0].kind, ActionKind::Place { position } if matches!(position.kind, PositionKind::Point(_)))
+    );
+    assert!(
+        matches!(&chars[3].actions[1].kind, ActionKind::Move { gait, to, over: None } if gait.node == Gait::Runs && to.kind == PositionKind::Left)
+    );
+    assert!(
+        matches!(&chars[5].actions[0].kind, ActionKind::Does { text, at: Some(_) } if text.value == "opens her umbrella")
+    );
     let ActionKind::Says { text, parenthetical, at } = &chars[6].actions[0].kind else { panic!() };
     assert_eq!(text.value, "It's been ten years.");
     assert_eq!(parenthetical.as_ref().unwrap().node, "whispering");
@@ -321,7 +321,8 @@ fn character_chains() {
 
 #[test]
 fn prompts_cues_and_settings() {
-    let stmts = shot_statements(&fixture("ok/statements.scene").lines().skip(9).take(15).collect::<Vec<_>>().join("\n"));
+    let stmts =
+        shot_statements(&fixture("ok/statements.scene").lines().skip(9).take(15).collect::<Vec<_>>().join("\n"));
     assert!(matches!(&stmts[0], StatementKind::Prompt { at: None, text } if text.value == "a quiet street"));
     assert!(matches!(&stmts[1], StatementKind::Prompt { at: Some(t), .. } if num(t).raw == "3"));
     let StatementKind::Play(play) = &stmts[2] else { panic!() };
@@ -329,7 +330,9 @@ fn prompts_cues_and_settings() {
     let StatementKind::Stop(stop) = &stmts[3] else { panic!() };
     assert!(stop.at.is_some() && stop.fade_out.is_some());
     assert!(matches!(&stmts[4], StatementKind::Play(PlayCue { sound: SoundTarget::Asset(_), .. })));
-    assert!(matches!(&stmts[5], StatementKind::Keyframe { at, image } if num(at).raw == "0" && image.value == "frames/first.png"));
+    assert!(
+        matches!(&stmts[5], StatementKind::Keyframe { at, image } if num(at).raw == "0" && image.value == "frames/first.png")
+    );
     assert!(matches!(&stmts[6], StatementKind::Title { at: None, over: None, .. }));
     assert!(matches!(&stmts[7], StatementKind::Title { at: Some(_), over: Some(_), .. }));
     let keys: Vec<&str> = stmts[8..]

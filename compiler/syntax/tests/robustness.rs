@@ -38,8 +38,37 @@ fn truncate_at(src: &str, at: usize) -> &str {
 }
 
 const PIECES: &[&str] = &[
-    "{", "}", "(", ")", ",", ";", "\n", "\"", "\"\"\"", "/*", "*/", "//", "\\", "->", "=", "#", "%", "-", " ",
-    "6s", "1280x720", "1.5x", "-6dB", "camera", "shot", "scene", "at", "aiko", "enters", "\u{e9}", "\u{1F600}",
+    "{",
+    "}",
+    "(",
+    ")",
+    ",",
+    ";",
+    "\n",
+    "\"",
+    "\"\"\"",
+    "/*",
+    "*/",
+    "//",
+    "\\",
+    "->",
+    "=",
+    "#",
+    "%",
+    "-",
+    " ",
+    "6s",
+    "1280x720",
+    "1.5x",
+    "-6dB",
+    "camera",
+    "shot",
+    "scene",
+    "at",
+    "aiko",
+    "enters",
+    "\u{e9}",
+    "\u{1F600}",
 ];
 
 fn mutation() -> impl Strategy<Value = (usize, usize, usize)> {
@@ -105,7 +134,11 @@ fn generated_file() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+    // 256 cases keep CI fast; PROPTEST_CASES=20000 for a longer local run.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn arbitrary_strings(src in any::<String>()) {
@@ -202,4 +235,24 @@ fn nesting_runs_on_a_small_stack() {
         })
         .unwrap();
     handle.join().unwrap();
+}
+
+#[test]
+fn errors_next_to_wide_characters() {
+    for src in [
+        "film \"t\" { fps é6 s }",
+        "scene s at t { shot a é6 s {} }",
+        "scene s at t { shot a 6é s {} }",
+        "é",
+        "film é { }",
+        "scene s at t { shot a 1s { aiko says \"x\" (é } }",
+        "scene s at t { shot a 1s { 東京 enters left\n é } }",
+        "film \"t\" { fps 6東京 }",
+        "film \"t\" { a \"\\é\" }",
+        "film \"t\" { a \"\\u{é}\" }",
+        "\u{FEFF}film \"t\" {}",
+        "film \"t\" {} 東京",
+    ] {
+        check(src);
+    }
 }

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -66,7 +66,13 @@ impl Server {
             }
         });
         let stdin = child.stdin.take();
-        Server { child, stdin, messages: rx, backlog: Vec::new(), next_id: 1 }
+        Server {
+            child,
+            stdin,
+            messages: rx,
+            backlog: Vec::new(),
+            next_id: 1,
+        }
     }
 
     /// Starts a server and initializes it with `root` as the workspace folder.
@@ -81,7 +87,10 @@ impl Server {
                 "capabilities": {}
             }),
         );
-        assert!(result["result"]["capabilities"].is_object(), "initialize failed: {result}");
+        assert!(
+            result["result"]["capabilities"].is_object(),
+            "initialize failed: {result}"
+        );
         s.notify("initialized", json!({}));
         s
     }
@@ -114,7 +123,9 @@ impl Server {
     pub fn response(&mut self, id: i64) -> Value {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let msg = self.next(deadline).unwrap_or_else(|| panic!("no response to request {id}"));
+            let msg = self
+                .next(deadline)
+                .unwrap_or_else(|| panic!("no response to request {id}"));
             if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
                 return msg;
             }
@@ -132,11 +143,21 @@ impl Server {
 
     /// Waits for a notification matching `pred` (looking at the backlog first).
     pub fn wait_for(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        self.try_wait_for(method, &pred, TIMEOUT).unwrap_or_else(|| panic!("no `{method}` notification arrived"))
+        self.try_wait_for(method, &pred, TIMEOUT)
+            .unwrap_or_else(|| panic!("no `{method}` notification arrived"))
     }
 
-    pub fn try_wait_for(&mut self, method: &str, pred: &dyn Fn(&Value) -> bool, timeout: Duration) -> Option<Value> {
-        if let Some(i) = self.backlog.iter().position(|m| m["method"] == method && pred(&m["params"])) {
+    pub fn try_wait_for(
+        &mut self,
+        method: &str,
+        pred: &dyn Fn(&Value) -> bool,
+        timeout: Duration,
+    ) -> Option<Value> {
+        if let Some(i) = self
+            .backlog
+            .iter()
+            .position(|m| m["method"] == method && pred(&m["params"]))
+        {
             return Some(self.backlog.remove(i)["params"].clone());
         }
         let deadline = Instant::now() + timeout;
@@ -229,7 +250,12 @@ pub fn cursor(fixture: &str) -> (String, Value) {
 pub fn position(text: &str, offset: usize) -> Value {
     let before = &text[..offset];
     let line = before.matches('\n').count();
-    let col = before.rsplit('\n').next().unwrap_or("").encode_utf16().count();
+    let col = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .encode_utf16()
+        .count();
     json!({ "line": line, "character": col })
 }
 
@@ -246,8 +272,19 @@ pub fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
 }
 
 pub fn labels(response: &Value) -> Vec<String> {
-    let items = if response["result"].is_array() { &response["result"] } else { &response["result"]["items"] };
-    items.as_array().map(|a| a.iter().map(|i| i["label"].as_str().unwrap_or("").to_owned()).collect()).unwrap_or_default()
+    let items = if response["result"].is_array() {
+        &response["result"]
+    } else {
+        &response["result"]["items"]
+    };
+    items
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|i| i["label"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl Server {

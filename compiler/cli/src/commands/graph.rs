@@ -12,8 +12,8 @@ pub fn run(file: &Path, format: GraphFormat) -> Outcome {
     }
     let Some((_, plan)) = load::plan(file) else { return Outcome::Failed };
     match format {
-        GraphFormat::Dot => print!("{}", plan.graph.to_dot()),
-        GraphFormat::Json => println!("{}", plan.graph.to_json()),
+        GraphFormat::Dot => crate::out::println(plan.graph.to_dot().trim_end()),
+        GraphFormat::Json => crate::out::println(&plan.graph.to_json()),
     }
     Outcome::Success
 }

@@ -23,7 +23,7 @@ pub fn run(file: &Path, shot: Option<&str>) -> Outcome {
     };
     match json {
         Ok(text) => {
-            println!("{text}");
+            crate::out::println(&text);
             Outcome::Success
         }
         Err(e) => tool_error(e),

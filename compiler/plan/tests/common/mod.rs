@@ -17,7 +17,10 @@ pub fn image(path: &str) -> Asset {
         path: path.to_string(),
         absolute: PathBuf::from("/project").join(path),
         sha256: format!("{:0>64}", path.len()),
-        kind: AssetKind::Image { width: 64, height: 64 },
+        kind: AssetKind::Image {
+            width: 64,
+            height: 64,
+        },
         span: span(),
     }
 }
@@ -27,25 +30,44 @@ pub fn audio_asset(path: &str) -> Asset {
         path: path.to_string(),
         absolute: PathBuf::from("/project").join(path),
         sha256: format!("{:0>64}", path.len() + 1),
-        kind: AssetKind::Audio { seconds: Some(10.0) },
+        kind: AssetKind::Audio {
+            seconds: Some(10.0),
+        },
         span: span(),
     }
 }
 
 pub fn cut() -> Transition {
-    Transition { kind: TransitionKind::Cut, frames: Frames(0), span: span() }
+    Transition {
+        kind: TransitionKind::Cut,
+        frames: Frames(0),
+        span: span(),
+    }
 }
 
 pub fn transition(kind: TransitionKind, frames: u32) -> Transition {
-    Transition { kind, frames: Frames(frames), span: span() }
+    Transition {
+        kind,
+        frames: Frames(frames),
+        span: span(),
+    }
 }
 
 pub fn mv(kind: MoveKind, start: u32, end: u32, ease: Ease) -> CameraMove {
-    CameraMove { kind, start: Frames(start), end: Frames(end), ease, span: span() }
+    CameraMove {
+        kind,
+        start: Frames(start),
+        end: Frames(end),
+        ease,
+        span: span(),
+    }
 }
 
 pub fn key(frame: u32, x: f64, y: f64, depth: f64) -> StageKey {
-    StageKey { frame: Frames(frame), at: StagePoint { x, y, depth } }
+    StageKey {
+        frame: Frames(frame),
+        at: StagePoint { x, y, depth },
+    }
 }
 
 pub const LEFT: f64 = 0.25;
@@ -63,7 +85,10 @@ impl FilmBuilder {
             film: Film {
                 title: title.to_string(),
                 span: Some(span()),
-                size: Size { width: 768, height: 512 },
+                size: Size {
+                    width: 768,
+                    height: 512,
+                },
                 fps: Fps(24),
                 seed: 7,
                 look: None,
@@ -96,7 +121,13 @@ impl FilmBuilder {
         CharacterId(self.film.characters.len() as u32 - 1)
     }
 
-    pub fn location(&mut self, id: &str, description: &str, time: TimeOfDay, weather: Weather) -> LocationId {
+    pub fn location(
+        &mut self,
+        id: &str,
+        description: &str,
+        time: TimeOfDay,
+        weather: Weather,
+    ) -> LocationId {
         self.film.locations.push(Location {
             id: id.to_string(),
             span: span(),
@@ -109,7 +140,13 @@ impl FilmBuilder {
     }
 
     pub fn sound(&mut self, id: &str, role: SoundRole, path: &str, gain: f64) -> SoundId {
-        self.film.sounds.push(Sound { id: id.to_string(), span: span(), role, asset: audio_asset(path), gain: Gain(gain) });
+        self.film.sounds.push(Sound {
+            id: id.to_string(),
+            span: span(),
+            role,
+            asset: audio_asset(path),
+            gain: Gain(gain),
+        });
         SoundId(self.film.sounds.len() as u32 - 1)
     }
 
@@ -126,7 +163,13 @@ impl FilmBuilder {
         LookId(self.film.looks.len() as u32 - 1)
     }
 
-    pub fn camera(&mut self, id: &str, framing: Option<Framing>, height: Option<CameraHeight>, lens: Option<f64>) -> CameraId {
+    pub fn camera(
+        &mut self,
+        id: &str,
+        framing: Option<Framing>,
+        height: Option<CameraHeight>,
+        lens: Option<f64>,
+    ) -> CameraId {
         self.film.cameras.push(CameraPreset {
             id: id.to_string(),
             span: span(),
@@ -161,7 +204,13 @@ impl FilmBuilder {
             frames: Frames(frames),
             transition_in: cut(),
             fade_out: None,
-            camera: ShotCamera { preset: None, on: None, moves: Vec::new(), lens: None, span: None },
+            camera: ShotCamera {
+                preset: None,
+                on: None,
+                moves: Vec::new(),
+                lens: None,
+                span: None,
+            },
             blocking: Vec::new(),
             prompts: Vec::new(),
             actions: Vec::new(),
@@ -182,15 +231,28 @@ impl FilmBuilder {
     }
 
     pub fn prompt(&mut self, shot: ShotId, frame: u32, text: &str) {
-        self.shot_mut(shot).prompts.push(PromptKey { frame: Frames(frame), text: text.to_string(), span: span() });
+        self.shot_mut(shot).prompts.push(PromptKey {
+            frame: Frames(frame),
+            text: text.to_string(),
+            span: span(),
+        });
         self.shot_mut(shot).prompts.sort_by_key(|p| p.frame);
     }
 
     pub fn block(&mut self, shot: ShotId, character: CharacterId, keys: Vec<StageKey>) {
-        self.shot_mut(shot).blocking.push(Blocking { character, keys, span: span() });
+        self.shot_mut(shot).blocking.push(Blocking {
+            character,
+            keys,
+            span: span(),
+        });
     }
 
-    pub fn camera_moves(&mut self, shot: ShotId, preset: Option<PresetRef>, moves: Vec<CameraMove>) {
+    pub fn camera_moves(
+        &mut self,
+        shot: ShotId,
+        preset: Option<PresetRef>,
+        moves: Vec<CameraMove>,
+    ) {
         let cam = &mut self.shot_mut(shot).camera;
         cam.preset = preset;
         cam.moves = moves;
@@ -207,7 +269,12 @@ impl FilmBuilder {
     }
 
     pub fn stop(&mut self, shot: ShotId, source: AudioSource, frame: u32, fade_out: u32) {
-        self.shot_mut(shot).stops.push(StopCue { source, frame: Frames(frame), fade_out: Frames(fade_out), span: span() });
+        self.shot_mut(shot).stops.push(StopCue {
+            source,
+            frame: Frames(frame),
+            fade_out: Frames(fade_out),
+            span: span(),
+        });
     }
 
     pub fn build(self) -> Film {
@@ -223,5 +290,153 @@ pub fn simple(shots: &[(&str, u32)]) -> Film {
     for (name, frames) in shots {
         b.shot(scene, name, *frames);
     }
+    b.build()
+}
+
+/// A small film that uses most of the schedule: two scenes, characters with references, a look,
+/// camera moves, prompts, actions, dialogue, sound at scene and shot level with a stop, ambience,
+/// `continues`, an image keyframe, a title, and every kind of transition.
+pub fn rich_film() -> Film {
+    let mut b = FilmBuilder::new("Neon Rain");
+    let aiko = b.character(
+        "aiko",
+        "a young woman in a red raincoat holding a clear umbrella",
+    );
+    b.film.characters[aiko.index()].name = "Aiko".into();
+    b.film.characters[aiko.index()].voice = Some("soft alto, calm".into());
+    b.film.characters[aiko.index()].color = Some(Color([0xd6, 0x28, 0x28]));
+    b.film.characters[aiko.index()].reference = Some(image("refs/aiko.png"));
+    let ken = b.character("ken", "a tall man in a grey coat");
+    let theme = b.sound("theme", SoundRole::Music, "audio/theme.ogg", -6.0);
+    let thunder = b.sound("thunder", SoundRole::Sfx, "audio/thunder.wav", 0.0);
+    let street = b.location(
+        "street",
+        "a neon-lit Tokyo street, wet asphalt reflecting shop signs",
+        TimeOfDay::Night,
+        Weather::Rain,
+    );
+    b.film.locations[street.index()].ambience = Some(Ambience {
+        source: AudioSource::Asset(audio_asset("audio/rain.ogg")),
+        gain: Gain(-18.0),
+    });
+    let cafe = b.location("cafe", "a small warm cafe", TimeOfDay::Dusk, Weather::Clear);
+    let cinematic = b.look(
+        "cinematic",
+        Some("anamorphic, teal and orange grade"),
+        Some("teal_orange"),
+    );
+    b.film.looks[cinematic.index()].guidance = Some(3.5);
+    b.film.look = Some(cinematic);
+    b.film.style = Some("35mm film grain, shallow depth of field".into());
+    b.film.negative = Some("blurry, watermark, text".into());
+    let hero = b.camera(
+        "hero",
+        Some(Framing::Medium),
+        Some(CameraHeight::Eye),
+        Some(50.0),
+    );
+
+    let arrival = b.scene("arrival", street);
+    b.film.scenes[arrival.index()].plays.push(PlayCue {
+        source: AudioSource::Sound(theme),
+        frame: Frames(0),
+        gain: Gain(-6.0),
+        fade_in: Frames(48),
+        span: span(),
+    });
+    let opening = b.shot(arrival, "opening", 144);
+    b.camera_moves(
+        opening,
+        Some(PresetRef::Framing(Framing::Wide)),
+        vec![mv(MoveKind::Dolly(Fraction(0.3)), 0, 144, Ease::InOut)],
+    );
+    b.block(
+        opening,
+        aiko,
+        vec![key(0, -0.15, FEET, 1.0), key(96, CENTER, FEET, 1.0)],
+    );
+    b.prompt(opening, 0, "rain falls in silver streaks");
+    b.prompt(opening, 72, "a train passes behind her");
+    b.play(opening, AudioSource::Sound(thunder), 48, -3.0);
+    b.shot_mut(opening).titles.push(TitleCard {
+        text: "Tokyo, 1999".into(),
+        start: Frames(0),
+        end: Frames(48),
+        span: span(),
+    });
+
+    let reply = b.shot(arrival, "reply", 72);
+    b.shot_mut(reply).transition_in = transition(TransitionKind::Dissolve, 24);
+    b.shot_mut(reply).continues = Some(Continues {
+        shot: opening,
+        span: span(),
+    });
+    b.camera_moves(reply, Some(PresetRef::Framing(Framing::Closeup)), vec![]);
+    b.shot_mut(reply).camera.on = Some(aiko);
+    b.shot_mut(reply).camera.lens = Some(LensAnimation {
+        from: FocalLength(85.0),
+        to: None,
+        start: Frames(0),
+        end: Frames(72),
+        ease: Ease::InOut,
+        span: span(),
+    });
+    b.block(reply, aiko, vec![key(0, CENTER, FEET, 1.0)]);
+    b.shot_mut(reply).dialogue.push(Line {
+        character: aiko,
+        text: "It's been ten years.".into(),
+        parenthetical: Some("whispering".into()),
+        off_screen: false,
+        start: Frames(0),
+        end: Frames(32),
+        span: span(),
+    });
+    b.stop(reply, AudioSource::Sound(theme), 48, 24);
+
+    let cafe_scene = b.scene("inside", cafe);
+    b.film.scenes[cafe_scene.index()].transition_in = Some(transition(TransitionKind::Fade, 24));
+    let table = b.shot(cafe_scene, "table", 96);
+    b.shot_mut(table).transition_in = transition(TransitionKind::Fade, 24);
+    b.camera_moves(
+        table,
+        Some(PresetRef::Defined(hero)),
+        vec![mv(
+            MoveKind::Orbit {
+                around: Some(ken),
+                angle: Angle(45.0),
+            },
+            0,
+            96,
+            Ease::InOut,
+        )],
+    );
+    b.block(table, ken, vec![key(0, RIGHT, FEET, 1.0)]);
+    b.block(table, aiko, vec![key(0, LEFT, FEET, 1.0)]);
+    b.shot_mut(table).actions.push(ActionText {
+        character: ken,
+        text: "stirs his coffee".into(),
+        frame: Frames(24),
+        span: span(),
+    });
+    b.prompt(table, 24, "steam rises from the cups");
+    b.shot_mut(table).keyframes.push(ImageKey {
+        frame: Frames(95),
+        image: image("keys/table.png"),
+        span: span(),
+    });
+    let window = b.shot(cafe_scene, "window", 48);
+    b.shot_mut(window).transition_in = transition(TransitionKind::WipeLeft, 12);
+    b.shot_mut(window).continues = Some(Continues {
+        shot: table,
+        span: span(),
+    });
+    b.shot_mut(window).overrides.guidance = Some(5.0);
+    b.shot_mut(window).overrides.strength = Some(Fraction(0.6));
+    b.camera_moves(
+        window,
+        None,
+        vec![mv(MoveKind::Handheld, 0, 48, Ease::InOut)],
+    );
+    b.shot_mut(window).fade_out = Some(transition(TransitionKind::FadeToBlack, 24));
     b.build()
 }

@@ -14,8 +14,8 @@ pub mod yuv;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use ffmpeg_next as ffmpeg;
 use ffmpeg::{codec, encoder, format, Dictionary, Packet, Rational};
+use ffmpeg_next as ffmpeg;
 use scene_plan::schedule::FilmSchedule;
 
 use crate::audio::{AudioMix, SAMPLE_RATE};
@@ -39,7 +39,12 @@ pub struct EncodeSettings {
 
 impl Default for EncodeSettings {
     fn default() -> Self {
-        EncodeSettings { preset: "veryfast".into(), crf: 20, threads: 2, audio_bit_rate: 160_000 }
+        EncodeSettings {
+            preset: "veryfast".into(),
+            crf: 20,
+            threads: 2,
+            audio_bit_rate: 160_000,
+        }
     }
 }
 
@@ -59,7 +64,14 @@ impl Metadata {
     pub fn tags(&self) -> Vec<(&'static str, String)> {
         vec![
             ("title", self.title.clone()),
-            ("comment", if self.tool.is_empty() { String::new() } else { format!("made with {}", self.tool) }),
+            (
+                "comment",
+                if self.tool.is_empty() {
+                    String::new()
+                } else {
+                    format!("made with {}", self.tool)
+                },
+            ),
             ("scenec_tool", self.tool.clone()),
             ("scenec_script_sha256", self.script_sha256.clone()),
             ("scenec_schedule_sha256", self.schedule_sha256.clone()),
@@ -76,7 +88,8 @@ pub struct EncodeStats {
 }
 
 /// The minimal ASS header the mov_text encoder parses its style from.
-const ASS_HEADER: &str = "[Script Info]\r\nScriptType: v4.00+\r\nPlayResX: 384\r\nPlayResY: 288\r\n\r\n\
+const ASS_HEADER: &str =
+    "[Script Info]\r\nScriptType: v4.00+\r\nPlayResX: 384\r\nPlayResY: 288\r\n\r\n\
 [V4+ Styles]\r\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, \
 BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, \
 Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\r\n\
@@ -120,7 +133,7 @@ pub fn encode_mp4(
 ) -> Result<EncodeStats, RenderError> {
     crate::audio::init_ffmpeg()?;
     let (width, height, fps) = (film.width, film.height, film.fps);
-    if width == 0 || height == 0 || width % 2 != 0 || height % 2 != 0 {
+    if width == 0 || height == 0 || (width | height) & 1 != 0 {
         return Err(RenderError::Schedule(format!(
             "the film is {width}x{height}; H.264 4:2:0 needs even, non-zero sides"
         )));
@@ -134,9 +147,8 @@ pub fn encode_mp4(
     let global_header = octx.format().flags().contains(format::Flags::GLOBAL_HEADER);
 
     // Video.
-    let h264 = encoder::find_by_name("libx264").ok_or_else(|| {
-        RenderError::Encode("this FFmpeg has no libx264 encoder".into())
-    })?;
+    let h264 = encoder::find_by_name("libx264")
+        .ok_or_else(|| RenderError::Encode("this FFmpeg has no libx264 encoder".into()))?;
     let video_tb = Rational::new(1, fps as i32);
     let mut venc = codec::context::Context::new_with_codec(h264)
         .encoder()
@@ -162,12 +174,17 @@ pub fn encode_mp4(
     let mut x264 = Dictionary::new();
     x264.set("preset", &settings.preset);
     x264.set("crf", &settings.crf.to_string());
-    let mut venc = venc.open_as_with(h264, x264).map_err(ff("cannot open libx264"))?;
+    let mut venc = venc
+        .open_as_with(h264, x264)
+        .map_err(ff("cannot open libx264"))?;
     let video = {
         let mut st = octx.add_stream(h264).map_err(ff("video stream"))?;
         st.set_parameters(&venc);
         st.set_time_base(video_tb);
-        Track { index: st.index(), encoder_tb: video_tb }
+        Track {
+            index: st.index(),
+            encoder_tb: video_tb,
+        }
     };
 
     // Audio.
@@ -186,12 +203,17 @@ pub fn encode_mp4(
     if global_header {
         aenc.set_flags(codec::Flags::GLOBAL_HEADER);
     }
-    let mut aenc = aenc.open_as(aac).map_err(ff("cannot open the AAC encoder"))?;
+    let mut aenc = aenc
+        .open_as(aac)
+        .map_err(ff("cannot open the AAC encoder"))?;
     let audio_track = {
         let mut st = octx.add_stream(aac).map_err(ff("audio stream"))?;
         st.set_parameters(&aenc);
         st.set_time_base(audio_tb);
-        Track { index: st.index(), encoder_tb: audio_tb }
+        Track {
+            index: st.index(),
+            encoder_tb: audio_tb,
+        }
     };
     let frame_size = match aenc.frame_size() {
         0 => 1024,
@@ -220,11 +242,19 @@ pub fn encode_mp4(
         }
         ctx.set_time_base(text_tb);
         let senc = ctx.encoder().subtitle().map_err(ff("subtitle encoder"))?;
-        let senc = senc.open_as(mov_text).map_err(ff("cannot open the mov_text encoder"))?;
+        let senc = senc
+            .open_as(mov_text)
+            .map_err(ff("cannot open the mov_text encoder"))?;
         let mut st = octx.add_stream(mov_text).map_err(ff("subtitle stream"))?;
         st.set_parameters(&senc);
         st.set_time_base(text_tb);
-        Some((senc, Track { index: st.index(), encoder_tb: text_tb }))
+        Some((
+            senc,
+            Track {
+                index: st.index(),
+                encoder_tb: text_tb,
+            },
+        ))
     };
 
     let mut tags = Dictionary::new();
@@ -236,8 +266,9 @@ pub fn encode_mp4(
     octx.set_metadata(tags);
     let mut mux_opts = Dictionary::new();
     mux_opts.set("movflags", "+faststart+use_metadata_tags");
-    octx.write_header_with(mux_opts)
-        .map_err(|e| RenderError::write(out.dest(), format!("cannot write the MP4 header ({e})")))?;
+    octx.write_header_with(mux_opts).map_err(|e| {
+        RenderError::write(out.dest(), format!("cannot write the MP4 header ({e})"))
+    })?;
 
     let video_stream_tb = video.stream_tb(&octx)?;
     let audio_stream_tb = audio_track.stream_tb(&octx)?;
@@ -268,7 +299,9 @@ pub fn encode_mp4(
                         packet.set_duration(default_duration);
                     }
                     packet.rescale_ts(track.encoder_tb, stream_tb);
-                    packet.write_interleaved(octx).map_err(ff("cannot write a packet"))?;
+                    packet
+                        .write_interleaved(octx)
+                        .map_err(ff("cannot write a packet"))?;
                 }
                 Err(e) if is_again(&e) => return Ok(()),
                 Err(e) => return Err(RenderError::Encode(format!("encoder: {e}"))),
@@ -292,6 +325,7 @@ pub fn encode_mp4(
                 n,
                 ffmpeg::ChannelLayout::STEREO,
             );
+            zero_buffers(&mut frame);
             frame.set_rate(SAMPLE_RATE);
             frame.set_pts(Some(next_sample as i64));
             frame.plane_mut::<f32>(0)[..n].copy_from_slice(&left[..n]);
@@ -309,8 +343,12 @@ pub fn encode_mp4(
                                octx: &mut format::context::Output,
                                stats: &mut EncodeStats|
      -> Result<(), RenderError> {
-        let Some((senc, track)) = subtitles.as_mut() else { return Ok(()) };
-        let Some(stream_tb) = text_stream_tb else { return Ok(()) };
+        let Some((senc, track)) = subtitles.as_mut() else {
+            return Ok(());
+        };
+        let Some(stream_tb) = text_stream_tb else {
+            return Ok(());
+        };
         while next_text < text.len() && text[next_text].start_ms < until_ms {
             let sample = &text[next_text];
             let packet = encode_text(senc, sample)?;
@@ -320,7 +358,9 @@ pub fn encode_mp4(
             packet.set_dts(Some(sample.start_ms as i64));
             packet.set_duration((sample.end_ms - sample.start_ms) as i64);
             packet.rescale_ts(track.encoder_tb, stream_tb);
-            packet.write_interleaved(octx).map_err(ff("cannot write a subtitle"))?;
+            packet
+                .write_interleaved(octx)
+                .map_err(ff("cannot write a subtitle"))?;
             next_text += 1;
             stats.subtitle_samples += 1;
         }
@@ -346,6 +386,7 @@ pub fn encode_mp4(
             )));
         }
         let mut frame = ffmpeg::frame::Video::new(format::Pixel::YUV420P, width, height);
+        zero_buffers(&mut frame);
         {
             let (ys, us, vs) = (frame.stride(0), frame.stride(1), frame.stride(2));
             // SAFETY: the three planes of a freshly allocated YUV420P frame are distinct
@@ -359,7 +400,14 @@ pub fn encode_mp4(
                     std::slice::from_raw_parts_mut((*f).data[2], vs * h.div_ceil(2)),
                 )
             };
-            yuv::rgb_to_yuv420(&rgb, yuv::YuvPlanes { y: (y, ys), u: (u, us), v: (v, vs) });
+            yuv::rgb_to_yuv420(
+                &rgb,
+                yuv::YuvPlanes {
+                    y: (y, ys),
+                    u: (u, us),
+                    v: (v, vs),
+                },
+            );
         }
         frame.set_pts(Some(index as i64));
         venc.send_frame(&frame).map_err(ff("libx264"))?;
@@ -367,8 +415,18 @@ pub fn encode_mp4(
         stats.video_frames += 1;
 
         let next = index + 1;
-        push_audio_until(crate::audio::frame_to_sample(next, fps), &mut aenc, &mut octx, &mut stats)?;
-        push_text_until(crate::subtitles::frame_to_ms(next as u32, fps), &mut subtitles, &mut octx, &mut stats)?;
+        push_audio_until(
+            crate::audio::frame_to_sample(next, fps),
+            &mut aenc,
+            &mut octx,
+            &mut stats,
+        )?;
+        push_text_until(
+            crate::subtitles::frame_to_ms(next as u32, fps),
+            &mut subtitles,
+            &mut octx,
+            &mut stats,
+        )?;
         progress(next, total_frames);
     }
     if frames.next().is_some() {
@@ -382,10 +440,32 @@ pub fn encode_mp4(
     venc.send_eof().map_err(ff("libx264"))?;
     drain(&mut venc, &mut octx, &video, video_stream_tb, 1)?;
     aenc.send_eof().map_err(ff("AAC encoder"))?;
-    drain(&mut aenc, &mut octx, &audio_track, audio_stream_tb, frame_size as i64)?;
+    drain(
+        &mut aenc,
+        &mut octx,
+        &audio_track,
+        audio_stream_tb,
+        frame_size as i64,
+    )?;
     octx.write_trailer()
         .map_err(|e| RenderError::write(out.dest(), format!("cannot finish the MP4 ({e})")))?;
     Ok(stats)
+}
+
+/// Clear every byte of a fresh frame's buffers, padding included. `av_frame_get_buffer` leaves
+/// them uninitialised, and encoders' SIMD code may read a few bytes past a row or a plane: with
+/// garbage there, the same pictures occasionally encoded to different bytes.
+fn zero_buffers(frame: &mut ffmpeg::Frame) {
+    // SAFETY: each non-null `buf[i]` is a live AVBufferRef of `size` writable bytes owned by
+    // this frame, which nothing else references yet.
+    unsafe {
+        let f = frame.as_mut_ptr();
+        for buf in (*f).buf.iter() {
+            if !buf.is_null() && !(**buf).data.is_null() {
+                std::ptr::write_bytes((**buf).data, 0, (**buf).size as usize);
+            }
+        }
+    }
 }
 
 /// One mov_text sample through the encoder (libavcodec writes the tx3g layout).

@@ -29,15 +29,23 @@ impl StagedFile {
             _ => PathBuf::from("."),
         };
         if !dir.is_dir() {
-            return Err(RenderError::write(dest, format!("directory {} does not exist", dir.display())));
+            return Err(RenderError::write(
+                dest,
+                format!("directory {} does not exist", dir.display()),
+            ));
         }
         if dest.is_dir() {
             return Err(RenderError::write(dest, "is a directory"));
         }
+        remove_stale_temps(&dir, &file_name);
         let temp = dir.join(format!("{file_name}.tmp-{}", std::process::id()));
         // Probe now, so an unwritable destination fails before any expensive work.
         fs::File::create(&temp).map_err(|e| RenderError::write(dest, e))?;
-        Ok(StagedFile { temp, dest: dest.to_path_buf(), committed: false })
+        Ok(StagedFile {
+            temp,
+            dest: dest.to_path_buf(),
+            committed: false,
+        })
     }
 
     pub fn temp_path(&self) -> &Path {
@@ -58,11 +66,37 @@ impl StagedFile {
             .write(true)
             .open(&self.temp)
             .map_err(|e| RenderError::write(&self.dest, e))?;
-        file.sync_all().map_err(|e| RenderError::write(&self.dest, e))?;
+        file.sync_all()
+            .map_err(|e| RenderError::write(&self.dest, e))?;
         drop(file);
         fs::rename(&self.temp, &self.dest).map_err(|e| RenderError::write(&self.dest, e))?;
         self.committed = true;
         Ok(self.dest.clone())
+    }
+}
+
+/// Remove `NAME.tmp-PID` files whose writer is gone (killed before it could clean up). Only
+/// where a process table can be asked (Linux `/proc`); elsewhere they stay, harmless.
+fn remove_stale_temps(dir: &Path, file_name: &str) {
+    let proc_root = Path::new("/proc/self");
+    if !proc_root.exists() {
+        return;
+    }
+    let prefix = format!("{file_name}.tmp-");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 

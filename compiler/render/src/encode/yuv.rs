@@ -31,7 +31,11 @@ pub fn rgb_to_yuv420(rgb: &RgbFrame, planes: YuvPlanes<'_>) {
     let (v_plane, v_stride) = planes.v;
     let px = |x: usize, y: usize| {
         let i = (y * w + x) * 3;
-        (i32::from(rgb.data[i]), i32::from(rgb.data[i + 1]), i32::from(rgb.data[i + 2]))
+        (
+            i32::from(rgb.data[i]),
+            i32::from(rgb.data[i + 1]),
+            i32::from(rgb.data[i + 2]),
+        )
     };
     for y in 0..h {
         let row = &mut y_plane[y * y_stride..y * y_stride + w];

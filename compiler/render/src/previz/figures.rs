@@ -28,7 +28,12 @@ pub struct Placed {
 
 impl Placed {
     fn visible(&self, fw: f32, fh: f32) -> bool {
-        self.w > 0.5 && self.h > 0.5 && self.x < fw && self.y < fh && self.x + self.w > 0.0 && self.y + self.h > 0.0
+        self.w > 0.5
+            && self.h > 0.5
+            && self.x < fw
+            && self.y < fh
+            && self.x + self.w > 0.0
+            && self.y + self.h > 0.0
     }
 }
 
@@ -71,17 +76,43 @@ pub fn draw_figures(frame: &mut RgbFrame, figures: &[Placed], p: &Palette, focal
         let cx = fig.x + fig.w * 0.5;
         // Body width: the arms' outer edges (±0.55·bw) stay inside the box.
         let bw = fig.w.min(fig.h * 0.38) * 0.9;
-        raster::fill_ellipse(frame, cx, fig.y + fig.h, bw * 0.62, (fig.h * 0.035).max(1.0), [0.0; 3], 0.35 * (1.0 - fog));
+        raster::fill_ellipse(
+            frame,
+            cx,
+            fig.y + fig.h,
+            bw * 0.62,
+            (fig.h * 0.035).max(1.0),
+            [0.0; 3],
+            0.35 * (1.0 - fog),
+        );
         // A dark rim offset down-right separates the silhouette from any background.
         let rim = (fig.h * 0.012).max(1.0);
-        silhouette(frame, fig, cx + rim, fig.y + rim, bw, [0.0; 3], [0.0; 3], 0.35 * (1.0 - fog));
+        silhouette(
+            frame,
+            fig,
+            cx + rim,
+            fig.y + rim,
+            bw,
+            [0.0; 3],
+            [0.0; 3],
+            0.35 * (1.0 - fog),
+        );
         silhouette(frame, fig, cx, fig.y, bw, body, head, 1.0);
     }
 }
 
 /// Head, torso, arms, hips and legs within the box, centred at `cx`, body width `bw`.
 #[allow(clippy::too_many_arguments)]
-fn silhouette(frame: &mut RgbFrame, fig: &Placed, cx: f32, top: f32, bw: f32, body: Rgb, head: Rgb, alpha: f32) {
+fn silhouette(
+    frame: &mut RgbFrame,
+    fig: &Placed,
+    cx: f32,
+    top: f32,
+    bw: f32,
+    body: Rgb,
+    head: Rgb,
+    alpha: f32,
+) {
     let h = fig.h;
     let y = |f: f32| top + h * f;
     let head_r = (h * 0.095).min(bw * 0.36);
@@ -122,7 +153,15 @@ fn silhouette(frame: &mut RgbFrame, fig: &Placed, cx: f32, top: f32, bw: f32, bo
         raster::fill_convex(frame, &leg, body, alpha);
     }
     // Neck, then the head.
-    raster::fill_rect(frame, cx - head_r * 0.35, y(0.16), cx + head_r * 0.35, shoulder + 1.0, head, alpha);
+    raster::fill_rect(
+        frame,
+        cx - head_r * 0.35,
+        y(0.16),
+        cx + head_r * 0.35,
+        shoulder + 1.0,
+        head,
+        alpha,
+    );
     raster::fill_circle(frame, cx, y(0.105), head_r, head, alpha);
 }
 
@@ -143,10 +182,37 @@ pub fn draw_tags(frame: &mut RgbFrame, text: &mut Text, figures: &[Placed], top_
         let tag_h = m.ascent - m.descent + pad;
         let cx = fig.x + fig.w * 0.5;
         let x0 = (cx - tag_w * 0.5).clamp(2.0, (fw - tag_w - 2.0).max(2.0));
-        let y0 = (fig.y - tag_h - fh * 0.012).clamp(top_limit + 2.0, (fh - tag_h - 2.0).max(top_limit + 2.0));
-        raster::fill_round_rect(frame, x0, y0, x0 + tag_w, y0 + tag_h, tag_h * 0.3, [0.05, 0.05, 0.06], 0.72);
+        let y0 = (fig.y - tag_h - fh * 0.012)
+            .clamp(top_limit + 2.0, (fh - tag_h - 2.0).max(top_limit + 2.0));
+        raster::fill_round_rect(
+            frame,
+            x0,
+            y0,
+            x0 + tag_w,
+            y0 + tag_h,
+            tag_h * 0.3,
+            [0.05, 0.05, 0.06],
+            0.72,
+        );
         let sy = y0 + (tag_h - swatch) * 0.5;
-        raster::fill_round_rect(frame, x0 + pad, sy, x0 + pad + swatch, sy + swatch, swatch * 0.3, fig.colour, 1.0);
-        text.draw(frame, label, x0 + pad * 2.0 + swatch, y0 + pad * 0.5 + m.ascent, style, [1.0; 3], 0.95);
+        raster::fill_round_rect(
+            frame,
+            x0 + pad,
+            sy,
+            x0 + pad + swatch,
+            sy + swatch,
+            swatch * 0.3,
+            fig.colour,
+            1.0,
+        );
+        text.draw(
+            frame,
+            label,
+            x0 + pad * 2.0 + swatch,
+            y0 + pad * 0.5 + m.ascent,
+            style,
+            [1.0; 3],
+            0.95,
+        );
     }
 }

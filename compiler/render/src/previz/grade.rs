@@ -13,8 +13,8 @@ const ONE: i32 = 256;
 #[derive(Clone, Debug)]
 pub struct Grade {
     matrix: [[i32; 3]; 3],
-    shadows: [i32; 3],
-    highlights: [i32; 3],
+    /// Split tone by luma: the tint added to each channel.
+    split: Box<[[i32; 3]; 256]>,
     curve: [[u8; 256]; 3],
     identity: bool,
 }
@@ -33,6 +33,7 @@ fn saturation(s: f64) -> [[f64; 3]; 3] {
     m
 }
 
+#[allow(clippy::needless_range_loop)]
 fn gains(m: [[f64; 3]; 3], g: [f64; 3]) -> [[f64; 3]; 3] {
     let mut out = m;
     for i in 0..3 {
@@ -63,26 +64,66 @@ impl Grade {
         let id = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
         let flat = curve(0.0, 0.0, 1.0);
         let (m, sh, hi, cv) = match name.trim().to_ascii_lowercase().as_str() {
-            "teal_orange" => (saturation(1.12), [-14.0, 2.0, 12.0], [16.0, 4.0, -16.0], [curve(0.25, 0.0, 1.0); 3]),
-            "mono" => (saturation(0.0), [0.0; 3], [0.0; 3], [curve(0.2, 0.0, 1.0); 3]),
+            "teal_orange" => (
+                saturation(1.12),
+                [-14.0, 2.0, 12.0],
+                [16.0, 4.0, -16.0],
+                [curve(0.25, 0.0, 1.0); 3],
+            ),
+            "mono" => (
+                saturation(0.0),
+                [0.0; 3],
+                [0.0; 3],
+                [curve(0.2, 0.0, 1.0); 3],
+            ),
             "sepia" => (
-                [[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0.131]].map(|r| r.map(|v| v * 0.82)),
+                [
+                    [0.393, 0.769, 0.189],
+                    [0.349, 0.686, 0.168],
+                    [0.272, 0.534, 0.131],
+                ]
+                .map(|r| r.map(|v| v * 0.82)),
                 [6.0, 0.0, -6.0],
                 [0.0; 3],
                 [curve(0.1, 0.03, 1.0); 3],
             ),
-            "warm" => (gains(saturation(1.05), [1.07, 1.0, 0.88]), [4.0, 1.0, -4.0], [6.0, 2.0, -6.0], [flat; 3]),
-            "cool" => (gains(saturation(0.95), [0.90, 0.98, 1.08]), [-4.0, 0.0, 6.0], [-4.0, 0.0, 4.0], [flat; 3]),
-            "bleach" => (saturation(0.45), [0.0; 3], [0.0; 3], [curve(0.6, 0.0, 1.0); 3]),
-            "pastel" => (saturation(0.65), [6.0, 4.0, 10.0], [4.0, 0.0, 2.0], [curve(-0.15, 0.16, 0.98); 3]),
+            "warm" => (
+                gains(saturation(1.05), [1.07, 1.0, 0.88]),
+                [4.0, 1.0, -4.0],
+                [6.0, 2.0, -6.0],
+                [flat; 3],
+            ),
+            "cool" => (
+                gains(saturation(0.95), [0.90, 0.98, 1.08]),
+                [-4.0, 0.0, 6.0],
+                [-4.0, 0.0, 4.0],
+                [flat; 3],
+            ),
+            "bleach" => (
+                saturation(0.45),
+                [0.0; 3],
+                [0.0; 3],
+                [curve(0.6, 0.0, 1.0); 3],
+            ),
+            "pastel" => (
+                saturation(0.65),
+                [6.0, 4.0, 10.0],
+                [4.0, 0.0, 2.0],
+                [curve(-0.15, 0.16, 0.98); 3],
+            ),
             _ => (id, [0.0; 3], [0.0; 3], [flat; 3]),
         };
         let matrix = m.map(|r| r.map(|v| (v * f64::from(ONE)).round() as i32));
-        let identity = matrix == [[ONE, 0, 0], [0, ONE, 0], [0, 0, ONE]] && sh == [0.0; 3] && hi == [0.0; 3] && cv == [flat; 3];
+        let identity = matrix == [[ONE, 0, 0], [0, ONE, 0], [0, 0, ONE]]
+            && sh == [0.0; 3]
+            && hi == [0.0; 3]
+            && cv == [flat; 3];
         Grade {
             matrix,
-            shadows: sh.map(|v| v as i32),
-            highlights: hi.map(|v| v as i32),
+            split: Box::new(std::array::from_fn(|l| {
+                let l = l as i32;
+                [0, 1, 2].map(|c| (sh[c] as i32 * (255 - l) + hi[c] as i32 * l) / 255)
+            })),
             curve: cv,
             identity,
         }
@@ -94,24 +135,35 @@ impl Grade {
         let w = frame.width as usize;
         for (y, row) in frame.data.chunks_exact_mut(w * 3).enumerate() {
             let vy = vignette.rows[y];
-            for (x, px) in row.chunks_exact_mut(3).enumerate() {
-                let v = (ONE - vy - vignette.cols[x]).max(0);
-                let (r, g, b) = (i32::from(px[0]), i32::from(px[1]), i32::from(px[2]));
-                if self.identity {
-                    if v < ONE {
-                        px[0] = ((r * v) >> 8) as u8;
-                        px[1] = ((g * v) >> 8) as u8;
-                        px[2] = ((b * v) >> 8) as u8;
-                    }
-                    continue;
+            if !self.identity {
+                let (m, split, curve) = (&self.matrix, &*self.split, &self.curve);
+                for px in row.chunks_exact_mut(3) {
+                    let (r, g, b) = (i32::from(px[0]), i32::from(px[1]), i32::from(px[2]));
+                    // Indices are clamped to 0..=255 and cast through u8: no bounds checks.
+                    let l = ((LUMA[0] * r + LUMA[1] * g + LUMA[2] * b) >> 8).clamp(0, 255) as u8;
+                    let s = split[l as usize];
+                    let o0 = (((m[0][0] * r + m[0][1] * g + m[0][2] * b) >> 8) + s[0]).clamp(0, 255)
+                        as u8;
+                    let o1 = (((m[1][0] * r + m[1][1] * g + m[1][2] * b) >> 8) + s[1]).clamp(0, 255)
+                        as u8;
+                    let o2 = (((m[2][0] * r + m[2][1] * g + m[2][2] * b) >> 8) + s[2]).clamp(0, 255)
+                        as u8;
+                    px[0] = curve[0][o0 as usize];
+                    px[1] = curve[1][o1 as usize];
+                    px[2] = curve[2][o2 as usize];
                 }
-                let l = (LUMA[0] * r + LUMA[1] * g + LUMA[2] * b) >> 8;
-                for c in 0..3 {
-                    let m = self.matrix[c];
-                    let mut o = (m[0] * r + m[1] * g + m[2] * b) >> 8;
-                    o += (self.shadows[c] * (255 - l) + self.highlights[c] * l) / 255;
-                    let o = self.curve[c][o.clamp(0, 255) as usize] as i32;
-                    px[c] = ((o * v) >> 8) as u8;
+            }
+            // Most of the picture is outside the vignette's reach: only rows it darkens, and
+            // the columns near the sides, are touched.
+            let cols = &vignette.cols;
+            let side = if vy > 0 { w } else { vignette.side.min(w / 2) };
+            for x in (0..side).chain((w - side).max(side)..w) {
+                let v = (ONE - vy - cols[x]).max(0);
+                if v < ONE {
+                    let px = &mut row[x * 3..x * 3 + 3];
+                    for c in px.iter_mut() {
+                        *c = ((i32::from(*c) * v) >> 8) as u8;
+                    }
                 }
             }
         }
@@ -123,6 +175,8 @@ impl Grade {
 pub struct Vignette {
     rows: Vec<i32>,
     cols: Vec<i32>,
+    /// Columns darkened at each side (the curve is symmetric).
+    side: usize,
 }
 
 impl Vignette {
@@ -136,6 +190,12 @@ impl Vignette {
                 })
                 .collect()
         };
-        Vignette { rows: axis(height), cols: axis(width) }
+        let cols = axis(width);
+        let side = cols.iter().position(|&v| v == 0).unwrap_or(cols.len());
+        Vignette {
+            rows: axis(height),
+            cols,
+            side,
+        }
     }
 }

@@ -24,10 +24,17 @@ pub struct Inset {
 }
 
 /// Loads every image keyframe of the shot, sorted by frame.
-pub fn load(shot: &ShotSchedule, root: &Path, fps: u32, frame_w: u32) -> Result<Vec<Inset>, RenderError> {
+pub fn load(
+    shot: &ShotSchedule,
+    root: &Path,
+    fps: u32,
+    frame_w: u32,
+) -> Result<Vec<Inset>, RenderError> {
     let mut out = Vec::new();
     for c in &shot.conditioning {
-        let ConditioningSource::Image { path, .. } = &c.source else { continue };
+        let ConditioningSource::Image { path, .. } = &c.source else {
+            continue;
+        };
         let full = root.join(path);
         let (w, h, rgb) = decode(&full)?;
         let tw = ((frame_w as f32 * 0.22).round() as usize).max(8);
@@ -46,8 +53,14 @@ pub fn load(shot: &ShotSchedule, root: &Path, fps: u32, frame_w: u32) -> Result<
 }
 
 pub fn decode(path: &Path) -> Result<(usize, usize, Vec<u8>), RenderError> {
-    let bytes = std::fs::read(path).map_err(|e| RenderError::Io { path: path.to_path_buf(), message: e.to_string() })?;
-    let bad = |message: String| RenderError::Decode { path: path.to_path_buf(), message };
+    let bytes = std::fs::read(path).map_err(|e| RenderError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let bad = |message: String| RenderError::Decode {
+        path: path.to_path_buf(),
+        message,
+    };
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         decode_png(&bytes).map_err(bad)
     } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
@@ -86,7 +99,9 @@ fn decode_png(bytes: &[u8]) -> Result<(usize, usize, Vec<u8>), String> {
     };
     let mut rgb = Vec::with_capacity(w * h * 3);
     for y in 0..h {
-        let row = buf.get(y * line..y * line + w * channels).ok_or("truncated image data")?;
+        let row = buf
+            .get(y * line..y * line + w * channels)
+            .ok_or("truncated image data")?;
         for px in row.chunks_exact(channels) {
             // Alpha is composited over black, as a video frame would show it.
             let (c, a) = match channels {
@@ -113,7 +128,11 @@ fn decode_jpeg(bytes: &[u8]) -> Result<(usize, usize, Vec<u8>), String> {
     let n = w * h;
     let rgb = match info.pixel_format {
         jpeg_decoder::PixelFormat::L8 => pixels.iter().take(n).flat_map(|&v| [v; 3]).collect(),
-        jpeg_decoder::PixelFormat::L16 => pixels.chunks_exact(2).take(n).flat_map(|p| [p[0]; 3]).collect(),
+        jpeg_decoder::PixelFormat::L16 => pixels
+            .chunks_exact(2)
+            .take(n)
+            .flat_map(|p| [p[0]; 3])
+            .collect(),
         jpeg_decoder::PixelFormat::RGB24 => pixels.iter().take(n * 3).copied().collect(),
         jpeg_decoder::PixelFormat::CMYK32 => pixels
             .chunks_exact(4)

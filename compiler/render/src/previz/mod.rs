@@ -48,8 +48,13 @@ use crate::frame::RgbFrame;
 pub const PREVIZ_RENDERER_VERSION: u32 = 1;
 
 /// The camera used when a schedule has no camera track: eye height, looking along +z, 35 mm.
-const DEFAULT_CAMERA: CameraFrame =
-    CameraFrame { position: [0.0, 1.6, 0.0], yaw: 0.0, pitch: 0.0, roll: 0.0, focal_mm: 35.0 };
+const DEFAULT_CAMERA: CameraFrame = CameraFrame {
+    position: [0.0, 1.6, 0.0],
+    yaw: 0.0,
+    pitch: 0.0,
+    roll: 0.0,
+    focal_mm: 35.0,
+};
 
 /// The previz backend.
 #[derive(Clone, Debug)]
@@ -66,13 +71,17 @@ impl Default for Previz {
 impl Previz {
     /// Renders on as many threads as the machine has cores.
     pub fn new() -> Previz {
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
         Previz { threads }
     }
 
     /// Renders on `threads` threads (at least one). The frames do not depend on it.
     pub fn with_threads(threads: usize) -> Previz {
-        Previz { threads: threads.max(1) }
+        Previz {
+            threads: threads.max(1),
+        }
     }
 
     /// Renders only the listed frames of a shot (indices past the end render the last frame's
@@ -90,7 +99,13 @@ impl Previz {
         Ok(out)
     }
 
-    fn run(&self, prepared: &Prepared<'_>, frames: &[u32], progress: Progress<'_>, out: &mut Vec<RgbFrame>) -> Result<(), RenderError> {
+    fn run(
+        &self,
+        prepared: &Prepared<'_>,
+        frames: &[u32],
+        progress: Progress<'_>,
+        out: &mut Vec<RgbFrame>,
+    ) -> Result<(), RenderError> {
         let total = frames.len();
         let threads = self.threads.min(total).max(1);
         if threads == 1 {
@@ -187,7 +202,11 @@ struct Prepared<'a> {
 const MAX_SIDE: u32 = 8192;
 
 impl<'a> Prepared<'a> {
-    fn new(film: &'a FilmSchedule, shot: &'a ShotSchedule, root: &Path) -> Result<Prepared<'a>, RenderError> {
+    fn new(
+        film: &'a FilmSchedule,
+        shot: &'a ShotSchedule,
+        root: &Path,
+    ) -> Result<Prepared<'a>, RenderError> {
         if film.width == 0 || film.height == 0 || film.width > MAX_SIDE || film.height > MAX_SIDE {
             return Err(RenderError::Backend {
                 backend: "previz".into(),
@@ -198,7 +217,10 @@ impl<'a> Prepared<'a> {
         // Fail before any frame if the font is unusable.
         text::fonts()?;
         let setting = &shot.setting;
-        let palette = sky::Palette::new(sky::TimeOfDay::parse(&setting.time), sky::Weather::parse(&setting.weather));
+        let palette = sky::Palette::new(
+            sky::TimeOfDay::parse(&setting.time),
+            sky::Weather::parse(&setting.weather),
+        );
         Ok(Prepared {
             film,
             shot,
@@ -213,7 +235,11 @@ impl<'a> Prepared<'a> {
 
     fn camera(&self, f: u32) -> CameraFrame {
         let track = &self.shot.camera;
-        track.get(f as usize).or_else(|| track.last()).copied().unwrap_or(DEFAULT_CAMERA)
+        track
+            .get(f as usize)
+            .or_else(|| track.last())
+            .copied()
+            .unwrap_or(DEFAULT_CAMERA)
     }
 
     fn render(&self, f: u32, text: &mut text::Text) -> RgbFrame {

@@ -17,8 +17,7 @@ const INK: Rgb = [0.0, 0.0, 0.0];
 pub fn active_shot_text(shot: &ShotSchedule, frame: u32) -> Option<&str> {
     shot.prompt_keyframes
         .iter()
-        .filter(|k| k.frame.0 <= frame)
-        .last()
+        .rfind(|k| k.frame.0 <= frame)
         .map(|k| k.shot_text.trim())
         .filter(|t| !t.is_empty())
 }
@@ -26,7 +25,9 @@ pub fn active_shot_text(shot: &ShotSchedule, frame: u32) -> Option<&str> {
 /// Draws the caption band; returns the y below which the picture is free.
 pub fn caption(frame: &mut RgbFrame, text: &mut Text, shot: &ShotSchedule, f: u32) -> f32 {
     let (w, h) = (frame.width as f32, frame.height as f32);
-    let Some(line) = active_shot_text(shot, f) else { return 0.0 };
+    let Some(line) = active_shot_text(shot, f) else {
+        return 0.0;
+    };
     let style = Style::regular(h * 0.034);
     let m = text.metrics(style);
     let margin = h * 0.022;
@@ -36,24 +37,62 @@ pub fn caption(frame: &mut RgbFrame, text: &mut Text, shot: &ShotSchedule, f: u3
     let mut baseline = margin * 0.7 + m.ascent;
     for l in &lines {
         let lw = text.measure(l, style);
-        text.draw(frame, l, (w - lw) * 0.5, baseline, style, [0.96, 0.95, 0.9], 1.0);
+        text.draw(
+            frame,
+            l,
+            (w - lw) * 0.5,
+            baseline,
+            style,
+            [0.96, 0.95, 0.9],
+            1.0,
+        );
         baseline += m.line_height;
     }
     band
 }
 
 /// The slate in the top-left corner: shot name, frame and lens.
-pub fn slate(frame: &mut RgbFrame, text: &mut Text, shot: &ShotSchedule, f: u32, focal_mm: f64, top: f32) {
+pub fn slate(
+    frame: &mut RgbFrame,
+    text: &mut Text,
+    shot: &ShotSchedule,
+    f: u32,
+    focal_mm: f64,
+    top: f32,
+) {
     let h = frame.height as f32;
     let style = Style::regular(h * 0.025);
     let m = text.metrics(style);
-    let label = format!("{}  {}/{}  {:.0}mm", shot.name, f + 1, shot.frames.0, focal_mm);
+    let label = format!(
+        "{}  {}/{}  {:.0}mm",
+        shot.name,
+        f + 1,
+        shot.frames.0,
+        focal_mm
+    );
     let pad = style.px as f32 * 0.4;
     let x0 = h * 0.02;
     let y0 = top + h * 0.015;
     let tw = text.measure(&label, style);
-    raster::fill_round_rect(frame, x0, y0, x0 + tw + 2.0 * pad, y0 + m.ascent - m.descent + pad, pad, [0.0; 3], 0.45);
-    text.draw(frame, &label, x0 + pad, y0 + pad * 0.5 + m.ascent, style, [0.9, 0.9, 0.9], 0.9);
+    raster::fill_round_rect(
+        frame,
+        x0,
+        y0,
+        x0 + tw + 2.0 * pad,
+        y0 + m.ascent - m.descent + pad,
+        pad,
+        [0.0; 3],
+        0.45,
+    );
+    text.draw(
+        frame,
+        &label,
+        x0 + pad,
+        y0 + pad * 0.5 + m.ascent,
+        style,
+        [0.9, 0.9, 0.9],
+        0.9,
+    );
 }
 
 /// Dialogue active at `f`, as subtitles stacked up from the bottom.
@@ -61,14 +100,22 @@ pub fn subtitles(frame: &mut RgbFrame, text: &mut Text, shot: &ShotSchedule, f: 
     let (w, h) = (frame.width as f32, frame.height as f32);
     let style = Style::regular(h * 0.042);
     let m = text.metrics(style);
-    let active: Vec<_> = shot.dialogue.iter().filter(|d| d.start_frame.0 <= f && f < d.end_frame.0).collect();
+    let active: Vec<_> = shot
+        .dialogue
+        .iter()
+        .filter(|d| d.start_frame.0 <= f && f < d.end_frame.0)
+        .collect();
     if active.is_empty() {
         return;
     }
     // Lay out every line first: the block grows upwards from the bottom margin.
     let mut blocks: Vec<(String, Rgb, Vec<String>)> = Vec::new();
     for d in &active {
-        let name = if d.name.trim().is_empty() { d.character.as_str() } else { d.name.as_str() };
+        let name = if d.name.trim().is_empty() {
+            d.character.as_str()
+        } else {
+            d.name.as_str()
+        };
         let prefix = match &d.parenthetical {
             Some(p) if !p.trim().is_empty() => format!("{} ({}):", name.to_uppercase(), p.trim()),
             _ => format!("{}:", name.to_uppercase()),
@@ -107,7 +154,11 @@ pub fn titles(frame: &mut RgbFrame, text: &mut Text, shot: &ShotSchedule, f: u32
     let (w, h) = (frame.width as f32, frame.height as f32);
     let style = Style::bold(h * 0.085);
     let m = text.metrics(style);
-    for t in shot.titles.iter().filter(|t| t.start_frame.0 <= f && f < t.end_frame.0) {
+    for t in shot
+        .titles
+        .iter()
+        .filter(|t| t.start_frame.0 <= f && f < t.end_frame.0)
+    {
         let len = t.end_frame.0 - t.start_frame.0;
         let ramp = (fps / 3).min(len / 4).max(1) as f32;
         let from_start = (f - t.start_frame.0) as f32 + 1.0;
@@ -126,17 +177,43 @@ pub fn titles(frame: &mut RgbFrame, text: &mut Text, shot: &ShotSchedule, f: u32
 
 /// The latest image keyframe at or before `f`, framed in the top-right corner.
 pub fn inset(frame: &mut RgbFrame, text: &mut Text, insets: &[Inset], f: u32, top: f32) {
-    let Some(ins) = insets.iter().filter(|i| i.frame <= f).last() else { return };
+    let Some(ins) = insets.iter().rfind(|i| i.frame <= f) else {
+        return;
+    };
     let (w, h) = (frame.width as f32, frame.height as f32);
     let border = (h / 256.0).max(1.0).round();
     let x = (w - h * 0.02 - ins.width as f32).round();
     let y = (top + h * 0.015).round();
-    raster::fill_rect(frame, x - border, y - border, x + ins.width as f32 + border, y + ins.height as f32 + border, [0.95; 3], 1.0);
+    raster::fill_rect(
+        frame,
+        x - border,
+        y - border,
+        x + ins.width as f32 + border,
+        y + ins.height as f32 + border,
+        [0.95; 3],
+        1.0,
+    );
     raster::blit(frame, &ins.rgb, ins.width, ins.height, x as i32, y as i32);
     let style = Style::bold(h * 0.022);
     let m = text.metrics(style);
     let lw = text.measure(&ins.label, style);
     let ly = y + ins.height as f32 + border;
-    raster::fill_rect(frame, x - border, ly, x + ins.width as f32 + border, ly + m.line_height + border, [0.0; 3], 0.6);
-    text.draw(frame, &ins.label, x + (ins.width as f32 - lw) * 0.5, ly + m.ascent + border * 0.5, style, WHITE, 1.0);
+    raster::fill_rect(
+        frame,
+        x - border,
+        ly,
+        x + ins.width as f32 + border,
+        ly + m.line_height + border,
+        [0.0; 3],
+        0.6,
+    );
+    text.draw(
+        frame,
+        &ins.label,
+        x + (ins.width as f32 - lw) * 0.5,
+        ly + m.ascent + border * 0.5,
+        style,
+        WHITE,
+        1.0,
+    );
 }

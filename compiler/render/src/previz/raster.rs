@@ -4,6 +4,14 @@
 //! Coverage is computed exactly per pixel horizontally and with four sub-scanlines vertically;
 //! pixels wholly inside a shape take the fast path (no coverage arithmetic).
 
+// `!(x > 0.0)` rejects NaN as well as non-positive sizes, which is the point; and the
+// primitives take a rectangle or centre plus colour and opacity as plain arguments.
+#![allow(
+    clippy::neg_cmp_op_on_partial_ord,
+    clippy::nonminimal_bool,
+    clippy::too_many_arguments
+)]
+
 use crate::frame::RgbFrame;
 
 /// A colour in 0..1 per channel (sRGB-encoded, as stored).
@@ -21,7 +29,11 @@ pub fn rgb8(c: Rgb) -> [u8; 3] {
 }
 
 pub fn mix(a: Rgb, b: Rgb, t: f32) -> Rgb {
-    [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]
+    [
+        a[0] + (b[0] - a[0]) * t,
+        a[1] + (b[1] - a[1]) * t,
+        a[2] + (b[2] - a[2]) * t,
+    ]
 }
 
 pub fn scale(a: Rgb, k: f32) -> Rgb {
@@ -38,7 +50,11 @@ pub fn parse_hex(s: &str) -> Option<Rgb> {
     if h.len() != 6 || !h.is_ascii() {
         return None;
     }
-    let p = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok().map(|v| v as f32 / 255.0);
+    let p = |i: usize| {
+        u8::from_str_radix(&h[i..i + 2], 16)
+            .ok()
+            .map(|v| v as f32 / 255.0)
+    };
     Some([p(0)?, p(2)?, p(4)?])
 }
 
@@ -136,20 +152,38 @@ pub fn fill_convex(frame: &mut RgbFrame, pts: &[(f32, f32)], rgb: Rgb, alpha: f3
         // Full coverage needs every sub-scanline to cover the whole pixel.
         let full = spans.iter().all(|&(l, r)| r > l);
         let (inner_lo, inner_hi) = if full {
-            (lmax.ceil() as usize, (rmin as usize).max(lmax.ceil() as usize))
+            (
+                lmax.ceil() as usize,
+                (rmin as usize).max(lmax.ceil() as usize),
+            )
         } else {
             (outer_hi, outer_hi)
         };
         let base = row * stride;
         let a_full = alpha256(a);
-        for x in outer_lo..outer_hi {
-            if x >= inner_lo && x < inner_hi {
-                blend_at(&mut frame.data, base + x * 3, col, a_full);
-                continue;
-            }
+        let edge_pixel = |data: &mut [u8], x: usize| {
             let xf = x as f32;
             let cov: f32 = spans.iter().map(|&(l, r)| overlap(xf, l, r)).sum::<f32>() / SUB as f32;
-            blend_at(&mut frame.data, base + x * 3, col, alpha256(cov * a));
+            blend_at(data, base + x * 3, col, alpha256(cov * a));
+        };
+        let inner_lo = inner_lo.clamp(outer_lo, outer_hi);
+        let inner_hi = inner_hi.clamp(inner_lo, outer_hi);
+        for x in (outer_lo..inner_lo).chain(inner_hi..outer_hi) {
+            edge_pixel(&mut frame.data, x);
+        }
+        let inner = &mut frame.data[base + inner_lo * 3..base + inner_hi * 3];
+        if a_full >= 256 {
+            for px in inner.chunks_exact_mut(3) {
+                px.copy_from_slice(&col);
+            }
+        } else {
+            let inv = 256 - a_full;
+            let pre = col.map(|c| u32::from(c) * a_full + 128);
+            for px in inner.chunks_exact_mut(3) {
+                for c in 0..3 {
+                    px[c] = ((u32::from(px[c]) * inv + pre[c]) >> 8) as u8;
+                }
+            }
         }
     }
 }
@@ -160,7 +194,15 @@ pub fn fill_rect(frame: &mut RgbFrame, x0: f32, y0: f32, x1: f32, y1: f32, rgb: 
 }
 
 /// Fills an ellipse centred at (cx, cy) with radii (rx, ry).
-pub fn fill_ellipse(frame: &mut RgbFrame, cx: f32, cy: f32, rx: f32, ry: f32, rgb: Rgb, alpha: f32) {
+pub fn fill_ellipse(
+    frame: &mut RgbFrame,
+    cx: f32,
+    cy: f32,
+    rx: f32,
+    ry: f32,
+    rgb: Rgb,
+    alpha: f32,
+) {
     if !(rx > 0.0 && ry > 0.0) || !cx.is_finite() || !cy.is_finite() || alpha <= 0.0 {
         return;
     }
@@ -184,7 +226,12 @@ pub fn fill_ellipse(frame: &mut RgbFrame, cx: f32, cy: f32, rx: f32, ry: f32, rg
             let d = (dx * dx + dy * dy).sqrt();
             let cov = (r - d + 0.5).clamp(0.0, 1.0);
             if cov > 0.0 {
-                blend_at(&mut frame.data, base + x as usize * 3, col, alpha256(cov * alpha));
+                blend_at(
+                    &mut frame.data,
+                    base + x as usize * 3,
+                    col,
+                    alpha256(cov * alpha),
+                );
             }
         }
     }
@@ -213,14 +260,28 @@ pub fn glow(frame: &mut RgbFrame, cx: f32, cy: f32, r: f32, rgb: Rgb, alpha: f32
             let dx = x as f32 + 0.5 - cx;
             let q = 1.0 - (dx * dx + dy * dy) * inv;
             if q > 0.0 {
-                blend_at(&mut frame.data, y as usize * stride + x as usize * 3, col, alpha256(q * q * alpha));
+                blend_at(
+                    &mut frame.data,
+                    y as usize * stride + x as usize * 3,
+                    col,
+                    alpha256(q * q * alpha),
+                );
             }
         }
     }
 }
 
 /// Fills a rectangle with rounded corners of radius `rad`.
-pub fn fill_round_rect(frame: &mut RgbFrame, x0: f32, y0: f32, x1: f32, y1: f32, rad: f32, rgb: Rgb, alpha: f32) {
+pub fn fill_round_rect(
+    frame: &mut RgbFrame,
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+    rad: f32,
+    rgb: Rgb,
+    alpha: f32,
+) {
     if !(x1 > x0 && y1 > y0) || alpha <= 0.0 {
         return;
     }
@@ -247,7 +308,12 @@ pub fn fill_round_rect(frame: &mut RgbFrame, x0: f32, y0: f32, x1: f32, y1: f32,
             } else {
                 overlap(x as f32, x0, x1) * cov_y
             };
-            blend_at(&mut frame.data, y as usize * stride + x as usize * 3, col, alpha256(cov * alpha));
+            blend_at(
+                &mut frame.data,
+                y as usize * stride + x as usize * 3,
+                col,
+                alpha256(cov * alpha),
+            );
         }
     }
 }
@@ -262,14 +328,28 @@ pub fn line(frame: &mut RgbFrame, a: (f32, f32), b: (f32, f32), width: f32, rgb:
     let (nx, ny) = (-dy / len * width * 0.5, dx / len * width * 0.5);
     fill_convex(
         frame,
-        &[(a.0 + nx, a.1 + ny), (b.0 + nx, b.1 + ny), (b.0 - nx, b.1 - ny), (a.0 - nx, a.1 - ny)],
+        &[
+            (a.0 + nx, a.1 + ny),
+            (b.0 + nx, b.1 + ny),
+            (b.0 - nx, b.1 - ny),
+            (a.0 - nx, a.1 - ny),
+        ],
         rgb,
         alpha,
     );
 }
 
 /// Blends an 8-bit coverage mask (`mw` × `mh`, row-major) with its top-left at (x, y).
-pub fn blend_mask(frame: &mut RgbFrame, mask: &[u8], mw: usize, mh: usize, x: i32, y: i32, rgb: [u8; 3], alpha: f32) {
+pub fn blend_mask(
+    frame: &mut RgbFrame,
+    mask: &[u8],
+    mw: usize,
+    mh: usize,
+    x: i32,
+    y: i32,
+    rgb: [u8; 3],
+    alpha: f32,
+) {
     let a = alpha256(alpha);
     let (fw, fh) = (frame.width as i32, frame.height as i32);
     let stride = frame.width as usize * 3;
@@ -285,7 +365,12 @@ pub fn blend_mask(frame: &mut RgbFrame, mask: &[u8], mw: usize, mh: usize, x: i3
                 continue;
             }
             let cov = (u32::from(m) * a + 127) / 255;
-            blend_at(&mut frame.data, py as usize * stride + px as usize * 3, rgb, cov);
+            blend_at(
+                &mut frame.data,
+                py as usize * stride + px as usize * 3,
+                rgb,
+                cov,
+            );
         }
     }
 }

@@ -16,9 +16,13 @@ use super::sky::{Palette, TimeOfDay};
 
 #[derive(Clone, Debug)]
 enum Kind {
-    Building { window_seed: u64 },
+    Building {
+        window_seed: u64,
+    },
     /// A lamp post; its head hangs over the road on the side `towards`.
-    Lamp { towards: f32 },
+    Lamp {
+        towards: f32,
+    },
     Prop,
     Trunk,
     Canopy,
@@ -39,8 +43,20 @@ pub struct Set {
 }
 
 /// Words in a location's name or description that call for an outdoor set (trees, no streets).
-const NATURE_WORDS: [&str; 12] =
-    ["forest", "wood", "park", "garden", "field", "meadow", "beach", "hill", "mountain", "jungle", "grove", "countryside"];
+const NATURE_WORDS: [&str; 12] = [
+    "forest",
+    "wood",
+    "park",
+    "garden",
+    "field",
+    "meadow",
+    "beach",
+    "hill",
+    "mountain",
+    "jungle",
+    "grove",
+    "countryside",
+];
 
 const FLOOR_HEIGHT: f32 = 3.2;
 const WINDOW_W: f32 = 1.1;
@@ -106,12 +122,18 @@ fn build_street(rng: &mut Rng, out: &mut Vec<Piece>) {
             let height = rng.range(5.0, 20.0) * tall;
             let base = family[(rng.next_u64() % 3) as usize];
             let colour = mix(base, [rng.unit(); 3], rng.range(0.0, 0.25));
-            let (x0, x1) = if side > 0.0 { (setback, setback + depth) } else { (-setback - depth, -setback) };
+            let (x0, x1) = if side > 0.0 {
+                (setback, setback + depth)
+            } else {
+                (-setback - depth, -setback)
+            };
             out.push(Piece {
                 min: [x0, 0.0, z],
                 max: [x1, height, z + length],
                 colour,
-                kind: Kind::Building { window_seed: rng.next_u64() },
+                kind: Kind::Building {
+                    window_seed: rng.next_u64(),
+                },
             });
             z += length + rng.range(1.0, 5.0);
         }
@@ -147,7 +169,11 @@ fn build_street(rng: &mut Rng, out: &mut Vec<Piece>) {
 }
 
 fn build_trees(rng: &mut Rng, out: &mut Vec<Piece>) {
-    let green = [rng.range(0.20, 0.30), rng.range(0.42, 0.55), rng.range(0.20, 0.30)];
+    let green = [
+        rng.range(0.20, 0.30),
+        rng.range(0.42, 0.55),
+        rng.range(0.20, 0.30),
+    ];
     let mut placed = 0;
     let mut tries = 0;
     while placed < 60 && tries < 400 {
@@ -201,7 +227,13 @@ fn clip_near(poly: &[Vec3], out: &mut [Vec3; 8]) -> usize {
 
 /// Projects and fills a world-space quad; returns its screen height in pixels (0 when nothing
 /// is visible).
-fn fill_world(frame: &mut RgbFrame, view: &View, world: &[Vec3; 4], colour: Rgb, alpha: f32) -> f32 {
+fn fill_world(
+    frame: &mut RgbFrame,
+    view: &View,
+    world: &[Vec3; 4],
+    colour: Rgb,
+    alpha: f32,
+) -> f32 {
     let cam = world.map(|p| view.to_camera(p));
     let mut clipped = [[0.0f32; 3]; 8];
     let n = clip_near(&cam, &mut clipped);
@@ -214,7 +246,9 @@ fn fill_world(frame: &mut RgbFrame, view: &View, world: &[Vec3; 4], colour: Rgb,
     }
     let pts = &pts[..n];
     raster::fill_convex(frame, pts, colour, alpha);
-    let (lo, hi) = pts.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    let (lo, hi) = pts.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+        (lo.min(p.1), hi.max(p.1))
+    });
     hi - lo
 }
 
@@ -228,19 +262,59 @@ fn draw_piece(frame: &mut RgbFrame, view: &View, p: &Palette, piece: &Piece) {
     // Faces whose outside the camera is on; each as (corners, outward normal).
     let mut faces: Vec<([Vec3; 4], Vec3)> = Vec::with_capacity(3);
     if c[0] > b[0] {
-        faces.push(([[b[0], a[1], a[2]], [b[0], a[1], b[2]], [b[0], b[1], b[2]], [b[0], b[1], a[2]]], [1.0, 0.0, 0.0]));
+        faces.push((
+            [
+                [b[0], a[1], a[2]],
+                [b[0], a[1], b[2]],
+                [b[0], b[1], b[2]],
+                [b[0], b[1], a[2]],
+            ],
+            [1.0, 0.0, 0.0],
+        ));
     }
     if c[0] < a[0] {
-        faces.push(([[a[0], a[1], b[2]], [a[0], a[1], a[2]], [a[0], b[1], a[2]], [a[0], b[1], b[2]]], [-1.0, 0.0, 0.0]));
+        faces.push((
+            [
+                [a[0], a[1], b[2]],
+                [a[0], a[1], a[2]],
+                [a[0], b[1], a[2]],
+                [a[0], b[1], b[2]],
+            ],
+            [-1.0, 0.0, 0.0],
+        ));
     }
     if c[2] > b[2] {
-        faces.push(([[b[0], a[1], b[2]], [a[0], a[1], b[2]], [a[0], b[1], b[2]], [b[0], b[1], b[2]]], [0.0, 0.0, 1.0]));
+        faces.push((
+            [
+                [b[0], a[1], b[2]],
+                [a[0], a[1], b[2]],
+                [a[0], b[1], b[2]],
+                [b[0], b[1], b[2]],
+            ],
+            [0.0, 0.0, 1.0],
+        ));
     }
     if c[2] < a[2] {
-        faces.push(([[a[0], a[1], a[2]], [b[0], a[1], a[2]], [b[0], b[1], a[2]], [a[0], b[1], a[2]]], [0.0, 0.0, -1.0]));
+        faces.push((
+            [
+                [a[0], a[1], a[2]],
+                [b[0], a[1], a[2]],
+                [b[0], b[1], a[2]],
+                [a[0], b[1], a[2]],
+            ],
+            [0.0, 0.0, -1.0],
+        ));
     }
     if c[1] > b[1] {
-        faces.push(([[a[0], b[1], a[2]], [b[0], b[1], a[2]], [b[0], b[1], b[2]], [a[0], b[1], b[2]]], [0.0, 1.0, 0.0]));
+        faces.push((
+            [
+                [a[0], b[1], a[2]],
+                [b[0], b[1], a[2]],
+                [b[0], b[1], b[2]],
+                [a[0], b[1], b[2]],
+            ],
+            [0.0, 1.0, 0.0],
+        ));
     }
     let lit = p.lights_on;
     for (quad, n) in &faces {
@@ -263,9 +337,20 @@ fn draw_piece(frame: &mut RgbFrame, view: &View, p: &Palette, piece: &Piece) {
         let zc = (a[2] + b[2]) * 0.5;
         let head = [x + towards * 0.9, b[1] - 0.05, zc];
         // The arm and the lamp head.
-        let arm = [[x, b[1] - 0.12, zc], [head[0], b[1] - 0.12, zc], [head[0], b[1], zc], [x, b[1], zc]];
+        let arm = [
+            [x, b[1] - 0.12, zc],
+            [head[0], b[1] - 0.12, zc],
+            [head[0], b[1], zc],
+            [x, b[1], zc],
+        ];
         let zd = mean_depth(view, &arm);
-        fill_world(frame, view, &arm, p.surface(piece.colour, [0.0, 0.0, -1.0], zd), 1.0);
+        fill_world(
+            frame,
+            view,
+            &arm,
+            p.surface(piece.colour, [0.0, 0.0, -1.0], zd),
+            1.0,
+        );
         if let Some((sx, sy, depth)) = view.project(head) {
             let k = view.focal_px / depth;
             let fog = p.fog_amount(depth);
@@ -274,7 +359,14 @@ fn draw_piece(frame: &mut RgbFrame, view: &View, p: &Palette, piece: &Piece) {
                 raster::glow(frame, sx, sy, 1.6 * k, warm, 0.55 * (1.0 - fog));
                 raster::fill_circle(frame, sx, sy, 0.16 * k, mix(warm, p.fog, fog * 0.6), 1.0);
             } else {
-                raster::fill_circle(frame, sx, sy, 0.14 * k, p.surface([0.75, 0.75, 0.7], [0.0, -1.0, 0.0], depth), 1.0);
+                raster::fill_circle(
+                    frame,
+                    sx,
+                    sy,
+                    0.14 * k,
+                    p.surface([0.75, 0.75, 0.7], [0.0, -1.0, 0.0], depth),
+                    1.0,
+                );
             }
         }
     }
@@ -316,10 +408,21 @@ fn draw_windows(
             let lit_here = rng.chance(0.55);
             let centre = (cidx as f32 + 0.5) * cell;
             let (u0, u1) = (centre - WINDOW_W * 0.5, centre + WINDOW_W * 0.5);
-            let corner = |u: f32, y: f32| -> Vec3 { [p0[0] + dir[0] * u + off[0], y, p0[2] + dir[2] * u + off[2]] };
-            let w = [corner(u0, y0), corner(u1, y0), corner(u1, y0 + WINDOW_H), corner(u0, y0 + WINDOW_H)];
+            let corner = |u: f32, y: f32| -> Vec3 {
+                [p0[0] + dir[0] * u + off[0], y, p0[2] + dir[2] * u + off[2]]
+            };
+            let w = [
+                corner(u0, y0),
+                corner(u1, y0),
+                corner(u1, y0 + WINDOW_H),
+                corner(u0, y0 + WINDOW_H),
+            ];
             let colour = if p.lights_on && lit_here {
-                let warm = if rng.chance(0.3) { [0.75, 0.85, 1.0] } else { [1.0, 0.80, 0.48] };
+                let warm = if rng.chance(0.3) {
+                    [0.75, 0.85, 1.0]
+                } else {
+                    [1.0, 0.80, 0.48]
+                };
                 mix(warm, p.fog, fog)
             } else if p.time == TimeOfDay::Night {
                 mix(night_glass, p.fog, fog)

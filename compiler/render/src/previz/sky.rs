@@ -189,7 +189,11 @@ impl Palette {
             }
             Weather::Fog => {
                 let veil = mix(p.horizon, [luma(p.horizon); 3], 0.6);
-                p.fog = mix(veil, [0.78, 0.80, 0.82], if time == TimeOfDay::Night { 0.0 } else { 0.35 });
+                p.fog = mix(
+                    veil,
+                    [0.78, 0.80, 0.82],
+                    if time == TimeOfDay::Night { 0.0 } else { 0.35 },
+                );
                 p.zenith = mix(p.zenith, p.fog, 0.8);
                 p.horizon = p.fog;
                 p.fog_half = 14.0;
@@ -228,7 +232,11 @@ pub fn stars(seed: u64) -> Vec<(Vec3, f32)> {
             // Uniform on the upper dome above 4 degrees.
             let s = rng.range(0.07, 1.0) as f64;
             let c = libm::sqrt(1.0 - s * s);
-            let d = [(libm::sin(az) * c) as f32, s as f32, (libm::cos(az) * c) as f32];
+            let d = [
+                (libm::sin(az) * c) as f32,
+                s as f32,
+                (libm::cos(az) * c) as f32,
+            ];
             let b = rng.range(0.25, 1.0);
             (d, b * b)
         })

@@ -32,10 +32,16 @@ pub struct Style {
 
 impl Style {
     pub fn regular(px: f32) -> Style {
-        Style { face: Face::Regular, px: px.round().max(6.0) as u32 }
+        Style {
+            face: Face::Regular,
+            px: px.round().max(6.0) as u32,
+        }
     }
     pub fn bold(px: f32) -> Style {
-        Style { face: Face::Bold, px: px.round().max(6.0) as u32 }
+        Style {
+            face: Face::Bold,
+            px: px.round().max(6.0) as u32,
+        }
     }
 }
 
@@ -48,8 +54,12 @@ pub struct Fonts {
 pub fn fonts() -> Result<&'static Fonts, RenderError> {
     static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
     let parsed = FONTS.get_or_init(|| {
-        let settings = FontSettings { scale: 40.0, ..FontSettings::default() };
-        let regular = Font::from_bytes(REGULAR_TTF, settings).map_err(|e| format!("regular face: {e}"))?;
+        let settings = FontSettings {
+            scale: 40.0,
+            ..FontSettings::default()
+        };
+        let regular =
+            Font::from_bytes(REGULAR_TTF, settings).map_err(|e| format!("regular face: {e}"))?;
         let bold = Font::from_bytes(BOLD_TTF, settings).map_err(|e| format!("bold face: {e}"))?;
         Ok(Fonts { regular, bold })
     });
@@ -86,7 +96,10 @@ pub struct LineMetrics {
 
 impl Text {
     pub fn new() -> Result<Text, RenderError> {
-        Ok(Text { fonts: fonts()?, glyphs: HashMap::new() })
+        Ok(Text {
+            fonts: fonts()?,
+            glyphs: HashMap::new(),
+        })
     }
 
     fn font(&self, face: Face) -> &'static Font {
@@ -98,22 +111,41 @@ impl Text {
 
     fn glyph(&mut self, style: Style, ch: char) -> &Glyph {
         let font = self.font(style.face);
-        self.glyphs.entry((style.face, ch, style.px)).or_insert_with(|| {
-            let (m, coverage) = font.rasterize(ch, style.px as f32);
-            Glyph { xmin: m.xmin, ymin: m.ymin, width: m.width, height: m.height, advance: m.advance_width, coverage }
-        })
+        self.glyphs
+            .entry((style.face, ch, style.px))
+            .or_insert_with(|| {
+                let (m, coverage) = font.rasterize(ch, style.px as f32);
+                Glyph {
+                    xmin: m.xmin,
+                    ymin: m.ymin,
+                    width: m.width,
+                    height: m.height,
+                    advance: m.advance_width,
+                    coverage,
+                }
+            })
     }
 
     pub fn metrics(&self, style: Style) -> LineMetrics {
         let px = style.px as f32;
         match self.font(style.face).horizontal_line_metrics(px) {
-            Some(m) => LineMetrics { ascent: m.ascent, descent: m.descent, line_height: m.new_line_size },
-            None => LineMetrics { ascent: px * 0.93, descent: -px * 0.24, line_height: px * 1.17 },
+            Some(m) => LineMetrics {
+                ascent: m.ascent,
+                descent: m.descent,
+                line_height: m.new_line_size,
+            },
+            None => LineMetrics {
+                ascent: px * 0.93,
+                descent: -px * 0.24,
+                line_height: px * 1.17,
+            },
         }
     }
 
     fn kern(&self, style: Style, a: char, b: char) -> f32 {
-        self.font(style.face).horizontal_kern(a, b, style.px as f32).unwrap_or(0.0)
+        self.font(style.face)
+            .horizontal_kern(a, b, style.px as f32)
+            .unwrap_or(0.0)
     }
 
     /// Advance width of a single line of text.
@@ -133,13 +165,23 @@ impl Text {
     /// Breaks text into lines no wider than `max_width` at spaces (a word longer than a line is
     /// broken by characters); newlines in the text start new lines. At most `max_lines` lines;
     /// the last one ends with an ellipsis when text was cut.
-    pub fn wrap(&mut self, text: &str, style: Style, max_width: f32, max_lines: usize) -> Vec<String> {
+    pub fn wrap(
+        &mut self,
+        text: &str,
+        style: Style,
+        max_width: f32,
+        max_lines: usize,
+    ) -> Vec<String> {
         let mut lines: Vec<String> = Vec::new();
         let mut cut = false;
         'paragraphs: for para in text.split('\n') {
             let mut line = String::new();
             for word in para.split_whitespace() {
-                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+                let candidate = if line.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{line} {word}")
+                };
                 if self.measure(&candidate, style) <= max_width {
                     line = candidate;
                     continue;
@@ -188,7 +230,17 @@ impl Text {
     }
 
     /// Draws one line with its left end at `x` and its baseline at `baseline`.
-    pub fn draw(&mut self, frame: &mut RgbFrame, text: &str, x: f32, baseline: f32, style: Style, rgb: Rgb, alpha: f32) {
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw(
+        &mut self,
+        frame: &mut RgbFrame,
+        text: &str,
+        x: f32,
+        baseline: f32,
+        style: Style,
+        rgb: Rgb,
+        alpha: f32,
+    ) {
         let col = raster::rgb8(rgb);
         let mut pen = x;
         let mut prev: Option<char> = None;
@@ -219,8 +271,25 @@ impl Text {
         alpha: f32,
     ) {
         let r = (style.px as f32 / 14.0).max(1.0).round();
-        for (dx, dy) in [(-r, 0.0), (r, 0.0), (0.0, -r), (0.0, r), (-r, -r), (r, -r), (-r, r), (r, r)] {
-            self.draw(frame, text, x + dx, baseline + dy, style, outline, alpha * 0.7);
+        for (dx, dy) in [
+            (-r, 0.0),
+            (r, 0.0),
+            (0.0, -r),
+            (0.0, r),
+            (-r, -r),
+            (r, -r),
+            (-r, r),
+            (r, r),
+        ] {
+            self.draw(
+                frame,
+                text,
+                x + dx,
+                baseline + dy,
+                style,
+                outline,
+                alpha * 0.7,
+            );
         }
         self.draw(frame, text, x, baseline, style, rgb, alpha);
     }

@@ -34,21 +34,42 @@ fn rain(frame: &mut RgbFrame, p: &Palette, seed: u64, t: f32) {
     let unit = h / 512.0;
     let count = (w * h / 1400.0) as usize;
     let mut rng = Rng::new(mix_seed(seed, 0x7261_696e));
-    let colour = if p.time == TimeOfDay::Night { [0.62, 0.68, 0.80] } else { [0.82, 0.86, 0.92] };
+    let colour = if p.time == TimeOfDay::Night {
+        [0.62, 0.68, 0.80]
+    } else {
+        [0.82, 0.86, 0.92]
+    };
     // Rain falls slightly slanted; streaks are motion-blurred drops.
     let slant = 0.12;
     for i in 0..count {
         let near = i % 3 == 0;
         let (len, width, alpha, speed) = if near {
-            (rng.range(34.0, 52.0) * unit, 1.6 * unit.max(0.75), 0.34, rng.range(1.6, 2.0) * h)
+            (
+                rng.range(34.0, 52.0) * unit,
+                1.6 * unit.max(0.75),
+                0.34,
+                rng.range(1.6, 2.0) * h,
+            )
         } else {
-            (rng.range(14.0, 24.0) * unit, 1.0 * unit.max(0.75), 0.22, rng.range(1.0, 1.3) * h)
+            (
+                rng.range(14.0, 24.0) * unit,
+                1.0 * unit.max(0.75),
+                0.22,
+                rng.range(1.0, 1.3) * h,
+            )
         };
         let x0 = rng.range(0.0, w);
         let y0 = rng.range(0.0, h + len);
         let y = wrap(y0 + speed * t, h + len) - len;
         let x = wrap(x0 - slant * (y0 + speed * t), w + len) - len * 0.5;
-        raster::line(frame, (x, y), (x - slant * len, y + len), width, colour, alpha);
+        raster::line(
+            frame,
+            (x, y),
+            (x - slant * len, y + len),
+            width,
+            colour,
+            alpha,
+        );
     }
 }
 

@@ -14,7 +14,10 @@ use scene_render::frame::RgbFrame;
 use sha2::{Digest, Sha256};
 
 pub fn transition(kind: TransitionKind, frames: u32) -> Transition {
-    Transition { kind, frames: FrameCount(frames) }
+    Transition {
+        kind,
+        frames: FrameCount(frames),
+    }
 }
 
 pub fn shot(name: &str, frames: u32, transition_in: Transition) -> ShotSchedule {
@@ -35,7 +38,13 @@ pub fn shot(name: &str, frames: u32, transition_in: Transition) -> ShotSchedule 
         prompt_weights: vec![vec![1.0]; n],
         negative: String::new(),
         camera: vec![
-            CameraFrame { position: [0.0, 1.6, 0.0], yaw: 0.0, pitch: 0.0, roll: 0.0, focal_mm: 35.0 };
+            CameraFrame {
+                position: [0.0, 1.6, 0.0],
+                yaw: 0.0,
+                pitch: 0.0,
+                roll: 0.0,
+                focal_mm: 35.0
+            };
             n
         ],
         camera_text: String::new(),
@@ -51,7 +60,10 @@ pub fn shot(name: &str, frames: u32, transition_in: Transition) -> ShotSchedule 
             time: "day".into(),
             weather: "clear".into(),
         },
-        look: LookInfo { name: None, grade: "neutral".into() },
+        look: LookInfo {
+            name: None,
+            grade: "neutral".into(),
+        },
         audio: Vec::new(),
         dialogue: Vec::new(),
         titles: Vec::new(),
@@ -63,7 +75,9 @@ pub fn film(width: u32, height: u32, fps: u32, mut shots: Vec<ShotSchedule>) -> 
     let mut end = 0u32;
     for (i, s) in shots.iter_mut().enumerate() {
         let overlap = match s.transition_in.kind {
-            TransitionKind::Dissolve | TransitionKind::WipeLeft | TransitionKind::WipeRight if i > 0 => {
+            TransitionKind::Dissolve | TransitionKind::WipeLeft | TransitionKind::WipeRight
+                if i > 0 =>
+            {
                 s.transition_in.frames.0
             }
             _ => 0,
@@ -106,7 +120,11 @@ pub fn sound(asset: &str, start: u32, frames: u32, gain_db: f64, looped: bool) -
     FilmAudioEvent {
         sound: asset.into(),
         asset: asset.into(),
-        role: if looped { SoundRole::Ambience } else { SoundRole::Sfx },
+        role: if looped {
+            SoundRole::Ambience
+        } else {
+            SoundRole::Sfx
+        },
         start_frame: Frame(start),
         frames: FrameCount(frames),
         gain_db,
@@ -216,11 +234,23 @@ pub fn tone(rate: u32, seconds: f64, hz: f64, amplitude: f64) -> Vec<i16> {
 
 pub fn ffprobe(path: &Path) -> serde_json::Value {
     let out = Command::new("ffprobe")
-        .args(["-v", "error", "-count_frames", "-show_streams", "-show_format", "-of", "json"])
+        .args([
+            "-v",
+            "error",
+            "-count_frames",
+            "-show_streams",
+            "-show_format",
+            "-of",
+            "json",
+        ])
         .arg(path)
         .output()
         .expect("ffprobe runs");
-    assert!(out.status.success(), "ffprobe failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ffprobe failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("ffprobe prints JSON")
 }
 
@@ -238,11 +268,20 @@ pub fn decode_audio_mono(path: &Path) -> Vec<f32> {
     let out = Command::new("ffmpeg")
         .args(["-v", "error", "-i"])
         .arg(path)
-        .args(["-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "f32le", "-"])
+        .args([
+            "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "f32le", "-",
+        ])
         .output()
         .expect("ffmpeg runs");
-    assert!(out.status.success(), "ffmpeg failed: {}", String::from_utf8_lossy(&out.stderr));
-    out.stdout.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+    assert!(
+        out.status.success(),
+        "ffmpeg failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
 }
 
 /// The MP4's frames decoded by the ffmpeg tool as RGB24.
@@ -253,8 +292,15 @@ pub fn decode_video_rgb(path: &Path, width: u32, height: u32) -> Vec<Vec<u8>> {
         .args(["-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
         .output()
         .expect("ffmpeg runs");
-    assert!(out.status.success(), "ffmpeg failed: {}", String::from_utf8_lossy(&out.stderr));
-    out.stdout.chunks_exact((width * height * 3) as usize).map(<[u8]>::to_vec).collect()
+    assert!(
+        out.status.success(),
+        "ffmpeg failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+        .chunks_exact((width * height * 3) as usize)
+        .map(<[u8]>::to_vec)
+        .collect()
 }
 
 /// A small film with every transition kind, dialogue, music and a looped ambience; writes its
@@ -263,9 +309,15 @@ pub fn demo_film(root: &Path) -> FilmSchedule {
     use scene_plan::schedule::TransitionKind as K;
     std::fs::create_dir_all(root.join("sounds")).unwrap();
     // Music at 44.1 kHz mono (resampled), ambience at 48 kHz stereo (looped).
-    std::fs::write(root.join("sounds/music.wav"), wav_bytes(44_100, 1, &tone(44_100, 1.5, 220.0, 0.5)))
-        .unwrap();
-    let amb: Vec<i16> = tone(48_000, 0.25, 330.0, 0.2).into_iter().flat_map(|s| [s, s / 2]).collect();
+    std::fs::write(
+        root.join("sounds/music.wav"),
+        wav_bytes(44_100, 1, &tone(44_100, 1.5, 220.0, 0.5)),
+    )
+    .unwrap();
+    let amb: Vec<i16> = tone(48_000, 0.25, 330.0, 0.2)
+        .into_iter()
+        .flat_map(|s| [s, s / 2])
+        .collect();
     std::fs::write(root.join("sounds/rain.wav"), wav_bytes(48_000, 2, &amb)).unwrap();
 
     let mut shots = vec![
@@ -277,10 +329,42 @@ pub fn demo_film(root: &Path) -> FilmSchedule {
     ];
     shots[4].transition_out = Some(transition(K::FadeToBlack, 4));
     shots[2].continues = Some("street".into());
-    shots[1].dialogue.push(dialogue("Aiko", "Is anyone here?", 1, 10));
-    shots[3].dialogue.push(dialogue("Ben", "Up the stairs.", 0, 8));
+    shots[1]
+        .dialogue
+        .push(dialogue("Aiko", "Is anyone here?", 1, 10));
+    shots[3]
+        .dialogue
+        .push(dialogue("Ben", "Up the stairs.", 0, 8));
     let mut film = film(64, 48, 24, shots);
-    film.audio.push(sound("sounds/music.wav", 0, film.frames.0, -6.0, false));
-    film.audio.push(sound("sounds/rain.wav", 10, film.frames.0 - 10, -3.0, true));
+    film.audio
+        .push(sound("sounds/music.wav", 0, film.frames.0, -6.0, false));
+    film.audio
+        .push(sound("sounds/rain.wav", 10, film.frames.0 - 10, -3.0, true));
     film
+}
+
+/// Assert two files are byte-identical; on a mismatch keep copies for inspection and say where
+/// they first differ (printing megabytes of bytes helps nobody).
+pub fn assert_same_files(a: &Path, b: &Path) {
+    let (x, y) = (std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+    if x == y {
+        return;
+    }
+    let keep = std::env::temp_dir().join(format!("scenec-mismatch-{}", std::process::id()));
+    std::fs::create_dir_all(&keep).unwrap();
+    std::fs::copy(a, keep.join("a")).unwrap();
+    std::fs::copy(b, keep.join("b")).unwrap();
+    let at = x
+        .iter()
+        .zip(&y)
+        .position(|(p, q)| p != q)
+        .unwrap_or(x.len().min(y.len()));
+    panic!(
+        "{} and {} differ ({} vs {} bytes, first at {at}); copies in {}",
+        a.display(),
+        b.display(),
+        x.len(),
+        y.len(),
+        keep.display()
+    );
 }

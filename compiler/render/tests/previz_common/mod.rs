@@ -8,7 +8,13 @@ pub const H: u32 = 512;
 pub const FPS: u32 = 24;
 
 pub fn camera(position: [f64; 3], yaw: f64, pitch: f64, focal_mm: f64) -> CameraFrame {
-    CameraFrame { position, yaw, pitch, roll: 0.0, focal_mm }
+    CameraFrame {
+        position,
+        yaw,
+        pitch,
+        roll: 0.0,
+        focal_mm,
+    }
 }
 
 /// A shot with a static eye-level camera and nothing else.
@@ -19,9 +25,16 @@ pub fn shot(name: &str, frames: u32) -> ShotSchedule {
         start_frame: Frame(0),
         frames: FrameCount(frames),
         seed: 0x5eed ^ name.len() as u64,
-        transition_in: Transition { kind: TransitionKind::Cut, frames: FrameCount(0) },
+        transition_in: Transition {
+            kind: TransitionKind::Cut,
+            frames: FrameCount(0),
+        },
         transition_out: None,
-        prompt_keyframes: vec![PromptKeyframe { frame: Frame(0), text: String::new(), shot_text: String::new() }],
+        prompt_keyframes: vec![PromptKeyframe {
+            frame: Frame(0),
+            text: String::new(),
+            shot_text: String::new(),
+        }],
         prompt_weights: vec![vec![1.0]; frames as usize],
         negative: String::new(),
         camera: vec![camera([0.0, 1.6, 0.0], 0.0, 0.0, 35.0); frames as usize],
@@ -38,7 +51,10 @@ pub fn shot(name: &str, frames: u32) -> ShotSchedule {
             time: "day".into(),
             weather: "clear".into(),
         },
-        look: LookInfo { name: None, grade: "neutral".into() },
+        look: LookInfo {
+            name: None,
+            grade: "neutral".into(),
+        },
         audio: vec![],
         dialogue: vec![],
         titles: vec![],
@@ -98,8 +114,16 @@ pub fn opening(frames: u32) -> ShotSchedule {
             .collect(),
     )];
     s.prompt_keyframes = vec![
-        PromptKeyframe { frame: Frame(0), text: "…".into(), shot_text: "rain falls in silver streaks".into() },
-        PromptKeyframe { frame: Frame(frames / 2), text: "…".into(), shot_text: "a train passes behind her".into() },
+        PromptKeyframe {
+            frame: Frame(0),
+            text: "…".into(),
+            shot_text: "rain falls in silver streaks".into(),
+        },
+        PromptKeyframe {
+            frame: Frame(frames / 2),
+            text: "…".into(),
+            shot_text: "a train passes behind her".into(),
+        },
     ];
     s.dialogue = vec![DialogueLine {
         character: "aiko".into(),
