@@ -58,7 +58,8 @@ pub fn make_backend(
     }
 }
 
-/// SHA-256 of the entry script and every file it imports, in a stable order.
+/// SHA-256 of the entry script and every file it imports, in a stable order. Paths enter the
+/// hash relative to the project root, so the same project hashes the same wherever it lives.
 pub fn script_hash(checked: &Checked) -> String {
     use sha2::{Digest, Sha256};
     let mut deps: Vec<&PathBuf> = checked.dependencies.iter().collect();
@@ -66,7 +67,9 @@ pub fn script_hash(checked: &Checked) -> String {
     let mut h = Sha256::new();
     for d in deps {
         if d.extension().is_some_and(|e| e == "scene") {
-            h.update(d.to_string_lossy().as_bytes());
+            let rel = d.strip_prefix(&checked.project_root).unwrap_or(d);
+            h.update(rel.to_string_lossy().as_bytes());
+            h.update([0]);
             h.update(std::fs::read(d).unwrap_or_default());
         }
     }
@@ -102,6 +105,15 @@ pub fn render_planned(
         cancel,
     };
     render_film(&plan.schedule, backend, &opts)
+}
+
+/// Create the output's directory if it does not exist yet (`-o out/film.mp4`).
+pub fn create_parent(output: &Path) -> Result<(), String> {
+    match output.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot write {}: cannot create {}: {e}", output.display(), dir.display())),
+        _ => Ok(()),
+    }
 }
 
 /// The `--json` summary line.
@@ -156,6 +168,9 @@ pub fn run(args: &RenderArgs) -> Outcome {
         Err(e) => return tool_error(e),
     };
     let output = args.output.clone().unwrap_or_else(|| default_output(&args.file));
+    if let Err(e) = create_parent(&output) {
+        return tool_error(e);
+    }
     let cancel = interrupt_flag();
     let progress = Progress::new(!args.json);
     let started = std::time::Instant::now();

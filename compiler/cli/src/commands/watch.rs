@@ -43,6 +43,9 @@ pub fn run(args: &RenderArgs) -> Outcome {
         return tool_error(format!("{}: no such file", args.file.display()));
     }
     let output = args.output.clone().unwrap_or_else(|| default_output(&args.file));
+    if let Err(e) = super::render::create_parent(&output) {
+        return tool_error(e);
+    }
     let cancel = interrupt_flag();
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = match notify::recommended_watcher(move |ev| {
@@ -109,7 +112,16 @@ pub fn run(args: &RenderArgs) -> Outcome {
             }
             match rx.recv_timeout(Duration::from_millis(50)) {
                 Ok(Ok(event)) => {
-                    if event.paths.iter().any(|p| files.contains(&canonical(p)) || files.contains(p)) {
+                    // Our own reads of the script and assets show up as access events; only
+                    // writes, creations, renames and removals are changes.
+                    // Access-time updates arrive as metadata changes: not a change either.
+                    use notify::event::ModifyKind;
+                    use notify::EventKind;
+                    let is_change = matches!(
+                        event.kind,
+                        EventKind::Create(_) | EventKind::Remove(_)
+                    ) || matches!(event.kind, EventKind::Modify(k) if !matches!(k, ModifyKind::Metadata(_)));
+                    if is_change && event.paths.iter().any(|p| files.contains(&canonical(p)) || files.contains(p)) {
                         pending = true;
                         last_event = Instant::now();
                     }

@@ -144,6 +144,7 @@ scene morning at yard {
     shot second 1s {
         continues first
         camera closeup on mia
+        mia at center
         mia says "Hello there."
         at 500ms play bell
     }
