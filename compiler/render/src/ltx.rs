@@ -63,7 +63,7 @@ impl LtxBackend {
         let options = PipelineOptions {
             device: settings.device,
             cache_dir: Some(cache_dir.join("embeddings")),
-            tiling: None,
+            ..PipelineOptions::default()
         };
         let pipeline = LtxPipeline::open(model_dir, options).map_err(|e| model_err("", e))?;
         let fingerprint = pipeline.folder().fingerprint().map_err(|e| model_err("", e))?;
