@@ -18,7 +18,7 @@ mod load;
 mod lower;
 mod names;
 mod shots;
-mod stdlib;
+pub mod stdlib;
 mod suggest;
 mod values;
 
