@@ -196,9 +196,14 @@ pub struct Asset {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum AssetKind {
-    Image { width: u32, height: u32 },
+    Image {
+        width: u32,
+        height: u32,
+    },
     /// Duration as probed (seconds), when the container tells it.
-    Audio { seconds: Option<f64> },
+    Audio {
+        seconds: Option<f64>,
+    },
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -302,7 +307,10 @@ pub enum MoveKind {
     Dolly(Fraction),
     Truck(Distance),
     Crane(Distance),
-    Orbit { around: Option<CharacterId>, angle: Angle },
+    Orbit {
+        around: Option<CharacterId>,
+        angle: Angle,
+    },
     Handheld,
     Static,
 }
@@ -458,6 +466,9 @@ impl Film {
         &self.shots[id.index()]
     }
     pub fn shot_by_name(&self, name: &str) -> Option<ShotId> {
-        self.shots.iter().position(|s| s.id == name).map(|i| ShotId(i as u32))
+        self.shots
+            .iter()
+            .position(|s| s.id == name)
+            .map(|i| ShotId(i as u32))
     }
 }

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
-#[command(name = "scenec", version, about = "The scene compiler: screenplays in, films out.")]
+#[command(
+    name = "scenec",
+    version,
+    about = "The scene compiler: screenplays in, films out."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

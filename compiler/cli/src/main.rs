@@ -9,9 +9,9 @@ mod commands;
 mod exit;
 mod load;
 mod out;
-mod write;
 #[cfg(feature = "render")]
 mod progress;
+mod write;
 
 use clap::Parser;
 

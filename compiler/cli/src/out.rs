@@ -5,7 +5,10 @@ use std::io::Write;
 /// Print `text` and a newline; a closed pipe ends the process quietly, as Unix tools do.
 pub fn println(text: &str) {
     let mut stdout = std::io::stdout().lock();
-    let result = stdout.write_all(text.as_bytes()).and_then(|_| stdout.write_all(b"\n")).and_then(|_| stdout.flush());
+    let result = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.write_all(b"\n"))
+        .and_then(|_| stdout.flush());
     if let Err(e) = result {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);

@@ -17,17 +17,27 @@ impl Progress {
     /// Bars only when `wanted` and stderr is a terminal.
     pub fn new(wanted: bool) -> Progress {
         if !(wanted && std::io::stderr().is_terminal()) {
-            return Progress { multi: None, overall: None, shots: Mutex::new(BTreeMap::new()) };
+            return Progress {
+                multi: None,
+                overall: None,
+                shots: Mutex::new(BTreeMap::new()),
+            };
         }
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         let overall = multi.add(ProgressBar::new(0));
         overall.set_style(
-            ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} frames  {elapsed} (eta {eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{prefix:>10} [{bar:30}] {pos}/{len} frames  {elapsed} (eta {eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         overall.set_prefix("encode");
-        Progress { multi: Some(multi), overall: Some(overall), shots: Mutex::new(BTreeMap::new()) }
+        Progress {
+            multi: Some(multi),
+            overall: Some(overall),
+            shots: Mutex::new(BTreeMap::new()),
+        }
     }
 
     pub fn finish(&self) {
@@ -50,9 +60,11 @@ impl Progress {
                 .or_insert_with(|| {
                     let bar = multi.add(ProgressBar::new(0));
                     bar.set_style(
-                        ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len}  {elapsed} (eta {eta})")
-                            .unwrap_or_else(|_| ProgressStyle::default_bar())
-                            .progress_chars("=> "),
+                        ProgressStyle::with_template(
+                            "{prefix:>10} [{bar:30}] {pos}/{len}  {elapsed} (eta {eta})",
+                        )
+                        .unwrap_or_else(|_| ProgressStyle::default_bar())
+                        .progress_chars("=> "),
                     );
                     bar.set_prefix(shot.to_string());
                     bar

@@ -9,38 +9,69 @@ fn check_exit_codes_follow_the_design() {
     let p = Project::new();
     let good = p.write("good.scene", "character a { description \"x\" }\n");
     let bad = p.write("bad.scene", "character a { descripton \"x\" }\n");
-    assert_eq!(p.run(&["check", good.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        p.run(&["check", good.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
     let out = p.run(&["check", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("descripton"), "{}", stderr(&out));
     let missing = p.run(&["check", "nope.scene"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert_eq!(scenec().arg("frobnicate").output().unwrap().status.code(), Some(2));
+    assert_eq!(
+        scenec().arg("frobnicate").output().unwrap().status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn check_json_lists_each_diagnostic_with_code_and_span() {
     let p = Project::new();
-    let f = p.write("f.scene", "character a { description \"x\" }\ncharacter a { description \"y\" }\n");
+    let f = p.write(
+        "f.scene",
+        "character a { description \"x\" }\ncharacter a { description \"y\" }\n",
+    );
     let out = p.run(&["check", "--format", "json", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("one JSON document on stdout");
-    let diags = v.get("diagnostics").and_then(|d| d.as_array()).cloned().unwrap_or_else(|| v.as_array().cloned().unwrap_or_default());
+    let v: serde_json::Value =
+        serde_json::from_str(stdout(&out).trim()).expect("one JSON document on stdout");
+    let diags = v
+        .get("diagnostics")
+        .and_then(|d| d.as_array())
+        .cloned()
+        .unwrap_or_else(|| v.as_array().cloned().unwrap_or_default());
     assert_eq!(diags.len(), 1, "{v}");
     let d = &diags[0];
     assert!(d["code"].as_str().unwrap().starts_with('E'));
     assert_eq!(d["severity"], "error");
-    assert!(!d["related"].as_array().unwrap().is_empty(), "a duplicate points at both definitions: {d}");
+    assert!(
+        !d["related"].as_array().unwrap().is_empty(),
+        "a duplicate points at both definitions: {d}"
+    );
 }
 
 #[test]
 fn every_example_checks_clean() {
     let films = example_films();
-    assert!(films.len() >= 6, "expected at least six examples, found {films:?}");
+    assert!(
+        films.len() >= 6,
+        "expected at least six examples, found {films:?}"
+    );
     for film in films {
         let out = scenec().arg("check").arg(&film).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}:\n{}", film.display(), stderr(&out));
-        assert!(stderr(&out).is_empty(), "{} has warnings:\n{}", film.display(), stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}:\n{}",
+            film.display(),
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).is_empty(),
+            "{} has warnings:\n{}",
+            film.display(),
+            stderr(&out)
+        );
     }
 }
 
@@ -49,13 +80,29 @@ fn fmt_check_then_write_then_idempotent() {
     let p = Project::new();
     let f = p.write("f.scene", "character   a {description \"x\"   // who\n}\n");
     let out = p.run(&["fmt", "--check", f.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1), "unformatted file must fail --check");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "unformatted file must fail --check"
+    );
     let before = std::fs::read_to_string(&f).unwrap();
-    assert_eq!(std::fs::read_to_string(&f).unwrap(), before, "--check must not write");
+    assert_eq!(
+        std::fs::read_to_string(&f).unwrap(),
+        before,
+        "--check must not write"
+    );
     assert_eq!(p.run(&["fmt", f.to_str().unwrap()]).status.code(), Some(0));
     let formatted = std::fs::read_to_string(&f).unwrap();
-    assert!(formatted.contains("// who"), "comments are kept:\n{formatted}");
-    assert_eq!(p.run(&["fmt", "--check", f.to_str().unwrap()]).status.code(), Some(0));
+    assert!(
+        formatted.contains("// who"),
+        "comments are kept:\n{formatted}"
+    );
+    assert_eq!(
+        p.run(&["fmt", "--check", f.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
 }
 
 /// Formatting never changes meaning: the schedule of every example is the same before and after.
@@ -73,9 +120,25 @@ fn fmt_preserves_every_examples_schedule() {
         let fmt = scenec().arg("fmt").args(&scenes).output().unwrap();
         assert_eq!(fmt.status.code(), Some(0), "{}", stderr(&fmt));
         let after = scenec().arg("schedule").arg(&copy).output().unwrap();
-        assert_eq!(stdout(&before), stdout(&after), "formatting {} changed its schedule", film.display());
-        let again = scenec().arg("fmt").arg("--check").args(&scenes).output().unwrap();
-        assert_eq!(again.status.code(), Some(0), "fmt is not idempotent on {}: {}", film.display(), stdout(&again));
+        assert_eq!(
+            stdout(&before),
+            stdout(&after),
+            "formatting {} changed its schedule",
+            film.display()
+        );
+        let again = scenec()
+            .arg("fmt")
+            .arg("--check")
+            .args(&scenes)
+            .output()
+            .unwrap();
+        assert_eq!(
+            again.status.code(),
+            Some(0),
+            "fmt is not idempotent on {}: {}",
+            film.display(),
+            stdout(&again)
+        );
     }
 }
 
@@ -114,7 +177,11 @@ fn schedule_of_one_shot_and_unknown_shot() {
     assert_eq!(shot["frames"], 12);
     let out = p.run(&["schedule", "film.scene", "--shot", "fourth"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("first, second, third"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("first, second, third"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -130,5 +197,8 @@ fn graph_dot_and_json_show_next_and_continues_edges() {
     let json = p.run(&["graph", "film.scene", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     let text = v.to_string();
-    assert!(text.contains("continues") && text.contains("dissolve"), "{text}");
+    assert!(
+        text.contains("continues") && text.contains("dissolve"),
+        "{text}"
+    );
 }

@@ -14,7 +14,13 @@ fn example_schedules_match_their_goldens() {
     let update = std::env::var_os("UPDATE_GOLDENS").is_some();
     let mut failures = Vec::new();
     for film in example_films() {
-        let name = film.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
+        let name = film
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let out = scenec().arg("schedule").arg(&film).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         let actual = stdout(&out);
@@ -24,10 +30,15 @@ fn example_schedules_match_their_goldens() {
             std::fs::write(&path, &actual).unwrap();
             continue;
         }
-        let expected = std::fs::read_to_string(&path)
-            .unwrap_or_else(|_| panic!("no golden at {}; run with UPDATE_GOLDENS=1", path.display()));
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!("no golden at {}; run with UPDATE_GOLDENS=1", path.display())
+        });
         if expected != actual {
-            let line = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(0);
+            let line = expected
+                .lines()
+                .zip(actual.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
             failures.push(format!(
                 "{name}: differs from {} at line {}:\n  golden: {}\n  now:    {}",
                 path.display(),
@@ -47,20 +58,47 @@ fn schedules_carry_the_documented_fields() {
     for film in example_films() {
         let out = scenec().arg("schedule").arg(&film).output().unwrap();
         let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-        for key in ["version", "title", "fps", "width", "height", "frames", "shots"] {
+        for key in [
+            "version", "title", "fps", "width", "height", "frames", "shots",
+        ] {
             assert!(v.get(key).is_some(), "{}: no `{key}`", film.display());
         }
         for shot in v["shots"].as_array().unwrap() {
             let frames = shot["frames"].as_u64().unwrap() as usize;
             for key in [
-                "name", "scene", "start_frame", "frames", "seed", "transition_in", "prompt_keyframes", "negative",
-                "camera", "subjects", "conditioning", "guidance", "strength", "audio", "dialogue",
+                "name",
+                "scene",
+                "start_frame",
+                "frames",
+                "seed",
+                "transition_in",
+                "prompt_keyframes",
+                "negative",
+                "camera",
+                "subjects",
+                "conditioning",
+                "guidance",
+                "strength",
+                "audio",
+                "dialogue",
             ] {
-                assert!(shot.get(key).is_some(), "{}: shot without `{key}`", film.display());
+                assert!(
+                    shot.get(key).is_some(),
+                    "{}: shot without `{key}`",
+                    film.display()
+                );
             }
-            assert_eq!(shot["camera"].as_array().unwrap().len(), frames, "one camera entry per frame");
+            assert_eq!(
+                shot["camera"].as_array().unwrap().len(),
+                frames,
+                "one camera entry per frame"
+            );
             for s in shot["subjects"].as_array().unwrap() {
-                assert_eq!(s["boxes"].as_array().unwrap().len(), frames, "one box per frame");
+                assert_eq!(
+                    s["boxes"].as_array().unwrap().len(),
+                    frames,
+                    "one box per frame"
+                );
             }
         }
     }

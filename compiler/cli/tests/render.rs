@@ -6,14 +6,25 @@ mod common;
 use common::{ffprobe, small_project, stderr, stdout, Project};
 
 fn summary(out: &std::process::Output) -> serde_json::Value {
-    assert_eq!(out.status.code(), Some(0), "render failed:\n{}", stderr(out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "render failed:\n{}",
+        stderr(out)
+    );
     let text = stdout(out);
     let last = text.lines().last().unwrap_or_default();
-    serde_json::from_str(last).unwrap_or_else(|e| panic!("last stdout line is not JSON ({e}): {text}"))
+    serde_json::from_str(last)
+        .unwrap_or_else(|e| panic!("last stdout line is not JSON ({e}): {text}"))
 }
 
 fn names(v: &serde_json::Value, key: &str) -> Vec<String> {
-    v[key].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
+    v[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
 }
 
 fn schedule_frames(p: &Project) -> u64 {
@@ -35,7 +46,12 @@ fn render_writes_a_complete_mp4_with_sidecars() {
     }
     let probe = ffprobe(&mp4);
     let streams = probe["streams"].as_array().unwrap();
-    let codec = |kind: &str| streams.iter().find(|s| s["codec_type"] == kind).map(|s| s["codec_name"].as_str().unwrap().to_string());
+    let codec = |kind: &str| {
+        streams
+            .iter()
+            .find(|s| s["codec_type"] == kind)
+            .map(|s| s["codec_name"].as_str().unwrap().to_string())
+    };
     assert_eq!(codec("video").as_deref(), Some("h264"));
     assert_eq!(codec("audio").as_deref(), Some("aac"));
     assert_eq!(codec("subtitle").as_deref(), Some("mov_text"));
@@ -44,7 +60,11 @@ fn render_writes_a_complete_mp4_with_sidecars() {
     assert_eq!(video["height"], 160);
     assert_eq!(video["pix_fmt"], "yuv420p");
     let counted: u64 = video["nb_read_frames"].as_str().unwrap().parse().unwrap();
-    assert_eq!(counted, schedule_frames(&p), "every frame of the schedule is in the file");
+    assert_eq!(
+        counted,
+        schedule_frames(&p),
+        "every frame of the schedule is in the file"
+    );
     let srt = std::fs::read_to_string(p.path("out/film.srt")).unwrap();
     assert!(srt.contains("Hello there."), "{srt}");
     let tags = &probe["format"]["tags"];
@@ -55,14 +75,36 @@ fn render_writes_a_complete_mp4_with_sidecars() {
 fn renders_are_byte_identical_cold_warm_and_across_jobs() {
     let a = small_project();
     let b = small_project();
-    summary(&a.run(&["render", "film.scene", "-o", "film.mp4", "--json", "--jobs", "1"]));
-    summary(&b.run(&["render", "film.scene", "-o", "film.mp4", "--json", "--jobs", "2"]));
+    summary(&a.run(&[
+        "render",
+        "film.scene",
+        "-o",
+        "film.mp4",
+        "--json",
+        "--jobs",
+        "1",
+    ]));
+    summary(&b.run(&[
+        "render",
+        "film.scene",
+        "-o",
+        "film.mp4",
+        "--json",
+        "--jobs",
+        "2",
+    ]));
     let bytes_a = std::fs::read(a.path("film.mp4")).unwrap();
-    assert!(bytes_a == std::fs::read(b.path("film.mp4")).unwrap(), "cold renders with different --jobs differ");
+    assert!(
+        bytes_a == std::fs::read(b.path("film.mp4")).unwrap(),
+        "cold renders with different --jobs differ"
+    );
     let warm = summary(&a.run(&["render", "film.scene", "-o", "film.mp4", "--json"]));
     assert!(names(&warm, "rendered").is_empty(), "{warm}");
     assert_eq!(names(&warm, "reused"), ["first", "second", "third"]);
-    assert!(bytes_a == std::fs::read(a.path("film.mp4")).unwrap(), "a cached render differs from a cold one");
+    assert!(
+        bytes_a == std::fs::read(a.path("film.mp4")).unwrap(),
+        "a cached render differs from a cold one"
+    );
 }
 
 #[test]
@@ -71,7 +113,10 @@ fn editing_one_shot_rerenders_it_and_its_continuations_only() {
     summary(&p.run(&["render", "film.scene", "-o", "film.mp4", "--json"]));
     let src = std::fs::read_to_string(p.path("film.scene")).unwrap();
 
-    p.write("film.scene", &src.replace("the yard is empty", "the yard is quiet"));
+    p.write(
+        "film.scene",
+        &src.replace("the yard is empty", "the yard is quiet"),
+    );
     let s = summary(&p.run(&["render", "film.scene", "-o", "film.mp4", "--json"]));
     assert_eq!(names(&s, "rendered"), ["third"]);
     assert_eq!(names(&s, "reused"), ["first", "second"]);
@@ -96,7 +141,11 @@ fn an_unwritable_output_fails_with_code_2_and_leaves_nothing() {
     // A path below a regular file can never be written.
     let out = p.run(&["render", "film.scene", "-o", "bell.wav/film.mp4"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("bell.wav/film.mp4"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("bell.wav/film.mp4"),
+        "{}",
+        stderr(&out)
+    );
     let leftovers: Vec<_> = std::fs::read_dir(p.dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
@@ -120,18 +169,36 @@ fn a_missing_asset_is_a_diagnostic_not_a_crash() {
 /// trusts; the resumed render equals an uninterrupted one byte for byte.
 #[test]
 fn a_killed_render_resumes_to_identical_output() {
-    let long = common::SMALL_FILM.replace("shot third 1s", "shot third 8s").replace("shot first 1s", "shot first 4s");
+    let long = common::SMALL_FILM
+        .replace("shot third 1s", "shot third 8s")
+        .replace("shot first 1s", "shot first 4s");
     let reference = Project::new();
     reference.write("film.scene", &long);
     reference.write_bytes("bell.wav", &common::wav_sine(0.4, 880.0));
-    summary(&reference.run(&["render", "film.scene", "-o", "film.mp4", "--json", "--jobs", "1"]));
+    summary(&reference.run(&[
+        "render",
+        "film.scene",
+        "-o",
+        "film.mp4",
+        "--json",
+        "--jobs",
+        "1",
+    ]));
 
     let p = Project::new();
     p.write("film.scene", &long);
     p.write_bytes("bell.wav", &common::wav_sine(0.4, 880.0));
     let mut child = common::scenec()
         .current_dir(p.dir.path())
-        .args(["render", "film.scene", "-o", "film.mp4", "--json", "--jobs", "1"])
+        .args([
+            "render",
+            "film.scene",
+            "-o",
+            "film.mp4",
+            "--json",
+            "--jobs",
+            "1",
+        ])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -140,7 +207,10 @@ fn a_killed_render_resumes_to_identical_output() {
     let cache = p.path(".scene-cache");
     let started = std::time::Instant::now();
     loop {
-        let entries = walk_files(&cache).into_iter().filter(|f| !f.to_string_lossy().contains("tmp")).count();
+        let entries = walk_files(&cache)
+            .into_iter()
+            .filter(|f| !f.to_string_lossy().contains("tmp"))
+            .count();
         if entries >= 1 || started.elapsed().as_secs() > 120 {
             break;
         }
@@ -151,10 +221,19 @@ fn a_killed_render_resumes_to_identical_output() {
     }
     let _ = child.kill();
     let _ = child.wait();
-    let resumed = summary(&p.run(&["render", "film.scene", "-o", "film.mp4", "--json", "--jobs", "1"]));
+    let resumed = summary(&p.run(&[
+        "render",
+        "film.scene",
+        "-o",
+        "film.mp4",
+        "--json",
+        "--jobs",
+        "1",
+    ]));
     assert!(!names(&resumed, "reused").is_empty() || !names(&resumed, "rendered").is_empty());
     assert!(
-        std::fs::read(p.path("film.mp4")).unwrap() == std::fs::read(reference.path("film.mp4")).unwrap(),
+        std::fs::read(p.path("film.mp4")).unwrap()
+            == std::fs::read(reference.path("film.mp4")).unwrap(),
         "the resumed render differs from an uninterrupted one"
     );
 }
@@ -192,7 +271,11 @@ fn cache_stats_and_gc() {
     assert!(stdout(&out).contains("3 entries"), "{}", stdout(&out));
     let out = p.run(&["cache", "gc", "film.scene", "--max-size", "0"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("removed 3 entries"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("removed 3 entries"),
+        "{}",
+        stdout(&out)
+    );
     let s = summary(&p.run(&["render", "film.scene", "-o", "film.mp4", "--json"]));
     assert_eq!(names(&s, "rendered").len(), 3);
 }

@@ -19,8 +19,18 @@ fn bless_then_verify_passes() {
     assert!(p.path("golden/golden.json").is_file());
     assert!(p.path("golden/shots/first.schedule.json").is_file());
     let out = verify(&p, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains("3 of 3 shots match"), "{}", stdout(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("3 of 3 shots match"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -28,16 +38,37 @@ fn a_one_word_prompt_change_fails_exactly_that_shot() {
     let p = small_project();
     assert_eq!(verify(&p, &["--bless"]).status.code(), Some(0));
     let src = std::fs::read_to_string(p.path("film.scene")).unwrap();
-    p.write("film.scene", &src.replace("the yard is empty", "the yard is quiet"));
+    p.write(
+        "film.scene",
+        &src.replace("the yard is empty", "the yard is quiet"),
+    );
     let out = verify(&p, &["--report", "report.html"]);
-    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     let text = stdout(&out);
     assert!(text.contains("REGRESSED third"), "{text}");
-    assert!(!text.contains("REGRESSED first") && !text.contains("REGRESSED second"), "{text}");
-    assert!(text.contains("shot_text: \"the yard is empty\" → \"the yard is quiet\""), "{text}");
+    assert!(
+        !text.contains("REGRESSED first") && !text.contains("REGRESSED second"),
+        "{text}"
+    );
+    assert!(
+        text.contains("shot_text: \"the yard is empty\" → \"the yard is quiet\""),
+        "{text}"
+    );
     let html = std::fs::read_to_string(p.path("report.html")).unwrap();
-    assert!(html.contains("the yard is quiet") && html.contains("the yard is empty"), "the report shows the changed text");
-    assert!(html.contains("data:image/png;base64,"), "the report shows frames");
+    assert!(
+        html.contains("the yard is quiet") && html.contains("the yard is empty"),
+        "the report shows the changed text"
+    );
+    assert!(
+        html.contains("data:image/png;base64,"),
+        "the report shows frames"
+    );
 }
 
 #[test]
@@ -49,7 +80,10 @@ fn a_timing_change_reports_shifted_shots_as_moved() {
     p.write("film.scene", &src.replace("dissolve 250ms", "dissolve 2f"));
     let out = verify(&p, &[]);
     let text = stdout(&out);
-    assert!(text.contains("moved     third: content unchanged"), "{text}");
+    assert!(
+        text.contains("moved     third: content unchanged"),
+        "{text}"
+    );
     assert!(!text.contains("REGRESSED third"), "{text}");
 }
 
@@ -58,7 +92,10 @@ fn removed_and_added_shots_are_reported() {
     let p = small_project();
     assert_eq!(verify(&p, &["--bless"]).status.code(), Some(0));
     let src = std::fs::read_to_string(p.path("film.scene")).unwrap();
-    p.write("film.scene", &src.replace("shot third 1s", "shot fourth 1s"));
+    p.write(
+        "film.scene",
+        &src.replace("shot third 1s", "shot fourth 1s"),
+    );
     let out = verify(&p, &[]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
@@ -71,13 +108,17 @@ fn goldens_of_an_older_schedule_version_get_a_clear_message() {
     let p = small_project();
     assert_eq!(verify(&p, &["--bless"]).status.code(), Some(0));
     let path = p.path("golden/golden.json");
-    let mut index: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     index["schedule_version"] = serde_json::json!(0);
     std::fs::write(&path, index.to_string()).unwrap();
     let out = verify(&p, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("schedule version 0") && err.contains("--bless"), "{err}");
+    assert!(
+        err.contains("schedule version 0") && err.contains("--bless"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -19,7 +19,15 @@ impl Watch {
     fn start(p: &common::Project) -> Watch {
         let mut child = common::scenec()
             .current_dir(p.dir.path())
-            .args(["watch", "film.scene", "-o", "film.mp4", "--json", "--jobs", "1"])
+            .args([
+                "watch",
+                "film.scene",
+                "-o",
+                "film.mp4",
+                "--json",
+                "--jobs",
+                "1",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -50,7 +58,10 @@ impl Drop for Watch {
 }
 
 fn names(v: &serde_json::Value, key: &str) -> Vec<String> {
-    v[key].as_array().map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect()).unwrap_or_default()
+    v[key]
+        .as_array()
+        .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
 }
 
 /// Replace a file the way many editors save: write a temporary file, then rename it over.
@@ -69,20 +80,37 @@ fn watch_rerenders_changed_shots_and_ignores_unrelated_files() {
 
     // A file the film does not use: no cycle.
     p.write("notes.txt", "unrelated");
-    assert!(w.next(Duration::from_millis(1500)).is_none(), "an unrelated file triggered a render");
+    assert!(
+        w.next(Duration::from_millis(1500)).is_none(),
+        "an unrelated file triggered a render"
+    );
 
     let src = std::fs::read_to_string(p.path("film.scene")).unwrap();
-    save_by_rename(&p.path("film.scene"), &src.replace("the yard is empty", "the yard is quiet"));
-    let second = w.next(Duration::from_secs(120)).expect("re-render after save");
+    save_by_rename(
+        &p.path("film.scene"),
+        &src.replace("the yard is empty", "the yard is quiet"),
+    );
+    let second = w
+        .next(Duration::from_secs(120))
+        .expect("re-render after save");
     assert_eq!(names(&second, "rendered"), ["third"]);
     assert_eq!(names(&second, "reused"), ["first", "second"]);
 
     // An error keeps the last good output.
     let before = std::fs::read(p.path("film.mp4")).unwrap();
-    std::fs::write(p.path("film.scene"), src.replace("camera wide, pan right 20deg", "camera wide, pan right 20s")).unwrap();
-    let third = w.next(Duration::from_secs(60)).expect("a cycle reporting errors");
+    std::fs::write(
+        p.path("film.scene"),
+        src.replace("camera wide, pan right 20deg", "camera wide, pan right 20s"),
+    )
+    .unwrap();
+    let third = w
+        .next(Duration::from_secs(60))
+        .expect("a cycle reporting errors");
     assert!(third["errors"].as_u64().unwrap_or(0) >= 1, "{third}");
-    assert!(std::fs::read(p.path("film.mp4")).unwrap() == before, "an error cycle changed the output");
+    assert!(
+        std::fs::read(p.path("film.mp4")).unwrap() == before,
+        "an error cycle changed the output"
+    );
 
     // Back to the good script: a clean cycle again.
     std::fs::write(p.path("film.scene"), &src).unwrap();
@@ -91,6 +119,11 @@ fn watch_rerenders_changed_shots_and_ignores_unrelated_files() {
 
     // An asset the film uses is watched too: a new sound re-encodes the film.
     p.write_bytes("bell.wav", &common::wav_sine(0.3, 440.0));
-    let fifth = w.next(Duration::from_secs(120)).expect("a cycle after the asset changed");
-    assert!(names(&fifth, "rendered").is_empty(), "pictures do not depend on the sound: {fifth}");
+    let fifth = w
+        .next(Duration::from_secs(120))
+        .expect("a cycle after the asset changed");
+    assert!(
+        names(&fifth, "rendered").is_empty(),
+        "pictures do not depend on the sound: {fifth}"
+    );
 }

@@ -11,7 +11,11 @@ pub enum RenderError {
     #[error("encoding failed: {0}")]
     Encode(String),
     #[error("backend {backend} failed on shot `{shot}`: {message}")]
-    Backend { backend: String, shot: String, message: String },
+    Backend {
+        backend: String,
+        shot: String,
+        message: String,
+    },
     #[error("the render was interrupted")]
     Interrupted,
     #[error("cannot write {path}: {message}")]
@@ -22,14 +26,23 @@ pub enum RenderError {
 
 impl RenderError {
     pub(crate) fn io(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
-        RenderError::Io { path: path.into(), message: err.to_string() }
+        RenderError::Io {
+            path: path.into(),
+            message: err.to_string(),
+        }
     }
 
     pub(crate) fn write(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
-        RenderError::Write { path: path.into(), message: err.to_string() }
+        RenderError::Write {
+            path: path.into(),
+            message: err.to_string(),
+        }
     }
 
     pub(crate) fn decode(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
-        RenderError::Decode { path: path.into(), message: err.to_string() }
+        RenderError::Decode {
+            path: path.into(),
+            message: err.to_string(),
+        }
     }
 }

@@ -10,7 +10,11 @@ pub struct RgbFrame {
 
 impl RgbFrame {
     pub fn new(width: u32, height: u32) -> Self {
-        RgbFrame { width, height, data: vec![0; width as usize * height as usize * 3] }
+        RgbFrame {
+            width,
+            height,
+            data: vec![0; width as usize * height as usize * 3],
+        }
     }
 
     pub fn filled(width: u32, height: u32, rgb: [u8; 3]) -> Self {
@@ -18,7 +22,11 @@ impl RgbFrame {
         for _ in 0..width as usize * height as usize {
             data.extend_from_slice(&rgb);
         }
-        RgbFrame { width, height, data }
+        RgbFrame {
+            width,
+            height,
+            data,
+        }
     }
 
     #[inline]

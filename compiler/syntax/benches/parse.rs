@@ -34,7 +34,9 @@ fn thousand_shots() -> String {
 #[divan::bench]
 fn parse_1000_shots(bencher: Bencher) {
     let src = thousand_shots();
-    assert!(scene_syntax::parse(scene_syntax::FileId(0), &src).diagnostics.is_empty());
+    assert!(scene_syntax::parse(scene_syntax::FileId(0), &src)
+        .diagnostics
+        .is_empty());
     bencher.bench(|| scene_syntax::parse(scene_syntax::FileId(0), black_box(&src)));
 }
 
@@ -42,7 +44,9 @@ fn parse_1000_shots(bencher: Bencher) {
 #[divan::bench]
 fn parse_1000_shots_with_100_errors(bencher: Bencher) {
     let src = thousand_shots().replace("shot0 6s", "shot0 6 s").replace("camera wide, dolly in 30% over 4s ease in_out // push in\n        aiko enters left, walks to center over 4s\n        at 0s \"rain falls in silver streaks\"\n        at 3s \"a train passes behind her\"\n        at 2s play thunder -3dB\n        aiko says \"It's been ten years.\" (whispering)\n    }\n    dissolve 1s\n}", "zoom 2x\n    }\n}");
-    assert!(!scene_syntax::parse(scene_syntax::FileId(0), &src).diagnostics.is_empty());
+    assert!(!scene_syntax::parse(scene_syntax::FileId(0), &src)
+        .diagnostics
+        .is_empty());
     bencher.bench(|| scene_syntax::parse(scene_syntax::FileId(0), black_box(&src)));
 }
 

@@ -15,6 +15,9 @@ fn main() {
     let parse = scene_syntax::parse(scene_syntax::FileId(0), &src);
     println!("{:#?}", parse.file.items);
     for d in &parse.diagnostics {
-        println!("{}: {} at {}..{}", d.code, d.message, d.span.start, d.span.end);
+        println!(
+            "{}: {} at {}..{}",
+            d.code, d.message, d.span.start, d.span.end
+        );
     }
 }

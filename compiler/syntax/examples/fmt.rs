@@ -15,7 +15,10 @@ fn main() {
         Ok(out) => print!("{out}"),
         Err(errors) => {
             for d in errors {
-                eprintln!("{}: {} at {}..{}", d.code, d.message, d.span.start, d.span.end);
+                eprintln!(
+                    "{}: {} at {}..{}",
+                    d.code, d.message, d.span.start, d.span.end
+                );
             }
             std::process::exit(1);
         }

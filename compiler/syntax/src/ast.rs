@@ -126,7 +126,10 @@ pub enum ValueKind {
     /// `#rrggbb`
     Color([u8; 3]),
     /// `1280x720`; sides saturate at `u64::MAX` when written larger.
-    Size { width: u64, height: u64 },
+    Size {
+        width: u64,
+        height: u64,
+    },
     /// `(40%, 60%)`
     Point(Box<Value>, Box<Value>),
 }
@@ -254,7 +257,11 @@ pub enum StatementKind {
     /// `keyframe at TIME "image.png"`
     Keyframe { at: Value, image: StrLit },
     /// `title "TEXT" [at TIME] [over DURATION]` (project extension)
-    Title { text: StrLit, at: Option<Value>, over: Option<Value> },
+    Title {
+        text: StrLit,
+        at: Option<Value>,
+        over: Option<Value>,
+    },
     /// A per-shot override: `seed N`, `guidance N`, `strength F`, `look REF`, `style "…"`,
     /// `negative "…"`, `steps N`.
     Setting(Field),
@@ -356,17 +363,31 @@ pub struct Action {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ActionKind {
     /// `enters left|right|back [at T]`
-    Enters { side: Spanned<Side>, at: Option<Value> },
+    Enters {
+        side: Spanned<Side>,
+        at: Option<Value>,
+    },
     /// `exits left|right|back [at T]`
-    Exits { side: Spanned<Side>, at: Option<Value> },
+    Exits {
+        side: Spanned<Side>,
+        at: Option<Value>,
+    },
     /// `at left|center|right|POINT`
     Place { position: Position },
     /// `walks|runs to POSITION [over D]`
-    Move { gait: Spanned<Gait>, to: Position, over: Option<Value> },
+    Move {
+        gait: Spanned<Gait>,
+        to: Position,
+        over: Option<Value>,
+    },
     /// `does "action" [at T]`
     Does { text: StrLit, at: Option<Value> },
     /// `says "line" [(parenthetical)] [at T]`
-    Says { text: StrLit, parenthetical: Option<Spanned<String>>, at: Option<Value> },
+    Says {
+        text: StrLit,
+        parenthetical: Option<Spanned<String>>,
+        at: Option<Value>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

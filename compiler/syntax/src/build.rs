@@ -17,7 +17,13 @@ fn kids<'i>(p: &P<'i>) -> impl Iterator<Item = P<'i>> {
     p.clone().into_inner().filter(|q| {
         !matches!(
             q.as_rule(),
-            Rule::lbrace | Rule::rbrace | Rule::lparen | Rule::rparen | Rule::comma | Rule::arrow | Rule::equals
+            Rule::lbrace
+                | Rule::rbrace
+                | Rule::lparen
+                | Rule::rparen
+                | Rule::comma
+                | Rule::arrow
+                | Rule::equals
         )
     })
 }
@@ -34,7 +40,10 @@ impl Builder {
     }
 
     fn ident(&self, p: &P) -> Ident {
-        Ident { name: p.as_str().to_string(), span: self.span(p) }
+        Ident {
+            name: p.as_str().to_string(),
+            span: self.span(p),
+        }
     }
 
     fn string(&self, p: &P) -> StrLit {
@@ -47,7 +56,11 @@ impl Builder {
         } else {
             (false, "")
         };
-        StrLit { value: unescape(inner), multiline, span }
+        StrLit {
+            value: unescape(inner),
+            multiline,
+            span,
+        }
     }
 
     /// A `value` pair, or any rule that wraps one literal (`time`, `duration`, …).
@@ -63,14 +76,19 @@ impl Builder {
             | Rule::angle
             | Rule::fraction
             | Rule::distance => ValueKind::Number(number(p.as_str())),
-            Rule::value | Rule::point_coord | Rule::asset | Rule::sound_target => return self.value(&kids(p).next()?),
+            Rule::value | Rule::point_coord | Rule::asset | Rule::sound_target => {
+                return self.value(&kids(p).next()?)
+            }
             Rule::number => ValueKind::Number(number(p.as_str())),
             Rule::string => ValueKind::Str(self.string(p).value),
             Rule::ident => ValueKind::Ident(p.as_str().to_string()),
             Rule::color => ValueKind::Color(color(p.as_str())?),
             Rule::size => {
                 let (w, h) = p.as_str().split_once('x')?;
-                ValueKind::Size { width: saturating_u64(w), height: saturating_u64(h) }
+                ValueKind::Size {
+                    width: saturating_u64(w),
+                    height: saturating_u64(h),
+                }
             }
             Rule::point => {
                 let mut inner = kids(p);
@@ -93,9 +111,9 @@ impl Builder {
                 let target = kids(p).find(|q| q.as_rule() != Rule::kw_import)?;
                 match target.as_rule() {
                     Rule::string => ItemKind::Import(Import::File(self.string(&target))),
-                    Rule::module_path => {
-                        ItemKind::Import(Import::Module(target.into_inner().map(|q| self.ident(&q)).collect()))
-                    }
+                    Rule::module_path => ItemKind::Import(Import::Module(
+                        target.into_inner().map(|q| self.ident(&q)).collect(),
+                    )),
                     _ => return None,
                 }
             }
@@ -115,8 +133,14 @@ impl Builder {
             Rule::scene => {
                 let mut inner = kids(p);
                 let (name, location) = self.scene_header(&inner.next()?)?;
-                let items = inner.map(|q| self.scene_item(&q)).collect::<Option<Vec<_>>>()?;
-                ItemKind::Scene(SceneDef { name, location, items })
+                let items = inner
+                    .map(|q| self.scene_item(&q))
+                    .collect::<Option<Vec<_>>>()?;
+                ItemKind::Scene(SceneDef {
+                    name,
+                    location,
+                    items,
+                })
             }
             _ => return None,
         };
@@ -183,7 +207,12 @@ impl Builder {
                 _ => {}
             }
         }
-        Some(SoundDef { name: name?, role: role?, asset: asset?, gain })
+        Some(SoundDef {
+            name: name?,
+            role: role?,
+            asset: asset?,
+            gain,
+        })
     }
 
     // ---------------------------------------------------------------------------------------
@@ -195,8 +224,14 @@ impl Builder {
             Rule::shot => {
                 let mut inner = kids(p);
                 let (name, duration) = self.shot_header(&inner.next()?)?;
-                let statements = inner.map(|q| self.statement(&q)).collect::<Option<Vec<_>>>()?;
-                SceneItemKind::Shot(ShotDef { name, duration, statements })
+                let statements = inner
+                    .map(|q| self.statement(&q))
+                    .collect::<Option<Vec<_>>>()?;
+                SceneItemKind::Shot(ShotDef {
+                    name,
+                    duration,
+                    statements,
+                })
             }
             Rule::transition => SceneItemKind::Transition(self.transition(p)?),
             Rule::scene_play => SceneItemKind::Play(self.play(p)?),
@@ -228,7 +263,10 @@ impl Builder {
                 _ => {}
             }
         }
-        Some(TransitionDef { kind: kind?, duration })
+        Some(TransitionDef {
+            kind: kind?,
+            duration,
+        })
     }
 
     /// `[at T] play TARGET [GAIN] [fade in D]`, from any rule that holds those parts.
@@ -243,7 +281,12 @@ impl Builder {
                 _ => {}
             }
         }
-        Some(PlayCue { at, sound: sound?, gain, fade_in })
+        Some(PlayCue {
+            at,
+            sound: sound?,
+            gain,
+            fade_in,
+        })
     }
 
     fn stop(&self, p: &P) -> Option<StopCue> {
@@ -256,7 +299,11 @@ impl Builder {
                 _ => {}
             }
         }
-        Some(StopCue { at, sound: sound?, fade_out })
+        Some(StopCue {
+            at,
+            sound: sound?,
+            fade_out,
+        })
     }
 
     fn sound_target(&self, p: &P) -> Option<SoundTarget> {
@@ -291,11 +338,17 @@ impl Builder {
                         _ => {}
                     }
                 }
-                StatementKind::Prompt { at: Some(at?), text: text? }
+                StatementKind::Prompt {
+                    at: Some(at?),
+                    text: text?,
+                }
             }
             Rule::prompt_stmt => {
                 let s = kids(p).find(|q| q.as_rule() == Rule::string)?;
-                StatementKind::Prompt { at: None, text: self.string(&s) }
+                StatementKind::Prompt {
+                    at: None,
+                    text: self.string(&s),
+                }
             }
             Rule::play_at => StatementKind::Play(self.play(p)?),
             Rule::stop_at => StatementKind::Stop(self.stop(p)?),
@@ -313,7 +366,10 @@ impl Builder {
                         _ => {}
                     }
                 }
-                StatementKind::Keyframe { at: at?, image: image? }
+                StatementKind::Keyframe {
+                    at: at?,
+                    image: image?,
+                }
             }
             Rule::title_stmt => {
                 let (mut text, mut at, mut over) = (None, None, None);
@@ -325,7 +381,11 @@ impl Builder {
                         _ => {}
                     }
                 }
-                StatementKind::Title { text: text?, at, over }
+                StatementKind::Title {
+                    text: text?,
+                    at,
+                    over,
+                }
             }
             Rule::character_stmt => {
                 let mut inner = kids(p);
@@ -357,7 +417,11 @@ impl Builder {
                 _ => {}
             }
         }
-        Some(CameraStmt { preset: preset?, on, clauses })
+        Some(CameraStmt {
+            preset: preset?,
+            on,
+            clauses,
+        })
     }
 
     fn lens(&self, p: &P) -> Option<LensSpec> {
@@ -372,7 +436,13 @@ impl Builder {
                 _ => {}
             }
         }
-        Some(LensSpec { from: from?, to, timing, ease, span })
+        Some(LensSpec {
+            from: from?,
+            to,
+            timing,
+            ease,
+            span,
+        })
     }
 
     fn camera_move(&self, p: &P) -> Option<Move> {
@@ -390,9 +460,11 @@ impl Builder {
                 })),
                 Rule::truck_head => Some(MoveKind::Truck(hdir(&word(1)?)?)),
                 Rule::crane_head => Some(MoveKind::Crane(vdir(&word(1)?)?)),
-                Rule::orbit_head => {
-                    Some(MoveKind::Orbit(kids(&q).find(|w| w.as_rule() == Rule::ident).map(|w| self.ident(&w))))
-                }
+                Rule::orbit_head => Some(MoveKind::Orbit(
+                    kids(&q)
+                        .find(|w| w.as_rule() == Rule::ident)
+                        .map(|w| self.ident(&w)),
+                )),
                 Rule::kw_handheld => Some(MoveKind::Handheld),
                 Rule::kw_static => Some(MoveKind::Static),
                 Rule::angle | Rule::fraction | Rule::distance => {
@@ -413,7 +485,13 @@ impl Builder {
                 kind = Some(Spanned::new(k, self.span(&q)));
             }
         }
-        Some(Move { kind: kind?, amount, timing, ease, span })
+        Some(Move {
+            kind: kind?,
+            amount,
+            timing,
+            ease,
+            span,
+        })
     }
 
     fn timing(&self, p: &P) -> Option<MoveTiming> {
@@ -467,12 +545,19 @@ impl Builder {
                 Rule::string => text = Some(self.string(&q)),
                 Rule::position => position = Some(self.position(&q)?),
                 Rule::gait => {
-                    let g = if q.as_str() == "runs" { Gait::Runs } else { Gait::Walks };
+                    let g = if q.as_str() == "runs" {
+                        Gait::Runs
+                    } else {
+                        Gait::Walks
+                    };
                     gait = Some(Spanned::new(g, self.span(&q)));
                 }
                 Rule::parenthetical => {
                     let inner = kids(&q).next()?;
-                    parenthetical = Some(Spanned::new(inner.as_str().trim().to_string(), self.span(&q)));
+                    parenthetical = Some(Spanned::new(
+                        inner.as_str().trim().to_string(),
+                        self.span(&q),
+                    ));
                 }
                 _ => {}
             }
@@ -480,10 +565,20 @@ impl Builder {
         let kind = match p.as_rule() {
             Rule::enters => ActionKind::Enters { side: side?, at },
             Rule::exits => ActionKind::Exits { side: side?, at },
-            Rule::place => ActionKind::Place { position: position? },
-            Rule::move_to => ActionKind::Move { gait: gait?, to: position?, over },
+            Rule::place => ActionKind::Place {
+                position: position?,
+            },
+            Rule::move_to => ActionKind::Move {
+                gait: gait?,
+                to: position?,
+                over,
+            },
             Rule::does => ActionKind::Does { text: text?, at },
-            Rule::says => ActionKind::Says { text: text?, parenthetical, at },
+            Rule::says => ActionKind::Says {
+                text: text?,
+                parenthetical,
+                at,
+            },
             _ => return None,
         };
         Some(Action { kind, span })
@@ -550,7 +645,11 @@ pub(crate) fn number(text: &str) -> Number {
     };
     // Digits only, so the parse cannot fail; an integer too large for f64 becomes infinity.
     let value = raw.parse::<f64>().unwrap_or(f64::NAN);
-    Number { raw: raw.to_string(), value, unit }
+    Number {
+        raw: raw.to_string(),
+        value,
+        unit,
+    }
 }
 
 fn saturating_u64(digits: &str) -> u64 {
@@ -583,9 +682,17 @@ pub(crate) fn unescape(s: &str) -> String {
             Some('t') => out.push('\t'),
             Some('u') => {
                 let rest = chars.as_str();
-                let hex: String = rest.strip_prefix('{').unwrap_or("").chars().take_while(|c| *c != '}').collect();
+                let hex: String = rest
+                    .strip_prefix('{')
+                    .unwrap_or("")
+                    .chars()
+                    .take_while(|c| *c != '}')
+                    .collect();
                 let consumed = 1 + hex.len() + 1;
-                let ch = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}');
+                let ch = u32::from_str_radix(&hex, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .unwrap_or('\u{FFFD}');
                 out.push(ch);
                 chars = rest.get(consumed.min(rest.len())..).unwrap_or("").chars();
             }

@@ -23,9 +23,22 @@ impl Level {
     fn starts_piece(self, word: &str) -> bool {
         match self {
             Level::Top => {
-                matches!(word, "import" | "film" | "character" | "location" | "sound" | "look" | "camera" | "scene")
+                matches!(
+                    word,
+                    "import"
+                        | "film"
+                        | "character"
+                        | "location"
+                        | "sound"
+                        | "look"
+                        | "camera"
+                        | "scene"
+                )
             }
-            Level::Scene => matches!(word, "shot" | "cut" | "dissolve" | "fade" | "wipe" | "play" | "stop"),
+            Level::Scene => matches!(
+                word,
+                "shot" | "cut" | "dissolve" | "fade" | "wipe" | "play" | "stop"
+            ),
             Level::Block => false,
         }
     }
@@ -101,7 +114,12 @@ pub(crate) fn split(
     let mut last_sig = from;
 
     let finish = |chunks: &mut Vec<Chunk>, first: usize, last: usize, body: Option<Body>| {
-        chunks.push(Chunk { last, start: tokens[first].start, end: tokens[last].end, body });
+        chunks.push(Chunk {
+            last,
+            start: tokens[first].start,
+            end: tokens[last].end,
+            body,
+        });
     };
 
     while i < to {
@@ -112,15 +130,25 @@ pub(crate) fn split(
                 TokKind::RBrace => {
                     if report {
                         diagnostics.push(
-                            Diagnostic::new(codes::E0005, Span::new(file, tok.start, tok.end), "unexpected `}`")
-                                .with_label("there is no `{` for this to close")
-                                .with_help("remove it, or add the `{` it was meant to close"),
+                            Diagnostic::new(
+                                codes::E0005,
+                                Span::new(file, tok.start, tok.end),
+                                "unexpected `}`",
+                            )
+                            .with_label("there is no `{` for this to close")
+                            .with_help("remove it, or add the `{` it was meant to close"),
                         );
                     }
                 }
                 TokKind::LBrace => {
                     stack.push(i);
-                    current = Some((i, Some(Body { open: i, close: None })));
+                    current = Some((
+                        i,
+                        Some(Body {
+                            open: i,
+                            close: None,
+                        }),
+                    ));
                     last_sig = i;
                 }
                 TokKind::Other => {
@@ -134,7 +162,8 @@ pub(crate) fn split(
                         TokKind::Newline => {
                             // A block may open on the line after its header.
                             let next = (i + 1..to).find(|&j| tokens[j].kind != TokKind::Newline);
-                            let brace_next = body.is_none() && next.is_some_and(|j| tokens[j].kind == TokKind::LBrace);
+                            let brace_next = body.is_none()
+                                && next.is_some_and(|j| tokens[j].kind == TokKind::LBrace);
                             if !brace_next {
                                 finish(&mut chunks, first, last_sig, *body);
                                 current = None;
@@ -147,7 +176,10 @@ pub(crate) fn split(
                         TokKind::LBrace => {
                             stack.push(i);
                             if body.is_none() {
-                                *body = Some(Body { open: i, close: None });
+                                *body = Some(Body {
+                                    open: i,
+                                    close: None,
+                                });
                             }
                             last_sig = i;
                         }
@@ -162,7 +194,8 @@ pub(crate) fn split(
                 } else {
                     // Comments are not tokens, so a line that starts with one still counts.
                     let at_line_start = i == 0 || tokens[i - 1].kind == TokKind::Newline;
-                    let in_first_column = || column(src, tok.start) <= column(src, tokens[first].start);
+                    let in_first_column =
+                        || column(src, tok.start) <= column(src, tokens[first].start);
                     let starts_new = guess
                         && tok.kind == TokKind::Other
                         && at_line_start
@@ -183,13 +216,21 @@ pub(crate) fn split(
                     match tok.kind {
                         TokKind::LBrace => stack.push(i),
                         TokKind::RBrace => {
-                            let closes_item = guess && stack.len() > 1 && at_line_start && in_first_column();
+                            let closes_item =
+                                guess && stack.len() > 1 && at_line_start && in_first_column();
                             if closes_item {
                                 // A `}` in the item's own column closes the item: the blocks
                                 // opened inside it and left open are the unclosed ones.
                                 if report {
                                     for &open in &stack[1..] {
-                                        report_unclosed(file, tokens, open, Some(tok), src, diagnostics);
+                                        report_unclosed(
+                                            file,
+                                            tokens,
+                                            open,
+                                            Some(tok),
+                                            src,
+                                            diagnostics,
+                                        );
                                     }
                                 }
                                 stack.truncate(1);
@@ -232,15 +273,25 @@ fn report_unclosed(
 ) {
     let brace = tokens[open];
     let (span, message) = match before {
-        Some(t) => {
-            (Span::new(file, t.start, t.end), format!("unclosed `{{`: expected `}}` before `{}`", &src[t.start..t.end]))
-        }
-        None => (Span::new(file, src.len(), src.len()), "unclosed `{`: the file ends inside a block".to_string()),
+        Some(t) => (
+            Span::new(file, t.start, t.end),
+            format!(
+                "unclosed `{{`: expected `}}` before `{}`",
+                &src[t.start..t.end]
+            ),
+        ),
+        None => (
+            Span::new(file, src.len(), src.len()),
+            "unclosed `{`: the file ends inside a block".to_string(),
+        ),
     };
     diagnostics.push(
         Diagnostic::new(codes::E0004, span, message)
             .with_label("the block should have ended before this")
-            .with_related(Span::new(file, brace.start, brace.end), "this block started here")
+            .with_related(
+                Span::new(file, brace.start, brace.end),
+                "this block started here",
+            )
             .with_help("add the missing `}`"),
     );
 }

@@ -9,8 +9,11 @@ use crate::ast::SourceFile;
 pub fn without_spans(file: &SourceFile) -> Json {
     let mut items = serde_json::to_value(&file.items).unwrap_or(Json::Null);
     strip(&mut items);
-    let comments: Vec<Json> =
-        file.comments.iter().map(|c| serde_json::json!({ "kind": format!("{:?}", c.kind), "text": c.text })).collect();
+    let comments: Vec<Json> = file
+        .comments
+        .iter()
+        .map(|c| serde_json::json!({ "kind": format!("{:?}", c.kind), "text": c.text }))
+        .collect();
     serde_json::json!({ "items": items, "comments": comments })
 }
 

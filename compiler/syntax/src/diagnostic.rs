@@ -86,7 +86,10 @@ impl Diagnostic {
     }
 
     pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.related.push(Related { span, message: message.into() });
+        self.related.push(Related {
+            span,
+            message: message.into(),
+        });
         self
     }
 
@@ -95,8 +98,17 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_fix(mut self, span: Span, replacement: impl Into<String>, title: impl Into<String>) -> Self {
-        self.fixes.push(Fix { span, replacement: replacement.into(), title: title.into() });
+    pub fn with_fix(
+        mut self,
+        span: Span,
+        replacement: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
+        self.fixes.push(Fix {
+            span,
+            replacement: replacement.into(),
+            title: title.into(),
+        });
         self
     }
 

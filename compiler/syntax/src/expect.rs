@@ -27,9 +27,18 @@ pub(crate) enum Context {
     Shot,
 }
 
-pub(crate) const TOP_LEVEL_KEYWORDS: &[&str] =
-    &["import", "film", "character", "location", "sound", "look", "camera", "scene"];
-pub(crate) const SCENE_KEYWORDS: &[&str] = &["shot", "cut", "dissolve", "fade", "wipe", "play", "stop"];
+pub(crate) const TOP_LEVEL_KEYWORDS: &[&str] = &[
+    "import",
+    "film",
+    "character",
+    "location",
+    "sound",
+    "look",
+    "camera",
+    "scene",
+];
+pub(crate) const SCENE_KEYWORDS: &[&str] =
+    &["shot", "cut", "dissolve", "fade", "wipe", "play", "stop"];
 pub(crate) const STATEMENT_KEYWORDS: &[&str] = &[
     "camera",
     "lens",
@@ -93,7 +102,11 @@ pub(crate) fn syntax_error(
     let at_start = src[base..pos].trim().is_empty();
     match context {
         Context::TopLevel if (at_start || after_first) && !TOP_LEVEL_KEYWORDS.contains(&first) => {
-            let shown = if first.is_empty() { found.text.clone() } else { format!("`{first}`") };
+            let shown = if first.is_empty() {
+                found.text.clone()
+            } else {
+                format!("`{first}`")
+            };
             let mut d = Diagnostic::new(
                 codes::E0010,
                 word_span(file, src, base, end),
@@ -108,12 +121,18 @@ pub(crate) fn syntax_error(
                     "shots, transitions and `play`/`stop` belong inside a `scene NAME at LOCATION { … }` block",
                 );
             } else if STATEMENT_KEYWORDS.contains(&first) {
-                d = d.with_help(format!("`{first}` statements belong inside a `shot NAME DURATION {{ … }}` block"));
+                d = d.with_help(format!(
+                    "`{first}` statements belong inside a `shot NAME DURATION {{ … }}` block"
+                ));
             }
             return d;
         }
         Context::Scene if (at_start || after_first) && !SCENE_KEYWORDS.contains(&first) => {
-            let shown = if first.is_empty() { found.text.clone() } else { format!("`{first}`") };
+            let shown = if first.is_empty() {
+                found.text.clone()
+            } else {
+                format!("`{first}`")
+            };
             let mut d = Diagnostic::new(
                 codes::E0011,
                 word_span(file, src, base, end),
@@ -157,13 +176,20 @@ pub(crate) fn syntax_error(
 
     // Generic: list what was expected. When the statement started with a keyword, the
     // character-statement reading of it is not what the writer meant.
-    let keyword_led = context == Context::Shot && STATEMENT_KEYWORDS.contains(&first) && after_first;
+    let keyword_led =
+        context == Context::Shot && STATEMENT_KEYWORDS.contains(&first) && after_first;
     let filtered: Vec<Rule> = positives
         .iter()
         .copied()
-        .filter(|&r| !(keyword_led && is_action_rule(r) && !(r == Rule::kw_at && first == "keyframe")))
+        .filter(|&r| {
+            !(keyword_led && is_action_rule(r) && !(r == Rule::kw_at && first == "keyframe"))
+        })
         .collect();
-    let positives = if filtered.is_empty() { positives } else { filtered };
+    let positives = if filtered.is_empty() {
+        positives
+    } else {
+        filtered
+    };
     if let Some(d) = odd_character(file, src, pos, end) {
         return d;
     }
@@ -186,22 +212,43 @@ pub(crate) fn syntax_error(
         return Diagnostic::new(
             codes::E0001,
             Span::new(file, pos, pos + found.len),
-            format!("expected a color such as `#d62828` (`#` and six hex digits), found {}", found.text),
+            format!(
+                "expected a color such as `#d62828` (`#` and six hex digits), found {}",
+                found.text
+            ),
         )
         .with_label("not a color");
     }
     if found.text == "`(`" && words.iter().any(|w| w.starts_with("a parenthetical")) {
-        return Diagnostic::new(codes::E0001, Span::new(file, pos, end), "unclosed parenthetical: expected `)`")
-            .with_label("this parenthetical is not closed")
-            .with_help("close it on the same line, as in `(whispering)`");
+        return Diagnostic::new(
+            codes::E0001,
+            Span::new(file, pos, end),
+            "unclosed parenthetical: expected `)`",
+        )
+        .with_label("this parenthetical is not closed")
+        .with_help("close it on the same line, as in `(whispering)`");
     }
     if keyword_led && first == "camera" && words.len() == 1 && words[0] == "a name" {
-        return expected_diag(codes::E0001, file, pos, &found, "a camera preset such as `wide` or `closeup`");
+        return expected_diag(
+            codes::E0001,
+            file,
+            pos,
+            &found,
+            "a camera preset such as `wide` or `closeup`",
+        );
     }
     let takes_value = context == Context::Field || keyword_led;
     if takes_value && after_first && words.iter().any(|w| w == "a value") {
-        let mut d = expected_diag(codes::E0001, file, pos, &found, &format!("a value after `{first}`"));
-        d = d.with_help(format!("write the value on the same line, as in `{first} \"…\"`"));
+        let mut d = expected_diag(
+            codes::E0001,
+            file,
+            pos,
+            &found,
+            &format!("a value after `{first}`"),
+        );
+        d = d.with_help(format!(
+            "write the value on the same line, as in `{first} \"…\"`"
+        ));
         return d;
     }
     expected_diag(codes::E0001, file, pos, &found, &join_or(&words))
@@ -213,7 +260,11 @@ fn odd_character(file: FileId, src: &str, pos: usize, end: usize) -> Option<Diag
     if c.is_alphanumeric() || c.is_whitespace() || "{}();,=#-\"%._>".contains(c) {
         return None;
     }
-    let shown = if c.is_control() { format!("U+{:04X}", c as u32) } else { format!("`{c}`") };
+    let shown = if c.is_control() {
+        format!("U+{:04X}", c as u32)
+    } else {
+        format!("`{c}`")
+    };
     Some(
         Diagnostic::new(
             codes::E0014,
@@ -245,9 +296,19 @@ fn is_action_rule(rule: Rule) -> bool {
     )
 }
 
-fn expected_diag(code: Code, file: FileId, pos: usize, found: &Found, expected: &str) -> Diagnostic {
-    Diagnostic::new(code, Span::new(file, pos, pos + found.len), format!("expected {expected}, found {}", found.text))
-        .with_label(format!("expected {expected}"))
+fn expected_diag(
+    code: Code,
+    file: FileId,
+    pos: usize,
+    found: &Found,
+    expected: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        code,
+        Span::new(file, pos, pos + found.len),
+        format!("expected {expected}, found {}", found.text),
+    )
+    .with_label(format!("expected {expected}"))
 }
 
 /// The token at the point of failure, for "found …".
@@ -260,21 +321,41 @@ impl Found {
     fn at(src: &str, pos: usize, end: usize) -> Found {
         let rest = &src[pos..end];
         let Some(c) = rest.chars().next() else {
-            return Found { text: "the end of the line".to_string(), len: 0 };
+            return Found {
+                text: "the end of the line".to_string(),
+                len: 0,
+            };
         };
         if c == '"' {
-            return Found { text: "a string".to_string(), len: 1 };
+            return Found {
+                text: "a string".to_string(),
+                len: 1,
+            };
         }
         if c == '\n' {
-            return Found { text: "the end of the line".to_string(), len: 0 };
+            return Found {
+                text: "the end of the line".to_string(),
+                len: 0,
+            };
         }
         let word_len = rest
             .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '%' | '#' | '-')))
             .unwrap_or(rest.len());
-        let len = if word_len == 0 { c.len_utf8() } else { word_len.min(64) };
-        let len = (0..=len).rev().find(|&l| rest.is_char_boundary(l)).unwrap_or(0);
+        let len = if word_len == 0 {
+            c.len_utf8()
+        } else {
+            word_len.min(64)
+        };
+        let len = (0..=len)
+            .rev()
+            .find(|&l| rest.is_char_boundary(l))
+            .unwrap_or(0);
         let shown = &rest[..len];
-        let text = if c.is_control() { format!("the character U+{:04X}", c as u32) } else { format!("`{shown}`") };
+        let text = if c.is_control() {
+            format!("the character U+{:04X}", c as u32)
+        } else {
+            format!("`{shown}`")
+        };
         Found { text, len }
     }
 }
@@ -290,7 +371,9 @@ fn word_span(file: FileId, src: &str, base: usize, end: usize) -> Span {
 
 fn leading_word(text: &str) -> &str {
     let t = text.trim_start();
-    let end = t.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(t.len());
+    let end = t
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(t.len());
     if t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return "";
     }
@@ -298,9 +381,17 @@ fn leading_word(text: &str) -> &str {
 }
 
 /// `6 s`: the failure is at a unit that follows a number after a space.
-fn space_before_unit(file: FileId, src: &str, base: usize, pos: usize, end: usize) -> Option<Diagnostic> {
+fn space_before_unit(
+    file: FileId,
+    src: &str,
+    base: usize,
+    pos: usize,
+    end: usize,
+) -> Option<Diagnostic> {
     let rest = &src[pos..end];
-    let unit_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '%')).unwrap_or(rest.len());
+    let unit_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '%'))
+        .unwrap_or(rest.len());
     let unit = &rest[..unit_len];
     if !UNITS.contains(&unit) {
         return None;
@@ -329,23 +420,32 @@ fn space_before_unit(file: FileId, src: &str, base: usize, pos: usize, end: usiz
             format!("a space between a number and its unit: write `{joined}`"),
         )
         .with_label("remove the space")
-        .with_fix(Span::new(file, start, pos + unit_len), joined.clone(), format!("write `{joined}`")),
+        .with_fix(
+            Span::new(file, start, pos + unit_len),
+            joined.clone(),
+            format!("write `{joined}`"),
+        ),
     )
 }
 
 /// `6sec`, `12px`: a number glued to letters that are not a unit.
 fn unknown_unit(file: FileId, src: &str, pos: usize, end: usize) -> Option<Diagnostic> {
     let rest = &src[pos..end];
-    let word_len =
-        rest.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))).unwrap_or(rest.len());
+    let word_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .unwrap_or(rest.len());
     let word = &rest[..word_len];
     let digits = word.strip_prefix('-').unwrap_or(word);
-    let num_len = digits.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(digits.len());
-    if num_len == 0 || num_len == digits.len() || !digits.starts_with(|c: char| c.is_ascii_digit()) {
+    let num_len = digits
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(digits.len());
+    if num_len == 0 || num_len == digits.len() || !digits.starts_with(|c: char| c.is_ascii_digit())
+    {
         return None;
     }
     let suffix = &digits[num_len..];
-    if !suffix.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') || UNITS.contains(&suffix) {
+    if !suffix.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') || UNITS.contains(&suffix)
+    {
         return None;
     }
     let suggestion = match suffix {
@@ -409,7 +509,9 @@ fn phrase(rule: Rule, context: Context) -> String {
         Rule::position => "`left`, `center`, `right` or a point such as `(40%, 60%)`",
         Rule::gait => "`walks` or `runs`",
         Rule::transition_kind | Rule::transition => "a transition",
-        Rule::camera_move => "a camera move (pan, tilt, dolly, truck, crane, orbit, handheld or static)",
+        Rule::camera_move => {
+            "a camera move (pan, tilt, dolly, truck, crane, orbit, handheld or static)"
+        }
         Rule::lens_spec | Rule::lens_stmt => "`lens`",
         Rule::timing => "`over` or `from`",
         Rule::ease => "`ease`",
@@ -442,7 +544,10 @@ fn phrase(rule: Rule, context: Context) -> String {
         Rule::comma => "`,`",
         Rule::arrow => "`->`",
         Rule::equals => "`=`",
-        other => return keyword(other).map_or_else(|| "something else".to_string(), |k| format!("`{k}`")),
+        other => {
+            return keyword(other)
+                .map_or_else(|| "something else".to_string(), |k| format!("`{k}`"))
+        }
     };
     s.to_string()
 }
@@ -457,30 +562,50 @@ fn keyword(rule: Rule) -> Option<String> {
 pub(crate) fn detached_unit(src: &str, number: Span, unit: Span) -> Option<Diagnostic> {
     let unit_text = &src[unit.range()];
     let between = &src[number.end as usize..unit.start as usize];
-    if !UNITS.contains(&unit_text) || between.is_empty() || !between.bytes().all(|b| b == b' ' || b == b'\t') {
+    if !UNITS.contains(&unit_text)
+        || between.is_empty()
+        || !between.bytes().all(|b| b == b' ' || b == b'\t')
+    {
         return None;
     }
     let joined = format!("{}{unit_text}", &src[number.range()]);
     let span = number.join(unit);
     Some(
-        Diagnostic::new(codes::E0007, span, format!("a space between a number and its unit: write `{joined}`"))
-            .with_label("remove the space")
-            .with_fix(span, joined.clone(), format!("write `{joined}`")),
+        Diagnostic::new(
+            codes::E0007,
+            span,
+            format!("a space between a number and its unit: write `{joined}`"),
+        )
+        .with_label("remove the space")
+        .with_fix(span, joined.clone(), format!("write `{joined}`")),
     )
 }
 
 pub(crate) fn internal(file: FileId, start: usize, end: usize) -> Diagnostic {
-    Diagnostic::new(codes::E0099, Span::new(file, start, end), "the parser could not build this piece of the file")
-        .with_label("parsed, but not understood")
-        .with_help("this is a bug in scenec; please report it with this file")
+    Diagnostic::new(
+        codes::E0099,
+        Span::new(file, start, end),
+        "the parser could not build this piece of the file",
+    )
+    .with_label("parsed, but not understood")
+    .with_help("this is a bug in scenec; please report it with this file")
 }
 
-pub(crate) fn after_block(file: FileId, src: &str, from: usize, end: usize, close: usize) -> Diagnostic {
+pub(crate) fn after_block(
+    file: FileId,
+    src: &str,
+    from: usize,
+    end: usize,
+    close: usize,
+) -> Diagnostic {
     let found = Found::at(src, from, end);
     Diagnostic::new(
         codes::E0013,
         Span::new(file, from, from + found.len.max(1).min(end - from)),
-        format!("expected the end of the line after `}}`, found {}", found.text),
+        format!(
+            "expected the end of the line after `}}`, found {}",
+            found.text
+        ),
     )
     .with_label("start this on a new line")
     .with_related(Span::new(file, close, close + 1), "the block ends here")

@@ -18,7 +18,11 @@ const INDENT: &str = "    ";
 /// tree would drop text.
 pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
     let parsed = parse(FileId(0), source);
-    let errors: Vec<Diagnostic> = parsed.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+    let errors: Vec<Diagnostic> = parsed
+        .diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -88,8 +92,10 @@ impl<'a> Formatter<'a> {
         let mut cursor = end;
         while let Some(c) = self.comments.get(self.next_comment) {
             let start = c.span.start as usize;
-            let same_line =
-                start < cursor || self.src[cursor..start].bytes().all(|b| matches!(b, b' ' | b'\t' | b';' | b'\r'));
+            let same_line = start < cursor
+                || self.src[cursor..start]
+                    .bytes()
+                    .all(|b| matches!(b, b' ' | b'\t' | b';' | b'\r'));
             if !same_line {
                 break;
             }
@@ -143,16 +149,30 @@ impl<'a> Formatter<'a> {
 
     /// `header {`, the body printed by `body`, then `}`. `after_header` is where the header's
     /// own text ends; `span` covers the whole block through its `}`.
-    fn block(&mut self, span: Span, header: &str, after_header: usize, empty: bool, body: impl FnOnce(&mut Self)) {
+    fn block(
+        &mut self,
+        span: Span,
+        header: &str,
+        after_header: usize,
+        empty: bool,
+        body: impl FnOnce(&mut Self),
+    ) {
         let open = self.brace_after(after_header);
         let close = (span.end as usize).saturating_sub(1);
-        let has_comments =
-            self.comments[self.next_comment..].iter().any(|c| (open..close).contains(&(c.span.start as usize)));
+        let has_comments = self.comments[self.next_comment..]
+            .iter()
+            .any(|c| (open..close).contains(&(c.span.start as usize)));
         if empty && !has_comments {
             self.line(span, &format!("{header} {{}}"));
             return;
         }
-        self.line(Span { end: open as u32, ..span }, &format!("{header} {{"));
+        self.line(
+            Span {
+                end: open as u32,
+                ..span
+            },
+            &format!("{header} {{"),
+        );
         self.indent += 1;
         self.blank = Blank::Suppress;
         body(self);
@@ -180,7 +200,11 @@ impl<'a> Formatter<'a> {
             self.item(item);
             prev = Some(item);
         }
-        self.blank = if items.is_empty() { Blank::Suppress } else { Blank::AsWritten };
+        self.blank = if items.is_empty() {
+            Blank::Suppress
+        } else {
+            Blank::AsWritten
+        };
         self.comments_before(self.src.len() + 1);
     }
 
@@ -190,14 +214,23 @@ impl<'a> Formatter<'a> {
                 let path: Vec<&str> = path.iter().map(|i| i.name.as_str()).collect();
                 self.line(item.span, &format!("import {}", path.join(".")));
             }
-            ItemKind::Import(Import::File(s)) => self.line(item.span, &format!("import {}", self.text(s.span))),
+            ItemKind::Import(Import::File(s)) => {
+                self.line(item.span, &format!("import {}", self.text(s.span)))
+            }
             ItemKind::Film(film) => {
                 let header = format!("film {}", self.text(film.title.span));
-                self.block(item.span, &header, film.title.span.end as usize, film.fields.is_empty(), |f| {
-                    f.fields(&film.fields)
-                });
+                self.block(
+                    item.span,
+                    &header,
+                    film.title.span.end as usize,
+                    film.fields.is_empty(),
+                    |f| f.fields(&film.fields),
+                );
             }
-            ItemKind::Character(def) | ItemKind::Location(def) | ItemKind::Look(def) | ItemKind::Camera(def) => {
+            ItemKind::Character(def)
+            | ItemKind::Location(def)
+            | ItemKind::Look(def)
+            | ItemKind::Camera(def) => {
                 let kw = match &item.kind {
                     ItemKind::Character(_) => "character",
                     ItemKind::Location(_) => "location",
@@ -205,9 +238,13 @@ impl<'a> Formatter<'a> {
                     _ => "camera",
                 };
                 let header = format!("{kw} {}", def.name.name);
-                self.block(item.span, &header, def.name.span.end as usize, def.fields.is_empty(), |f| {
-                    f.fields(&def.fields)
-                });
+                self.block(
+                    item.span,
+                    &header,
+                    def.name.span.end as usize,
+                    def.fields.is_empty(),
+                    |f| f.fields(&def.fields),
+                );
             }
             ItemKind::Sound(sound) => {
                 let role = match sound.role.node {
@@ -215,7 +252,11 @@ impl<'a> Formatter<'a> {
                     SoundRole::Sfx => "sfx",
                     SoundRole::Ambience => "ambience",
                 };
-                let mut text = format!("sound {} = {role} {}", sound.name.name, self.value(&sound.asset));
+                let mut text = format!(
+                    "sound {} = {role} {}",
+                    sound.name.name,
+                    self.value(&sound.asset)
+                );
                 if let Some(g) = &sound.gain {
                     text.push(' ');
                     text.push_str(&self.value(g));
@@ -224,11 +265,17 @@ impl<'a> Formatter<'a> {
             }
             ItemKind::Scene(scene) => {
                 let header = format!("scene {} at {}", scene.name.name, scene.location.name);
-                self.block(item.span, &header, scene.location.span.end as usize, scene.items.is_empty(), |f| {
-                    for si in &scene.items {
-                        f.scene_item(si);
-                    }
-                });
+                self.block(
+                    item.span,
+                    &header,
+                    scene.location.span.end as usize,
+                    scene.items.is_empty(),
+                    |f| {
+                        for si in &scene.items {
+                            f.scene_item(si);
+                        }
+                    },
+                );
             }
         }
     }
@@ -260,12 +307,18 @@ impl<'a> Formatter<'a> {
         match &si.kind {
             SceneItemKind::Shot(shot) => {
                 let header = format!("shot {} {}", shot.name.name, self.value(&shot.duration));
-                self.block(si.span, &header, shot.duration.span.end as usize, shot.statements.is_empty(), |f| {
-                    for st in &shot.statements {
-                        let text = f.statement(st);
-                        f.line(st.span, &text);
-                    }
-                });
+                self.block(
+                    si.span,
+                    &header,
+                    shot.duration.span.end as usize,
+                    shot.statements.is_empty(),
+                    |f| {
+                        for st in &shot.statements {
+                            let text = f.statement(st);
+                            f.line(st.span, &text);
+                        }
+                    },
+                );
             }
             SceneItemKind::Transition(t) => {
                 let kind = match t.kind.node {
@@ -295,7 +348,8 @@ impl<'a> Formatter<'a> {
     }
 
     fn at_prefix(&self, at: &Option<Value>) -> String {
-        at.as_ref().map_or_else(String::new, |t| format!("at {} ", self.value(t)))
+        at.as_ref()
+            .map_or_else(String::new, |t| format!("at {} ", self.value(t)))
     }
 
     fn target(&self, t: &SoundTarget) -> String {
@@ -306,7 +360,11 @@ impl<'a> Formatter<'a> {
     }
 
     fn play(&self, cue: &PlayCue) -> String {
-        let mut text = format!("{}play {}", self.at_prefix(&cue.at), self.target(&cue.sound));
+        let mut text = format!(
+            "{}play {}",
+            self.at_prefix(&cue.at),
+            self.target(&cue.sound)
+        );
         if let Some(g) = &cue.gain {
             text.push_str(&format!(" {}", self.value(g)));
         }
@@ -317,7 +375,11 @@ impl<'a> Formatter<'a> {
     }
 
     fn stop(&self, cue: &StopCue) -> String {
-        let mut text = format!("{}stop {}", self.at_prefix(&cue.at), self.target(&cue.sound));
+        let mut text = format!(
+            "{}stop {}",
+            self.at_prefix(&cue.at),
+            self.target(&cue.sound)
+        );
         if let Some(d) = &cue.fade_out {
             text.push_str(&format!(" fade out {}", self.value(d)));
         }
@@ -345,7 +407,9 @@ impl<'a> Formatter<'a> {
                 let actions: Vec<String> = c.actions.iter().map(|a| self.action(a)).collect();
                 format!("{} {}", c.character.name, actions.join(", "))
             }
-            StatementKind::Prompt { at: Some(t), text } => format!("at {} {}", self.value(t), self.text(text.span)),
+            StatementKind::Prompt { at: Some(t), text } => {
+                format!("at {} {}", self.value(t), self.text(text.span))
+            }
             StatementKind::Prompt { at: None, text } => format!("prompt {}", self.text(text.span)),
             StatementKind::Play(cue) => self.play(cue),
             StatementKind::Stop(cue) => self.stop(cue),
@@ -367,11 +431,17 @@ impl<'a> Formatter<'a> {
         }
     }
 
-    fn timing_ease(&self, timing: &Option<MoveTiming>, ease: &Option<crate::span::Spanned<Ease>>) -> String {
+    fn timing_ease(
+        &self,
+        timing: &Option<MoveTiming>,
+        ease: &Option<crate::span::Spanned<Ease>>,
+    ) -> String {
         let mut text = String::new();
         match timing {
             Some(MoveTiming::Over(d)) => text.push_str(&format!(" over {}", self.value(d))),
-            Some(MoveTiming::FromTo(a, b)) => text.push_str(&format!(" from {} to {}", self.value(a), self.value(b))),
+            Some(MoveTiming::FromTo(a, b)) => {
+                text.push_str(&format!(" from {} to {}", self.value(a), self.value(b)))
+            }
             None => {}
         }
         if let Some(e) = ease {
@@ -401,7 +471,9 @@ impl<'a> Formatter<'a> {
         let mut text = match &m.kind.node {
             MoveKind::Pan(d) => format!("pan {}", h(*d)),
             MoveKind::Tilt(d) => format!("tilt {}", v(*d)),
-            MoveKind::Dolly(d) => format!("dolly {}", if *d == DollyDir::In { "in" } else { "out" }),
+            MoveKind::Dolly(d) => {
+                format!("dolly {}", if *d == DollyDir::In { "in" } else { "out" })
+            }
             MoveKind::Truck(d) => format!("truck {}", h(*d)),
             MoveKind::Crane(d) => format!("crane {}", v(*d)),
             MoveKind::Orbit(Some(c)) => format!("orbit {}", c.name),
@@ -432,19 +504,34 @@ impl<'a> Formatter<'a> {
             Side::Right => "right",
             Side::Back => "back",
         };
-        let at = |t: &Option<Value>| t.as_ref().map_or_else(String::new, |t| format!(" at {}", self.value(t)));
+        let at = |t: &Option<Value>| {
+            t.as_ref()
+                .map_or_else(String::new, |t| format!(" at {}", self.value(t)))
+        };
         match &a.kind {
             ActionKind::Enters { side: s, at: t } => format!("enters {}{}", side(s.node), at(t)),
             ActionKind::Exits { side: s, at: t } => format!("exits {}{}", side(s.node), at(t)),
             ActionKind::Place { position } => format!("at {}", self.position(position)),
             ActionKind::Move { gait, to, over } => {
-                let g = if gait.node == Gait::Runs { "runs" } else { "walks" };
-                let over = over.as_ref().map_or_else(String::new, |d| format!(" over {}", self.value(d)));
+                let g = if gait.node == Gait::Runs {
+                    "runs"
+                } else {
+                    "walks"
+                };
+                let over = over
+                    .as_ref()
+                    .map_or_else(String::new, |d| format!(" over {}", self.value(d)));
                 format!("{g} to {}{over}", self.position(to))
             }
             ActionKind::Does { text, at: t } => format!("does {}{}", self.text(text.span), at(t)),
-            ActionKind::Says { text, parenthetical, at: t } => {
-                let paren = parenthetical.as_ref().map_or_else(String::new, |p| format!(" ({})", p.node));
+            ActionKind::Says {
+                text,
+                parenthetical,
+                at: t,
+            } => {
+                let paren = parenthetical
+                    .as_ref()
+                    .map_or_else(String::new, |p| format!(" ({})", p.node));
                 format!("says {}{paren}{}", self.text(text.span), at(t))
             }
         }
@@ -453,5 +540,8 @@ impl<'a> Formatter<'a> {
 
 /// Consecutive imports, or consecutive sounds, may sit on adjacent lines.
 fn same_one_liner(a: &Item, b: &Item) -> bool {
-    matches!((&a.kind, &b.kind), (ItemKind::Import(_), ItemKind::Import(_)) | (ItemKind::Sound(_), ItemKind::Sound(_)))
+    matches!(
+        (&a.kind, &b.kind),
+        (ItemKind::Import(_), ItemKind::Import(_)) | (ItemKind::Sound(_), ItemKind::Sound(_))
+    )
 }

@@ -32,9 +32,22 @@ impl Parse {
 /// Parses one file. Never panics; every syntax error is in `diagnostics`, sorted by position.
 pub fn parse(file: FileId, source: &str) -> Parse {
     let scan = scan::scan(file, source);
-    let mut p = Parser { file, src: source, scan, diagnostics: Vec::new() };
+    let mut p = Parser {
+        file,
+        src: source,
+        scan,
+        diagnostics: Vec::new(),
+    };
     p.diagnostics.append(&mut p.scan.diagnostics);
-    let chunks = chunk::split(file, source, &p.scan.tokens, 0, p.scan.tokens.len(), Level::Top, &mut p.diagnostics);
+    let chunks = chunk::split(
+        file,
+        source,
+        &p.scan.tokens,
+        0,
+        p.scan.tokens.len(),
+        Level::Top,
+        &mut p.diagnostics,
+    );
     let items: Vec<Item> = chunks.iter().filter_map(|c| p.item(c)).collect();
     for item in &items {
         detached_units(source, item, &mut p.diagnostics);
@@ -42,7 +55,14 @@ pub fn parse(file: FileId, source: &str) -> Parse {
     let mut diagnostics = p.diagnostics;
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     let comments = std::mem::take(&mut p.scan.comments);
-    Parse { file: SourceFile { file, items, comments }, diagnostics }
+    Parse {
+        file: SourceFile {
+            file,
+            items,
+            comments,
+        },
+        diagnostics,
+    }
 }
 
 struct Parser<'a> {
@@ -66,29 +86,43 @@ impl<'a> Parser<'a> {
         let text = &self.src[base..end];
         match SceneParser::parse(rule, text) {
             Ok(mut pairs) => {
-                let builder = Builder { file: self.file, base };
+                let builder = Builder {
+                    file: self.file,
+                    base,
+                };
                 let built = pairs.next().and_then(|pair| build(&builder, &pair));
                 match built {
                     Some(t) => Ok(t),
                     None => {
-                        self.diagnostics.push(expect::internal(self.file, base, end));
+                        self.diagnostics
+                            .push(expect::internal(self.file, base, end));
                         Err(())
                     }
                 }
             }
             Err(error) => {
                 if !self.scan.overlaps_reported(base, end) {
-                    self.diagnostics.push(expect::syntax_error(self.file, self.src, base, end, context, &error));
+                    self.diagnostics.push(expect::syntax_error(
+                        self.file, self.src, base, end, context, &error,
+                    ));
                 }
                 Err(())
             }
         }
     }
 
-    fn try_whole<T>(&self, rule: Rule, c: &Chunk, build: impl FnOnce(&Builder, &P) -> Option<T>) -> Option<T> {
+    fn try_whole<T>(
+        &self,
+        rule: Rule,
+        c: &Chunk,
+        build: impl FnOnce(&Builder, &P) -> Option<T>,
+    ) -> Option<T> {
         let text = &self.src[c.start..c.end];
         let mut pairs = SceneParser::parse(rule, text).ok()?;
-        let builder = Builder { file: self.file, base: c.start };
+        let builder = Builder {
+            file: self.file,
+            base: c.start,
+        };
         build(&builder, &pairs.next()?)
     }
 
@@ -106,7 +140,15 @@ impl<'a> Parser<'a> {
         let before = self.diagnostics.len();
         let result = match c.body {
             Some(body) => self.recover_item(c, body),
-            None => self.parse_piece(Rule::item_entry, c.start, c.end, Context::TopLevel, |b, p| b.item(p)).ok(),
+            None => self
+                .parse_piece(
+                    Rule::item_entry,
+                    c.start,
+                    c.end,
+                    Context::TopLevel,
+                    |b, p| b.item(p),
+                )
+                .ok(),
         };
         self.ensure_reported(before, Rule::item_entry, c, Context::TopLevel);
         result
@@ -116,13 +158,21 @@ impl<'a> Parser<'a> {
     /// (possible only when the split and the grammar disagree), report the whole piece's error.
     fn ensure_reported(&mut self, before: usize, rule: Rule, c: &Chunk, context: Context) {
         // An unclosed block inside the piece was reported by the top-level split.
-        let inside = |sp: crate::span::Span| c.start <= sp.start as usize && sp.end as usize <= c.end;
-        let known = |ds: &[Diagnostic]| ds.iter().any(|d| inside(d.span) || d.related.iter().any(|r| inside(r.span)));
-        if self.diagnostics.len() == before && !self.scan.overlaps_reported(c.start, c.end) && !known(&self.diagnostics)
+        let inside =
+            |sp: crate::span::Span| c.start <= sp.start as usize && sp.end as usize <= c.end;
+        let known = |ds: &[Diagnostic]| {
+            ds.iter()
+                .any(|d| inside(d.span) || d.related.iter().any(|r| inside(r.span)))
+        };
+        if self.diagnostics.len() == before
+            && !self.scan.overlaps_reported(c.start, c.end)
+            && !known(&self.diagnostics)
         {
             let text = &self.src[c.start..c.end];
             if let Err(error) = SceneParser::parse(rule, text) {
-                self.diagnostics.push(expect::syntax_error(self.file, self.src, c.start, c.end, context, &error));
+                self.diagnostics.push(expect::syntax_error(
+                    self.file, self.src, c.start, c.end, context, &error,
+                ));
             }
         }
     }
@@ -138,7 +188,13 @@ impl<'a> Parser<'a> {
                 let from = self.scan.tokens[close + 1].start;
                 let close_tok = self.scan.tokens[close];
                 if !self.scan.overlaps_reported(from, c.end) {
-                    self.diagnostics.push(expect::after_block(self.file, self.src, from, c.end, close_tok.start));
+                    self.diagnostics.push(expect::after_block(
+                        self.file,
+                        self.src,
+                        from,
+                        c.end,
+                        close_tok.start,
+                    ));
                 }
             }
         }
@@ -146,7 +202,15 @@ impl<'a> Parser<'a> {
 
     fn pieces(&mut self, c: &Chunk, body: chunk::Body, level: Level) -> Vec<Chunk> {
         let (from, to) = body.interior(c);
-        chunk::split(self.file, self.src, &self.scan.tokens, from, to, level, &mut self.diagnostics)
+        chunk::split(
+            self.file,
+            self.src,
+            &self.scan.tokens,
+            from,
+            to,
+            level,
+            &mut self.diagnostics,
+        )
     }
 
     fn recover_item(&mut self, c: &Chunk, body: chunk::Body) -> Option<Item> {
@@ -155,31 +219,57 @@ impl<'a> Parser<'a> {
         let span = crate::span::Span::new(self.file, c.start, c.end);
         let result = match first_word {
             "film" => {
-                let title = self.parse_piece(Rule::film_header_entry, c.start, header_end, Context::Header, |b, p| {
-                    b.film_header(p)
-                });
+                let title = self.parse_piece(
+                    Rule::film_header_entry,
+                    c.start,
+                    header_end,
+                    Context::Header,
+                    |b, p| b.film_header(p),
+                );
                 let fields = self.fields(c, body);
-                title.ok().map(|title| ItemKind::Film(FilmDef { title, fields }))
+                title
+                    .ok()
+                    .map(|title| ItemKind::Film(FilmDef { title, fields }))
             }
             "character" | "location" | "look" | "camera" => {
-                let header =
-                    self.parse_piece(Rule::block_def_header_entry, c.start, header_end, Context::Header, |b, p| {
-                        b.block_def_header(p)
-                    });
+                let header = self.parse_piece(
+                    Rule::block_def_header_entry,
+                    c.start,
+                    header_end,
+                    Context::Header,
+                    |b, p| b.block_def_header(p),
+                );
                 let fields = self.fields(c, body);
-                header.ok().and_then(|(kw, name)| build::block_item(&kw, BlockDef { name, fields }))
+                header
+                    .ok()
+                    .and_then(|(kw, name)| build::block_item(&kw, BlockDef { name, fields }))
             }
             "scene" => {
-                let header =
-                    self.parse_piece(Rule::scene_header_entry, c.start, header_end, Context::Header, |b, p| {
-                        b.scene_header(p)
-                    });
+                let header = self.parse_piece(
+                    Rule::scene_header_entry,
+                    c.start,
+                    header_end,
+                    Context::Header,
+                    |b, p| b.scene_header(p),
+                );
                 let items = self.scene_items(c, body);
-                header.ok().map(|(name, location)| ItemKind::Scene(SceneDef { name, location, items }))
+                header.ok().map(|(name, location)| {
+                    ItemKind::Scene(SceneDef {
+                        name,
+                        location,
+                        items,
+                    })
+                })
             }
             _ => {
                 // Not a block definition: report the item as a whole.
-                let _ = self.parse_piece(Rule::item_entry, c.start, c.end, Context::TopLevel, |b, p| b.item(p));
+                let _ = self.parse_piece(
+                    Rule::item_entry,
+                    c.start,
+                    c.end,
+                    Context::TopLevel,
+                    |b, p| b.item(p),
+                );
                 None
             }
         };
@@ -194,9 +284,13 @@ impl<'a> Parser<'a> {
             if self.hazardous(piece) {
                 continue;
             }
-            if let Ok(f) =
-                self.parse_piece(Rule::field_entry, piece.start, piece.end, Context::Field, |b, p| b.field(p))
-            {
+            if let Ok(f) = self.parse_piece(
+                Rule::field_entry,
+                piece.start,
+                piece.end,
+                Context::Field,
+                |b, p| b.field(p),
+            ) {
                 fields.push(f);
             }
         }
@@ -210,12 +304,15 @@ impl<'a> Parser<'a> {
             if self.hazardous(piece) {
                 continue;
             }
-            if let Some(item) = self.try_whole(Rule::scene_item_entry, piece, |b, p| b.scene_item(p)) {
+            if let Some(item) =
+                self.try_whole(Rule::scene_item_entry, piece, |b, p| b.scene_item(p))
+            {
                 items.push(item);
                 continue;
             }
             let before = self.diagnostics.len();
-            let is_shot = piece.body.is_some() && first_word(&self.src[piece.start..piece.end]) == "shot";
+            let is_shot =
+                piece.body.is_some() && first_word(&self.src[piece.start..piece.end]) == "shot";
             match piece.body {
                 Some(shot_body) if is_shot => {
                     if let Some(item) = self.recover_shot(piece, shot_body) {
@@ -223,9 +320,13 @@ impl<'a> Parser<'a> {
                     }
                 }
                 _ => {
-                    let _ = self.parse_piece(Rule::scene_item_entry, piece.start, piece.end, Context::Scene, |b, p| {
-                        b.scene_item(p)
-                    });
+                    let _ = self.parse_piece(
+                        Rule::scene_item_entry,
+                        piece.start,
+                        piece.end,
+                        Context::Scene,
+                        |b, p| b.scene_item(p),
+                    );
                 }
             }
             self.ensure_reported(before, Rule::scene_item_entry, piece, Context::Scene);
@@ -235,30 +336,48 @@ impl<'a> Parser<'a> {
 
     fn recover_shot(&mut self, c: &Chunk, body: chunk::Body) -> Option<SceneItem> {
         let header_end = self.header_end(body);
-        let header = self
-            .parse_piece(Rule::shot_header_entry, c.start, header_end, Context::ShotHeader, |b, p| b.shot_header(p));
+        let header = self.parse_piece(
+            Rule::shot_header_entry,
+            c.start,
+            header_end,
+            Context::ShotHeader,
+            |b, p| b.shot_header(p),
+        );
         let pieces = self.pieces(c, body, Level::Block);
         let mut statements = Vec::new();
         for piece in &pieces {
             if self.hazardous(piece) {
                 continue;
             }
-            if let Ok(s) =
-                self.parse_piece(Rule::statement_entry, piece.start, piece.end, Context::Shot, |b, p| b.statement(p))
-            {
+            if let Ok(s) = self.parse_piece(
+                Rule::statement_entry,
+                piece.start,
+                piece.end,
+                Context::Shot,
+                |b, p| b.statement(p),
+            ) {
                 statements.push(s);
             }
         }
         self.check_trailing(c, body);
         let (name, duration) = header.ok()?;
         let span = crate::span::Span::new(self.file, c.start, c.end);
-        Some(SceneItem { kind: SceneItemKind::Shot(ShotDef { name, duration, statements }), span })
+        Some(SceneItem {
+            kind: SceneItemKind::Shot(ShotDef {
+                name,
+                duration,
+                statements,
+            }),
+            span,
+        })
     }
 }
 
 fn first_word(text: &str) -> &str {
     let t = text.trim_start();
-    let end = t.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(t.len());
+    let end = t
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(t.len());
     &t[..end]
 }
 
@@ -266,7 +385,9 @@ fn first_word(text: &str) -> &str {
 fn detached_units(src: &str, item: &Item, out: &mut Vec<Diagnostic>) {
     let mut check = |field: &Field| {
         for pair in field.values.windows(2) {
-            let (ValueKind::Number(n), ValueKind::Ident(_)) = (&pair[0].kind, &pair[1].kind) else { continue };
+            let (ValueKind::Number(n), ValueKind::Ident(_)) = (&pair[0].kind, &pair[1].kind) else {
+                continue;
+            };
             if n.unit.is_none() {
                 out.extend(expect::detached_unit(src, pair[0].span, pair[1].span));
             }
@@ -274,9 +395,10 @@ fn detached_units(src: &str, item: &Item, out: &mut Vec<Diagnostic>) {
     };
     match &item.kind {
         ItemKind::Film(f) => f.fields.iter().for_each(&mut check),
-        ItemKind::Character(d) | ItemKind::Location(d) | ItemKind::Look(d) | ItemKind::Camera(d) => {
-            d.fields.iter().for_each(&mut check)
-        }
+        ItemKind::Character(d)
+        | ItemKind::Location(d)
+        | ItemKind::Look(d)
+        | ItemKind::Camera(d) => d.fields.iter().for_each(&mut check),
         ItemKind::Scene(scene) => {
             for si in &scene.items {
                 if let SceneItemKind::Shot(shot) = &si.kind {

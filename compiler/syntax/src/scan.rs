@@ -44,7 +44,9 @@ impl Scan {
     /// broken strings must not make recovery quadratic.
     pub fn overlaps_reported(&self, start: usize, end: usize) -> bool {
         let i = self.reported.partition_point(|&(_, e)| e <= start);
-        self.reported.get(i).is_some_and(|&(s, _)| s < end.max(start + 1))
+        self.reported
+            .get(i)
+            .is_some_and(|&(s, _)| s < end.max(start + 1))
     }
 
     pub fn overlaps_hazard(&self, start: usize, end: usize) -> bool {
@@ -69,22 +71,38 @@ pub(crate) fn scan(file: FileId, src: &str) -> Scan {
         let b = bytes[i];
         match b {
             b'\n' => {
-                out.tokens.push(Tok { kind: TokKind::Newline, start: i, end: i + 1 });
+                out.tokens.push(Tok {
+                    kind: TokKind::Newline,
+                    start: i,
+                    end: i + 1,
+                });
                 i += 1;
             }
             b' ' | b'\t' | b'\r' => i += 1,
             // A byte-order mark is whitespace, as in the grammar.
             0xEF if src[i..].starts_with('\u{FEFF}') => i += 3,
             b';' => {
-                out.tokens.push(Tok { kind: TokKind::Semi, start: i, end: i + 1 });
+                out.tokens.push(Tok {
+                    kind: TokKind::Semi,
+                    start: i,
+                    end: i + 1,
+                });
                 i += 1;
             }
             b'{' => {
-                out.tokens.push(Tok { kind: TokKind::LBrace, start: i, end: i + 1 });
+                out.tokens.push(Tok {
+                    kind: TokKind::LBrace,
+                    start: i,
+                    end: i + 1,
+                });
                 i += 1;
             }
             b'}' => {
-                out.tokens.push(Tok { kind: TokKind::RBrace, start: i, end: i + 1 });
+                out.tokens.push(Tok {
+                    kind: TokKind::RBrace,
+                    start: i,
+                    end: i + 1,
+                });
                 i += 1;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
@@ -101,7 +119,11 @@ pub(crate) fn scan(file: FileId, src: &str) -> Scan {
             }
             b'"' => {
                 let end = string(file, src, i, &mut out);
-                out.tokens.push(Tok { kind: TokKind::Other, start: i, end });
+                out.tokens.push(Tok {
+                    kind: TokKind::Other,
+                    start: i,
+                    end,
+                });
                 i = end;
             }
             _ => {
@@ -115,7 +137,11 @@ pub(crate) fn scan(file: FileId, src: &str) -> Scan {
                         _ => i += 1,
                     }
                 }
-                out.tokens.push(Tok { kind: TokKind::Other, start, end: i });
+                out.tokens.push(Tok {
+                    kind: TokKind::Other,
+                    start,
+                    end: i,
+                });
             }
         }
     }
@@ -141,7 +167,10 @@ fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> usize {
-    bytes[from..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| from + p)
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| from + p)
 }
 
 /// Scans a nestable block comment starting at `start` (`/*`); returns the offset after it.
@@ -169,13 +198,17 @@ fn block_comment(file: FileId, src: &str, start: usize, out: &mut Scan) -> usize
     let span = Span::new(file, start, end);
     if depth > 0 {
         out.diagnostics.push(
-            Diagnostic::new(codes::E0003, Span::new(file, start, start + 2), "unterminated block comment")
-                .with_label("this comment is never closed")
-                .with_help(if depth > 1 {
-                    format!("block comments nest: this one needs {depth} more `*/` to close")
-                } else {
-                    "close it with `*/`".to_string()
-                }),
+            Diagnostic::new(
+                codes::E0003,
+                Span::new(file, start, start + 2),
+                "unterminated block comment",
+            )
+            .with_label("this comment is never closed")
+            .with_help(if depth > 1 {
+                format!("block comments nest: this one needs {depth} more `*/` to close")
+            } else {
+                "close it with `*/`".to_string()
+            }),
         );
         out.reported.push((start, end));
     }
@@ -191,7 +224,11 @@ fn block_comment(file: FileId, src: &str, start: usize, out: &mut Scan) -> usize
         out.reported.push((start, end));
         out.hazards.push((start, end));
     }
-    out.comments.push(Comment { kind: CommentKind::Block, text: src[start..end].to_string(), span });
+    out.comments.push(Comment {
+        kind: CommentKind::Block,
+        text: src[start..end].to_string(),
+        span,
+    });
     end
 }
 
@@ -204,7 +241,11 @@ fn string(file: FileId, src: &str, start: usize, out: &mut Scan) -> usize {
     loop {
         if i >= bytes.len() || (!triple && bytes[i] == b'\n') {
             let (span, label, help) = if triple {
-                (Span::new(file, start, start + 3), "this text is never closed", "close it with `\"\"\"`")
+                (
+                    Span::new(file, start, start + 3),
+                    "this text is never closed",
+                    "close it with `\"\"\"`",
+                )
             } else {
                 (
                     Span::new(file, start, i),
@@ -212,8 +253,11 @@ fn string(file: FileId, src: &str, start: usize, out: &mut Scan) -> usize {
                     "close it with `\"`; text over several lines is written between `\"\"\"` and `\"\"\"`",
                 )
             };
-            out.diagnostics
-                .push(Diagnostic::new(codes::E0002, span, "unterminated string").with_label(label).with_help(help));
+            out.diagnostics.push(
+                Diagnostic::new(codes::E0002, span, "unterminated string")
+                    .with_label(label)
+                    .with_help(help),
+            );
             out.reported.push((start, i));
             return i;
         }
@@ -241,7 +285,10 @@ fn escape(file: FileId, src: &str, start: usize, out: &mut Scan) -> usize {
             let end = if closed { j + 1 } else { j };
             let ok = closed
                 && (1..=6).contains(&(j - digits_start))
-                && u32::from_str_radix(&src[digits_start..j], 16).ok().and_then(char::from_u32).is_some();
+                && u32::from_str_radix(&src[digits_start..j], 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .is_some();
             if !ok {
                 out.diagnostics.push(
                     Diagnostic::new(
@@ -261,7 +308,11 @@ fn escape(file: FileId, src: &str, start: usize, out: &mut Scan) -> usize {
         Some(_) => {
             let len = src[start + 1..].chars().next().map_or(1, char::len_utf8);
             let end = start + 1 + len;
-            let shown = if bytes[start + 1] == b'\n' { "\\".to_string() } else { src[start..end].to_string() };
+            let shown = if bytes[start + 1] == b'\n' {
+                "\\".to_string()
+            } else {
+                src[start..end].to_string()
+            };
             out.diagnostics.push(
                 Diagnostic::new(codes::E0006, Span::new(file, start, end), format!("unknown escape `{shown}`"))
                     .with_label("unknown escape")

@@ -8,7 +8,11 @@ use scene_syntax::ast::*;
 use scene_syntax::codes;
 
 fn codes_of(src: &str) -> Vec<&'static str> {
-    parse_str(src).diagnostics.iter().map(|d| d.code.0).collect()
+    parse_str(src)
+        .diagnostics
+        .iter()
+        .map(|d| d.code.0)
+        .collect()
 }
 
 /// Snapshots of the rendered diagnostics of every bad fixture.
@@ -17,7 +21,11 @@ fn bad_fixtures_snapshot() {
     insta::glob!("fixtures/bad/*.scene", |path| {
         let src = std::fs::read_to_string(path).unwrap();
         let p = parse_str(&src);
-        assert!(!p.diagnostics.is_empty(), "{} has no errors", path.display());
+        assert!(
+            !p.diagnostics.is_empty(),
+            "{} has no errors",
+            path.display()
+        );
         insta::assert_snapshot!(render(&src, &p.diagnostics));
     });
 }
@@ -28,22 +36,37 @@ fn several_independent_errors_in_one_run() {
     let p = parse_str(&src);
     assert_eq!(p.diagnostics.len(), 21, "{}", render(&src, &p.diagnostics));
     // Good pieces survive: the film and its good field, the scene with its good statements.
-    let ItemKind::Film(film) = &p.file.items[0].kind else { panic!() };
-    assert_eq!(film.fields.len(), 1);
-    let ItemKind::Scene(scene) = &p.file.items.iter().find(|i| matches!(i.kind, ItemKind::Scene(_))).unwrap().kind
-    else {
+    let ItemKind::Film(film) = &p.file.items[0].kind else {
         panic!()
     };
-    let shots: Vec<&ShotDef> =
-        scene.items.iter().filter_map(|i| if let SceneItemKind::Shot(s) = &i.kind { Some(s) } else { None }).collect();
-    // `shot opening {` has no duration, so it is dropped; `shot two 6 s` too.
-    assert!(shots.is_empty());
-    // The camera preset after the bad sound definitions still parses.
-    assert!(p
+    assert_eq!(film.fields.len(), 1);
+    let ItemKind::Scene(scene) = &p
         .file
         .items
         .iter()
-        .any(|i| matches!(&i.kind, ItemKind::Camera(c) if c.name.name == "c" && c.fields.len() == 1)));
+        .find(|i| matches!(i.kind, ItemKind::Scene(_)))
+        .unwrap()
+        .kind
+    else {
+        panic!()
+    };
+    let shots: Vec<&ShotDef> = scene
+        .items
+        .iter()
+        .filter_map(|i| {
+            if let SceneItemKind::Shot(s) = &i.kind {
+                Some(s)
+            } else {
+                None
+            }
+        })
+        .collect();
+    // `shot opening {` has no duration, so it is dropped; `shot two 6 s` too.
+    assert!(shots.is_empty());
+    // The camera preset after the bad sound definitions still parses.
+    assert!(p.file.items.iter().any(
+        |i| matches!(&i.kind, ItemKind::Camera(c) if c.name.name == "c" && c.fields.len() == 1)
+    ));
 }
 
 #[test]
@@ -51,8 +74,12 @@ fn good_statements_of_a_bad_shot_are_kept() {
     let src = "scene s at street {\n    shot a 6s {\n        camera wide\n        zoom 2x\n        prompt \"kept\"\n    }\n}\n";
     let p = parse_str(src);
     assert_eq!(codes_of(src), ["E0009"]);
-    let ItemKind::Scene(scene) = &p.file.items[0].kind else { panic!() };
-    let SceneItemKind::Shot(shot) = &scene.items[0].kind else { panic!() };
+    let ItemKind::Scene(scene) = &p.file.items[0].kind else {
+        panic!()
+    };
+    let SceneItemKind::Shot(shot) = &scene.items[0].kind else {
+        panic!()
+    };
     assert_eq!(shot.statements.len(), 2);
     // The recovered shot's span still covers its whole text.
     assert_eq!(
@@ -68,7 +95,12 @@ fn expected_a_duration_after_the_shot_name() {
     assert_eq!(p.diagnostics.len(), 1);
     let d = &p.diagnostics[0];
     assert_eq!(d.code, codes::E0001);
-    assert!(d.message.contains("expected a duration such as `6s` after the shot name"), "{}", d.message);
+    assert!(
+        d.message
+            .contains("expected a duration such as `6s` after the shot name"),
+        "{}",
+        d.message
+    );
     assert_eq!(line_col_of(src, d.span.start), (2, 18));
 }
 
@@ -83,7 +115,9 @@ fn unterminated_string() {
     assert_eq!(codes_of(src), ["E0002"]);
     assert_eq!(&src[p.diagnostics[0].span.range()], "\"grain");
     // The next line is unaffected.
-    let ItemKind::Film(f) = &p.file.items[0].kind else { panic!() };
+    let ItemKind::Film(f) = &p.file.items[0].kind else {
+        panic!()
+    };
     assert_eq!(f.fields.len(), 1);
     assert_eq!(f.fields[0].key.name, "fps");
 }
@@ -118,7 +152,10 @@ fn space_before_unit_has_a_fix() {
     assert_eq!(p.diagnostics.len(), 1);
     let d = &p.diagnostics[0];
     assert_eq!(d.code, codes::E0007);
-    assert_eq!(d.message, "a space between a number and its unit: write `6s`");
+    assert_eq!(
+        d.message,
+        "a space between a number and its unit: write `6s`"
+    );
     assert_eq!(&src[d.span.range()], "6 s");
     assert_eq!(d.fixes[0].replacement, "6s");
 }
@@ -136,16 +173,28 @@ fn unknown_statement_lists_the_statements() {
     let p = parse_str(src);
     let d = &p.diagnostics[0];
     assert_eq!(d.code, codes::E0009);
-    assert!(d.message.starts_with("unknown statement `zoom` in a shot; expected one of: camera, lens, at, prompt"));
+    assert!(d.message.starts_with(
+        "unknown statement `zoom` in a shot; expected one of: camera, lens, at, prompt"
+    ));
     assert_eq!(&src[d.span.range()], "zoom");
 }
 
 #[test]
 fn messages_never_show_rule_names() {
-    for path in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bad")).unwrap() {
+    for path in
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bad")).unwrap()
+    {
         let src = std::fs::read_to_string(path.unwrap().path()).unwrap();
         for d in parse_str(&src).diagnostics {
-            for word in ["kw_", "_stmt", "EOI", "ident", "shot_duration", "sound_target", "camera_move"] {
+            for word in [
+                "kw_",
+                "_stmt",
+                "EOI",
+                "ident",
+                "shot_duration",
+                "sound_target",
+                "camera_move",
+            ] {
                 assert!(!d.message.contains(word), "{}", d.message);
             }
         }
@@ -167,7 +216,10 @@ fn errors_are_reported_once_and_in_order() {
 
 #[test]
 fn deep_comment_nesting_is_refused_not_overflowed() {
-    let src = format!("film \"t\" {{ fps 24 {} }}\nlook a {{ style \"x\" }}", "/*".repeat(10_000));
+    let src = format!(
+        "film \"t\" {{ fps 24 {} }}\nlook a {{ style \"x\" }}",
+        "/*".repeat(10_000)
+    );
     let p = parse_str(&src);
     assert!(p.diagnostics.iter().any(|d| d.code == codes::E0012));
     let nested = format!("{}x{}\nfilm \"t\" {{}}", "/*".repeat(60), "*/".repeat(60));

@@ -12,7 +12,10 @@ fn check(src: &str, what: &str) -> String {
     assert_eq!(once, twice, "{what}: not idempotent");
     let before = parse_clean(src);
     let after = parse_clean(&once);
-    assert!(same_meaning(&before.file, &after.file), "{what}: meaning changed:\n{once}");
+    assert!(
+        same_meaning(&before.file, &after.file),
+        "{what}: meaning changed:\n{once}"
+    );
     once
 }
 
@@ -56,7 +59,8 @@ fn comments_stay_where_they_were() {
 
 #[test]
 fn literals_are_kept_as_written() {
-    let src = "film \"t\" {\n    a 1.50s 007 #ABCDEF \"\\u{e9}\\n\" \"\"\"two\n  lines\"\"\" -0.0dB\n}\n";
+    let src =
+        "film \"t\" {\n    a 1.50s 007 #ABCDEF \"\\u{e9}\\n\" \"\"\"two\n  lines\"\"\" -0.0dB\n}\n";
     let out = check(src, "inline");
     assert_eq!(out, src);
 }
@@ -84,7 +88,10 @@ fn refuses_files_with_syntax_errors() {
 fn empty_and_comment_only_files() {
     assert_eq!(check("", "empty"), "");
     assert_eq!(check("\n\n", "blank"), "");
-    assert_eq!(check("// only\n\n\n/* c */", "comments"), "// only\n\n/* c */\n");
+    assert_eq!(
+        check("// only\n\n\n/* c */", "comments"),
+        "// only\n\n/* c */\n"
+    );
 }
 
 /// Found by proptest: `//` inside a parenthetical starts a comment, as everywhere outside
@@ -93,10 +100,18 @@ fn empty_and_comment_only_files() {
 fn comment_starts_inside_a_parenthetical() {
     let src = "scene s at t {\n    shot a 1s {\n        aiko says \"x\" (a) //b) c\n    }\n}\n";
     assert_eq!(check(src, "inline"), src);
-    let bad = parse_str("scene s at t {\n    shot a 1s {\n        aiko says \"x\" (//b)\n    }\n}\n");
+    let bad =
+        parse_str("scene s at t {\n    shot a 1s {\n        aiko says \"x\" (//b)\n    }\n}\n");
     assert_eq!(bad.diagnostics.len(), 1);
-    assert!(bad.diagnostics[0].message.contains("unclosed parenthetical"), "{}", bad.diagnostics[0].message);
-    let semi = parse_str("scene s at t {\n    shot a 1s {\n        aiko says \"x\" (a; b)\n    }\n}\n");
+    assert!(
+        bad.diagnostics[0]
+            .message
+            .contains("unclosed parenthetical"),
+        "{}",
+        bad.diagnostics[0].message
+    );
+    let semi =
+        parse_str("scene s at t {\n    shot a 1s {\n        aiko says \"x\" (a; b)\n    }\n}\n");
     assert!(!semi.diagnostics.is_empty());
 }
 

@@ -16,8 +16,12 @@ fn film_fields(src: &str) -> Vec<Field> {
 fn shot_statements(body: &str) -> Vec<StatementKind> {
     let src = format!("scene s at street {{\n    shot a 6s {{\n{body}\n    }}\n}}\n");
     let p = parse_clean(&src);
-    let ItemKind::Scene(scene) = &p.file.items[0].kind else { panic!("not a scene") };
-    let SceneItemKind::Shot(shot) = &scene.items[0].kind else { panic!("not a shot") };
+    let ItemKind::Scene(scene) = &p.file.items[0].kind else {
+        panic!("not a scene")
+    };
+    let SceneItemKind::Shot(shot) = &scene.items[0].kind else {
+        panic!("not a shot")
+    };
     shot.statements.iter().map(|s| s.kind.clone()).collect()
 }
 
@@ -55,28 +59,52 @@ fn language_example_parses_with_no_diagnostics() {
         .collect();
     assert_eq!(
         kinds,
-        ["import", "import", "film", "character", "location", "sound", "sound", "look", "camera", "scene"]
+        [
+            "import",
+            "import",
+            "film",
+            "character",
+            "location",
+            "sound",
+            "sound",
+            "look",
+            "camera",
+            "scene"
+        ]
     );
-    let ItemKind::Scene(scene) = &p.file.items[9].kind else { unreachable!() };
+    let ItemKind::Scene(scene) = &p.file.items[9].kind else {
+        unreachable!()
+    };
     assert_eq!(scene.name.name, "arrival");
     assert_eq!(scene.location.name, "street");
     assert_eq!(scene.items.len(), 5);
-    let SceneItemKind::Shot(opening) = &scene.items[1].kind else { panic!() };
+    let SceneItemKind::Shot(opening) = &scene.items[1].kind else {
+        panic!()
+    };
     assert_eq!(opening.statements.len(), 5);
-    let SceneItemKind::Transition(t) = &scene.items[4].kind else { panic!() };
+    let SceneItemKind::Transition(t) = &scene.items[4].kind else {
+        panic!()
+    };
     assert_eq!(t.kind.node, TransitionKind::FadeToBlack);
     // 8 line comments in the example, in source order.
     assert_eq!(p.file.comments.len(), 8);
     assert!(p.file.comments.iter().all(|c| c.kind == CommentKind::Line));
-    assert_eq!(p.file.comments[0].text, "// a stdlib module, compiled into the tool");
+    assert_eq!(
+        p.file.comments[0].text,
+        "// a stdlib module, compiled into the tool"
+    );
 }
 
 #[test]
 fn numbers_and_units() {
     let fields =
         film_fields("film \"t\" { v 6s 500ms 12f 1.5s 30% 35mm 2m 0.5m 45deg -10deg -6dB 3dB 1.5x 2x 24 3.5 -7 }");
-    let got: Vec<(String, Option<Unit>, f64)> =
-        fields[0].values.iter().map(num).map(|n| (n.raw.clone(), n.unit, n.value)).collect();
+    let got: Vec<(String, Option<Unit>, f64)> = fields[0]
+        .values
+        .iter()
+        .map(num)
+        .map(|n| (n.raw.clone(), n.unit, n.value))
+        .collect();
     use Unit::*;
     let want = [
         ("6", Some(Seconds), 6.0),
@@ -106,11 +134,19 @@ fn numbers_and_units() {
 #[test]
 fn huge_numbers_keep_their_digits() {
     let digits = "9".repeat(400);
-    let fields = film_fields(&format!("film \"t\" {{ seed {digits}\n size 99999999999999999999999x720 }}"));
+    let fields = film_fields(&format!(
+        "film \"t\" {{ seed {digits}\n size 99999999999999999999999x720 }}"
+    ));
     let n = num(&fields[0].values[0]);
     assert_eq!(n.raw, digits);
     assert!(n.value.is_infinite());
-    assert_eq!(fields[1].values[0].kind, ValueKind::Size { width: u64::MAX, height: 720 });
+    assert_eq!(
+        fields[1].values[0].kind,
+        ValueKind::Size {
+            width: u64::MAX,
+            height: 720
+        }
+    );
     let exact = film_fields("film \"t\" { seed 18446744073709551615 }");
     assert_eq!(num(&exact[0].values[0]).raw, "18446744073709551615");
 }
@@ -118,9 +154,20 @@ fn huge_numbers_keep_their_digits() {
 #[test]
 fn sizes_colors_points() {
     let fields = film_fields("film \"t\" {\n size 1280x720\n color #d62828\n at (40%, 60%)\n}");
-    assert_eq!(fields[0].values[0].kind, ValueKind::Size { width: 1280, height: 720 });
-    assert_eq!(fields[1].values[0].kind, ValueKind::Color([0xd6, 0x28, 0x28]));
-    let ValueKind::Point(x, y) = &fields[2].values[0].kind else { panic!() };
+    assert_eq!(
+        fields[0].values[0].kind,
+        ValueKind::Size {
+            width: 1280,
+            height: 720
+        }
+    );
+    assert_eq!(
+        fields[1].values[0].kind,
+        ValueKind::Color([0xd6, 0x28, 0x28])
+    );
+    let ValueKind::Point(x, y) = &fields[2].values[0].kind else {
+        panic!()
+    };
     assert_eq!((num(x).value, num(x).unit), (40.0, Some(Unit::Percent)));
     assert_eq!((num(y).value, num(y).unit), (60.0, Some(Unit::Percent)));
 }
@@ -128,12 +175,23 @@ fn sizes_colors_points() {
 #[test]
 fn strings_resolve_escapes() {
     let p = parse_clean(&fixture("ok/strings.scene"));
-    let ItemKind::Character(c) = &p.file.items[0].kind else { panic!() };
-    let ValueKind::Str(s) = &c.fields[0].values[0].kind else { panic!() };
-    assert_eq!(s, "quote \" backslash \\ newline \n tab \t smile \u{1F600} e \u{e9}");
-    let ValueKind::Str(voice) = &c.fields[1].values[0].kind else { panic!() };
+    let ItemKind::Character(c) = &p.file.items[0].kind else {
+        panic!()
+    };
+    let ValueKind::Str(s) = &c.fields[0].values[0].kind else {
+        panic!()
+    };
+    assert_eq!(
+        s,
+        "quote \" backslash \\ newline \n tab \t smile \u{1F600} e \u{e9}"
+    );
+    let ValueKind::Str(voice) = &c.fields[1].values[0].kind else {
+        panic!()
+    };
     assert_eq!(voice, "a voice\n  over two lines, with \"quotes\" inside");
-    let ValueKind::Str(name) = &c.fields[2].values[0].kind else { panic!() };
+    let ValueKind::Str(name) = &c.fields[2].values[0].kind else {
+        panic!()
+    };
     assert_eq!(name, "東京");
 }
 
@@ -141,10 +199,19 @@ fn strings_resolve_escapes() {
 fn comments_are_collected_and_nest() {
     let src = "/* a /* b */ c */ film \"t\" { fps 24 } // end\n// last";
     let p = parse_clean(src);
-    let texts: Vec<(&str, CommentKind)> = p.file.comments.iter().map(|c| (c.text.as_str(), c.kind)).collect();
+    let texts: Vec<(&str, CommentKind)> = p
+        .file
+        .comments
+        .iter()
+        .map(|c| (c.text.as_str(), c.kind))
+        .collect();
     assert_eq!(
         texts,
-        [("/* a /* b */ c */", CommentKind::Block), ("// end", CommentKind::Line), ("// last", CommentKind::Line)]
+        [
+            ("/* a /* b */ c */", CommentKind::Block),
+            ("// end", CommentKind::Line),
+            ("// last", CommentKind::Line)
+        ]
     );
     for c in &p.file.comments {
         assert_eq!(&src[c.span.range()], c.text);
@@ -162,9 +229,16 @@ fn semicolons_end_statements() {
 #[test]
 fn imports() {
     let p = parse_clean("import std.camera\nimport \"cast/aiko.scene\"\nimport std");
-    let ItemKind::Import(Import::Module(path)) = &p.file.items[0].kind else { panic!() };
-    assert_eq!(path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["std", "camera"]);
-    let ItemKind::Import(Import::File(f)) = &p.file.items[1].kind else { panic!() };
+    let ItemKind::Import(Import::Module(path)) = &p.file.items[0].kind else {
+        panic!()
+    };
+    assert_eq!(
+        path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(),
+        ["std", "camera"]
+    );
+    let ItemKind::Import(Import::File(f)) = &p.file.items[1].kind else {
+        panic!()
+    };
     assert_eq!(f.value, "cast/aiko.scene");
     assert!(matches!(&p.file.items[2].kind, ItemKind::Import(Import::Module(p)) if p.len() == 1));
 }
@@ -172,8 +246,18 @@ fn imports() {
 #[test]
 fn sound_definitions() {
     let p = parse_clean(&fixture("ok/statements.scene"));
-    let sounds: Vec<&SoundDef> =
-        p.file.items.iter().filter_map(|i| if let ItemKind::Sound(s) = &i.kind { Some(s) } else { None }).collect();
+    let sounds: Vec<&SoundDef> = p
+        .file
+        .items
+        .iter()
+        .filter_map(|i| {
+            if let ItemKind::Sound(s) = &i.kind {
+                Some(s)
+            } else {
+                None
+            }
+        })
+        .collect();
     assert_eq!(sounds.len(), 3);
     assert_eq!(sounds[0].role.node, SoundRole::Music);
     assert_eq!(sounds[1].role.node, SoundRole::Sfx);
@@ -185,13 +269,19 @@ fn sound_definitions() {
 #[test]
 fn scene_items_transitions_and_audio() {
     let p = parse_clean(&fixture("ok/statements.scene"));
-    let ItemKind::Scene(scene) = &p.file.items[3].kind else { panic!() };
-    let SceneItemKind::Play(play) = &scene.items[0].kind else { panic!() };
+    let ItemKind::Scene(scene) = &p.file.items[3].kind else {
+        panic!()
+    };
+    let SceneItemKind::Play(play) = &scene.items[0].kind else {
+        panic!()
+    };
     assert!(play.at.is_none());
     assert!(matches!(&play.sound, SoundTarget::Name(n) if n.name == "theme"));
     assert_eq!(num(play.gain.as_ref().unwrap()).raw, "-6");
     assert_eq!(num(play.fade_in.as_ref().unwrap()).raw, "2");
-    let SceneItemKind::Stop(stop) = &scene.items[1].kind else { panic!() };
+    let SceneItemKind::Stop(stop) = &scene.items[1].kind else {
+        panic!()
+    };
     assert_eq!(num(stop.fade_out.as_ref().unwrap()).raw, "1");
     assert!(
         matches!(&scene.items[2].kind, SceneItemKind::Play(PlayCue { sound: SoundTarget::Asset(a), .. }) if a.value == "audio/bell.wav")
@@ -200,7 +290,9 @@ fn scene_items_transitions_and_audio() {
         .items
         .iter()
         .filter_map(|i| match &i.kind {
-            SceneItemKind::Transition(t) => Some((t.kind.node, t.duration.as_ref().map(|d| num(d).raw.clone()))),
+            SceneItemKind::Transition(t) => {
+                Some((t.kind.node, t.duration.as_ref().map(|d| num(d).raw.clone())))
+            }
             _ => None,
         })
         .collect();
@@ -221,20 +313,35 @@ fn scene_items_transitions_and_audio() {
 #[test]
 fn camera_statements_with_moves_and_lens() {
     let p = parse_clean(&fixture("ok/camera.scene"));
-    let ItemKind::Scene(scene) = &p.file.items[0].kind else { panic!() };
-    let SceneItemKind::Shot(shot) = &scene.items[0].kind else { panic!() };
-    let StatementKind::Camera(c0) = &shot.statements[0].kind else { panic!() };
+    let ItemKind::Scene(scene) = &p.file.items[0].kind else {
+        panic!()
+    };
+    let SceneItemKind::Shot(shot) = &scene.items[0].kind else {
+        panic!()
+    };
+    let StatementKind::Camera(c0) = &shot.statements[0].kind else {
+        panic!()
+    };
     assert_eq!(c0.preset.name, "wide");
     assert!(c0.on.is_none());
-    let CameraClause::Move(dolly) = &c0.clauses[0] else { panic!() };
+    let CameraClause::Move(dolly) = &c0.clauses[0] else {
+        panic!()
+    };
     assert_eq!(dolly.kind.node, MoveKind::Dolly(DollyDir::In));
-    assert_eq!(num(dolly.amount.as_ref().unwrap()).unit, Some(Unit::Percent));
-    let CameraClause::Move(pan) = &c0.clauses[1] else { panic!() };
+    assert_eq!(
+        num(dolly.amount.as_ref().unwrap()).unit,
+        Some(Unit::Percent)
+    );
+    let CameraClause::Move(pan) = &c0.clauses[1] else {
+        panic!()
+    };
     assert_eq!(pan.kind.node, MoveKind::Pan(HDir::Left));
     assert!(matches!(&pan.timing, Some(MoveTiming::Over(d)) if num(d).raw == "2"));
     assert_eq!(pan.ease.as_ref().unwrap().node, Ease::Linear);
 
-    let StatementKind::Camera(c1) = &shot.statements[1].kind else { panic!() };
+    let StatementKind::Camera(c1) = &shot.statements[1].kind else {
+        panic!()
+    };
     assert_eq!(c1.on.as_ref().unwrap().name, "aiko");
     let kinds: Vec<MoveKind> = c1
         .clauses
@@ -244,11 +351,24 @@ fn camera_statements_with_moves_and_lens() {
             CameraClause::Lens(_) => panic!(),
         })
         .collect();
-    assert_eq!(kinds, [MoveKind::Tilt(VDir::Up), MoveKind::Truck(HDir::Right), MoveKind::Crane(VDir::Down)]);
-    let CameraClause::Move(tilt) = &c1.clauses[0] else { panic!() };
-    assert!(matches!(&tilt.timing, Some(MoveTiming::FromTo(a, b)) if num(a).raw == "1" && num(b).raw == "3"));
+    assert_eq!(
+        kinds,
+        [
+            MoveKind::Tilt(VDir::Up),
+            MoveKind::Truck(HDir::Right),
+            MoveKind::Crane(VDir::Down)
+        ]
+    );
+    let CameraClause::Move(tilt) = &c1.clauses[0] else {
+        panic!()
+    };
+    assert!(
+        matches!(&tilt.timing, Some(MoveTiming::FromTo(a, b)) if num(a).raw == "1" && num(b).raw == "3")
+    );
 
-    let StatementKind::Camera(c2) = &shot.statements[2].kind else { panic!() };
+    let StatementKind::Camera(c2) = &shot.statements[2].kind else {
+        panic!()
+    };
     let kinds: Vec<MoveKind> = c2
         .clauses
         .iter()
@@ -261,30 +381,46 @@ fn camera_statements_with_moves_and_lens() {
     assert_eq!(kinds[1], MoveKind::Orbit(None));
     assert_eq!(kinds[2], MoveKind::Handheld);
     assert_eq!(kinds[3], MoveKind::Static);
-    let CameraClause::Move(stat) = &c2.clauses[3] else { panic!() };
+    let CameraClause::Move(stat) = &c2.clauses[3] else {
+        panic!()
+    };
     assert!(stat.amount.is_none());
     assert_eq!(stat.ease.as_ref().unwrap().node, Ease::Out);
-    let CameraClause::Move(orbit) = &c2.clauses[0] else { panic!() };
+    let CameraClause::Move(orbit) = &c2.clauses[0] else {
+        panic!()
+    };
     assert_eq!(orbit.ease.as_ref().unwrap().node, Ease::InOut);
 
-    let StatementKind::Camera(c3) = &shot.statements[3].kind else { panic!() };
-    let CameraClause::Lens(zoom) = &c3.clauses[0] else { panic!() };
+    let StatementKind::Camera(c3) = &shot.statements[3].kind else {
+        panic!()
+    };
+    let CameraClause::Lens(zoom) = &c3.clauses[0] else {
+        panic!()
+    };
     assert_eq!(num(&zoom.from).raw, "35");
     assert_eq!(num(zoom.to.as_ref().unwrap()).raw, "85");
     assert!(matches!(zoom.timing, Some(MoveTiming::FromTo(..))));
     assert_eq!(zoom.ease.as_ref().unwrap().node, Ease::In);
 
-    let StatementKind::Lens(l) = &shot.statements[4].kind else { panic!() };
+    let StatementKind::Lens(l) = &shot.statements[4].kind else {
+        panic!()
+    };
     assert!(l.to.is_none() && l.timing.is_none());
-    let StatementKind::Lens(l) = &shot.statements[5].kind else { panic!() };
+    let StatementKind::Lens(l) = &shot.statements[5].kind else {
+        panic!()
+    };
     assert!(matches!(&l.timing, Some(MoveTiming::Over(_))));
 }
 
 #[test]
 fn character_chains() {
     let p = parse_clean(&fixture("ok/characters.scene"));
-    let ItemKind::Scene(scene) = &p.file.items[0].kind else { panic!() };
-    let SceneItemKind::Shot(shot) = &scene.items[0].kind else { panic!() };
+    let ItemKind::Scene(scene) = &p.file.items[0].kind else {
+        panic!()
+    };
+    let SceneItemKind::Shot(shot) = &scene.items[0].kind else {
+        panic!()
+    };
     let chars: Vec<&CharacterStmt> = shot
         .statements
         .iter()
@@ -295,11 +431,17 @@ fn character_chains() {
         .collect();
     assert_eq!(chars.len(), 9);
     assert_eq!(chars[0].character.name, "aiko");
-    assert!(matches!(&chars[0].actions[0].kind, ActionKind::Enters { side, at: None } if side.node == Side::Left));
+    assert!(
+        matches!(&chars[0].actions[0].kind, ActionKind::Enters { side, at: None } if side.node == Side::Left)
+    );
     assert!(matches!(&chars[0].actions[1].kind,
         ActionKind::Move { gait, to, over: Some(_) } if gait.node == Gait::Walks && to.kind == PositionKind::Center));
-    assert!(matches!(&chars[1].actions[0].kind, ActionKind::Enters { side, at: Some(_) } if side.node == Side::Back));
-    assert!(matches!(&chars[2].actions[0].kind, ActionKind::Exits { side, at: Some(_) } if side.node == Side::Right));
+    assert!(
+        matches!(&chars[1].actions[0].kind, ActionKind::Enters { side, at: Some(_) } if side.node == Side::Back)
+    );
+    assert!(
+        matches!(&chars[2].actions[0].kind, ActionKind::Exits { side, at: Some(_) } if side.node == Side::Right)
+    );
     assert!(
         matches!(&chars[3].actions[0].kind, ActionKind::Place { position } if matches!(position.kind, PositionKind::Point(_)))
     );
@@ -309,32 +451,78 @@ fn character_chains() {
     assert!(
         matches!(&chars[5].actions[0].kind, ActionKind::Does { text, at: Some(_) } if text.value == "opens her umbrella")
     );
-    let ActionKind::Says { text, parenthetical, at } = &chars[6].actions[0].kind else { panic!() };
+    let ActionKind::Says {
+        text,
+        parenthetical,
+        at,
+    } = &chars[6].actions[0].kind
+    else {
+        panic!()
+    };
     assert_eq!(text.value, "It's been ten years.");
     assert_eq!(parenthetical.as_ref().unwrap().node, "whispering");
     assert!(at.is_some());
-    let ActionKind::Says { parenthetical, .. } = &chars[7].actions[0].kind else { panic!() };
+    let ActionKind::Says { parenthetical, .. } = &chars[7].actions[0].kind else {
+        panic!()
+    };
     assert_eq!(parenthetical.as_ref().unwrap().node, "V.O.");
-    let ActionKind::Says { parenthetical, at, .. } = &chars[8].actions[0].kind else { panic!() };
+    let ActionKind::Says {
+        parenthetical, at, ..
+    } = &chars[8].actions[0].kind
+    else {
+        panic!()
+    };
     assert!(parenthetical.is_none() && at.is_none());
 }
 
 #[test]
 fn prompts_cues_and_settings() {
-    let stmts =
-        shot_statements(&fixture("ok/statements.scene").lines().skip(9).take(15).collect::<Vec<_>>().join("\n"));
-    assert!(matches!(&stmts[0], StatementKind::Prompt { at: None, text } if text.value == "a quiet street"));
+    let stmts = shot_statements(
+        &fixture("ok/statements.scene")
+            .lines()
+            .skip(9)
+            .take(15)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    assert!(
+        matches!(&stmts[0], StatementKind::Prompt { at: None, text } if text.value == "a quiet street")
+    );
     assert!(matches!(&stmts[1], StatementKind::Prompt { at: Some(t), .. } if num(t).raw == "3"));
-    let StatementKind::Play(play) = &stmts[2] else { panic!() };
+    let StatementKind::Play(play) = &stmts[2] else {
+        panic!()
+    };
     assert!(play.at.is_some() && play.gain.is_some() && play.fade_in.is_some());
-    let StatementKind::Stop(stop) = &stmts[3] else { panic!() };
+    let StatementKind::Stop(stop) = &stmts[3] else {
+        panic!()
+    };
     assert!(stop.at.is_some() && stop.fade_out.is_some());
-    assert!(matches!(&stmts[4], StatementKind::Play(PlayCue { sound: SoundTarget::Asset(_), .. })));
+    assert!(matches!(
+        &stmts[4],
+        StatementKind::Play(PlayCue {
+            sound: SoundTarget::Asset(_),
+            ..
+        })
+    ));
     assert!(
         matches!(&stmts[5], StatementKind::Keyframe { at, image } if num(at).raw == "0" && image.value == "frames/first.png")
     );
-    assert!(matches!(&stmts[6], StatementKind::Title { at: None, over: None, .. }));
-    assert!(matches!(&stmts[7], StatementKind::Title { at: Some(_), over: Some(_), .. }));
+    assert!(matches!(
+        &stmts[6],
+        StatementKind::Title {
+            at: None,
+            over: None,
+            ..
+        }
+    ));
+    assert!(matches!(
+        &stmts[7],
+        StatementKind::Title {
+            at: Some(_),
+            over: Some(_),
+            ..
+        }
+    ));
     let keys: Vec<&str> = stmts[8..]
         .iter()
         .map(|s| match s {
@@ -342,23 +530,40 @@ fn prompts_cues_and_settings() {
             other => panic!("{other:?}"),
         })
         .collect();
-    assert_eq!(keys, ["seed", "guidance", "strength", "look", "style", "negative", "steps"]);
-    assert!(matches!(one_statement("continues opening"), StatementKind::Continues(i) if i.name == "opening"));
+    assert_eq!(
+        keys,
+        ["seed", "guidance", "strength", "look", "style", "negative", "steps"]
+    );
+    assert!(
+        matches!(one_statement("continues opening"), StatementKind::Continues(i) if i.name == "opening")
+    );
 }
 
 #[test]
 fn keywords_are_names_where_unambiguous() {
     let p = parse_clean(&fixture("ok/names.scene"));
-    let ItemKind::Scene(scene) = &p.file.items[5].kind else { panic!() };
+    let ItemKind::Scene(scene) = &p.file.items[5].kind else {
+        panic!()
+    };
     assert_eq!(scene.name.name, "cut");
     assert_eq!(scene.location.name, "at");
-    let SceneItemKind::Shot(shot) = &scene.items[0].kind else { panic!() };
+    let SceneItemKind::Shot(shot) = &scene.items[0].kind else {
+        panic!()
+    };
     assert_eq!(shot.name.name, "shot");
-    assert!(matches!(&shot.statements[0].kind, StatementKind::Character(c) if c.character.name == "camera"));
-    assert!(matches!(&shot.statements[1].kind, StatementKind::Character(c) if c.character.name == "look"));
-    assert!(matches!(&shot.statements[2].kind, StatementKind::Camera(c) if c.preset.name == "wide"));
+    assert!(
+        matches!(&shot.statements[0].kind, StatementKind::Character(c) if c.character.name == "camera")
+    );
+    assert!(
+        matches!(&shot.statements[1].kind, StatementKind::Character(c) if c.character.name == "look")
+    );
+    assert!(
+        matches!(&shot.statements[2].kind, StatementKind::Camera(c) if c.preset.name == "wide")
+    );
     assert!(matches!(&shot.statements[3].kind, StatementKind::Setting(f) if f.key.name == "look"));
-    assert!(matches!(&shot.statements[4].kind, StatementKind::Character(c) if c.character.name == "title"));
+    assert!(
+        matches!(&shot.statements[4].kind, StatementKind::Character(c) if c.character.name == "title")
+    );
 }
 
 #[test]
@@ -367,7 +572,16 @@ fn units_are_told_apart() {
     let fields = film_fields("film \"t\" { a 5m 5ms 5mm 5f 5s }");
     let units: Vec<Option<Unit>> = fields[0].values.iter().map(|v| num(v).unit).collect();
     use Unit::*;
-    assert_eq!(units, [Some(Metres), Some(Millis), Some(Millimetres), Some(Frames), Some(Seconds)]);
+    assert_eq!(
+        units,
+        [
+            Some(Metres),
+            Some(Millis),
+            Some(Millimetres),
+            Some(Frames),
+            Some(Seconds)
+        ]
+    );
     let p = parse_str("film \"t\" { a 5mx }");
     assert_eq!(p.diagnostics.len(), 1);
     assert_eq!(p.diagnostics[0].code.0, "E0008");
@@ -377,9 +591,13 @@ fn units_are_told_apart() {
 fn blocks_may_open_on_the_next_line() {
     let p = parse_clean(&fixture("ok/layout.scene"));
     assert_eq!(p.file.items.len(), 3);
-    let ItemKind::Film(f) = &p.file.items[0].kind else { panic!() };
+    let ItemKind::Film(f) = &p.file.items[0].kind else {
+        panic!()
+    };
     assert_eq!(f.fields.len(), 3);
-    let ItemKind::Scene(s) = &p.file.items[2].kind else { panic!() };
+    let ItemKind::Scene(s) = &p.file.items[2].kind else {
+        panic!()
+    };
     assert_eq!(s.items.len(), 3);
 }
 
@@ -390,7 +608,12 @@ fn spans_point_at_their_text() {
     for path in corpus() {
         let src = std::fs::read_to_string(&path).unwrap();
         let p = parse_str(&src);
-        assert!(p.diagnostics.is_empty(), "{}:\n{}", path.display(), render(&src, &p.diagnostics));
+        assert!(
+            p.diagnostics.is_empty(),
+            "{}:\n{}",
+            path.display(),
+            render(&src, &p.diagnostics)
+        );
         let json = serde_json::to_value(&p.file.items).unwrap();
         check_spans(&src, &json, &path.display().to_string());
     }
@@ -400,14 +623,27 @@ fn check_spans(src: &str, v: &serde_json::Value, file: &str) {
     use serde_json::Value as J;
     match v {
         J::Object(map) => {
-            if let (Some(J::Object(span)), Some(J::String(name))) = (map.get("span"), map.get("name")) {
-                let (s, e) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
+            if let (Some(J::Object(span)), Some(J::String(name))) =
+                (map.get("span"), map.get("name"))
+            {
+                let (s, e) = (
+                    span["start"].as_u64().unwrap() as usize,
+                    span["end"].as_u64().unwrap() as usize,
+                );
                 assert_eq!(&src[s..e], name, "{file}: identifier span");
             }
-            if let (Some(J::Object(span)), Some(J::Object(kind))) = (map.get("span"), map.get("kind")) {
+            if let (Some(J::Object(span)), Some(J::Object(kind))) =
+                (map.get("span"), map.get("kind"))
+            {
                 if let Some(J::Object(n)) = kind.get("Number") {
-                    let (s, e) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
-                    assert!(src[s..e].starts_with(n["raw"].as_str().unwrap()), "{file}: number span");
+                    let (s, e) = (
+                        span["start"].as_u64().unwrap() as usize,
+                        span["end"].as_u64().unwrap() as usize,
+                    );
+                    assert!(
+                        src[s..e].starts_with(n["raw"].as_str().unwrap()),
+                        "{file}: number span"
+                    );
                 }
             }
             for child in map.values() {

@@ -12,8 +12,15 @@ use scene_syntax::{format, Parse};
 fn well_formed(src: &str, p: &Parse) {
     for d in &p.diagnostics {
         let (s, e) = (d.span.start as usize, d.span.end as usize);
-        assert!(s <= e && e <= src.len(), "span {s}..{e} out of bounds ({})", src.len());
-        assert!(src.is_char_boundary(s) && src.is_char_boundary(e), "span {s}..{e} splits a character");
+        assert!(
+            s <= e && e <= src.len(),
+            "span {s}..{e} out of bounds ({})",
+            src.len()
+        );
+        assert!(
+            src.is_char_boundary(s) && src.is_char_boundary(e),
+            "span {s}..{e} splits a character"
+        );
         assert!(!d.message.is_empty());
     }
     for c in &p.file.comments {
@@ -85,11 +92,17 @@ fn mutate(src: &str, muts: &[(usize, usize, usize)]) -> String {
         match op {
             0 | 1 => s.insert_str(at, PIECES[piece]),
             2 => {
-                let end = s[at..].char_indices().nth(1).map_or(s.len(), |(i, _)| at + i);
+                let end = s[at..]
+                    .char_indices()
+                    .nth(1)
+                    .map_or(s.len(), |(i, _)| at + i);
                 s.replace_range(at..end, "");
             }
             _ => {
-                let end = s[at..].char_indices().nth(1).map_or(s.len(), |(i, _)| at + i);
+                let end = s[at..]
+                    .char_indices()
+                    .nth(1)
+                    .map_or(s.len(), |(i, _)| at + i);
                 s.replace_range(at..end, PIECES[piece]);
             }
         }
@@ -201,7 +214,10 @@ fn hundred_thousand_character_lines() {
     check(&"9".repeat(100_000));
     check(&format!("film \"t\" {{ seed {}s }}", "9".repeat(100_000)));
     check(&"prompt \"x\"; ".repeat(10_000));
-    let shot_line = format!("scene s at t {{ shot a 1s {{ {} }} }}", "prompt \"x\"; ".repeat(8_000));
+    let shot_line = format!(
+        "scene s at t {{ shot a 1s {{ {} }} }}",
+        "prompt \"x\"; ".repeat(8_000)
+    );
     parse_clean(&shot_line);
     check(&"\"\n".repeat(50_000));
     check(&"{".repeat(100_000));

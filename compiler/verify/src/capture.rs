@@ -45,7 +45,10 @@ pub fn schedule_hash(schedule: &ShotSchedule) -> String {
 }
 
 /// Record a shot from its frames (visited once, in order).
-pub fn capture_shot<'a>(schedule: &ShotSchedule, frames: impl IntoIterator<Item = &'a RgbFrame>) -> CurrentShot {
+pub fn capture_shot<'a>(
+    schedule: &ShotSchedule,
+    frames: impl IntoIterator<Item = &'a RgbFrame>,
+) -> CurrentShot {
     let picks = thumbnail_frames(schedule.frames.0);
     let mut frame_hashes = Vec::with_capacity(schedule.frames.0 as usize);
     let mut thumbnails = Vec::with_capacity(picks.len());
@@ -55,5 +58,9 @@ pub fn capture_shot<'a>(schedule: &ShotSchedule, frames: impl IntoIterator<Item 
             thumbnails.push((i as u32, downscale(frame)));
         }
     }
-    CurrentShot { schedule: schedule.clone(), frame_hashes, thumbnails }
+    CurrentShot {
+        schedule: schedule.clone(),
+        frame_hashes,
+        thumbnails,
+    }
 }

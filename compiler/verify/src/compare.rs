@@ -57,7 +57,11 @@ pub struct Comparison {
 impl Comparison {
     /// True when any shot regressed, was added or was removed.
     pub fn failed(&self) -> bool {
-        self.backend != self.golden_backend || self.shots.iter().any(|s| !matches!(s.verdict, ShotVerdict::Match { .. }))
+        self.backend != self.golden_backend
+            || self
+                .shots
+                .iter()
+                .any(|s| !matches!(s.verdict, ShotVerdict::Match { .. }))
     }
 
     /// A plain-text summary: one line per shot that needs attention, then a count.
@@ -73,38 +77,64 @@ impl Comparison {
         for s in &self.shots {
             match &s.verdict {
                 ShotVerdict::Match { shifted: None } => ok += 1,
-                ShotVerdict::Match { shifted: Some((a, b)) } => {
+                ShotVerdict::Match {
+                    shifted: Some((a, b)),
+                } => {
                     ok += 1;
                     shifted += 1;
-                    out += &format!("moved     {}: content unchanged, now starts at frame {b} (was {a})\n", s.name);
+                    out += &format!(
+                        "moved     {}: content unchanged, now starts at frame {b} (was {a})\n",
+                        s.name
+                    );
                 }
-                ShotVerdict::Regressed { reason, changes, .. } => {
+                ShotVerdict::Regressed {
+                    reason, changes, ..
+                } => {
                     out += &format!("REGRESSED {}: {reason}\n", s.name);
                     for c in changes {
                         out += &format!("            {c}\n");
                     }
                 }
                 ShotVerdict::Added => out += &format!("ADDED     {}: not in the goldens\n", s.name),
-                ShotVerdict::Removed => out += &format!("REMOVED   {}: in the goldens, not in the film\n", s.name),
+                ShotVerdict::Removed => {
+                    out += &format!("REMOVED   {}: in the goldens, not in the film\n", s.name)
+                }
             }
         }
         let bad = self.shots.len() - ok;
         out += &format!(
             "{ok} of {} shots match{}{}\n",
             self.shots.len(),
-            if shifted > 0 { format!(" ({shifted} moved in time, content unchanged)") } else { String::new() },
-            if bad > 0 { format!("; {bad} need attention") } else { String::new() }
+            if shifted > 0 {
+                format!(" ({shifted} moved in time, content unchanged)")
+            } else {
+                String::new()
+            },
+            if bad > 0 {
+                format!("; {bad} need attention")
+            } else {
+                String::new()
+            }
         );
         out
     }
 }
 
 /// Compare the current render with the goldens, in the goldens' shot order, added shots last.
-pub fn compare(golden: &Golden, title: &str, backend: &str, current: &[CurrentShot], mode: Mode) -> Comparison {
+pub fn compare(
+    golden: &Golden,
+    title: &str,
+    backend: &str,
+    current: &[CurrentShot],
+    mode: Mode,
+) -> Comparison {
     let mut shots = Vec::new();
     for (i, g) in golden.index.shots.iter().enumerate() {
         let Some(cur) = current.iter().find(|c| c.schedule.name == g.name) else {
-            shots.push(ShotReport { name: g.name.clone(), verdict: ShotVerdict::Removed });
+            shots.push(ShotReport {
+                name: g.name.clone(),
+                verdict: ShotVerdict::Removed,
+            });
             continue;
         };
         let thumbs_of = |golden_thumbs: &[(u32, Vec<u8>)]| -> Vec<ThumbComparison> {
@@ -114,7 +144,13 @@ pub fn compare(golden: &Golden, title: &str, backend: &str, current: &[CurrentSh
                     let current = cur.thumbnails.iter().find(|(f, _)| f == frame)?.1.clone();
                     let golden_img = decode_png(png).ok()?;
                     if (golden_img.width, golden_img.height) != (current.width, current.height) {
-                        return Some(ThumbComparison { frame: *frame, golden_png: png.clone(), current, psnr: 0.0, ssim: 0.0 });
+                        return Some(ThumbComparison {
+                            frame: *frame,
+                            golden_png: png.clone(),
+                            current,
+                            psnr: 0.0,
+                            ssim: 0.0,
+                        });
                     }
                     Some(ThumbComparison {
                         frame: *frame,
@@ -135,17 +171,24 @@ pub fn compare(golden: &Golden, title: &str, backend: &str, current: &[CurrentSh
             Mode::Exact => frames_differing == 0,
             Mode::Perceptual(t) => {
                 g.frame_hashes.len() == cur.frame_hashes.len()
-                    && thumbs_of(&golden.thumbnails[i]).iter().all(|c| c.psnr >= t.psnr && c.ssim >= t.ssim)
+                    && thumbs_of(&golden.thumbnails[i])
+                        .iter()
+                        .all(|c| c.psnr >= t.psnr && c.ssim >= t.ssim)
             }
         };
         let verdict = if schedule_same && pixels_ok {
             let (was, now) = (g.start_frame, cur.schedule.start_frame.0);
-            ShotVerdict::Match { shifted: (was != now).then_some((was, now)) }
+            ShotVerdict::Match {
+                shifted: (was != now).then_some((was, now)),
+            }
         } else {
             let changes = if schedule_same {
                 Vec::new()
             } else {
-                diff(&content_json(&golden.schedules[i]), &content_json(&cur.schedule))
+                diff(
+                    &content_json(&golden.schedules[i]),
+                    &content_json(&cur.schedule),
+                )
             };
             let thumbs = thumbs_of(&golden.thumbnails[i]);
             let reason = if !schedule_same {
@@ -169,13 +212,30 @@ pub fn compare(golden: &Golden, title: &str, backend: &str, current: &[CurrentSh
                     }
                 }
             };
-            ShotVerdict::Regressed { reason, changes, frames_differing, frames_total, thumbs }
+            ShotVerdict::Regressed {
+                reason,
+                changes,
+                frames_differing,
+                frames_total,
+                thumbs,
+            }
         };
-        shots.push(ShotReport { name: g.name.clone(), verdict });
+        shots.push(ShotReport {
+            name: g.name.clone(),
+            verdict,
+        });
     }
     for cur in current {
-        if !golden.index.shots.iter().any(|g| g.name == cur.schedule.name) {
-            shots.push(ShotReport { name: cur.schedule.name.clone(), verdict: ShotVerdict::Added });
+        if !golden
+            .index
+            .shots
+            .iter()
+            .any(|g| g.name == cur.schedule.name)
+        {
+            shots.push(ShotReport {
+                name: cur.schedule.name.clone(),
+                verdict: ShotVerdict::Added,
+            });
         }
     }
     Comparison {

@@ -25,7 +25,13 @@ impl std::fmt::Display for Change {
                 show(&self.before),
                 show(&self.after)
             ),
-            None => write!(f, "{}: {} → {}", self.path, show(&self.before), show(&self.after)),
+            None => write!(
+                f,
+                "{}: {} → {}",
+                self.path,
+                show(&self.before),
+                show(&self.after)
+            ),
         }
     }
 }
@@ -47,7 +53,10 @@ fn render(v: &Value) -> String {
         other => {
             let s = other.to_string();
             if s.len() > 160 {
-                format!("{}…", &s[..s.char_indices().nth(160).map(|(i, _)| i).unwrap_or(s.len())])
+                format!(
+                    "{}…",
+                    &s[..s.char_indices().nth(160).map(|(i, _)| i).unwrap_or(s.len())]
+                )
             } else {
                 s
             }
@@ -72,12 +81,22 @@ fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<Change>) {
             for (k, va) in ma {
                 match mb.get(k) {
                     Some(vb) => walk(&join(path, k), va, vb, out),
-                    None => out.push(Change { path: join(path, k), before: Some(render(va)), after: None, summary: None }),
+                    None => out.push(Change {
+                        path: join(path, k),
+                        before: Some(render(va)),
+                        after: None,
+                        summary: None,
+                    }),
                 }
             }
             for (k, vb) in mb {
                 if !ma.contains_key(k) {
-                    out.push(Change { path: join(path, k), before: None, after: Some(render(vb)), summary: None });
+                    out.push(Change {
+                        path: join(path, k),
+                        before: None,
+                        after: Some(render(vb)),
+                        summary: None,
+                    });
                 }
             }
         }
@@ -85,19 +104,33 @@ fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<Change>) {
             let key = path.rsplit('.').next().unwrap_or(path);
             let key = key.split('[').next().unwrap_or(key);
             if PER_FRAME.contains(&key) {
-                let differing: Vec<usize> =
-                    (0..xa.len().max(xb.len())).filter(|&i| xa.get(i) != xb.get(i)).collect();
+                let differing: Vec<usize> = (0..xa.len().max(xb.len()))
+                    .filter(|&i| xa.get(i) != xb.get(i))
+                    .collect();
                 let first = differing[0];
                 let mut first_changes = Vec::new();
-                walk(&format!("{path}[{first}]"), xa.get(first).unwrap_or(&Value::Null), xb.get(first).unwrap_or(&Value::Null), &mut first_changes);
+                walk(
+                    &format!("{path}[{first}]"),
+                    xa.get(first).unwrap_or(&Value::Null),
+                    xb.get(first).unwrap_or(&Value::Null),
+                    &mut first_changes,
+                );
                 let (before, after) = match first_changes.first() {
                     Some(c) => (
-                        Some(format!("{} {}", c.path, c.before.clone().unwrap_or_default())),
+                        Some(format!(
+                            "{} {}",
+                            c.path,
+                            c.before.clone().unwrap_or_default()
+                        )),
                         c.after.clone(),
                     ),
                     None => (xa.get(first).map(render), xb.get(first).map(render)),
                 };
-                let len_note = if xa.len() != xb.len() { format!(" (length {} → {})", xa.len(), xb.len()) } else { String::new() };
+                let len_note = if xa.len() != xb.len() {
+                    format!(" (length {} → {})", xa.len(), xb.len())
+                } else {
+                    String::new()
+                };
                 out.push(Change {
                     path: format!("{path}{len_note}"),
                     before,
@@ -109,14 +142,29 @@ fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<Change>) {
                     let p = format!("{path}[{i}]");
                     match (xa.get(i), xb.get(i)) {
                         (Some(va), Some(vb)) => walk(&p, va, vb, out),
-                        (Some(va), None) => out.push(Change { path: p, before: Some(render(va)), after: None, summary: None }),
-                        (None, Some(vb)) => out.push(Change { path: p, before: None, after: Some(render(vb)), summary: None }),
+                        (Some(va), None) => out.push(Change {
+                            path: p,
+                            before: Some(render(va)),
+                            after: None,
+                            summary: None,
+                        }),
+                        (None, Some(vb)) => out.push(Change {
+                            path: p,
+                            before: None,
+                            after: Some(render(vb)),
+                            summary: None,
+                        }),
                         (None, None) => {}
                     }
                 }
             }
         }
-        _ => out.push(Change { path: path.to_string(), before: Some(render(a)), after: Some(render(b)), summary: None }),
+        _ => out.push(Change {
+            path: path.to_string(),
+            before: Some(render(a)),
+            after: Some(render(b)),
+            summary: None,
+        }),
     }
 }
 
@@ -131,7 +179,10 @@ mod tests {
         let b = json!({"prompt_keyframes": [{"frame": 0, "shot_text": "snow falls"}], "start_frame": 99});
         let d = diff(&a, &b);
         assert_eq!(d.len(), 1, "start_frame is not a content change: {d:?}");
-        assert_eq!(d[0].to_string(), "prompt_keyframes[0].shot_text: \"rain falls\" → \"snow falls\"");
+        assert_eq!(
+            d[0].to_string(),
+            "prompt_keyframes[0].shot_text: \"rain falls\" → \"snow falls\""
+        );
     }
 
     #[test]
@@ -142,7 +193,11 @@ mod tests {
         let d = diff(&a, &b);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].summary, Some((6, 10)));
-        assert!(d[0].to_string().contains("camera[4].position[2] 4.0 → 5.0"), "{}", d[0]);
+        assert!(
+            d[0].to_string().contains("camera[4].position[2] 4.0 → 5.0"),
+            "{}",
+            d[0]
+        );
     }
 
     #[test]

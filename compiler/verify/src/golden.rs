@@ -24,9 +24,17 @@ pub enum VerifyError {
          every shot's schedule has a new meaning, so they cannot be compared. Review a render, then re-bless with \
          `scenec verify FILE --golden DIR --bless`"
     )]
-    ScheduleVersion { path: PathBuf, found: u32, expected: u32 },
+    ScheduleVersion {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
     #[error("the goldens in {path} have layout version {found}; this scenec reads version {expected}. Re-bless them")]
-    Format { path: PathBuf, found: u32, expected: u32 },
+    Format {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -76,8 +84,16 @@ fn thumb_file(name: &str, frame: u32) -> String {
 
 /// Write goldens for `shots` to `dir`, replacing what is there. Written into a sibling
 /// temporary directory first and swapped in, so an interrupted bless never leaves a mixture.
-pub fn bless(dir: &Path, film: &FilmSchedule, backend: &str, shots: &[CurrentShot]) -> Result<(), VerifyError> {
-    let err = |path: &Path, e: std::io::Error| VerifyError::Write { path: path.to_path_buf(), message: e.to_string() };
+pub fn bless(
+    dir: &Path,
+    film: &FilmSchedule,
+    backend: &str,
+    shots: &[CurrentShot],
+) -> Result<(), VerifyError> {
+    let err = |path: &Path, e: std::io::Error| VerifyError::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -105,7 +121,10 @@ pub fn bless(dir: &Path, film: &FilmSchedule, backend: &str, shots: &[CurrentSho
             let file = thumb_file(name, *frame);
             let path = staging.join(&file);
             std::fs::write(&path, encode_png(image)).map_err(|e| err(&path, e))?;
-            thumbs.push(GoldenThumb { frame: *frame, file });
+            thumbs.push(GoldenThumb {
+                frame: *frame,
+                file,
+            });
         }
         index.shots.push(GoldenShot {
             name: name.clone(),
@@ -143,14 +162,23 @@ pub fn load_golden(dir: &Path) -> Result<Golden, VerifyError> {
     if !index_path.is_file() {
         return Err(VerifyError::Missing(dir.to_path_buf()));
     }
-    let read_err = |path: &Path, message: String| VerifyError::Read { path: path.to_path_buf(), message };
-    let text = std::fs::read_to_string(&index_path).map_err(|e| read_err(&index_path, e.to_string()))?;
+    let read_err = |path: &Path, message: String| VerifyError::Read {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text =
+        std::fs::read_to_string(&index_path).map_err(|e| read_err(&index_path, e.to_string()))?;
     // Read the versions before the rest, so an old layout gets the version message rather than
     // a parse error.
-    let raw: serde_json::Value = serde_json::from_str(&text).map_err(|e| read_err(&index_path, e.to_string()))?;
+    let raw: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| read_err(&index_path, e.to_string()))?;
     let version = |key: &str| raw.get(key).and_then(|v| v.as_u64()).unwrap_or(0) as u32;
     if version("format") != GOLDEN_FORMAT {
-        return Err(VerifyError::Format { path: dir.to_path_buf(), found: version("format"), expected: GOLDEN_FORMAT });
+        return Err(VerifyError::Format {
+            path: dir.to_path_buf(),
+            found: version("format"),
+            expected: GOLDEN_FORMAT,
+        });
     }
     if version("schedule_version") != SCHEDULE_VERSION {
         return Err(VerifyError::ScheduleVersion {
@@ -159,7 +187,8 @@ pub fn load_golden(dir: &Path) -> Result<Golden, VerifyError> {
             expected: SCHEDULE_VERSION,
         });
     }
-    let index: GoldenIndex = serde_json::from_value(raw).map_err(|e| read_err(&index_path, e.to_string()))?;
+    let index: GoldenIndex =
+        serde_json::from_value(raw).map_err(|e| read_err(&index_path, e.to_string()))?;
     let mut schedules = Vec::new();
     let mut thumbnails = Vec::new();
     for shot in &index.shots {
@@ -170,7 +199,10 @@ pub fn load_golden(dir: &Path) -> Result<Golden, VerifyError> {
         for t in &shot.thumbnails {
             // Golden paths come from a file in the repository: refuse any that leave the directory.
             if t.file.contains("..") || Path::new(&t.file).is_absolute() {
-                return Err(read_err(&index_path, format!("thumbnail path `{}` leaves the golden directory", t.file)));
+                return Err(read_err(
+                    &index_path,
+                    format!("thumbnail path `{}` leaves the golden directory", t.file),
+                ));
             }
             let path = dir.join(&t.file);
             let bytes = std::fs::read(&path).map_err(|e| read_err(&path, e.to_string()))?;
@@ -179,5 +211,10 @@ pub fn load_golden(dir: &Path) -> Result<Golden, VerifyError> {
         }
         thumbnails.push(thumbs);
     }
-    Ok(Golden { dir: dir.to_path_buf(), index, schedules, thumbnails })
+    Ok(Golden {
+        dir: dir.to_path_buf(),
+        index,
+        schedules,
+        thumbnails,
+    })
 }

@@ -35,7 +35,10 @@ fn luma(f: &RgbFrame) -> Vec<f64> {
 /// constants, L = 255). 1.0 for identical images.
 pub fn ssim(a: &RgbFrame, b: &RgbFrame) -> f64 {
     const WIN: usize = 8;
-    let (w, h) = (a.width.min(b.width) as usize, a.height.min(b.height) as usize);
+    let (w, h) = (
+        a.width.min(b.width) as usize,
+        a.height.min(b.height) as usize,
+    );
     let (la, lb) = (luma(a), luma(b));
     let c1 = (0.01 * 255.0f64).powi(2);
     let c2 = (0.03 * 255.0f64).powi(2);
@@ -63,7 +66,8 @@ pub fn ssim(a: &RgbFrame, b: &RgbFrame) -> f64 {
             let va = saa / n - ma * ma;
             let vb = sbb / n - mb * mb;
             let cov = sab / n - ma * mb;
-            total += ((2.0 * ma * mb + c1) * (2.0 * cov + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2));
+            total += ((2.0 * ma * mb + c1) * (2.0 * cov + c2))
+                / ((ma * ma + mb * mb + c1) * (va + vb + c2));
             windows += 1;
             x0 += step_x;
         }
@@ -82,7 +86,8 @@ pub fn difference_image(a: &RgbFrame, b: &RgbFrame) -> RgbFrame {
     for y in 0..out.height {
         for x in 0..out.width {
             let (pa, pb) = (a.pixel(x, y), b.pixel(x, y));
-            let d = [0, 1, 2].map(|c| ((pa[c] as i32 - pb[c] as i32).unsigned_abs() * 4).min(255) as u8);
+            let d = [0, 1, 2]
+                .map(|c| ((pa[c] as i32 - pb[c] as i32).unsigned_abs() * 4).min(255) as u8);
             out.put(x, y, d);
         }
     }

@@ -9,7 +9,10 @@ use crate::thumbnail::{decode_png, encode_png};
 use crate::tolerance::Mode;
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn img(png: &[u8], alt: &str) -> String {
@@ -30,7 +33,11 @@ fn db(v: f64) -> String {
 
 pub fn html(cmp: &Comparison) -> String {
     let mut body = String::new();
-    let status = if cmp.failed() { "<p class=bad>Regressions found.</p>" } else { "<p class=good>All shots match.</p>" };
+    let status = if cmp.failed() {
+        "<p class=bad>Regressions found.</p>"
+    } else {
+        "<p class=good>All shots match.</p>"
+    };
     body += &format!("<h1>scenec verify — {}</h1>{status}", esc(&cmp.title));
     body += &format!(
         "<p>Backend: <code>{}</code> (goldens: <code>{}</code>). Comparison: {}.</p>",
@@ -38,7 +45,10 @@ pub fn html(cmp: &Comparison) -> String {
         esc(&cmp.golden_backend),
         match cmp.mode {
             Mode::Exact => "exact frame hashes".to_string(),
-            Mode::Perceptual(t) => format!("perceptual, PSNR ≥ {:.1} dB and SSIM ≥ {:.3}", t.psnr, t.ssim),
+            Mode::Perceptual(t) => format!(
+                "perceptual, PSNR ≥ {:.1} dB and SSIM ≥ {:.3}",
+                t.psnr, t.ssim
+            ),
         }
     );
     body += &format!("<pre class=summary>{}</pre>", esc(&cmp.summary()));
@@ -94,7 +104,10 @@ pub fn html(cmp: &Comparison) -> String {
         }
     }
     if !unchanged.is_empty() {
-        body += &format!("<section><h2>Unchanged</h2><p>{}</p></section>", unchanged.join(", "));
+        body += &format!(
+            "<section><h2>Unchanged</h2><p>{}</p></section>",
+            unchanged.join(", ")
+        );
     }
     format!(
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>scenec verify — {}</title><style>{}</style></head><body>{body}</body></html>\n",

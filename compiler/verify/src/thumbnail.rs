@@ -65,10 +65,17 @@ pub fn decode_png(bytes: &[u8]) -> Result<RgbFrame, String> {
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
     if info.color_type != png::ColorType::Rgb || info.bit_depth != png::BitDepth::Eight {
-        return Err(format!("expected 8-bit RGB, found {:?} {:?}", info.color_type, info.bit_depth));
+        return Err(format!(
+            "expected 8-bit RGB, found {:?} {:?}",
+            info.color_type, info.bit_depth
+        ));
     }
     buf.truncate(info.buffer_size());
-    Ok(RgbFrame { width: info.width, height: info.height, data: buf })
+    Ok(RgbFrame {
+        width: info.width,
+        height: info.height,
+        data: buf,
+    })
 }
 
 #[cfg(test)]

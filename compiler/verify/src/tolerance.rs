@@ -13,7 +13,10 @@ pub struct Tolerance {
 
 impl Default for Tolerance {
     fn default() -> Self {
-        Tolerance { psnr: 30.0, ssim: 0.95 }
+        Tolerance {
+            psnr: 30.0,
+            ssim: 0.95,
+        }
     }
 }
 
@@ -42,7 +45,11 @@ impl Tolerance {
                 "ssim" if (0.0..=1.0).contains(&v) => t.ssim = v,
                 "psnr" => return Err(format!("`{part}`: psnr must be a positive number of dB")),
                 "ssim" => return Err(format!("`{part}`: ssim must be between 0 and 1")),
-                other => return Err(format!("unknown tolerance `{other}`; expected `psnr` or `ssim`")),
+                other => {
+                    return Err(format!(
+                        "unknown tolerance `{other}`; expected `psnr` or `ssim`"
+                    ))
+                }
             }
         }
         Ok(t)
@@ -56,10 +63,28 @@ mod tests {
     #[test]
     fn parses_both_and_either() {
         let d = Tolerance::default();
-        assert_eq!(d.parse_over("psnr=35,ssim=0.9").unwrap(), Tolerance { psnr: 35.0, ssim: 0.9 });
-        assert_eq!(d.parse_over("ssim=0.8").unwrap(), Tolerance { psnr: 30.0, ssim: 0.8 });
-        assert!(d.parse_over("ssim=2").unwrap_err().contains("between 0 and 1"));
-        assert!(d.parse_over("lpips=0.1").unwrap_err().contains("unknown tolerance"));
+        assert_eq!(
+            d.parse_over("psnr=35,ssim=0.9").unwrap(),
+            Tolerance {
+                psnr: 35.0,
+                ssim: 0.9
+            }
+        );
+        assert_eq!(
+            d.parse_over("ssim=0.8").unwrap(),
+            Tolerance {
+                psnr: 30.0,
+                ssim: 0.8
+            }
+        );
+        assert!(d
+            .parse_over("ssim=2")
+            .unwrap_err()
+            .contains("between 0 and 1"));
+        assert!(d
+            .parse_over("lpips=0.1")
+            .unwrap_err()
+            .contains("unknown tolerance"));
         assert!(d.parse_over("psnr").unwrap_err().contains("expected"));
     }
 }

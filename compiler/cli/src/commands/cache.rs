@@ -20,9 +20,13 @@ fn cache_path(path: &Path) -> PathBuf {
 /// `500MB`, `2GiB`, `100k`, `1024` (bytes).
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: f64 = num.parse().map_err(|_| format!("`{text}` is not a size such as `500MB` or `2GiB`"))?;
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size such as `500MB` or `2GiB`"))?;
     let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "k" | "kb" => 1e3,
@@ -31,7 +35,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "kib" => 1024.0,
         "mib" => 1024.0 * 1024.0,
         "gib" => 1024.0 * 1024.0 * 1024.0,
-        other => return Err(format!("unknown size unit `{other}`; use B, KB, MB, GB, KiB, MiB or GiB")),
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}`; use B, KB, MB, GB, KiB, MiB or GiB"
+            ))
+        }
     };
     Ok((n * mult) as u64)
 }
@@ -51,7 +59,12 @@ pub fn run(action: CacheAction) -> Outcome {
             let dir = cache_path(&path);
             match ShotCache::open(&dir).and_then(|c| c.stats()) {
                 Ok(s) => {
-                    println!("{}: {} entries, {}", dir.display(), s.entries, human_bytes(s.bytes));
+                    println!(
+                        "{}: {} entries, {}",
+                        dir.display(),
+                        s.entries,
+                        human_bytes(s.bytes)
+                    );
                     Outcome::Success
                 }
                 Err(e) => tool_error(e),
@@ -90,6 +103,8 @@ mod tests {
         assert_eq!(parse_size("2GiB").unwrap(), 2 << 30);
         assert_eq!(parse_size("1024").unwrap(), 1024);
         assert!(parse_size("lots").is_err());
-        assert!(parse_size("5 parsecs").unwrap_err().contains("unknown size unit"));
+        assert!(parse_size("5 parsecs")
+            .unwrap_err()
+            .contains("unknown size unit"));
     }
 }

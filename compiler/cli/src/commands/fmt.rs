@@ -28,7 +28,10 @@ pub fn run(files: &[PathBuf], check: bool) -> Outcome {
             Err(_) => {
                 // Show the syntax errors the way `check` does.
                 let parse = scene_syntax::parse(FileId(0), &source);
-                eprint!("{}", scene_check::render::human_for_source(file, &source, &parse.diagnostics, false));
+                eprint!(
+                    "{}",
+                    scene_check::render::human_for_source(file, &source, &parse.diagnostics, false)
+                );
                 eprintln!("{}: not formatted: it has syntax errors", file.display());
                 syntax_errors = true;
             }

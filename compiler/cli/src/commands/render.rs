@@ -35,7 +35,10 @@ pub fn make_backend(
     match backend {
         BackendName::Previz => {
             if model_dir.is_some() {
-                return Err("--model-dir is for `--backend ltx`; the previz backend needs no weights".into());
+                return Err(
+                    "--model-dir is for `--backend ltx`; the previz backend needs no weights"
+                        .into(),
+                );
             }
             Ok(Box::new(scene_render::previz::Previz::new()))
         }
@@ -45,7 +48,10 @@ pub fn make_backend(
                 "`--backend ltx` needs `--model-dir DIR`: a local LTX-Video folder in the diffusers layout \
                  (see the README, \"Rendering with LTX-Video\")",
             )?;
-            let settings = scene_render::ltx::LtxSettings { steps_override: steps, ..Default::default() };
+            let settings = scene_render::ltx::LtxSettings {
+                steps_override: steps,
+                ..Default::default()
+            };
             scene_render::ltx::LtxBackend::open(dir, &cache_dir(project_root), settings)
                 .map(|b| Box::new(b) as Box<dyn Backend>)
                 .map_err(|e| e.to_string())
@@ -87,7 +93,11 @@ pub fn render_planned(
     progress: &Progress,
 ) -> Result<RenderReport, scene_render::error::RenderError> {
     let cache = cache_dir(&checked.project_root);
-    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let jobs = jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
     let opts = RenderOptions {
         project_root: &checked.project_root,
         cache_dir: &cache,
@@ -111,7 +121,13 @@ pub fn render_planned(
 pub fn create_parent(output: &Path) -> Result<(), String> {
     match output.parent() {
         Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot write {}: cannot create {}: {e}", output.display(), dir.display())),
+            .map_err(|e| {
+                format!(
+                    "cannot write {}: cannot create {}: {e}",
+                    output.display(),
+                    dir.display()
+                )
+            }),
         _ => Ok(()),
     }
 }
@@ -128,7 +144,13 @@ pub fn summary_json(report: &RenderReport) -> String {
 }
 
 pub fn summary_human(report: &RenderReport, seconds: f64) -> String {
-    let list = |v: &[String]| if v.is_empty() { String::new() } else { format!(" ({})", v.join(", ")) };
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", v.join(", "))
+        }
+    };
     format!(
         "rendered {} shot{}{}, reused {}{}\nwrote {} ({} frames) in {seconds:.1}s; subtitles {} and {}; provenance {}",
         report.rendered.len(),
@@ -162,26 +184,47 @@ pub fn run(args: &RenderArgs) -> Outcome {
     if !args.file.is_file() {
         return tool_error(format!("{}: no such file", args.file.display()));
     }
-    let Some((checked, plan)) = load::plan(&args.file) else { return Outcome::Failed };
-    let backend = match make_backend(args.backend, args.model_dir.as_deref(), args.steps, &checked.project_root) {
+    let Some((checked, plan)) = load::plan(&args.file) else {
+        return Outcome::Failed;
+    };
+    let backend = match make_backend(
+        args.backend,
+        args.model_dir.as_deref(),
+        args.steps,
+        &checked.project_root,
+    ) {
         Ok(b) => b,
         Err(e) => return tool_error(e),
     };
-    let output = args.output.clone().unwrap_or_else(|| default_output(&args.file));
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.file));
     if let Err(e) = create_parent(&output) {
         return tool_error(e);
     }
     let cancel = interrupt_flag();
     let progress = Progress::new(!args.json);
     let started = std::time::Instant::now();
-    let result = render_planned(&checked, &plan, backend.as_ref(), &output, args.jobs, &cancel, &progress);
+    let result = render_planned(
+        &checked,
+        &plan,
+        backend.as_ref(),
+        &output,
+        args.jobs,
+        &cancel,
+        &progress,
+    );
     progress.finish();
     match result {
         Ok(report) => {
             if args.json {
                 println!("{}", summary_json(&report));
             } else {
-                eprintln!("{}", summary_human(&report, started.elapsed().as_secs_f64()));
+                eprintln!(
+                    "{}",
+                    summary_human(&report, started.elapsed().as_secs_f64())
+                );
             }
             Outcome::Success
         }

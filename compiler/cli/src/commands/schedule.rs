@@ -9,14 +9,24 @@ pub fn run(file: &Path, shot: Option<&str>) -> Outcome {
     if !file.is_file() {
         return tool_error(format!("{}: no such file", file.display()));
     }
-    let Some((_, plan)) = load::plan(file) else { return Outcome::Failed };
+    let Some((_, plan)) = load::plan(file) else {
+        return Outcome::Failed;
+    };
     let json = match shot {
         None => serde_json::to_string_pretty(&plan.schedule),
         Some(name) => match plan.schedule.shots.iter().find(|s| s.name == name) {
             Some(s) => serde_json::to_string_pretty(s),
             None => {
-                let names: Vec<&str> = plan.schedule.shots.iter().map(|s| s.name.as_str()).collect();
-                eprintln!("error: the film has no shot `{name}`; its shots are: {}", names.join(", "));
+                let names: Vec<&str> = plan
+                    .schedule
+                    .shots
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect();
+                eprintln!(
+                    "error: the film has no shot `{name}`; its shots are: {}",
+                    names.join(", ")
+                );
                 return Outcome::Failed;
             }
         },

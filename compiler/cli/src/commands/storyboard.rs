@@ -12,14 +12,22 @@ pub fn run(file: &Path, output: &Path) -> Outcome {
     if !file.is_file() {
         return tool_error(format!("{}: no such file", file.display()));
     }
-    let Some((checked, plan)) = load::plan(file) else { return Outcome::Failed };
+    let Some((checked, plan)) = load::plan(file) else {
+        return Outcome::Failed;
+    };
     let sheet = match previz_contact_sheet(&plan.schedule, &Previz::new(), &checked.project_root) {
         Ok(s) => s,
         Err(e) => return tool_error(e),
     };
     match write_png(&sheet, output) {
         Ok(()) => {
-            eprintln!("wrote {} ({}x{}, {} shots)", output.display(), sheet.width, sheet.height, plan.schedule.shots.len());
+            eprintln!(
+                "wrote {} ({}x{}, {} shots)",
+                output.display(),
+                sheet.width,
+                sheet.height,
+                plan.schedule.shots.len()
+            );
             Outcome::Success
         }
         Err(e) => tool_error(e),

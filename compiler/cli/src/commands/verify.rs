@@ -20,17 +20,25 @@ use super::render::{cache_dir, interrupt_flag, make_backend};
 /// `[verify]` in the project's `scene.toml`: `psnr = 30.0`, `ssim = 0.95`.
 fn project_tolerance(project_root: &Path) -> Result<Tolerance, String> {
     let path = project_root.join("scene.toml");
-    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(Tolerance::default()) };
-    let table: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(Tolerance::default());
+    };
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let mut t = Tolerance::default();
     if let Some(v) = table.get("verify") {
-        let v = v.as_table().ok_or_else(|| format!("{}: `verify` must be a table", path.display()))?;
+        let v = v
+            .as_table()
+            .ok_or_else(|| format!("{}: `verify` must be a table", path.display()))?;
         for (key, value) in v {
             let n = value
                 .as_float()
                 .or_else(|| value.as_integer().map(|i| i as f64))
                 .ok_or_else(|| format!("{}: verify.{key} must be a number", path.display()))?;
-            t = t.parse_over(&format!("{key}={n}")).map_err(|e| format!("{}: {e}", path.display()))?;
+            t = t
+                .parse_over(&format!("{key}={n}"))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
     Ok(t)
@@ -40,7 +48,9 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     if !args.file.is_file() {
         return tool_error(format!("{}: no such file", args.file.display()));
     }
-    let Some((checked, plan)) = load::plan(&args.file) else { return Outcome::Failed };
+    let Some((checked, plan)) = load::plan(&args.file) else {
+        return Outcome::Failed;
+    };
     let mode = match args.backend {
         BackendName::Previz => Mode::Exact,
         BackendName::Ltx => {
@@ -48,7 +58,12 @@ pub fn run(args: &VerifyArgs) -> Outcome {
                 Ok(t) => t,
                 Err(e) => return tool_error(e),
             };
-            match args.tolerance.as_deref().map(|t| base.parse_over(t)).unwrap_or(Ok(base)) {
+            match args
+                .tolerance
+                .as_deref()
+                .map(|t| base.parse_over(t))
+                .unwrap_or(Ok(base))
+            {
                 Ok(t) => Mode::Perceptual(t),
                 Err(e) => return tool_error(e),
             }
@@ -64,7 +79,12 @@ pub fn run(args: &VerifyArgs) -> Outcome {
             Err(e) => return tool_error(e),
         }
     };
-    let backend = match make_backend(args.backend, args.model_dir.as_deref(), None, &checked.project_root) {
+    let backend = match make_backend(
+        args.backend,
+        args.model_dir.as_deref(),
+        None,
+        &checked.project_root,
+    ) {
         Ok(b) => b,
         Err(e) => return tool_error(e),
     };
@@ -75,7 +95,11 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     let opts = ShotRenderOptions {
         project_root: &checked.project_root,
         cache_dir: &cache,
-        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
+        jobs: args.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        }),
         progress: &progress,
         cancel: &cancel,
     };
@@ -92,7 +116,10 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     let mut current: Vec<CurrentShot> = Vec::with_capacity(plan.schedule.shots.len());
     for (shot, key) in plan.schedule.shots.iter().zip(&rendered.keys) {
         let Some(entry) = store.get(key) else {
-            return tool_error(format!("the cached frames of shot `{}` vanished during verify", shot.name));
+            return tool_error(format!(
+                "the cached frames of shot `{}` vanished during verify",
+                shot.name
+            ));
         };
         let mut frames = Vec::with_capacity(entry.frames as usize);
         for i in 0..entry.frames {
@@ -107,13 +134,23 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     let Some(golden) = golden else {
         return match bless(&args.golden, &plan.schedule, &identity.name, &current) {
             Ok(()) => {
-                eprintln!("blessed {} shots into {}", current.len(), args.golden.display());
+                eprintln!(
+                    "blessed {} shots into {}",
+                    current.len(),
+                    args.golden.display()
+                );
                 Outcome::Success
             }
             Err(e) => tool_error(e),
         };
     };
-    let cmp = compare(&golden, &plan.schedule.title, &identity.name, &current, mode);
+    let cmp = compare(
+        &golden,
+        &plan.schedule.title,
+        &identity.name,
+        &current,
+        mode,
+    );
     print!("{}", cmp.summary());
     if let Some(report) = &args.report {
         if let Err(e) = write_atomically(report, scene_verify::report::html(&cmp).as_bytes()) {

@@ -18,7 +18,9 @@ use crate::args::RenderArgs;
 use crate::exit::{tool_error, Outcome};
 use crate::progress::Progress;
 
-use super::render::{default_output, interrupt_flag, make_backend, render_planned, summary_human, summary_json};
+use super::render::{
+    default_output, interrupt_flag, make_backend, render_planned, summary_human, summary_json,
+};
 
 /// Quiet time after the last event before a cycle starts.
 const DEBOUNCE: Duration = Duration::from_millis(200);
@@ -34,7 +36,10 @@ fn watch_set(entry: &Path, deps: &[PathBuf]) -> (BTreeSet<PathBuf>, BTreeSet<Pat
     for d in deps {
         files.insert(canonical(d));
     }
-    let dirs = files.iter().filter_map(|f| f.parent().map(Path::to_path_buf)).collect();
+    let dirs = files
+        .iter()
+        .filter_map(|f| f.parent().map(Path::to_path_buf))
+        .collect();
     (files, dirs)
 }
 
@@ -42,7 +47,10 @@ pub fn run(args: &RenderArgs) -> Outcome {
     if !args.file.is_file() {
         return tool_error(format!("{}: no such file", args.file.display()));
     }
-    let output = args.output.clone().unwrap_or_else(|| default_output(&args.file));
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.file));
     if let Err(e) = super::render::create_parent(&output) {
         return tool_error(e);
     }
@@ -74,14 +82,25 @@ pub fn run(args: &RenderArgs) -> Outcome {
         if checked.has_errors() {
             if args.json {
                 let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-                println!("{}", serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors }));
+                println!(
+                    "{}",
+                    serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors })
+                );
             } else {
-                eprintln!("not rendered: the script has errors; {} is unchanged", output.display());
+                eprintln!(
+                    "not rendered: the script has errors; {} is unchanged",
+                    output.display()
+                );
             }
         } else {
             let plan = scene_plan::plan(&checked.film);
             if backend.is_none() {
-                match make_backend(args.backend, args.model_dir.as_deref(), args.steps, &checked.project_root) {
+                match make_backend(
+                    args.backend,
+                    args.model_dir.as_deref(),
+                    args.steps,
+                    &checked.project_root,
+                ) {
                     Ok(b) => backend = Some(b),
                     Err(e) => return tool_error(e),
                 }
@@ -89,11 +108,15 @@ pub fn run(args: &RenderArgs) -> Outcome {
             if let Some(b) = backend.as_deref() {
                 let progress = Progress::new(!args.json);
                 let started = Instant::now();
-                let result = render_planned(&checked, &plan, b, &output, args.jobs, &cancel, &progress);
+                let result =
+                    render_planned(&checked, &plan, b, &output, args.jobs, &cancel, &progress);
                 progress.finish();
                 match result {
                     Ok(report) if args.json => println!("{}", summary_json(&report)),
-                    Ok(report) => eprintln!("{}", summary_human(&report, started.elapsed().as_secs_f64())),
+                    Ok(report) => eprintln!(
+                        "{}",
+                        summary_human(&report, started.elapsed().as_secs_f64())
+                    ),
                     Err(_) if cancel.load(Ordering::SeqCst) => return Outcome::Success,
                     Err(e) => eprintln!("error: {e}"),
                 }
@@ -121,14 +144,21 @@ pub fn run(args: &RenderArgs) -> Outcome {
                         event.kind,
                         EventKind::Create(_) | EventKind::Remove(_)
                     ) || matches!(event.kind, EventKind::Modify(k) if !matches!(k, ModifyKind::Metadata(_)));
-                    if is_change && event.paths.iter().any(|p| files.contains(&canonical(p)) || files.contains(p)) {
+                    if is_change
+                        && event
+                            .paths
+                            .iter()
+                            .any(|p| files.contains(&canonical(p)) || files.contains(p))
+                    {
                         pending = true;
                         last_event = Instant::now();
                     }
                 }
                 Ok(Err(e)) => eprintln!("warning: file watching: {e}"),
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => return tool_error("the file watcher stopped"),
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return tool_error("the file watcher stopped")
+                }
             }
             if pending && last_event.elapsed() >= DEBOUNCE {
                 break;

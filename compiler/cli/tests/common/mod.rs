@@ -45,7 +45,11 @@ impl Project {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        scenec().current_dir(self.dir.path()).args(args).output().expect("run scenec")
+        scenec()
+            .current_dir(self.dir.path())
+            .args(args)
+            .output()
+            .expect("run scenec")
     }
 }
 
@@ -59,7 +63,10 @@ pub fn stderr(o: &Output) -> String {
 
 /// The repository root (two levels above this crate).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// Every example film: `examples/<name>/film.scene`.
@@ -104,11 +111,23 @@ pub fn wav_sine(seconds: f64, hz: f64) -> Vec<u8> {
 /// ffprobe's JSON about a media file's streams, with frames counted.
 pub fn ffprobe(path: &Path) -> serde_json::Value {
     let out = Command::new("ffprobe")
-        .args(["-v", "error", "-count_frames", "-show_streams", "-show_format", "-of", "json"])
+        .args([
+            "-v",
+            "error",
+            "-count_frames",
+            "-show_streams",
+            "-show_format",
+            "-of",
+            "json",
+        ])
         .arg(path)
         .output()
         .expect("ffprobe is installed by scripts/deps.sh");
-    assert!(out.status.success(), "ffprobe failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ffprobe failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 

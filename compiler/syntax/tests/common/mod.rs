@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use scene_syntax::{line_col, parse, Diagnostic, FileId, Parse};
 
 pub fn fixture(path: &str) -> String {
-    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path);
+    let full = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path);
     std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
 }
 
@@ -17,7 +19,11 @@ pub fn parse_str(src: &str) -> Parse {
 /// Parses and asserts there is no diagnostic.
 pub fn parse_clean(src: &str) -> Parse {
     let p = parse_str(src);
-    assert!(p.diagnostics.is_empty(), "unexpected diagnostics:\n{}", render(src, &p.diagnostics));
+    assert!(
+        p.diagnostics.is_empty(),
+        "unexpected diagnostics:\n{}",
+        render(src, &p.diagnostics)
+    );
     p
 }
 
@@ -52,7 +58,9 @@ pub fn corpus() -> Vec<PathBuf> {
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
