@@ -4,10 +4,17 @@
 # Usage: scripts/bench-render.sh [example ...]   (default: every example)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked -p scenec >/dev/null
-bin=$PWD/target/release/scenec
+# Previz needs only the `render` feature; leaving candle out keeps the build short. The binary
+# goes wherever CARGO_TARGET_DIR says (default: target/).
+target=${CARGO_TARGET_DIR:-$PWD/target}
+cargo build --release --locked -p scenec --no-default-features --features render >&2
+bin=$target/release/scenec
 examples=("$@")
-[ ${#examples[@]} -gt 0 ] || examples=($(ls examples | grep -v README))
+if [ ${#examples[@]} -eq 0 ]; then
+    for dir in examples/*/; do
+        [ -f "$dir/film.scene" ] && examples+=("$(basename "$dir")")
+    done
+fi
 
 now() { date +%s.%N; }
 echo "| example | size | film length | cold render | × real time | cached render | one-shot edit re-render | edit / cold |"
@@ -19,7 +26,7 @@ for ex in "${examples[@]}"; do
     sched=$("$bin" schedule "$work/film.scene")
     frames=$(printf '%s' "$sched" | python3 -c 'import json,sys; print(json.load(sys.stdin)["frames"])')
     fps=$(printf '%s' "$sched" | python3 -c 'import json,sys; print(json.load(sys.stdin)["fps"])')
-    size=$(printf '%s' "$sched" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"{d[\"width\"]}x{d[\"height\"]}")')
+    size=$(printf '%s' "$sched" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%dx%d" % (d["width"], d["height"]))')
     last=$(printf '%s' "$sched" | python3 -c 'import json,sys; print(json.load(sys.stdin)["shots"][-1]["name"])')
     t0=$(now); "$bin" render "$work/film.scene" -o "$work/out.mp4" --json >/dev/null; t1=$(now)
     "$bin" render "$work/film.scene" -o "$work/out.mp4" --json >/dev/null; t2=$(now)
@@ -42,3 +49,6 @@ print(f"| {ex} | {size} | {length:.1f} s ({frames} frames) | {cold:.2f} s | {len
 PY
     rm -rf "$work"
 done
+# Other work on the machine slows every number above: say how busy it was.
+echo
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores."

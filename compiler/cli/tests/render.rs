@@ -238,6 +238,78 @@ fn a_killed_render_resumes_to_identical_output() {
     );
 }
 
+/// Ctrl-C in the middle of a long shot stops the render between two of its frames, not at the
+/// end of the shot: the process exits soon after the signal, writes no output and caches only
+/// the shot that was already finished.
+#[test]
+fn ctrl_c_stops_inside_a_long_shot() {
+    let long = common::SMALL_FILM
+        .replace("size 256x160", "size 1536x1024")
+        .replace("fps 12", "fps 24")
+        .replace("shot third 1s", "shot third 60s");
+    let p = Project::new();
+    p.write("film.scene", &long);
+    p.write_bytes("bell.wav", &common::wav_sine(0.4, 880.0));
+    let mut child = common::scenec()
+        .current_dir(p.dir.path())
+        .args([
+            "render",
+            "film.scene",
+            "-o",
+            "film.mp4",
+            "--json",
+            "--jobs",
+            "1",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // With one job, shots render in play order: once the first two are cached, the 60 s shot
+    // (1440 frames of 1536x1024, over ten seconds of work even on a fast machine) is under way.
+    let cache = p.path(".scene-cache");
+    let entries = || {
+        walk_files(&cache)
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "shot"))
+            .count()
+    };
+    let started = std::time::Instant::now();
+    while entries() < 2 {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the first shots never reached the cache"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the render ended early"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let signalled = std::time::Instant::now();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        // Rendering and caching the rest of the shot takes far longer than this (its frames
+        // alone are 6.8 GB to compress); stopping at the next frame takes milliseconds.
+        if signalled.elapsed().as_secs() > 5 {
+            let _ = child.kill();
+            panic!("the render did not stop within 5 s of Ctrl-C");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    assert!(!status.success(), "an interrupted render reported success");
+    assert!(!p.path("film.mp4").exists());
+    assert_eq!(entries(), 2, "only the finished shots are cached");
+}
+
 fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     if let Ok(rd) = std::fs::read_dir(dir) {

@@ -1,6 +1,7 @@
 //! The backend trait: how a shot's schedule becomes frames.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use scene_plan::schedule::{FilmSchedule, ShotSchedule};
 
@@ -39,4 +40,25 @@ pub trait Backend: Send + Sync {
         inputs: &ShotInputs<'_>,
         progress: Progress<'_>,
     ) -> Result<Vec<RgbFrame>, RenderError>;
+
+    /// [`Backend::render_shot`], stopping with [`RenderError::Interrupted`] soon after `cancel`
+    /// is set. The render pipeline calls this one. Backends that can stop between units of work
+    /// (previz between frames) override it; the default only checks before and after the shot.
+    fn render_shot_cancellable(
+        &self,
+        film: &FilmSchedule,
+        shot: &ShotSchedule,
+        inputs: &ShotInputs<'_>,
+        progress: Progress<'_>,
+        cancel: &AtomicBool,
+    ) -> Result<Vec<RgbFrame>, RenderError> {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        let frames = self.render_shot(film, shot, inputs, progress)?;
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        Ok(frames)
+    }
 }

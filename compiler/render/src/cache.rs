@@ -44,7 +44,7 @@ pub const CACHE_FORMAT_VERSION: u32 = 1;
 
 const MAGIC: &[u8; 8] = b"SCNSHOT\0";
 const HEADER_LEN: usize = 8 + 4 * 4 + 32 * 3;
-const ZSTD_LEVEL: i32 = 3;
+const ZSTD_LEVEL: i32 = 1;
 const ENTRY_EXT: &str = "shot";
 /// Temporary files older than this are debris of a killed writer; `gc` removes them.
 const STALE_TEMP: Duration = Duration::from_secs(3600);

@@ -287,7 +287,7 @@ impl Renderer<'_> {
             }
         };
         progress.shot_started(&shot.name, shot.frames.0);
-        let frames = self.backend.render_shot(
+        let frames = self.backend.render_shot_cancellable(
             self.film,
             shot,
             &ShotInputs {
@@ -295,6 +295,7 @@ impl Renderer<'_> {
                 continued_frame: continued.as_ref(),
             },
             &mut |done, total| progress.shot_progress(&shot.name, done, total),
+            self.opts.cancel,
         )?;
         let backend_error = |message: String| RenderError::Backend {
             backend: self.identity.name.clone(),

@@ -8,11 +8,17 @@
 //!
 //! Every packet gets its duration before `rescale_ts`; without it the MP4's edit list cuts the
 //! last video frame.
+//!
+//! Two stages overlap: the calling thread pulls frames from the compositor (decompressing cached
+//! shots) and converts them to YUV, while an encoder thread owns every FFmpeg context and runs
+//! x264, the AAC encoder and the muxer. Frames cross in play order through a short queue, so the
+//! file does not depend on how the two threads are scheduled.
 
 pub mod staged;
 pub mod yuv;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
 
 use ffmpeg::{codec, encoder, format, Dictionary, Packet, Rational};
 use ffmpeg_next as ffmpeg;
@@ -25,7 +31,10 @@ use crate::subtitles::TextSample;
 
 pub use staged::StagedFile;
 
-/// Knobs of the encoder. The defaults keep 768x512 previz far faster than real time on 2 cores.
+/// Knobs of the encoder. The defaults keep 768x512 previz far faster than real time on 2 cores:
+/// x264's `veryfast` alone costs about 8 ms of CPU per 768x512 frame there (2.3 s for a 12 s
+/// film), more than the whole render may take at 10x real time; `ultrafast` costs about 2 ms at
+/// roughly twice the bit rate for the same quality, which suits a preview.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EncodeSettings {
     /// x264 preset.
@@ -40,7 +49,7 @@ pub struct EncodeSettings {
 impl Default for EncodeSettings {
     fn default() -> Self {
         EncodeSettings {
-            preset: "veryfast".into(),
+            preset: "ultrafast".into(),
             crf: 20,
             threads: 2,
             audio_bit_rate: 160_000,
@@ -118,6 +127,10 @@ impl Track {
     }
 }
 
+/// Frames queued between the converting thread and the encoder thread: enough to ride out a
+/// slow frame on either side, little enough to keep memory flat.
+const QUEUE: usize = 4;
+
 /// Encode the film into `out`'s temporary file. The caller commits `out` afterwards.
 #[allow(clippy::too_many_arguments)]
 pub fn encode_mp4(
@@ -132,15 +145,130 @@ pub fn encode_mp4(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<EncodeStats, RenderError> {
     crate::audio::init_ffmpeg()?;
-    let (width, height, fps) = (film.width, film.height, film.fps);
+    let (width, height) = (film.width, film.height);
     if width == 0 || height == 0 || (width | height) & 1 != 0 {
         return Err(RenderError::Schedule(format!(
             "the film is {width}x{height}; H.264 4:2:0 needs even, non-zero sides"
         )));
     }
-    if fps == 0 {
+    if film.fps == 0 {
         return Err(RenderError::Schedule("fps is 0".into()));
     }
+    let total_frames = u64::from(film.frames.0);
+    let encoded = AtomicU64::new(0);
+    let (tx, rx) = mpsc::sync_channel::<ffmpeg::frame::Video>(QUEUE);
+    std::thread::scope(|scope| {
+        let encoder = std::thread::Builder::new()
+            .name("encode".into())
+            .spawn_scoped(scope, || {
+                encode_frames(
+                    out, film, rx, audio, text, metadata, settings, cancel, &encoded,
+                )
+            })
+            .map_err(|e| RenderError::Encode(format!("cannot start the encoder thread: {e}")))?;
+        let produced = convert_frames(film, frames, &tx, cancel, &encoded, progress);
+        // Closing the queue tells the encoder that no more frames come.
+        drop(tx);
+        let encoded = encoder
+            .join()
+            .map_err(|_| RenderError::Encode("the encoder thread panicked".into()))?;
+        // The producer's error (a cancelled render, a broken cache entry) explains an encoder
+        // that ran out of frames; otherwise the encoder's own error comes first.
+        match (produced, encoded) {
+            (Err(e), _) => Err(e),
+            (Ok(()), Err(e)) => Err(e),
+            (Ok(()), Ok(stats)) => {
+                progress(stats.video_frames, total_frames);
+                Ok(stats)
+            }
+        }
+    })
+}
+
+/// The calling thread's stage: composite each frame, check it, convert it to YUV 4:2:0 and queue
+/// it for the encoder.
+fn convert_frames(
+    film: &FilmSchedule,
+    frames: &mut dyn Iterator<Item = Result<RgbFrame, RenderError>>,
+    queue: &mpsc::SyncSender<ffmpeg::frame::Video>,
+    cancel: &AtomicBool,
+    encoded: &AtomicU64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(), RenderError> {
+    let (width, height) = (film.width, film.height);
+    let total_frames = u64::from(film.frames.0);
+    for index in 0..total_frames {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        let rgb = match frames.next() {
+            Some(frame) => frame?,
+            None => {
+                return Err(RenderError::Schedule(format!(
+                    "the compositor stopped after {index} of {total_frames} frames"
+                )))
+            }
+        };
+        if rgb.width != width || rgb.height != height {
+            return Err(RenderError::Schedule(format!(
+                "frame {index} is {}x{}, the film is {width}x{height}",
+                rgb.width, rgb.height
+            )));
+        }
+        let mut frame = ffmpeg::frame::Video::new(format::Pixel::YUV420P, width, height);
+        zero_buffers(&mut frame);
+        {
+            let (ys, us, vs) = (frame.stride(0), frame.stride(1), frame.stride(2));
+            // SAFETY: the three planes of a freshly allocated YUV420P frame are distinct
+            // buffers; splitting them into three mutable slices does not alias.
+            let (y, u, v) = unsafe {
+                let f = frame.as_mut_ptr();
+                let h = height as usize;
+                (
+                    std::slice::from_raw_parts_mut((*f).data[0], ys * h),
+                    std::slice::from_raw_parts_mut((*f).data[1], us * h.div_ceil(2)),
+                    std::slice::from_raw_parts_mut((*f).data[2], vs * h.div_ceil(2)),
+                )
+            };
+            yuv::rgb_to_yuv420(
+                &rgb,
+                yuv::YuvPlanes {
+                    y: (y, ys),
+                    u: (u, us),
+                    v: (v, vs),
+                },
+            );
+        }
+        drop(rgb);
+        frame.set_pts(Some(index as i64));
+        if queue.send(frame).is_err() {
+            // The encoder stopped; its error is what the caller reports.
+            return Ok(());
+        }
+        progress(encoded.load(Ordering::Relaxed), total_frames);
+    }
+    if frames.next().is_some() {
+        return Err(RenderError::Schedule(format!(
+            "the compositor produced more than the film's {total_frames} frames"
+        )));
+    }
+    Ok(())
+}
+
+/// The encoder thread's stage: every FFmpeg context lives and dies here.
+#[allow(clippy::too_many_arguments)]
+fn encode_frames(
+    out: &StagedFile,
+    film: &FilmSchedule,
+    frames: mpsc::Receiver<ffmpeg::frame::Video>,
+    audio: &AudioMix,
+    text: &[TextSample],
+    metadata: &Metadata,
+    settings: &EncodeSettings,
+    cancel: &AtomicBool,
+    encoded: &AtomicU64,
+) -> Result<EncodeStats, RenderError> {
+    let (width, height, fps) = (film.width, film.height, film.fps);
     let path = out.temp_path();
     let mut octx = format::output_as(&path, "mp4")
         .map_err(|e| RenderError::write(out.dest(), format!("cannot create the MP4 ({e})")))?;
@@ -371,48 +499,16 @@ pub fn encode_mp4(
         if cancel.load(Ordering::Relaxed) {
             return Err(RenderError::Interrupted);
         }
-        let rgb = match frames.next() {
-            Some(frame) => frame?,
-            None => {
-                return Err(RenderError::Schedule(format!(
-                    "the compositor stopped after {index} of {total_frames} frames"
-                )))
-            }
-        };
-        if rgb.width != width || rgb.height != height {
+        let Ok(frame) = frames.recv() else {
             return Err(RenderError::Schedule(format!(
-                "frame {index} is {}x{}, the film is {width}x{height}",
-                rgb.width, rgb.height
+                "the compositor stopped after {index} of {total_frames} frames"
             )));
-        }
-        let mut frame = ffmpeg::frame::Video::new(format::Pixel::YUV420P, width, height);
-        zero_buffers(&mut frame);
-        {
-            let (ys, us, vs) = (frame.stride(0), frame.stride(1), frame.stride(2));
-            // SAFETY: the three planes of a freshly allocated YUV420P frame are distinct
-            // buffers; splitting them into three mutable slices does not alias.
-            let (y, u, v) = unsafe {
-                let f = frame.as_mut_ptr();
-                let h = height as usize;
-                (
-                    std::slice::from_raw_parts_mut((*f).data[0], ys * h),
-                    std::slice::from_raw_parts_mut((*f).data[1], us * h.div_ceil(2)),
-                    std::slice::from_raw_parts_mut((*f).data[2], vs * h.div_ceil(2)),
-                )
-            };
-            yuv::rgb_to_yuv420(
-                &rgb,
-                yuv::YuvPlanes {
-                    y: (y, ys),
-                    u: (u, us),
-                    v: (v, vs),
-                },
-            );
-        }
-        frame.set_pts(Some(index as i64));
+        };
         venc.send_frame(&frame).map_err(ff("libx264"))?;
+        drop(frame);
         drain(&mut venc, &mut octx, &video, video_stream_tb, 1)?;
         stats.video_frames += 1;
+        encoded.store(stats.video_frames, Ordering::Relaxed);
 
         let next = index + 1;
         push_audio_until(
@@ -427,12 +523,6 @@ pub fn encode_mp4(
             &mut octx,
             &mut stats,
         )?;
-        progress(next, total_frames);
-    }
-    if frames.next().is_some() {
-        return Err(RenderError::Schedule(format!(
-            "the compositor produced more than the film's {total_frames} frames"
-        )));
     }
     push_audio_until(total_samples, &mut aenc, &mut octx, &mut stats)?;
     push_text_until(u64::MAX, &mut subtitles, &mut octx, &mut stats)?;

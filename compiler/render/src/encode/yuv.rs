@@ -24,38 +24,38 @@ pub struct YuvPlanes<'a> {
 
 /// Convert `rgb` (even width and height) into the planes. Chroma is the conversion of each 2x2
 /// block's mean colour.
+///
+/// Works on pairs of rows: each 2x2 block is read once for its four lumas and its chroma.
 pub fn rgb_to_yuv420(rgb: &RgbFrame, planes: YuvPlanes<'_>) {
     let (w, h) = (rgb.width as usize, rgb.height as usize);
     let (y_plane, y_stride) = planes.y;
     let (u_plane, u_stride) = planes.u;
     let (v_plane, v_stride) = planes.v;
-    let px = |x: usize, y: usize| {
-        let i = (y * w + x) * 3;
-        (
-            i32::from(rgb.data[i]),
-            i32::from(rgb.data[i + 1]),
-            i32::from(rgb.data[i + 2]),
-        )
-    };
-    for y in 0..h {
-        let row = &mut y_plane[y * y_stride..y * y_stride + w];
-        for (x, out) in row.iter_mut().enumerate() {
-            let (r, g, b) = px(x, y);
-            *out = luma(r, g, b);
-        }
-    }
+    let row_bytes = w * 3;
     for cy in 0..h / 2 {
-        for cx in 0..w / 2 {
-            let (mut r, mut g, mut b) = (0, 0, 0);
-            for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
-                let p = px(2 * cx + dx, 2 * cy + dy);
-                r += p.0;
-                g += p.1;
-                b += p.2;
-            }
-            let (u, v) = chroma((r + 2) >> 2, (g + 2) >> 2, (b + 2) >> 2);
-            u_plane[cy * u_stride + cx] = u;
-            v_plane[cy * v_stride + cx] = v;
+        let top = &rgb.data[2 * cy * row_bytes..(2 * cy + 1) * row_bytes];
+        let bottom = &rgb.data[(2 * cy + 1) * row_bytes..(2 * cy + 2) * row_bytes];
+        let (y_top, y_bottom) = y_plane[2 * cy * y_stride..].split_at_mut(y_stride);
+        let (y_top, y_bottom) = (&mut y_top[..w], &mut y_bottom[..w]);
+        let u_row = &mut u_plane[cy * u_stride..cy * u_stride + w / 2];
+        let v_row = &mut v_plane[cy * v_stride..cy * v_stride + w / 2];
+        let blocks = top
+            .chunks_exact(6)
+            .zip(bottom.chunks_exact(6))
+            .zip(y_top.chunks_exact_mut(2).zip(y_bottom.chunks_exact_mut(2)))
+            .zip(u_row.iter_mut().zip(v_row.iter_mut()));
+        for (((t, b), (yt, yb)), (u, v)) in blocks {
+            let p =
+                |s: &[u8], i: usize| (i32::from(s[i]), i32::from(s[i + 1]), i32::from(s[i + 2]));
+            let (p00, p01, p10, p11) = (p(t, 0), p(t, 3), p(b, 0), p(b, 3));
+            yt[0] = luma(p00.0, p00.1, p00.2);
+            yt[1] = luma(p01.0, p01.1, p01.2);
+            yb[0] = luma(p10.0, p10.1, p10.2);
+            yb[1] = luma(p11.0, p11.1, p11.2);
+            let r = p00.0 + p01.0 + p10.0 + p11.0;
+            let g = p00.1 + p01.1 + p10.1 + p11.1;
+            let b = p00.2 + p01.2 + p10.2 + p11.2;
+            (*u, *v) = chroma((r + 2) >> 2, (g + 2) >> 2, (b + 2) >> 2);
         }
     }
 }
@@ -70,5 +70,75 @@ mod tests {
         assert_eq!(luma(255, 255, 255), 235);
         assert_eq!(chroma(255, 255, 255), (128, 128));
         assert_eq!(chroma(255, 0, 0), (90, 240));
+    }
+
+    /// The straightforward per-pixel conversion the fast one must match byte for byte.
+    fn reference(rgb: &RgbFrame) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+        let (w, h) = (rgb.width as usize, rgb.height as usize);
+        let px = |x: usize, y: usize| {
+            let p = rgb.pixel(x as u32, y as u32);
+            (i32::from(p[0]), i32::from(p[1]), i32::from(p[2]))
+        };
+        let mut y_plane = vec![0; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let (r, g, b) = px(x, y);
+                y_plane[y * w + x] = luma(r, g, b);
+            }
+        }
+        let (mut u_plane, mut v_plane) = (vec![0; w * h / 4], vec![0; w * h / 4]);
+        for cy in 0..h / 2 {
+            for cx in 0..w / 2 {
+                let (mut r, mut g, mut b) = (0, 0, 0);
+                for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                    let p = px(2 * cx + dx, 2 * cy + dy);
+                    r += p.0;
+                    g += p.1;
+                    b += p.2;
+                }
+                let (u, v) = chroma((r + 2) >> 2, (g + 2) >> 2, (b + 2) >> 2);
+                u_plane[cy * w / 2 + cx] = u;
+                v_plane[cy * w / 2 + cx] = v;
+            }
+        }
+        (y_plane, u_plane, v_plane)
+    }
+
+    #[test]
+    fn matches_the_per_pixel_conversion_with_padded_strides() {
+        let (w, h) = (22usize, 6usize);
+        let mut rgb = RgbFrame::new(w as u32, h as u32);
+        let mut state = 0x9e37_79b9u32;
+        for byte in rgb.data.iter_mut() {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            *byte = (state >> 24) as u8;
+        }
+        let (ys, cs) = (w + 10, w / 2 + 7);
+        let (mut y, mut u, mut v) = (vec![7; ys * h], vec![7; cs * h / 2], vec![7; cs * h / 2]);
+        rgb_to_yuv420(
+            &rgb,
+            YuvPlanes {
+                y: (&mut y, ys),
+                u: (&mut u, cs),
+                v: (&mut v, cs),
+            },
+        );
+        let (ry, ru, rv) = reference(&rgb);
+        for row in 0..h {
+            assert_eq!(&y[row * ys..row * ys + w], &ry[row * w..(row + 1) * w]);
+            assert!(y[row * ys + w..(row + 1) * ys].iter().all(|&b| b == 7));
+        }
+        for row in 0..h / 2 {
+            assert_eq!(
+                &u[row * cs..row * cs + w / 2],
+                &ru[row * w / 2..(row + 1) * w / 2]
+            );
+            assert_eq!(
+                &v[row * cs..row * cs + w / 2],
+                &rv[row * w / 2..(row + 1) * w / 2]
+            );
+        }
     }
 }

@@ -19,6 +19,10 @@ pub struct Grade {
     identity: bool,
 }
 
+/// Slots of the per-frame memo of graded colours (a power of two).
+const MEMO_BITS: u32 = 12;
+const MEMO_SHIFT: u32 = 32 - MEMO_BITS;
+
 /// Luma weights (Rec. 601) in fixed point: sum to 256.
 const LUMA: [i32; 3] = [77, 150, 29];
 
@@ -129,41 +133,56 @@ impl Grade {
         }
     }
 
+    /// The graded colour of one pixel.
+    #[inline]
+    fn pixel(&self, [r, g, b]: [u8; 3]) -> [u8; 3] {
+        let (m, split, curve) = (&self.matrix, &*self.split, &self.curve);
+        let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
+        // Indices are clamped to 0..=255 and cast through u8: no bounds checks.
+        let l = ((LUMA[0] * r + LUMA[1] * g + LUMA[2] * b) >> 8).clamp(0, 255) as u8;
+        let s = split[l as usize];
+        let o0 = (((m[0][0] * r + m[0][1] * g + m[0][2] * b) >> 8) + s[0]).clamp(0, 255) as u8;
+        let o1 = (((m[1][0] * r + m[1][1] * g + m[1][2] * b) >> 8) + s[1]).clamp(0, 255) as u8;
+        let o2 = (((m[2][0] * r + m[2][1] * g + m[2][2] * b) >> 8) + s[2]).clamp(0, 255) as u8;
+        [
+            curve[0][o0 as usize],
+            curve[1][o1 as usize],
+            curve[2][o2 as usize],
+        ]
+    }
+
     /// Grades the whole frame and darkens its corners. The vignette leaves the middle of the
     /// picture untouched (within 55% of the half-diagonal).
     pub fn apply(&self, frame: &mut RgbFrame, vignette: &Vignette) {
         let w = frame.width as usize;
+        // A picture holds far fewer distinct colours than pixels (flat faces, slow gradients),
+        // so graded colours are remembered in a small direct-mapped table keyed by the input
+        // colour; the fourth byte of a key is 1, which no empty slot (all zero) matches.
+        let mut memo = vec![(0u32, [0u8; 3]); 1 << MEMO_BITS];
         for (y, row) in frame.data.chunks_exact_mut(w * 3).enumerate() {
             let vy = vignette.rows[y];
             if !self.identity {
-                let (m, split, curve) = (&self.matrix, &*self.split, &self.curve);
                 for px in row.chunks_exact_mut(3) {
-                    let (r, g, b) = (i32::from(px[0]), i32::from(px[1]), i32::from(px[2]));
-                    // Indices are clamped to 0..=255 and cast through u8: no bounds checks.
-                    let l = ((LUMA[0] * r + LUMA[1] * g + LUMA[2] * b) >> 8).clamp(0, 255) as u8;
-                    let s = split[l as usize];
-                    let o0 = (((m[0][0] * r + m[0][1] * g + m[0][2] * b) >> 8) + s[0]).clamp(0, 255)
-                        as u8;
-                    let o1 = (((m[1][0] * r + m[1][1] * g + m[1][2] * b) >> 8) + s[1]).clamp(0, 255)
-                        as u8;
-                    let o2 = (((m[2][0] * r + m[2][1] * g + m[2][2] * b) >> 8) + s[2]).clamp(0, 255)
-                        as u8;
-                    px[0] = curve[0][o0 as usize];
-                    px[1] = curve[1][o1 as usize];
-                    px[2] = curve[2][o2 as usize];
+                    let rgb = [px[0], px[1], px[2]];
+                    let packed = u32::from_le_bytes([rgb[0], rgb[1], rgb[2], 1]);
+                    let slot = &mut memo[(packed.wrapping_mul(0x9e37_79b1) >> MEMO_SHIFT) as usize];
+                    if slot.0 != packed {
+                        *slot = (packed, self.pixel(rgb));
+                    }
+                    px.copy_from_slice(&slot.1);
                 }
             }
             // Most of the picture is outside the vignette's reach: only rows it darkens, and
-            // the columns near the sides, are touched.
-            let cols = &vignette.cols;
+            // the columns near the sides, are touched. Per byte, `c·v >> 8` with v = 256 leaves
+            // `c` as it is, so the loops need no test and vectorise (c·v fits in 16 bits).
             let side = if vy > 0 { w } else { vignette.side.min(w / 2) };
-            for x in (0..side).chain((w - side).max(side)..w) {
-                let v = (ONE - vy - cols[x]).max(0);
-                if v < ONE {
-                    let px = &mut row[x * 3..x * 3 + 3];
-                    for c in px.iter_mut() {
-                        *c = ((i32::from(*c) * v) >> 8) as u8;
-                    }
+            let vy = vy as u16;
+            for (lo, hi) in [(0, side), ((w - side).max(side), w)] {
+                let bytes = &mut row[lo * 3..hi * 3];
+                let darkening = &vignette.cols_bytes[lo * 3..hi * 3];
+                for (c, &k) in bytes.iter_mut().zip(darkening) {
+                    let v = (ONE as u16).saturating_sub(vy + k);
+                    *c = ((u16::from(*c) * v) >> 8) as u8;
                 }
             }
         }
@@ -174,7 +193,8 @@ impl Grade {
 #[derive(Clone, Debug)]
 pub struct Vignette {
     rows: Vec<i32>,
-    cols: Vec<i32>,
+    /// The column darkening repeated for each byte of a pixel.
+    cols_bytes: Vec<u16>,
     /// Columns darkened at each side (the curve is symmetric).
     side: usize,
 }
@@ -186,7 +206,8 @@ impl Vignette {
                 .map(|i| {
                     let d = ((i as f32 + 0.5) / n as f32 * 2.0 - 1.0).abs();
                     let e = ((d - 0.55) / 0.45).max(0.0);
-                    (e * e * strength * ONE as f32 * 0.5).round() as i32
+                    // At most half of ONE for strengths up to 1, so sums fit in a u16.
+                    (e * e * strength.clamp(0.0, 1.0) * ONE as f32 * 0.5).round() as i32
                 })
                 .collect()
         };
@@ -194,7 +215,7 @@ impl Vignette {
         let side = cols.iter().position(|&v| v == 0).unwrap_or(cols.len());
         Vignette {
             rows: axis(height),
-            cols,
+            cols_bytes: cols.iter().flat_map(|&c| [c as u16; 3]).collect(),
             side,
         }
     }

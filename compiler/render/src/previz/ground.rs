@@ -82,9 +82,6 @@ pub fn draw(frame: &mut RgbFrame, view: &View, p: &Palette) {
     let h = frame.height as usize;
     let eye = view.pos[1].max(MIN_EYE);
     let (r, u) = (view.right, view.up);
-    let sun = p.sun_dir;
-    let sun_col = p.sun_colour;
-    let glow_k = p.sun_glow;
     let zen_d: Rgb = [
         p.zenith[0] - p.horizon[0],
         p.zenith[1] - p.horizon[1],
@@ -100,25 +97,21 @@ pub fn draw(frame: &mut RgbFrame, view: &View, p: &Palette) {
     for y in 0..h {
         let d0 = view.row_ray(y);
         let (g0, g1) = ground_span(d0[1], r[1], w);
-        let sky = |x: usize, rows: &mut Rows| {
-            let xf = x as f32;
-            let dx = d0[0] + r[0] * xf;
-            let dy = (d0[1] + r[1] * xf).max(0.0);
-            let dz = d0[2] + r[2] * xf;
-            let inv = 1.0 / (dx * dx + dy * dy + dz * dz).sqrt();
-            let g = (dy * inv).sqrt();
-            let s = ((dx * sun[0] + dy * sun[1] + dz * sun[2]) * inv).max(0.0);
-            let s2 = s * s;
-            let s4 = s2 * s2;
-            let s8 = s4 * s4;
-            let s32 = s8 * s8 * s8 * s8;
-            let glow = glow_k * (0.45 * s8 + 0.55 * s32);
-            rows.r[x] = p.horizon[0] + zen_d[0] * g + sun_col[0] * glow;
-            rows.g[x] = p.horizon[1] + zen_d[1] * g + sun_col[1] * glow;
-            rows.b[x] = p.horizon[2] + zen_d[2] * g + sun_col[2] * glow;
-        };
-        for x in (0..g0).chain(g1..w) {
-            sky(x, &mut rows);
+        // The sky is the row outside the ground span, which touches a border of the row, so
+        // one of these two ranges is empty. Each is a plain loop over slices: it vectorises.
+        for (lo, hi) in [(0, g0), (g1, w)] {
+            sky_span(
+                d0,
+                r,
+                lo,
+                p,
+                zen_d,
+                (
+                    &mut rows.r[lo..hi],
+                    &mut rows.g[lo..hi],
+                    &mut rows.b[lo..hi],
+                ),
+            );
         }
         let (pg, pr, pgr, pf) = (p.ground, p.road, p.grid, p.fog);
         let fog_half = p.fog_half;
@@ -184,6 +177,40 @@ pub fn draw(frame: &mut RgbFrame, view: &View, p: &Palette) {
             px[1] = to_byte(rows.g[x]);
             px[2] = to_byte(rows.b[x]);
         }
+    }
+}
+
+/// Sky colours of the columns `x0..x0 + out.len()` of a row whose column-0 ray is `d0`: a
+/// gradient from horizon to zenith by elevation and a glow towards the sun.
+#[inline(always)]
+fn sky_span(
+    d0: [f32; 3],
+    r: [f32; 3],
+    x0: usize,
+    p: &Palette,
+    zen_d: Rgb,
+    out: (&mut [f32], &mut [f32], &mut [f32]),
+) {
+    let (out_r, out_g, out_b) = out;
+    let n = out_r.len();
+    let (out_g, out_b) = (&mut out_g[..n], &mut out_b[..n]);
+    let (sun, sun_col, glow_k, horizon) = (p.sun_dir, p.sun_colour, p.sun_glow, p.horizon);
+    for i in 0..n {
+        let xf = (x0 + i) as f32;
+        let dx = d0[0] + r[0] * xf;
+        let dy = (d0[1] + r[1] * xf).max(0.0);
+        let dz = d0[2] + r[2] * xf;
+        let inv = 1.0 / (dx * dx + dy * dy + dz * dz).sqrt();
+        let g = (dy * inv).sqrt();
+        let s = ((dx * sun[0] + dy * sun[1] + dz * sun[2]) * inv).max(0.0);
+        let s2 = s * s;
+        let s4 = s2 * s2;
+        let s8 = s4 * s4;
+        let s32 = s8 * s8 * s8 * s8;
+        let glow = glow_k * (0.45 * s8 + 0.55 * s32);
+        out_r[i] = horizon[0] + zen_d[0] * g + sun_col[0] * glow;
+        out_g[i] = horizon[1] + zen_d[1] * g + sun_col[1] * glow;
+        out_b[i] = horizon[2] + zen_d[2] * g + sun_col[2] * glow;
     }
 }
 

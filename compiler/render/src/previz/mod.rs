@@ -35,7 +35,7 @@ pub mod text;
 pub mod weather;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use scene_plan::schedule::{CameraFrame, FilmSchedule, ShotSchedule};
@@ -95,7 +95,8 @@ impl Previz {
     ) -> Result<Vec<RgbFrame>, RenderError> {
         let prepared = Prepared::new(film, shot, inputs.project_root)?;
         let mut out = Vec::with_capacity(frames.len());
-        self.run(&prepared, frames, &mut |_, _| {}, &mut out)?;
+        let never = AtomicBool::new(false);
+        self.run(&prepared, frames, &mut |_, _| {}, &never, &mut out)?;
         Ok(out)
     }
 
@@ -104,6 +105,7 @@ impl Previz {
         prepared: &Prepared<'_>,
         frames: &[u32],
         progress: Progress<'_>,
+        cancel: &AtomicBool,
         out: &mut Vec<RgbFrame>,
     ) -> Result<(), RenderError> {
         let total = frames.len();
@@ -111,6 +113,9 @@ impl Previz {
         if threads == 1 {
             let mut text = text::Text::new()?;
             for (done, &f) in frames.iter().enumerate() {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(RenderError::Interrupted);
+                }
                 out.push(prepared.render(f, &mut text));
                 progress(done as u64 + 1, total as u64);
             }
@@ -132,6 +137,10 @@ impl Previz {
                         }
                     };
                     loop {
+                        if cancel.load(Ordering::Relaxed) {
+                            let _ = tx.send(Err(RenderError::Interrupted));
+                            break;
+                        }
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&f) = frames.get(i) else { break };
                         if tx.send(Ok((i, prepared.render(f, &mut text)))).is_err() {
@@ -178,10 +187,22 @@ impl Backend for Previz {
         inputs: &ShotInputs<'_>,
         progress: Progress<'_>,
     ) -> Result<Vec<RgbFrame>, RenderError> {
+        self.render_shot_cancellable(film, shot, inputs, progress, &AtomicBool::new(false))
+    }
+
+    /// Checks `cancel` before every frame, on every thread.
+    fn render_shot_cancellable(
+        &self,
+        film: &FilmSchedule,
+        shot: &ShotSchedule,
+        inputs: &ShotInputs<'_>,
+        progress: Progress<'_>,
+        cancel: &AtomicBool,
+    ) -> Result<Vec<RgbFrame>, RenderError> {
         let prepared = Prepared::new(film, shot, inputs.project_root)?;
         let frames: Vec<u32> = (0..shot.frames.0).collect();
         let mut out = Vec::with_capacity(frames.len());
-        self.run(&prepared, &frames, progress, &mut out)?;
+        self.run(&prepared, &frames, progress, cancel, &mut out)?;
         Ok(out)
     }
 }
@@ -261,5 +282,86 @@ impl<'a> Prepared<'a> {
         overlay::titles(&mut frame, text, self.shot, f, self.film.fps);
         overlay::subtitles(&mut frame, text, self.shot, f);
         frame
+    }
+}
+
+/// The schedules the integration tests and the bench build, shared with the unit tests.
+#[cfg(test)]
+#[path = "../../tests/previz_common/mod.rs"]
+mod test_schedules;
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::test_schedules as common;
+    use super::Previz;
+    use crate::backend::{Backend, ShotInputs};
+    use crate::error::RenderError;
+
+    /// A flag set while a long shot renders stops it within a frame per thread, with
+    /// `Interrupted`, instead of rendering the remaining frames.
+    fn stops_between_frames(threads: usize) {
+        let film = common::film(vec![common::opening(240)]);
+        let inputs = ShotInputs {
+            project_root: Path::new("."),
+            continued_frame: None,
+        };
+        let cancel = AtomicBool::new(false);
+        let mut seen = 0;
+        let result = Previz::with_threads(threads).render_shot_cancellable(
+            &film,
+            &film.shots[0],
+            &inputs,
+            &mut |done, _| {
+                seen = done;
+                if done == 3 {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            },
+            &cancel,
+        );
+        assert!(
+            matches!(result, Err(RenderError::Interrupted)),
+            "{result:?}"
+        );
+        // Frames already started on other threads may still finish, but no new one starts.
+        assert!(
+            seen >= 3 && seen < 3 + threads as u64 * 2,
+            "{seen} frames rendered"
+        );
+    }
+
+    #[test]
+    fn cancel_stops_a_shot_on_one_thread() {
+        stops_between_frames(1);
+    }
+
+    #[test]
+    fn cancel_stops_a_shot_on_several_threads() {
+        stops_between_frames(3);
+    }
+
+    #[test]
+    fn an_unset_flag_renders_every_frame() {
+        let film = common::film(vec![common::opening(5)]);
+        let inputs = ShotInputs {
+            project_root: Path::new("."),
+            continued_frame: None,
+        };
+        let frames = Previz::with_threads(2)
+            .render_shot_cancellable(
+                &film,
+                &film.shots[0],
+                &inputs,
+                &mut |_, _| {},
+                &AtomicBool::new(false),
+            )
+            .unwrap();
+        let plain = Previz::with_threads(1)
+            .render_shot(&film, &film.shots[0], &inputs, &mut |_, _| {})
+            .unwrap();
+        assert_eq!(frames, plain);
     }
 }

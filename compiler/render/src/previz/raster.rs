@@ -95,6 +95,15 @@ fn overlap(x: f32, l: f32, r: f32) -> f32 {
 const SUB: usize = 4;
 const SUB_Y: [f32; SUB] = [0.125, 0.375, 0.625, 0.875];
 
+/// A polygon edge from `a` to `b` and its extent in y.
+#[derive(Clone, Copy, Default)]
+struct Edge {
+    a: (f32, f32),
+    b: (f32, f32),
+    ylo: f32,
+    yhi: f32,
+}
+
 /// Fills a convex polygon (any winding) with opacity `alpha`.
 pub fn fill_convex(frame: &mut RgbFrame, pts: &[(f32, f32)], rgb: Rgb, alpha: f32) {
     if pts.len() < 3 || alpha <= 0.0 || pts.iter().any(|p| !p.0.is_finite() || !p.1.is_finite()) {
@@ -116,16 +125,37 @@ pub fn fill_convex(frame: &mut RgbFrame, pts: &[(f32, f32)], rgb: Rgb, alpha: f3
     let row_lo = y0.max(0.0) as usize;
     let row_hi = (y1.min(h).ceil() as usize).min(frame.height as usize);
     let stride = frame.width as usize * 3;
+    // Each edge with its vertical extent, found once: a sub-scanline at `sy` crosses it when
+    // `ylo <= sy < yhi` (horizontal edges never).
+    let edge = |i: usize| {
+        let (a, b) = (pts[i], pts[(i + 1) % pts.len()]);
+        Edge {
+            a,
+            b,
+            ylo: a.1.min(b.1),
+            yhi: a.1.max(b.1),
+        }
+    };
+    let mut few = [Edge::default(); 8];
+    let many: Vec<Edge>;
+    let edges: &[Edge] = if pts.len() <= few.len() {
+        for (i, e) in few.iter_mut().enumerate().take(pts.len()) {
+            *e = edge(i);
+        }
+        &few[..pts.len()]
+    } else {
+        many = (0..pts.len()).map(edge).collect();
+        &many
+    };
     for row in row_lo..row_hi {
         let mut spans = [(0.0f32, 0.0f32); SUB];
         let (mut lmin, mut lmax, mut rmin, mut rmax) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
         for (s, span) in spans.iter_mut().enumerate() {
             let sy = row as f32 + SUB_Y[s];
             let (mut l, mut r) = (f32::MAX, f32::MIN);
-            for i in 0..pts.len() {
-                let (ax, ay) = pts[i];
-                let (bx, by) = pts[(i + 1) % pts.len()];
-                if (ay <= sy && by > sy) || (by <= sy && ay > sy) {
+            for e in edges {
+                if e.ylo <= sy && sy < e.yhi {
+                    let ((ax, ay), (bx, by)) = (e.a, e.b);
                     let x = ax + (sy - ay) / (by - ay) * (bx - ax);
                     l = l.min(x);
                     r = r.max(x);
@@ -173,9 +203,7 @@ pub fn fill_convex(frame: &mut RgbFrame, pts: &[(f32, f32)], rgb: Rgb, alpha: f3
         }
         let inner = &mut frame.data[base + inner_lo * 3..base + inner_hi * 3];
         if a_full >= 256 {
-            for px in inner.chunks_exact_mut(3) {
-                px.copy_from_slice(&col);
-            }
+            fill_pixels(inner, col);
         } else {
             let inv = 256 - a_full;
             let pre = col.map(|c| u32::from(c) * a_full + 128);
@@ -185,6 +213,21 @@ pub fn fill_convex(frame: &mut RgbFrame, pts: &[(f32, f32)], rgb: Rgb, alpha: f3
                 }
             }
         }
+    }
+}
+
+/// Sets every pixel of `bytes` (whole pixels) to `rgb`: one pixel written, then the filled
+/// prefix copied onto the rest, doubling each time (wide `memcpy`s instead of 3-byte stores).
+fn fill_pixels(bytes: &mut [u8], rgb: [u8; 3]) {
+    if bytes.len() < 3 {
+        return;
+    }
+    bytes[..3].copy_from_slice(&rgb);
+    let mut filled = 3;
+    while filled < bytes.len() {
+        let n = filled.min(bytes.len() - filled);
+        bytes.copy_within(..n, filled);
+        filled += n;
     }
 }
 

@@ -58,10 +58,29 @@ pub fn fonts() -> Result<&'static Fonts, RenderError> {
             scale: 40.0,
             ..FontSettings::default()
         };
-        let regular =
-            Font::from_bytes(REGULAR_TTF, settings).map_err(|e| format!("regular face: {e}"))?;
-        let bold = Font::from_bytes(BOLD_TTF, settings).map_err(|e| format!("bold face: {e}"))?;
-        Ok(Fonts { regular, bold })
+        // Parsing a face builds every glyph's outline (about a tenth of a second each), and
+        // the first shot waits for it: the two faces parse side by side.
+        let parse = |ttf: &[u8], what: &str| {
+            Font::from_bytes(ttf, settings).map_err(|e| format!("{what} face: {e}"))
+        };
+        let (regular, bold) = std::thread::scope(|scope| {
+            let bold = std::thread::Builder::new()
+                .name("font".into())
+                .spawn_scoped(scope, || parse(BOLD_TTF, "bold"));
+            let regular = parse(REGULAR_TTF, "regular");
+            let bold = match bold {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|_| Err("bold face: the parser panicked".to_string())),
+                // No thread to spare: parse it here.
+                Err(_) => parse(BOLD_TTF, "bold"),
+            };
+            (regular, bold)
+        });
+        Ok(Fonts {
+            regular: regular?,
+            bold: bold?,
+        })
     });
     parsed.as_ref().map_err(|message| RenderError::Backend {
         backend: "previz".into(),
