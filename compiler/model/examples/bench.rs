@@ -5,10 +5,13 @@
 //! Usage: bench transformer|vae [steps] [transformer layers]
 //! Prints one JSON line: seconds per step (or decode), peak resident memory in MiB.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
-use candle_core::{DType, Device, Tensor};
-use candle_nn::{VarBuilder, VarMap};
+use candle_core::{DType, Device, Shape, Tensor};
+use candle_nn::var_builder::SimpleBackend;
+use candle_nn::VarBuilder;
 use scene_model::rng::NoiseRng;
 use scene_model::transformer::{LtxTransformer, TextConditioning, TransformerConfig};
 use scene_model::vae::{LtxVae, VaeConfig};
@@ -21,6 +24,76 @@ fn peak_rss_mib() -> f64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Random weights as PyTorch initialises its layers (uniform in ±1/sqrt(fan_in)), drawn from a
+/// generator seeded by the tensor's name. Unlike a `VarMap`, nothing keeps a second reference
+/// to the tensors, so the model's peak memory is what a real folder would give.
+struct RandomWeights {
+    bytes: Arc<AtomicUsize>,
+}
+
+impl SimpleBackend for RandomWeights {
+    fn get(
+        &self,
+        s: Shape,
+        name: &str,
+        _: candle_nn::Init,
+        dtype: DType,
+        dev: &Device,
+    ) -> candle_core::Result<Tensor> {
+        let dims = s.dims();
+        let fan_in = if dims.len() >= 2 {
+            s.elem_count() / dims[0]
+        } else {
+            s.elem_count().max(1)
+        };
+        let bound = 1.0 / (fan_in as f64).sqrt();
+        self.bytes
+            .fetch_add(s.elem_count() * dtype.size_in_bytes(), Ordering::Relaxed);
+        // SplitMix64 seeded by an FNV-1a hash of the name: fast and order-independent.
+        let mut state = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        let data: Vec<f32> = (0..s.elem_count())
+            .map(|_| {
+                state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+                let mut z = state;
+                z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                z ^= z >> 31;
+                let u = (z >> 11) as f64 / (1u64 << 53) as f64;
+                ((2.0 * u - 1.0) * bound) as f32
+            })
+            .collect();
+        Tensor::from_vec(data, s, dev)?.to_dtype(dtype)
+    }
+
+    fn get_unchecked(&self, name: &str, _: DType, _: &Device) -> candle_core::Result<Tensor> {
+        Err(candle_core::Error::CannotFindTensor {
+            path: name.to_string(),
+        })
+    }
+
+    fn contains_tensor(&self, _: &str) -> bool {
+        true
+    }
+}
+
+/// A weight source and a counter of the bytes it has handed out.
+fn random_weights(dev: &Device) -> (VarBuilder<'static>, Arc<AtomicUsize>) {
+    let bytes = Arc::new(AtomicUsize::new(0));
+    let backend = RandomWeights {
+        bytes: bytes.clone(),
+    };
+    (
+        VarBuilder::from_backend(Box::new(backend), DType::F32, dev.clone()),
+        bytes,
+    )
+}
+
+fn mib(bytes: &AtomicUsize) -> f64 {
+    bytes.load(Ordering::Relaxed) as f64 / (1024.0 * 1024.0)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -44,8 +117,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 num_layers: layers,
                 ..cfg
             };
-            let varmap = VarMap::new();
-            let vb = VarBuilder::from_varmap(&varmap, DType::F32, &dev);
+            let (vb, weight_bytes) = random_weights(&dev);
             let model = LtxTransformer::load(&cfg, vb)?;
             let n = lf * lh * lw;
             let hidden = rng.normal((2, n, 128), &dev)?;
@@ -84,9 +156,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             let per = start.elapsed().as_secs_f64() / steps as f64;
             println!(
-                "{{\"impl\":\"candle\",\"what\":\"transformer step ({layers} layers, CFG batch 2, {} tokens)\",\"seconds\":{per:.3},\"peak_rss_mib\":{:.0}}}",
+                "{{\"impl\":\"candle\",\"what\":\"transformer step ({layers} layers, CFG batch 2, {} tokens)\",\"seconds\":{per:.3},\"peak_rss_mib\":{:.0},\"weights_mib\":{:.0}}}",
                 n,
-                peak_rss_mib()
+                peak_rss_mib(),
+                mib(&weight_bytes)
             );
         }
         "vae" => {
@@ -103,8 +176,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     "temporal_compression_ratio":8,"timestep_conditioning":true,"upsample_factor":[2,2,2],
                     "upsample_residual":[true,true,true]}"#,
             )?;
-            let varmap = VarMap::new();
-            let vb = VarBuilder::from_varmap(&varmap, DType::F32, &dev);
+            let (vb, weight_bytes) = random_weights(&dev);
             let vae = LtxVae::load(&cfg, vb)?;
             let z = rng.normal((1, 128, lf, lh, lw), &dev)?;
             let t = Tensor::new(&[0.05f32], &dev)?;
@@ -121,8 +193,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             let per = start.elapsed().as_secs_f64() / steps as f64;
             println!(
-                "{{\"impl\":\"candle\",\"what\":\"VAE decode 17x256x256\",\"seconds\":{per:.3},\"peak_rss_mib\":{:.0}}}",
-                peak_rss_mib()
+                "{{\"impl\":\"candle\",\"what\":\"VAE decode 17x256x256\",\"seconds\":{per:.3},\"peak_rss_mib\":{:.0},\"weights_mib\":{:.0}}}",
+                peak_rss_mib(),
+                mib(&weight_bytes)
             );
         }
         other => return Err(format!("unknown benchmark {other:?}").into()),

@@ -5,9 +5,11 @@
 //! [`GenerationRequest`]. Computation runs in f32 on the CPU by default; build with the `cuda`
 //! feature and pass [`ComputeDevice::Cuda`] to run on an NVIDIA GPU.
 
+mod conv3d;
 pub mod error;
 pub mod loader;
 pub mod pipeline;
+mod pixel_norm;
 pub mod rng;
 pub mod scheduler;
 pub mod text_encoder;

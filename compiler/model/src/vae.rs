@@ -5,14 +5,16 @@
 //! k+1 latent frames). The decoder mirrors it with depth-to-space upsamplers, optionally
 //! conditioned on a timestep and with per-channel noise injection (0.9.1+ checkpoints).
 //!
-//! 3D convolutions are computed as one 2D convolution over the temporal taps stacked along
-//! channels, which keeps memory at (kernel depth) x the input and uses candle's conv2d.
+//! 3D convolutions run tap by tap on the CPU ([`crate::conv3d`]); on other devices they are
+//! one candle conv2d over the temporal taps stacked along channels.
 
 use candle_core::{DType, Device, Tensor, D};
 use candle_nn::VarBuilder;
 use serde::Deserialize;
 
+use crate::conv3d;
 use crate::error::{ModelError, Result};
+use crate::pixel_norm;
 use crate::rng::NoiseRng;
 use crate::transformer::TimestepEmbedding;
 
@@ -218,16 +220,42 @@ fn rms_norm_channels(x: &Tensor, eps: f64) -> candle_core::Result<Tensor> {
     x.broadcast_div(&(var + eps)?.sqrt()?)
 }
 
+/// silu(modulate(pixel norm(x))): every resnet block's pre-activation, fused on the CPU.
+/// `scale_shift` multiplies by (1 + scale) and adds shift, per batch item and channel.
+fn norm_modulate_silu(
+    x: &Tensor,
+    scale_shift: Option<(&Tensor, &Tensor)>,
+) -> candle_core::Result<Tensor> {
+    if pixel_norm::applies(x) {
+        return pixel_norm::pixel_norm(x, 1e-8, scale_shift, true);
+    }
+    let mut h = rms_norm_channels(x, 1e-8)?;
+    if let Some((scale, shift)) = scale_shift {
+        h = h.broadcast_mul(&(scale + 1.0)?)?.broadcast_add(shift)?;
+    }
+    h.silu()
+}
+
 fn per_channel(t: &Tensor) -> candle_core::Result<Tensor> {
     let c = t.elem_count();
     t.reshape((1, c, 1, 1, 1))
 }
 
+/// Convolution weights in the layout the device's kernel wants.
+#[derive(Debug, Clone)]
+enum Conv3dWeight {
+    /// f32 on the CPU: [kt, out, in, kh, kw], one GEMM matrix per temporal tap
+    /// (see [`crate::conv3d`]).
+    TapMajor(Tensor),
+    /// Other devices and dtypes: [out, kt * in, kh, kw], the temporal taps stacked along input
+    /// channels for candle's conv2d.
+    Stacked(Tensor),
+}
+
 /// `LTXVideoCausalConv3d`: replicate-pads time (causally or symmetrically), zero-pads space.
 #[derive(Debug, Clone)]
 struct CausalConv3d {
-    /// [out, kt * in, kh, kw], temporal taps stacked along input channels.
-    weight: Tensor,
+    weight: Conv3dWeight,
     bias: Tensor,
     kt: usize,
     kh: usize,
@@ -246,10 +274,15 @@ impl CausalConv3d {
     ) -> candle_core::Result<Self> {
         let vb = vb.pp("conv");
         let w = vb.get((cout, cin, k, k, k), "weight")?;
-        let weight = w
-            .permute([0, 2, 1, 3, 4])?
-            .reshape((cout, k * cin, k, k))?
-            .contiguous()?;
+        let weight = if w.device().is_cpu() && w.dtype() == DType::F32 {
+            Conv3dWeight::TapMajor(conv3d::tap_major_weight(&w)?)
+        } else {
+            Conv3dWeight::Stacked(
+                w.permute([0, 2, 1, 3, 4])?
+                    .reshape((cout, k * cin, k, k))?
+                    .contiguous()?,
+            )
+        };
         let bias = vb.get(cout, "bias")?;
         Ok(Self {
             weight,
@@ -261,13 +294,47 @@ impl CausalConv3d {
         })
     }
 
+    /// Temporal replicate padding (front, back).
+    fn temporal_padding(&self) -> (usize, usize) {
+        if self.kt <= 1 {
+            (0, 0)
+        } else if self.causal {
+            (self.kt - 1, 0)
+        } else {
+            ((self.kt - 1) / 2, (self.kt - 1) / 2)
+        }
+    }
+
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
-        let x = if self.kt > 1 {
-            if self.causal {
-                x.pad_with_same(2, self.kt - 1, 0)?
-            } else {
-                x.pad_with_same(2, (self.kt - 1) / 2, (self.kt - 1) / 2)?
+        match &self.weight {
+            Conv3dWeight::TapMajor(w) => {
+                if x.dtype() != DType::F32 || !x.device().is_cpu() {
+                    return Err(candle_core::Error::Msg(format!(
+                        "VAE weights are f32 on the CPU but the input is {:?} on {:?}",
+                        x.dtype(),
+                        x.device()
+                    )));
+                }
+                let (pad_front, pad_back) = self.temporal_padding();
+                let spec = conv3d::Conv3dSpec {
+                    k: self.kt,
+                    stride_t: self.stride.0,
+                    stride_s: self.stride.1,
+                    pad_front,
+                    pad_back,
+                    pad_s: self.kh / 2,
+                };
+                conv3d::conv3d_cpu(x, w, &self.bias, spec)
             }
+            Conv3dWeight::Stacked(w) => self.forward_stacked(x, w),
+        }
+    }
+
+    /// The portable path: one candle conv2d over the temporal taps stacked along channels.
+    fn forward_stacked(&self, x: &Tensor, weight: &Tensor) -> candle_core::Result<Tensor> {
+        let (front, back) = self.temporal_padding();
+        let x = if front + back > 0 {
+            x.pad_with_same(2, front, back)?
         } else {
             x.clone()
         };
@@ -288,7 +355,7 @@ impl CausalConv3d {
             .reshape((b * f_out, self.kt * c, h, w))?
             .contiguous()?;
         drop(taps);
-        let y = stacked.conv2d(&self.weight, self.kh / 2, ss, 1, 1)?;
+        let y = stacked.conv2d(weight, self.kh / 2, ss, 1, 1)?;
         let (_, o, ho, wo) = y.dims4()?;
         let y = y.broadcast_add(&self.bias.reshape((1, o, 1, 1))?)?;
         y.reshape((b, f_out, o, ho, wo))?
@@ -405,7 +472,6 @@ impl ResnetBlock {
         temb: Option<&Tensor>,
         rng: &mut NoiseRng,
     ) -> candle_core::Result<Tensor> {
-        let mut h = rms_norm_channels(x, 1e-8)?;
         let mods = match (&self.scale_shift_table, temb) {
             (Some(table), Some(temb)) => {
                 let b = temb.dim(0)?;
@@ -419,18 +485,13 @@ impl ResnetBlock {
             (Some(_), None) => return Err(decode_timestep_required()),
             _ => None,
         };
-        if let Some((shift1, scale1, _, _)) = &mods {
-            h = h.broadcast_mul(&(scale1 + 1.0)?)?.broadcast_add(shift1)?;
-        }
-        h = self.conv1.forward(&h.silu()?)?;
+        let first = mods.as_ref().map(|(shift1, scale1, _, _)| (scale1, shift1));
+        let mut h = self.conv1.forward(&norm_modulate_silu(x, first)?)?;
         if let Some((s1, _)) = &self.noise_scales {
             h = Self::spatial_noise(&h, s1, rng)?;
         }
-        h = rms_norm_channels(&h, 1e-8)?;
-        if let Some((_, _, shift2, scale2)) = &mods {
-            h = h.broadcast_mul(&(scale2 + 1.0)?)?.broadcast_add(shift2)?;
-        }
-        h = self.conv2.forward(&h.silu()?)?;
+        let second = mods.as_ref().map(|(_, _, shift2, scale2)| (scale2, shift2));
+        h = self.conv2.forward(&norm_modulate_silu(&h, second)?)?;
         if let Some((_, s2)) = &self.noise_scales {
             h = Self::spatial_noise(&h, s2, rng)?;
         }
@@ -840,8 +901,7 @@ impl Encoder {
             x = d.forward(&x, &mut rng)?;
         }
         x = self.mid.forward(&x, None, &mut rng)?;
-        x = rms_norm_channels(&x, 1e-8)?.silu()?;
-        let x = self.conv_out.forward(&x)?;
+        let x = self.conv_out.forward(&norm_modulate_silu(&x, None)?)?;
         let c = x.dim(1)?;
         let last = x.narrow(1, c - 1, 1)?;
         let rep = last.repeat((1, c - 2, 1, 1, 1))?;
@@ -1017,7 +1077,7 @@ impl Decoder {
         for u in &self.up_blocks {
             x = u.forward(&x, temb.as_ref(), rng)?;
         }
-        x = rms_norm_channels(&x, 1e-8)?;
+        let mut scale_shift = None;
         if let (Some(e), Some(table), Some(t)) =
             (&self.time_embedder, &self.scale_shift_table, &temb)
         {
@@ -1028,9 +1088,12 @@ impl Decoder {
                 .broadcast_add(&table.reshape((1, 2, c, 1, 1, 1))?)?;
             let shift = emb.narrow(1, 0, 1)?.squeeze(1)?;
             let scale = emb.narrow(1, 1, 1)?.squeeze(1)?;
-            x = x.broadcast_mul(&(scale + 1.0)?)?.broadcast_add(&shift)?;
+            scale_shift = Some((scale, shift));
         }
-        let x = self.conv_out.forward(&x.silu()?)?;
+        let x = self.conv_out.forward(&norm_modulate_silu(
+            &x,
+            scale_shift.as_ref().map(|(scale, shift)| (scale, shift)),
+        )?)?;
         let (b, c, f, h, w) = x.dims5()?;
         let p = self.patch;
         let co = c / (p * p);
@@ -1128,11 +1191,13 @@ impl LtxVae {
 
     /// The raw encoder output: mean and (repeated) log-variance channels.
     pub fn encode_moments(&self, video: &Tensor) -> candle_core::Result<Tensor> {
-        self.encoder.forward(video)
+        let moments = self.encoder.forward(video);
+        conv3d::release_scratch();
+        moments
     }
 
     pub fn encode(&self, video: &Tensor) -> candle_core::Result<Posterior> {
-        Posterior::from_moments(&self.encoder.forward(video)?)
+        Posterior::from_moments(&self.encode_moments(video)?)
     }
 
     /// Decodes latents in one piece. `timestep` is [B] when the decoder is
@@ -1143,7 +1208,9 @@ impl LtxVae {
         timestep: Option<&Tensor>,
         rng: &mut NoiseRng,
     ) -> candle_core::Result<Tensor> {
-        self.decoder.forward(z, timestep, rng)
+        let decoded = self.decoder.forward(z, timestep, rng);
+        conv3d::release_scratch();
+        decoded
     }
 
     /// Decodes in overlapping tiles blended linearly, bounding memory by the tile size.

@@ -1,0 +1,581 @@
+//! The VAE's 3D convolution on the CPU, computed tap by tap without materialising padded or
+//! stacked copies of the video.
+//!
+//! candle has no conv3d, and its CPU conv2d builds the whole im2col matrix with a scalar,
+//! single-threaded loop. Stacking the temporal taps along channels and handing that to conv2d
+//! (the portable path in `vae.rs`) therefore costs kt x the input for the stacked copy and
+//! kt·kh·kw x the input for im2col, all at once for every frame. Here a 3D convolution is the
+//! sum over its kt temporal taps of 2D convolutions, each a GEMM of the tap's weights
+//! [Cout, Cin·kh·kw] against the spatial im2col of the input frames:
+//!
+//! * the spatial im2col of each (replicate-padded) frame is built once per chunk of output
+//!   frames and shared by the kt taps that read it, with the padding resolved by index
+//!   arithmetic (replicate in time, zeros in space) instead of padded copies;
+//! * chunks are sized so that the im2col buffer stays under [`COLUMN_BUDGET_BYTES`] however
+//!   long or large the video is;
+//! * the GEMMs write straight into the output in [B, Cout, F, H, W] layout, which is
+//!   pre-filled with the bias, and accumulate the taps in place (no per-tap temporaries, no
+//!   output permute);
+//! * a 1x1x1 kernel reads the input directly, with no im2col at all.
+
+use std::cell::RefCell;
+
+use candle_core::{Device, Layout, Storage, Tensor};
+use gemm::Parallelism;
+use rayon::prelude::*;
+
+/// Upper bound of the im2col buffer of one chunk. Large enough that each GEMM still has
+/// thousands of columns (efficient), small enough to be negligible next to the weights.
+pub(crate) const COLUMN_BUDGET_BYTES: usize = 256 << 20;
+
+thread_local! {
+    /// The im2col buffer, kept from one convolution to the next during an encode or decode:
+    /// a fresh 100+ MB buffer per convolution costs its page faults and zeroing every time.
+    /// Emptied by [`release_scratch`] when the pass ends.
+    static COLUMNS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Frees the im2col buffer of this thread (call when an encode or decode is done).
+pub(crate) fn release_scratch() {
+    COLUMNS.with(|c| {
+        if let Ok(mut c) = c.try_borrow_mut() {
+            *c = Vec::new();
+        }
+    });
+}
+
+/// Geometry of one convolution: cubic kernel `k`, temporal and spatial strides, temporal
+/// replicate padding (front, back) and spatial zero padding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Conv3dSpec {
+    pub k: usize,
+    pub stride_t: usize,
+    pub stride_s: usize,
+    pub pad_front: usize,
+    pub pad_back: usize,
+    pub pad_s: usize,
+}
+
+/// Shapes derived from a spec and an input, checked once so the kernels can index freely.
+#[derive(Debug, Clone, Copy)]
+struct Geometry {
+    b: usize,
+    cin: usize,
+    f: usize,
+    h: usize,
+    w: usize,
+    cout: usize,
+    f_out: usize,
+    h_out: usize,
+    w_out: usize,
+}
+
+impl Conv3dSpec {
+    fn geometry(
+        &self,
+        x: (usize, usize, usize, usize, usize),
+        cout: usize,
+    ) -> Result<Geometry, candle_core::Error> {
+        let (b, cin, f, h, w) = x;
+        let k = self.k;
+        let fp = f + self.pad_front + self.pad_back;
+        let (hp, wp) = (h + 2 * self.pad_s, w + 2 * self.pad_s);
+        if k == 0
+            || self.stride_t == 0
+            || self.stride_s == 0
+            || f == 0
+            || fp < k
+            || hp < k
+            || wp < k
+        {
+            return Err(candle_core::Error::Msg(format!(
+                "conv3d: input [{b}, {cin}, {f}, {h}, {w}] is smaller than the kernel {k}x{k}x{k} after padding"
+            )));
+        }
+        Ok(Geometry {
+            b,
+            cin,
+            f,
+            h,
+            w,
+            cout,
+            f_out: (fp - k) / self.stride_t + 1,
+            h_out: (hp - k) / self.stride_s + 1,
+            w_out: (wp - k) / self.stride_s + 1,
+        })
+    }
+}
+
+/// Borrows the f32 data of a contiguous CPU tensor and runs `f` on it.
+fn with_cpu_f32<R>(
+    t: &Tensor,
+    f: impl FnOnce(&[f32]) -> candle_core::Result<R>,
+) -> candle_core::Result<R> {
+    let (storage, layout): (_, &Layout) = t.storage_and_layout();
+    let offsets = layout
+        .contiguous_offsets()
+        .ok_or_else(|| candle_core::Error::Msg("conv3d: expected a contiguous tensor".into()))?;
+    match &*storage {
+        Storage::Cpu(cpu) => {
+            let data = cpu.as_slice::<f32>()?;
+            f(&data[offsets.0..offsets.1])
+        }
+        _ => Err(candle_core::Error::Msg(
+            "conv3d: expected a CPU tensor".into(),
+        )),
+    }
+}
+
+/// Weights of every temporal tap as its own [Cout, Cin·k·k] row-major matrix:
+/// [kt, Cout, Cin, kh, kw] from the reference's [Cout, Cin, kt, kh, kw].
+pub(crate) fn tap_major_weight(w: &Tensor) -> candle_core::Result<Tensor> {
+    w.permute([2, 0, 1, 3, 4])?.contiguous()
+}
+
+/// `x` [B, Cin, F, H, W] (f32, CPU) convolved with `weight` in tap-major layout
+/// ([`tap_major_weight`]) plus `bias` [Cout].
+pub(crate) fn conv3d_cpu(
+    x: &Tensor,
+    weight: &Tensor,
+    bias: &Tensor,
+    spec: Conv3dSpec,
+) -> candle_core::Result<Tensor> {
+    conv3d_cpu_within(x, weight, bias, spec, COLUMN_BUDGET_BYTES)
+}
+
+/// [`conv3d_cpu`] with an explicit im2col budget (tests use tiny ones to force chunking).
+fn conv3d_cpu_within(
+    x: &Tensor,
+    weight: &Tensor,
+    bias: &Tensor,
+    spec: Conv3dSpec,
+    column_budget: usize,
+) -> candle_core::Result<Tensor> {
+    let x = x.contiguous()?;
+    let (kt, cout, cin_w, kh, kw) = weight.dims5()?;
+    let g = spec.geometry(x.dims5()?, cout)?;
+    if kt != spec.k || kh != spec.k || kw != spec.k || cin_w != g.cin || bias.dims1()? != cout {
+        return Err(candle_core::Error::Msg(format!(
+            "conv3d: weight {:?} / bias {:?} do not fit input channels {} and kernel {}",
+            weight.dims(),
+            bias.dims(),
+            g.cin,
+            spec.k
+        )));
+    }
+    let out_frame = g.h_out * g.w_out;
+    let out_len = g.b * g.cout * g.f_out * out_frame;
+    // The output starts as the bias; the GEMMs accumulate into it.
+    let mut out = Vec::with_capacity(out_len);
+    with_cpu_f32(bias, |bias| {
+        for _ in 0..g.b {
+            for &bv in bias {
+                out.extend(std::iter::repeat_n(bv, g.f_out * out_frame));
+            }
+        }
+        Ok(())
+    })?;
+    with_cpu_f32(&x, |xs| {
+        with_cpu_f32(weight, |ws| {
+            if spec.k == 1 && spec.stride_s == 1 && spec.pad_s == 0 && spec.stride_t == 1 {
+                pointwise(xs, ws, &mut out, &g);
+            } else {
+                taps(xs, ws, &mut out, &g, &spec, column_budget);
+            }
+            Ok(())
+        })
+    })?;
+    Tensor::from_vec(out, (g.b, g.cout, g.f_out, g.h_out, g.w_out), &Device::Cpu)
+}
+
+fn parallelism() -> Parallelism {
+    let n = candle_core::utils::get_num_threads();
+    if n > 1 {
+        Parallelism::Rayon(n)
+    } else {
+        Parallelism::None
+    }
+}
+
+/// dst[m x n] (row stride `dst_rs`) += lhs[m x k] (row-major) · rhs[k x n] (row stride `rhs_rs`).
+///
+/// The slices are checked to cover every element the strides reach, which is what makes the
+/// raw-pointer GEMM sound.
+#[allow(clippy::too_many_arguments)]
+fn gemm_accumulate(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: &mut [f32],
+    dst_rs: usize,
+    lhs: &[f32],
+    rhs: &[f32],
+    rhs_rs: usize,
+) {
+    if m == 0 || n == 0 || k == 0 {
+        return;
+    }
+    assert!(
+        dst_rs >= n && dst.len() >= (m - 1) * dst_rs + n,
+        "conv3d gemm: dst out of bounds"
+    );
+    assert!(lhs.len() >= m * k, "conv3d gemm: lhs out of bounds");
+    assert!(
+        rhs_rs >= n && rhs.len() >= (k - 1) * rhs_rs + n,
+        "conv3d gemm: rhs out of bounds"
+    );
+    // SAFETY: the asserts above bound every (row, column) the strides address inside the
+    // slices; dst is uniquely borrowed and does not alias lhs or rhs.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            dst_rs as isize,
+            true,
+            lhs.as_ptr(),
+            1,
+            k as isize,
+            rhs.as_ptr(),
+            1,
+            rhs_rs as isize,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            parallelism(),
+        );
+    }
+}
+
+/// 1x1x1 kernel: out[b] += W [Cout, Cin] · x[b] [Cin, F·H·W].
+fn pointwise(xs: &[f32], ws: &[f32], out: &mut [f32], g: &Geometry) {
+    let n = g.f * g.h * g.w;
+    for b in 0..g.b {
+        let x = &xs[b * g.cin * n..(b + 1) * g.cin * n];
+        let dst = &mut out[b * g.cout * n..(b + 1) * g.cout * n];
+        gemm_accumulate(g.cout, n, g.cin, dst, n, ws, x, n);
+    }
+}
+
+/// General kernel: per batch item and chunk of output frames, build the spatial im2col of the
+/// chunk's padded frames once, then accumulate every temporal tap into the output.
+fn taps(
+    xs: &[f32],
+    ws: &[f32],
+    out: &mut [f32],
+    g: &Geometry,
+    spec: &Conv3dSpec,
+    column_budget: usize,
+) {
+    let k = spec.k;
+    let rows = g.cin * k * k;
+    let out_frame = g.h_out * g.w_out;
+    let frame_bytes = rows * out_frame * std::mem::size_of::<f32>();
+    // Output frames per chunk: as many as keep the columns (chunk + halo frames) in budget.
+    let halo = k.saturating_sub(spec.stride_t);
+    let per_chunk = (column_budget / frame_bytes.max(1)).saturating_sub(halo) / spec.stride_t;
+    let per_chunk = per_chunk.clamp(1, g.f_out);
+    COLUMNS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut cols) => accumulate_taps(xs, ws, out, g, spec, per_chunk, &mut cols),
+        // Not reachable (nothing re-enters a convolution), but a private buffer is always right.
+        Err(_) => accumulate_taps(xs, ws, out, g, spec, per_chunk, &mut Vec::new()),
+    });
+}
+
+/// [`taps`] with its im2col buffer and chunk size decided.
+fn accumulate_taps(
+    xs: &[f32],
+    ws: &[f32],
+    out: &mut [f32],
+    g: &Geometry,
+    spec: &Conv3dSpec,
+    per_chunk: usize,
+    cols: &mut Vec<f32>,
+) {
+    let k = spec.k;
+    let rows = g.cin * k * k;
+    let out_frame = g.h_out * g.w_out;
+    let in_frame = g.h * g.w;
+    for b in 0..g.b {
+        let x = &xs[b * g.cin * g.f * in_frame..(b + 1) * g.cin * g.f * in_frame];
+        let dst_b =
+            &mut out[b * g.cout * g.f_out * out_frame..(b + 1) * g.cout * g.f_out * out_frame];
+        let mut f0 = 0;
+        while f0 < g.f_out {
+            let f1 = (f0 + per_chunk).min(g.f_out);
+            // Padded-frame positions this chunk reads: [v0, v0 + nv).
+            let v0 = f0 * spec.stride_t;
+            let nv = (f1 - 1) * spec.stride_t + k - v0;
+            let ncols = nv * out_frame;
+            // im2col writes every element, so stale contents need no clearing.
+            if cols.len() < rows * ncols {
+                cols.resize(rows * ncols, 0.0);
+            }
+            let cols = &mut cols[..rows * ncols];
+            im2col(x, cols, g, spec, v0, nv);
+            for dt in 0..k {
+                let lhs = &ws[dt * g.cout * rows..(dt + 1) * g.cout * rows];
+                if spec.stride_t == 1 {
+                    // Output frames f0..f1 read padded frames f0+dt.., contiguous columns.
+                    let n = (f1 - f0) * out_frame;
+                    let dst = &mut dst_b[f0 * out_frame..];
+                    let rhs = &cols[dt * out_frame..];
+                    gemm_accumulate(g.cout, n, rows, dst, g.f_out * out_frame, lhs, rhs, ncols);
+                } else {
+                    for fo in f0..f1 {
+                        let local = fo * spec.stride_t + dt - v0;
+                        let dst = &mut dst_b[fo * out_frame..];
+                        let rhs = &cols[local * out_frame..];
+                        gemm_accumulate(
+                            g.cout,
+                            out_frame,
+                            rows,
+                            dst,
+                            g.f_out * out_frame,
+                            lhs,
+                            rhs,
+                            ncols,
+                        );
+                    }
+                }
+            }
+            f0 = f1;
+        }
+    }
+}
+
+/// Spatial im2col of padded frames [v0, v0 + nv) of one batch item into `cols`
+/// [Cin·k·k rows, nv·Hout·Wout columns]. Padded frame v is input frame v - pad_front clamped
+/// to the video (replicate padding); out-of-image pixels are zero.
+fn im2col(x: &[f32], cols: &mut [f32], g: &Geometry, spec: &Conv3dSpec, v0: usize, nv: usize) {
+    let k = spec.k;
+    let (s, p) = (spec.stride_s, spec.pad_s);
+    let out_frame = g.h_out * g.w_out;
+    let in_frame = g.h * g.w;
+    let ncols = nv * out_frame;
+    cols.par_chunks_mut(ncols)
+        .enumerate()
+        .for_each(|(row, dst)| {
+            let c = row / (k * k);
+            let dy = (row / k) % k;
+            let dx = row % k;
+            for j in 0..nv {
+                let frame = (v0 + j).saturating_sub(spec.pad_front).min(g.f - 1);
+                let src = &x[(c * g.f + frame) * in_frame..(c * g.f + frame + 1) * in_frame];
+                let dst = &mut dst[j * out_frame..(j + 1) * out_frame];
+                for oy in 0..g.h_out {
+                    let drow = &mut dst[oy * g.w_out..(oy + 1) * g.w_out];
+                    let iy = oy * s + dy;
+                    if iy < p || iy - p >= g.h {
+                        drow.fill(0.0);
+                        continue;
+                    }
+                    let srow = &src[(iy - p) * g.w..(iy - p + 1) * g.w];
+                    if s == 1 {
+                        // Input column of output column ox is ox + dx - p: a shifted copy with
+                        // zeros where it falls outside the row.
+                        let lo = p.saturating_sub(dx).min(g.w_out);
+                        let hi = (g.w + p).saturating_sub(dx).min(g.w_out).max(lo);
+                        drow[..lo].fill(0.0);
+                        if hi > lo {
+                            drow[lo..hi].copy_from_slice(&srow[lo + dx - p..hi + dx - p]);
+                        }
+                        drow[hi..].fill(0.0);
+                    } else {
+                        for (ox, d) in drow.iter_mut().enumerate() {
+                            let ix = ox * s + dx;
+                            *d = if ix < p || ix - p >= g.w {
+                                0.0
+                            } else {
+                                srow[ix - p]
+                            };
+                        }
+                    }
+                }
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic values in [-1, 1).
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        (0..n)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    /// The definition, one multiply-add at a time, on the reference weight layout
+    /// [Cout, Cin, kt, kh, kw].
+    fn naive(
+        x: &[f32],
+        (b, cin, f, h, w): (usize, usize, usize, usize, usize),
+        wt: &[f32],
+        bias: &[f32],
+        cout: usize,
+        s: Conv3dSpec,
+    ) -> Vec<f32> {
+        let k = s.k;
+        let fo = (f + s.pad_front + s.pad_back - k) / s.stride_t + 1;
+        let ho = (h + 2 * s.pad_s - k) / s.stride_s + 1;
+        let wo = (w + 2 * s.pad_s - k) / s.stride_s + 1;
+        let mut out = vec![0f32; b * cout * fo * ho * wo];
+        for bi in 0..b {
+            for o in 0..cout {
+                for t in 0..fo {
+                    for y in 0..ho {
+                        for xo in 0..wo {
+                            let mut acc = f64::from(bias[o]);
+                            for c in 0..cin {
+                                for dt in 0..k {
+                                    let fr = (t * s.stride_t + dt)
+                                        .saturating_sub(s.pad_front)
+                                        .min(f - 1);
+                                    for dy in 0..k {
+                                        for dx in 0..k {
+                                            let iy =
+                                                (y * s.stride_s + dy) as isize - s.pad_s as isize;
+                                            let ix =
+                                                (xo * s.stride_s + dx) as isize - s.pad_s as isize;
+                                            if iy < 0
+                                                || ix < 0
+                                                || iy >= h as isize
+                                                || ix >= w as isize
+                                            {
+                                                continue;
+                                            }
+                                            let xi = (((bi * cin + c) * f + fr) * h + iy as usize)
+                                                * w
+                                                + ix as usize;
+                                            let wi = (((o * cin + c) * k + dt) * k + dy) * k + dx;
+                                            acc += f64::from(x[xi]) * f64::from(wt[wi]);
+                                        }
+                                    }
+                                }
+                            }
+                            out[(((bi * cout + o) * fo + t) * ho + y) * wo + xo] = acc as f32;
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn check(
+        dims: (usize, usize, usize, usize, usize),
+        cout: usize,
+        spec: Conv3dSpec,
+        budget: usize,
+    ) {
+        let (b, cin, f, h, w) = dims;
+        let k = spec.k;
+        let xv = values(b * cin * f * h * w, 1);
+        let wv = values(cout * cin * k * k * k, 2);
+        let bv = values(cout, 3);
+        let dev = Device::Cpu;
+        let x = Tensor::from_vec(xv.clone(), dims, &dev).unwrap();
+        let wt = Tensor::from_vec(wv.clone(), (cout, cin, k, k, k), &dev).unwrap();
+        let bias = Tensor::from_vec(bv.clone(), cout, &dev).unwrap();
+        let got = conv3d_cpu_within(&x, &tap_major_weight(&wt).unwrap(), &bias, spec, budget)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        let want = naive(&xv, dims, &wv, &bv, cout, spec);
+        assert_eq!(got.len(), want.len(), "{spec:?}");
+        let err = got
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0f32, f32::max);
+        assert!(err < 1e-4, "{spec:?} budget {budget}: max abs error {err}");
+    }
+
+    fn spec(k: usize, stride_t: usize, stride_s: usize, causal: bool) -> Conv3dSpec {
+        let (pad_front, pad_back) = match (k, causal) {
+            (1, _) => (0, 0),
+            (_, true) => (k - 1, 0),
+            (_, false) => ((k - 1) / 2, (k - 1) / 2),
+        };
+        Conv3dSpec {
+            k,
+            stride_t,
+            stride_s,
+            pad_front,
+            pad_back,
+            pad_s: k / 2,
+        }
+    }
+
+    #[test]
+    fn causal_and_symmetric_padding_match_the_definition() {
+        for causal in [true, false] {
+            check(
+                (2, 3, 5, 6, 7),
+                4,
+                spec(3, 1, 1, causal),
+                COLUMN_BUDGET_BYTES,
+            );
+        }
+    }
+
+    #[test]
+    fn chunked_frames_match_one_chunk() {
+        // Budgets from one output frame per chunk upwards; every chunk re-reads its halo.
+        for budget in [1, 3 * 27 * 30 * 4, 5 * 27 * 30 * 4] {
+            for causal in [true, false] {
+                check((1, 3, 7, 5, 6), 2, spec(3, 1, 1, causal), budget);
+            }
+        }
+    }
+
+    #[test]
+    fn strided_kernels_match_the_definition() {
+        for budget in [1, COLUMN_BUDGET_BYTES] {
+            check((1, 2, 5, 8, 7), 3, spec(3, 2, 2, true), budget);
+            check((2, 2, 4, 6, 6), 3, spec(3, 1, 2, false), budget);
+        }
+    }
+
+    #[test]
+    fn pointwise_kernel_is_a_plain_matmul() {
+        check((2, 5, 3, 4, 3), 6, spec(1, 1, 1, true), COLUMN_BUDGET_BYTES);
+    }
+
+    #[test]
+    fn single_frame_and_single_pixel_inputs() {
+        check((1, 2, 1, 1, 1), 2, spec(3, 1, 1, true), COLUMN_BUDGET_BYTES);
+        check((1, 2, 1, 2, 1), 2, spec(3, 1, 1, false), 1);
+    }
+
+    #[test]
+    fn kernel_larger_than_the_padded_input_is_an_error() {
+        let dev = Device::Cpu;
+        let x = Tensor::zeros((1, 1, 1, 1, 1), candle_core::DType::F32, &dev).unwrap();
+        let w = Tensor::zeros((3, 1, 1, 3, 3), candle_core::DType::F32, &dev).unwrap();
+        let b = Tensor::zeros(1, candle_core::DType::F32, &dev).unwrap();
+        let s = Conv3dSpec {
+            k: 3,
+            stride_t: 1,
+            stride_s: 1,
+            pad_front: 0,
+            pad_back: 0,
+            pad_s: 1,
+        };
+        assert!(conv3d_cpu(&x, &w, &b, s).is_err());
+    }
+}
