@@ -32,6 +32,7 @@ pub fn plan(film: &scene_check::Film) -> Option<Arc<FilmSchedule>> {
 pub struct Inputs {
     pub entry: FileKey,
     pub files: Vec<Arc<Analysis>>,
+    pub trees: Arc<scene_check::ParseCache>,
 }
 
 pub fn gather(project: &mut Project, key: &FileKey) -> Inputs {
@@ -42,7 +43,11 @@ pub fn gather(project: &mut Project, key: &FileKey) -> Inputs {
             files.push(own);
         }
     }
-    Inputs { entry, files }
+    Inputs {
+        entry,
+        files,
+        trees: project.trees.clone(),
+    }
 }
 
 struct Files<'a>(&'a [Arc<Analysis>]);
@@ -62,7 +67,7 @@ pub fn run(
     let (mut diagnostics, has_errors, film) = match inputs.entry.path() {
         Some(entry) if !inputs.files.iter().any(|f| f.too_large) => {
             let vfs = Overlay::new(overlay);
-            let checked = scene_check::check_entry(entry, &vfs);
+            let checked = scene_check::check_entry_with(entry, &vfs, &*inputs.trees);
             let map = CheckedMap::new(&checked, &aliases);
             let mut diagnostics = diagnostics::to_lsp(&checked.diagnostics, &map);
             for uri in map.documents() {

@@ -9,6 +9,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use scene_check::{Origin, ParseCache, Parses};
 use scene_syntax::{FileId, Parse};
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
@@ -56,6 +57,16 @@ impl FileKey {
     pub fn is_std(&self) -> bool {
         matches!(self, FileKey::Std(_))
     }
+
+    /// The file as the checker names it (for an unsaved buffer, a name no file has), so the
+    /// server and the checker share parses.
+    pub fn origin(&self) -> Origin {
+        match self {
+            FileKey::Path(p) => Origin::File(p.clone()),
+            FileKey::Uri(s) => Origin::File(PathBuf::from(format!("\0{s}"))),
+            FileKey::Std(name) => Origin::Std(name),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,7 +83,7 @@ pub struct Analysis {
     pub id: FileId,
     pub text: Arc<str>,
     pub lines: Arc<LineIndex>,
-    pub parse: Parse,
+    pub parse: Arc<Parse>,
     pub index: FileIndex,
     /// Too large to analyse: `parse` and `index` are empty.
     pub too_large: bool,
@@ -110,6 +121,9 @@ pub struct Project {
     ids: BTreeMap<FileKey, FileId>,
     /// How many parses were run (exposed through `scene/stats` so tests can see the cache work).
     pub parses: u64,
+    /// Trees by text, shared with the checker: a file is parsed once per change, whoever asks,
+    /// and then only in the items that changed.
+    pub trees: Arc<ParseCache>,
 }
 
 fn hash_text(text: &str) -> u64 {
@@ -218,17 +232,17 @@ impl Project {
         let lines = lines.unwrap_or_else(|| Arc::new(LineIndex::new(&text)));
         let too_large = text.len() > MAX_FILE_BYTES;
         let parse = if too_large {
-            Parse {
+            Arc::new(Parse {
                 file: scene_syntax::ast::SourceFile {
                     file: id,
                     items: Vec::new(),
                     comments: Vec::new(),
                 },
                 diagnostics: Vec::new(),
-            }
+            })
         } else {
             self.parses += 1;
-            parse_guarded(id, &text)
+            parse_guarded(&*self.trees, id, &key.origin(), &text)
         };
         let index = FileIndex::build(&parse.file);
         let analysis = Arc::new(Analysis {
@@ -405,10 +419,12 @@ impl Project {
 }
 
 /// The parser promises never to panic; the server must survive even if it does.
-fn parse_guarded(id: FileId, text: &str) -> Parse {
-    match std::panic::catch_unwind(|| scene_syntax::parse(id, text)) {
+fn parse_guarded(trees: &dyn Parses, id: FileId, origin: &Origin, text: &str) -> Arc<Parse> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        trees.parse(id, origin, text)
+    })) {
         Ok(parse) => parse,
-        Err(_) => Parse {
+        Err(_) => Arc::new(Parse {
             file: scene_syntax::ast::SourceFile {
                 file: id,
                 items: Vec::new(),
@@ -419,6 +435,6 @@ fn parse_guarded(id: FileId, text: &str) -> Parse {
                 scene_syntax::Span::new(id, 0, 0),
                 "the parser failed on this file (a bug in scenec); editor features are limited",
             )],
-        },
+        }),
     }
 }

@@ -39,6 +39,9 @@ struct Stats {
     dropped: AtomicU64,
 }
 
+/// How long a document must stay unchanged after its diagnostics before its film is planned.
+const PLAN_AFTER_IDLE: std::time::Duration = std::time::Duration::from_millis(120);
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock is caught and reported; the data is still consistent
     // (every mutation is a single insert), so carry on rather than failing every later request.
@@ -164,9 +167,12 @@ impl Backend {
             for uri in clear {
                 client.publish_diagnostics(uri, Vec::new(), None).await;
             }
-            // Plan after the diagnostics are out: hover and inlay hints use it, typing does not
-            // wait for it.
-            if let Some(film) = film {
+            // Plan after the diagnostics are out, and only once typing pauses: hover and inlay
+            // hints use the plan, and planning every keystroke's version would take the CPU
+            // from checking the next one.
+            let Some(film) = film else { return };
+            tokio::time::sleep(PLAN_AFTER_IDLE).await;
+            if current() {
                 let schedule = tokio::task::spawn_blocking(move || check::plan(&film))
                     .await
                     .ok()
@@ -184,9 +190,16 @@ impl Backend {
     }
 
     async fn stats(&self) -> Result<Value> {
-        let parses = lock(&self.project).parses;
+        let (parses, trees) = {
+            let project = lock(&self.project);
+            (project.parses, project.trees.stats())
+        };
         Ok(json!({
             "parses": parses,
+            // Top-level items reused from an earlier parse or parsed now, by the server and the
+            // checker together.
+            "items": { "reused": trees.item_hits, "parsed": trees.item_misses },
+            "filesReused": trees.whole_file_hits,
             "checks": self.stats.checks.load(Ordering::Relaxed),
             "dropped": self.stats.dropped.load(Ordering::Relaxed),
         }))

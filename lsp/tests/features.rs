@@ -166,19 +166,31 @@ fn stale_changes_are_ignored_and_only_the_changed_document_is_reparsed() {
     let u = uri(&root.join("film.scene"));
     s.open(&u, FILM);
     s.diagnostics(&u, Some(1));
-    let before = s.request("scene/stats", json!(null))["result"]["parses"]
-        .as_u64()
-        .unwrap();
+    let before = s.request("scene/stats", json!(null))["result"].clone();
     s.change_full(&u, 5, &FILM.replace("fps 24", "fps 25"));
     s.diagnostics(&u, Some(5));
-    let after = s.request("scene/stats", json!(null))["result"]["parses"]
-        .as_u64()
-        .unwrap();
+    let after = s.request("scene/stats", json!(null))["result"].clone();
+    let delta = |key: &str| after[key].as_u64().unwrap() - before[key].as_u64().unwrap();
+    let items = |v: &serde_json::Value, key: &str| v["items"][key].as_u64().unwrap();
     assert_eq!(
-        after - before,
+        delta("parses"),
         1,
         "an edit to film.scene must re-parse film.scene only"
     );
+    // In film.scene, only the `film` block changed: it is the one item parsed again, by the
+    // server; the checker reused the server's trees (whole, or item by item when its file ids
+    // differ from the server's).
+    assert_eq!(
+        items(&after, "parsed") - items(&before, "parsed"),
+        1,
+        "{after}"
+    );
+    assert!(
+        items(&after, "reused") - items(&before, "reused") >= 5,
+        "the other five items were not reused: {after}"
+    );
+    // The imported cast file and the stdlib did not change: the checker did not parse them.
+    assert!(delta("filesReused") >= 1, "{after}");
     // An older version arriving late changes nothing.
     s.change_full(&u, 4, "garbage {{{");
     let r = s.at("textDocument/documentSymbol", &u, json!(null), json!({}));

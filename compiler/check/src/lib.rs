@@ -7,6 +7,7 @@
 
 pub mod codes;
 pub mod film;
+pub mod parses;
 pub mod render;
 pub mod sources;
 pub mod units;
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 use scene_syntax::Diagnostic;
 
 pub use film::Film;
+pub use parses::{FreshParses, ParseCache, ParseCacheStats, Parses};
 pub use sources::{Origin, Source, Sources};
 
 /// The file system as the checker sees it. The language server overlays open documents; tests
@@ -88,7 +90,13 @@ impl Checked {
 /// Checks the film whose entry file is `entry`. Never panics; returns a best-effort film even
 /// when there are errors.
 pub fn check_entry(entry: &Path, vfs: &dyn Vfs) -> Checked {
-    let loaded = load::load(entry, vfs);
+    check_entry_with(entry, vfs, &FreshParses)
+}
+
+/// [`check_entry`], taking the parse of each file from `parses` — a [`ParseCache`] when the same
+/// film is checked again and again, so that only what changed is parsed.
+pub fn check_entry_with(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Checked {
+    let loaded = load::load(entry, vfs, parses);
     let mut diagnostics = loaded.diagnostics;
     let mut dependencies = loaded.dependencies;
     let lowered = lower::lower(&loaded.sources, &loaded.project_root, loaded.entry, vfs);

@@ -14,7 +14,7 @@ use crate::codes;
 use crate::sources::{Origin, Sources};
 use crate::stdlib;
 use crate::suggest;
-use crate::Vfs;
+use crate::{Parses, Vfs};
 
 pub struct Loaded {
     pub sources: Sources,
@@ -25,7 +25,7 @@ pub struct Loaded {
     pub entry: FileId,
 }
 
-pub fn load(entry: &Path, vfs: &dyn Vfs) -> Loaded {
+pub fn load(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Loaded {
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
     let mut dependencies = Vec::new();
@@ -45,13 +45,15 @@ pub fn load(entry: &Path, vfs: &dyn Vfs) -> Loaded {
     };
     dependencies.push(canonical.clone());
     let display = relative_to(&project_root, &canonical);
-    let entry_id = sources.push(Origin::File(canonical.clone()), display, text);
-    let parsed = scene_syntax::parse(entry_id, sources.text(entry_id));
-    diagnostics.extend(parsed.diagnostics);
-    sources.set_ast(entry_id, parsed.file);
+    let origin = Origin::File(canonical.clone());
+    let entry_id = sources.push(origin.clone(), display, text);
+    let parsed = parses.parse(entry_id, &origin, sources.text(entry_id));
+    diagnostics.extend(parsed.diagnostics.iter().cloned());
+    sources.set_parse(entry_id, parsed);
 
     let mut loader = Loader {
         vfs,
+        parses,
         root: project_root.clone(),
         sources,
         by_path: BTreeMap::from([(canonical, entry_id)]),
@@ -143,6 +145,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 struct Loader<'a> {
     vfs: &'a dyn Vfs,
+    parses: &'a dyn Parses,
     root: PathBuf,
     sources: Sources,
     by_path: BTreeMap<PathBuf, FileId>,
@@ -227,9 +230,11 @@ impl Loader<'_> {
         let id = self
             .sources
             .push(Origin::Std(module.name), path, module.text.to_string());
-        let parsed = scene_syntax::parse(id, module.text);
-        self.diagnostics.extend(parsed.diagnostics);
-        self.sources.set_ast(id, parsed.file);
+        let parsed = self
+            .parses
+            .parse(id, &Origin::Std(module.name), module.text);
+        self.diagnostics.extend(parsed.diagnostics.iter().cloned());
+        self.sources.set_parse(id, parsed);
         self.std_modules.insert(module.name, id);
     }
 
@@ -298,11 +303,10 @@ impl Loader<'_> {
         };
         self.dependencies.push(canonical.clone());
         let display = relative_to(&self.root, &canonical);
-        let id = self
-            .sources
-            .push(Origin::File(canonical.clone()), display, text);
-        let parsed = scene_syntax::parse(id, self.sources.text(id));
-        self.diagnostics.extend(parsed.diagnostics);
+        let origin = Origin::File(canonical.clone());
+        let id = self.sources.push(origin.clone(), display, text);
+        let parsed = self.parses.parse(id, &origin, self.sources.text(id));
+        self.diagnostics.extend(parsed.diagnostics.iter().cloned());
         for item in &parsed.file.items {
             if let ItemKind::Film(film) = &item.kind {
                 let header = Span::new(id, item.span.start as usize, film.title.span.end as usize);
@@ -314,7 +318,7 @@ impl Loader<'_> {
                 );
             }
         }
-        self.sources.set_ast(id, parsed.file);
+        self.sources.set_parse(id, parsed);
         self.by_path.insert(canonical, id);
         Some(id)
     }

@@ -1,12 +1,13 @@
 //! Every source file of a compilation: its path, text, line index and parsed tree, by `FileId`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use scene_syntax::ast;
-use scene_syntax::{FileId, Span};
+use scene_syntax::{FileId, Parse, Span};
 
 /// Where a file came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Origin {
     /// A file on disk (canonical path).
     File(PathBuf),
@@ -23,7 +24,8 @@ pub struct Source {
     pub text: String,
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
-    pub ast: ast::SourceFile,
+    /// The parse, shared with the [`crate::Parses`] that handed it out.
+    parse: Arc<Parse>,
 }
 
 /// The files of one compilation. `FileId(n)` is the n-th file added; the entry file is
@@ -52,25 +54,39 @@ impl Sources {
     /// Adds a file with an empty tree (see [`Sources::set_ast`]). Returns its id.
     pub fn push(&mut self, origin: Origin, path: PathBuf, text: String) -> FileId {
         let id = FileId(self.files.len() as u32);
-        let ast = ast::SourceFile {
-            file: id,
-            items: Vec::new(),
-            comments: Vec::new(),
-        };
+        let parse = Arc::new(Parse {
+            file: ast::SourceFile {
+                file: id,
+                items: Vec::new(),
+                comments: Vec::new(),
+            },
+            diagnostics: Vec::new(),
+        });
         let line_starts = line_starts(&text);
         self.files.push(Source {
             origin,
             path,
             text,
             line_starts,
-            ast,
+            parse,
         });
         id
     }
 
     pub fn set_ast(&mut self, file: FileId, ast: ast::SourceFile) {
+        self.set_parse(
+            file,
+            Arc::new(Parse {
+                file: ast,
+                diagnostics: Vec::new(),
+            }),
+        );
+    }
+
+    /// Sets the file's tree to that of `parse` (its diagnostics are the caller's to report).
+    pub fn set_parse(&mut self, file: FileId, parse: Arc<Parse>) {
         if let Some(source) = self.files.get_mut(file.0 as usize) {
-            source.ast = ast;
+            source.parse = parse;
         }
     }
 
@@ -102,7 +118,7 @@ impl Sources {
     }
 
     pub fn ast(&self, file: FileId) -> Option<&ast::SourceFile> {
-        self.get(file).map(|s| &s.ast)
+        self.get(file).map(|s| &s.parse.file)
     }
 
     pub fn origin(&self, file: FileId) -> Option<&Origin> {

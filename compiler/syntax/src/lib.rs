@@ -15,6 +15,7 @@ pub mod codes;
 pub mod compare;
 pub mod diagnostic;
 pub mod format;
+pub mod relocate;
 pub mod span;
 
 mod build;
@@ -22,9 +23,11 @@ mod chunk;
 mod expect;
 mod grammar;
 mod parser;
+mod reuse;
 mod scan;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use format::format;
-pub use parser::{parse, Parse};
+pub use parser::{parse, parse_with, Parse};
+pub use reuse::{CacheStats, ItemCache};
 pub use span::{line_col, FileId, Span, Spanned};

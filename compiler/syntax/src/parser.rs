@@ -13,6 +13,7 @@ use crate::chunk::{self, Chunk, Level};
 use crate::diagnostic::Diagnostic;
 use crate::expect::{self, Context};
 use crate::grammar::{Rule, SceneParser};
+use crate::reuse::ItemCache;
 use crate::scan::{self, Scan};
 use crate::span::FileId;
 
@@ -31,48 +32,118 @@ impl Parse {
 
 /// Parses one file. Never panics; every syntax error is in `diagnostics`, sorted by position.
 pub fn parse(file: FileId, source: &str) -> Parse {
-    let scan = scan::scan(file, source);
-    let mut p = Parser {
-        file,
-        src: source,
-        scan,
-        diagnostics: Vec::new(),
-    };
-    p.diagnostics.append(&mut p.scan.diagnostics);
+    parse_inner(file, source, None)
+}
+
+/// [`parse`], reusing the trees of clean top-level items whose text is in `cache` (and adding
+/// the new ones). The result is the same as [`parse`]'s.
+pub fn parse_with(file: FileId, source: &str, cache: &mut ItemCache) -> Parse {
+    cache.begin_parse();
+    let parse = parse_inner(file, source, Some(&mut *cache));
+    cache.end_parse();
+    parse
+}
+
+/// Files at least this large have their items parsed on two threads when nothing is cached:
+/// below it, starting a thread costs more than it saves.
+const PARALLEL_FROM_BYTES: usize = 64 * 1024;
+
+fn parse_inner(file: FileId, source: &str, cache: Option<&mut ItemCache>) -> Parse {
+    let mut scan = scan::scan(file, source);
+    let mut diagnostics = std::mem::take(&mut scan.diagnostics);
     let chunks = chunk::split(
         file,
         source,
-        &p.scan.tokens,
+        &scan.tokens,
         0,
-        p.scan.tokens.len(),
+        scan.tokens.len(),
         Level::Top,
-        &mut p.diagnostics,
+        &mut diagnostics,
     );
-    let items: Vec<Item> = chunks.iter().filter_map(|c| p.item(c)).collect();
+    let parallel = cache.is_none()
+        && source.len() >= PARALLEL_FROM_BYTES
+        && chunks.len() >= 2
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+    let items = if parallel {
+        // Items are independent. Each half keeps its diagnostics in item order and the halves
+        // are joined in order, so the result is exactly the sequential one.
+        let total = chunks.last().map_or(0, |c| c.end);
+        let middle = chunks
+            .iter()
+            .position(|c| c.end * 2 >= total)
+            .map_or(1, |i| i + 1)
+            .clamp(1, chunks.len() - 1);
+        let (first, second) = chunks.split_at(middle);
+        let (mut a, b) = std::thread::scope(|s| {
+            let earlier = &diagnostics;
+            let later = s.spawn(|| Parser::new(file, source, &scan, earlier, None).items(second));
+            let sooner = Parser::new(file, source, &scan, earlier, None).items(first);
+            // The parser never panics; if it did, parse the second half here and let the
+            // panic surface as it would without threads.
+            let later = later
+                .join()
+                .unwrap_or_else(|_| Parser::new(file, source, &scan, earlier, None).items(second));
+            (sooner, later)
+        });
+        diagnostics.append(&mut a.1);
+        diagnostics.extend(b.1);
+        a.0.extend(b.0);
+        a.0
+    } else {
+        let (items, mut found) =
+            Parser::new(file, source, &scan, &diagnostics, cache).items(&chunks);
+        diagnostics.append(&mut found);
+        items
+    };
     for item in &items {
-        detached_units(source, item, &mut p.diagnostics);
+        detached_units(source, item, &mut diagnostics);
     }
-    let mut diagnostics = p.diagnostics;
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
-    let comments = std::mem::take(&mut p.scan.comments);
     Parse {
         file: SourceFile {
             file,
             items,
-            comments,
+            comments: scan.comments,
         },
         diagnostics,
     }
 }
 
-struct Parser<'a> {
+struct Parser<'a, 'c> {
     file: FileId,
     src: &'a str,
-    scan: Scan,
+    scan: &'a Scan,
+    /// What the scan and the top-level split found before any item was parsed. Diagnostics of
+    /// other items never lie inside an item, so these and the parser's own are all it needs.
+    earlier: &'a [Diagnostic],
     diagnostics: Vec<Diagnostic>,
+    cache: Option<&'c mut ItemCache>,
 }
 
-impl<'a> Parser<'a> {
+impl<'a, 'c> Parser<'a, 'c> {
+    fn new(
+        file: FileId,
+        src: &'a str,
+        scan: &'a Scan,
+        earlier: &'a [Diagnostic],
+        cache: Option<&'c mut ItemCache>,
+    ) -> Self {
+        Parser {
+            file,
+            src,
+            scan,
+            earlier,
+            diagnostics: Vec::new(),
+            cache,
+        }
+    }
+
+    /// The items of `chunks`, in order, and the diagnostics found parsing them.
+    fn items(mut self, chunks: &[Chunk]) -> (Vec<Item>, Vec<Diagnostic>) {
+        let items = chunks.iter().filter_map(|c| self.item(c)).collect();
+        (items, self.diagnostics)
+    }
+
     /// Parses `text` (which starts at `base` in the file) with `rule`; hands the first pair to
     /// `build`. On failure reports the error unless it repeats a lexical error.
     fn parse_piece<T>(
@@ -134,7 +205,18 @@ impl<'a> Parser<'a> {
         if self.hazardous(c) {
             return None;
         }
+        // A clean item's tree is a function of its text alone (`try_whole` sees nothing else).
+        let src = self.src;
+        let text = &src[c.start..c.end];
+        if let Some(cache) = self.cache.as_deref_mut() {
+            if let Some(item) = cache.get(text, self.file, c.start) {
+                return Some(item);
+            }
+        }
         if let Some(item) = self.try_whole(Rule::item_entry, c, |b, p| b.item(p)) {
+            if let Some(cache) = self.cache.as_deref_mut() {
+                cache.insert(text, self.file, c.start, &item);
+            }
             return Some(item);
         }
         let before = self.diagnostics.len();
@@ -166,6 +248,7 @@ impl<'a> Parser<'a> {
         };
         if self.diagnostics.len() == before
             && !self.scan.overlaps_reported(c.start, c.end)
+            && !known(self.earlier)
             && !known(&self.diagnostics)
         {
             let text = &self.src[c.start..c.end];

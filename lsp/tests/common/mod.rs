@@ -95,6 +95,20 @@ impl Server {
         s
     }
 
+    /// CPU time the server process has used so far (user + system), from `/proc` (Linux);
+    /// `None` elsewhere.
+    #[allow(dead_code)] // Used by the latency benchmark only.
+    pub fn cpu_time(&self) -> Option<std::time::Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the command name (which may hold spaces, hence the last `)`).
+        let rest = &stat[stat.rfind(')')? + 2..];
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        // Linux reports in USER_HZ, which is 100 on every architecture it supports.
+        Some(std::time::Duration::from_millis(ticks * 10))
+    }
+
     pub fn write_raw(&mut self, bytes: &[u8]) {
         let stdin = self.stdin.as_mut().expect("stdin open");
         stdin.write_all(bytes).unwrap();
