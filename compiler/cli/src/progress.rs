@@ -7,10 +7,29 @@ use std::sync::Mutex;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use scene_render::pipeline::RenderProgress;
 
+use crate::args::BackendName;
+
+/// What a shot's bar counts: previz reports frames, a model backend its denoising steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ShotUnit {
+    Frames,
+    DenoisingSteps,
+}
+
+impl ShotUnit {
+    fn label(self) -> &'static str {
+        match self {
+            ShotUnit::Frames => "frames",
+            ShotUnit::DenoisingSteps => "denoising steps",
+        }
+    }
+}
+
 pub struct Progress {
     multi: Option<MultiProgress>,
     overall: Option<ProgressBar>,
     shots: Mutex<BTreeMap<String, ProgressBar>>,
+    unit: ShotUnit,
 }
 
 impl Progress {
@@ -21,6 +40,7 @@ impl Progress {
                 multi: None,
                 overall: None,
                 shots: Mutex::new(BTreeMap::new()),
+                unit: ShotUnit::Frames,
             };
         }
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
@@ -37,7 +57,17 @@ impl Progress {
             multi: Some(multi),
             overall: Some(overall),
             shots: Mutex::new(BTreeMap::new()),
+            unit: ShotUnit::Frames,
         }
+    }
+
+    /// Shot bars in the unit `backend` reports progress in.
+    pub fn for_backend(mut self, backend: BackendName) -> Progress {
+        self.unit = match backend {
+            BackendName::Previz => ShotUnit::Frames,
+            BackendName::Ltx => ShotUnit::DenoisingSteps,
+        };
+        self
     }
 
     pub fn finish(&self) {
@@ -61,7 +91,7 @@ impl Progress {
                     let bar = multi.add(ProgressBar::new(0));
                     bar.set_style(
                         ProgressStyle::with_template(
-                            "{prefix:>10} [{bar:30}] {pos}/{len}  {elapsed} (eta {eta})",
+                            "{prefix:>10} [{bar:30}] {pos}/{len} {msg}  {elapsed} (eta {eta})",
                         )
                         .unwrap_or_else(|_| ProgressStyle::default_bar())
                         .progress_chars("=> "),
@@ -77,13 +107,25 @@ impl Progress {
 impl RenderProgress for Progress {
     fn shot_started(&self, shot: &str, frames: u32) {
         if let Some(b) = self.bar(shot) {
-            b.set_length(frames as u64);
+            match self.unit {
+                ShotUnit::Frames => {
+                    b.set_length(frames as u64);
+                    b.set_message(self.unit.label());
+                }
+                // The step count is known once the model has trimmed its schedule for the
+                // guide's strength; until the first step it encodes prompts and conditioning.
+                ShotUnit::DenoisingSteps => {
+                    b.set_length(0);
+                    b.set_message("encoding prompts and conditioning");
+                }
+            }
         }
     }
     fn shot_progress(&self, shot: &str, done: u64, total: u64) {
         if let Some(b) = self.bar(shot) {
             b.set_length(total);
             b.set_position(done);
+            b.set_message(self.unit.label());
         }
     }
     fn shot_finished(&self, shot: &str) {

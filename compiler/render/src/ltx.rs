@@ -1,25 +1,37 @@
 //! The `ltx` backend: each shot's schedule mapped onto LTX-Video (the `scene-model` crate).
 //!
 //! - Prompt keyframes → the model's prompt travel: one text embedding per keyframe and, per
-//!   latent frame, the schedule's weights at the pixel frame that latent frame ends on.
+//!   latent frame, the mean of the schedule's weights over the pixel frames that latent stands
+//!   for ([`timeline::latent_weights`]).
 //! - `continues` → a conditioning item at frame 0: the upstream shot's last decoded frame.
-//! - `keyframe at T "img"` → a conditioning item at the latent-aligned frame nearest T.
+//! - `keyframe at T "img"` → a conditioning item at the latent boundary nearest T inside the
+//!   shot ([`timeline::condition_frame`]), the image scaled to cover the video.
 //! - `strength` below 100% → the previz frames as a guide video, noised to that level.
 //! - Character reference images are *not* used: LTX-Video has no identity conditioning, and
 //!   pinning a portrait as a frame would be wrong. They reach the model through the prompt's
 //!   descriptions; identity references wait for a VACE-style backend.
 //! - Frame counts: the model generates 8k+1 frames, so a shot of N frames generates the next
-//!   valid count up and drops the surplus from the end. Sizes are already multiples of 32 (the
-//!   checker requires it).
+//!   valid count up and drops the surplus from the end. Sizes: the next multiple of 32 up,
+//!   cropped back to the film's size (the identity for checked films, whose sizes are already
+//!   multiples of 32).
 //! - The seed makes the initial noise through the model crate's own generator, the same bytes on
 //!   every machine.
+//! - One shot generates at a time, whatever `--jobs` says: the model already uses every core,
+//!   and two 2B transformers side by side would double the peak memory.
+//!
+//! `docs/model.md` describes the mapping for users.
 
-use std::path::Path;
+mod fingerprint;
+pub mod size;
+#[cfg(test)]
+mod tests;
+pub mod timeline;
 
-use scene_model::pipeline::{
-    valid_frame_count, Condition, GenerationRequest, Guide, LtxPipeline, PipelineOptions,
-    RgbFrame as ModelFrame,
-};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use scene_model::pipeline::{Condition, GenerationRequest, Guide, LtxPipeline, PipelineOptions};
+use scene_model::vae::Tiling;
 use scene_model::ComputeDevice;
 use scene_plan::schedule::{ConditioningSource, FilmSchedule, ShotSchedule};
 
@@ -28,8 +40,18 @@ use crate::error::RenderError;
 use crate::frame::RgbFrame;
 use crate::previz::Previz;
 
+use size::Size;
+
 /// Bumped whenever the mapping from schedule to request changes what a shot looks like.
-const MAPPING_VERSION: u32 = 1;
+/// 2: latent prompt weights are means over the latent's frames; keyframes stay inside the shot;
+///    the weights fingerprint samples tensor data; the VAE decodes in tiles.
+const MAPPING_VERSION: u32 = 2;
+
+/// A build with the `cuda` feature exists to run on the GPU; every other build runs on the CPU.
+#[cfg(feature = "cuda")]
+const DEFAULT_DEVICE: ComputeDevice = ComputeDevice::Cuda(0);
+#[cfg(not(feature = "cuda"))]
+const DEFAULT_DEVICE: ComputeDevice = ComputeDevice::Cpu;
 
 /// Sampler settings that are not in the schedule. All of them enter the cache key.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +61,10 @@ pub struct LtxSettings {
     pub image_cond_noise_scale: f32,
     pub decode_timestep: f32,
     pub device: ComputeDevice,
+    /// The VAE decodes in tiles once a video is larger than one tile (by default 16 frames or
+    /// 512x512 pixels): an untiled decode of a few seconds at 768x512 would need far more
+    /// memory than a workstation has. Seams are blended, as diffusers' tiled decoding does.
+    pub vae_tiling: Tiling,
 }
 
 impl Default for LtxSettings {
@@ -47,18 +73,29 @@ impl Default for LtxSettings {
             steps_override: None,
             image_cond_noise_scale: 0.15,
             decode_timestep: 0.05,
-            device: ComputeDevice::Cpu,
+            device: DEFAULT_DEVICE,
+            vae_tiling: Tiling::default(),
         }
     }
+}
+
+/// Why a model folder cannot be used. Raised before any shot renders.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot use the LTX-Video model folder {}: {message}", dir.display())]
+pub struct OpenError {
+    pub dir: PathBuf,
+    pub message: String,
 }
 
 pub struct LtxBackend {
     pipeline: LtxPipeline,
     fingerprint: String,
     settings: LtxSettings,
+    /// Held while a shot generates: one generation at a time bounds memory (see the module doc).
+    generating: Mutex<()>,
 }
 
-fn model_err(shot: &str, e: impl std::fmt::Display) -> RenderError {
+fn shot_err(shot: &str, e: impl std::fmt::Display) -> RenderError {
     RenderError::Backend {
         backend: "ltx".into(),
         shot: shot.into(),
@@ -67,46 +104,53 @@ fn model_err(shot: &str, e: impl std::fmt::Display) -> RenderError {
 }
 
 impl LtxBackend {
-    /// Opens a model folder (diffusers layout). Prompt embeddings are cached under
-    /// `cache_dir/embeddings`.
+    /// Opens a model folder (diffusers layout) and checks it before any work: the layout, the
+    /// configs, and every weight file's safetensors header (a missing, truncated or corrupt file
+    /// is named now rather than after minutes of text encoding). Prompt embeddings are cached
+    /// under `cache_dir/embeddings`.
     pub fn open(
         model_dir: &Path,
         cache_dir: &Path,
         settings: LtxSettings,
-    ) -> Result<LtxBackend, RenderError> {
+    ) -> Result<LtxBackend, OpenError> {
+        let fail = |message: String| OpenError {
+            dir: model_dir.to_path_buf(),
+            message,
+        };
+        if !model_dir.exists() {
+            return Err(fail("it does not exist".into()));
+        }
+        if !model_dir.is_dir() {
+            return Err(fail("it is not a directory".into()));
+        }
         let options = PipelineOptions {
             device: settings.device,
             cache_dir: Some(cache_dir.join("embeddings")),
+            tiling: Some(settings.vae_tiling),
             ..PipelineOptions::default()
         };
-        let pipeline = LtxPipeline::open(model_dir, options).map_err(|e| model_err("", e))?;
-        let fingerprint = pipeline
-            .folder()
-            .fingerprint()
-            .map_err(|e| model_err("", e))?;
+        let pipeline = LtxPipeline::open(model_dir, options).map_err(|e| fail(e.to_string()))?;
+        let fingerprint = fingerprint::weights_fingerprint(pipeline.folder()).map_err(fail)?;
         Ok(LtxBackend {
             pipeline,
             fingerprint,
             settings,
+            generating: Mutex::new(()),
         })
     }
 
-    /// The request for one shot (public for tests and for `scenec schedule`-style inspection).
+    /// The request for one shot (public for tests and for inspection).
     pub fn request(
         &self,
         film: &FilmSchedule,
         shot: &ShotSchedule,
         inputs: &ShotInputs<'_>,
     ) -> Result<GenerationRequest, RenderError> {
-        let frames = shot.frames.0.max(1) as usize;
-        let num_frames = valid_frame_count(frames);
-        let mut req = GenerationRequest::new(
-            film.width as usize,
-            film.height as usize,
-            num_frames,
-            "",
-            shot.seed,
-        );
+        let shot_frames = shot.frames.0.max(1) as usize;
+        let num_frames = timeline::generated_frames(shot_frames);
+        let gen = Size::new(film.width, film.height).for_generation();
+        let mut req =
+            GenerationRequest::new(gen.width, gen.height, num_frames, String::new(), shot.seed);
         req.frame_rate = film.fps as f32;
         req.prompts = shot
             .prompt_keyframes
@@ -117,11 +161,20 @@ impl LtxBackend {
             req.prompts.push(String::new());
         }
         if req.prompts.len() > 1 {
-            // Latent frame l ends on pixel frame 8l (the causal VAE's first latent is frame 0
-            // alone); frames past the shot's end take its last weights.
-            req.prompt_weights = (0..req.latent_frames())
-                .map(|l| shot.weights_at((8 * l) as u32).to_vec())
-                .collect();
+            let k = req.prompts.len();
+            if shot.prompt_weights.is_empty()
+                || shot.prompt_weights.iter().any(|row| row.len() != k)
+            {
+                return Err(shot_err(
+                    &shot.name,
+                    format!(
+                        "the schedule's prompt weights do not have one weight per keyframe ({k}) \
+                         for every frame"
+                    ),
+                ));
+            }
+            req.prompt_weights =
+                timeline::latent_weights(k, shot_frames, |f| shot.weights_at(f as u32));
         }
         req.negative = shot.negative.clone();
         req.guidance_scale = shot.guidance as f32;
@@ -135,26 +188,37 @@ impl LtxBackend {
             match &c.source {
                 ConditioningSource::LastFrameOf { shot: upstream } => {
                     let frame = inputs.continued_frame.ok_or_else(|| {
-                        model_err(
+                        shot_err(
                             &shot.name,
                             format!("the last frame of `{upstream}` was not provided"),
                         )
                     })?;
                     req.conditions.push(Condition {
-                        frames: vec![to_model(frame)],
+                        frames: vec![size::to_model(frame, gen)],
                         frame_index: 0,
                         strength,
                     });
                 }
                 ConditioningSource::Image { path, .. } => {
-                    let (w, h, rgb) =
-                        crate::previz::inset::decode(&inputs.project_root.join(path))?;
-                    let image = fit(&rgb, w, h, film.width as usize, film.height as usize);
-                    // Conditioning frames sit on latent boundaries: 0 or a multiple of 8.
-                    let index = ((c.frame.0 as usize + 4) / 8 * 8).min(num_frames - 1);
+                    let file = inputs.project_root.join(path);
+                    let (w, h, rgb) = crate::previz::inset::decode(&file)?;
+                    if w == 0 || h == 0 || rgb.len() != w * h * 3 {
+                        return Err(RenderError::Decode {
+                            path: file,
+                            message: format!("a {w}x{h} image cannot condition a video"),
+                        });
+                    }
+                    let image = size::cover(
+                        &rgb,
+                        Size {
+                            width: w,
+                            height: h,
+                        },
+                        gen,
+                    );
                     req.conditions.push(Condition {
                         frames: vec![image],
-                        frame_index: index,
+                        frame_index: timeline::condition_frame(c.frame.0 as usize, shot_frames),
                         strength,
                     });
                 }
@@ -162,17 +226,15 @@ impl LtxBackend {
             }
         }
         if shot.strength < 1.0 {
-            let mut guide =
-                Previz::with_threads(1).render_shot(film, shot, inputs, &mut |_, _| {})?;
-            while guide.len() < num_frames {
-                let last = guide
-                    .last()
-                    .cloned()
-                    .unwrap_or_else(|| RgbFrame::new(film.width, film.height));
-                guide.push(last);
-            }
+            let mut guide = Previz::new().render_shot(film, shot, inputs, &mut |_, _| {})?;
+            // The surplus frames the model generates past the shot hold its last frame.
+            let last = guide
+                .last()
+                .cloned()
+                .unwrap_or_else(|| RgbFrame::new(film.width, film.height));
+            guide.resize(num_frames, last);
             req.guide = Some(Guide {
-                frames: guide.iter().map(to_model).collect(),
+                frames: guide.iter().map(|f| size::to_model(f, gen)).collect(),
                 strength: shot.strength as f32,
             });
         }
@@ -180,47 +242,17 @@ impl LtxBackend {
     }
 }
 
-fn to_model(f: &RgbFrame) -> ModelFrame {
-    ModelFrame {
-        width: f.width,
-        height: f.height,
-        data: f.data.clone(),
-    }
-}
-
-/// Scale an image to cover `tw`×`th` and crop the centre (nearest neighbour; the VAE smooths).
-fn fit(src: &[u8], sw: usize, sh: usize, tw: usize, th: usize) -> ModelFrame {
-    let scale = (tw as f64 / sw as f64).max(th as f64 / sh as f64);
-    let (cw, ch) = (
-        (sw as f64 * scale).round() as usize,
-        (sh as f64 * scale).round() as usize,
-    );
-    let (ox, oy) = ((cw.saturating_sub(tw)) / 2, (ch.saturating_sub(th)) / 2);
-    let mut data = Vec::with_capacity(tw * th * 3);
-    for y in 0..th {
-        let sy = (((y + oy) as f64 / scale) as usize).min(sh - 1);
-        for x in 0..tw {
-            let sx = (((x + ox) as f64 / scale) as usize).min(sw - 1);
-            let i = (sy * sw + sx) * 3;
-            data.extend_from_slice(&src[i..i + 3]);
-        }
-    }
-    ModelFrame {
-        width: tw as u32,
-        height: th as u32,
-        data,
-    }
-}
-
 impl Backend for LtxBackend {
     fn identity(&self) -> BackendIdentity {
         let s = &self.settings;
+        // The guide video is a previz render, so previz's identity is part of ltx's.
+        let guide = Previz::with_threads(1).identity().settings;
         BackendIdentity {
             name: "ltx".into(),
             weights_fingerprint: self.fingerprint.clone(),
             settings: format!(
-                "mapping={MAPPING_VERSION};steps={:?};image_cond_noise={};decode_timestep={};device={:?}",
-                s.steps_override, s.image_cond_noise_scale, s.decode_timestep, s.device
+                "mapping={MAPPING_VERSION};steps={:?};image_cond_noise={};decode_timestep={};device={:?};vae_tiling={:?};guide=previz({guide})",
+                s.steps_override, s.image_cond_noise_scale, s.decode_timestep, s.device, s.vae_tiling
             ),
         }
     }
@@ -233,14 +265,19 @@ impl Backend for LtxBackend {
         progress: Progress<'_>,
     ) -> Result<Vec<RgbFrame>, RenderError> {
         let req = self.request(film, shot, inputs)?;
+        // A panic elsewhere cannot leave the model in a bad state: the lock guards no data.
+        let _one_at_a_time = self
+            .generating
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut report = |done: usize, total: usize| progress(done as u64, total as u64);
         let frames = self
             .pipeline
             .generate(&req, &mut report)
-            .map_err(|e| model_err(&shot.name, e))?;
+            .map_err(|e| shot_err(&shot.name, e))?;
         let wanted = shot.frames.0 as usize;
         if frames.len() < wanted {
-            return Err(model_err(
+            return Err(shot_err(
                 &shot.name,
                 format!(
                     "the model returned {} frames, {wanted} needed",
@@ -248,14 +285,11 @@ impl Backend for LtxBackend {
                 ),
             ));
         }
+        let film_size = Size::new(film.width, film.height);
         Ok(frames
             .into_iter()
             .take(wanted)
-            .map(|f| RgbFrame {
-                width: f.width,
-                height: f.height,
-                data: f.data,
-            })
+            .map(|f| size::to_film(f, film_size))
             .collect())
     }
 }

@@ -46,7 +46,7 @@ pub fn make_backend(
         BackendName::Ltx => {
             let dir = model_dir.ok_or(
                 "`--backend ltx` needs `--model-dir DIR`: a local LTX-Video folder in the diffusers layout \
-                 (see the README, \"Rendering with LTX-Video\")",
+                 (see the README, \"Rendering with the real LTX-Video weights\")",
             )?;
             let settings = scene_render::ltx::LtxSettings {
                 steps_override: steps,
@@ -166,7 +166,15 @@ pub fn summary_human(report: &RenderReport, seconds: f64) -> String {
     )
 }
 
+/// Exit code of a render stopped at once by a second Ctrl-C (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED_AT_ONCE: i32 = 130;
+
 /// A cancel flag that Ctrl-C sets (installed once per process).
+///
+/// The first Ctrl-C asks the render to stop at its next safe point: the next frame for previz,
+/// but only the end of the current shot for a model backend, whose denoising cannot be paused
+/// and may take many minutes. A second Ctrl-C ends the process at once; that is safe too,
+/// because outputs and cache entries are only ever renamed into place when complete.
 pub fn interrupt_flag() -> Arc<AtomicBool> {
     static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
     FLAG.get_or_init(|| {
@@ -174,7 +182,14 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
         let f = flag.clone();
         // If a handler cannot be installed, Ctrl-C kills the process: outputs are still never
         // half-written (temporary names) and the cache stays consistent.
-        let _ = ctrlc::set_handler(move || f.store(true, std::sync::atomic::Ordering::SeqCst));
+        let _ = ctrlc::set_handler(move || {
+            if f.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                std::process::exit(EXIT_INTERRUPTED_AT_ONCE);
+            }
+            eprintln!(
+                "interrupted: stopping at the next safe point (press Ctrl-C again to stop at once)"
+            );
+        });
         flag
     })
     .clone()
@@ -204,7 +219,7 @@ pub fn run(args: &RenderArgs) -> Outcome {
         return tool_error(e);
     }
     let cancel = interrupt_flag();
-    let progress = Progress::new(!args.json);
+    let progress = Progress::new(!args.json).for_backend(args.backend);
     let started = std::time::Instant::now();
     let result = render_planned(
         &checked,

@@ -91,7 +91,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     let identity = backend.identity();
     let cache = cache_dir(&checked.project_root);
     let cancel = interrupt_flag();
-    let progress = Progress::new(true);
+    let progress = Progress::new(true).for_backend(args.backend);
     let opts = ShotRenderOptions {
         project_root: &checked.project_root,
         cache_dir: &cache,

@@ -106,7 +106,7 @@ pub fn run(args: &RenderArgs) -> Outcome {
                 }
             }
             if let Some(b) = backend.as_deref() {
-                let progress = Progress::new(!args.json);
+                let progress = Progress::new(!args.json).for_backend(args.backend);
                 let started = Instant::now();
                 let result =
                     render_planned(&checked, &plan, b, &output, args.jobs, &cancel, &progress);
