@@ -97,7 +97,10 @@ fn the_recipe_blesses_and_verifies_every_film_and_names_each_regression() {
     assert!(log.contains("REGRESSED third"), "{log}");
     let report = std::fs::read_to_string(root.join("reports/films__beta__film.html"))
         .expect("a report for the regressed film");
-    assert!(report.contains("the yard is quiet"), "report lacks the new text");
+    assert!(
+        report.contains("the yard is quiet"),
+        "report lacks the new text"
+    );
     assert!(!root.join("reports/films__alpha__film.html").exists());
 
     // A film without goldens is a tool failure (2), which outranks a regression, and the other
@@ -138,5 +141,8 @@ fn the_workflow_matches_the_script_and_the_cache_layout() {
     assert!(readme.contains("`ci/verify-films.sh`"));
     assert!(workflow.contains("path: \"**/.scene-cache\""));
     assert!(workflow.contains("scenec cache gc"));
-    assert!(workflow.lines().all(|l| !l.contains('\t')), "YAML forbids tabs");
+    assert!(
+        workflow.lines().all(|l| !l.contains('\t')),
+        "YAML forbids tabs"
+    );
 }
