@@ -28,6 +28,9 @@ pub struct ShotInputs<'a> {
 /// Progress of one shot, in the backend's own units (frames for previz, denoising steps for ltx).
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
+/// Where a streaming backend puts each frame, in order. An error stops the render.
+pub type FrameSink<'a> = &'a mut dyn FnMut(RgbFrame) -> Result<(), RenderError>;
+
 pub trait Backend: Send + Sync {
     fn identity(&self) -> BackendIdentity;
 
@@ -60,5 +63,23 @@ pub trait Backend: Send + Sync {
             return Err(RenderError::Interrupted);
         }
         Ok(frames)
+    }
+
+    /// [`Backend::render_shot_cancellable`], handing each frame to `sink` in order as soon as
+    /// it is ready, so that the pipeline encodes while the backend renders. The default
+    /// renders the whole shot first; backends that make frames one by one override it.
+    fn render_shot_streaming(
+        &self,
+        film: &FilmSchedule,
+        shot: &ShotSchedule,
+        inputs: &ShotInputs<'_>,
+        sink: FrameSink<'_>,
+        progress: Progress<'_>,
+        cancel: &AtomicBool,
+    ) -> Result<(), RenderError> {
+        for frame in self.render_shot_cancellable(film, shot, inputs, progress, cancel)? {
+            sink(frame)?;
+        }
+        Ok(())
     }
 }

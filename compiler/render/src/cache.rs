@@ -10,13 +10,23 @@
 //! SHA-256 of the upstream shot's last frame. `scene` stays in the key: it is cheap to keep and a
 //! renderer may caption it. `dialogue` stays too: previz draws captions.
 //!
-//! **Entry** (`shots/<key>.shot`), little-endian:
+//! The key also holds the encoder's fingerprint ([`crate::encode::segment::encoder_fingerprint`]):
+//! entries hold encoded video, so another libx264 build or setting cannot reuse them.
+//!
+//! **Entry** (`shots/<key>.shot`): the shot as H.264 packets ([`crate::encode::segment`]: one per
+//! frame, an IDR every `keyint` frames), which the film copies without decoding, plus the last
+//! frame's exact RGB for the shot that `continues` it. Little-endian:
 //! ```text
-//! magic "SCNSHOT\0" | format u32 | width u32 | height u32 | frames u32
-//! key [32] | SHA-256 of the last frame's RGB [32] | SHA-256 of all frames' RGB [32]
-//! per frame: compressed length u32, zstd-compressed RGB
+//! magic "SCNSHOT\0" | format u32 | width u32 | height u32 | frames u32 | keyint u32
+//! key [32] | SHA-256 of the last frame's RGB [32] | SHA-256 of the video [32]
+//! extradata length u32 | extradata (SPS/PPS)
+//! last frame: compressed length u32 | zstd-compressed RGB
+//! per frame: flags u8 (1 = IDR) | length u32 | packet (Annex B)
 //! SHA-256 of every byte above [32]
 //! ```
+//! The video's SHA-256 runs over the length-prefixed extradata, then each frame's flags,
+//! length and packet: it names exactly the bytes the film's track gets from this shot.
+//!
 //! Written to a temporary name in the same directory, fsynced, renamed: a crash leaves either
 //! no entry or a whole one. A read checks the trailer, header and key before trusting anything;
 //! a bad entry is reported as missing (and deleted) so the shot renders again.
@@ -35,15 +45,16 @@ use sha2::{Digest, Sha256};
 
 use crate::backend::BackendIdentity;
 use crate::compositor::ShotFrames;
+use crate::encode::segment::{decode_segment, EncodedPacket, SegmentDecoder};
 use crate::error::RenderError;
 use crate::frame::RgbFrame;
 use crate::provenance::{canonical_json, hex};
 
 /// Bump when the key's recipe or the entry layout changes.
-pub const CACHE_FORMAT_VERSION: u32 = 1;
+pub const CACHE_FORMAT_VERSION: u32 = 2;
 
 const MAGIC: &[u8; 8] = b"SCNSHOT\0";
-const HEADER_LEN: usize = 8 + 4 * 4 + 32 * 3;
+const HEADER_LEN: usize = 8 + 4 * 5 + 32 * 3;
 const ZSTD_LEVEL: i32 = 1;
 const ENTRY_EXT: &str = "shot";
 /// Temporary files older than this are debris of a killed writer; `gc` removes them.
@@ -77,6 +88,8 @@ pub struct KeyInputs<'a> {
     pub image_sha256: &'a [String],
     /// For `continues`: SHA-256 (hex) of the upstream shot's last frame.
     pub upstream_last_frame: Option<&'a str>,
+    /// [`crate::encode::segment::encoder_fingerprint`] of the film's encoder.
+    pub encoder: &'a str,
 }
 
 /// The shot schedule as it enters the key: without the fields that do not change its pixels.
@@ -107,6 +120,7 @@ pub fn shot_key(
     field(inputs.backend.name.as_bytes());
     field(inputs.backend.weights_fingerprint.as_bytes());
     field(inputs.backend.settings.as_bytes());
+    field(inputs.encoder.as_bytes());
     field(&film.version.to_le_bytes());
     field(&film.fps.to_le_bytes());
     field(&film.width.to_le_bytes());
@@ -144,11 +158,63 @@ pub struct GcReport {
     pub kept: CacheStats,
 }
 
-/// Hashes of a stored shot's frames.
+/// Hashes of a stored shot.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredShot {
     pub last_frame_sha256: String,
-    pub frames_sha256: String,
+    pub video_sha256: String,
+}
+
+/// A shot as the cache stores it: its encoded frames and its last frame's exact pixels.
+#[derive(Clone, Debug)]
+pub struct ShotVideo {
+    pub width: u32,
+    pub height: u32,
+    /// Frames between IDR pictures (`packets[i].key` exactly when `i % keyint == 0`).
+    pub keyint: u32,
+    /// SPS/PPS of the encoder that made the packets.
+    pub extradata: Vec<u8>,
+    /// One per frame, in order.
+    pub packets: Vec<EncodedPacket>,
+    pub last_frame: RgbFrame,
+}
+
+impl ShotVideo {
+    /// Encode frames held in memory (backends that produce a whole shot at once, tests).
+    pub fn encode(
+        params: &crate::encode::VideoParams,
+        frames: Vec<RgbFrame>,
+    ) -> Result<ShotVideo, RenderError> {
+        let mut encoder = crate::encode::SegmentEncoder::new(params)?;
+        let mut last = None;
+        for f in frames {
+            encoder.push(&f)?;
+            last = Some(f);
+        }
+        let last_frame =
+            last.ok_or_else(|| RenderError::Schedule("a shot with no frames".into()))?;
+        let extradata = encoder.extradata();
+        Ok(ShotVideo {
+            width: params.width,
+            height: params.height,
+            keyint: params.keyint(),
+            extradata,
+            packets: encoder.finish()?,
+            last_frame,
+        })
+    }
+
+    fn video_sha256(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update((self.extradata.len() as u32).to_le_bytes());
+        h.update(&self.extradata);
+        for p in &self.packets {
+            h.update([u8::from(p.key)]);
+            h.update((p.data.len() as u32).to_le_bytes());
+            h.update(&p.data);
+        }
+        h.finalize().into()
+    }
 }
 
 /// A size as `scenec cache gc --max-size` takes it: bytes, or a number with a binary suffix
@@ -177,33 +243,66 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(bytes as u64)
 }
 
-/// A verified entry, held compressed in memory; frames decompress one at a time.
+/// A verified entry, held in memory.
 pub struct CacheEntry {
     pub key: CacheKey,
     pub width: u32,
     pub height: u32,
     pub frames: u32,
+    pub keyint: u32,
     /// SHA-256 (hex) of the last frame's RGB.
     pub last_frame_sha256: String,
-    /// SHA-256 (hex) of all frames' RGB, in order.
-    pub frames_sha256: String,
+    /// SHA-256 (hex) of the encoded video (see the module docs).
+    pub video_sha256: String,
     bytes: Vec<u8>,
-    /// Byte range of each compressed frame in `bytes`.
-    spans: Vec<(usize, usize)>,
+    extradata: (usize, usize),
+    last_frame: (usize, usize),
+    /// Byte range of each frame's packet in `bytes`, and whether it is an IDR.
+    packets: Vec<(usize, usize, bool)>,
 }
 
 impl CacheEntry {
-    pub fn frame(&self, index: u32) -> Result<RgbFrame, RenderError> {
-        let &(start, end) = self.spans.get(index as usize).ok_or_else(|| {
-            RenderError::Schedule(format!("cache entry {} has no frame {index}", self.key))
-        })?;
+    pub fn extradata(&self) -> &[u8] {
+        &self.bytes[self.extradata.0..self.extradata.1]
+    }
+
+    /// Frame `index`'s packet and whether it is an IDR.
+    pub fn packet(&self, index: u32) -> Option<(&[u8], bool)> {
+        self.packets
+            .get(index as usize)
+            .map(|&(a, b, key)| (&self.bytes[a..b], key))
+    }
+
+    /// The packets as the film's track takes them.
+    pub fn packets(&self) -> impl Iterator<Item = EncodedPacket> + '_ {
+        self.packets.iter().map(|&(a, b, key)| EncodedPacket {
+            data: self.bytes[a..b].to_vec(),
+            key,
+        })
+    }
+
+    /// Every frame, decoded (what the film shows where no transition touches the shot).
+    pub fn decode_all(&self) -> Result<Vec<RgbFrame>, RenderError> {
+        let packets: Vec<&[u8]> = self
+            .packets
+            .iter()
+            .map(|&(a, b, _)| &self.bytes[a..b])
+            .collect();
+        decode_segment(self.extradata(), self.width, self.height, &packets)
+            .map_err(|e| RenderError::decode(format!("cache entry {}", self.key), e))
+    }
+
+    /// The last frame exactly as the backend made it (not through the encoder): what a shot
+    /// that `continues` this one starts from.
+    pub fn last_frame(&self) -> Result<RgbFrame, RenderError> {
         let len = self.width as usize * self.height as usize * 3;
-        let data = zstd::bulk::decompress(&self.bytes[start..end], len)
+        let (a, b) = self.last_frame;
+        let data = zstd::bulk::decompress(&self.bytes[a..b], len)
             .map_err(|e| RenderError::decode(format!("cache entry {}", self.key), e))?;
         if data.len() != len {
             return Err(RenderError::decode(
                 format!("cache entry {}", self.key),
-                "frame has the wrong size",
+                "the last frame has the wrong size",
             ));
         }
         Ok(RgbFrame {
@@ -213,14 +312,13 @@ impl CacheEntry {
         })
     }
 
-    pub fn last_frame(&self) -> Result<RgbFrame, RenderError> {
-        self.frame(self.frames.saturating_sub(1))
-    }
-
-    /// The frames in order, for the compositor.
+    /// The decoded frames in order, for the compositor.
     pub fn reader(self) -> EntryFrames {
         EntryFrames {
             entry: self,
+            decoder: None,
+            fed: 0,
+            decoded: 0,
             next: 0,
         }
     }
@@ -237,25 +335,45 @@ impl CacheEntry {
         let u32_at = |at: usize| -> u32 {
             u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
         };
-        if u32_at(8) != CACHE_FORMAT_VERSION || bytes[24..56] != key.0 {
+        if u32_at(8) != CACHE_FORMAT_VERSION || bytes[28..60] != key.0 {
             return None;
         }
-        let (width, height, frames) = (u32_at(12), u32_at(16), u32_at(20));
-        let last_frame_sha256 = hex(&bytes[56..88]);
-        let frames_sha256 = hex(&bytes[88..120]);
-        let mut spans = Vec::with_capacity(frames as usize);
+        let (width, height, frames, keyint) = (u32_at(12), u32_at(16), u32_at(20), u32_at(24));
+        if keyint == 0 || frames == 0 {
+            return None;
+        }
+        let last_frame_sha256 = hex(&bytes[60..92]);
+        let video_sha256 = hex(&bytes[92..124]);
         let mut at = HEADER_LEN;
-        for _ in 0..frames {
-            if at + 4 > body {
+        let span = |at: &mut usize, flag: bool| -> Option<(usize, usize, bool)> {
+            let key = if flag {
+                let f = *bytes.get(*at)?;
+                *at += 1;
+                f & 1 == 1
+            } else {
+                false
+            };
+            if *at + 4 > body {
                 return None;
             }
-            let len = u32_at(at) as usize;
-            at += 4;
-            if at + len > body {
+            let len = u32_at(*at) as usize;
+            *at += 4;
+            if *at + len > body {
                 return None;
             }
-            spans.push((at, at + len));
-            at += len;
+            *at += len;
+            Some((*at - len, *at, key))
+        };
+        let (ea, eb, _) = span(&mut at, false)?;
+        let (la, lb, _) = span(&mut at, false)?;
+        let mut packets = Vec::with_capacity(frames as usize);
+        for i in 0..frames {
+            let p = span(&mut at, true)?;
+            // The assembler copies from these IDRs: the layout must be what the header says.
+            if p.2 != (i % keyint == 0) {
+                return None;
+            }
+            packets.push(p);
         }
         if at != body {
             return None;
@@ -265,24 +383,96 @@ impl CacheEntry {
             width,
             height,
             frames,
+            keyint,
             last_frame_sha256,
-            frames_sha256,
+            video_sha256,
             bytes,
-            spans,
+            extradata: (ea, eb),
+            last_frame: (la, lb),
+            packets,
         })
     }
 }
 
+/// A cached shot's frames decoded in order. Skipping ahead starts decoding at the last IDR
+/// before the target instead of decoding everything in between.
 pub struct EntryFrames {
     entry: CacheEntry,
+    decoder: Option<SegmentDecoder>,
+    /// Packets sent to the decoder.
+    fed: u32,
+    /// Index of the frame the decoder gives next.
+    decoded: u32,
+    /// Index of the frame `next_frame` returns.
     next: u32,
+}
+
+impl EntryFrames {
+    fn broken(&self, e: RenderError) -> RenderError {
+        RenderError::decode(format!("cache entry {}", self.entry.key), e)
+    }
+
+    /// A decoder positioned at the IDR before `next`, unless one is running.
+    fn ensure_decoder(&mut self) -> Result<(), RenderError> {
+        if self.decoder.is_none() {
+            let idr = self.next - self.next % self.entry.keyint;
+            let dec =
+                SegmentDecoder::new(self.entry.extradata(), self.entry.width, self.entry.height)
+                    .map_err(|e| self.broken(e))?;
+            self.decoder = Some(dec);
+            self.fed = idr;
+            self.decoded = idr;
+        }
+        Ok(())
+    }
+
+    /// The decoder's next frame.
+    fn decode_one(&mut self) -> Result<RgbFrame, RenderError> {
+        self.ensure_decoder()?;
+        loop {
+            let Some(dec) = self.decoder.as_mut() else {
+                return Err(RenderError::Schedule("the decoder vanished".into()));
+            };
+            if let Some(frame) = dec.next() {
+                self.decoded += 1;
+                return Ok(frame);
+            }
+            let step = if let Some((data, _)) = self.entry.packet(self.fed) {
+                let r = dec.send(data, i64::from(self.fed));
+                self.fed += 1;
+                r
+            } else if !dec.flushed() {
+                dec.flush()
+            } else {
+                return Err(RenderError::Schedule(format!(
+                    "shot has fewer frames than its schedule (cache entry {} has {})",
+                    self.entry.key, self.entry.frames
+                )));
+            };
+            step.map_err(|e| self.broken(e))?;
+        }
+    }
 }
 
 impl ShotFrames for EntryFrames {
     fn next_frame(&mut self) -> Result<RgbFrame, RenderError> {
-        let frame = self.entry.frame(self.next)?;
+        self.ensure_decoder()?;
+        while self.decoded < self.next {
+            self.decode_one()?;
+        }
+        let frame = self.decode_one()?;
         self.next += 1;
         Ok(frame)
+    }
+
+    fn skip(&mut self, n: u32) -> Result<(), RenderError> {
+        self.next = self.next.saturating_add(n);
+        let idr = self.next - self.next % self.entry.keyint;
+        if idr > self.decoded {
+            // Nothing decoded so far is needed: start again at the IDR before the target.
+            self.decoder = None;
+        }
+        Ok(())
     }
 }
 
@@ -348,39 +538,79 @@ impl ShotCache {
         self.get(key).is_some()
     }
 
-    /// Store a shot's frames under `key`, atomically. `cancel` is checked between frames; a
-    /// cancelled write leaves nothing behind.
+    /// Store a shot under `key`, atomically. `cancel` is checked before anything is written;
+    /// a cancelled or failed write leaves nothing behind.
     pub fn put(
         &self,
         key: &CacheKey,
-        frames: &[RgbFrame],
+        shot: &ShotVideo,
         cancel: &AtomicBool,
     ) -> Result<StoredShot, RenderError> {
-        let (width, height) = match frames.first() {
-            Some(f) => (f.width, f.height),
-            None => return Err(RenderError::Schedule("a shot with no frames".into())),
-        };
+        let (width, height) = (shot.width, shot.height);
         let frame_len = width as usize * height as usize * 3;
-        let mut all = Sha256::new();
-        for f in frames {
-            if f.width != width || f.height != height || f.data.len() != frame_len {
-                return Err(RenderError::Schedule(
-                    "frames of one shot differ in size".into(),
-                ));
-            }
-            all.update(&f.data);
+        let last = &shot.last_frame;
+        if shot.packets.is_empty() || shot.keyint == 0 {
+            return Err(RenderError::Schedule("a shot with no frames".into()));
         }
-        let last = frames
-            .last()
-            .map(|f| Sha256::digest(&f.data))
-            .unwrap_or_default();
-        let all = all.finalize();
-        let stored = StoredShot {
-            last_frame_sha256: hex(&last),
-            frames_sha256: hex(&all),
-        };
-
+        if last.width != width || last.height != height || last.data.len() != frame_len {
+            return Err(RenderError::Schedule(
+                "the last frame differs in size from the shot".into(),
+            ));
+        }
+        if let Some(i) =
+            (0..shot.packets.len()).find(|&i| shot.packets[i].key != (i as u32 % shot.keyint == 0))
+        {
+            return Err(RenderError::Encode(format!(
+                "frame {i} of the encoded shot breaks its IDR interval of {}",
+                shot.keyint
+            )));
+        }
+        let last_sha: [u8; 32] = Sha256::digest(&last.data).into();
+        let video_sha = shot.video_sha256();
         let final_path = self.entry_path(key);
+        let packed_last = zstd::bulk::compress(&last.data, ZSTD_LEVEL)
+            .map_err(|e| RenderError::write(&final_path, e))?;
+
+        let mut bytes = Vec::with_capacity(
+            HEADER_LEN
+                + 8
+                + shot.extradata.len()
+                + packed_last.len()
+                + shot.packets.iter().map(|p| p.data.len() + 5).sum::<usize>()
+                + 32,
+        );
+        bytes.extend_from_slice(MAGIC);
+        for v in [
+            CACHE_FORMAT_VERSION,
+            width,
+            height,
+            shot.packets.len() as u32,
+            shot.keyint,
+        ] {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        bytes.extend_from_slice(&key.0);
+        bytes.extend_from_slice(&last_sha);
+        bytes.extend_from_slice(&video_sha);
+        for part in [&shot.extradata, &packed_last] {
+            bytes.extend_from_slice(&(part.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(part);
+        }
+        for p in &shot.packets {
+            bytes.push(u8::from(p.key));
+            bytes.extend_from_slice(&(p.data.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(&p.data);
+        }
+        let digest = Sha256::digest(&bytes);
+        bytes.extend_from_slice(&digest);
+        let stored = StoredShot {
+            last_frame_sha256: hex(&last_sha),
+            video_sha256: hex(&video_sha),
+        };
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+
         let temp = self.shots_dir().join(format!(
             ".{}.tmp-{}-{}",
             key.hex(),
@@ -388,40 +618,9 @@ impl ShotCache {
             TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
         let result = (|| -> Result<(), RenderError> {
-            let file = File::create(&temp).map_err(|e| RenderError::write(&temp, e))?;
-            let mut out = HashingWriter {
-                inner: std::io::BufWriter::new(file),
-                hash: Sha256::new(),
-            };
-            let w = |out: &mut HashingWriter, bytes: &[u8]| {
-                out.write_all(bytes)
-                    .map_err(|e| RenderError::write(&temp, e))
-            };
-            w(&mut out, MAGIC)?;
-            for v in [CACHE_FORMAT_VERSION, width, height, frames.len() as u32] {
-                w(&mut out, &v.to_le_bytes())?;
-            }
-            w(&mut out, &key.0)?;
-            w(&mut out, &last)?;
-            w(&mut out, &all)?;
-            let mut compressor = zstd::bulk::Compressor::new(ZSTD_LEVEL)
+            let mut file = File::create(&temp).map_err(|e| RenderError::write(&temp, e))?;
+            file.write_all(&bytes)
                 .map_err(|e| RenderError::write(&temp, e))?;
-            for f in frames {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(RenderError::Interrupted);
-                }
-                let packed = compressor
-                    .compress(&f.data)
-                    .map_err(|e| RenderError::write(&temp, e))?;
-                w(&mut out, &(packed.len() as u32).to_le_bytes())?;
-                w(&mut out, &packed)?;
-            }
-            let digest = out.hash.clone().finalize();
-            w(&mut out, &digest)?;
-            let file = out
-                .inner
-                .into_inner()
-                .map_err(|e| RenderError::write(&temp, e.error()))?;
             file.sync_all().map_err(|e| RenderError::write(&temp, e))?;
             drop(file);
             fs::rename(&temp, &final_path).map_err(|e| RenderError::write(&final_path, e))?;
@@ -508,24 +707,6 @@ impl ShotCache {
             bytes: total,
         };
         Ok(report)
-    }
-}
-
-/// Hashes what it writes, so the trailer needs no second pass over the entry.
-struct HashingWriter {
-    inner: std::io::BufWriter<File>,
-    hash: Sha256,
-}
-
-impl Write for HashingWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
     }
 }
 

@@ -24,6 +24,14 @@ use crate::frame::RgbFrame;
 /// The frames of one shot, read in order.
 pub trait ShotFrames {
     fn next_frame(&mut self) -> Result<RgbFrame, RenderError>;
+
+    /// Pass over `n` frames. Sources that can seek (decoded video) override it.
+    fn skip(&mut self, n: u32) -> Result<(), RenderError> {
+        for _ in 0..n {
+            self.next_frame()?;
+        }
+        Ok(())
+    }
 }
 
 /// Where the compositor gets each shot's frames. `open` is called once per shot, when the film
@@ -138,14 +146,46 @@ fn scale(frame: &mut RgbFrame, (num, den): (u64, u64)) {
     if num == den {
         return;
     }
+    // 256 possible inputs: a table keeps the exact rounding at the cost of a lookup.
+    let table: Vec<u8> = (0..256u64)
+        .map(|v| ((v * num + den / 2) / den) as u8)
+        .collect();
     for v in &mut frame.data {
-        *v = ((u64::from(*v) * num + den / 2) / den) as u8;
+        *v = table[*v as usize];
+    }
+}
+
+/// `x / d` for `x * d <= 2^32` as a multiplication by `ceil(2^32 / d)`: exact there (the error
+/// term stays below `1/d`), and it vectorises where a division does not.
+#[derive(Clone, Copy)]
+struct Divide {
+    m: u64,
+}
+
+impl Divide {
+    fn new(d: u32) -> Self {
+        Divide {
+            m: (1u64 << 32).div_ceil(u64::from(d)),
+        }
+    }
+
+    #[inline]
+    fn apply(self, x: u32) -> u32 {
+        ((u64::from(x) * self.m) >> 32) as u32
     }
 }
 
 fn dissolve(base: &mut RgbFrame, incoming: &RgbFrame, w: u32, total: u32) {
-    for (a, &b) in base.data.iter_mut().zip(&incoming.data) {
-        *a = ((u32::from(*a) * (total - w) + u32::from(b) * w + total / 2) / total) as u8;
+    let mix = |a: u8, b: u8| u32::from(a) * (total - w) + u32::from(b) * w + total / 2;
+    if u64::from(total) * (255 * u64::from(total) + u64::from(total) / 2) <= 1 << 32 {
+        let div = Divide::new(total);
+        for (a, &b) in base.data.iter_mut().zip(&incoming.data) {
+            *a = div.apply(mix(*a, b)) as u8;
+        }
+    } else {
+        for (a, &b) in base.data.iter_mut().zip(&incoming.data) {
+            *a = (mix(*a, b) / total) as u8;
+        }
     }
 }
 
@@ -165,9 +205,36 @@ fn wipe(base: &mut RgbFrame, incoming: &RgbFrame, w: u32, total: u32, from_right
     }
 }
 
+/// For each film frame: the shot and shot frame it shows unchanged, or `None` where a
+/// transition or fade changes it (or no shot covers it). Those are the frames a render must
+/// composite; every other frame is a shot's own frame and can be copied from its segment.
+pub fn plain_frames(film: &FilmSchedule) -> Vec<Option<(usize, u32)>> {
+    let fades = fades_of(film);
+    let mut covering = vec![0u8; film.frames.0 as usize];
+    let mut plain = vec![None; film.frames.0 as usize];
+    for (i, shot) in film.shots.iter().enumerate() {
+        let start = shot.start_frame.0 as usize;
+        for t in 0..shot.frames.0 {
+            let f = start + t as usize;
+            let Some(c) = covering.get_mut(f) else { break };
+            *c = c.saturating_add(1);
+            let (num, den) = brightness(fades[i], t, shot.frames.0);
+            plain[f] = (num == den).then_some((i, t));
+        }
+    }
+    for (p, &c) in plain.iter_mut().zip(&covering) {
+        if c != 1 {
+            *p = None;
+        }
+    }
+    plain
+}
+
 struct OnScreen<'a> {
     index: usize,
     frames: Box<dyn ShotFrames + 'a>,
+    /// The shot's frame `frames` gives next.
+    next: u32,
 }
 
 /// Iterator over the film's frames; yields exactly `film.frames` items (or stops after the
@@ -195,7 +262,9 @@ impl<'a> Compositor<'a> {
         }
     }
 
-    fn frame_at(&mut self, f: u32) -> Result<RgbFrame, RenderError> {
+    /// Film frame `f`. Calls must come in increasing `f`; gaps are skipped without
+    /// compositing (the render asks only for the frames transitions change).
+    pub fn frame_at(&mut self, f: u32) -> Result<RgbFrame, RenderError> {
         let film = self.film;
         let shots = &film.shots;
         // Leave shots that ended before this frame.
@@ -211,17 +280,22 @@ impl<'a> Compositor<'a> {
             if shot.start_frame.0 + shot.frames.0 <= f {
                 continue;
             }
-            let mut frames = self.source.open(index)?;
-            for _ in shot.start_frame.0..f {
-                frames.next_frame()?;
-            }
-            self.on_screen.push(OnScreen { index, frames });
+            let frames = self.source.open(index)?;
+            self.on_screen.push(OnScreen {
+                index,
+                frames,
+                next: 0,
+            });
         }
 
         let mut base: Option<RgbFrame> = None;
         for s in &mut self.on_screen {
             let shot = &shots[s.index];
             let t = f - shot.start_frame.0;
+            if t > s.next {
+                s.frames.skip(t - s.next)?;
+            }
+            s.next = t + 1;
             let mut frame = s.frames.next_frame()?;
             if frame.width != film.width
                 || frame.height != film.height
@@ -282,6 +356,20 @@ impl Iterator for Compositor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multiply_shift_division_is_exact_where_used() {
+        for d in (1..=300).chain([1000, 4000, 4100]) {
+            let div = Divide::new(d);
+            let max = 255 * d + d / 2;
+            if u64::from(d) * u64::from(max) > 1 << 32 {
+                continue;
+            }
+            for x in 0..=max {
+                assert_eq!(div.apply(x), x / d, "{x} / {d}");
+            }
+        }
+    }
 
     #[test]
     fn fade_fractions_end_black_and_start_full() {

@@ -1,6 +1,7 @@
 //! Rendering: backends turn shot schedules into frames; the cache keeps them; the compositor,
 //! audio mixer and encoder turn them into one MP4 with subtitles.
 
+pub mod assemble;
 pub mod audio;
 pub mod backend;
 pub mod cache;

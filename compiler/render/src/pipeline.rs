@@ -1,6 +1,10 @@
 //! `render_film`: every shot rendered or taken from the cache, then composited, mixed, encoded,
 //! with subtitles and a provenance sidecar beside the MP4.
 //!
+//! Each shot is encoded as it renders (on a thread of its own beside the backend) and cached as
+//! H.264; the film's track copies those packets and encodes again only the frames transitions
+//! change ([`crate::assemble`]).
+//!
 //! Shots render on `jobs` threads, each as soon as the shot it `continues` is done; the result
 //! does not depend on `jobs` or on thread timing, because a shot's frames depend only on its key's
 //! inputs. Every shot goes through the cache, so a render that is interrupted (Ctrl-C via the
@@ -14,12 +18,17 @@ use std::sync::{Condvar, Mutex};
 
 use scene_plan::schedule::{ConditioningSource, FilmSchedule, ShotSchedule};
 
+use crate::assemble::Assembled;
 use crate::audio::AudioMix;
 use crate::backend::{Backend, BackendIdentity, ShotInputs};
-use crate::cache::{shot_key, CacheKey, KeyInputs, ShotCache};
+use crate::cache::{shot_key, CacheEntry, CacheKey, KeyInputs, ShotCache, ShotVideo};
 use crate::compositor::{Compositor, ShotFrames, ShotSource};
-use crate::encode::{encode_mp4, EncodeSettings, Metadata, StagedFile};
+use crate::encode::segment::encoder_fingerprint;
+use crate::encode::{
+    mux_mp4, EncodeSettings, Metadata, SegmentEncoder, StagedFile, VideoParams, VideoStream,
+};
 use crate::error::RenderError;
+use crate::frame::RgbFrame;
 use crate::provenance::{
     file_sha256, schedule_sha256, shot_schedule_sha256, ContinuedFrom, InputFile, Provenance,
     ShotProvenance, PROVENANCE_VERSION,
@@ -88,7 +97,7 @@ pub fn sidecar_paths(output: &Path) -> (PathBuf, PathBuf, PathBuf) {
 struct ShotDone {
     key: CacheKey,
     last_frame_sha256: String,
-    frames_sha256: String,
+    video_sha256: String,
     reused: bool,
     images: Vec<InputFile>,
 }
@@ -169,6 +178,8 @@ pub struct ShotRenderOptions<'a> {
     pub jobs: usize,
     pub progress: &'a dyn RenderProgress,
     pub cancel: &'a AtomicBool,
+    /// Shots are cached encoded; these settings are part of their keys.
+    pub encode: &'a EncodeSettings,
 }
 
 /// Every shot in the cache, by key, in play order.
@@ -189,13 +200,7 @@ pub fn render_shots(
 ) -> Result<RenderedShots, RenderError> {
     let upstream = validate(film)?;
     let cache = ShotCache::open(opts.cache_dir)?;
-    let renderer = Renderer {
-        film,
-        backend,
-        identity: backend.identity(),
-        cache: &cache,
-        opts,
-    };
+    let renderer = Renderer::new(film, backend, &cache, opts)?;
     let done = renderer.all_shots(&upstream)?;
     let names = |reused: bool| {
         film.shots
@@ -218,9 +223,126 @@ struct Renderer<'a> {
     identity: BackendIdentity,
     cache: &'a ShotCache,
     opts: &'a ShotRenderOptions<'a>,
+    video: VideoParams,
+    /// [`encoder_fingerprint`] of `video`, for the keys.
+    encoder: String,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    fn new(
+        film: &'a FilmSchedule,
+        backend: &'a dyn Backend,
+        cache: &'a ShotCache,
+        opts: &'a ShotRenderOptions<'a>,
+    ) -> Result<Self, RenderError> {
+        let video = VideoParams {
+            width: film.width,
+            height: film.height,
+            fps: film.fps,
+            settings: opts.encode.clone(),
+        };
+        let encoder = encoder_fingerprint(&video)?;
+        Ok(Renderer {
+            film,
+            backend,
+            identity: backend.identity(),
+            cache,
+            opts,
+            video,
+            encoder,
+        })
+    }
+
+    /// Run the backend on this thread and the encoder on another, frames crossing in order.
+    fn render_and_encode(
+        &self,
+        shot: &ShotSchedule,
+        continued: Option<&RgbFrame>,
+    ) -> Result<ShotVideo, RenderError> {
+        let progress = self.opts.progress;
+        let backend_error = |message: String| RenderError::Backend {
+            backend: self.identity.name.clone(),
+            shot: shot.name.clone(),
+            message,
+        };
+        let (width, height) = (self.film.width, self.film.height);
+        let expected_len = width as usize * height as usize * 3;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<RgbFrame>(FRAME_QUEUE);
+        std::thread::scope(|scope| {
+            let encoder = std::thread::Builder::new()
+                .name("encode-shot".into())
+                .spawn_scoped(scope, || -> Result<ShotVideo, RenderError> {
+                    let mut encoder = SegmentEncoder::new(&self.video)?;
+                    let mut last = None;
+                    for frame in rx {
+                        let n = encoder.frames();
+                        if frame.width != width
+                            || frame.height != height
+                            || frame.data.len() != expected_len
+                        {
+                            return Err(backend_error(format!(
+                                "frame {n} is {}x{}, the film is {width}x{height}",
+                                frame.width, frame.height
+                            )));
+                        }
+                        if n == u64::from(shot.frames.0) {
+                            return Err(backend_error(format!(
+                                "returned more frames than the schedule's {}",
+                                shot.frames.0
+                            )));
+                        }
+                        encoder.push(&frame)?;
+                        last = Some(frame);
+                    }
+                    let n = encoder.frames();
+                    let last_frame = match last {
+                        Some(f) if n == u64::from(shot.frames.0) => f,
+                        _ => {
+                            return Err(backend_error(format!(
+                                "returned {n} frames, the schedule has {}",
+                                shot.frames.0
+                            )))
+                        }
+                    };
+                    let extradata = encoder.extradata();
+                    Ok(ShotVideo {
+                        width,
+                        height,
+                        keyint: self.video.keyint(),
+                        extradata,
+                        packets: encoder.finish()?,
+                        last_frame,
+                    })
+                })
+                .map_err(|e| RenderError::Encode(format!("cannot start an encoder thread: {e}")))?;
+            let rendered = self.backend.render_shot_streaming(
+                self.film,
+                shot,
+                &ShotInputs {
+                    project_root: self.opts.project_root,
+                    continued_frame: continued,
+                },
+                &mut |frame| {
+                    tx.send(frame)
+                        .map_err(|_| RenderError::Encode("the shot's encoder stopped".into()))
+                },
+                &mut |done, total| progress.shot_progress(&shot.name, done, total),
+                self.opts.cancel,
+            );
+            drop(tx);
+            let encoded = encoder
+                .join()
+                .map_err(|_| RenderError::Encode("a shot's encoder thread panicked".into()))?;
+            // The encoder's error explains a backend whose sink failed, and vice versa a
+            // backend's error (an interrupt) explains an encoder that got too few frames.
+            match (rendered, encoded) {
+                (Ok(()), r) => r,
+                (Err(_), Err(e)) if !matches!(e, RenderError::Backend { .. }) => Err(e),
+                (Err(e), _) => Err(e),
+            }
+        })
+    }
+
     fn image_inputs(&self, shot: &ShotSchedule) -> Result<Vec<InputFile>, RenderError> {
         let mut inputs = Vec::new();
         for c in &shot.conditioning {
@@ -253,18 +375,20 @@ impl Renderer<'_> {
                 backend: &self.identity,
                 image_sha256: &image_sha256,
                 upstream_last_frame: upstream.map(|u| u.last_frame_sha256.as_str()),
+                encoder: &self.encoder,
             },
         )?;
         if let Some(entry) = self.cache.get(&key) {
             if entry.frames == shot.frames.0
                 && entry.width == self.film.width
                 && entry.height == self.film.height
+                && entry.keyint == self.video.keyint()
             {
                 progress.shot_reused(&shot.name);
                 return Ok(ShotDone {
                     key,
                     last_frame_sha256: entry.last_frame_sha256,
-                    frames_sha256: entry.frames_sha256,
+                    video_sha256: entry.video_sha256,
                     reused: true,
                     images,
                 });
@@ -287,43 +411,13 @@ impl Renderer<'_> {
             }
         };
         progress.shot_started(&shot.name, shot.frames.0);
-        let frames = self.backend.render_shot_cancellable(
-            self.film,
-            shot,
-            &ShotInputs {
-                project_root: self.opts.project_root,
-                continued_frame: continued.as_ref(),
-            },
-            &mut |done, total| progress.shot_progress(&shot.name, done, total),
-            self.opts.cancel,
-        )?;
-        let backend_error = |message: String| RenderError::Backend {
-            backend: self.identity.name.clone(),
-            shot: shot.name.clone(),
-            message,
-        };
-        if frames.len() != shot.frames.0 as usize {
-            return Err(backend_error(format!(
-                "returned {} frames, the schedule has {}",
-                frames.len(),
-                shot.frames.0
-            )));
-        }
-        let expected = self.film.width as usize * self.film.height as usize * 3;
-        if let Some(bad) = frames.iter().position(|f| {
-            f.width != self.film.width || f.height != self.film.height || f.data.len() != expected
-        }) {
-            return Err(backend_error(format!(
-                "frame {bad} is {}x{}, the film is {}x{}",
-                frames[bad].width, frames[bad].height, self.film.width, self.film.height
-            )));
-        }
-        let stored = self.cache.put(&key, &frames, self.opts.cancel)?;
+        let video = self.render_and_encode(shot, continued.as_ref())?;
+        let stored = self.cache.put(&key, &video, self.opts.cancel)?;
         progress.shot_finished(&shot.name);
         Ok(ShotDone {
             key,
             last_frame_sha256: stored.last_frame_sha256,
-            frames_sha256: stored.frames_sha256,
+            video_sha256: stored.video_sha256,
             reused: false,
             images,
         })
@@ -412,6 +506,9 @@ impl Renderer<'_> {
     }
 }
 
+/// Frames that may wait between a shot's backend and its encoder.
+const FRAME_QUEUE: usize = 3;
+
 /// Shots read back from the cache, one at a time, for the compositor.
 struct CachedShots<'a> {
     film: &'a FilmSchedule,
@@ -455,15 +552,11 @@ pub fn render_film(
         jobs: opts.jobs,
         progress: opts.progress,
         cancel: opts.cancel,
+        encode: &opts.encode,
     };
-    let renderer = Renderer {
-        film,
-        backend,
-        identity: identity.clone(),
-        cache: &cache,
-        opts: &shot_opts,
-    };
+    let renderer = Renderer::new(film, backend, &cache, &shot_opts)?;
     let done = renderer.all_shots(&upstream)?;
+    let video = renderer.video.clone();
 
     let cues = subtitles::cues(film);
     let mut metadata = opts.metadata.clone();
@@ -481,20 +574,43 @@ pub fn render_film(
         metadata.title = film.title.clone();
     }
 
+    let keys: Vec<CacheKey> = done.iter().map(|d| d.key).collect();
+    let entries = keys
+        .iter()
+        .zip(&film.shots)
+        .map(|(key, shot)| {
+            cache.get(key).ok_or_else(|| {
+                RenderError::Schedule(format!(
+                    "the cached frames of shot `{}` vanished during the render",
+                    shot.name
+                ))
+            })
+        })
+        .collect::<Result<Vec<CacheEntry>, RenderError>>()?;
     let source = CachedShots {
         film,
         cache: &cache,
-        keys: done.iter().map(|d| d.key).collect(),
+        keys,
     };
-    let mut frames = Compositor::new(film, &source);
-    let stats = encode_mp4(
+    let extradata = SegmentEncoder::new(&video)?.extradata();
+    let mut packets = Assembled::new(
+        film,
+        &video,
+        &extradata,
+        &entries,
+        Compositor::new(film, &source),
+    );
+    let stats = mux_mp4(
         &mp4,
         film,
-        &mut frames,
+        &VideoStream {
+            params: &video,
+            extradata: &extradata,
+        },
+        &mut packets,
         &mix,
         &subtitles::text_samples(&cues),
         &metadata,
-        &opts.encode,
         opts.cancel,
         &mut |done, total| opts.progress.encoding(done, total),
     )?;
@@ -511,7 +627,8 @@ pub fn render_film(
                 shot: film.shots[u].name.clone(),
                 last_frame_sha256: done[u].last_frame_sha256.clone(),
             }),
-            frames_sha256: d.frames_sha256.clone(),
+            video_sha256: d.video_sha256.clone(),
+            last_frame_sha256: d.last_frame_sha256.clone(),
         });
     }
     let provenance = Provenance {

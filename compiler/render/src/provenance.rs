@@ -14,7 +14,7 @@ use crate::backend::BackendIdentity;
 use crate::error::RenderError;
 
 /// Version of the sidecar's layout.
-pub const PROVENANCE_VERSION: u32 = 1;
+pub const PROVENANCE_VERSION: u32 = 2;
 
 pub fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -117,8 +117,11 @@ pub struct ShotProvenance {
     pub inputs: Vec<InputFile>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub continues: Option<ContinuedFrom>,
-    /// SHA-256 of the shot's frames as stored (raw RGB, all frames in order).
-    pub frames_sha256: String,
+    /// SHA-256 of the shot's video as the cache stores it and the MP4 copies it: its SPS/PPS
+    /// and H.264 packets (layout in [`crate::cache`]).
+    pub video_sha256: String,
+    /// SHA-256 of the shot's last frame as the backend made it (raw RGB).
+    pub last_frame_sha256: String,
 }
 
 /// The sidecar. It holds no timestamps and no reused/rendered flags, so that the same inputs

@@ -8,7 +8,10 @@ use std::time::{Duration, SystemTime};
 
 use scene_plan::schedule::{ConditioningSource, Frame, TransitionKind as K};
 use scene_render::backend::BackendIdentity;
-use scene_render::cache::{frame_sha256, shot_key, CacheKey, KeyInputs, ShotCache};
+use scene_render::cache::{frame_sha256, shot_key, CacheKey, KeyInputs, ShotCache, ShotVideo};
+use scene_render::compositor::ShotFrames;
+use scene_render::encode::segment::decode_segment;
+use scene_render::encode::{EncodeSettings, VideoParams};
 use scene_render::error::RenderError;
 use scene_render::frame::RgbFrame;
 use support::*;
@@ -35,9 +38,49 @@ fn key_of(
             backend: &id,
             image_sha256: images,
             upstream_last_frame: up,
+            encoder: "x264 test build",
         },
     )
     .unwrap()
+}
+
+/// 32x16 at 4 fps: an IDR every 4 frames.
+fn params() -> VideoParams {
+    VideoParams {
+        width: 32,
+        height: 16,
+        fps: 4,
+        settings: EncodeSettings::default(),
+    }
+}
+
+fn video(frames: Vec<RgbFrame>) -> ShotVideo {
+    ShotVideo::encode(&params(), frames).unwrap()
+}
+
+/// Smooth pictures that move, which H.264 keeps close.
+fn smooth_frames(n: u32) -> Vec<RgbFrame> {
+    (0..n)
+        .map(|i| {
+            let mut f = RgbFrame::new(32, 16);
+            for y in 0..16 {
+                for x in 0..32 {
+                    f.put(x, y, [(x * 3 + i * 9) as u8, (y * 6) as u8, 100 + i as u8]);
+                }
+            }
+            f
+        })
+        .collect()
+}
+
+fn mean_abs_diff(a: &RgbFrame, b: &RgbFrame) -> f64 {
+    let sum: u64 = a
+        .data
+        .iter()
+        .zip(&b.data)
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / a.data.len() as f64
 }
 
 fn frames(n: u32, seed: u8) -> Vec<RgbFrame> {
@@ -89,6 +132,7 @@ fn key_ignores_placement_and_sound_but_not_content() {
             backend: &other_backend,
             image_sha256: &[],
             upstream_last_frame: None,
+            encoder: "x264 test build",
         },
     )
     .unwrap();
@@ -103,20 +147,92 @@ fn round_trip_and_hashes() {
     let cache = ShotCache::open(dir.path()).unwrap();
     let key = CacheKey([7; 32]);
     assert!(cache.get(&key).is_none());
-    let f = frames(5, 40);
-    let stored = cache.put(&key, &f, &AtomicBool::new(false)).unwrap();
-    assert_eq!(stored.last_frame_sha256, frame_sha256(&f[4]));
+    let f = smooth_frames(10);
+    let v = video(f.clone());
+    assert_eq!(v.packets.len(), 10);
+    let idrs: Vec<bool> = v.packets.iter().map(|p| p.key).collect();
+    assert_eq!(
+        idrs,
+        [true, false, false, false, true, false, false, false, true, false]
+    );
+    let stored = cache.put(&key, &v, &AtomicBool::new(false)).unwrap();
+    assert_eq!(stored.last_frame_sha256, frame_sha256(&f[9]));
     let entry = cache.get(&key).unwrap();
-    assert_eq!((entry.width, entry.height, entry.frames), (32, 16, 5));
+    assert_eq!(
+        (entry.width, entry.height, entry.frames, entry.keyint),
+        (32, 16, 10, 4)
+    );
     assert_eq!(entry.last_frame_sha256, stored.last_frame_sha256);
-    for i in 0..5 {
-        assert_eq!(entry.frame(i).unwrap(), f[i as usize]);
+    assert_eq!(entry.video_sha256, stored.video_sha256);
+    // The packets come back as stored, and the last frame exactly as rendered.
+    assert!(entry.packets().eq(v.packets.iter().cloned()));
+    assert_eq!(entry.extradata(), &v.extradata[..]);
+    assert_eq!(entry.last_frame().unwrap(), f[9]);
+    // Decoded frames are close to the rendered ones.
+    let decoded = entry.decode_all().unwrap();
+    assert_eq!(decoded.len(), 10);
+    for (d, o) in decoded.iter().zip(&f) {
+        assert!(mean_abs_diff(d, o) < 3.0, "{}", mean_abs_diff(d, o));
     }
-    assert_eq!(entry.last_frame().unwrap(), f[4]);
-    // Compact: five 32x16 frames (7.5 KiB raw) take far less.
+    // Compact: ten 32x16 frames (15 KiB raw) take a fraction of that, x264's banner included.
     let stats = cache.stats().unwrap();
     assert_eq!(stats.entries, 1);
-    assert!(stats.bytes < 1500, "{} bytes", stats.bytes);
+    assert!(stats.bytes < 6 * 1024, "{} bytes", stats.bytes);
+}
+
+#[test]
+fn a_reader_skips_to_the_idr_before_its_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = ShotCache::open(dir.path()).unwrap();
+    let key = CacheKey([8; 32]);
+    cache
+        .put(&key, &video(smooth_frames(11)), &AtomicBool::new(false))
+        .unwrap();
+    let all = cache.get(&key).unwrap().decode_all().unwrap();
+    let mut reader = cache.get(&key).unwrap().reader();
+    assert_eq!(reader.next_frame().unwrap(), all[0]);
+    assert_eq!(reader.next_frame().unwrap(), all[1]);
+    // Within the same GOP, then across two IDRs (decoding restarts at frame 8).
+    reader.skip(1).unwrap();
+    assert_eq!(reader.next_frame().unwrap(), all[3]);
+    reader.skip(5).unwrap();
+    assert_eq!(reader.next_frame().unwrap(), all[9]);
+    assert_eq!(reader.next_frame().unwrap(), all[10]);
+    let err = reader.next_frame().unwrap_err();
+    assert!(err.to_string().contains("fewer frames"), "{err}");
+    // A reader that starts with a skip never decodes the frames before the IDR.
+    let mut late = cache.get(&key).unwrap().reader();
+    late.skip(6).unwrap();
+    assert_eq!(late.next_frame().unwrap(), all[6]);
+    // Decoding is deterministic: the same packets give the same pixels.
+    let entry = cache.get(&key).unwrap();
+    let packets: Vec<Vec<u8>> = entry.packets().map(|p| p.data).collect();
+    let refs: Vec<&[u8]> = packets.iter().map(|p| p.as_slice()).collect();
+    assert_eq!(
+        decode_segment(entry.extradata(), 32, 16, &refs).unwrap(),
+        all
+    );
+}
+
+#[test]
+fn the_encoder_enters_the_key() {
+    let base = film(32, 16, 24, vec![shot("a", 8, transition(K::Cut, 0))]);
+    let id = identity();
+    let key = |encoder: &str| {
+        shot_key(
+            &base,
+            &base.shots[0],
+            &KeyInputs {
+                backend: &id,
+                image_sha256: &[],
+                upstream_last_frame: None,
+                encoder,
+            },
+        )
+        .unwrap()
+    };
+    assert_eq!(key("x264 a"), key("x264 a"));
+    assert_ne!(key("x264 a"), key("x264 b"));
 }
 
 #[test]
@@ -125,7 +241,7 @@ fn any_damage_reads_as_missing() {
     let cache = ShotCache::open(dir.path()).unwrap();
     let key = CacheKey([1; 32]);
     cache
-        .put(&key, &frames(4, 9), &AtomicBool::new(false))
+        .put(&key, &video(frames(4, 9)), &AtomicBool::new(false))
         .unwrap();
     let path = cache.entry_path(&key);
     let good = std::fs::read(&path).unwrap();
@@ -151,7 +267,7 @@ fn cancelled_put_leaves_nothing() {
     let cache = ShotCache::open(dir.path()).unwrap();
     let key = CacheKey([3; 32]);
     let err = cache
-        .put(&key, &frames(4, 1), &AtomicBool::new(true))
+        .put(&key, &video(frames(4, 1)), &AtomicBool::new(true))
         .unwrap_err();
     assert!(matches!(err, RenderError::Interrupted));
     assert_eq!(
@@ -168,7 +284,11 @@ fn gc_evicts_least_recently_used_and_reads_refresh() {
     let now = SystemTime::now();
     for (i, key) in keys.iter().enumerate() {
         cache
-            .put(key, &frames(3, i as u8 * 50), &AtomicBool::new(false))
+            .put(
+                key,
+                &video(frames(3, i as u8 * 50)),
+                &AtomicBool::new(false),
+            )
             .unwrap();
         let file = std::fs::File::options()
             .write(true)

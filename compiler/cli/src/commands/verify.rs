@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use scene_render::cache::ShotCache;
+use scene_render::encode::EncodeSettings;
 use scene_render::pipeline::{render_shots, ShotRenderOptions};
 use scene_verify::{bless, capture_shot, compare, load_golden, CurrentShot, Mode, Tolerance};
 
@@ -102,6 +103,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         }),
         progress: &progress,
         cancel: &cancel,
+        encode: &EncodeSettings::default(),
     };
     let rendered = render_shots(&plan.schedule, backend.as_ref(), &opts);
     progress.finish();
@@ -121,13 +123,11 @@ pub fn run(args: &VerifyArgs) -> Outcome {
                 shot.name
             ));
         };
-        let mut frames = Vec::with_capacity(entry.frames as usize);
-        for i in 0..entry.frames {
-            match entry.frame(i) {
-                Ok(f) => frames.push(f),
-                Err(e) => return tool_error(e),
-            }
-        }
+        // The frames as the film shows them where no transition touches the shot.
+        let frames = match entry.decode_all() {
+            Ok(f) => f,
+            Err(e) => return tool_error(e),
+        };
         current.push(capture_shot(shot, &frames));
     }
 

@@ -9,14 +9,16 @@
 //! Every packet gets its duration before `rescale_ts`; without it the MP4's edit list cuts the
 //! last video frame.
 //!
-//! Two stages overlap: the calling thread pulls frames from the compositor (decompressing cached
-//! shots) and converts them to YUV, while an encoder thread owns every FFmpeg context and runs
-//! x264, the AAC encoder and the muxer. Frames cross in play order through a short queue, so the
-//! file does not depend on how the two threads are scheduled.
+//! Video arrives encoded ([`segment`]): a render copies each shot's cached H.264 packets and
+//! encodes only the frames transitions change. Two stages overlap: the calling thread produces
+//! the packets, while a muxer thread runs the AAC encoder and the muxer. Packets cross in play
+//! order through a short queue, so the file does not depend on how the threads are scheduled.
 
+pub mod segment;
 pub mod staged;
 pub mod yuv;
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 
@@ -29,6 +31,7 @@ use crate::error::RenderError;
 use crate::frame::RgbFrame;
 use crate::subtitles::TextSample;
 
+pub use segment::{EncodedPacket, SegmentDecoder, SegmentEncoder, VideoParams};
 pub use staged::StagedFile;
 
 /// Knobs of the encoder. The defaults keep 768x512 previz far faster than real time on 2 cores:
@@ -127,11 +130,11 @@ impl Track {
     }
 }
 
-/// Frames queued between the converting thread and the encoder thread: enough to ride out a
-/// slow frame on either side, little enough to keep memory flat.
-const QUEUE: usize = 4;
+/// Packets queued between the producing thread and the muxer thread: enough to ride out a slow
+/// frame on either side, little enough to keep memory flat.
+const QUEUE: usize = 8;
 
-/// Encode the film into `out`'s temporary file. The caller commits `out` afterwards.
+/// Encode the film's composited frames into `out`'s temporary file. The caller commits `out`.
 #[allow(clippy::too_many_arguments)]
 pub fn encode_mp4(
     out: &StagedFile,
@@ -141,6 +144,94 @@ pub fn encode_mp4(
     text: &[TextSample],
     metadata: &Metadata,
     settings: &EncodeSettings,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<EncodeStats, RenderError> {
+    let params = VideoParams {
+        width: film.width,
+        height: film.height,
+        fps: film.fps,
+        settings: settings.clone(),
+    };
+    let encoder = SegmentEncoder::new(&params)?;
+    let extradata = encoder.extradata();
+    let mut packets = EncodedFrames {
+        frames,
+        encoder: Some(encoder),
+        pending: VecDeque::new(),
+    };
+    mux_mp4(
+        out,
+        film,
+        &VideoStream {
+            params: &params,
+            extradata: &extradata,
+        },
+        &mut packets,
+        audio,
+        text,
+        metadata,
+        cancel,
+        progress,
+    )
+}
+
+/// Frames encoded as they are pulled: one segment for the whole film.
+struct EncodedFrames<'a> {
+    frames: &'a mut dyn Iterator<Item = Result<RgbFrame, RenderError>>,
+    encoder: Option<SegmentEncoder>,
+    pending: VecDeque<EncodedPacket>,
+}
+
+impl Iterator for EncodedFrames<'_> {
+    type Item = Result<EncodedPacket, RenderError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(p) = self.pending.pop_front() {
+                return Some(Ok(p));
+            }
+            let encoder = self.encoder.as_mut()?;
+            match self.frames.next() {
+                Some(Ok(frame)) => {
+                    if let Err(e) = encoder.push(&frame) {
+                        self.encoder = None;
+                        return Some(Err(e));
+                    }
+                    self.pending.extend(encoder.take_packets());
+                }
+                Some(Err(e)) => {
+                    self.encoder = None;
+                    return Some(Err(e));
+                }
+                None => match self.encoder.take()?.finish() {
+                    Ok(rest) => self.pending.extend(rest),
+                    Err(e) => return Some(Err(e)),
+                },
+            }
+        }
+    }
+}
+
+/// The video track: its parameters and SPS/PPS; every packet must fit them.
+pub struct VideoStream<'a> {
+    pub params: &'a VideoParams,
+    pub extradata: &'a [u8],
+}
+
+/// Write the MP4 from already encoded video packets (one per film frame, in order, each the
+/// film's next frame), the audio mix and the subtitles. Packets are pulled on the calling
+/// thread, so whatever produces them (copying cached segments, compositing and encoding the
+/// transitions) overlaps the AAC encoding and muxing on the muxer thread.
+#[allow(clippy::too_many_arguments)]
+pub fn mux_mp4(
+    out: &StagedFile,
+    film: &FilmSchedule,
+    video: &VideoStream<'_>,
+    packets: &mut dyn Iterator<Item = Result<EncodedPacket, RenderError>>,
+    audio: &AudioMix,
+    text: &[TextSample],
+    metadata: &Metadata,
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<EncodeStats, RenderError> {
@@ -154,27 +245,33 @@ pub fn encode_mp4(
     if film.fps == 0 {
         return Err(RenderError::Schedule("fps is 0".into()));
     }
+    if (video.params.width, video.params.height, video.params.fps) != (width, height, film.fps) {
+        return Err(RenderError::Schedule(format!(
+            "video packets of {}x{} at {} fps for a {width}x{height} film at {} fps",
+            video.params.width, video.params.height, video.params.fps, film.fps
+        )));
+    }
     let total_frames = u64::from(film.frames.0);
     let encoded = AtomicU64::new(0);
-    let (tx, rx) = mpsc::sync_channel::<ffmpeg::frame::Video>(QUEUE);
+    let (tx, rx) = mpsc::sync_channel::<EncodedPacket>(QUEUE);
     std::thread::scope(|scope| {
-        let encoder = std::thread::Builder::new()
-            .name("encode".into())
+        let muxer = std::thread::Builder::new()
+            .name("mux".into())
             .spawn_scoped(scope, || {
                 encode_frames(
-                    out, film, rx, audio, text, metadata, settings, cancel, &encoded,
+                    out, film, video, rx, audio, text, metadata, cancel, &encoded,
                 )
             })
-            .map_err(|e| RenderError::Encode(format!("cannot start the encoder thread: {e}")))?;
-        let produced = convert_frames(film, frames, &tx, cancel, &encoded, progress);
-        // Closing the queue tells the encoder that no more frames come.
+            .map_err(|e| RenderError::Encode(format!("cannot start the muxer thread: {e}")))?;
+        let produced = forward_packets(film, packets, &tx, cancel, &encoded, progress);
+        // Closing the queue tells the muxer that no more packets come.
         drop(tx);
-        let encoded = encoder
+        let muxed = muxer
             .join()
-            .map_err(|_| RenderError::Encode("the encoder thread panicked".into()))?;
-        // The producer's error (a cancelled render, a broken cache entry) explains an encoder
-        // that ran out of frames; otherwise the encoder's own error comes first.
-        match (produced, encoded) {
+            .map_err(|_| RenderError::Encode("the muxer thread panicked".into()))?;
+        // The producer's error (a cancelled render, a broken cache entry) explains a muxer that
+        // ran out of packets; otherwise the muxer's own error comes first.
+        match (produced, muxed) {
             (Err(e), _) => Err(e),
             (Ok(()), Err(e)) => Err(e),
             (Ok(()), Ok(stats)) => {
@@ -185,69 +282,35 @@ pub fn encode_mp4(
     })
 }
 
-/// The calling thread's stage: composite each frame, check it, convert it to YUV 4:2:0 and queue
-/// it for the encoder.
-fn convert_frames(
+/// The calling thread's stage: pull each frame's packet and queue it for the muxer.
+fn forward_packets(
     film: &FilmSchedule,
-    frames: &mut dyn Iterator<Item = Result<RgbFrame, RenderError>>,
-    queue: &mpsc::SyncSender<ffmpeg::frame::Video>,
+    packets: &mut dyn Iterator<Item = Result<EncodedPacket, RenderError>>,
+    queue: &mpsc::SyncSender<EncodedPacket>,
     cancel: &AtomicBool,
     encoded: &AtomicU64,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(), RenderError> {
-    let (width, height) = (film.width, film.height);
     let total_frames = u64::from(film.frames.0);
     for index in 0..total_frames {
         if cancel.load(Ordering::Relaxed) {
             return Err(RenderError::Interrupted);
         }
-        let rgb = match frames.next() {
-            Some(frame) => frame?,
+        let packet = match packets.next() {
+            Some(p) => p?,
             None => {
                 return Err(RenderError::Schedule(format!(
                     "the compositor stopped after {index} of {total_frames} frames"
                 )))
             }
         };
-        if rgb.width != width || rgb.height != height {
-            return Err(RenderError::Schedule(format!(
-                "frame {index} is {}x{}, the film is {width}x{height}",
-                rgb.width, rgb.height
-            )));
-        }
-        let mut frame = ffmpeg::frame::Video::new(format::Pixel::YUV420P, width, height);
-        zero_buffers(&mut frame);
-        {
-            let (ys, us, vs) = (frame.stride(0), frame.stride(1), frame.stride(2));
-            // SAFETY: the three planes of a freshly allocated YUV420P frame are distinct
-            // buffers; splitting them into three mutable slices does not alias.
-            let (y, u, v) = unsafe {
-                let f = frame.as_mut_ptr();
-                let h = height as usize;
-                (
-                    std::slice::from_raw_parts_mut((*f).data[0], ys * h),
-                    std::slice::from_raw_parts_mut((*f).data[1], us * h.div_ceil(2)),
-                    std::slice::from_raw_parts_mut((*f).data[2], vs * h.div_ceil(2)),
-                )
-            };
-            yuv::rgb_to_yuv420(
-                &rgb,
-                yuv::YuvPlanes {
-                    y: (y, ys),
-                    u: (u, us),
-                    v: (v, vs),
-                },
-            );
-        }
-        drop(rgb);
-        frame.set_pts(Some(index as i64));
-        if queue.send(frame).is_err() {
-            // The encoder stopped; its error is what the caller reports.
+        if queue.send(packet).is_err() {
+            // The muxer stopped; its error is what the caller reports.
             return Ok(());
         }
         progress(encoded.load(Ordering::Relaxed), total_frames);
     }
-    if frames.next().is_some() {
+    if packets.next().is_some() {
         return Err(RenderError::Schedule(format!(
             "the compositor produced more than the film's {total_frames} frames"
         )));
@@ -260,60 +323,41 @@ fn convert_frames(
 fn encode_frames(
     out: &StagedFile,
     film: &FilmSchedule,
-    frames: mpsc::Receiver<ffmpeg::frame::Video>,
+    video_stream: &VideoStream<'_>,
+    packets: mpsc::Receiver<EncodedPacket>,
     audio: &AudioMix,
     text: &[TextSample],
     metadata: &Metadata,
-    settings: &EncodeSettings,
     cancel: &AtomicBool,
     encoded: &AtomicU64,
 ) -> Result<EncodeStats, RenderError> {
-    let (width, height, fps) = (film.width, film.height, film.fps);
+    let fps = film.fps;
     let path = out.temp_path();
     let mut octx = format::output_as(&path, "mp4")
         .map_err(|e| RenderError::write(out.dest(), format!("cannot create the MP4 ({e})")))?;
     let global_header = octx.format().flags().contains(format::Flags::GLOBAL_HEADER);
 
-    // Video.
-    let h264 = encoder::find_by_name("libx264")
-        .ok_or_else(|| RenderError::Encode("this FFmpeg has no libx264 encoder".into()))?;
+    // Video: the stream's parameters come from an encoder set up exactly like the ones that
+    // made the packets; its SPS/PPS must be theirs.
     let video_tb = Rational::new(1, fps as i32);
-    let mut venc = codec::context::Context::new_with_codec(h264)
-        .encoder()
-        .video()
-        .map_err(ff("video encoder"))?;
-    venc.set_width(width);
-    venc.set_height(height);
-    venc.set_format(format::Pixel::YUV420P);
-    venc.set_time_base(video_tb);
-    venc.set_frame_rate(Some(Rational::new(fps as i32, 1)));
-    venc.set_colorspace(ffmpeg::color::Space::SMPTE170M);
-    venc.set_color_range(ffmpeg::color::Range::MPEG);
-    venc.set_color_primaries(ffmpeg::color::Primaries::SMPTE170M);
-    venc.set_color_transfer_characteristic(ffmpeg::color::TransferCharacteristic::SMPTE170M);
-    venc.set_threading(codec::threading::Config {
-        kind: codec::threading::Type::Slice,
-        count: settings.threads.max(1),
-        ..Default::default()
-    });
-    if global_header {
-        venc.set_flags(codec::Flags::GLOBAL_HEADER);
+    let template = SegmentEncoder::new(video_stream.params)?;
+    if template.extradata() != video_stream.extradata {
+        return Err(RenderError::Encode(
+            "the video packets were made by an encoder set up differently from this one".into(),
+        ));
     }
-    let mut x264 = Dictionary::new();
-    x264.set("preset", &settings.preset);
-    x264.set("crf", &settings.crf.to_string());
-    let mut venc = venc
-        .open_as_with(h264, x264)
-        .map_err(ff("cannot open libx264"))?;
     let video = {
-        let mut st = octx.add_stream(h264).map_err(ff("video stream"))?;
-        st.set_parameters(&venc);
+        let mut st = octx
+            .add_stream(template.codec())
+            .map_err(ff("video stream"))?;
+        st.set_parameters(template.context());
         st.set_time_base(video_tb);
         Track {
             index: st.index(),
             encoder_tb: video_tb,
         }
     };
+    drop(template);
 
     // Audio.
     let aac = encoder::find(codec::Id::AAC)
@@ -326,7 +370,7 @@ fn encode_frames(
     aenc.set_rate(SAMPLE_RATE as i32);
     aenc.set_channel_layout(ffmpeg::ChannelLayout::STEREO);
     aenc.set_format(format::Sample::F32(format::sample::Type::Planar));
-    aenc.set_bit_rate(settings.audio_bit_rate);
+    aenc.set_bit_rate(video_stream.params.settings.audio_bit_rate);
     aenc.set_time_base(audio_tb);
     if global_header {
         aenc.set_flags(codec::Flags::GLOBAL_HEADER);
@@ -499,14 +543,24 @@ fn encode_frames(
         if cancel.load(Ordering::Relaxed) {
             return Err(RenderError::Interrupted);
         }
-        let Ok(frame) = frames.recv() else {
+        let Ok(encoded_packet) = packets.recv() else {
             return Err(RenderError::Schedule(format!(
                 "the compositor stopped after {index} of {total_frames} frames"
             )));
         };
-        venc.send_frame(&frame).map_err(ff("libx264"))?;
-        drop(frame);
-        drain(&mut venc, &mut octx, &video, video_stream_tb, 1)?;
+        let mut packet = Packet::copy(&encoded_packet.data);
+        drop(encoded_packet.data);
+        packet.set_stream(video.index);
+        packet.set_pts(Some(index as i64));
+        packet.set_dts(Some(index as i64));
+        packet.set_duration(1);
+        if encoded_packet.key {
+            packet.set_flags(codec::packet::Flags::KEY);
+        }
+        packet.rescale_ts(video.encoder_tb, video_stream_tb);
+        packet
+            .write_interleaved(&mut octx)
+            .map_err(ff("cannot write a packet"))?;
         stats.video_frames += 1;
         encoded.store(stats.video_frames, Ordering::Relaxed);
 
@@ -527,8 +581,6 @@ fn encode_frames(
     push_audio_until(total_samples, &mut aenc, &mut octx, &mut stats)?;
     push_text_until(u64::MAX, &mut subtitles, &mut octx, &mut stats)?;
 
-    venc.send_eof().map_err(ff("libx264"))?;
-    drain(&mut venc, &mut octx, &video, video_stream_tb, 1)?;
     aenc.send_eof().map_err(ff("AAC encoder"))?;
     drain(
         &mut aenc,

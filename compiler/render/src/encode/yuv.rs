@@ -60,9 +60,81 @@ pub fn rgb_to_yuv420(rgb: &RgbFrame, planes: YuvPlanes<'_>) {
     }
 }
 
+/// The inverse, for frames decoded from the cache: YUV 4:2:0 (BT.601, limited range) to RGB,
+/// each chroma sample shared by its 2x2 block. Integer maths, so every machine decodes a cached
+/// shot to the same pixels.
+pub fn yuv420_to_rgb(planes: YuvRef<'_>, width: u32, height: u32) -> RgbFrame {
+    let (w, h) = (width as usize, height as usize);
+    let mut out = RgbFrame::new(width, height);
+    let (y_plane, y_stride) = planes.y;
+    let (u_plane, u_stride) = planes.u;
+    let (v_plane, v_stride) = planes.v;
+    for (row, rgb_row) in out.data.chunks_exact_mut(w * 3).enumerate().take(h) {
+        let ys = &y_plane[row * y_stride..row * y_stride + w];
+        let cy = row / 2;
+        let us = &u_plane[cy * u_stride..cy * u_stride + w / 2];
+        let vs = &v_plane[cy * v_stride..cy * v_stride + w / 2];
+        // Two pixels per chroma sample: its three terms are computed once.
+        let pairs = rgb_row
+            .chunks_exact_mut(6)
+            .zip(ys.chunks_exact(2))
+            .zip(us.iter().zip(vs));
+        for ((px, y2), (&u, &v)) in pairs {
+            let d = i32::from(u) - 128;
+            let e = i32::from(v) - 128;
+            let (r, g, b) = (409 * e, -100 * d - 208 * e, 516 * d);
+            for k in 0..2 {
+                let c = 298 * (i32::from(y2[k]) - 16) + 128;
+                px[3 * k] = ((c + r) >> 8).clamp(0, 255) as u8;
+                px[3 * k + 1] = ((c + g) >> 8).clamp(0, 255) as u8;
+                px[3 * k + 2] = ((c + b) >> 8).clamp(0, 255) as u8;
+            }
+        }
+    }
+    out
+}
+
+/// Read-only planes with their strides.
+pub struct YuvRef<'a> {
+    pub y: (&'a [u8], usize),
+    pub u: (&'a [u8], usize),
+    pub v: (&'a [u8], usize),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_trip_stays_close() {
+        let mut rgb = RgbFrame::new(8, 4);
+        for (i, b) in rgb.data.iter_mut().enumerate() {
+            // Flat 2x2 blocks, so chroma subsampling loses nothing.
+            let (x, y) = ((i / 3) % 8, (i / 3) / 8);
+            *b = (((x / 2) * 60 + (y / 2) * 90 + (i % 3) * 20) % 240 + 8) as u8;
+        }
+        let (mut y, mut u, mut v) = (vec![0; 32], vec![0; 8], vec![0; 8]);
+        rgb_to_yuv420(
+            &rgb,
+            YuvPlanes {
+                y: (&mut y, 8),
+                u: (&mut u, 4),
+                v: (&mut v, 4),
+            },
+        );
+        let back = yuv420_to_rgb(
+            YuvRef {
+                y: (&y, 8),
+                u: (&u, 4),
+                v: (&v, 4),
+            },
+            8,
+            4,
+        );
+        for (a, b) in rgb.data.iter().zip(&back.data) {
+            assert!(a.abs_diff(*b) <= 3, "{a} came back as {b}");
+        }
+    }
 
     #[test]
     fn reference_colours() {

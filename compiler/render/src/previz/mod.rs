@@ -40,7 +40,7 @@ use std::sync::mpsc;
 
 use scene_plan::schedule::{CameraFrame, FilmSchedule, ShotSchedule};
 
-use crate::backend::{Backend, BackendIdentity, Progress, ShotInputs};
+use crate::backend::{Backend, BackendIdentity, FrameSink, Progress, ShotInputs};
 use crate::error::RenderError;
 use crate::frame::RgbFrame;
 
@@ -96,17 +96,22 @@ impl Previz {
         let prepared = Prepared::new(film, shot, inputs.project_root)?;
         let mut out = Vec::with_capacity(frames.len());
         let never = AtomicBool::new(false);
-        self.run(&prepared, frames, &mut |_, _| {}, &never, &mut out)?;
+        self.run(&prepared, frames, &mut |_, _| {}, &never, &mut |f| {
+            out.push(f);
+            Ok(())
+        })?;
         Ok(out)
     }
 
+    /// Render `frames` on up to `threads` threads and hand them to `out` in order, each as
+    /// soon as it and every frame before it are done.
     fn run(
         &self,
         prepared: &Prepared<'_>,
         frames: &[u32],
         progress: Progress<'_>,
         cancel: &AtomicBool,
-        out: &mut Vec<RgbFrame>,
+        out: FrameSink<'_>,
     ) -> Result<(), RenderError> {
         let total = frames.len();
         let threads = self.threads.min(total).max(1);
@@ -116,18 +121,22 @@ impl Previz {
                 if cancel.load(Ordering::Relaxed) {
                     return Err(RenderError::Interrupted);
                 }
-                out.push(prepared.render(f, &mut text));
+                out(prepared.render(f, &mut text))?;
                 progress(done as u64 + 1, total as u64);
             }
             return Ok(());
         }
         let next = AtomicUsize::new(0);
-        let mut slots: Vec<Option<RgbFrame>> = vec![None; total];
-        let result = std::thread::scope(|scope| -> Result<(), RenderError> {
-            let (tx, rx) = mpsc::channel::<Result<(usize, RgbFrame), RenderError>>();
+        // Stops the workers when the consumer fails.
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|scope| -> Result<(), RenderError> {
+            // Bounded: when the consumer (the encoder) is slower, the workers wait instead of
+            // piling frames up in memory.
+            let (tx, rx) =
+                mpsc::sync_channel::<Result<(usize, RgbFrame), RenderError>>(threads * 2);
             for _ in 0..threads {
                 let tx = tx.clone();
-                let next = &next;
+                let (next, stop) = (&next, &stop);
                 scope.spawn(move || {
                     let mut text = match text::Text::new() {
                         Ok(t) => t,
@@ -141,6 +150,9 @@ impl Previz {
                             let _ = tx.send(Err(RenderError::Interrupted));
                             break;
                         }
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&f) = frames.get(i) else { break };
                         if tx.send(Ok((i, prepared.render(f, &mut text)))).is_err() {
@@ -150,24 +162,35 @@ impl Previz {
                 });
             }
             drop(tx);
-            let mut done = 0u64;
-            for msg in rx {
-                let (i, frame) = msg?;
-                slots[i] = Some(frame);
-                done += 1;
-                progress(done, total as u64);
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut emitted = 0usize;
+            let result = (|| -> Result<(), RenderError> {
+                for msg in &rx {
+                    let (i, frame) = msg?;
+                    waiting.insert(i, frame);
+                    while let Some(frame) = waiting.remove(&emitted) {
+                        out(frame)?;
+                        emitted += 1;
+                        progress(emitted as u64, total as u64);
+                    }
+                }
+                Ok(())
+            })();
+            if result.is_err() {
+                stop.store(true, Ordering::Relaxed);
+                // Unblock workers waiting on a full queue.
+                for _ in rx.iter() {}
+            }
+            result?;
+            if emitted != total {
+                return Err(RenderError::Backend {
+                    backend: "previz".into(),
+                    shot: prepared.shot.name.clone(),
+                    message: format!("frame {} was not rendered", frames[emitted]),
+                });
             }
             Ok(())
-        });
-        result?;
-        for (i, slot) in slots.into_iter().enumerate() {
-            out.push(slot.ok_or_else(|| RenderError::Backend {
-                backend: "previz".into(),
-                shot: prepared.shot.name.clone(),
-                message: format!("frame {} was not rendered", frames[i]),
-            })?);
-        }
-        Ok(())
+        })
     }
 }
 
@@ -202,8 +225,27 @@ impl Backend for Previz {
         let prepared = Prepared::new(film, shot, inputs.project_root)?;
         let frames: Vec<u32> = (0..shot.frames.0).collect();
         let mut out = Vec::with_capacity(frames.len());
-        self.run(&prepared, &frames, progress, cancel, &mut out)?;
+        self.run(&prepared, &frames, progress, cancel, &mut |f| {
+            out.push(f);
+            Ok(())
+        })?;
         Ok(out)
+    }
+
+    /// Frames go to `sink` as they are done, so the encoder works beside the renderer and
+    /// only a few frames are held at a time.
+    fn render_shot_streaming(
+        &self,
+        film: &FilmSchedule,
+        shot: &ShotSchedule,
+        inputs: &ShotInputs<'_>,
+        sink: FrameSink<'_>,
+        progress: Progress<'_>,
+        cancel: &AtomicBool,
+    ) -> Result<(), RenderError> {
+        let prepared = Prepared::new(film, shot, inputs.project_root)?;
+        let frames: Vec<u32> = (0..shot.frames.0).collect();
+        self.run(&prepared, &frames, progress, cancel, sink)
     }
 }
 
