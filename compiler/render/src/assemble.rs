@@ -83,8 +83,12 @@ pub fn pieces(plain: &[Option<(usize, u32)>], keyint: u32, copyable: &[bool]) ->
 
 /// The film's packets, in order: copied from `entries` or composited and encoded.
 pub struct Assembled<'a> {
+    film: &'a FilmSchedule,
     params: &'a VideoParams,
-    entries: &'a [CacheEntry],
+    extradata: Vec<u8>,
+    /// Loads shot `i`'s entry (waiting for it to be rendered, in a render).
+    load: &'a dyn Fn(usize) -> Result<CacheEntry, RenderError>,
+    entries: Vec<Option<CacheEntry>>,
     compositor: Compositor<'a>,
     pieces: Vec<Piece>,
     piece: usize,
@@ -96,28 +100,23 @@ pub struct Assembled<'a> {
 }
 
 impl<'a> Assembled<'a> {
+    /// `load` gives each shot's cache entry when the assembly first needs it. Entries are keyed
+    /// by the encoder's fingerprint, so they fit the track; one that does not is an error.
     pub fn new(
         film: &'a FilmSchedule,
         params: &'a VideoParams,
         extradata: &[u8],
-        entries: &'a [CacheEntry],
+        load: &'a dyn Fn(usize) -> Result<CacheEntry, RenderError>,
         compositor: Compositor<'a>,
     ) -> Self {
-        let copyable: Vec<bool> = film
-            .shots
-            .iter()
-            .zip(entries)
-            .map(|(shot, e)| {
-                e.extradata() == extradata
-                    && e.keyint == params.keyint()
-                    && e.frames == shot.frames.0
-                    && (e.width, e.height) == (params.width, params.height)
-            })
-            .collect();
+        let copyable = vec![true; film.shots.len()];
         let pieces = pieces(&plain_frames(film), params.keyint(), &copyable);
         Assembled {
+            film,
             params,
-            entries,
+            extradata: extradata.to_vec(),
+            load,
+            entries: (0..film.shots.len()).map(|_| None).collect(),
             compositor,
             cursor: pieces.first().map_or(0, first_of),
             pieces,
@@ -143,17 +142,21 @@ impl<'a> Assembled<'a> {
         };
         match piece {
             Piece::Copy { shot, to, .. } => {
-                let entry = &self.entries[shot];
-                let (data, key) = entry.packet(self.cursor).ok_or_else(|| {
-                    RenderError::Schedule(format!(
-                        "cache entry {} has no frame {}",
-                        entry.key, self.cursor
-                    ))
-                })?;
-                self.ready.push_back(EncodedPacket {
-                    data: data.to_vec(),
-                    key,
-                });
+                let cursor = self.cursor;
+                let entry = self.entry(shot)?;
+                let packet = match entry.packet(cursor) {
+                    Some((data, key)) => EncodedPacket {
+                        data: data.to_vec(),
+                        key,
+                    },
+                    None => {
+                        return Err(RenderError::Schedule(format!(
+                            "cache entry {} has no frame {cursor}",
+                            entry.key
+                        )))
+                    }
+                };
+                self.ready.push_back(packet);
                 self.cursor += 1;
                 if self.cursor == to {
                     self.next_piece();
@@ -180,6 +183,27 @@ impl<'a> Assembled<'a> {
             }
         }
         Ok(true)
+    }
+
+    fn entry(&mut self, shot: usize) -> Result<&CacheEntry, RenderError> {
+        if self.entries[shot].is_none() {
+            let e = (self.load)(shot)?;
+            let s = &self.film.shots[shot];
+            let fits = e.extradata() == self.extradata
+                && e.keyint == self.params.keyint()
+                && e.frames == s.frames.0
+                && (e.width, e.height) == (self.params.width, self.params.height);
+            if !fits {
+                return Err(RenderError::Encode(format!(
+                    "the cached video of shot `{}` was encoded differently from the film's track",
+                    s.name
+                )));
+            }
+            self.entries[shot] = Some(e);
+        }
+        self.entries[shot]
+            .as_ref()
+            .ok_or_else(|| RenderError::Schedule("a cache entry vanished".into()))
     }
 
     fn next_piece(&mut self) {

@@ -111,6 +111,8 @@ enum State {
 struct Board {
     states: Vec<State>,
     error: Option<RenderError>,
+    /// Set when the film's assembly failed: no new shots start.
+    stopped: bool,
 }
 
 /// The shot whose last frame conditions `shot`, if any.
@@ -425,24 +427,53 @@ impl<'a> Renderer<'a> {
 
     /// Run every shot on `jobs` threads, each after its upstream shot.
     fn all_shots(&self, upstream: &[Option<usize>]) -> Result<Vec<ShotDone>, RenderError> {
-        let n = self.film.shots.len();
-        let board = Mutex::new(Board {
-            states: (0..n).map(|_| State::Waiting).collect(),
-            error: None,
+        let board = ShotBoard::new(self.film.shots.len());
+        std::thread::scope(|scope| {
+            for _ in 0..self.jobs() {
+                scope.spawn(|| board.work(self, upstream));
+            }
         });
-        let wake = Condvar::new();
-        let cancel = self.opts.cancel;
+        board.into_results(self.opts.cancel)
+    }
 
-        let worker = || loop {
+    fn jobs(&self) -> usize {
+        self.opts.jobs.clamp(1, self.film.shots.len().max(1))
+    }
+}
+
+/// Which shots are done, shared by the render threads and the film's assembly, which waits
+/// here for each shot as it reaches it.
+struct ShotBoard {
+    board: Mutex<Board>,
+    wake: Condvar,
+}
+
+impl ShotBoard {
+    fn new(n: usize) -> Self {
+        ShotBoard {
+            board: Mutex::new(Board {
+                states: (0..n).map(|_| State::Waiting).collect(),
+                error: None,
+                stopped: false,
+            }),
+            wake: Condvar::new(),
+        }
+    }
+
+    /// A render thread: take the first shot whose upstream is done, render it, repeat.
+    fn work(&self, renderer: &Renderer<'_>, upstream: &[Option<usize>]) {
+        let cancel = renderer.opts.cancel;
+        let n = upstream.len();
+        loop {
             let (index, up) = {
-                let Ok(mut b) = board.lock() else { return };
+                let Ok(mut b) = self.board.lock() else { return };
                 loop {
-                    if b.error.is_some() {
+                    if b.error.is_some() || b.stopped {
                         return;
                     }
                     if cancel.load(Ordering::Relaxed) {
                         b.error = Some(RenderError::Interrupted);
-                        wake.notify_all();
+                        self.wake.notify_all();
                         return;
                     }
                     let ready = (0..n).find(|&i| {
@@ -460,14 +491,14 @@ impl<'a> Renderer<'a> {
                     if b.states.iter().all(|s| matches!(s, State::Done(_))) {
                         return;
                     }
-                    b = match wake.wait(b) {
+                    b = match self.wake.wait(b) {
                         Ok(b) => b,
                         Err(_) => return,
                     };
                 }
             };
-            let result = self.shot(index, up.as_ref());
-            let Ok(mut b) = board.lock() else { return };
+            let result = renderer.shot(index, up.as_ref());
+            let Ok(mut b) = self.board.lock() else { return };
             match result {
                 Ok(done) => b.states[index] = State::Done(done),
                 Err(e) => {
@@ -476,17 +507,42 @@ impl<'a> Renderer<'a> {
                     }
                 }
             }
-            wake.notify_all();
-        };
+            self.wake.notify_all();
+        }
+    }
 
-        let jobs = self.opts.jobs.clamp(1, n.max(1));
-        std::thread::scope(|scope| {
-            for _ in 0..jobs {
-                scope.spawn(worker);
+    /// Block until shot `index` is done. An error here only says that rendering stopped; the
+    /// reason comes from [`ShotBoard::into_results`].
+    fn wait(&self, index: usize) -> Result<ShotDone, RenderError> {
+        let stopped = || RenderError::Schedule("rendering the shots stopped".into());
+        let mut b = self.board.lock().map_err(|_| stopped())?;
+        loop {
+            if let Some(State::Done(d)) = b.states.get(index) {
+                return Ok(d.clone());
             }
-        });
+            if b.error.is_some() || b.stopped {
+                return Err(stopped());
+            }
+            b = self.wake.wait(b).map_err(|_| stopped())?;
+        }
+    }
 
-        let board = board
+    /// Whether a shot failed (or the render was interrupted).
+    fn failed(&self) -> bool {
+        self.board.lock().map_or(true, |b| b.error.is_some())
+    }
+
+    /// Tell the render threads to take no more shots (the film's assembly failed).
+    fn stop(&self) {
+        if let Ok(mut b) = self.board.lock() {
+            b.stopped = true;
+        }
+        self.wake.notify_all();
+    }
+
+    fn into_results(self, cancel: &AtomicBool) -> Result<Vec<ShotDone>, RenderError> {
+        let board = self
+            .board
             .into_inner()
             .map_err(|_| RenderError::Schedule("a render thread panicked".into()))?;
         if cancel.load(Ordering::Relaxed) {
@@ -513,19 +569,25 @@ const FRAME_QUEUE: usize = 3;
 struct CachedShots<'a> {
     film: &'a FilmSchedule,
     cache: &'a ShotCache,
-    keys: Vec<CacheKey>,
+    board: &'a ShotBoard,
+}
+
+impl CachedShots<'_> {
+    /// Shot `index`'s entry, once it is rendered.
+    fn entry(&self, index: usize) -> Result<CacheEntry, RenderError> {
+        let done = self.board.wait(index)?;
+        self.cache.get(&done.key).ok_or_else(|| {
+            RenderError::Schedule(format!(
+                "the cached frames of shot `{}` vanished during the render",
+                self.film.shots[index].name
+            ))
+        })
+    }
 }
 
 impl ShotSource for CachedShots<'_> {
     fn open(&self, index: usize) -> Result<Box<dyn ShotFrames + '_>, RenderError> {
-        let shot = &self.film.shots[index];
-        let entry = self.cache.get(&self.keys[index]).ok_or_else(|| {
-            RenderError::Schedule(format!(
-                "the cached frames of shot `{}` vanished during the render",
-                shot.name
-            ))
-        })?;
-        Ok(Box::new(entry.reader()))
+        Ok(Box::new(self.entry(index)?.reader()))
     }
 }
 
@@ -555,7 +617,6 @@ pub fn render_film(
         encode: &opts.encode,
     };
     let renderer = Renderer::new(film, backend, &cache, &shot_opts)?;
-    let done = renderer.all_shots(&upstream)?;
     let video = renderer.video.clone();
 
     let cues = subtitles::cues(film);
@@ -574,46 +635,60 @@ pub fn render_film(
         metadata.title = film.title.clone();
     }
 
-    let keys: Vec<CacheKey> = done.iter().map(|d| d.key).collect();
-    let entries = keys
-        .iter()
-        .zip(&film.shots)
-        .map(|(key, shot)| {
-            cache.get(key).ok_or_else(|| {
-                RenderError::Schedule(format!(
-                    "the cached frames of shot `{}` vanished during the render",
-                    shot.name
-                ))
-            })
-        })
-        .collect::<Result<Vec<CacheEntry>, RenderError>>()?;
+    // The shots render on `jobs` threads while this one assembles the film from them as
+    // they finish: the transitions of early shots are encoded while later shots render.
+    let board = ShotBoard::new(film.shots.len());
     let source = CachedShots {
         film,
         cache: &cache,
-        keys,
+        board: &board,
     };
     let extradata = SegmentEncoder::new(&video)?.extradata();
-    let mut packets = Assembled::new(
-        film,
-        &video,
-        &extradata,
-        &entries,
-        Compositor::new(film, &source),
-    );
-    let stats = mux_mp4(
-        &mp4,
-        film,
-        &VideoStream {
-            params: &video,
-            extradata: &extradata,
-        },
-        &mut packets,
-        &mix,
-        &subtitles::text_samples(&cues),
-        &metadata,
-        opts.cancel,
-        &mut |done, total| opts.progress.encoding(done, total),
-    )?;
+    let assembled = std::thread::scope(|scope| {
+        for _ in 0..renderer.jobs() {
+            scope.spawn(|| board.work(&renderer, &upstream));
+        }
+        let load = |index: usize| source.entry(index);
+        let mut packets = Assembled::new(
+            film,
+            &video,
+            &extradata,
+            &load,
+            Compositor::new(film, &source),
+        );
+        let stats = mux_mp4(
+            &mp4,
+            film,
+            &VideoStream {
+                params: &video,
+                extradata: &extradata,
+            },
+            &mut packets,
+            &mix,
+            &subtitles::text_samples(&cues),
+            &metadata,
+            opts.cancel,
+            &mut |done, total| opts.progress.encoding(done, total),
+        );
+        if stats.is_err() {
+            board.stop();
+        }
+        stats
+    });
+    // A shot's failure (or an interrupt) explains the assembly's; otherwise the assembly's
+    // own error, which stopped the shots.
+    let shots_failed = board.failed();
+    let (done, stats) = match (board.into_results(opts.cancel), assembled) {
+        (Ok(done), Ok(stats)) => (done, stats),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e),
+        (Err(shot_error), Err(assembly_error)) => {
+            return Err(if shots_failed || opts.cancel.load(Ordering::Relaxed) {
+                shot_error
+            } else {
+                assembly_error
+            })
+        }
+    };
 
     let mut shots = Vec::with_capacity(film.shots.len());
     for (i, (shot, d)) in film.shots.iter().zip(&done).enumerate() {

@@ -366,3 +366,61 @@ fn a_continues_cycle_or_unknown_upstream_is_an_error() {
     assert!(err.to_string().contains("stairs"), "{err}");
     assert!(!run.output.exists());
 }
+
+/// Fails on one shot; renders the others like [`SolidBackend`].
+struct FailsOn(&'static str, SolidBackend);
+
+impl scene_render::backend::Backend for FailsOn {
+    fn identity(&self) -> scene_render::backend::BackendIdentity {
+        self.1.identity()
+    }
+
+    fn render_shot(
+        &self,
+        film: &FilmSchedule,
+        shot: &scene_plan::schedule::ShotSchedule,
+        inputs: &scene_render::backend::ShotInputs<'_>,
+        progress: scene_render::backend::Progress<'_>,
+    ) -> Result<Vec<scene_render::frame::RgbFrame>, RenderError> {
+        if shot.name == self.0 {
+            return Err(RenderError::Backend {
+                backend: "solid-test".into(),
+                shot: shot.name.clone(),
+                message: "out of paint".into(),
+            });
+        }
+        self.1.render_shot(film, shot, inputs, progress)
+    }
+}
+
+#[test]
+fn a_failing_shot_is_the_error_while_the_film_is_assembled() {
+    let dir = tempfile::tempdir().unwrap();
+    let film = demo_film(dir.path());
+    let run = Run::new(dir.path(), ".scene-cache", "film.mp4");
+    // The assembly waits for `hall` while the others render: the shot's own error surfaces.
+    let err = render_film(
+        &film,
+        &FailsOn("hall", SolidBackend::default()),
+        &RenderOptions {
+            project_root: run.root,
+            cache_dir: &run.cache,
+            output: &run.output,
+            jobs: 2,
+            metadata: Metadata::default(),
+            encode: EncodeSettings::default(),
+            progress: &NoProgress,
+            cancel: &AtomicBool::new(false),
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, RenderError::Backend { shot, message, .. } if shot == "hall" && message == "out of paint"),
+        "{err:?}"
+    );
+    assert!(!run.output.exists());
+    no_temp_files(dir.path());
+    // The shots before it are cached: the next render reuses them.
+    let (report, _) = run.go(&film);
+    assert!(report.reused.contains(&"opening".to_string()), "{report:?}");
+}
