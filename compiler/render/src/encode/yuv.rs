@@ -25,37 +25,53 @@ pub struct YuvPlanes<'a> {
 /// Convert `rgb` (even width and height) into the planes. Chroma is the conversion of each 2x2
 /// block's mean colour.
 ///
-/// Works on pairs of rows: each 2x2 block is read once for its four lumas and its chroma.
+/// Integer maths only, so the AVX2 build of the same loops (chosen at run time) gives the same
+/// bytes as the baseline one.
 pub fn rgb_to_yuv420(rgb: &RgbFrame, planes: YuvPlanes<'_>) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { rgb_to_yuv420_avx2(rgb, planes) };
+    }
+    rgb_to_yuv420_portable(rgb, planes)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn rgb_to_yuv420_avx2(rgb: &RgbFrame, planes: YuvPlanes<'_>) {
+    rgb_to_yuv420_portable(rgb, planes)
+}
+
+/// Rows are converted one loop per plane, each simple enough for the compiler to vectorise:
+/// luma per pixel, then chroma per 2x2 block from the two rows' sums.
+#[inline(always)]
+fn rgb_to_yuv420_portable(rgb: &RgbFrame, planes: YuvPlanes<'_>) {
     let (w, h) = (rgb.width as usize, rgb.height as usize);
     let (y_plane, y_stride) = planes.y;
     let (u_plane, u_stride) = planes.u;
     let (v_plane, v_stride) = planes.v;
     let row_bytes = w * 3;
+    for row in 0..h {
+        let src = &rgb.data[row * row_bytes..(row + 1) * row_bytes];
+        let dst = &mut y_plane[row * y_stride..row * y_stride + w];
+        for (y, p) in dst.iter_mut().zip(src.chunks_exact(3)) {
+            *y = luma(i32::from(p[0]), i32::from(p[1]), i32::from(p[2]));
+        }
+    }
     for cy in 0..h / 2 {
         let top = &rgb.data[2 * cy * row_bytes..(2 * cy + 1) * row_bytes];
         let bottom = &rgb.data[(2 * cy + 1) * row_bytes..(2 * cy + 2) * row_bytes];
-        let (y_top, y_bottom) = y_plane[2 * cy * y_stride..].split_at_mut(y_stride);
-        let (y_top, y_bottom) = (&mut y_top[..w], &mut y_bottom[..w]);
         let u_row = &mut u_plane[cy * u_stride..cy * u_stride + w / 2];
         let v_row = &mut v_plane[cy * v_stride..cy * v_stride + w / 2];
         let blocks = top
             .chunks_exact(6)
             .zip(bottom.chunks_exact(6))
-            .zip(y_top.chunks_exact_mut(2).zip(y_bottom.chunks_exact_mut(2)))
             .zip(u_row.iter_mut().zip(v_row.iter_mut()));
-        for (((t, b), (yt, yb)), (u, v)) in blocks {
-            let p =
-                |s: &[u8], i: usize| (i32::from(s[i]), i32::from(s[i + 1]), i32::from(s[i + 2]));
-            let (p00, p01, p10, p11) = (p(t, 0), p(t, 3), p(b, 0), p(b, 3));
-            yt[0] = luma(p00.0, p00.1, p00.2);
-            yt[1] = luma(p01.0, p01.1, p01.2);
-            yb[0] = luma(p10.0, p10.1, p10.2);
-            yb[1] = luma(p11.0, p11.1, p11.2);
-            let r = p00.0 + p01.0 + p10.0 + p11.0;
-            let g = p00.1 + p01.1 + p10.1 + p11.1;
-            let b = p00.2 + p01.2 + p10.2 + p11.2;
-            (*u, *v) = chroma((r + 2) >> 2, (g + 2) >> 2, (b + 2) >> 2);
+        for ((t, b), (u, v)) in blocks {
+            let sum = |c: usize| {
+                i32::from(t[c]) + i32::from(t[c + 3]) + i32::from(b[c]) + i32::from(b[c + 3])
+            };
+            (*u, *v) = chroma((sum(0) + 2) >> 2, (sum(1) + 2) >> 2, (sum(2) + 2) >> 2);
         }
     }
 }
@@ -64,6 +80,22 @@ pub fn rgb_to_yuv420(rgb: &RgbFrame, planes: YuvPlanes<'_>) {
 /// each chroma sample shared by its 2x2 block. Integer maths, so every machine decodes a cached
 /// shot to the same pixels.
 pub fn yuv420_to_rgb(planes: YuvRef<'_>, width: u32, height: u32) -> RgbFrame {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { yuv420_to_rgb_avx2(planes, width, height) };
+    }
+    yuv420_to_rgb_portable(planes, width, height)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn yuv420_to_rgb_avx2(planes: YuvRef<'_>, width: u32, height: u32) -> RgbFrame {
+    yuv420_to_rgb_portable(planes, width, height)
+}
+
+#[inline(always)]
+fn yuv420_to_rgb_portable(planes: YuvRef<'_>, width: u32, height: u32) -> RgbFrame {
     let (w, h) = (width as usize, height as usize);
     let mut out = RgbFrame::new(width, height);
     let (y_plane, y_stride) = planes.y;
@@ -197,6 +229,17 @@ mod tests {
                 v: (&mut v, cs),
             },
         );
+        // The baseline build of the loops gives the same bytes as the dispatched one.
+        let (mut py, mut pu, mut pv) = (vec![7; ys * h], vec![7; cs * h / 2], vec![7; cs * h / 2]);
+        rgb_to_yuv420_portable(
+            &rgb,
+            YuvPlanes {
+                y: (&mut py, ys),
+                u: (&mut pu, cs),
+                v: (&mut pv, cs),
+            },
+        );
+        assert_eq!((&py, &pu, &pv), (&y, &u, &v));
         let (ry, ru, rv) = reference(&rgb);
         for row in 0..h {
             assert_eq!(&y[row * ys..row * ys + w], &ry[row * w..(row + 1) * w]);
