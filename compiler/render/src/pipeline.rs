@@ -270,6 +270,7 @@ impl<'a> Renderer<'a> {
         let (width, height) = (self.film.width, self.film.height);
         let expected_len = width as usize * height as usize * 3;
         let (tx, rx) = std::sync::mpsc::sync_channel::<RgbFrame>(FRAME_QUEUE);
+        let mut sink_failed = false;
         std::thread::scope(|scope| {
             let encoder = std::thread::Builder::new()
                 .name("encode-shot".into())
@@ -325,8 +326,10 @@ impl<'a> Renderer<'a> {
                     continued_frame: continued,
                 },
                 &mut |frame| {
-                    tx.send(frame)
-                        .map_err(|_| RenderError::Encode("the shot's encoder stopped".into()))
+                    tx.send(frame).map_err(|_| {
+                        sink_failed = true;
+                        RenderError::Encode("the shot's encoder stopped".into())
+                    })
                 },
                 &mut |done, total| progress.shot_progress(&shot.name, done, total),
                 self.opts.cancel,
@@ -335,11 +338,11 @@ impl<'a> Renderer<'a> {
             let encoded = encoder
                 .join()
                 .map_err(|_| RenderError::Encode("a shot's encoder thread panicked".into()))?;
-            // The encoder's error explains a backend whose sink failed, and vice versa a
-            // backend's error (an interrupt) explains an encoder that got too few frames.
+            // The encoder's error explains a backend whose sink failed; otherwise the
+            // backend's error (an interrupt, say) explains an encoder that got too few frames.
             match (rendered, encoded) {
                 (Ok(()), r) => r,
-                (Err(_), Err(e)) if !matches!(e, RenderError::Backend { .. }) => Err(e),
+                (Err(_), Err(e)) if sink_failed => Err(e),
                 (Err(e), _) => Err(e),
             }
         })

@@ -266,7 +266,8 @@ fn a_cancelled_render_resumes_to_the_same_bytes() {
     no_temp_files(dir.path());
     assert_eq!(entries(&run.cache).len(), 2);
 
-    // Cancelled while encoding: every shot is cached, nothing at the destination.
+    // Cancelled while the film is assembled (which overlaps the last shots' rendering):
+    // nothing at the destination, and the shots finished so far are cached.
     let cancel = AtomicBool::new(false);
     let progress = CancelAfter {
         cancel: &cancel,
@@ -281,10 +282,13 @@ fn a_cancelled_render_resumes_to_the_same_bytes() {
     assert!(matches!(err, RenderError::Interrupted), "{err:?}");
     assert!(!run.output.exists());
     no_temp_files(dir.path());
+    let cached = entries(&run.cache).len();
+    assert!(cached >= 2, "{cached}");
 
+    // The resumed render renders exactly the shots that were not cached yet.
     let (report, rendered) = run.go(&film);
-    assert!(rendered.is_empty());
-    assert_eq!(report.reused.len(), 5);
+    assert_eq!(rendered.len(), 5 - cached, "{rendered:?}");
+    assert_eq!(report.reused.len(), cached);
     assert_same_files(&run.output, &reference.output);
 }
 
@@ -423,4 +427,67 @@ fn a_failing_shot_is_the_error_while_the_film_is_assembled() {
     // The shots before it are cached: the next render reuses them.
     let (report, _) = run.go(&film);
     assert!(report.reused.contains(&"opening".to_string()), "{report:?}");
+}
+
+/// Returns frames of the wrong size, or one frame too few.
+struct Misbehaves {
+    wrong_size: bool,
+}
+
+impl scene_render::backend::Backend for Misbehaves {
+    fn identity(&self) -> scene_render::backend::BackendIdentity {
+        SolidBackend::default().identity()
+    }
+
+    fn render_shot(
+        &self,
+        film: &FilmSchedule,
+        shot: &scene_plan::schedule::ShotSchedule,
+        _inputs: &scene_render::backend::ShotInputs<'_>,
+        _progress: scene_render::backend::Progress<'_>,
+    ) -> Result<Vec<scene_render::frame::RgbFrame>, RenderError> {
+        let (w, h) = if self.wrong_size {
+            (film.width / 2, film.height)
+        } else {
+            (film.width, film.height)
+        };
+        let n = shot.frames.0 - u32::from(!self.wrong_size);
+        Ok((0..n)
+            .map(|_| scene_render::frame::RgbFrame::filled(w, h, [1, 2, 3]))
+            .collect())
+    }
+}
+
+#[test]
+fn a_backend_breaking_the_schedule_is_named_and_nothing_is_cached() {
+    let dir = tempfile::tempdir().unwrap();
+    let film = demo_film(dir.path());
+    let run = Run::new(dir.path(), ".scene-cache", "film.mp4");
+    for (wrong_size, expected) in [
+        (true, "frame 0 is 32x48, the film is 64x48"),
+        (false, "returned 13 frames, the schedule has 14"),
+    ] {
+        let err = render_film(
+            &film,
+            &Misbehaves { wrong_size },
+            &RenderOptions {
+                project_root: run.root,
+                cache_dir: &run.cache,
+                output: &run.output,
+                jobs: 1,
+                metadata: Metadata::default(),
+                encode: EncodeSettings::default(),
+                progress: &NoProgress,
+                cancel: &AtomicBool::new(false),
+            },
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, RenderError::Backend { message, .. } if message == expected),
+            "{err:?}"
+        );
+        assert!(!run.output.exists());
+        assert!(entries(&run.cache).is_empty());
+        no_temp_files(dir.path());
+    }
 }
