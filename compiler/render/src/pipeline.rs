@@ -295,7 +295,9 @@ impl<'a> Renderer<'a> {
                             )));
                         }
                         encoder.push(&frame)?;
-                        last = Some(frame);
+                        if let Some(previous) = last.replace(frame) {
+                            previous.recycle();
+                        }
                     }
                     let n = encoder.frames();
                     let last_frame = match last {

@@ -62,7 +62,7 @@ fn rain(frame: &mut RgbFrame, p: &Palette, seed: u64, t: f32) {
         let y0 = rng.range(0.0, h + len);
         let y = wrap(y0 + speed * t, h + len) - len;
         let x = wrap(x0 - slant * (y0 + speed * t), w + len) - len * 0.5;
-        raster::line(
+        raster::streak(
             frame,
             (x, y),
             (x - slant * len, y + len),
