@@ -375,7 +375,7 @@ fn encode_frames(
     if global_header {
         aenc.set_flags(codec::Flags::GLOBAL_HEADER);
     }
-    let mut aenc = aenc
+    let aenc = aenc
         .open_as(aac)
         .map_err(ff("cannot open the AAC encoder"))?;
     let audio_track = {
@@ -450,148 +450,178 @@ fn encode_frames(
     };
 
     let total_frames = u64::from(film.frames.0);
-    let total_samples = audio.total_samples();
     let mut stats = EncodeStats::default();
-    let mut next_sample: u64 = 0;
     let mut next_text = 0usize;
-    let (mut left, mut right) = (vec![0f32; frame_size], vec![0f32; frame_size]);
 
-    let drain = |enc: &mut encoder::Encoder,
-                 octx: &mut format::context::Output,
-                 track: &Track,
-                 stream_tb: Rational,
-                 default_duration: i64|
-     -> Result<(), RenderError> {
-        let mut packet = Packet::empty();
-        loop {
-            match enc.receive_packet(&mut packet) {
-                Ok(()) => {
-                    packet.set_stream(track.index);
-                    if packet.duration() <= 0 {
-                        packet.set_duration(default_duration);
+    // The AAC encoder runs on its own thread from the start, ahead of the video; its packets
+    // follow the video into the file: after each video frame, every audio packet that starts
+    // before the next frame is written, so the muxer never buffers much.
+    let (audio_tx, audio_rx) = mpsc::channel::<Packet>();
+    std::thread::scope(|scope| {
+        let audio_thread = std::thread::Builder::new()
+            .name("aac".into())
+            .spawn_scoped(scope, move || {
+                encode_audio(aenc, audio, frame_size, &audio_tx, cancel)
+            })
+            .map_err(|e| {
+                RenderError::Encode(format!("cannot start the audio encoder thread: {e}"))
+            })?;
+        let mut pending_audio: Option<Packet> = None;
+        let mut write_audio_until =
+            |until: i64, octx: &mut format::context::Output| -> Result<(), RenderError> {
+                loop {
+                    let packet = match pending_audio.take() {
+                        Some(p) => p,
+                        None => match audio_rx.recv() {
+                            Ok(p) => p,
+                            // The audio thread is done (or failed: its join says why).
+                            Err(_) => return Ok(()),
+                        },
+                    };
+                    if packet.pts().is_some_and(|pts| pts >= until) {
+                        pending_audio = Some(packet);
+                        return Ok(());
                     }
-                    packet.rescale_ts(track.encoder_tb, stream_tb);
+                    let mut packet = packet;
+                    packet.set_stream(audio_track.index);
+                    packet.rescale_ts(audio_track.encoder_tb, audio_stream_tb);
                     packet
                         .write_interleaved(octx)
                         .map_err(ff("cannot write a packet"))?;
                 }
-                Err(e) if is_again(&e) => return Ok(()),
-                Err(e) => return Err(RenderError::Encode(format!("encoder: {e}"))),
+            };
+
+        let mut push_text_until = |until_ms: u64,
+                                   subtitles: &mut Option<(encoder::subtitle::Encoder, Track)>,
+                                   octx: &mut format::context::Output,
+                                   stats: &mut EncodeStats|
+         -> Result<(), RenderError> {
+            let Some((senc, track)) = subtitles.as_mut() else {
+                return Ok(());
+            };
+            let Some(stream_tb) = text_stream_tb else {
+                return Ok(());
+            };
+            while next_text < text.len() && text[next_text].start_ms < until_ms {
+                let sample = &text[next_text];
+                let packet = encode_text(senc, sample)?;
+                let mut packet = packet;
+                packet.set_stream(track.index);
+                packet.set_pts(Some(sample.start_ms as i64));
+                packet.set_dts(Some(sample.start_ms as i64));
+                packet.set_duration((sample.end_ms - sample.start_ms) as i64);
+                packet.rescale_ts(track.encoder_tb, stream_tb);
+                packet
+                    .write_interleaved(octx)
+                    .map_err(ff("cannot write a subtitle"))?;
+                next_text += 1;
+                stats.subtitle_samples += 1;
             }
-        }
-    };
-
-    // Audio and subtitles follow the video: after each video frame, everything that starts
-    // before the next one is written, so the muxer never buffers much.
-    let mut push_audio_until = |until: u64,
-                                aenc: &mut encoder::audio::Encoder,
-                                octx: &mut format::context::Output,
-                                stats: &mut EncodeStats|
-     -> Result<(), RenderError> {
-        let until = until.min(total_samples);
-        while next_sample < until {
-            let n = (total_samples - next_sample).min(frame_size as u64) as usize;
-            audio.render(next_sample, &mut left[..n], &mut right[..n]);
-            let mut frame = ffmpeg::frame::Audio::new(
-                format::Sample::F32(format::sample::Type::Planar),
-                n,
-                ffmpeg::ChannelLayout::STEREO,
-            );
-            zero_buffers(&mut frame);
-            frame.set_rate(SAMPLE_RATE);
-            frame.set_pts(Some(next_sample as i64));
-            frame.plane_mut::<f32>(0)[..n].copy_from_slice(&left[..n]);
-            frame.plane_mut::<f32>(1)[..n].copy_from_slice(&right[..n]);
-            aenc.send_frame(&frame).map_err(ff("AAC encoder"))?;
-            drain(aenc, octx, &audio_track, audio_stream_tb, n as i64)?;
-            next_sample += n as u64;
-            stats.audio_samples += n as u64;
-        }
-        Ok(())
-    };
-
-    let mut push_text_until = |until_ms: u64,
-                               subtitles: &mut Option<(encoder::subtitle::Encoder, Track)>,
-                               octx: &mut format::context::Output,
-                               stats: &mut EncodeStats|
-     -> Result<(), RenderError> {
-        let Some((senc, track)) = subtitles.as_mut() else {
-            return Ok(());
+            Ok(())
         };
-        let Some(stream_tb) = text_stream_tb else {
-            return Ok(());
-        };
-        while next_text < text.len() && text[next_text].start_ms < until_ms {
-            let sample = &text[next_text];
-            let packet = encode_text(senc, sample)?;
-            let mut packet = packet;
-            packet.set_stream(track.index);
-            packet.set_pts(Some(sample.start_ms as i64));
-            packet.set_dts(Some(sample.start_ms as i64));
-            packet.set_duration((sample.end_ms - sample.start_ms) as i64);
-            packet.rescale_ts(track.encoder_tb, stream_tb);
+
+        for index in 0..total_frames {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(RenderError::Interrupted);
+            }
+            let Ok(encoded_packet) = packets.recv() else {
+                return Err(RenderError::Schedule(format!(
+                    "the compositor stopped after {index} of {total_frames} frames"
+                )));
+            };
+            let mut packet = Packet::copy(&encoded_packet.data);
+            drop(encoded_packet.data);
+            packet.set_stream(video.index);
+            packet.set_pts(Some(index as i64));
+            packet.set_dts(Some(index as i64));
+            packet.set_duration(1);
+            if encoded_packet.key {
+                packet.set_flags(codec::packet::Flags::KEY);
+            }
+            packet.rescale_ts(video.encoder_tb, video_stream_tb);
             packet
-                .write_interleaved(octx)
-                .map_err(ff("cannot write a subtitle"))?;
-            next_text += 1;
-            stats.subtitle_samples += 1;
-        }
-        Ok(())
-    };
+                .write_interleaved(&mut octx)
+                .map_err(ff("cannot write a packet"))?;
+            stats.video_frames += 1;
+            encoded.store(stats.video_frames, Ordering::Relaxed);
 
-    for index in 0..total_frames {
+            let next = index + 1;
+            write_audio_until(crate::audio::frame_to_sample(next, fps) as i64, &mut octx)?;
+            push_text_until(
+                crate::subtitles::frame_to_ms(next as u32, fps),
+                &mut subtitles,
+                &mut octx,
+                &mut stats,
+            )?;
+        }
+        write_audio_until(i64::MAX, &mut octx)?;
+        push_text_until(u64::MAX, &mut subtitles, &mut octx, &mut stats)?;
+        stats.audio_samples = audio_thread
+            .join()
+            .map_err(|_| RenderError::Encode("the audio encoder thread panicked".into()))??;
+        octx.write_trailer()
+            .map_err(|e| RenderError::write(out.dest(), format!("cannot finish the MP4 ({e})")))?;
+        Ok(stats)
+    })
+}
+
+/// The audio thread's stage: mix and AAC-encode the whole soundtrack, handing packets (in the
+/// encoder's time base, samples) to the muxer in order. Stops when the muxer hangs up.
+fn encode_audio(
+    mut aenc: encoder::audio::Encoder,
+    audio: &AudioMix,
+    frame_size: usize,
+    out: &mpsc::Sender<Packet>,
+    cancel: &AtomicBool,
+) -> Result<u64, RenderError> {
+    let total = audio.total_samples();
+    let (mut left, mut right) = (vec![0f32; frame_size], vec![0f32; frame_size]);
+    // Whether the muxer still listens.
+    let send_ready =
+        |aenc: &mut encoder::audio::Encoder, default_duration: i64| -> Result<bool, RenderError> {
+            let mut packet = Packet::empty();
+            loop {
+                match aenc.receive_packet(&mut packet) {
+                    Ok(()) => {
+                        if packet.duration() <= 0 {
+                            packet.set_duration(default_duration);
+                        }
+                        let ready = std::mem::replace(&mut packet, Packet::empty());
+                        if out.send(ready).is_err() {
+                            return Ok(false);
+                        }
+                    }
+                    Err(e) if is_again(&e) => return Ok(true),
+                    Err(e) => return Err(RenderError::Encode(format!("AAC encoder: {e}"))),
+                }
+            }
+        };
+    let mut next: u64 = 0;
+    while next < total {
         if cancel.load(Ordering::Relaxed) {
             return Err(RenderError::Interrupted);
         }
-        let Ok(encoded_packet) = packets.recv() else {
-            return Err(RenderError::Schedule(format!(
-                "the compositor stopped after {index} of {total_frames} frames"
-            )));
-        };
-        let mut packet = Packet::copy(&encoded_packet.data);
-        drop(encoded_packet.data);
-        packet.set_stream(video.index);
-        packet.set_pts(Some(index as i64));
-        packet.set_dts(Some(index as i64));
-        packet.set_duration(1);
-        if encoded_packet.key {
-            packet.set_flags(codec::packet::Flags::KEY);
+        let n = (total - next).min(frame_size as u64) as usize;
+        audio.render(next, &mut left[..n], &mut right[..n]);
+        let mut frame = ffmpeg::frame::Audio::new(
+            format::Sample::F32(format::sample::Type::Planar),
+            n,
+            ffmpeg::ChannelLayout::STEREO,
+        );
+        zero_buffers(&mut frame);
+        frame.set_rate(SAMPLE_RATE);
+        frame.set_pts(Some(next as i64));
+        frame.plane_mut::<f32>(0)[..n].copy_from_slice(&left[..n]);
+        frame.plane_mut::<f32>(1)[..n].copy_from_slice(&right[..n]);
+        aenc.send_frame(&frame).map_err(ff("AAC encoder"))?;
+        next += n as u64;
+        if !send_ready(&mut aenc, n as i64)? {
+            return Ok(next);
         }
-        packet.rescale_ts(video.encoder_tb, video_stream_tb);
-        packet
-            .write_interleaved(&mut octx)
-            .map_err(ff("cannot write a packet"))?;
-        stats.video_frames += 1;
-        encoded.store(stats.video_frames, Ordering::Relaxed);
-
-        let next = index + 1;
-        push_audio_until(
-            crate::audio::frame_to_sample(next, fps),
-            &mut aenc,
-            &mut octx,
-            &mut stats,
-        )?;
-        push_text_until(
-            crate::subtitles::frame_to_ms(next as u32, fps),
-            &mut subtitles,
-            &mut octx,
-            &mut stats,
-        )?;
     }
-    push_audio_until(total_samples, &mut aenc, &mut octx, &mut stats)?;
-    push_text_until(u64::MAX, &mut subtitles, &mut octx, &mut stats)?;
-
     aenc.send_eof().map_err(ff("AAC encoder"))?;
-    drain(
-        &mut aenc,
-        &mut octx,
-        &audio_track,
-        audio_stream_tb,
-        frame_size as i64,
-    )?;
-    octx.write_trailer()
-        .map_err(|e| RenderError::write(out.dest(), format!("cannot finish the MP4 ({e})")))?;
-    Ok(stats)
+    send_ready(&mut aenc, frame_size as i64)?;
+    Ok(next)
 }
 
 /// Clear every byte of a fresh frame's buffers, padding included. `av_frame_get_buffer` leaves
