@@ -273,9 +273,9 @@ fn progress_shows_denoising_steps_on_a_terminal() {
 }
 
 #[test]
-fn a_second_ctrl_c_stops_a_long_generation_at_once() {
-    // A first Ctrl-C lets the shot finish (denoising cannot be paused); the second must not
-    // leave the user waiting for it. Many steps make the shot take minutes.
+fn one_ctrl_c_stops_a_long_generation_between_denoising_steps() {
+    // 50,000 steps make the shot take far longer than the test allows: only a stop between
+    // steps ends it in time.
     let p = project();
     let model = tiny_model();
     let mut child = scenec()
@@ -302,21 +302,12 @@ fn a_second_ctrl_c_stops_a_long_generation_at_once() {
         assert!(child.try_wait().unwrap().is_none(), "scenec ended early");
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    let pid = child.id().to_string();
-    let interrupt = || {
-        let status = std::process::Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    };
-    interrupt();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "the first Ctrl-C waits for a safe point"
-    );
-    interrupt();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
     let stopped = std::time::Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -324,19 +315,20 @@ fn a_second_ctrl_c_stops_a_long_generation_at_once() {
         }
         assert!(
             stopped.elapsed().as_secs() < 20,
-            "a second Ctrl-C did not stop the render"
+            "one Ctrl-C did not stop the generation"
         );
         std::thread::sleep(std::time::Duration::from_millis(10));
     };
-    let err = child.wait_with_output().unwrap().stderr;
-    assert_eq!(
-        status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&err)
-    );
-    assert!(String::from_utf8_lossy(&err).contains("press Ctrl-C again"));
+    let err = String::from_utf8_lossy(&child.wait_with_output().unwrap().stderr).into_owned();
+    assert!(!status.success(), "an interrupted render reported success");
+    // Stopped by the render itself, not by the second-Ctrl-C exit.
+    assert_ne!(status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
     assert!(!p.path("out/film.mp4").exists());
+    let shots = std::fs::read_dir(p.path(".scene-cache/shots"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(shots, 0, "the stopped shot was cached");
 }
 
 #[test]

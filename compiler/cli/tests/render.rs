@@ -297,8 +297,8 @@ fn ctrl_c_stops_inside_a_long_shot() {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        // Rendering and caching the rest of the shot takes far longer than this (its frames
-        // alone are 6.8 GB to compress); stopping at the next frame takes milliseconds.
+        // Rendering and encoding the rest of the shot takes far longer than this (1440 frames
+        // of 1536x1024); stopping at the next frame takes milliseconds.
         if signalled.elapsed().as_secs() > 5 {
             let _ = child.kill();
             panic!("the render did not stop within 5 s of Ctrl-C");

@@ -46,6 +46,10 @@ pub enum ModelError {
     #[error("invalid generation request: {0}")]
     InvalidRequest(String),
 
+    /// The caller's cancel flag was set; the generation stopped between denoising steps.
+    #[error("generation cancelled")]
+    Cancelled,
+
     #[error("I/O error on {path}: {source}")]
     Io {
         path: PathBuf,

@@ -69,9 +69,11 @@ impl ModelFolder {
         Weights::open(component, &self.component_dir(component))
     }
 
-    /// A cheap identity of the weights: hashes every component's configs and the safetensors
-    /// headers and sizes, never the tensor data. Changing any tensor's name, shape, dtype or
-    /// any config changes it; reading it costs a few kilobytes per file.
+    /// A cheap identity of the weights: hashes every component's configs, the safetensors
+    /// headers and sizes, and evenly spaced samples of the tensor data (see
+    /// `sample_tensor_data`). Changing any tensor's name, shape, dtype, any config, or the
+    /// numbers of a retrained model changes it; reading it costs a few hundred kilobytes per
+    /// weight file.
     pub fn fingerprint(&self) -> Result<String> {
         self.fingerprint_of(&COMPONENTS, true)
     }
@@ -80,7 +82,7 @@ impl ModelFolder {
     /// which is all a prompt embedding depends on).
     pub fn fingerprint_of(&self, components: &[&str], with_index: bool) -> Result<String> {
         let mut hasher = Sha256::new();
-        hasher.update(b"scene-model weights fingerprint v1\0");
+        hasher.update(b"scene-model weights fingerprint v2\0");
         let mut paths = Vec::new();
         if with_index {
             paths.push(self.root.join("model_index.json"));
@@ -103,6 +105,7 @@ impl ModelFolder {
                 let header = SafetensorsHeader::read(&path)?;
                 hasher.update(header.file_len.to_le_bytes());
                 hasher.update(&header.raw);
+                sample_tensor_data(&path, &header, &mut hasher)?;
             } else {
                 let bytes = std::fs::read(&path).map_err(|e| ModelError::io(&path, e))?;
                 hasher.update((bytes.len() as u64).to_le_bytes());
@@ -111,6 +114,40 @@ impl ModelFolder {
         }
         Ok(hex(&hasher.finalize()))
     }
+}
+
+/// Evenly spaced windows of a weight file's data that enter the fingerprint.
+const WINDOWS_PER_FILE: u64 = 64;
+const WINDOW_BYTES: u64 = 4096;
+
+/// Headers, names and sizes miss the case a cache must not miss: two releases or fine-tunes
+/// with the same architecture (same names, shapes, dtypes and sizes) but different numbers.
+/// Hashing every byte would cost tens of seconds for the 2B model on each run, so the
+/// fingerprint adds samples of the tensor data: `WINDOWS_PER_FILE` evenly spaced windows (all
+/// of it when small). Retrained weights differ almost everywhere, so any window catches them;
+/// the cost is a few hundred kilobytes of reads per file.
+fn sample_tensor_data(path: &Path, header: &SafetensorsHeader, h: &mut Sha256) -> Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let start = 8 + header.raw.len() as u64;
+    let len = header.file_len.saturating_sub(start);
+    let mut file = File::open(path).map_err(|e| ModelError::io(path, e))?;
+    let mut read_at = |offset: u64, n: u64, h: &mut Sha256| -> Result<()> {
+        let mut buf = vec![0u8; n as usize];
+        file.seek(SeekFrom::Start(start + offset))
+            .and_then(|_| file.read_exact(&mut buf))
+            .map_err(|e| ModelError::io(path, e))?;
+        h.update(&buf);
+        Ok(())
+    };
+    if len <= WINDOWS_PER_FILE * WINDOW_BYTES {
+        return read_at(0, len, h);
+    }
+    // Windows at i * (len - WINDOW) / (N - 1): the first at the start, the last at the end.
+    let span = len - WINDOW_BYTES;
+    for i in 0..WINDOWS_PER_FILE {
+        read_at(i * span / (WINDOWS_PER_FILE - 1), WINDOW_BYTES, h)?;
+    }
+    Ok(())
 }
 
 fn list_dir(dir: &Path) -> Result<Vec<PathBuf>> {

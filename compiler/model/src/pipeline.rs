@@ -18,6 +18,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use candle_core::{DType, Device, Tensor};
 use sha2::{Digest, Sha256};
@@ -210,7 +211,19 @@ impl LtxPipeline {
         req: &GenerationRequest,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Vec<RgbFrame>> {
-        let out = self.generate_tensors(req, progress)?;
+        self.generate_cancellable(req, progress, &AtomicBool::new(false))
+    }
+
+    /// [`Pipeline::generate`], stopping with [`ModelError::Cancelled`] at the next safe point
+    /// once `cancel` is set: before the prompts are encoded, between denoising steps, and
+    /// before the VAE decodes. A step takes seconds to minutes; a whole generation far longer.
+    pub fn generate_cancellable(
+        &self,
+        req: &GenerationRequest,
+        progress: &mut dyn FnMut(usize, usize),
+        cancel: &AtomicBool,
+    ) -> Result<Vec<RgbFrame>> {
+        let out = self.generate_tensors_cancellable(req, progress, cancel)?;
         video_to_frames(&out.video)
     }
 
@@ -405,7 +418,25 @@ impl LtxPipeline {
         req: &GenerationRequest,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<GenerationOutput> {
+        self.generate_tensors_cancellable(req, progress, &AtomicBool::new(false))
+    }
+
+    /// [`Pipeline::generate_tensors`] with a cancel flag (see [`Pipeline::generate_cancellable`]).
+    pub fn generate_tensors_cancellable(
+        &self,
+        req: &GenerationRequest,
+        progress: &mut dyn FnMut(usize, usize),
+        cancel: &AtomicBool,
+    ) -> Result<GenerationOutput> {
+        let stop_if_cancelled = || {
+            if cancel.load(Ordering::Relaxed) {
+                Err(ModelError::Cancelled)
+            } else {
+                Ok(())
+            }
+        };
         self.validate(req)?;
+        stop_if_cancelled()?;
         let dev = self.device.clone();
         let cfg_on = req.guidance_scale > 1.0;
 
@@ -616,6 +647,7 @@ impl LtxPipeline {
         let total = timesteps.len();
         let need_noise: Vec<bool> = token_mask.iter().map(|m| *m > 1.0 - 1e-6).collect();
         for (i, &t) in timesteps.iter().enumerate() {
+            stop_if_cancelled()?;
             if let (Some(init), true) = (&init_latents, req.image_cond_noise_scale > 0.0) {
                 let noise = rng.normal(latents.dims(), &dev).map_err(c)?;
                 let tf = t / 1000.0f32;
@@ -686,6 +718,7 @@ impl LtxPipeline {
             progress(i + 1, total);
         }
         drop(transformer);
+        stop_if_cancelled()?;
 
         // --- decode ------------------------------------------------------------------------
         let latents = latents.narrow(1, n_extra, n_main).map_err(c)?;

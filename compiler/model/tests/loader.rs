@@ -263,3 +263,38 @@ fn fingerprint_is_stable_and_tracks_weights() {
         a
     );
 }
+
+/// Retrained weights keep every name, shape, dtype and file size; the fingerprints (the
+/// folder's, and the text encoder's that keys cached prompt embeddings) still change.
+#[test]
+fn same_shapes_different_numbers_change_the_fingerprints() {
+    let dir = fixture_copy();
+    let folder = ModelFolder::open(dir.path()).unwrap();
+    let (all, text) = (
+        folder.fingerprint().unwrap(),
+        folder
+            .fingerprint_of(&["text_encoder", "tokenizer"], false)
+            .unwrap(),
+    );
+    let te = std::fs::read_dir(dir.path().join("text_encoder"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "safetensors"))
+        .unwrap();
+    let mut bytes = std::fs::read(&te).unwrap();
+    let header_len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let size = bytes.len();
+    for b in &mut bytes[8 + header_len..] {
+        *b ^= 0x01;
+    }
+    std::fs::write(&te, &bytes).unwrap();
+    assert_eq!(std::fs::metadata(&te).unwrap().len() as usize, size);
+    let folder = ModelFolder::open(dir.path()).unwrap();
+    assert_ne!(folder.fingerprint().unwrap(), all);
+    assert_ne!(
+        folder
+            .fingerprint_of(&["text_encoder", "tokenizer"], false)
+            .unwrap(),
+        text
+    );
+}

@@ -28,8 +28,10 @@ mod tests;
 pub mod timeline;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+use scene_model::error::ModelError;
 use scene_model::pipeline::{Condition, GenerationRequest, Guide, LtxPipeline, PipelineOptions};
 use scene_model::vae::Tiling;
 use scene_model::ComputeDevice;
@@ -264,6 +266,22 @@ impl Backend for LtxBackend {
         inputs: &ShotInputs<'_>,
         progress: Progress<'_>,
     ) -> Result<Vec<RgbFrame>, RenderError> {
+        self.render_shot_cancellable(film, shot, inputs, progress, &AtomicBool::new(false))
+    }
+
+    /// Stops between denoising steps once `cancel` is set: a single Ctrl-C ends an ltx render
+    /// within one step, leaving the shots finished before it in the cache.
+    fn render_shot_cancellable(
+        &self,
+        film: &FilmSchedule,
+        shot: &ShotSchedule,
+        inputs: &ShotInputs<'_>,
+        progress: Progress<'_>,
+        cancel: &AtomicBool,
+    ) -> Result<Vec<RgbFrame>, RenderError> {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
         let req = self.request(film, shot, inputs)?;
         // A panic elsewhere cannot leave the model in a bad state: the lock guards no data.
         let _one_at_a_time = self
@@ -271,10 +289,14 @@ impl Backend for LtxBackend {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut report = |done: usize, total: usize| progress(done as u64, total as u64);
-        let frames = self
+        let frames = match self
             .pipeline
-            .generate(&req, &mut report)
-            .map_err(|e| shot_err(&shot.name, e))?;
+            .generate_cancellable(&req, &mut report, cancel)
+        {
+            Ok(frames) => frames,
+            Err(ModelError::Cancelled) => return Err(RenderError::Interrupted),
+            Err(e) => return Err(shot_err(&shot.name, e)),
+        };
         let wanted = shot.frames.0 as usize;
         if frames.len() < wanted {
             return Err(shot_err(

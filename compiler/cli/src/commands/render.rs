@@ -172,9 +172,9 @@ const EXIT_INTERRUPTED_AT_ONCE: i32 = 130;
 /// A cancel flag that Ctrl-C sets (installed once per process).
 ///
 /// The first Ctrl-C asks the render to stop at its next safe point: the next frame for previz,
-/// but only the end of the current shot for a model backend, whose denoising cannot be paused
-/// and may take many minutes. A second Ctrl-C ends the process at once; that is safe too,
-/// because outputs and cache entries are only ever renamed into place when complete.
+/// the next denoising step for ltx (a step can still take a minute on a CPU). A second Ctrl-C
+/// ends the process at once; that is safe too, because outputs and cache entries are only ever
+/// renamed into place when complete.
 pub fn interrupt_flag() -> Arc<AtomicBool> {
     static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
     FLAG.get_or_init(|| {

@@ -308,3 +308,49 @@ fn open_errors_name_the_folder_and_the_problem() {
         .unwrap();
     assert!(err.to_string().contains("not a directory"), "{err}");
 }
+
+/// A render whose cancel flag is set during the first denoising step stops before the second,
+/// as a single Ctrl-C does; the cache gets nothing for the shot.
+#[test]
+fn a_cancel_stops_the_shot_between_denoising_steps() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use crate::pipeline::{render_film, RenderOptions, RenderProgress};
+
+    struct CancelOnFirstStep<'a>(&'a AtomicBool, std::sync::Mutex<Vec<(u64, u64)>>);
+    impl RenderProgress for CancelOnFirstStep<'_> {
+        fn shot_progress(&self, _shot: &str, done: u64, total: u64) {
+            self.1.lock().unwrap().push((done, total));
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = shot("a", 9, &["rain"]);
+    s.steps = 4;
+    let f = film(96, 32, vec![s]);
+    let cache = dir.path().join(".scene-cache");
+    let b = backend(&dir.path().join("embeddings"), None);
+    let cancel = AtomicBool::new(false);
+    let progress = CancelOnFirstStep(&cancel, Default::default());
+    let err = render_film(
+        &f,
+        &b,
+        &RenderOptions {
+            project_root: dir.path(),
+            cache_dir: &cache,
+            output: &dir.path().join("film.mp4"),
+            jobs: 1,
+            metadata: Default::default(),
+            encode: Default::default(),
+            progress: &progress,
+            cancel: &cancel,
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, RenderError::Interrupted), "{err:?}");
+    assert_eq!(*progress.1.lock().unwrap(), vec![(1, 4)]);
+    assert!(!dir.path().join("film.mp4").exists());
+    let entries = std::fs::read_dir(cache.join("shots")).unwrap().count();
+    assert_eq!(entries, 0);
+}
