@@ -87,6 +87,15 @@ pub enum BackendName {
     Ltx,
 }
 
+/// How the ltx backend holds the T5 text encoder's weights.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TextEncoderDtype {
+    /// Full precision (the default): about 19 GB for T5-XXL.
+    F32,
+    /// Half the memory (about 9.5 GB); embeddings differ slightly, so they are cached apart.
+    Bf16,
+}
+
 #[cfg(feature = "render")]
 #[derive(clap::Args, Debug, Clone)]
 pub struct RenderArgs {
@@ -108,6 +117,9 @@ pub struct RenderArgs {
     /// Denoising steps for model backends (overrides the script).
     #[arg(long)]
     pub steps: Option<u32>,
+    /// Precision of the ltx backend's text encoder weights (`f32` when not given).
+    #[arg(long, value_enum)]
+    pub text_encoder_dtype: Option<TextEncoderDtype>,
 }
 
 #[cfg(feature = "render")]

@@ -497,3 +497,31 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn a_bf16_text_encoder_re_renders_and_previz_refuses_the_option() {
+    let p = project();
+    let s = summary(&render(&p, &[]));
+    assert_eq!(names(&s, "rendered"), ["first", "second"]);
+    // The text encoder's precision changes the embeddings, so it is part of every shot's key.
+    let s = summary(&render(&p, &["--text-encoder-dtype", "bf16"]));
+    assert_eq!(names(&s, "rendered"), ["first", "second"]);
+    let s = summary(&render(&p, &["--text-encoder-dtype", "bf16"]));
+    assert!(names(&s, "rendered").is_empty());
+
+    let out = p.run(&[
+        "render",
+        "film.scene",
+        "-o",
+        "out/previz.mp4",
+        "--text-encoder-dtype",
+        "bf16",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--text-encoder-dtype"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!p.path("out/previz.mp4").exists());
+}

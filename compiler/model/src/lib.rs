@@ -16,6 +16,7 @@ pub mod text_encoder;
 pub mod transformer;
 pub mod vae;
 
+pub use candle_core::DType;
 pub use error::{ModelError, Result};
 pub use loader::{ModelFolder, Weights};
 pub use pipeline::{

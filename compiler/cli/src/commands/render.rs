@@ -10,7 +10,7 @@ use scene_render::backend::Backend;
 use scene_render::encode::{EncodeSettings, Metadata};
 use scene_render::pipeline::{render_film, RenderOptions, RenderReport};
 
-use crate::args::{BackendName, RenderArgs};
+use crate::args::{BackendName, RenderArgs, TextEncoderDtype};
 use crate::exit::{tool_error, Outcome};
 use crate::load;
 use crate::progress::Progress;
@@ -26,10 +26,18 @@ pub fn default_output(script: &Path) -> PathBuf {
 }
 
 /// The backend the arguments ask for, or a message saying why it cannot be had.
+/// Settings only model backends take.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ModelSettings {
+    /// Overrides every shot's denoising steps.
+    pub steps: Option<u32>,
+    pub text_encoder_dtype: Option<TextEncoderDtype>,
+}
+
 pub fn make_backend(
     backend: BackendName,
     model_dir: Option<&Path>,
-    steps: Option<u32>,
+    model: ModelSettings,
     project_root: &Path,
 ) -> Result<Box<dyn Backend>, String> {
     match backend {
@@ -37,6 +45,12 @@ pub fn make_backend(
             if model_dir.is_some() {
                 return Err(
                     "--model-dir is for `--backend ltx`; the previz backend needs no weights"
+                        .into(),
+                );
+            }
+            if model.text_encoder_dtype.is_some() {
+                return Err(
+                    "--text-encoder-dtype is for `--backend ltx`; the previz backend has no text encoder"
                         .into(),
                 );
             }
@@ -49,7 +63,13 @@ pub fn make_backend(
                  (see the README, \"Rendering with the real LTX-Video weights\")",
             )?;
             let settings = scene_render::ltx::LtxSettings {
-                steps_override: steps,
+                steps_override: model.steps,
+                text_encoder: match model.text_encoder_dtype {
+                    Some(TextEncoderDtype::Bf16) => scene_render::ltx::TextEncoderPrecision::Bf16,
+                    Some(TextEncoderDtype::F32) | None => {
+                        scene_render::ltx::TextEncoderPrecision::F32
+                    }
+                },
                 ..Default::default()
             };
             scene_render::ltx::LtxBackend::open(dir, &cache_dir(project_root), settings)
@@ -58,7 +78,7 @@ pub fn make_backend(
         }
         #[cfg(not(feature = "ltx"))]
         BackendName::Ltx => {
-            let _ = (steps, project_root);
+            let _ = (model, project_root);
             Err("this scenec was built without the `ltx` feature".into())
         }
     }
@@ -205,7 +225,10 @@ pub fn run(args: &RenderArgs) -> Outcome {
     let backend = match make_backend(
         args.backend,
         args.model_dir.as_deref(),
-        args.steps,
+        ModelSettings {
+            steps: args.steps,
+            text_encoder_dtype: args.text_encoder_dtype,
+        },
         &checked.project_root,
     ) {
         Ok(b) => b,

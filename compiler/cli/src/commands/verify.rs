@@ -16,7 +16,7 @@ use crate::load;
 use crate::progress::Progress;
 use crate::write::write_atomically;
 
-use super::render::{cache_dir, interrupt_flag, make_backend};
+use super::render::{cache_dir, interrupt_flag, make_backend, ModelSettings};
 
 /// `[verify]` in the project's `scene.toml`: `psnr = 30.0`, `ssim = 0.95`.
 fn project_tolerance(project_root: &Path) -> Result<Tolerance, String> {
@@ -83,7 +83,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     let backend = match make_backend(
         args.backend,
         args.model_dir.as_deref(),
-        None,
+        ModelSettings::default(),
         &checked.project_root,
     ) {
         Ok(b) => b,

@@ -20,6 +20,7 @@ use crate::progress::Progress;
 
 use super::render::{
     default_output, interrupt_flag, make_backend, render_planned, summary_human, summary_json,
+    ModelSettings,
 };
 
 /// Quiet time after the last event before a cycle starts.
@@ -98,7 +99,10 @@ pub fn run(args: &RenderArgs) -> Outcome {
                 match make_backend(
                     args.backend,
                     args.model_dir.as_deref(),
-                    args.steps,
+                    ModelSettings {
+                        steps: args.steps,
+                        text_encoder_dtype: args.text_encoder_dtype,
+                    },
                     &checked.project_root,
                 ) {
                     Ok(b) => backend = Some(b),

@@ -289,6 +289,44 @@ fn the_identity_holds_every_sampler_setting() {
     assert_eq!(two.weights_fingerprint, three.weights_fingerprint);
     assert_ne!(two.settings, three.settings);
     assert_ne!(two.settings, none.settings);
+    let bf16 = LtxBackend::open(
+        &tiny(),
+        &dir.path().join("cache"),
+        LtxSettings {
+            text_encoder: TextEncoderPrecision::Bf16,
+            ..LtxSettings::default()
+        },
+    )
+    .unwrap()
+    .identity();
+    assert_ne!(bf16.settings, none.settings);
+}
+
+/// A bf16 text encoder runs (on the CPU too), and its prompt embeddings are cached apart from
+/// the f32 ones: the shots it conditions differ a little, never silently.
+#[test]
+fn a_bf16_text_encoder_renders_and_caches_its_embeddings_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let f = film(64, 32, vec![shot("a", 8, &["snow"])]);
+    let open = |text_encoder| {
+        LtxBackend::open(
+            &tiny(),
+            &cache,
+            LtxSettings {
+                steps_override: Some(2),
+                text_encoder,
+                ..LtxSettings::default()
+            },
+        )
+        .unwrap()
+    };
+    let full = render(&open(TextEncoderPrecision::F32), &f, 0, dir.path());
+    let count = || std::fs::read_dir(cache.join("embeddings")).unwrap().count();
+    let after_f32 = count();
+    let half = render(&open(TextEncoderPrecision::Bf16), &f, 0, dir.path());
+    assert_eq!(half.len(), full.len());
+    assert!(count() > after_f32, "bf16 embeddings reused the f32 ones");
 }
 
 #[test]
