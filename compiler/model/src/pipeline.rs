@@ -504,9 +504,14 @@ impl LtxPipeline {
         let mut latents = match &req.guide {
             Some(g) if g.strength < 1.0 => {
                 let video = frames_to_video(&g.frames, &dev)?;
-                let guide_lat = vae
-                    .normalize_latents(&vae.encode(&video).map_err(c)?.mode())
-                    .map_err(c)?;
+                // The guide is the whole video: encode it in tiles like the decode, so memory
+                // does not grow with the shot.
+                let posterior = match &self.options.tiling {
+                    Some(tiling) => vae.encode_tiled(&video, tiling),
+                    None => vae.encode(&video),
+                }
+                .map_err(c)?;
+                let guide_lat = vae.normalize_latents(&posterior.mode()).map_err(c)?;
                 if guide_lat.dims() != noise.dims() {
                     return Err(ModelError::InvalidRequest(format!(
                         "the guide encodes to {:?}, the video needs {:?}",

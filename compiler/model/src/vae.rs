@@ -1338,6 +1338,114 @@ impl LtxVae {
         dec.narrow(2, 0, n_sample.min(dec.dim(2)?))
     }
 
+    /// Encodes in overlapping tiles blended linearly, bounding memory by the tile size, as
+    /// diffusers' tiled and framewise encoding do (same thresholds and strides as decoding, in
+    /// sample pixels and frames). Equals [`LtxVae::encode`] when the video fits in one tile.
+    pub fn encode_tiled(&self, video: &Tensor, tiling: &Tiling) -> candle_core::Result<Posterior> {
+        Posterior::from_moments(&self.encode_moments_tiled(video, tiling)?)
+    }
+
+    fn encode_moments_tiled(&self, video: &Tensor, t: &Tiling) -> candle_core::Result<Tensor> {
+        let (_, _, f, h, w) = video.dims5()?;
+        if t.temporal && f > t.min_frames {
+            return self.encode_temporal_tiles(video, t);
+        }
+        if t.spatial && (w > t.min_width || h > t.min_height) {
+            return self.encode_spatial_tiles(video, t);
+        }
+        self.encode_moments(video)
+    }
+
+    fn encode_spatial_tiles(&self, video: &Tensor, t: &Tiling) -> candle_core::Result<Tensor> {
+        let sc = self.cfg.spatial_compression();
+        let (_, _, _, h, w) = video.dims5()?;
+        if t.stride_height < sc || t.stride_width < sc || t.min_height < sc || t.min_width < sc {
+            return Err(candle_core::Error::Msg(
+                "tile size or stride is smaller than one latent".into(),
+            ));
+        }
+        let (stride_h, stride_w) = (t.stride_height / sc, t.stride_width / sc);
+        let blend_h = t.min_height / sc - stride_h;
+        let blend_w = t.min_width / sc - stride_w;
+        let mut rows: Vec<Vec<Tensor>> = Vec::new();
+        for i in (0..h).step_by(t.stride_height) {
+            let mut row = Vec::new();
+            for j in (0..w).step_by(t.stride_width) {
+                let tile = video.narrow(3, i, t.min_height.min(h - i))?.narrow(
+                    4,
+                    j,
+                    t.min_width.min(w - j),
+                )?;
+                row.push(self.encode_moments(&tile)?);
+            }
+            rows.push(row);
+        }
+        let mut out_rows = Vec::new();
+        for i in 0..rows.len() {
+            let mut out_row = Vec::new();
+            for j in 0..rows[i].len() {
+                let mut tile = rows[i][j].clone();
+                if i > 0 {
+                    tile = blend(&rows[i - 1][j], &tile, blend_h, 3)?;
+                }
+                if j > 0 {
+                    tile = blend(&rows[i][j - 1], &tile, blend_w, 4)?;
+                }
+                // diffusers blends in place: later tiles see this tile's blended values.
+                rows[i][j] = tile.clone();
+                let th = tile.dim(3)?.min(stride_h);
+                let tw = tile.dim(4)?.min(stride_w);
+                out_row.push(tile.narrow(3, 0, th)?.narrow(4, 0, tw)?);
+            }
+            out_rows.push(Tensor::cat(&out_row, 4)?);
+        }
+        let enc = Tensor::cat(&out_rows, 3)?;
+        let (lh, lw) = (h / sc, w / sc);
+        enc.narrow(3, 0, lh.min(enc.dim(3)?))?
+            .narrow(4, 0, lw.min(enc.dim(4)?))
+    }
+
+    fn encode_temporal_tiles(&self, video: &Tensor, t: &Tiling) -> candle_core::Result<Tensor> {
+        let tc = self.cfg.temporal_compression();
+        let (_, _, f, h, w) = video.dims5()?;
+        let latent_frames = (f - 1) / tc + 1;
+        if t.stride_frames < tc || t.min_frames < tc {
+            return Err(candle_core::Error::Msg(
+                "temporal tile stride is smaller than one latent frame".into(),
+            ));
+        }
+        let stride_lat = t.stride_frames / tc;
+        let blend_t = t.min_frames / tc - stride_lat;
+        let mut row = Vec::new();
+        for i in (0..f).step_by(t.stride_frames) {
+            let tile = video.narrow(2, i, (t.min_frames + 1).min(f - i))?;
+            let mut enc = if t.spatial && (w > t.min_width || h > t.min_height) {
+                self.encode_spatial_tiles(&tile, t)?
+            } else {
+                self.encode_moments(&tile)?
+            };
+            if i > 0 {
+                let n = enc.dim(2)?;
+                enc = enc.narrow(2, 1, n - 1)?;
+            }
+            row.push(enc);
+        }
+        let mut out = Vec::new();
+        for i in 0..row.len() {
+            if i > 0 {
+                let tile = blend(&row[i - 1], &row[i], blend_t, 2)?;
+                row[i] = tile.clone();
+                let n = tile.dim(2)?.min(stride_lat);
+                out.push(tile.narrow(2, 0, n)?);
+            } else {
+                let n = row[i].dim(2)?.min(stride_lat + 1);
+                out.push(row[i].narrow(2, 0, n)?);
+            }
+        }
+        let enc = Tensor::cat(&out, 2)?;
+        enc.narrow(2, 0, latent_frames.min(enc.dim(2)?))
+    }
+
     /// (latents - mean) * scaling / std, per channel.
     pub fn normalize_latents(&self, z: &Tensor) -> candle_core::Result<Tensor> {
         z.broadcast_sub(&per_channel(&self.latents_mean)?)?

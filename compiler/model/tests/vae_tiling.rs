@@ -123,3 +123,56 @@ fn temporal_tiling_error_against_the_whole_decode() {
         "the latent was not split"
     );
 }
+
+fn video(shape: (usize, usize, usize, usize, usize)) -> Tensor {
+    NoiseRng::new(5)
+        .normal(shape, &Device::Cpu)
+        .unwrap()
+        .affine(0.5, 0.0)
+        .unwrap()
+}
+
+#[test]
+fn encoding_without_a_split_is_the_plain_encode() {
+    let vae = vae090();
+    // 9 frames of 64x96 pixels fit in the default tile.
+    let v = video((1, 3, 9, 64, 96));
+    let whole = vae.encode(&v).unwrap().mode();
+    let tiled = vae.encode_tiled(&v, &Tiling::default()).unwrap().mode();
+    assert_eq!(max_abs_diff(&whole, &tiled), 0.0);
+}
+
+/// Spatial tiles of 128 pixels every 96 and temporal tiles of 16 (+1) frames every 8: the
+/// tiled latents have the whole encode's shape, and differ from it near the seams (the
+/// measured error is printed; it must not be zero, or no split happened).
+#[test]
+fn tiled_encoding_keeps_the_shape_and_records_its_error() {
+    let vae = vae090();
+    for (shape, tiling) in [
+        (
+            (1, 3, 9, 192, 192),
+            Tiling {
+                min_height: 128,
+                min_width: 128,
+                min_frames: 64,
+                stride_height: 96,
+                stride_width: 96,
+                stride_frames: 56,
+                spatial: true,
+                temporal: false,
+            },
+        ),
+        ((1, 3, 33, 32, 64), Tiling::default()),
+    ] {
+        let v = video(shape);
+        let whole = vae.encode(&v).unwrap().mode();
+        let tiled = vae.encode_tiled(&v, &tiling).unwrap().mode();
+        assert_eq!(whole.dims(), tiled.dims(), "{shape:?}");
+        let err = max_abs_diff(&whole, &tiled);
+        eprintln!("tiled encode {shape:?}: max abs error {err:e}");
+        assert!(
+            err > 0.0 && err.is_finite(),
+            "{shape:?}: the video was not split"
+        );
+    }
+}
