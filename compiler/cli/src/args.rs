@@ -90,9 +90,10 @@ pub enum BackendName {
 /// How the ltx backend holds the T5 text encoder's weights.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum TextEncoderDtype {
-    /// Full precision (the default): about 19 GB for T5-XXL.
+    /// Full precision (the default on the CPU): about 19 GB for T5-XXL.
     F32,
-    /// Half the memory (about 9.5 GB); embeddings differ slightly, so they are cached apart.
+    /// Half the memory, about 9.5 GB (the default on CUDA); embeddings differ slightly, so
+    /// they are cached apart.
     Bf16,
 }
 
@@ -117,7 +118,8 @@ pub struct RenderArgs {
     /// Denoising steps for model backends (overrides the script).
     #[arg(long)]
     pub steps: Option<u32>,
-    /// Precision of the ltx backend's text encoder weights (`f32` when not given).
+    /// Precision of the ltx backend's text encoder weights (default: f32 on the CPU, bf16 on
+    /// CUDA).
     #[arg(long, value_enum)]
     pub text_encoder_dtype: Option<TextEncoderDtype>,
 }

@@ -34,6 +34,16 @@ pub enum ComputeDevice {
 }
 
 impl ComputeDevice {
+    /// What the transformer and the text encoder compute in unless told otherwise: f32 on the
+    /// CPU (where bf16 arithmetic is slower, not faster, and the parity tests run), bf16 on
+    /// CUDA (half the memory, tensor cores).
+    pub fn default_dtype(self) -> candle_core::DType {
+        match self {
+            ComputeDevice::Cpu => candle_core::DType::F32,
+            ComputeDevice::Cuda(_) => candle_core::DType::BF16,
+        }
+    }
+
     pub fn to_candle(self) -> Result<candle_core::Device> {
         match self {
             ComputeDevice::Cpu => Ok(candle_core::Device::Cpu),

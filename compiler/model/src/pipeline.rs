@@ -137,8 +137,24 @@ pub struct PipelineOptions {
     /// Decode in tiles when the video is larger than one tile (bounds VAE memory). Tiled
     /// output differs slightly from whole-video decoding at the seams, as in diffusers.
     pub tiling: Option<Tiling>,
-    /// Storage dtype of the T5 encoder weights (`None` = f32). bf16 halves T5-XXL's memory.
+    /// Storage dtype of the T5 encoder weights (`None` = the device's default: f32 on the CPU,
+    /// bf16 on CUDA). bf16 halves T5-XXL's memory.
     pub text_encoder_dtype: Option<DType>,
+    /// What the transformer computes in (`None` = the device's default, see
+    /// [`crate::ComputeDevice::default_dtype`]). The latents, the sampler and the VAE stay f32.
+    pub transformer_dtype: Option<DType>,
+}
+
+impl PipelineOptions {
+    fn transformer_dtype(&self) -> DType {
+        self.transformer_dtype
+            .unwrap_or_else(|| self.device.default_dtype())
+    }
+
+    fn text_encoder_dtype(&self) -> DType {
+        self.text_encoder_dtype
+            .unwrap_or_else(|| self.device.default_dtype())
+    }
 }
 
 /// Output of a generation before conversion to bytes (used by tests and callers that want
@@ -236,7 +252,7 @@ impl LtxPipeline {
 
     fn load_transformer(&self) -> Result<LtxTransformer> {
         let weights = self.folder.weights("transformer")?;
-        weights.build(DType::F32, &self.device, |vb| {
+        weights.build(self.options.transformer_dtype(), &self.device, |vb| {
             LtxTransformer::load(&self.transformer_cfg, vb)
         })
     }
@@ -373,13 +389,7 @@ impl LtxPipeline {
                     h.update(b"scene-model prompt embedding v1\0");
                     h.update(base.as_bytes());
                     h.update((MAX_SEQUENCE_LENGTH as u64).to_le_bytes());
-                    h.update(
-                        format!(
-                            "{:?}\0",
-                            self.options.text_encoder_dtype.unwrap_or(DType::F32)
-                        )
-                        .as_bytes(),
-                    );
+                    h.update(format!("{:?}\0", self.options.text_encoder_dtype()).as_bytes());
                     h.update(text.as_bytes());
                     Some(dir.join(format!("{}.safetensors", hex(&h.finalize()))))
                 }
@@ -392,7 +402,7 @@ impl LtxPipeline {
                 }
             }
             if encoder.is_none() {
-                let dtype = self.options.text_encoder_dtype.unwrap_or(DType::F32);
+                let dtype = self.options.text_encoder_dtype();
                 encoder = Some(PromptEncoder::load_with_dtype(
                     &self.folder,
                     &self.device,

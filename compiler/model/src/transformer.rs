@@ -144,17 +144,33 @@ impl TransformerConfig {
 }
 
 /// RMS normalisation without a learned scale, computed in f32 like diffusers' `RMSNorm`.
+/// Normalisations run in f32 whatever the compute dtype: their sums of squares are where
+/// bf16's 8-bit mantissa would lose the most.
+fn in_f32(
+    x: &Tensor,
+    f: impl Fn(&Tensor) -> candle_core::Result<Tensor>,
+) -> candle_core::Result<Tensor> {
+    if x.dtype() == DType::F32 {
+        return f(x);
+    }
+    f(&x.to_dtype(DType::F32)?)?.to_dtype(x.dtype())
+}
+
 fn rms_norm(x: &Tensor, eps: f64) -> candle_core::Result<Tensor> {
-    let var = x.sqr()?.mean_keepdim(D::Minus1)?;
-    x.broadcast_div(&(var + eps)?.sqrt()?)
+    in_f32(x, |x| {
+        let var = x.sqr()?.mean_keepdim(D::Minus1)?;
+        x.broadcast_div(&(var + eps)?.sqrt()?)
+    })
 }
 
 /// Layer normalisation without affine parameters.
 fn layer_norm_plain(x: &Tensor, eps: f64) -> candle_core::Result<Tensor> {
-    let mean = x.mean_keepdim(D::Minus1)?;
-    let centered = x.broadcast_sub(&mean)?;
-    let var = centered.sqr()?.mean_keepdim(D::Minus1)?;
-    centered.broadcast_div(&(var + eps)?.sqrt()?)
+    in_f32(x, |x| {
+        let mean = x.mean_keepdim(D::Minus1)?;
+        let centered = x.broadcast_sub(&mean)?;
+        let var = centered.sqr()?.mean_keepdim(D::Minus1)?;
+        centered.broadcast_div(&(var + eps)?.sqrt()?)
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -221,7 +237,7 @@ impl TimestepEmbedding {
 
     /// `PixArtAlphaCombinedTimestepSizeEmbeddings` without size conditions: features then MLP.
     pub(crate) fn embed_timesteps(&self, t: &Tensor) -> candle_core::Result<Tensor> {
-        let f = timestep_features(t, 256)?;
+        let f = timestep_features(t, 256)?.to_dtype(self.linear_1.weight().dtype())?;
         self.linear_2.forward(&self.linear_1.forward(&f)?.silu()?)
     }
 }
@@ -634,9 +650,16 @@ impl LtxTransformer {
         timestep: &Tensor,
         video_coords: &Tensor,
     ) -> candle_core::Result<Tensor> {
-        let rope = self.rotary_embedding(video_coords)?;
+        // Everything runs in the weights' dtype (f32 on the CPU, bf16 on CUDA); the caller's
+        // f32 tensors are cast on the way in and the prediction on the way out.
+        let dt = self.dtype();
+        let (cos, sin) = self.rotary_embedding(video_coords)?;
+        let rope = (cos.to_dtype(dt)?, sin.to_dtype(dt)?);
+        let hidden = hidden.to_dtype(dt)?;
+        let text_weights = text_weights.map(|w| w.to_dtype(dt)).transpose()?;
+        let text_weights = text_weights.as_ref();
         let b = hidden.dim(0)?;
-        let x = self.proj_in.forward(hidden)?;
+        let x = self.proj_in.forward(&hidden)?;
         let (temb, embedded) = self.time_embed.forward(&timestep.flatten_all()?)?;
         let dim = self.cfg.inner_dim();
         let temb = temb.reshape((b, (), 6 * dim))?;
@@ -645,10 +668,16 @@ impl LtxTransformer {
         let texts = texts
             .iter()
             .map(|t| {
-                let h = self.caption_linear_1.forward(&t.embeds)?.gelu()?;
+                let h = self
+                    .caption_linear_1
+                    .forward(&t.embeds.to_dtype(dt)?)?
+                    .gelu()?;
                 let context = self.caption_linear_2.forward(&h)?;
                 let bias = ((t.mask.to_dtype(DType::F32)? * -1.0)? + 1.0)?;
-                let bias = (bias * -10000.0)?.unsqueeze(1)?.unsqueeze(1)?;
+                let bias = (bias * -10000.0)?
+                    .to_dtype(dt)?
+                    .unsqueeze(1)?
+                    .unsqueeze(1)?;
                 Ok(ProjectedText { context, bias })
             })
             .collect::<candle_core::Result<Vec<_>>>()?;
@@ -664,7 +693,12 @@ impl LtxTransformer {
         let x = layer_norm_plain(&x, 1e-6)?
             .broadcast_mul(&(scale + 1.0)?)?
             .broadcast_add(&shift)?;
-        self.proj_out.forward(&x)
+        self.proj_out.forward(&x)?.to_dtype(DType::F32)
+    }
+
+    /// The dtype the weights were loaded in, which the forward pass computes in.
+    pub fn dtype(&self) -> DType {
+        self.proj_in.weight().dtype()
     }
 }
 

@@ -176,3 +176,49 @@ fn invalid_requests_are_errors() {
     let err = pipe.generate(&req, &mut |_, _| {}).unwrap_err().to_string();
     assert!(err.contains("resize"), "{err}");
 }
+
+/// The bf16 transformer (what CUDA computes in) on the CPU: the same generation within bf16's
+/// precision of the f32 one. The parity above is f32's; this guards the dtype plumbing (casts
+/// on the way in and out, f32 normalisations) that a GPU build relies on.
+#[test]
+fn a_bf16_transformer_follows_the_f32_generation() {
+    let meta = golden_json("generation");
+    let mut req = base_request(&meta);
+    req.num_inference_steps = 2;
+    let f32_pipe = LtxPipeline::open(fixture(), PipelineOptions::default()).unwrap();
+    let bf16_pipe = LtxPipeline::open(
+        fixture(),
+        PipelineOptions {
+            transformer_dtype: Some(candle_core::DType::BF16),
+            ..PipelineOptions::default()
+        },
+    )
+    .unwrap();
+    let full = f32_pipe.generate_tensors(&req, &mut |_, _| {}).unwrap();
+    let half = bf16_pipe.generate_tensors(&req, &mut |_, _| {}).unwrap();
+    assert_eq!(half.latents.dtype(), candle_core::DType::F32);
+    let err = max_abs_diff(&full.latents, &half.latents);
+    let range = full
+        .latents
+        .abs()
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .max(0)
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap();
+    eprintln!("bf16 transformer: max abs latent error {err:e} of range {range:e}");
+    assert!(err > 0.0, "the transformer did not run in bf16");
+    assert!(err < 0.05 * range, "{err} against a range of {range}");
+}
+
+#[test]
+fn devices_choose_f32_on_the_cpu_and_bf16_on_cuda() {
+    use scene_model::ComputeDevice;
+    assert_eq!(ComputeDevice::Cpu.default_dtype(), candle_core::DType::F32);
+    assert_eq!(
+        ComputeDevice::Cuda(0).default_dtype(),
+        candle_core::DType::BF16
+    );
+}

@@ -74,8 +74,10 @@ pub struct LtxSettings {
 /// Precision of the text encoder's weights and arithmetic.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum TextEncoderPrecision {
-    /// f32, as the parity tests run it.
+    /// The device's default: f32 on the CPU, bf16 on CUDA.
     #[default]
+    Auto,
+    /// f32, as the parity tests run it.
     F32,
     /// bf16: half of T5-XXL's memory (about 9.5 GB instead of 19 GB).
     Bf16,
@@ -89,7 +91,7 @@ impl Default for LtxSettings {
             decode_timestep: 0.05,
             device: DEFAULT_DEVICE,
             vae_tiling: Tiling::default(),
-            text_encoder: TextEncoderPrecision::F32,
+            text_encoder: TextEncoderPrecision::Auto,
         }
     }
 }
@@ -143,7 +145,8 @@ impl LtxBackend {
             cache_dir: Some(cache_dir.join("embeddings")),
             tiling: Some(settings.vae_tiling),
             text_encoder_dtype: match settings.text_encoder {
-                TextEncoderPrecision::F32 => None,
+                TextEncoderPrecision::Auto => None,
+                TextEncoderPrecision::F32 => Some(scene_model::DType::F32),
                 TextEncoderPrecision::Bf16 => Some(scene_model::DType::BF16),
             },
             ..PipelineOptions::default()

@@ -66,9 +66,8 @@ pub fn make_backend(
                 steps_override: model.steps,
                 text_encoder: match model.text_encoder_dtype {
                     Some(TextEncoderDtype::Bf16) => scene_render::ltx::TextEncoderPrecision::Bf16,
-                    Some(TextEncoderDtype::F32) | None => {
-                        scene_render::ltx::TextEncoderPrecision::F32
-                    }
+                    Some(TextEncoderDtype::F32) => scene_render::ltx::TextEncoderPrecision::F32,
+                    None => scene_render::ltx::TextEncoderPrecision::Auto,
                 },
                 ..Default::default()
             };

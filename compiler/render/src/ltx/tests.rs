@@ -321,7 +321,7 @@ fn a_bf16_text_encoder_renders_and_caches_its_embeddings_apart() {
         )
         .unwrap()
     };
-    let full = render(&open(TextEncoderPrecision::F32), &f, 0, dir.path());
+    let full = render(&open(TextEncoderPrecision::Auto), &f, 0, dir.path());
     let count = || std::fs::read_dir(cache.join("embeddings")).unwrap().count();
     let after_f32 = count();
     let half = render(&open(TextEncoderPrecision::Bf16), &f, 0, dir.path());
