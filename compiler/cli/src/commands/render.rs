@@ -28,6 +28,7 @@ pub fn default_output(script: &Path) -> PathBuf {
 /// The backend the arguments ask for, or a message saying why it cannot be had.
 /// Settings only model backends take.
 #[derive(Clone, Copy, Debug, Default)]
+#[cfg_attr(not(feature = "ltx"), allow(dead_code))]
 pub struct ModelSettings {
     /// Overrides every shot's denoising steps.
     pub steps: Option<u32>,

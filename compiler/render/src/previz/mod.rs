@@ -36,7 +36,7 @@ pub mod weather;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 
 use scene_plan::schedule::{CameraFrame, FilmSchedule, ShotSchedule};
 
@@ -259,6 +259,10 @@ struct Prepared<'a> {
     grade: grade::Grade,
     vignette: grade::Vignette,
     insets: Vec<inset::Inset>,
+    /// The environment (ground, sky, set) last drawn for a camera that holds still into the
+    /// next frame: those layers depend on the camera alone, so a locked-off shot draws them
+    /// once and copies them after.
+    background: Mutex<Option<(CameraFrame, Arc<Vec<u8>>)>>,
 }
 
 /// Largest frame side the previz renders (the checker limits sizes to 4096).
@@ -293,7 +297,36 @@ impl<'a> Prepared<'a> {
             grade: grade::Grade::named(&shot.look.grade),
             vignette: grade::Vignette::new(film.width, film.height, 0.35),
             insets: inset::load(shot, root, film.fps, film.width)?,
+            background: Mutex::new(None),
         })
+    }
+
+    /// Ground, sky and set for `cam`, from the cache when the camera has not moved.
+    fn environment(
+        &self,
+        frame: &mut RgbFrame,
+        cam: &CameraFrame,
+        view: &projection::View,
+        f: u32,
+    ) {
+        let cached = self.background.lock().ok().and_then(|b| {
+            b.as_ref()
+                .filter(|(c, _)| c == cam)
+                .map(|(_, pixels)| pixels.clone())
+        });
+        if let Some(pixels) = cached {
+            frame.data.copy_from_slice(&pixels);
+            return;
+        }
+        ground::draw(frame, view, &self.palette);
+        sky::draw_celestial(frame, view, &self.palette, &self.stars);
+        self.set.draw(frame, view, &self.palette);
+        // Keep a copy only when the next frame will use it: a moving camera pays nothing.
+        if f + 1 < self.shot.frames.0 && self.camera(f + 1) == *cam {
+            if let Ok(mut b) = self.background.lock() {
+                *b = Some((*cam, Arc::new(frame.data.clone())));
+            }
+        }
     }
 
     fn camera(&self, f: u32) -> CameraFrame {
@@ -310,9 +343,7 @@ impl<'a> Prepared<'a> {
         let cam = self.camera(f);
         let view = projection::View::new(&cam, w, h);
         let mut frame = RgbFrame::new(w, h);
-        ground::draw(&mut frame, &view, &self.palette);
-        sky::draw_celestial(&mut frame, &view, &self.palette, &self.stars);
-        self.set.draw(&mut frame, &view, &self.palette);
+        self.environment(&mut frame, &cam, &view, f);
         let figures = figures::place(&self.shot.subjects, f as usize, w as f32, h as f32);
         figures::draw_figures(&mut frame, &figures, &self.palette, view.focal_px);
         weather::draw(&mut frame, &self.palette, self.shot.seed, f, self.film.fps);
