@@ -7,11 +7,13 @@
 //! shot's next IDR (at most one `keyint`) are re-encoded with the transition.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 use scene_plan::schedule::FilmSchedule;
 
 use crate::cache::CacheEntry;
-use crate::compositor::{plain_frames, Compositor};
+use crate::compositor::{plain_frames, Compositor, ShotSource};
 use crate::encode::{EncodedPacket, SegmentEncoder, VideoParams};
 use crate::error::RenderError;
 
@@ -81,7 +83,106 @@ pub fn pieces(plain: &[Option<(usize, u32)>], keyint: u32, copyable: &[bool]) ->
     out
 }
 
-/// The film's packets, in order: copied from `entries` or composited and encoded.
+/// The transition runs of a film, composited and encoded by a few worker threads in film order,
+/// each as soon as the shots it shows are rendered, while the assembly copies the packets
+/// around them. Runs are independent (each starts with an IDR), so two workers halve the time
+/// the film waits on its transitions at the end of a render.
+pub struct TransitionEncoder<'a> {
+    film: &'a FilmSchedule,
+    params: &'a VideoParams,
+    source: &'a (dyn ShotSource + Sync),
+    cancel: &'a AtomicBool,
+    /// Film frame ranges of the `Encode` pieces, in film order.
+    runs: Vec<(u32, u32)>,
+    next: AtomicUsize,
+    results: Mutex<Vec<Option<Result<Vec<EncodedPacket>, RenderError>>>>,
+    done: Condvar,
+}
+
+impl<'a> TransitionEncoder<'a> {
+    pub fn new(
+        film: &'a FilmSchedule,
+        params: &'a VideoParams,
+        pieces: &[Piece],
+        source: &'a (dyn ShotSource + Sync),
+        cancel: &'a AtomicBool,
+    ) -> Self {
+        let runs: Vec<(u32, u32)> = pieces
+            .iter()
+            .filter_map(|p| match *p {
+                Piece::Encode { from, to } => Some((from, to)),
+                Piece::Copy { .. } => None,
+            })
+            .collect();
+        TransitionEncoder {
+            film,
+            params,
+            source,
+            cancel,
+            results: Mutex::new((0..runs.len()).map(|_| None).collect()),
+            runs,
+            next: AtomicUsize::new(0),
+            done: Condvar::new(),
+        }
+    }
+
+    /// A worker: encode runs in film order until none is left.
+    pub fn work(&self) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(from, to)) = self.runs.get(i) else {
+                return;
+            };
+            let result = self.encode_run(from, to);
+            let failed = result.is_err();
+            if let Ok(mut results) = self.results.lock() {
+                results[i] = Some(result);
+            }
+            self.done.notify_all();
+            if failed {
+                // Later runs are not needed once the film cannot be finished.
+                self.next.store(self.runs.len(), Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn encode_run(&self, from: u32, to: u32) -> Result<Vec<EncodedPacket>, RenderError> {
+        let mut compositor = Compositor::new(self.film, self.source);
+        let mut encoder = SegmentEncoder::new(self.params)?;
+        let mut packets = Vec::with_capacity((to - from) as usize);
+        for f in from..to {
+            if self.cancel.load(Ordering::Relaxed) {
+                return Err(RenderError::Interrupted);
+            }
+            encoder.push(&compositor.frame_at(f)?)?;
+            packets.extend(encoder.take_packets());
+        }
+        packets.extend(encoder.finish()?);
+        Ok(packets)
+    }
+
+    /// The packets of run `i`, once a worker has made them. Runs are claimed in film order and
+    /// taken in film order, so a run not yet made is being made: a failed run is taken (and
+    /// stops the film) before any run the workers skipped after it.
+    fn take(&self, i: usize) -> Result<Vec<EncodedPacket>, RenderError> {
+        let stopped = || RenderError::Encode("the transition encoders stopped".into());
+        let mut results = self.results.lock().map_err(|_| stopped())?;
+        loop {
+            match results.get_mut(i) {
+                None => return Err(stopped()),
+                Some(slot) => {
+                    if let Some(result) = slot.take() {
+                        return result;
+                    }
+                }
+            }
+            results = self.done.wait(results).map_err(|_| stopped())?;
+        }
+    }
+}
+
+/// The film's packets, in order: copied from the shots' cache entries, or taken from the
+/// [`TransitionEncoder`] for the runs it composites.
 pub struct Assembled<'a> {
     film: &'a FilmSchedule,
     params: &'a VideoParams,
@@ -89,39 +190,49 @@ pub struct Assembled<'a> {
     /// Loads shot `i`'s entry (waiting for it to be rendered, in a render).
     load: &'a dyn Fn(usize) -> Result<CacheEntry, RenderError>,
     entries: Vec<Option<CacheEntry>>,
-    compositor: Compositor<'a>,
+    transitions: &'a TransitionEncoder<'a>,
     pieces: Vec<Piece>,
     piece: usize,
+    /// Encode pieces passed so far: the index of the next run in `transitions`.
+    run: usize,
     /// Position inside the current piece.
     cursor: u32,
-    encoder: Option<SegmentEncoder>,
     ready: VecDeque<EncodedPacket>,
     failed: bool,
+}
+
+/// The film cut into copied and encoded pieces for `params`' IDR interval.
+pub fn plan(film: &FilmSchedule, params: &VideoParams) -> Vec<Piece> {
+    pieces(
+        &plain_frames(film),
+        params.keyint(),
+        &vec![true; film.shots.len()],
+    )
 }
 
 impl<'a> Assembled<'a> {
     /// `load` gives each shot's cache entry when the assembly first needs it. Entries are keyed
     /// by the encoder's fingerprint, so they fit the track; one that does not is an error.
+    /// `pieces` is [`plan`]'s, the same the `transitions` were made with.
     pub fn new(
         film: &'a FilmSchedule,
         params: &'a VideoParams,
         extradata: &[u8],
         load: &'a dyn Fn(usize) -> Result<CacheEntry, RenderError>,
-        compositor: Compositor<'a>,
+        pieces: Vec<Piece>,
+        transitions: &'a TransitionEncoder<'a>,
     ) -> Self {
-        let copyable = vec![true; film.shots.len()];
-        let pieces = pieces(&plain_frames(film), params.keyint(), &copyable);
         Assembled {
             film,
             params,
             extradata: extradata.to_vec(),
             load,
             entries: (0..film.shots.len()).map(|_| None).collect(),
-            compositor,
+            transitions,
             cursor: pieces.first().map_or(0, first_of),
             pieces,
             piece: 0,
-            encoder: None,
+            run: 0,
             ready: VecDeque::new(),
             failed: false,
         }
@@ -162,24 +273,17 @@ impl<'a> Assembled<'a> {
                     self.next_piece();
                 }
             }
-            Piece::Encode { to, .. } => {
-                if self.encoder.is_none() {
-                    self.encoder = Some(SegmentEncoder::new(self.params)?);
+            Piece::Encode { from, to } => {
+                let packets = self.transitions.take(self.run)?;
+                if packets.len() != (to - from) as usize {
+                    return Err(RenderError::Encode(format!(
+                        "frames {from}..{to} encoded to {} packets",
+                        packets.len()
+                    )));
                 }
-                let frame = self.compositor.frame_at(self.cursor)?;
-                let encoder = self
-                    .encoder
-                    .as_mut()
-                    .ok_or_else(|| RenderError::Encode("the encoder vanished".into()))?;
-                encoder.push(&frame)?;
-                self.ready.extend(encoder.take_packets());
-                self.cursor += 1;
-                if self.cursor == to {
-                    if let Some(encoder) = self.encoder.take() {
-                        self.ready.extend(encoder.finish()?);
-                    }
-                    self.next_piece();
-                }
+                self.ready.extend(packets);
+                self.run += 1;
+                self.next_piece();
             }
         }
         Ok(true)

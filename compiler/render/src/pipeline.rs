@@ -18,11 +18,11 @@ use std::sync::{Condvar, Mutex};
 
 use scene_plan::schedule::{ConditioningSource, FilmSchedule, ShotSchedule};
 
-use crate::assemble::Assembled;
+use crate::assemble::{self, Assembled, TransitionEncoder};
 use crate::audio::AudioMix;
 use crate::backend::{Backend, BackendIdentity, ShotInputs};
 use crate::cache::{shot_key, CacheEntry, CacheKey, KeyInputs, ShotCache, ShotVideo};
-use crate::compositor::{Compositor, ShotFrames, ShotSource};
+use crate::compositor::{ShotFrames, ShotSource};
 use crate::encode::segment::encoder_fingerprint;
 use crate::encode::{
     mux_mp4, EncodeSettings, Metadata, SegmentEncoder, StagedFile, VideoParams, VideoStream,
@@ -649,18 +649,19 @@ pub fn render_film(
         board: &board,
     };
     let extradata = SegmentEncoder::new(&video)?.extradata();
+    let pieces = assemble::plan(film, &video);
+    let transitions = TransitionEncoder::new(film, &video, &pieces, &source, opts.cancel);
     let assembled = std::thread::scope(|scope| {
         for _ in 0..renderer.jobs() {
             scope.spawn(|| board.work(&renderer, &upstream));
         }
+        // As many transition encoders as render threads: they mostly wait for shots, and run
+        // while the last shots render and after.
+        for _ in 0..opts.jobs.max(1) {
+            scope.spawn(|| transitions.work());
+        }
         let load = |index: usize| source.entry(index);
-        let mut packets = Assembled::new(
-            film,
-            &video,
-            &extradata,
-            &load,
-            Compositor::new(film, &source),
-        );
+        let mut packets = Assembled::new(film, &video, &extradata, &load, pieces, &transitions);
         let stats = mux_mp4(
             &mp4,
             film,
