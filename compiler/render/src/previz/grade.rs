@@ -153,12 +153,9 @@ impl Grade {
 
     /// Grades the whole frame and darkens its corners. The vignette leaves the middle of the
     /// picture untouched (within 55% of the half-diagonal).
-    pub fn apply(&self, frame: &mut RgbFrame, vignette: &Vignette) {
+    pub fn apply(&self, frame: &mut RgbFrame, vignette: &Vignette, memo: &mut GradeMemo) {
         let w = frame.width as usize;
-        // A picture holds far fewer distinct colours than pixels (flat faces, slow gradients),
-        // so graded colours are remembered in a small direct-mapped table keyed by the input
-        // colour; the fourth byte of a key is 1, which no empty slot (all zero) matches.
-        let mut memo = vec![(0u32, [0u8; 3]); 1 << MEMO_BITS];
+        let memo = &mut memo.slots;
         for (y, row) in frame.data.chunks_exact_mut(w * 3).enumerate() {
             let vy = vignette.rows[y];
             if !self.identity {
@@ -186,6 +183,29 @@ impl Grade {
                 }
             }
         }
+    }
+}
+
+/// Graded colours remembered across the frames of one shot on one thread. A picture holds far
+/// fewer distinct colours than pixels (flat faces, slow gradients), and consecutive frames
+/// mostly the same ones, so a small direct-mapped table keyed by the input colour saves most
+/// of the per-pixel grading. The fourth byte of a key is 1, which no empty slot (all zero)
+/// matches. Use one memo per [`Grade`]: the table holds that grade's results.
+pub struct GradeMemo {
+    slots: Vec<(u32, [u8; 3])>,
+}
+
+impl GradeMemo {
+    pub fn new() -> Self {
+        GradeMemo {
+            slots: vec![(0u32, [0u8; 3]); 1 << MEMO_BITS],
+        }
+    }
+}
+
+impl Default for GradeMemo {
+    fn default() -> Self {
+        GradeMemo::new()
     }
 }
 

@@ -117,11 +117,12 @@ impl Previz {
         let threads = self.threads.min(total).max(1);
         if threads == 1 {
             let mut text = text::Text::new()?;
+            let mut memo = grade::GradeMemo::new();
             for (done, &f) in frames.iter().enumerate() {
                 if cancel.load(Ordering::Relaxed) {
                     return Err(RenderError::Interrupted);
                 }
-                out(prepared.render(f, &mut text))?;
+                out(prepared.render(f, &mut text, &mut memo))?;
                 progress(done as u64 + 1, total as u64);
             }
             return Ok(());
@@ -138,6 +139,7 @@ impl Previz {
                 let tx = tx.clone();
                 let (next, stop) = (&next, &stop);
                 scope.spawn(move || {
+                    let mut memo = grade::GradeMemo::new();
                     let mut text = match text::Text::new() {
                         Ok(t) => t,
                         Err(e) => {
@@ -155,7 +157,10 @@ impl Previz {
                         }
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&f) = frames.get(i) else { break };
-                        if tx.send(Ok((i, prepared.render(f, &mut text)))).is_err() {
+                        if tx
+                            .send(Ok((i, prepared.render(f, &mut text, &mut memo))))
+                            .is_err()
+                        {
                             break;
                         }
                     }
@@ -338,7 +343,7 @@ impl<'a> Prepared<'a> {
             .unwrap_or(DEFAULT_CAMERA)
     }
 
-    fn render(&self, f: u32, text: &mut text::Text) -> RgbFrame {
+    fn render(&self, f: u32, text: &mut text::Text, memo: &mut grade::GradeMemo) -> RgbFrame {
         let (w, h) = (self.film.width, self.film.height);
         let cam = self.camera(f);
         let view = projection::View::new(&cam, w, h);
@@ -347,7 +352,7 @@ impl<'a> Prepared<'a> {
         let figures = figures::place(&self.shot.subjects, f as usize, w as f32, h as f32);
         figures::draw_figures(&mut frame, &figures, &self.palette, view.focal_px);
         weather::draw(&mut frame, &self.palette, self.shot.seed, f, self.film.fps);
-        self.grade.apply(&mut frame, &self.vignette);
+        self.grade.apply(&mut frame, &self.vignette, memo);
         let top = overlay::caption(&mut frame, text, self.shot, f);
         figures::draw_tags(&mut frame, text, &figures, top);
         overlay::slate(&mut frame, text, self.shot, f, cam.focal_mm, top);
