@@ -126,6 +126,11 @@ impl<'a> TransitionEncoder<'a> {
         }
     }
 
+    /// Claim no more runs (the film cannot be finished).
+    pub fn stop(&self) {
+        self.next.store(self.runs.len(), Ordering::Relaxed);
+    }
+
     /// A worker: encode runs in film order until none is left.
     pub fn work(&self) {
         loop {
@@ -141,7 +146,7 @@ impl<'a> TransitionEncoder<'a> {
             self.done.notify_all();
             if failed {
                 // Later runs are not needed once the film cannot be finished.
-                self.next.store(self.runs.len(), Ordering::Relaxed);
+                self.stop();
             }
         }
     }

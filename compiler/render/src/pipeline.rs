@@ -678,6 +678,7 @@ pub fn render_film(
         );
         if stats.is_err() {
             board.stop();
+            transitions.stop();
         }
         stats
     });
