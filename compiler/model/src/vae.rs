@@ -1263,26 +1263,7 @@ impl LtxVae {
             }
             rows.push(row);
         }
-        let mut out_rows = Vec::new();
-        for i in 0..rows.len() {
-            let mut out_row = Vec::new();
-            for j in 0..rows[i].len() {
-                let mut tile = rows[i][j].clone();
-                if i > 0 {
-                    tile = blend(&rows[i - 1][j], &tile, blend_h, 3)?;
-                }
-                if j > 0 {
-                    tile = blend(&rows[i][j - 1], &tile, blend_w, 4)?;
-                }
-                // diffusers blends in place: later tiles see this tile's blended values.
-                rows[i][j] = tile.clone();
-                let th = tile.dim(3)?.min(t.stride_height);
-                let tw = tile.dim(4)?.min(t.stride_width);
-                out_row.push(tile.narrow(3, 0, th)?.narrow(4, 0, tw)?);
-            }
-            out_rows.push(Tensor::cat(&out_row, 4)?);
-        }
-        let dec = Tensor::cat(&out_rows, 3)?;
+        let dec = stitch_spatial(rows, (blend_h, blend_w), (t.stride_height, t.stride_width))?;
         let (sh, sw) = (h * sc, w * sc);
         dec.narrow(3, 0, sh.min(dec.dim(3)?))?
             .narrow(4, 0, sw.min(dec.dim(4)?))
@@ -1380,26 +1361,7 @@ impl LtxVae {
             }
             rows.push(row);
         }
-        let mut out_rows = Vec::new();
-        for i in 0..rows.len() {
-            let mut out_row = Vec::new();
-            for j in 0..rows[i].len() {
-                let mut tile = rows[i][j].clone();
-                if i > 0 {
-                    tile = blend(&rows[i - 1][j], &tile, blend_h, 3)?;
-                }
-                if j > 0 {
-                    tile = blend(&rows[i][j - 1], &tile, blend_w, 4)?;
-                }
-                // diffusers blends in place: later tiles see this tile's blended values.
-                rows[i][j] = tile.clone();
-                let th = tile.dim(3)?.min(stride_h);
-                let tw = tile.dim(4)?.min(stride_w);
-                out_row.push(tile.narrow(3, 0, th)?.narrow(4, 0, tw)?);
-            }
-            out_rows.push(Tensor::cat(&out_row, 4)?);
-        }
-        let enc = Tensor::cat(&out_rows, 3)?;
+        let enc = stitch_spatial(rows, (blend_h, blend_w), (stride_h, stride_w))?;
         let (lh, lw) = (h / sc, w / sc);
         enc.narrow(3, 0, lh.min(enc.dim(3)?))?
             .narrow(4, 0, lw.min(enc.dim(4)?))
@@ -1467,6 +1429,36 @@ impl LtxVae {
     pub fn dtype(&self) -> DType {
         self.latents_mean.dtype()
     }
+}
+
+/// Joins a grid of overlapping tiles [.., H, W]: each tile's top `blend.0` rows and left
+/// `blend.1` columns are cross-faded with its neighbours above and to the left, then its first
+/// `keep` rows and columns are kept. diffusers blends in place, so later tiles see their
+/// neighbours' blended values; so does this.
+fn stitch_spatial(
+    mut rows: Vec<Vec<Tensor>>,
+    blend: (usize, usize),
+    keep: (usize, usize),
+) -> candle_core::Result<Tensor> {
+    let mut out_rows = Vec::new();
+    for i in 0..rows.len() {
+        let mut out_row = Vec::new();
+        for j in 0..rows[i].len() {
+            let mut tile = rows[i][j].clone();
+            if i > 0 {
+                tile = self::blend(&rows[i - 1][j], &tile, blend.0, 3)?;
+            }
+            if j > 0 {
+                tile = self::blend(&rows[i][j - 1], &tile, blend.1, 4)?;
+            }
+            rows[i][j] = tile.clone();
+            let th = tile.dim(3)?.min(keep.0);
+            let tw = tile.dim(4)?.min(keep.1);
+            out_row.push(tile.narrow(3, 0, th)?.narrow(4, 0, tw)?);
+        }
+        out_rows.push(Tensor::cat(&out_row, 4)?);
+    }
+    Tensor::cat(&out_rows, 3)
 }
 
 /// Blends the first `extent` entries of `b` along `dim` with the last `extent` of `a`:

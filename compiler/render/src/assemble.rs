@@ -243,15 +243,6 @@ impl<'a> Assembled<'a> {
         }
     }
 
-    /// Frames composited and encoded again (the rest are copied).
-    pub fn encoded_frames(&self) -> u32 {
-        self.pieces
-            .iter()
-            .filter(|p| matches!(p, Piece::Encode { .. }))
-            .map(Piece::len)
-            .sum()
-    }
-
     fn step(&mut self) -> Result<bool, RenderError> {
         let Some(&piece) = self.pieces.get(self.piece) else {
             return Ok(false);
