@@ -1,40 +1,45 @@
 //! The open documents, as the client last sent them.
 //!
 //! Handlers run concurrently, so edits are applied here synchronously, under a plain mutex and
-//! before any `.await`: a `didChange` is applied in the order it arrived, and only when its
-//! version is newer than the one held, so a stale or repeated notification can never undo a
-//! newer edit.
+//! before any `.await`: a change is applied in the order it arrived, and only when its version is
+//! newer than the one held, so a stale or repeated notification can never undo a newer edit.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
-
-use crate::line_index::LineIndex;
+use crate::analysis::line_index::{LineCol, LineIndex};
+use crate::analysis::project::FileKey;
 
 /// One version of a document's text, shared cheaply with analysis tasks.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
-    pub uri: Uri,
-    pub path: Option<PathBuf>,
+    pub key: FileKey,
+    /// The URI the client opened the document under, as it wrote it: diagnostics go back to it.
+    pub uri: String,
     pub version: i32,
     pub text: Arc<str>,
     pub lines: Arc<LineIndex>,
 }
 
 impl Snapshot {
-    pub fn new(uri: Uri, version: i32, text: String) -> Self {
-        let path = crate::uri::to_path(&uri);
+    pub fn new(key: FileKey, uri: String, version: i32, text: String) -> Self {
         let lines = Arc::new(LineIndex::new(&text));
         Snapshot {
+            key,
             uri,
-            path,
             version,
             text: Arc::from(text),
             lines,
         }
     }
+}
+
+/// One edit of a change: the text between two positions (of the text as it stands after the
+/// edits before it) replaced, or the whole text when there is no range.
+#[derive(Clone, Debug)]
+pub struct Edit {
+    pub range: Option<(LineCol, LineCol)>,
+    pub text: String,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -50,42 +55,35 @@ pub enum ChangeOutcome {
 
 #[derive(Default)]
 pub struct Documents {
-    open: BTreeMap<String, Snapshot>,
+    open: BTreeMap<FileKey, Snapshot>,
 }
 
 impl Documents {
-    pub fn open(&mut self, uri: Uri, version: i32, text: String) -> Snapshot {
-        let snapshot = Snapshot::new(uri, version, text);
-        self.open
-            .insert(snapshot.uri.as_str().to_owned(), snapshot.clone());
+    pub fn open(&mut self, key: FileKey, uri: String, version: i32, text: String) -> Snapshot {
+        let snapshot = Snapshot::new(key.clone(), uri, version, text);
+        self.open.insert(key, snapshot.clone());
         snapshot
     }
 
-    pub fn close(&mut self, uri: &Uri) -> Option<Snapshot> {
-        self.open.remove(uri.as_str())
+    pub fn close(&mut self, key: &FileKey) -> Option<Snapshot> {
+        self.open.remove(key)
     }
 
-    pub fn get(&self, uri: &Uri) -> Option<&Snapshot> {
-        self.open.get(uri.as_str())
+    pub fn get(&self, key: &FileKey) -> Option<&Snapshot> {
+        self.open.get(key)
     }
 
-    pub fn version(&self, uri: &Uri) -> Option<i32> {
-        self.get(uri).map(|s| s.version)
+    pub fn version(&self, key: &FileKey) -> Option<i32> {
+        self.get(key).map(|s| s.version)
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Snapshot> {
         self.open.values()
     }
 
-    /// Applies the changes of one `didChange`, in order. Ranged changes are incremental edits
-    /// in UTF-16 positions of the text as it stands after the previous change.
-    pub fn change(
-        &mut self,
-        uri: &Uri,
-        version: i32,
-        changes: Vec<TextDocumentContentChangeEvent>,
-    ) -> ChangeOutcome {
-        let Some(current) = self.open.get(uri.as_str()) else {
+    /// Applies the edits of one change, in order.
+    pub fn change(&mut self, key: &FileKey, version: i32, edits: Vec<Edit>) -> ChangeOutcome {
+        let Some(current) = self.open.get(key) else {
             return ChangeOutcome::NotOpen;
         };
         if version <= current.version {
@@ -95,25 +93,25 @@ impl Documents {
         }
         let mut text = current.text.to_string();
         let mut lines = current.lines.clone();
-        for change in changes {
-            match change.range {
-                None => text = change.text,
-                Some(range) => {
-                    let start = lines.offset(&text, range.start);
-                    let end = lines.offset(&text, range.end).max(start);
-                    text.replace_range(start..end, &change.text);
+        for edit in edits {
+            match edit.range {
+                None => text = edit.text,
+                Some((start, end)) => {
+                    let start = lines.offset(&text, start);
+                    let end = lines.offset(&text, end).max(start);
+                    text.replace_range(start..end, &edit.text);
                 }
             }
             lines = Arc::new(LineIndex::new(&text));
         }
         let snapshot = Snapshot {
+            key: current.key.clone(),
             uri: current.uri.clone(),
-            path: current.path.clone(),
             version,
             text: Arc::from(text),
             lines,
         };
-        self.open.insert(uri.as_str().to_owned(), snapshot);
+        self.open.insert(key.clone(), snapshot);
         ChangeOutcome::Applied
     }
 }

@@ -1,38 +1,74 @@
-//! Running the checker for the film a document belongs to, off the request path.
+//! Checking the film a document belongs to, off the request path: the inputs are gathered under
+//! the project lock, the check itself runs without it, and the outcome is plain data that the
+//! protocol layer publishes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
+use scene_check::Origin;
 use scene_plan::schedule::FilmSchedule;
-use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, Range, Uri};
+use scene_syntax::{Diagnostic, FileId};
 
-use crate::checker::{CheckedMap, Overlay};
-use crate::diagnostics::{self, SpanMap};
-use crate::project::{Analysis, FileKey, Project, MAX_FILE_BYTES};
+use crate::analysis::line_index::LineIndex;
+use crate::analysis::overlay::Overlay;
+use crate::analysis::project::{Analysis, FileKey, Project};
+
+/// Everything a check needs, gathered under the project lock so the check itself runs without it.
+pub struct Inputs {
+    pub entry: FileKey,
+    pub files: Vec<Arc<Analysis>>,
+    pub trees: Arc<scene_check::ParseCache>,
+}
+
+/// Where a checked file's diagnostics go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Document {
+    /// An open document, by the URI the client opened it under.
+    Uri(String),
+    /// A file on disk that is not open.
+    Path(PathBuf),
+}
+
+/// A file the check read, with the text it read (diagnostic spans index into it).
+pub struct CheckedFile {
+    pub id: FileId,
+    pub document: Document,
+    pub text: Arc<str>,
+    pub lines: Arc<LineIndex>,
+}
+
+/// A file of the film the server did not analyse because it is too large.
+pub struct TooLarge {
+    pub document: Document,
+    pub bytes: usize,
+}
 
 /// What one check of a film gives the editor.
 pub struct Outcome {
     pub entry: FileKey,
-    /// Diagnostics per document URI (documents of the film without any are listed, empty, so
-    /// their old diagnostics are cleared).
-    pub diagnostics: BTreeMap<String, (Uri, Vec<Diagnostic>)>,
+    /// Every file of the film a client can open (the stdlib is not one), whether or not it has
+    /// diagnostics: those without any must have their old ones cleared.
+    pub files: Vec<CheckedFile>,
+    /// Diagnostics whose primary span is in a file outside `files` are dropped when published.
+    pub diagnostics: Vec<Diagnostic>,
+    pub too_large: Vec<TooLarge>,
     pub has_errors: bool,
     /// The film, when it checked without errors (planned after the diagnostics are out).
     pub film: Option<scene_check::Film>,
 }
 
-/// Everything a check needs, gathered under the project lock so the check itself runs without it.
+impl Outcome {
+    pub fn file(&self, id: FileId) -> Option<&CheckedFile> {
+        self.files.iter().find(|f| f.id == id)
+    }
+}
+
 /// Plans an error-free film. The planner expects one; guard it all the same.
 pub fn plan(film: &scene_check::Film) -> Option<Arc<FilmSchedule>> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scene_plan::plan(film)))
         .ok()
         .map(|p| Arc::new(p.schedule))
-}
-
-pub struct Inputs {
-    pub entry: FileKey,
-    pub files: Vec<Arc<Analysis>>,
-    pub trees: Arc<scene_check::ParseCache>,
 }
 
 pub fn gather(project: &mut Project, key: &FileKey) -> Inputs {
@@ -50,84 +86,100 @@ pub fn gather(project: &mut Project, key: &FileKey) -> Inputs {
     }
 }
 
-struct Files<'a>(&'a [Arc<Analysis>]);
-
-impl SpanMap for Files<'_> {
-    fn locate(&self, span: scene_syntax::Span) -> Option<(Uri, Range)> {
-        let file = self.0.iter().find(|f| f.id == span.file)?;
-        Some((file.key.uri()?, file.span_range(span)))
+/// The document of a file the server knows, under the URI the client opened it with if it is
+/// open.
+fn document_of(key: &FileKey, aliases: &BTreeMap<PathBuf, String>) -> Option<Document> {
+    match key {
+        FileKey::Path(p) => Some(
+            aliases
+                .get(p)
+                .map_or_else(|| Document::Path(p.clone()), |u| Document::Uri(u.clone())),
+        ),
+        FileKey::Uri(u) => Some(Document::Uri(u.clone())),
+        FileKey::Std(_) => None,
     }
 }
 
+/// Checks the film of `inputs`. `overlay`: the open documents' texts by path; `aliases`:
+/// canonical path → URI of each open document.
 pub fn run(
     inputs: Inputs,
-    overlay: BTreeMap<std::path::PathBuf, Arc<str>>,
-    aliases: BTreeMap<std::path::PathBuf, Uri>,
+    overlay: BTreeMap<PathBuf, Arc<str>>,
+    aliases: BTreeMap<PathBuf, String>,
 ) -> Outcome {
-    let (mut diagnostics, has_errors, film) = match inputs.entry.path() {
-        Some(entry) if !inputs.files.iter().any(|f| f.too_large) => {
+    let too_large: Vec<TooLarge> = inputs
+        .files
+        .iter()
+        .filter(|f| f.too_large)
+        .filter_map(|f| {
+            Some(TooLarge {
+                document: document_of(&f.key, &aliases)?,
+                bytes: f.text.len(),
+            })
+        })
+        .collect();
+    let mut files: Vec<CheckedFile> = Vec::new();
+    let (diagnostics, has_errors, film) = match inputs.entry.path() {
+        Some(entry) if too_large.is_empty() => {
             let vfs = Overlay::new(overlay);
             let checked = scene_check::check_entry_with(entry, &vfs, &*inputs.trees);
-            let map = CheckedMap::new(&checked, &aliases);
-            let mut diagnostics = diagnostics::to_lsp(&checked.diagnostics, &map);
-            for uri in map.documents() {
-                diagnostics
-                    .entry(uri.as_str().to_owned())
-                    .or_insert_with(|| (uri.clone(), Vec::new()));
+            for id in checked.sources.ids() {
+                let Some(Origin::File(path)) = checked.sources.origin(id) else {
+                    continue;
+                };
+                let text: Arc<str> = Arc::from(checked.sources.text(id));
+                files.push(CheckedFile {
+                    id,
+                    document: aliases.get(path).map_or_else(
+                        || Document::Path(path.clone()),
+                        |u| Document::Uri(u.clone()),
+                    ),
+                    lines: Arc::new(LineIndex::new(&text)),
+                    text,
+                });
             }
             let has_errors = checked.has_errors();
-            drop(map);
             let film = if has_errors { None } else { Some(checked.film) };
-            (diagnostics, has_errors, film)
+            (checked.diagnostics, has_errors, film)
         }
         _ => {
             // A buffer that is not a file on disk (or a file too large to check): syntax only.
             let mut all = Vec::new();
             for f in &inputs.files {
                 all.extend(f.parse.diagnostics.iter().cloned());
+                if let Some(document) = document_of(&f.key, &aliases) {
+                    files.push(CheckedFile {
+                        id: f.id,
+                        document,
+                        text: f.text.clone(),
+                        lines: f.lines.clone(),
+                    });
+                }
             }
-            (
-                diagnostics::to_lsp(&all, &Files(&inputs.files)),
-                all.iter().any(|d| d.is_error()),
-                None,
-            )
+            let has_errors = all.iter().any(|d| d.is_error());
+            (all, has_errors, None)
         }
     };
+    // The film's own files are listed even when the check did not read them (a file too large).
     for f in &inputs.files {
-        let Some(uri) = f.key.uri() else { continue };
-        let entry = diagnostics
-            .entry(uri.as_str().to_owned())
-            .or_insert_with(|| (uri.clone(), Vec::new()));
-        if f.too_large {
-            entry.1.push(Diagnostic {
-                range: Range::default(),
-                severity: Some(DiagnosticSeverity::WARNING),
-                source: Some("scene-lsp".into()),
-                message: format!(
-                    "this file is too large for the language server ({:.1} MiB, the limit is {} MiB); it is not analysed",
-                    f.text.len() as f64 / (1024.0 * 1024.0),
-                    MAX_FILE_BYTES / (1024 * 1024)
-                ),
-                ..Diagnostic::default()
+        let Some(document) = document_of(&f.key, &aliases) else {
+            continue;
+        };
+        if !files.iter().any(|c| c.document == document) {
+            files.push(CheckedFile {
+                id: f.id,
+                document,
+                text: f.text.clone(),
+                lines: f.lines.clone(),
             });
         }
     }
     Outcome {
         entry: inputs.entry,
+        files,
         diagnostics,
+        too_large,
         has_errors,
         film,
     }
-}
-
-/// URIs published for an entry last time that have nothing now: they must be cleared.
-pub fn cleared(
-    before: &BTreeSet<String>,
-    now: &BTreeMap<String, (Uri, Vec<Diagnostic>)>,
-) -> Vec<Uri> {
-    before
-        .iter()
-        .filter(|u| !now.contains_key(*u))
-        .filter_map(|u| u.parse().ok())
-        .collect()
 }

@@ -1,57 +1,32 @@
-//! Code actions: apply a diagnostic's fixes; define a character that is used but not defined.
+//! Code actions computed from the file: define a character that is used but not defined. (The
+//! fixes a diagnostic carries are applied by the protocol layer from the diagnostic itself.)
 
-use std::collections::HashMap;
+use std::ops::Range;
 
 use scene_syntax::ast::ItemKind;
-use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, Position, Range, TextEdit, Uri,
-    WorkspaceEdit,
-};
 
-use crate::diagnostics::DiagnosticData;
-use crate::index::NameKind;
-use crate::project::{Analysis, Project};
+use crate::analysis::{Analysis, NameKind, Project};
 
-pub fn code_actions(
+/// Insert `text` at `offset` to define the character `name`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefineCharacter {
+    pub name: String,
+    pub offset: usize,
+    pub text: String,
+}
+
+impl DefineCharacter {
+    pub fn title(&self) -> String {
+        format!("Define character `{}`", self.name)
+    }
+}
+
+/// A definition for each character named in `range` that nothing defines.
+pub fn define_missing(
     project: &mut Project,
     file: &Analysis,
-    uri: &Uri,
-    range: Range,
-    diagnostics: &[Diagnostic],
-) -> Vec<CodeActionOrCommand> {
-    let mut out = Vec::new();
-    for d in diagnostics {
-        let Some(data) = d
-            .data
-            .clone()
-            .and_then(|v| serde_json::from_value::<DiagnosticData>(v).ok())
-        else {
-            continue;
-        };
-        for fix in data.fixes {
-            let mut changes = HashMap::new();
-            changes.insert(
-                fix.uri.clone(),
-                vec![TextEdit {
-                    range: fix.range,
-                    new_text: fix.new_text.clone(),
-                }],
-            );
-            out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: fix.title.clone(),
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![d.clone()]),
-                edit: Some(WorkspaceEdit {
-                    changes: Some(changes),
-                    ..WorkspaceEdit::default()
-                }),
-                is_preferred: Some(true),
-                ..CodeAction::default()
-            }));
-        }
-    }
-    let start = file.offset(range.start);
-    let end = file.offset(range.end);
+    range: Range<usize>,
+) -> Vec<DefineCharacter> {
     let mut missing: Vec<String> = Vec::new();
     for r in file
         .index
@@ -59,7 +34,7 @@ pub fn code_actions(
         .iter()
         .filter(|r| r.kind == NameKind::Character)
     {
-        let touches = (r.span.start as usize) <= end && start <= r.span.end as usize;
+        let touches = (r.span.start as usize) <= range.end && range.start <= r.span.end as usize;
         if touches
             && !missing.contains(&r.name)
             && project
@@ -69,61 +44,54 @@ pub fn code_actions(
             missing.push(r.name.clone());
         }
     }
-    for name in missing {
-        let (at, text) = insertion(file, &name);
-        let mut changes = HashMap::new();
-        changes.insert(
-            uri.clone(),
-            vec![TextEdit {
-                range: Range { start: at, end: at },
-                new_text: text,
-            }],
-        );
-        let related: Vec<Diagnostic> = diagnostics
-            .iter()
-            .filter(|d| d.message.contains(&format!("`{name}`")))
-            .cloned()
-            .collect();
-        out.push(CodeActionOrCommand::CodeAction(CodeAction {
-            title: format!("Define character `{name}`"),
-            kind: Some(CodeActionKind::QUICKFIX),
-            diagnostics: if related.is_empty() {
-                None
-            } else {
-                Some(related)
-            },
-            edit: Some(WorkspaceEdit {
-                changes: Some(changes),
-                ..WorkspaceEdit::default()
-            }),
-            ..CodeAction::default()
-        }));
-    }
-    out
+    missing
+        .into_iter()
+        .map(|name| {
+            let (offset, text) = insertion(file, &name);
+            DefineCharacter { name, offset, text }
+        })
+        .collect()
 }
 
 /// Where a new character goes: after the last character, else before the first scene, else at
 /// the end of the file.
-fn insertion(file: &Analysis, name: &str) -> (Position, String) {
+fn insertion(file: &Analysis, name: &str) -> (usize, String) {
     let block = format!("character {name} {{\n    description \"\"\n}}\n");
     let items = &file.parse.file.items;
     if let Some(last) = items
         .iter()
-        .filter(|i| matches!(i.kind, ItemKind::Character(_)))
-        .last()
+        .rfind(|i| matches!(i.kind, ItemKind::Character(_)))
     {
-        let line = file.lines.line_of(last.span.end as usize) as u32 + 1;
-        return (Position { line, character: 0 }, format!("\n{block}"));
+        let line = file.lines.line_of(last.span.end as usize) + 1;
+        return (file.lines.line_start(line), format!("\n{block}"));
     }
     if let Some(scene) = items.iter().find(|i| matches!(i.kind, ItemKind::Scene(_))) {
-        let line = file.lines.line_of(scene.span.start as usize) as u32;
-        return (Position { line, character: 0 }, format!("{block}\n"));
+        let line = file.lines.line_of(scene.span.start as usize);
+        return (file.lines.line_start(line), format!("{block}\n"));
     }
-    let end = file.lines.position(&file.text, file.text.len());
     let sep = if file.text.ends_with('\n') || file.text.is_empty() {
         ""
     } else {
         "\n"
     };
-    (end, format!("{sep}\n{block}"))
+    (file.text.len(), format!("{sep}\n{block}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::fixture::Fixture;
+
+    #[test]
+    fn an_undefined_character_gets_a_definition_after_the_last_one() {
+        let mut f = Fixture::new(
+            "character aiko { description \"x\" }\nscene s at street {\n    shot a 2s {\n        $0mika enters left\n        aiko enters right\n    }\n}\n",
+        );
+        let (file, offset) = f.cursor();
+        let actions = define_missing(&mut f.project, &file, offset..offset + 4);
+        assert_eq!(actions.len(), 1, "{actions:?}");
+        assert_eq!(actions[0].title(), "Define character `mika`");
+        assert_eq!(actions[0].offset, file.text.find("scene").unwrap());
+        assert!(actions[0].text.contains("character mika {"));
+    }
 }

@@ -3,26 +3,25 @@
 //! The context comes from the tokens before the cursor, not from the tree: the statement being
 //! typed is by definition incomplete, so it never parses. The tokens tell which block the cursor
 //! is in (top level, a definition block, a scene, a shot) and which words the statement has so
-//! far; the project supplies the names of the right kind.
+//! far; the vocabulary supplies the words that fit there, and the project the names of the right
+//! kind.
 
-use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, InsertTextFormat,
-    MarkupContent, MarkupKind, Position, Range, TextEdit,
-};
+use std::ops::Range;
 
-use crate::index::NameKind;
-use crate::lexer::{self, Kind};
-use crate::project::{Analysis, FileKey, Project};
-use crate::stdlib;
+use scene_syntax::lexer::{self, TokenKind};
+use scene_syntax::vocab::{self, Context as Where, FieldSpec, Quantity, ValueType};
 
+use crate::analysis::index::ImportRef;
+use crate::analysis::stdlib;
+use crate::analysis::{Analysis, FileKey, NameKind, Project};
+use crate::ide::describe;
+
+/// The block the cursor is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Block {
     Top,
-    Film,
-    Character,
-    Location,
-    Look,
-    Camera,
+    /// A block of fields (`film`, `character`, `location`, `look`, `camera`).
+    Fields(vocab::Block),
     Scene,
     Shot,
     Other,
@@ -45,14 +44,10 @@ pub struct Context<'a> {
 
 fn block_of(word: Option<&str>) -> Block {
     match word {
-        Some("film") => Block::Film,
-        Some("character") => Block::Character,
-        Some("location") => Block::Location,
-        Some("look") => Block::Look,
-        Some("camera") => Block::Camera,
         Some("scene") => Block::Scene,
         Some("shot") => Block::Shot,
-        _ => Block::Other,
+        Some(w) => vocab::Block::of_keyword(w).map_or(Block::Other, Block::Fields),
+        None => Block::Other,
     }
 }
 
@@ -63,18 +58,18 @@ pub fn context(text: &str, offset: usize) -> Option<Context<'_>> {
         offset -= 1;
     }
     let before = &text[..offset];
-    let tokens = lexer::lex(before);
+    let tokens = lexer::lex(before).tokens;
     let (prefix_start, body) = match tokens.last() {
-        Some(t) if t.end == offset && matches!(t.kind, Kind::Str) => {
+        Some(t) if t.end == offset && t.kind == TokenKind::Str => {
             // Inside a string unless it was closed right before the cursor.
             if !t.closed || t.end - t.start < 2 {
                 return None;
             }
             (offset, &tokens[..])
         }
-        Some(t) if t.end == offset && t.kind == Kind::LineComment => return None,
-        Some(t) if t.kind == Kind::BlockComment && !t.closed => return None,
-        Some(t) if t.end == offset && matches!(t.kind, Kind::Ident | Kind::Number) => {
+        Some(t) if t.end == offset && t.kind == TokenKind::LineComment => return None,
+        Some(t) if t.kind == TokenKind::BlockComment && !t.closed => return None,
+        Some(t) if t.end == offset && matches!(t.kind, TokenKind::Ident | TokenKind::Number) => {
             (t.start, &tokens[..tokens.len() - 1])
         }
         _ => (offset, &tokens[..]),
@@ -86,15 +81,15 @@ pub fn context(text: &str, offset: usize) -> Option<Context<'_>> {
     let mut parens = 0usize;
     for t in body {
         match t.kind {
-            Kind::LineComment | Kind::BlockComment => {}
-            Kind::Newline | Kind::Semi => {
+            TokenKind::LineComment | TokenKind::BlockComment => {}
+            TokenKind::Newline | TokenKind::Semi => {
                 if !statement.is_empty() {
                     previous = std::mem::take(&mut statement);
                 }
                 clause_start = 0;
                 parens = 0;
             }
-            Kind::LBrace => {
+            TokenKind::LBrace => {
                 let header = if statement.is_empty() {
                     &previous
                 } else {
@@ -111,21 +106,21 @@ pub fn context(text: &str, offset: usize) -> Option<Context<'_>> {
                 previous.clear();
                 clause_start = 0;
             }
-            Kind::RBrace => {
+            TokenKind::RBrace => {
                 stack.pop();
                 statement.clear();
                 previous.clear();
                 clause_start = 0;
             }
-            Kind::LParen => {
+            TokenKind::LParen => {
                 parens += 1;
                 statement.push(t.text(before));
             }
-            Kind::RParen => {
+            TokenKind::RParen => {
                 parens = parens.saturating_sub(1);
                 statement.push(t.text(before));
             }
-            Kind::Comma if parens == 0 => {
+            TokenKind::Comma if parens == 0 => {
                 statement.push(",");
                 clause_start = statement.len();
             }
@@ -149,141 +144,103 @@ pub fn context(text: &str, offset: usize) -> Option<Context<'_>> {
     })
 }
 
-const TOP_KEYWORDS: &[(&str, &str)] = &[
-    ("import", "import a stdlib module or a file"),
-    ("film", "the film: size, fps, seed, look, style"),
-    ("character", "a character"),
-    ("location", "a location"),
-    ("sound", "a sound: `sound ID = music|sfx|ambience \"file\"`"),
-    ("look", "a look"),
-    ("camera", "a camera preset"),
-    ("scene", "a scene: `scene ID at LOCATION { … }`"),
-];
+/// What a completion is, for the editor's icons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Keyword,
+    /// A field of a block or a per-shot setting.
+    Field,
+    /// A word of a fixed set (`night`, `closeup`).
+    Value,
+    Name(NameKind),
+    Module,
+    Unit,
+    Snippet,
+}
 
-pub const FILM_FIELDS: &[&str] = &[
-    "size", "fps", "seed", "look", "style", "negative", "guidance", "steps",
-];
-pub const CHARACTER_FIELDS: &[&str] = &["name", "description", "voice", "color", "reference"];
-pub const LOCATION_FIELDS: &[&str] = &["description", "time", "weather", "ambience"];
-pub const LOOK_FIELDS: &[&str] = &["style", "negative", "guidance", "steps", "grade"];
-pub const CAMERA_FIELDS: &[&str] = &["framing", "height", "lens", "angle"];
-
-const SCENE_KEYWORDS: &[(&str, &str)] = &[
-    ("shot", "a shot"),
-    ("play", "play a sound from the scene's start"),
-    ("stop", "stop a sound"),
-    ("cut", "cut to the next shot"),
-    ("dissolve", "dissolve D: overlap the shots by D"),
-    ("fade", "fade D: through black"),
-    ("wipe", "wipe left|right D"),
-];
-
-const SHOT_KEYWORDS: &[(&str, &str)] = &[
-    ("camera", "camera PRESET [on CHARACTER] [, MOVE]…"),
-    ("lens", "lens FOCAL [-> FOCAL]"),
-    ("at", "at TIME \"text\" | at TIME play SOUND"),
-    ("prompt", "prompt \"text\" (at 0s)"),
-    (
-        "continues",
-        "continues SHOT: start from that shot's last frame",
-    ),
-    ("keyframe", "keyframe at TIME \"image.png\""),
-    ("play", "play SOUND"),
-    ("stop", "stop SOUND"),
-    ("seed", "per-shot seed"),
-    ("guidance", "per-shot guidance"),
-    ("strength", "per-shot strength (a fraction)"),
-    ("look", "per-shot look"),
-    ("style", "per-shot style text"),
-    ("negative", "per-shot negative prompt"),
-    ("steps", "per-shot denoising steps"),
-    ("title", "title \"TEXT\" [at TIME] [over DURATION]"),
-];
-
-const MOVES: &[(&str, &str)] = &[
-    ("pan", "pan left|right ANGLE"),
-    ("tilt", "tilt up|down ANGLE"),
-    ("dolly", "dolly in|out FRACTION"),
-    ("truck", "truck left|right DISTANCE"),
-    ("crane", "crane up|down DISTANCE"),
-    ("orbit", "orbit [CHARACTER] ANGLE"),
-    ("handheld", "a handheld shake"),
-    ("static", "no movement"),
-    ("lens", "lens FOCAL [-> FOCAL]"),
-];
-
-const ACTIONS: &[(&str, &str)] = &[
-    ("enters", "enters left|right|back [at TIME]"),
-    ("exits", "exits left|right|back [at TIME]"),
-    ("at", "at left|center|right|(x, y)"),
-    ("walks", "walks to POSITION [over D]"),
-    ("runs", "runs to POSITION [over D]"),
-    ("does", "does \"action\" [at TIME]"),
-    ("says", "says \"line\" [(parenthetical)] [at TIME]"),
-];
-
-const TIME_UNITS: &[&str] = &["s", "ms", "f"];
-const ALL_UNITS: &[&str] = &["s", "ms", "f", "%", "mm", "m", "deg", "dB", "x"];
+/// One completion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub label: String,
+    pub kind: Kind,
+    pub detail: Option<String>,
+    /// Markdown.
+    pub documentation: Option<String>,
+    /// The text it replaces (the partial word at the cursor).
+    pub replace: Range<usize>,
+    pub insert: String,
+    /// `insert` is a snippet with `${1:…}` placeholders.
+    pub snippet: bool,
+    pub filter_text: String,
+    pub sort_text: Option<String>,
+    /// Also inserts this text at this offset (the import a stdlib preset needs).
+    pub also_insert: Option<(usize, String)>,
+}
 
 struct Builder<'a> {
-    items: Vec<CompletionItem>,
-    range: Range,
+    items: Vec<Completion>,
+    replace: Range<usize>,
     file: &'a Analysis,
 }
 
 impl Builder<'_> {
-    fn push(&mut self, label: &str, kind: CompletionItemKind, detail: Option<String>) {
-        self.items.push(CompletionItem {
+    fn push(&mut self, label: &str, kind: Kind, detail: Option<String>) -> &mut Completion {
+        self.items.push(Completion {
             label: label.to_owned(),
-            kind: Some(kind),
+            kind,
             detail,
-            filter_text: Some(label.to_owned()),
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-                range: self.range,
-                new_text: label.to_owned(),
-            })),
-            ..CompletionItem::default()
+            documentation: None,
+            replace: self.replace.clone(),
+            insert: label.to_owned(),
+            snippet: false,
+            filter_text: label.to_owned(),
+            sort_text: None,
+            also_insert: None,
         });
+        let last = self.items.len() - 1;
+        &mut self.items[last]
     }
 
-    fn words(&mut self, words: &[&str], kind: CompletionItemKind) {
+    fn words(&mut self, words: &[&str], kind: Kind) {
         for w in words {
             self.push(w, kind, None);
         }
     }
 
-    fn keywords(&mut self, words: &[(&str, &str)]) {
-        for (w, d) in words {
-            self.push(w, CompletionItemKind::KEYWORD, Some((*d).to_owned()));
+    /// The keywords used in `context`, with how each is written and what it means.
+    fn keywords(&mut self, context: Where) {
+        for k in vocab::keywords_in(context) {
+            if let Some(u) = k.use_in(context) {
+                self.push(k.word, Kind::Keyword, Some(u.syntax.to_owned()))
+                    .documentation = Some(u.doc.to_owned());
+            }
+        }
+    }
+
+    /// The words of `context`, as plain keywords (a direction, an easing).
+    fn keyword_words(&mut self, context: Where) {
+        let words: Vec<&str> = vocab::words_in(context).collect();
+        self.words(&words, Kind::Keyword);
+    }
+
+    fn fields(&mut self, block: vocab::Block) {
+        for f in vocab::fields_of(block) {
+            let detail = format!("{} {}", f.key, f.example);
+            self.push(f.key, Kind::Field, Some(detail)).documentation = Some(field_doc(f));
         }
     }
 
     fn snippet(&mut self, label: &str, detail: &str, body: &str) {
-        self.items.push(CompletionItem {
-            label: label.to_owned(),
-            kind: Some(CompletionItemKind::SNIPPET),
-            detail: Some(detail.to_owned()),
-            filter_text: Some(label.split_whitespace().next().unwrap_or(label).to_owned()),
-            insert_text_format: Some(InsertTextFormat::SNIPPET),
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-                range: self.range,
-                new_text: body.to_owned(),
-            })),
-            ..CompletionItem::default()
-        });
+        let item = self.push(label, Kind::Snippet, Some(detail.to_owned()));
+        item.filter_text = label.split_whitespace().next().unwrap_or(label).to_owned();
+        item.insert = body.to_owned();
+        item.snippet = true;
     }
 }
 
-fn item_kind(kind: NameKind) -> CompletionItemKind {
-    match kind {
-        NameKind::Character => CompletionItemKind::VARIABLE,
-        NameKind::Location => CompletionItemKind::MODULE,
-        NameKind::Sound => CompletionItemKind::EVENT,
-        NameKind::Look => CompletionItemKind::COLOR,
-        NameKind::Camera => CompletionItemKind::INTERFACE,
-        NameKind::Scene => CompletionItemKind::MODULE,
-        NameKind::Shot => CompletionItemKind::METHOD,
-    }
+fn field_doc(f: &FieldSpec) -> String {
+    let required = if f.required { " (required)" } else { "" };
+    format!("{}{required}: {}", f.value.doc_name(), f.doc)
 }
 
 fn names(b: &mut Builder, project: &mut Project, kind: NameKind, exclude: Option<&str>) {
@@ -292,15 +249,10 @@ fn names(b: &mut Builder, project: &mut Project, kind: NameKind, exclude: Option
         if Some(r.def.name.as_str()) == exclude {
             continue;
         }
-        let detail = crate::describe::summary(&r.file, &r.def);
-        let docs = crate::describe::markdown(&r.file, &r.def);
-        b.push(&r.def.name, item_kind(kind), Some(detail));
-        if let Some(last) = b.items.last_mut() {
-            last.documentation = Some(Documentation::MarkupContent(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: docs,
-            }));
-        }
+        let detail = describe::summary(&r.file, &r.def);
+        let docs = describe::markdown(&r.file, &r.def);
+        b.push(&r.def.name, Kind::Name(kind), Some(detail))
+            .documentation = Some(docs);
     }
     // Presets from stdlib modules this file does not import yet: offered with the import.
     let std_module = match kind {
@@ -309,10 +261,12 @@ fn names(b: &mut Builder, project: &mut Project, kind: NameKind, exclude: Option
         _ => None,
     };
     if let Some(module) = std_module {
-        let imported =
-            b.file.index.imports.iter().any(
-                |i| matches!(i, crate::index::ImportRef::Std { module: m, .. } if m == module),
-            );
+        let imported = b
+            .file
+            .index
+            .imports
+            .iter()
+            .any(|i| matches!(i, ImportRef::Std { module: m, .. } if m == module));
         if !imported {
             if let Some(std) = project.analysis(&FileKey::Std(
                 stdlib::module(module).map_or("camera", |m| m.name),
@@ -325,39 +279,32 @@ fn names(b: &mut Builder, project: &mut Project, kind: NameKind, exclude: Option
                     }
                     let detail = format!(
                         "{} (adds `import std.{module}`)",
-                        crate::describe::summary(&std, def)
+                        describe::summary(&std, def)
                     );
-                    b.push(&def.name, item_kind(kind), Some(detail));
-                    if let Some(last) = b.items.last_mut() {
-                        last.additional_text_edits = Some(vec![TextEdit {
-                            range: Range {
-                                start: insert_at,
-                                end: insert_at,
-                            },
-                            new_text: format!("import std.{module}\n"),
-                        }]);
-                        last.sort_text = Some(format!("~{}", def.name));
-                    }
+                    let item = b.push(&def.name, Kind::Name(kind), Some(detail));
+                    item.also_insert = Some((insert_at, format!("import std.{module}\n")));
+                    item.sort_text = Some(format!("~{}", def.name));
                 }
             }
         }
     }
     if kind == NameKind::Camera {
         let existing: Vec<String> = b.items.iter().map(|i| i.label.clone()).collect();
-        for f in stdlib::FRAMINGS {
-            if !existing.iter().any(|e| e == f) {
+        for f in vocab::FRAMINGS {
+            if !existing.iter().any(|e| e == f.word) {
                 b.push(
-                    f,
-                    CompletionItemKind::ENUM_MEMBER,
+                    f.word,
+                    Kind::Value,
                     Some("built-in framing (eye height, 50mm)".into()),
-                );
+                )
+                .documentation = Some(f.doc.to_owned());
             }
         }
     }
 }
 
-/// Where a new import goes: after the last import, else at the top.
-fn import_position(file: &Analysis) -> Position {
+/// Where a new import goes: the start of the line after the last import, else the top.
+fn import_position(file: &Analysis) -> usize {
     let last = file
         .parse
         .file
@@ -367,14 +314,8 @@ fn import_position(file: &Analysis) -> Position {
         .map(|i| i.span.end as usize)
         .max();
     match last {
-        Some(end) => Position {
-            line: file.lines.line_of(end) as u32 + 1,
-            character: 0,
-        },
-        None => Position {
-            line: 0,
-            character: 0,
-        },
+        Some(end) => file.lines.line_start(file.lines.line_of(end) + 1),
+        None => 0,
     }
 }
 
@@ -387,72 +328,83 @@ fn is_number_prefix(prefix: &str) -> Option<&str> {
     }
 }
 
-/// Units that fit the number being typed, from the words before it.
-fn units_for(ctx: &Context) -> &'static [&'static str] {
-    let last = ctx.words.last().copied().unwrap_or("");
-    let first = ctx.words.first().copied().unwrap_or("");
-    match (ctx.block, first, last) {
-        (Block::Scene, "shot", _) if ctx.words.len() == 2 => TIME_UNITS,
-        (
-            _,
-            _,
-            "at" | "over" | "from" | "to" | "dissolve" | "fade" | "black" | "in" | "out" | "left"
-            | "right",
-        ) if matches!(
-            last,
-            "at" | "over" | "from" | "to" | "dissolve" | "fade" | "black"
-        ) || (matches!(last, "in" | "out") && ctx.words.iter().any(|w| *w == "fade"))
-            || (matches!(last, "left" | "right") && first == "wipe") =>
-        {
-            TIME_UNITS
-        }
-        (_, _, "lens" | "->") => &["mm"],
-        (Block::Camera, "lens", _) => &["mm"],
-        (Block::Camera, "angle", _) => &["deg"],
-        (_, _, "left" | "right" | "up" | "down")
-            if ctx
-                .clause
-                .first()
-                .is_some_and(|w| matches!(*w, "pan" | "tilt")) =>
-        {
-            &["deg"]
-        }
-        (_, _, "left" | "right" | "up" | "down")
-            if ctx
-                .clause
-                .first()
-                .is_some_and(|w| matches!(*w, "truck" | "crane")) =>
-        {
-            &["m"]
-        }
-        (_, _, "in" | "out") if ctx.clause.first() == Some(&"dolly") => &["%"],
-        (_, _, _) if ctx.clause.first() == Some(&"orbit") => &["deg"],
-        (_, "strength", _) => &["%"],
-        (_, "fps" | "seed" | "steps" | "guidance", _) => &[],
-        (_, "play", _) | (Block::Location, "ambience", _) => &["dB"],
-        (_, _, _) if ctx.words.contains(&"play") => &["dB"],
-        _ => ALL_UNITS,
+/// The field being given a value: the statement's first word in a block of fields, or a
+/// per-shot setting.
+fn field_at(ctx: &Context) -> Option<&'static FieldSpec> {
+    let key = ctx.words.first()?;
+    match ctx.block {
+        Block::Fields(block) => vocab::field(block, key),
+        Block::Shot => vocab::field(vocab::Block::Shot, key),
+        _ => None,
     }
 }
 
-pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<CompletionItem> {
+fn suffixes(units: impl Iterator<Item = &'static vocab::UnitSpec>) -> Vec<&'static str> {
+    units.map(|u| u.suffix).collect()
+}
+
+/// Units that fit the number being typed, from the words before it.
+fn units_for(ctx: &Context) -> Vec<&'static str> {
+    let times = || suffixes(vocab::units_of(Quantity::Duration));
+    let of = |q: Quantity| suffixes(vocab::units_of(q));
+    if let Some(spec) = field_at(ctx) {
+        return match spec.value {
+            ValueType::Fraction => of(Quantity::Fraction),
+            ValueType::FocalLength => of(Quantity::FocalLength),
+            ValueType::Angle => of(Quantity::Angle),
+            ValueType::Ambience => of(Quantity::Gain),
+            // A plain number, or not a number at all.
+            _ => Vec::new(),
+        };
+    }
+    let last = ctx.words.last().copied().unwrap_or("");
+    let first = ctx.words.first().copied().unwrap_or("");
+    let clause_head = ctx.clause.first().copied().unwrap_or("");
+    if ctx.block == Block::Scene && first == "shot" && ctx.words.len() == 2 {
+        return times();
+    }
+    let timed = matches!(
+        last,
+        "at" | "over" | "from" | "to" | "dissolve" | "fade" | "black"
+    ) || (matches!(last, "in" | "out") && ctx.words.contains(&"fade"))
+        || (matches!(last, "left" | "right") && first == "wipe");
+    if timed {
+        return times();
+    }
+    if matches!(last, "lens" | "->") {
+        return of(Quantity::FocalLength);
+    }
+    match vocab::keyword(clause_head).and_then(|k| k.use_in(Where::Move)) {
+        Some(_) if matches!(clause_head, "pan" | "tilt" | "orbit") => {
+            return of(Quantity::Angle);
+        }
+        Some(_) if matches!(clause_head, "truck" | "crane") => return of(Quantity::Distance),
+        Some(_) if clause_head == "dolly" => return of(Quantity::Fraction),
+        _ => {}
+    }
+    if first == "play" || ctx.words.contains(&"play") {
+        return of(Quantity::Gain);
+    }
+    suffixes(vocab::UNITS.iter())
+}
+
+pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Completion> {
     let Some(ctx) = context(&file.text, offset) else {
         return Vec::new();
     };
-    let range = file.range(ctx.prefix_start, ctx.prefix_start + ctx.prefix.len());
     let mut b = Builder {
         items: Vec::new(),
-        range,
+        replace: ctx.prefix_start..ctx.prefix_start + ctx.prefix.len(),
         file,
     };
 
     if let Some(digits) = is_number_prefix(ctx.prefix) {
         for unit in units_for(&ctx) {
-            let label = format!("{digits}{unit}");
+            let meaning = vocab::unit(unit).map_or("", |u| u.meaning);
             b.push(
-                &label,
-                CompletionItemKind::UNIT,
-                Some(unit_name(unit).to_owned()),
+                &format!("{digits}{unit}"),
+                Kind::Unit,
+                Some(meaning.to_owned()),
             );
         }
         return b.items;
@@ -464,7 +416,7 @@ pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Co
     match ctx.block {
         Block::Top => match (words.len(), first, last) {
             (0, _, _) => {
-                b.keywords(TOP_KEYWORDS);
+                b.keywords(Where::Item);
                 b.snippet(
                     "character …",
                     "a new character",
@@ -480,47 +432,39 @@ pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Co
                 for m in stdlib::MODULES {
                     b.push(
                         &format!("std.{}", m.name),
-                        CompletionItemKind::MODULE,
+                        Kind::Module,
                         Some("stdlib module".into()),
                     );
                 }
             }
             (3, Some("import"), Some(".")) => {
                 for m in stdlib::MODULES {
-                    b.push(
-                        m.name,
-                        CompletionItemKind::MODULE,
-                        Some("stdlib module".into()),
-                    );
+                    b.push(m.name, Kind::Module, Some("stdlib module".into()));
                 }
             }
             (3, Some("scene"), Some("at")) => names(&mut b, project, NameKind::Location, None),
-            (2, Some("scene"), _) => b.push("at", CompletionItemKind::KEYWORD, None),
-            (3, Some("sound"), Some("=")) => {
-                b.words(&["music", "sfx", "ambience"], CompletionItemKind::KEYWORD)
+            (2, Some("scene"), _) => {
+                b.push("at", Kind::Keyword, None);
             }
+            (3, Some("sound"), Some("=")) => b.keywords(Where::SoundRole),
             _ => {}
         },
-        Block::Film | Block::Character | Block::Location | Block::Look | Block::Camera => {
+        Block::Fields(block) => {
             if words.is_empty() {
-                let fields = match ctx.block {
-                    Block::Film => FILM_FIELDS,
-                    Block::Character => CHARACTER_FIELDS,
-                    Block::Location => LOCATION_FIELDS,
-                    Block::Look => LOOK_FIELDS,
-                    _ => CAMERA_FIELDS,
-                };
-                b.words(fields, CompletionItemKind::FIELD);
+                b.fields(block);
             } else if words.len() == 1 {
-                field_values(&mut b, project, ctx.block, words[0]);
+                if let Some(spec) = vocab::field(block, words[0]) {
+                    field_values(&mut b, project, spec);
+                }
             }
         }
         Block::Scene => match (words.len(), first, last) {
             (0, _, _) => {
-                b.keywords(SCENE_KEYWORDS);
+                b.keywords(Where::SceneItem);
+                b.keywords(Where::Transition);
                 b.push(
                     "fade to black",
-                    CompletionItemKind::KEYWORD,
+                    Kind::Keyword,
                     Some("fade the last shot out".into()),
                 );
                 b.snippet(
@@ -530,10 +474,12 @@ pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Co
                 );
             }
             (_, _, Some("play" | "stop")) => names(&mut b, project, NameKind::Sound, None),
-            (1, Some("wipe"), _) => b.words(&["left", "right"], CompletionItemKind::KEYWORD),
-            (1, Some("fade"), _) => b.push("to black", CompletionItemKind::KEYWORD, None),
-            (_, Some("play"), _) => b.words(&["fade in"], CompletionItemKind::KEYWORD),
-            (_, Some("stop"), _) => b.words(&["fade out"], CompletionItemKind::KEYWORD),
+            (1, Some("wipe"), _) => b.keyword_words(Where::Horizontal),
+            (1, Some("fade"), _) => {
+                b.push("to black", Kind::Keyword, None);
+            }
+            (_, Some("play"), _) => b.words(&["fade in"], Kind::Keyword),
+            (_, Some("stop"), _) => b.words(&["fade out"], Kind::Keyword),
             _ => {}
         },
         Block::Shot => shot(&mut b, project, &ctx),
@@ -542,36 +488,16 @@ pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Co
     b.items
 }
 
-fn field_values(b: &mut Builder, project: &mut Project, block: Block, key: &str) {
-    match (block, key) {
-        (Block::Film, "look") => names(b, project, NameKind::Look, None),
-        (Block::Location, "time") => b.words(
-            &["dawn", "day", "dusk", "night"],
-            CompletionItemKind::ENUM_MEMBER,
-        ),
-        (Block::Location, "weather") => b.words(
-            &["clear", "rain", "snow", "fog"],
-            CompletionItemKind::ENUM_MEMBER,
-        ),
-        (Block::Location, "ambience") => names(b, project, NameKind::Sound, None),
-        (Block::Camera, "framing") => b.words(stdlib::FRAMINGS, CompletionItemKind::ENUM_MEMBER),
-        (Block::Camera, "height") => b.words(
-            &["ground", "low", "eye", "high", "overhead"],
-            CompletionItemKind::ENUM_MEMBER,
-        ),
-        (Block::Look, "grade") => b.words(
-            &[
-                "neutral",
-                "teal_orange",
-                "mono",
-                "sepia",
-                "warm",
-                "cool",
-                "bleach",
-                "pastel",
-            ],
-            CompletionItemKind::ENUM_MEMBER,
-        ),
+/// The values a field takes: its words, or the names of its kind.
+fn field_values(b: &mut Builder, project: &mut Project, spec: &FieldSpec) {
+    match spec.value {
+        ValueType::Word(words) => {
+            for w in words {
+                b.push(w.word, Kind::Value, Some(w.doc.to_owned()));
+            }
+        }
+        ValueType::Ref(kind) => names(b, project, kind, None),
+        ValueType::Ambience => names(b, project, NameKind::Sound, None),
         _ => {}
     }
 }
@@ -582,7 +508,8 @@ fn shot(b: &mut Builder, project: &mut Project, ctx: &Context) {
     let first = words.first().copied();
     let last = words.last().copied();
     if words.is_empty() {
-        b.keywords(SHOT_KEYWORDS);
+        b.keywords(Where::Statement);
+        b.fields(vocab::Block::Shot);
         names(b, project, NameKind::Character, None);
         return;
     }
@@ -597,43 +524,38 @@ fn shot(b: &mut Builder, project: &mut Project, ctx: &Context) {
             } else if last == Some("on") {
                 names(b, project, NameKind::Character, None);
             } else if last == Some("ease") {
-                b.words(
-                    &["in", "out", "in_out", "linear"],
-                    CompletionItemKind::ENUM_MEMBER,
-                );
+                for w in vocab::words_in(Where::Ease) {
+                    b.push(w, Kind::Value, None);
+                }
             } else if clause.is_empty() {
-                b.keywords(MOVES);
+                b.keywords(Where::Move);
+                b.keywords(Where::CameraClause);
             } else if words.len() == 2 {
-                b.push(
-                    "on",
-                    CompletionItemKind::KEYWORD,
-                    Some("aim at a character".into()),
-                );
+                b.push("on", Kind::Keyword, Some("aim at a character".into()));
             } else {
-                match (clause.len(), clause.first().copied()) {
-                    (1, Some("orbit")) => names(b, project, NameKind::Character, None),
-                    (1, Some("pan" | "truck")) => {
-                        b.words(&["left", "right"], CompletionItemKind::KEYWORD)
-                    }
-                    (1, Some("tilt" | "crane")) => {
-                        b.words(&["up", "down"], CompletionItemKind::KEYWORD)
-                    }
-                    (1, Some("dolly")) => b.words(&["in", "out"], CompletionItemKind::KEYWORD),
-                    (n, Some(_)) if n >= 2 => {
-                        b.words(&["over", "from", "ease"], CompletionItemKind::KEYWORD)
-                    }
+                let head = clause.first().copied().unwrap_or("");
+                match (clause.len(), head) {
+                    (1, "orbit") => names(b, project, NameKind::Character, None),
+                    (1, "pan" | "truck") => b.keyword_words(Where::Horizontal),
+                    (1, "tilt" | "crane") => b.keyword_words(Where::Vertical),
+                    (1, "dolly") => b.keyword_words(Where::InOut),
+                    (n, _) if n >= 2 => b.words(&["over", "from", "ease"], Kind::Keyword),
                     _ => {}
                 }
             }
         }
         Some("continues") if words.len() == 1 => names(b, project, NameKind::Shot, ctx.shot),
-        Some("look") if words.len() == 1 => names(b, project, NameKind::Look, None),
-        Some("lens") if words.len() >= 2 => {
-            b.words(&["->", "over", "from", "ease"], CompletionItemKind::KEYWORD)
+        Some(w) if words.len() == 1 && vocab::field(vocab::Block::Shot, w).is_some() => {
+            if let Some(spec) = vocab::field(vocab::Block::Shot, w) {
+                field_values(b, project, spec);
+            }
         }
-        Some("at") if words.len() == 2 => b.words(&["play", "stop"], CompletionItemKind::KEYWORD),
-        Some("keyframe") if words.len() == 1 => b.push("at", CompletionItemKind::KEYWORD, None),
-        Some(w) if !SHOT_KEYWORDS.iter().any(|(k, _)| *k == w) => {
+        Some("lens") if words.len() >= 2 => b.words(&["->", "over", "from", "ease"], Kind::Keyword),
+        Some("at") if words.len() == 2 => b.words(&["play", "stop"], Kind::Keyword),
+        Some("keyframe") if words.len() == 1 => {
+            b.push("at", Kind::Keyword, None);
+        }
+        Some(w) if !vocab::starts_statement(w) => {
             // A character statement: `NAME action [, action]…`.
             let link = if clause.is_empty() || (clause.len() == 1 && clause[0] == w) {
                 None
@@ -641,33 +563,204 @@ fn shot(b: &mut Builder, project: &mut Project, ctx: &Context) {
                 clause.last().copied()
             };
             match link {
-                None => b.keywords(ACTIONS),
-                Some("enters" | "exits") => {
-                    b.words(&["left", "right", "back"], CompletionItemKind::KEYWORD)
+                None => b.keywords(Where::Action),
+                Some("enters" | "exits") => b.keyword_words(Where::Side),
+                Some("to") => b.keyword_words(Where::Position),
+                Some("walks" | "runs") => {
+                    b.push("to", Kind::Keyword, None);
                 }
-                Some("to") => b.words(&["left", "center", "right"], CompletionItemKind::KEYWORD),
-                Some("walks" | "runs") => b.push("to", CompletionItemKind::KEYWORD, None),
-                Some("at") if clause.len() <= 2 => {
-                    b.words(&["left", "center", "right"], CompletionItemKind::KEYWORD)
-                }
-                _ => b.words(&["at", "over"], CompletionItemKind::KEYWORD),
+                Some("at") if clause.len() <= 2 => b.keyword_words(Where::Position),
+                _ => b.words(&["at", "over"], Kind::Keyword),
             }
         }
         _ => {}
     }
 }
 
-fn unit_name(unit: &str) -> &'static str {
-    match unit {
-        "s" => "seconds",
-        "ms" => "milliseconds",
-        "f" => "frames",
-        "%" => "fraction",
-        "mm" => "focal length",
-        "m" => "metres",
-        "deg" => "degrees",
-        "dB" => "gain",
-        "x" => "factor",
-        _ => "",
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::fixture::Fixture;
+
+    const CAST: &str = r#"
+//- /cast.scene
+character aiko { description "a young woman" }
+character ren { description "an old friend" }
+"#;
+
+    /// The labels offered at `$0` in `film` (with the cast imported).
+    fn labels(film: &str) -> Vec<String> {
+        let mut f = Fixture::new(&format!(
+            "//- /film.scene\nimport std.camera\nimport \"cast.scene\"\n{film}\n{CAST}"
+        ));
+        let (file, offset) = f.cursor();
+        complete(&mut f.project, &file, offset)
+            .into_iter()
+            .map(|c| c.label)
+            .collect()
+    }
+
+    fn check(name: &str, film: &str, want: &[&str], not: &[&str]) {
+        let got = labels(film);
+        for w in want {
+            assert!(
+                got.iter().any(|g| g == w),
+                "{name}: expected `{w}` in {got:?}"
+            );
+        }
+        for n in not {
+            assert!(
+                !got.iter().any(|g| g == n),
+                "{name}: did not expect `{n}` in {got:?}"
+            );
+        }
+    }
+
+    const SHOT: &str = "location street { description \"x\" }\nscene s at street {\n    shot opening 6s {\n        $0\n    }\n}";
+
+    fn in_shot(line: &str) -> String {
+        SHOT.replace("$0", line)
+    }
+
+    #[test]
+    fn statement_start_offers_statements_settings_and_characters() {
+        check(
+            "statement start",
+            SHOT,
+            &["camera", "lens", "continues", "strength", "aiko", "ren"],
+            &["film", "street", "play"],
+        );
+    }
+
+    #[test]
+    fn camera_clauses_follow_the_vocabulary() {
+        check(
+            "after camera",
+            &in_shot("camera $0"),
+            &["wide", "closeup", "over_shoulder"],
+            &["aiko", "pan"],
+        );
+        check(
+            "after a preset,",
+            &in_shot("camera wide, $0"),
+            &["pan", "dolly", "orbit", "handheld", "lens"],
+            &["aiko"],
+        );
+        check(
+            "after pan",
+            &in_shot("camera wide, pan $0"),
+            &["left", "right"],
+            &["up"],
+        );
+        check(
+            "after crane",
+            &in_shot("camera wide, crane $0"),
+            &["up", "down"],
+            &["left"],
+        );
+        check(
+            "after ease",
+            &in_shot("camera wide, dolly in 30% ease $0"),
+            &["in_out", "linear"],
+            &["left"],
+        );
+        check(
+            "after on",
+            &in_shot("camera closeup on $0"),
+            &["aiko", "ren"],
+            &["wide"],
+        );
+    }
+
+    #[test]
+    fn actions_and_their_words() {
+        check(
+            "after a character",
+            &in_shot("aiko $0"),
+            &["enters", "says", "does", "walks"],
+            &["wide"],
+        );
+        check(
+            "after enters",
+            &in_shot("aiko enters $0"),
+            &["left", "right", "back"],
+            &["center"],
+        );
+        check(
+            "after walks to",
+            &in_shot("aiko walks to $0"),
+            &["left", "center", "right"],
+            &["back"],
+        );
+    }
+
+    #[test]
+    fn fields_and_their_values_come_from_the_field_table() {
+        check(
+            "film field",
+            "film \"x\" {\n    fps 24\n    $0\n}",
+            &["seed", "look", "style"],
+            &["description"],
+        );
+        check(
+            "location field",
+            "location l {\n    $0\n}",
+            &["time", "weather", "ambience"],
+            &["voice"],
+        );
+        check(
+            "location time",
+            "location l {\n    time $0\n}",
+            &["dawn", "night"],
+            &["rain"],
+        );
+        check(
+            "camera height",
+            "camera c {\n    height $0\n}",
+            &["ground", "overhead"],
+            &["night"],
+        );
+        check("shot look", &in_shot("look $0"), &["cinematic"], &["aiko"]);
+    }
+
+    #[test]
+    fn units_fit_the_quantity() {
+        check(
+            "shot duration",
+            "scene s at street {\n    shot reply 3$0 {\n    }\n}",
+            &["3s", "3ms", "3f"],
+            &["3mm"],
+        );
+        check(
+            "dolly in",
+            &in_shot("camera wide, dolly in 30$0"),
+            &["30%"],
+            &["30s"],
+        );
+        check(
+            "camera lens field",
+            "camera c {\n    lens 5$0\n}",
+            &["5mm"],
+            &["5s"],
+        );
+        check("strength", &in_shot("strength 8$0"), &["8%"], &["8s"]);
+        check("fps", "film \"x\" {\n    fps 2$0\n}", &[], &["2s", "2%"]);
+    }
+
+    #[test]
+    fn nothing_inside_a_string_but_the_next_line_after_an_unterminated_one() {
+        check(
+            "in a string",
+            &in_shot("prompt \"rain $0falls\""),
+            &[],
+            &["camera", "aiko"],
+        );
+        // `"rain \` ends at its line, as the parser reads it: the next line is code again.
+        check(
+            "after an unterminated string",
+            &SHOT.replace("$0", "at 1s \"rain \\\n        $0"),
+            &["camera", "aiko"],
+            &[],
+        );
     }
 }

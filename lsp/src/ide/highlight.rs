@@ -1,181 +1,179 @@
-//! Semantic tokens: keywords, names by kind (definitions marked), strings, numbers with units,
-//! colours and comments. Tokens that span lines (triple-quoted text, block comments) are split
-//! per line, since clients need not support multi-line tokens.
+//! Colouring: keywords, names by kind (definitions marked), field keys, strings, numbers with
+//! units, colours, comments and operators, from the one lexer and the file's name index. Works on
+//! broken files too: every token is classified whether or not its statement parsed.
 
 use std::collections::HashMap;
 
-use tower_lsp_server::ls_types::{
-    SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokensLegend,
-};
+use scene_syntax::lexer::{self, TokenKind};
+use scene_syntax::vocab;
 
-use crate::index::NameKind;
-use crate::lexer::{self, Kind};
-use crate::project::Analysis;
+use crate::analysis::{Analysis, NameKind};
 
-pub const TYPES: &[SemanticTokenType] = &[
-    SemanticTokenType::KEYWORD,   // 0
-    SemanticTokenType::STRING,    // 1
-    SemanticTokenType::NUMBER,    // 2
-    SemanticTokenType::COMMENT,   // 3
-    SemanticTokenType::VARIABLE,  // 4 characters
-    SemanticTokenType::NAMESPACE, // 5 locations, scenes
-    SemanticTokenType::EVENT,     // 6 sounds
-    SemanticTokenType::TYPE,      // 7 looks
-    SemanticTokenType::CLASS,     // 8 cameras
-    SemanticTokenType::FUNCTION,  // 9 shots
-    SemanticTokenType::PROPERTY,  // 10 field keys
-    SemanticTokenType::OPERATOR,  // 11
-];
-
-pub const MODIFIERS: &[SemanticTokenModifier] = &[SemanticTokenModifier::DECLARATION];
-
-pub fn legend() -> SemanticTokensLegend {
-    SemanticTokensLegend {
-        token_types: TYPES.to_vec(),
-        token_modifiers: MODIFIERS.to_vec(),
-    }
+/// What a stretch of text is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tag {
+    Keyword,
+    String,
+    Number,
+    Comment,
+    Name(NameKind),
+    /// The key of a field or a per-shot setting.
+    Field,
+    /// `->` and `=`.
+    Operator,
 }
 
-const KEYWORDS: &[&str] = &[
-    "import",
-    "film",
-    "character",
-    "location",
-    "look",
-    "camera",
-    "sound",
-    "scene",
-    "shot",
-    "music",
-    "sfx",
-    "ambience",
-    "at",
-    "on",
-    "play",
-    "stop",
-    "prompt",
-    "continues",
-    "keyframe",
-    "lens",
-    "cut",
-    "dissolve",
-    "fade",
-    "wipe",
-    "to",
-    "black",
-    "over",
-    "from",
-    "ease",
-    "enters",
-    "exits",
-    "walks",
-    "runs",
-    "does",
-    "says",
-    "pan",
-    "tilt",
-    "dolly",
-    "truck",
-    "crane",
-    "orbit",
-    "handheld",
-    "static",
-    "left",
-    "right",
-    "up",
-    "down",
-    "in",
-    "out",
-    "in_out",
-    "linear",
-    "center",
-    "back",
-    "title",
-    "std",
-];
-
-fn kind_type(kind: NameKind) -> u32 {
-    match kind {
-        NameKind::Character => 4,
-        NameKind::Location | NameKind::Scene => 5,
-        NameKind::Sound => 6,
-        NameKind::Look => 7,
-        NameKind::Camera => 8,
-        NameKind::Shot => 9,
-    }
+/// One coloured token. May span lines (a `"""` text, a block comment).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Highlight {
+    pub start: usize,
+    pub end: usize,
+    pub tag: Tag,
+    /// The name is being defined here.
+    pub declaration: bool,
 }
 
-pub fn tokens(file: &Analysis) -> Vec<SemanticToken> {
+/// Every coloured token of the file, in order.
+pub fn highlights(file: &Analysis) -> Vec<Highlight> {
     let text = &file.text;
-    let mut names: HashMap<u32, (u32, u32)> = HashMap::new();
+    let mut names: HashMap<u32, (Tag, bool)> = HashMap::new();
     for r in &file.index.refs {
-        names.insert(r.span.start, (kind_type(r.kind), 0));
+        names.insert(r.span.start, (Tag::Name(r.kind), false));
     }
     for d in &file.index.defs {
-        names.insert(d.name_span.start, (kind_type(d.kind), 1));
+        names.insert(d.name_span.start, (Tag::Name(d.kind), true));
     }
     for k in &file.index.field_keys {
-        names.entry(k.start).or_insert((10, 0));
+        names.entry(k.span.start).or_insert((Tag::Field, false));
     }
-    let mut raw: Vec<(usize, usize, u32, u32)> = Vec::new();
-    for t in lexer::lex(text) {
+    let mut out = Vec::new();
+    for t in lexer::lex(text).tokens {
         let class = match t.kind {
-            Kind::Ident => match names.get(&(t.start as u32)) {
-                Some(&(ty, m)) => Some((ty, m)),
-                None if KEYWORDS.contains(&t.text(text)) => Some((0, 0)),
+            TokenKind::Ident => match names.get(&(t.start as u32)) {
+                Some(&found) => Some(found),
+                None if is_keyword(t.text(text)) => Some((Tag::Keyword, false)),
                 None => None,
             },
-            Kind::Str => Some((1, 0)),
-            Kind::Number | Kind::Color => Some((2, 0)),
-            Kind::LineComment | Kind::BlockComment => Some((3, 0)),
-            Kind::Arrow | Kind::Equals => Some((11, 0)),
+            TokenKind::Str => Some((Tag::String, false)),
+            TokenKind::Number | TokenKind::Color => Some((Tag::Number, false)),
+            TokenKind::LineComment | TokenKind::BlockComment => Some((Tag::Comment, false)),
+            TokenKind::Arrow | TokenKind::Equals => Some((Tag::Operator, false)),
             _ => None,
         };
-        if let Some((ty, m)) = class {
-            raw.push((t.start, t.end, ty, m));
-        }
-    }
-    encode(file, &raw)
-}
-
-/// Delta-encodes tokens (line, UTF-16 start, length), splitting multi-line ones.
-fn encode(file: &Analysis, raw: &[(usize, usize, u32, u32)]) -> Vec<SemanticToken> {
-    let text = &file.text;
-    let mut out = Vec::with_capacity(raw.len());
-    let (mut prev_line, mut prev_start) = (0u32, 0u32);
-    for &(start, end, ty, modifiers) in raw {
-        let mut s = start;
-        while s < end {
-            let line = file.lines.line_of(s);
-            let line_end = file.lines.line_start(line + 1).saturating_sub(1).max(s);
-            let e = end.min(if line + 1 < file.lines.line_count() {
-                line_end
-            } else {
-                end
+        if let Some((tag, declaration)) = class {
+            out.push(Highlight {
+                start: t.start,
+                end: t.end,
+                tag,
+                declaration,
             });
-            let pos = file.lines.position(text, s);
-            let len: u32 = text.get(s..e).map_or(0, |t| {
-                t.trim_end_matches('\r').encode_utf16().count() as u32
-            });
-            if len > 0 {
-                let delta_line = pos.line - prev_line;
-                let delta_start = if delta_line == 0 {
-                    pos.character - prev_start
-                } else {
-                    pos.character
-                };
-                out.push(SemanticToken {
-                    delta_line,
-                    delta_start,
-                    length: len,
-                    token_type: ty,
-                    token_modifiers_bitset: modifiers,
-                });
-                prev_line = pos.line;
-                prev_start = pos.character;
-            }
-            s = if e >= end { end } else { e + 1 };
         }
     }
     out
+}
+
+/// Keywords of the grammar, and `std` (the root of module paths).
+fn is_keyword(word: &str) -> bool {
+    word == vocab::STD || vocab::is_keyword(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::fixture::Fixture;
+
+    /// `(text, tag)` of each highlight on the line holding `needle`.
+    fn on_line(fixture: &str, needle: &str) -> Vec<(String, Tag)> {
+        let mut f = Fixture::new(fixture);
+        let file = f.file();
+        let line_start = file.text.find(needle).expect("needle in fixture");
+        let line_start = file.text[..line_start].rfind('\n').map_or(0, |p| p + 1);
+        let line_end = file.text[line_start..]
+            .find('\n')
+            .map_or(file.text.len(), |p| line_start + p);
+        highlights(&file)
+            .into_iter()
+            .filter(|h| h.start >= line_start && h.start < line_end)
+            .map(|h| (file.text[h.start..h.end].to_string(), h.tag))
+            .collect()
+    }
+
+    #[test]
+    fn keywords_names_and_values_are_told_apart() {
+        let got = on_line(
+            r#"
+character aiko { description "a" }
+scene s at street {
+    shot opening 6s {
+        camera wide on aiko, dolly in 30% ease in_out
+    }
+}
+"#,
+            "camera wide",
+        );
+        use Tag::*;
+        assert_eq!(
+            got,
+            [
+                ("camera".into(), Keyword),
+                ("wide".into(), Name(NameKind::Camera)),
+                ("on".into(), Keyword),
+                ("aiko".into(), Name(NameKind::Character)),
+                ("dolly".into(), Keyword),
+                ("in".into(), Keyword),
+                ("30%".into(), Number),
+                ("ease".into(), Keyword),
+                ("in_out".into(), Keyword),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unterminated_string_ends_at_its_line_as_the_parser_ends_it() {
+        // `"rain \` then a newline: the string stops at the end of the line (a syntax error),
+        // and the next line is coloured as code, as the parser reads it.
+        let fixture = "scene s at street {\n    shot a 2s {\n        at 1s \"rain \\\n        camera wide\n    }\n}\n";
+        let got = on_line(fixture, "at 1s");
+        assert_eq!(
+            got.last().map(|(t, tag)| (t.as_str(), *tag)),
+            Some(("\"rain \\", Tag::String))
+        );
+        let next = on_line(fixture, "camera wide");
+        assert_eq!(
+            next.first().map(|(t, tag)| (t.as_str(), *tag)),
+            Some(("camera", Tag::Keyword))
+        );
+        // The parser agrees: the string is unterminated on its own line.
+        let mut f = Fixture::new(fixture);
+        let file = f.file();
+        let e0002: Vec<_> = file
+            .parse
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.0 == "E0002")
+            .collect();
+        assert_eq!(e0002.len(), 1);
+        let line_end = file.text.find("\\\n").unwrap() + 1;
+        assert_eq!(e0002[0].span.end as usize, line_end);
+    }
+
+    #[test]
+    fn definitions_and_field_keys_are_marked() {
+        let mut f = Fixture::new("look noir { style \"x\" }\n");
+        let file = f.file();
+        let hs = highlights(&file);
+        let noir = hs
+            .iter()
+            .find(|h| &file.text[h.start..h.end] == "noir")
+            .unwrap();
+        assert_eq!(
+            (noir.tag, noir.declaration),
+            (Tag::Name(NameKind::Look), true)
+        );
+        let style = hs
+            .iter()
+            .find(|h| &file.text[h.start..h.end] == "style")
+            .unwrap();
+        assert_eq!(style.tag, Tag::Field);
+    }
 }

@@ -1,13 +1,21 @@
 //! Inlay hints: each shot's start time code in the film, after its header.
 
+use std::ops::Range;
+
 use scene_plan::schedule::FilmSchedule;
 use scene_syntax::ast::*;
-use tower_lsp_server::ls_types::{InlayHint, InlayHintKind, InlayHintLabel, Range};
 
-use crate::project::Analysis;
+use crate::analysis::Analysis;
 
-pub fn hints(file: &Analysis, schedule: &FilmSchedule, range: Range) -> Vec<InlayHint> {
-    let (from, to) = (file.offset(range.start), file.offset(range.end));
+/// A hint: text shown at a byte offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hint {
+    pub offset: usize,
+    pub label: String,
+}
+
+/// The hints whose offset lies in `range`.
+pub fn hints(file: &Analysis, schedule: &FilmSchedule, range: Range<usize>) -> Vec<Hint> {
     let mut out = Vec::new();
     for item in &file.parse.file.items {
         let ItemKind::Scene(scene) = &item.kind else {
@@ -18,24 +26,18 @@ pub fn hints(file: &Analysis, schedule: &FilmSchedule, range: Range) -> Vec<Inla
                 continue;
             };
             let at = shot.duration.span.end as usize;
-            if at < from || at > to {
+            if at < range.start || at > range.end {
                 continue;
             }
             let Some(planned) = schedule.shots.iter().find(|s| s.name == shot.name.name) else {
                 continue;
             };
-            out.push(InlayHint {
-                position: file.lines.position(&file.text, at),
-                label: InlayHintLabel::String(format!(
+            out.push(Hint {
+                offset: at,
+                label: format!(
                     "@ {}",
-                    crate::timecode::format(planned.start_frame.0, schedule.fps)
-                )),
-                kind: Some(InlayHintKind::TYPE),
-                text_edits: None,
-                tooltip: None,
-                padding_left: Some(true),
-                padding_right: Some(false),
-                data: None,
+                    crate::ide::timecode::format(planned.start_frame.0, schedule.fps)
+                ),
             });
         }
     }

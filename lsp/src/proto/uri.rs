@@ -1,8 +1,11 @@
-//! File URIs ⇄ paths.
+//! File URIs ⇄ the analysis layer's file keys.
 
 use std::path::{Path, PathBuf};
 
 use tower_lsp_server::ls_types::Uri;
+
+use crate::analysis::project::normalize;
+use crate::analysis::FileKey;
 
 /// The local path of a `file:` URI; `None` for other schemes (an unsaved buffer).
 pub fn to_path(uri: &Uri) -> Option<PathBuf> {
@@ -16,21 +19,19 @@ pub fn from_path(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
 }
 
-/// Removes `.` and `..` components without touching the file system, so that the same file
-/// reached through `cast/../film.scene` and `film.scene` is one key.
-pub fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
+/// The file a URI names.
+pub fn key(uri: &Uri) -> FileKey {
+    match to_path(uri) {
+        Some(p) => FileKey::Path(p),
+        None => FileKey::Uri(uri.as_str().to_owned()),
     }
-    out
+}
+
+/// The URI of a file; `None` for the stdlib, which the client cannot open.
+pub fn of_key(key: &FileKey) -> Option<Uri> {
+    match key {
+        FileKey::Path(p) => from_path(p),
+        FileKey::Uri(s) => s.parse().ok(),
+        FileKey::Std(_) => None,
+    }
 }
