@@ -42,20 +42,16 @@ impl Scan {
 pub(crate) fn scan(file: FileId, src: &str) -> Scan {
     let lexed = lexer::lex(src);
     let mut out = Scan {
-        tokens: Vec::with_capacity(lexed.tokens.len()),
+        tokens: lexed.tokens,
         comments: Vec::new(),
         diagnostics: Vec::with_capacity(lexed.errors.len()),
         reported: Vec::with_capacity(lexed.errors.len()),
         hazards: Vec::new(),
     };
-    for t in lexed.tokens {
+    for t in out.tokens.iter().filter(|t| t.is_trivia()) {
         let kind = match t.kind {
             TokenKind::LineComment => CommentKind::Line,
-            TokenKind::BlockComment => CommentKind::Block,
-            _ => {
-                out.tokens.push(t);
-                continue;
-            }
+            _ => CommentKind::Block,
         };
         out.comments.push(Comment {
             kind,
@@ -63,6 +59,8 @@ pub(crate) fn scan(file: FileId, src: &str) -> Scan {
             span: Span::new(file, t.start, t.end),
         });
     }
+    // In place: the token vector is the largest allocation of a parse.
+    out.tokens.retain(|t| !t.is_trivia());
     for e in lexed.errors {
         out.diagnostics
             .push(diagnostic(file, src, e.kind, e.start, e.end));

@@ -38,17 +38,23 @@ fn lexes_losslessly(src: &str, p: &Parse) {
     let lexed = scene_syntax::lexer::lex(src);
     let mut at = 0;
     for t in &lexed.tokens {
-        assert!(t.start >= at && t.start < t.end && t.end <= src.len(), "{t:?}");
+        assert!(
+            t.start >= at && t.start < t.end && t.end <= src.len(),
+            "{t:?}"
+        );
         assert!(src.is_char_boundary(t.start) && src.is_char_boundary(t.end));
         let gap = &src[at..t.start];
         assert!(
-            gap.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\u{FEFF}')),
+            gap.chars()
+                .all(|c| matches!(c, ' ' | '\t' | '\r' | '\u{FEFF}')),
             "lost {gap:?} before {t:?}"
         );
         at = t.end;
     }
     let tail = &src[at..];
-    assert!(tail.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\u{FEFF}')));
+    assert!(tail
+        .chars()
+        .all(|c| matches!(c, ' ' | '\t' | '\r' | '\u{FEFF}')));
     // The parser's comments are the lexer's comment tokens.
     let comments: Vec<(usize, usize)> = lexed
         .tokens
