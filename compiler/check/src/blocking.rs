@@ -67,7 +67,7 @@ pub struct ShotTime<'a> {
 
 impl ShotTime<'_> {
     pub fn seconds(&self, frames: u32) -> String {
-        crate::shots::seconds_text(frames, self.fps)
+        crate::context::seconds_text(frames, self.fps)
     }
 
     fn of(&self, seconds: f64) -> u32 {
