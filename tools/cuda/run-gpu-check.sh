@@ -1,7 +1,7 @@
 #!/bin/bash
 # The device check: run on a GPU machine from the repository root, with the stripped, xz-compressed
 # gpu_check example in .gpu/ (see tools/cuda/toolkit.sh). Writes memory traces under $OUT.
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 libdirs=$(find / \( -name 'libcublas.so.13' -o -name 'libcurand.so.10' -o -name 'libcudart.so.13' -o -name 'libcublasLt.so.13' \) -not -path '/proc/*' 2>/dev/null | xargs -r -n1 dirname | sort -u | tr '\n' ':')
 export LD_LIBRARY_PATH="${libdirs}${LD_LIBRARY_PATH:-}"
 echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
