@@ -3,14 +3,23 @@
 //! names, and the fields of each block with the kind of value they take.
 //!
 //! Everything that needs to know "which words exist" reads these tables: the parser's error
-//! messages and recovery ([`crate::expect`], [`crate::chunk`]), the checker's field handling,
-//! the language server's completion, colouring and hover, and — through a test that compares
-//! them — `grammar/scene.pest` and `docs/language.md`.
+//! messages and recovery (`expect.rs`, `chunk.rs`), the checker's field handling
+//! (`compiler/check/src/fields.rs`), the language server's completion, colouring, hover and
+//! rename, and — through `tests/vocabulary.rs`, which compares them both ways —
+//! `grammar/scene.pest` and `docs/language.md`.
 //!
-//! Architecture Invariant: a word is written once, here (plus its grammar rule). Adding a keyword
-//! is one [`Keyword`] entry and its `kw_*` rule; adding a field is one [`FieldSpec`] entry (and
-//! its row in the docs, which `tests/vocabulary.rs` asks for by name). No other crate keeps its
-//! own list of keywords, units or field names.
+//! Architecture Invariant: a word is written once, here (plus its grammar rule and its row in
+//! the docs, which the test asks for by name). No other crate keeps its own list of keywords,
+//! units, word sets or field names.
+//!
+//! - A keyword: one [`Keyword`] entry with its contexts, and its `kw_*` rule used in the grammar.
+//! - A field or a per-shot setting: one [`FieldSpec`] entry (a setting also gets its `kw_*` rule
+//!   in `setting_key`); the checker reads, type- and range-checks it by its [`ValueType`], and the
+//!   pass that builds the film places the value. A new kind of value is a new [`ValueType`]
+//!   variant and its arm in the checker's reader.
+//! - A word of a set: one [`Word`] in its set, and its meaning in the checker's `FromWord`.
+//! - A unit: one [`UnitSpec`], its `ast::Unit` variant and the grammar's `unit` rule (and the
+//!   unknown-unit help line in `expect.rs`, which a test keeps in step).
 
 mod fields;
 mod keywords;
@@ -123,7 +132,7 @@ pub fn units_of(quantity: Quantity) -> impl Iterator<Item = &'static UnitSpec> {
     UNITS.iter().filter(move |u| u.quantity == quantity)
 }
 
-/// `a, b or c` (each word as `show` gives it).
+/// `a, b or c`.
 pub fn join_or<S: AsRef<str>>(words: &[S]) -> String {
     join(words, " or ")
 }
