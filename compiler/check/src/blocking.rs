@@ -1,13 +1,17 @@
-//! Blocking chains (`aiko enters left, walks to center over 4s`) resolved into timed stage keys,
-//! exactly as LANGUAGE.md section 4 says: each link starts when the one before it ends.
+//! Blocking chains (`aiko enters left, walks to center over 4s`, `bulb moves to (50%, 90%) above
+//! 0m over 400ms`) resolved into timed stage keys, exactly as docs/language.md §9 says: each link
+//! starts when the one before it ends. Characters and props share the chains; the links that fit
+//! only one of them (speaking, walking, holding; `moves`, `above`) are checked here.
 
 use scene_syntax::ast::{
-    Action, ActionKind, Gait, Position, PositionKind, Side, StrLit, Value, ValueKind,
+    Action, ActionKind, Gait, Ident, Position, PositionKind, Side, StrLit, Value, ValueKind,
 };
 use scene_syntax::{Diagnostic, Span, Spanned};
 
 use crate::codes;
-use crate::film::{ActionText, Blocking, CharacterId, Line, StageKey, StagePoint};
+use crate::film::{
+    ActionText, Blocking, CharacterId, Hold, Line, PropId, StageKey, StagePoint, SubjectId,
+};
 use crate::units::{Frames, Time};
 use crate::values::{self as v, Slot};
 
@@ -17,10 +21,14 @@ pub const DEFAULT_MOVE_SECONDS: f64 = 1.5;
 /// Reading speed for dialogue timing.
 pub const CHARACTERS_PER_SECOND: f64 = 15.0;
 
+/// The highest a prop may be lifted `above` the ground, in metres.
+pub const MAX_ABOVE_M: f64 = 1000.0;
+
 pub const CENTER: StagePoint = StagePoint {
     x: 0.5,
     y: 0.85,
     depth: 1.0,
+    above: 0.0,
 };
 
 pub fn side_point(side: Side) -> StagePoint {
@@ -29,34 +37,51 @@ pub fn side_point(side: Side) -> StagePoint {
             x: -0.15,
             y: 0.85,
             depth: 1.0,
+            above: 0.0,
         },
         Side::Right => StagePoint {
             x: 1.15,
             y: 0.85,
             depth: 1.0,
+            above: 0.0,
         },
         Side::Back => StagePoint {
             x: 0.5,
             y: 0.85,
             depth: 3.0,
+            above: 0.0,
         },
     }
 }
 
-/// What a shot's character statements resolve to.
+/// What a shot's character and prop statements resolve to.
 #[derive(Default)]
 pub struct Stage {
     pub blocking: Vec<Blocking>,
     pub actions: Vec<ActionText>,
     pub lines: Vec<Line>,
-    /// Characters with a blocking link or an action in the shot (they are on screen).
-    present: Vec<CharacterId>,
-    /// Where each character stands at the end of what has been resolved so far.
-    positions: Vec<(CharacterId, StagePoint)>,
+    /// Props in hands, once [`Stage::finish`] has resolved the `holds` and `drops` written.
+    pub holds: Vec<Hold>,
+    /// `holds` and `drops` in the order written, resolved into `holds` at the end.
+    hand: Vec<HandEvent>,
+    /// Subjects with a blocking link, an action or a hold in the shot (they are on screen).
+    present: Vec<SubjectId>,
+    /// Where each subject stands at the end of what has been resolved so far.
+    positions: Vec<(SubjectId, StagePoint)>,
     /// Where the next dialogue line without `at` starts.
     dialogue_cursor: u32,
     /// Dialogue lines that need a presence check once the whole shot is known.
     pub speakers: Vec<(CharacterId, Span, bool)>,
+}
+
+/// A `holds` (`take`) or `drops` as written.
+#[derive(Clone, Copy)]
+struct HandEvent {
+    prop: PropId,
+    character: CharacterId,
+    frame: u32,
+    take: bool,
+    span: Span,
 }
 
 /// The timing facts the chain needs about its shot.
@@ -83,19 +108,27 @@ impl ShotTime<'_> {
 /// frame the chain has reached (where the link before it ended).
 #[derive(Clone, Copy)]
 struct Link<'s> {
-    character: CharacterId,
+    subject: SubjectId,
+    /// The subject's name as written, for messages.
+    name: &'s str,
     span: Span,
     shot: &'s ShotTime<'s>,
     cursor: u32,
 }
 
+/// Resolves the prop a `holds` or `drops` names: reported when it is unknown (E0109) or a
+/// character (E0108).
+pub trait PropNames {
+    fn prop(&mut self, ident: &Ident, diags: &mut Vec<Diagnostic>) -> Option<PropId>;
+}
+
 impl Stage {
-    fn keys_of(&mut self, character: CharacterId, span: Span) -> &mut Vec<StageKey> {
-        let i = match self.blocking.iter().position(|b| b.character == character) {
+    fn keys_of(&mut self, subject: SubjectId, span: Span) -> &mut Vec<StageKey> {
+        let i = match self.blocking.iter().position(|b| b.subject == subject) {
             Some(i) => i,
             None => {
                 self.blocking.push(Blocking {
-                    character,
+                    subject,
                     keys: Vec::new(),
                     span,
                 });
@@ -105,47 +138,50 @@ impl Stage {
         &mut self.blocking[i].keys
     }
 
-    fn key(&mut self, character: CharacterId, span: Span, frame: u32, at: StagePoint) {
-        self.keys_of(character, span).push(StageKey {
+    fn key(&mut self, subject: SubjectId, span: Span, frame: u32, at: StagePoint) {
+        self.keys_of(subject, span).push(StageKey {
             frame: Frames(frame),
             at,
         });
-        match self.positions.iter_mut().find(|(c, _)| *c == character) {
+        match self.positions.iter_mut().find(|(c, _)| *c == subject) {
             Some(p) => p.1 = at,
-            None => self.positions.push((character, at)),
+            None => self.positions.push((subject, at)),
         }
     }
 
-    fn position(&self, character: CharacterId) -> Option<StagePoint> {
+    fn position(&self, subject: SubjectId) -> Option<StagePoint> {
         self.positions
             .iter()
-            .find(|(c, _)| *c == character)
+            .find(|(c, _)| *c == subject)
             .map(|(_, p)| *p)
     }
 
-    fn mark_present(&mut self, character: CharacterId) {
-        if !self.present.contains(&character) {
-            self.present.push(character);
+    fn mark_present(&mut self, subject: SubjectId) {
+        if !self.present.contains(&subject) {
+            self.present.push(subject);
         }
     }
 
-    pub fn is_present(&self, character: CharacterId) -> bool {
-        self.present.contains(&character)
+    pub fn is_present(&self, subject: SubjectId) -> bool {
+        self.present.contains(&subject)
     }
 
-    /// Resolves one statement's chain for `character`. A link that cannot be read is skipped:
-    /// the next one starts where the last readable one ended.
+    /// Resolves one statement's chain for `subject` (written `name`). A link that cannot be read
+    /// is skipped: the next one starts where the last readable one ended.
     pub fn chain(
         &mut self,
-        character: CharacterId,
+        subject: SubjectId,
+        name: &str,
         actions: &[Action],
         shot: &ShotTime,
+        props: &mut dyn PropNames,
         diags: &mut Vec<Diagnostic>,
     ) {
         let mut cursor: u32 = 0;
         for (i, action) in actions.iter().enumerate() {
             let link = Link {
-                character,
+                subject,
+                name,
                 span: action.span,
                 shot,
                 cursor,
@@ -159,13 +195,16 @@ impl Stage {
                     self.enters(link, side.node, at.as_ref(), moved_on, diags)
                 }
                 ActionKind::Exits { side, at } => self.exits(link, side.node, at.as_ref(), diags),
-                ActionKind::Place { position } => {
-                    self.place(link, position, diags);
+                ActionKind::Place { position, above } => {
+                    self.place(link, position, above.as_ref(), diags);
                     None
                 }
-                ActionKind::Move { to, over, gait } => {
-                    self.walk(link, to, over.as_ref(), gait.node, diags)
-                }
+                ActionKind::Move {
+                    to,
+                    above,
+                    over,
+                    gait,
+                } => self.walk(link, to, above.as_ref(), over.as_ref(), gait, diags),
                 ActionKind::Does { text, at } => {
                     self.does(link, text, at.as_ref(), diags);
                     None
@@ -175,7 +214,30 @@ impl Stage {
                     parenthetical,
                     at,
                 } => {
-                    self.says(link, text, parenthetical.as_ref(), at.as_ref(), diags);
+                    match subject {
+                        SubjectId::Character(c) => self.says(
+                            link,
+                            c,
+                            text,
+                            parenthetical.as_ref(),
+                            at.as_ref(),
+                            diags,
+                        ),
+                        SubjectId::Prop(_) => diags.push(prop_cannot(
+                            name,
+                            action.span,
+                            "speak",
+                            "give the line to a character, or write the sound the prop makes as a cue: `at 1s play …`",
+                        )),
+                    }
+                    None
+                }
+                ActionKind::Holds { prop, at } => {
+                    self.hand(link, prop, at.as_ref(), true, props, diags);
+                    None
+                }
+                ActionKind::Drops { prop, at } => {
+                    self.hand(link, prop, at.as_ref(), false, props, diags);
                     None
                 }
             };
@@ -195,24 +257,25 @@ impl Stage {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<u32> {
         let Link {
-            character,
+            subject,
             span,
             shot,
             cursor,
+            ..
         } = link;
-        self.mark_present(character);
+        self.mark_present(subject);
         let start = match at {
             Some(t) => time_point(t, shot, diags)?,
             None => cursor,
         };
-        self.key(character, span, start, side_point(side));
+        self.key(subject, span, start, side_point(side));
         if moved_on {
             return Some(start);
         }
         // A lone entrance walks to center; an entrance near the end of the shot is cut short by
         // the shot rather than being an error.
         let end = (start + shot.of(DEFAULT_MOVE_SECONDS)).min(shot.frames);
-        self.key(character, span, end, CENTER);
+        self.key(subject, span, end, CENTER);
         Some(end)
     }
 
@@ -225,12 +288,13 @@ impl Stage {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<u32> {
         let Link {
-            character,
+            subject,
             span,
             shot,
             cursor,
+            ..
         } = link;
-        self.mark_present(character);
+        self.mark_present(subject);
         let (start, end) = match at {
             Some(t) => {
                 let start = time_point(t, shot, diags)?;
@@ -242,40 +306,87 @@ impl Stage {
             }
             None => (cursor, shot.frames),
         };
-        let from = self.position(character).unwrap_or(CENTER);
-        self.key(character, span, start, from);
-        self.key(character, span, end, side_point(side));
+        let from = self.position(subject).unwrap_or(CENTER);
+        self.key(subject, span, start, from);
+        self.key(subject, span, end, side_point(side));
         Some(end)
     }
 
-    /// `at POSITION`: the character stands there from where the chain is.
-    fn place(&mut self, link: Link, position: &Position, diags: &mut Vec<Diagnostic>) {
-        self.mark_present(link.character);
+    /// `at POSITION [above DIST]`: the subject stands there from where the chain is.
+    fn place(
+        &mut self,
+        link: Link,
+        position: &Position,
+        above: Option<&Value>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        self.mark_present(link.subject);
+        let height = height(link, above, diags);
         if let Some(point) = stage_point(position, diags) {
-            self.key(link.character, link.span, link.cursor, point);
+            let point = StagePoint {
+                above: height.unwrap_or(0.0),
+                ..point
+            };
+            self.key(link.subject, link.span, link.cursor, point);
         }
     }
 
-    /// `walks|runs to POSITION [over D]`; returns the frame the move ends at.
+    /// `walks|runs|moves to POSITION [above DIST] [over D]`; returns the frame the move ends at.
+    /// Characters walk or run and props move: the other way round is reported, and the move is
+    /// still made.
     fn walk(
         &mut self,
         link: Link,
         to: &Position,
+        above: Option<&Value>,
         over: Option<&Value>,
-        gait: Gait,
+        gait: &Spanned<Gait>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<u32> {
         let Link {
-            character,
+            subject,
             span,
             shot,
             cursor,
+            name,
         } = link;
-        self.mark_present(character);
+        self.mark_present(subject);
+        match (subject, gait.node) {
+            (SubjectId::Prop(_), Gait::Walks | Gait::Runs) => {
+                let verb = if gait.node == Gait::Runs {
+                    "run"
+                } else {
+                    "walk"
+                };
+                diags.push(
+                    prop_cannot(name, gait.span, verb, "a prop `moves to` a position").with_fix(
+                        gait.span,
+                        "moves",
+                        "replace with `moves`",
+                    ),
+                );
+            }
+            (SubjectId::Character(_), Gait::Moves) => diags.push(
+                character_cannot(
+                    name,
+                    gait.span,
+                    "`moves to` is how a prop moves",
+                    "a character `walks to` or `runs to` a position",
+                )
+                .with_fix(gait.span, "walks", "replace with `walks`"),
+            ),
+            _ => {}
+        }
+        let height = height(link, above, diags);
         let point = stage_point(to, diags)?;
-        let verb = match gait {
+        let point = StagePoint {
+            above: height.unwrap_or(0.0),
+            ..point
+        };
+        let verb = match gait.node {
             Gait::Walks => "`walks`",
             Gait::Runs => "`runs`",
+            Gait::Moves => "`moves`",
         };
         let length = match over {
             Some(d) => v::positive_duration(d, Slot::new(verb, "2s"), shot.fps, diags)?.0,
@@ -286,15 +397,58 @@ impl Stage {
             diags.push(ends_after(span, "this move", end, shot));
         }
         let end = end.min(shot.frames);
-        let from = self.position(character).unwrap_or(CENTER);
-        self.key(character, span, cursor, from);
-        self.key(character, span, end, point);
+        let from = self.position(subject).unwrap_or(CENTER);
+        self.key(subject, span, cursor, from);
+        self.key(subject, span, end, point);
         Some(end)
+    }
+
+    /// `holds PROP [at T]` (`take`) or `drops PROP [at T]`: recorded in the order written and
+    /// resolved once the whole shot is known. Only a character holds, and only a prop is held.
+    fn hand(
+        &mut self,
+        link: Link,
+        prop: &Ident,
+        at: Option<&Value>,
+        take: bool,
+        props: &mut dyn PropNames,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let verb = if take { "hold" } else { "drop" };
+        let character = match link.subject {
+            SubjectId::Character(c) => Some(c),
+            SubjectId::Prop(_) => {
+                diags.push(prop_cannot(
+                    link.name,
+                    link.span,
+                    verb,
+                    "a character holds and drops props",
+                ));
+                None
+            }
+        };
+        let prop = props.prop(prop, diags);
+        let frame = match at {
+            Some(t) => time_point(t, link.shot, diags),
+            None => Some(link.cursor),
+        };
+        let (Some(character), Some(prop), Some(frame)) = (character, prop, frame) else {
+            return;
+        };
+        self.mark_present(link.subject);
+        self.mark_present(SubjectId::Prop(prop));
+        self.hand.push(HandEvent {
+            prop,
+            character,
+            frame,
+            take,
+            span: link.span,
+        });
     }
 
     /// `does "action" [at T]`.
     fn does(&mut self, link: Link, text: &StrLit, at: Option<&Value>, diags: &mut Vec<Diagnostic>) {
-        self.mark_present(link.character);
+        self.mark_present(link.subject);
         let frame = match at {
             Some(t) => match time_point(t, link.shot, diags) {
                 Some(f) => f,
@@ -303,7 +457,7 @@ impl Stage {
             None => link.cursor,
         };
         self.actions.push(ActionText {
-            character: link.character,
+            subject: link.subject,
             text: text.value.clone(),
             frame: Frames(frame),
             span: link.span,
@@ -315,16 +469,14 @@ impl Stage {
     fn says(
         &mut self,
         link: Link,
+        character: CharacterId,
         text: &StrLit,
         parenthetical: Option<&Spanned<String>>,
         at: Option<&Value>,
         diags: &mut Vec<Diagnostic>,
     ) {
         let Link {
-            character,
-            span,
-            shot,
-            cursor,
+            span, shot, cursor, ..
         } = link;
         let start = match at {
             Some(t) => match time_point(t, shot, diags) {
@@ -373,15 +525,32 @@ impl Stage {
     }
 
     /// Keys sorted by frame (stable: a place and a move at one frame keep their order), lines by
-    /// start, actions by frame. On-screen speakers who are not blocked are added without keys.
-    pub fn finish(mut self) -> Stage {
+    /// start, actions by frame, holds resolved. On-screen speakers and held props that are not
+    /// blocked are added without keys.
+    pub fn finish(mut self, diags: &mut Vec<Diagnostic>, shot: &ShotTime) -> Stage {
         for (character, span, off_screen) in self.speakers.clone() {
-            if !off_screen && !self.blocking.iter().any(|b| b.character == character) {
+            let subject = SubjectId::Character(character);
+            if !off_screen && !self.blocking.iter().any(|b| b.subject == subject) {
                 self.blocking.push(Blocking {
-                    character,
+                    subject,
                     keys: Vec::new(),
                     span,
                 });
+            }
+        }
+        self.holds = resolve_holds(&self.hand, diags, shot);
+        for hold in self.holds.clone() {
+            for subject in [
+                SubjectId::Character(hold.holder),
+                SubjectId::Prop(hold.prop),
+            ] {
+                if !self.blocking.iter().any(|b| b.subject == subject) {
+                    self.blocking.push(Blocking {
+                        subject,
+                        keys: Vec::new(),
+                        span: hold.span,
+                    });
+                }
             }
         }
         for b in &mut self.blocking {
@@ -402,18 +571,127 @@ impl Stage {
     }
 }
 
+/// The `holds` and `drops` of a shot, in the order written, as the time each prop spends in a
+/// hand. A later `holds` takes the prop from whoever holds it (a hand-over); a `drops` ends the
+/// dropping character's hold, and a `drops` with no `holds` of that prop before it in the shot
+/// means the character had it from the shot's start. A `drops` of a prop someone else holds, or
+/// that has already been dropped, is an error (E0408).
+fn resolve_holds(events: &[HandEvent], diags: &mut Vec<Diagnostic>, shot: &ShotTime) -> Vec<Hold> {
+    let mut ordered: Vec<&HandEvent> = events.iter().collect();
+    // Stable: two events at one frame keep their written order.
+    ordered.sort_by_key(|e| e.frame);
+    let mut holds: Vec<Hold> = Vec::new();
+    for e in ordered {
+        // The hold of this prop still open, if any.
+        let open = holds
+            .iter()
+            .rposition(|h| h.prop == e.prop && h.end.is_none());
+        let earlier = holds.iter().any(|h| h.prop == e.prop);
+        if e.take {
+            if let Some(i) = open {
+                holds[i].end = Some(Frames(e.frame));
+            }
+            holds.push(Hold {
+                prop: e.prop,
+                holder: e.character,
+                start: Frames(e.frame),
+                end: None,
+                dropped: false,
+                span: e.span,
+            });
+            continue;
+        }
+        match open {
+            Some(i) if holds[i].holder == e.character => {
+                holds[i].end = Some(Frames(e.frame));
+                holds[i].dropped = true;
+            }
+            None if !earlier => holds.push(Hold {
+                prop: e.prop,
+                holder: e.character,
+                start: Frames(0),
+                end: Some(Frames(e.frame)),
+                dropped: true,
+                span: e.span,
+            }),
+            _ => diags.push(
+                Diagnostic::new(
+                    codes::E0408,
+                    e.span,
+                    format!(
+                        "this drops a prop the character does not hold at {}",
+                        shot.seconds(e.frame)
+                    ),
+                )
+                .with_label("not in this character's hand then")
+                .with_help(
+                    "a character drops what it holds: write `holds` before it, or drop it from the hand that has it",
+                ),
+            ),
+        }
+    }
+    holds.sort_by_key(|h| h.start);
+    holds
+}
+
+/// `above DIST`: a prop's height above the ground; on a character it is reported (E0108).
+fn height(link: Link, above: Option<&Value>, diags: &mut Vec<Diagnostic>) -> Option<f64> {
+    let above = above?;
+    if let SubjectId::Character(_) = link.subject {
+        diags.push(character_cannot(
+            link.name,
+            above.span,
+            "only a prop is lifted `above` the ground",
+            "a character stands on the ground; place it with a point lower in the frame, or make what is up there a prop",
+        ));
+        return None;
+    }
+    let slot = Slot::new("`above`", "2m");
+    v::distance_in(
+        above,
+        slot,
+        0.0..=MAX_ABOVE_M,
+        "a height above the ground",
+        diags,
+    )
+}
+
+/// A prop written where only a character fits (E0107).
+pub fn prop_cannot(name: &str, span: Span, verb: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(
+        codes::E0107,
+        span,
+        format!("`{name}` is a prop, and a prop cannot {verb}"),
+    )
+    .with_label("a character's action")
+    .with_help(help.to_string())
+}
+
+/// A character written where only a prop fits (E0108).
+pub fn character_cannot(name: &str, span: Span, what: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(
+        codes::E0108,
+        span,
+        format!("`{name}` is a character: {what}"),
+    )
+    .with_label("a prop's action")
+    .with_help(help.to_string())
+}
+
 pub fn stage_point(position: &Position, diags: &mut Vec<Diagnostic>) -> Option<StagePoint> {
     match &position.kind {
         PositionKind::Left => Some(StagePoint {
             x: 0.25,
             y: 0.85,
             depth: 1.0,
+            above: 0.0,
         }),
         PositionKind::Center => Some(CENTER),
         PositionKind::Right => Some(StagePoint {
             x: 0.75,
             y: 0.85,
             depth: 1.0,
+            above: 0.0,
         }),
         PositionKind::Point(value) => point(value, diags),
     }
@@ -439,6 +717,7 @@ pub fn point(value: &scene_syntax::ast::Value, diags: &mut Vec<Diagnostic>) -> O
         x: x?,
         y: y?,
         depth: 1.0,
+        above: 0.0,
     })
 }
 

@@ -9,8 +9,7 @@ use crate::codes;
 use crate::context::{twice, Cx};
 use crate::fields::FromWord;
 use crate::film::{
-    CameraId, CameraMove, CharacterId, Ease, Framing, LensAnimation, MoveKind, PresetRef,
-    ShotCamera,
+    CameraId, CameraMove, Ease, Framing, LensAnimation, MoveKind, PresetRef, ShotCamera,
 };
 use crate::names::{self, Kind};
 use crate::units::{Angle, Distance, FocalLength, Fraction, Frames};
@@ -45,7 +44,7 @@ pub fn statement(
     out.span = Some(span);
     out.preset = preset(cx, &camera.preset);
     if let Some(on) = &camera.on {
-        out.on = cx.resolve(Kind::Character, on, false).map(CharacterId);
+        out.on = cx.resolve_subject(on);
     }
     for clause in &camera.clauses {
         match clause {
@@ -199,7 +198,7 @@ fn move_kind(cx: &mut Cx, m: &ast::Move) -> Option<MoveKind> {
             let a = amount(m, "orbit", "30deg", d)?;
             let angle = v::angle(&a, Slot::new("`orbit`", "30deg"), d)?;
             let around = match around {
-                Some(ident) => Some(CharacterId(cx.resolve(Kind::Character, ident, false)?)),
+                Some(ident) => Some(cx.resolve_subject(ident)?),
                 None => None,
             };
             MoveKind::Orbit {

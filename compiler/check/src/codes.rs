@@ -21,6 +21,14 @@ pub const E0104: Code = Code("E0104");
 pub const E0105: Code = Code("E0105");
 /// `continues` names a shot that does not exist anywhere in the film.
 pub const E0106: Code = Code("E0106");
+/// A prop where only a character fits: a prop that speaks, walks or runs, or holds something
+/// (`train says "…"`, `lantern holds map`).
+pub const E0107: Code = Code("E0107");
+/// A character where only a prop fits: a character that `moves to` or is lifted `above` the
+/// ground, or that another character `holds` or `drops`.
+pub const E0108: Code = Code("E0108");
+/// A prop that is not defined: `aiko holds lamp` with no `prop lamp`.
+pub const E0109: Code = Code("E0109");
 /// Two definitions of the same kind with one name (across every file of the film).
 pub const E0110: Code = Code("E0110");
 /// Two shots with one name (shot names are unique within a film).
@@ -66,8 +74,17 @@ pub const E0305: Code = Code("E0305");
 pub const E0306: Code = Code("E0306");
 /// A duration that must be positive is zero or negative: `over 0s`, `dissolve -1s`.
 pub const E0307: Code = Code("E0307");
-/// Another number outside what the field accepts: `guidance 0`, `steps 0`, `lens 0mm`.
+/// Another number outside what the field accepts: `guidance 0`, `steps 0`, `lens 0mm`, a prop's
+/// `dimensions 0m 2m`, a height `above -1m`.
 pub const E0308: Code = Code("E0308");
+/// A light's colour temperature outside 1000K–12000K.
+pub const E0309: Code = Code("E0309");
+/// A light's intensity outside 0%–1000%.
+pub const E0310: Code = Code("E0310");
+/// A shot's `speed` outside 1%–1000% (0.01x–10x).
+pub const E0311: Code = Code("E0311");
+/// A film's `loudness` outside −40LUFS to −5LUFS.
+pub const E0312: Code = Code("E0312");
 
 // ---- E04xx: time and continuity ---------------------------------------------------------------
 
@@ -85,6 +102,9 @@ pub const E0405: Code = Code("E0405");
 pub const E0406: Code = Code("E0406");
 /// A transition with no shot on one side of it, or two transitions in a row.
 pub const E0407: Code = Code("E0407");
+/// `drops` of a prop the character does not hold at that time: someone else holds it, or it has
+/// already been dropped.
+pub const E0408: Code = Code("E0408");
 
 // ---- E05xx: imports ---------------------------------------------------------------------------
 
@@ -132,8 +152,9 @@ pub const W0302: Code = Code("W0302");
 
 /// Every checker code, in order.
 pub const ALL: &[Code] = &[
-    E0101, E0102, E0103, E0104, E0105, E0106, E0110, E0111, E0112, E0113, E0120, E0121, E0201,
-    E0202, E0203, E0204, E0205, E0301, E0302, E0303, E0304, E0305, E0306, E0307, E0308, E0401,
-    E0402, E0403, E0404, E0405, E0406, E0407, E0501, E0502, E0503, E0504, E0505, E0506, E0601,
-    E0602, E0603, W0101, W0201, W0301, W0302,
+    E0101, E0102, E0103, E0104, E0105, E0106, E0107, E0108, E0109, E0110, E0111, E0112, E0113,
+    E0120, E0121, E0201, E0202, E0203, E0204, E0205, E0301, E0302, E0303, E0304, E0305, E0306,
+    E0307, E0308, E0309, E0310, E0311, E0312, E0401, E0402, E0403, E0404, E0405, E0406, E0407,
+    E0408, E0501, E0502, E0503, E0504, E0505, E0506, E0601, E0602, E0603, W0101, W0201, W0301,
+    W0302,
 ];

@@ -8,6 +8,7 @@ use scene_syntax::{Diagnostic, FileId, Span};
 
 use crate::assets::Assets;
 use crate::codes;
+use crate::film::{CharacterId, PropId, SubjectId};
 use crate::names::{self, Kind, Names};
 use crate::sources::{Origin, Sources};
 use crate::units::Fps;
@@ -58,6 +59,18 @@ impl<'a> Cx<'a> {
                 self.names.characters.get(&ident.name),
                 self.names.characters.names().collect(),
             ),
+            Kind::Prop => (
+                self.names.props.get(&ident.name),
+                self.names.props.names().collect(),
+            ),
+            // The index is into the table of whichever kind it found: callers that need to know
+            // which call `resolve_subject`.
+            Kind::Subject => {
+                return self.resolve_subject(ident).map(|s| match s {
+                    SubjectId::Character(c) => c.0,
+                    SubjectId::Prop(p) => p.0,
+                })
+            }
             Kind::Location => (
                 self.names.locations.get(&ident.name),
                 self.names.locations.names().collect(),
@@ -95,6 +108,8 @@ impl<'a> Cx<'a> {
         }
         let index = match kind {
             Kind::Character => self.names.characters.get(near),
+            Kind::Prop => self.names.props.get(near),
+            Kind::Subject => None,
             Kind::Location => self.names.locations.get(near),
             Kind::Sound => self.names.sounds.get(near),
             Kind::Look => self.names.looks.get(near),
@@ -102,6 +117,40 @@ impl<'a> Cx<'a> {
             Kind::Scene => self.names.scenes.get(near),
         };
         index.map(|i| i as u32)
+    }
+}
+
+impl Cx<'_> {
+    /// Resolves the name of a character or a prop (one namespace); reports it when it is
+    /// neither, suggesting the nearest of both (E0101).
+    pub fn resolve_subject(&mut self, ident: &Ident) -> Option<SubjectId> {
+        if let Some(i) = self.names.characters.get(&ident.name) {
+            return Some(SubjectId::Character(CharacterId(i as u32)));
+        }
+        if let Some(i) = self.names.props.get(&ident.name) {
+            return Some(SubjectId::Prop(PropId(i as u32)));
+        }
+        let candidates: Vec<&str> = self
+            .names
+            .characters
+            .names()
+            .chain(self.names.props.names())
+            .collect();
+        // A film without props reads as it always did: "unknown character".
+        let kind = if self.names.props.entries.is_empty() {
+            Kind::Character
+        } else {
+            Kind::Subject
+        };
+        names::unknown(
+            kind,
+            ident,
+            &candidates,
+            self.sources,
+            self.entry,
+            &mut self.diags,
+        );
+        None
     }
 }
 

@@ -1,4 +1,5 @@
-//! The film block and the definitions: characters, locations, sounds, looks, camera presets.
+//! The film block and the definitions: characters, props, locations, sounds, looks, camera
+//! presets.
 
 use scene_syntax::ast::{BlockDef, SoundDef, SoundRole as AstRole, Value, ValueKind};
 use scene_syntax::vocab::{self, Block};
@@ -9,8 +10,9 @@ use crate::codes;
 use crate::context::Cx;
 use crate::fields::{self, Fields, FromWord, Typed};
 use crate::film::*;
+use crate::light;
 use crate::names::Kind;
-use crate::units::{Angle, Color, FocalLength, Fps, Gain, Size};
+use crate::units::{Angle, Color, Distance, FocalLength, Fps, Gain, Loudness, Size};
 use crate::values::{self as v, Slot};
 
 /// The film block (or the defaults when the entry has none). Sets `cx.fps` first: every time in
@@ -36,7 +38,9 @@ pub fn film(cx: &mut Cx) -> Film {
         negative: None,
         guidance: None,
         steps: None,
+        loudness: Loudness::DEFAULT,
         characters: Vec::new(),
+        props: Vec::new(),
         locations: Vec::new(),
         sounds: Vec::new(),
         looks: Vec::new(),
@@ -69,6 +73,9 @@ pub fn film(cx: &mut Cx) -> Film {
     film.negative = f.text("negative", d);
     film.guidance = f.number("guidance", d);
     film.steps = f.number("steps", d).map(|n| n as u32);
+    if let Some(Typed::Loudness(lufs)) = f.get("loudness", d) {
+        film.loudness = Loudness(lufs);
+    }
     if let Some(Typed::Ref(value)) = f.get("look", &mut cx.diags) {
         film.look = look_ref(cx, value);
     }
@@ -102,6 +109,11 @@ pub fn definitions(cx: &mut Cx, film: &mut Film) {
     for def in characters {
         let c = character(cx, def);
         film.characters.push(c);
+    }
+    let props: Vec<&BlockDef> = cx.names.props.entries.iter().map(|(_, d)| *d).collect();
+    for def in props {
+        let p = prop(cx, def);
+        film.props.push(p);
     }
     let sounds: Vec<&SoundDef> = cx.names.sounds.entries.iter().map(|(_, d)| *d).collect();
     for def in sounds {
@@ -163,6 +175,38 @@ fn character(cx: &mut Cx, def: &BlockDef) -> Character {
         name,
         description,
         voice,
+        color,
+        reference,
+    }
+}
+
+fn prop(cx: &mut Cx, def: &BlockDef) -> Prop {
+    let f = definition_fields(cx, Block::Prop, def);
+    let d = &mut cx.diags;
+    let description = f.text("description", d).unwrap_or_default();
+    let dimensions = match f.get("dimensions", d) {
+        Some(Typed::Dimensions(w, h)) => Dimensions {
+            width: Distance(w),
+            height: Distance(h),
+        },
+        _ => Dimensions::DEFAULT,
+    };
+    let color = match f.get("color", d) {
+        Some(Typed::Color(c)) => Some(Color(c)),
+        _ => None,
+    };
+    let reference = match f.get("reference", &mut cx.diags) {
+        Some(Typed::Asset(value)) => {
+            let example = vocab::field(Block::Prop, "reference").map_or("", |s| s.example);
+            asset_value(cx, value, Want::Image, Slot::new("`reference`", example))
+        }
+        _ => None,
+    };
+    Prop {
+        id: def.name.name.clone(),
+        span: def.name.span,
+        description,
+        dimensions,
         color,
         reference,
     }
@@ -235,6 +279,20 @@ fn location(cx: &mut Cx, def: &BlockDef, film: &Film) -> Location {
     let description = f.text("description", d).unwrap_or_default();
     let time = word(&f, "time", d).unwrap_or(TimeOfDay::Day);
     let weather = word(&f, "weather", d).unwrap_or(Weather::Clear);
+    let setting = word(&f, "setting", d).unwrap_or_default();
+    let mut lights: Vec<Light> = Vec::new();
+    for typed in f.all("light", d) {
+        let Some(l) = (match typed {
+            Typed::Light(field) => light::read(field, d),
+            _ => None,
+        }) else {
+            continue;
+        };
+        match light::named(&lights, &l.name) {
+            Some(first) => d.push(light::twice(&l, first.span, "this location")),
+            None => lights.push(l),
+        }
+    }
     let ambience = match f.get("ambience", d) {
         Some(Typed::Ambience(field)) => ambience(cx, field, film),
         _ => None,
@@ -246,6 +304,8 @@ fn location(cx: &mut Cx, def: &BlockDef, film: &Film) -> Location {
         time,
         weather,
         ambience,
+        setting,
+        lights,
     }
 }
 

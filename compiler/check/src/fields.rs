@@ -10,7 +10,7 @@ use scene_syntax::vocab::{self, Block, FieldSpec, ValueType};
 use scene_syntax::{Diagnostic, Span};
 
 use crate::codes;
-use crate::film::{CameraHeight, Framing, TimeOfDay, Weather};
+use crate::film::{CameraHeight, Framing, LightQuality, LightSide, Setting, TimeOfDay, Weather};
 use crate::suggest;
 use crate::units::Size;
 use crate::values::{self as v, Slot};
@@ -36,6 +36,14 @@ pub enum Typed<'f> {
     Asset(&'f Value),
     /// The whole field: a sound or a file, then a gain, read by the location pass.
     Ambience(&'f Field),
+    /// Width and height in metres, each above zero.
+    Dimensions(f64, f64),
+    /// LUFS, −40 to −5.
+    Loudness(f64),
+    /// 0.01 to 10 (1%–1000%).
+    Speed(f64),
+    /// The whole field: a light, read by `light::read`.
+    Light(&'f Field),
 }
 
 /// The spec of `key` in `block`; an unknown key is reported (E0120) with the block's fields.
@@ -68,8 +76,14 @@ fn unknown(key: &Ident, block: Block) -> Diagnostic {
 
 /// The value of `field`, checked against `spec`. `None` when it was reported.
 pub fn value<'f>(spec: &FieldSpec, field: &'f Field, d: &mut Vec<Diagnostic>) -> Option<Typed<'f>> {
-    if spec.value == ValueType::Ambience {
-        return Some(Typed::Ambience(field));
+    match spec.value {
+        ValueType::Ambience => return Some(Typed::Ambience(field)),
+        ValueType::Dimensions => {
+            let (w, h) = v::dimensions(field, spec.example, d)?;
+            return Some(Typed::Dimensions(w, h));
+        }
+        ValueType::Light => return Some(Typed::Light(field)),
+        _ => {}
     }
     let value = v::single(field, spec.example, d)?;
     let name = format!("`{}`", spec.key);
@@ -94,14 +108,18 @@ pub fn value<'f>(spec: &FieldSpec, field: &'f Field, d: &mut Vec<Diagnostic>) ->
         ValueType::Word(words) => Typed::Word(v::word(value, slot, words, d)?),
         ValueType::Ref(_) => Typed::Ref(value),
         ValueType::Asset(_) => Typed::Asset(value),
-        ValueType::Ambience => Typed::Ambience(field),
+        ValueType::Loudness => Typed::Loudness(v::loudness(value, slot, d)?),
+        ValueType::Speed => Typed::Speed(v::speed(value, slot, d)?),
+        ValueType::Ambience | ValueType::Dimensions | ValueType::Light => return None,
     })
 }
 
-/// The fields of one block: every key known to the block and given once.
+/// The fields of one block: every key known to the block and given once, and every field that
+/// may be given several times (`light`) in the order written.
 pub struct Fields<'f> {
     block: Block,
     given: BTreeMap<&'static str, &'f Field>,
+    many: BTreeMap<&'static str, Vec<&'f Field>>,
 }
 
 impl<'f> Fields<'f> {
@@ -109,21 +127,34 @@ impl<'f> Fields<'f> {
     /// first of a repeated key is the one kept.
     pub fn read(block: Block, fields: &'f [Field], diags: &mut Vec<Diagnostic>) -> Self {
         let mut given: BTreeMap<&'static str, &'f Field> = BTreeMap::new();
+        let mut many: BTreeMap<&'static str, Vec<&'f Field>> = BTreeMap::new();
         for field in fields {
             let Some(spec) = spec(block, &field.key, diags) else {
                 continue;
             };
+            if spec.many {
+                many.entry(spec.key).or_default().push(field);
+                continue;
+            }
             if let Some(first) = given.get(spec.key) {
                 diags.push(twice(field, first.span, block.noun()));
                 continue;
             }
             given.insert(spec.key, field);
         }
-        Fields { block, given }
+        Fields { block, given, many }
     }
 
     pub fn has(&self, key: &str) -> bool {
-        self.given.contains_key(key)
+        self.given.contains_key(key) || self.many.contains_key(key)
+    }
+
+    /// Every checked value of a field that may be given several times, in the order written.
+    pub fn all(&self, key: &str, d: &mut Vec<Diagnostic>) -> Vec<Typed<'f>> {
+        let (Some(fields), Some(spec)) = (self.many.get(key), vocab::field(self.block, key)) else {
+            return Vec::new();
+        };
+        fields.iter().filter_map(|f| value(spec, f, d)).collect()
     }
 
     /// The checked value of `key`, if it is given and right.
@@ -254,6 +285,43 @@ impl FromWord for CameraHeight {
     }
 }
 
+impl FromWord for Setting {
+    const WORDS: &'static [vocab::Word] = vocab::SETTINGS;
+    fn from_word(word: &str) -> Option<Self> {
+        Some(match word {
+            "exterior" => Setting::Exterior,
+            "interior" => Setting::Interior,
+            _ => return None,
+        })
+    }
+}
+
+impl FromWord for LightSide {
+    const WORDS: &'static [vocab::Word] = vocab::LIGHT_SIDES;
+    fn from_word(word: &str) -> Option<Self> {
+        Some(match word {
+            "left" => LightSide::Left,
+            "right" => LightSide::Right,
+            "front" => LightSide::Front,
+            "back" => LightSide::Back,
+            "above" => LightSide::Above,
+            "below" => LightSide::Below,
+            _ => return None,
+        })
+    }
+}
+
+impl FromWord for LightQuality {
+    const WORDS: &'static [vocab::Word] = vocab::LIGHT_QUALITIES;
+    fn from_word(word: &str) -> Option<Self> {
+        Some(match word {
+            "hard" => LightQuality::Hard,
+            "soft" => LightQuality::Soft,
+            _ => return None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +350,9 @@ mod tests {
         every_word_has_a_meaning::<Weather>();
         every_word_has_a_meaning::<Framing>();
         every_word_has_a_meaning::<CameraHeight>();
+        every_word_has_a_meaning::<Setting>();
+        every_word_has_a_meaning::<LightSide>();
+        every_word_has_a_meaning::<LightQuality>();
     }
 
     #[test]

@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use scene_syntax::Span;
 
-use crate::units::{Angle, Color, Distance, FocalLength, Fps, Fraction, Frames, Gain, Size};
+use crate::units::{
+    Angle, Color, Distance, FocalLength, Fps, Fraction, Frames, Gain, Kelvin, Loudness, Size, Speed,
+};
 
 macro_rules! id_type {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
@@ -29,6 +31,8 @@ macro_rules! id_type {
 id_type!(
     /// Index into [`Film::characters`].
     CharacterId,
+    /// Index into [`Film::props`].
+    PropId,
     /// Index into [`Film::locations`].
     LocationId,
     /// Index into [`Film::sounds`].
@@ -56,7 +60,11 @@ pub struct Film {
     pub negative: Option<String>,
     pub guidance: Option<f64>,
     pub steps: Option<u32>,
+    /// The integrated loudness the final mix is brought to.
+    pub loudness: Loudness,
     pub characters: Vec<Character>,
+    /// Things that are not people. They share the characters' namespace.
+    pub props: Vec<Prop>,
     pub locations: Vec<Location>,
     pub sounds: Vec<Sound>,
     pub looks: Vec<Look>,
@@ -81,6 +89,68 @@ pub struct Character {
     pub reference: Option<Asset>,
 }
 
+/// What a shot blocks, aims at and describes: a character or a prop (one namespace holds both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum SubjectId {
+    Character(CharacterId),
+    Prop(PropId),
+}
+
+impl From<CharacterId> for SubjectId {
+    fn from(c: CharacterId) -> Self {
+        SubjectId::Character(c)
+    }
+}
+
+impl From<PropId> for SubjectId {
+    fn from(p: PropId) -> Self {
+        SubjectId::Prop(p)
+    }
+}
+
+impl SubjectId {
+    pub fn character(self) -> Option<CharacterId> {
+        match self {
+            SubjectId::Character(c) => Some(c),
+            SubjectId::Prop(_) => None,
+        }
+    }
+
+    pub fn prop(self) -> Option<PropId> {
+        match self {
+            SubjectId::Prop(p) => Some(p),
+            SubjectId::Character(_) => None,
+        }
+    }
+}
+
+/// A thing that is not a person: a train, a lantern, a light bulb.
+#[derive(Clone, Debug, Serialize)]
+pub struct Prop {
+    pub id: String,
+    pub span: Span,
+    pub description: String,
+    /// Its real size: previz draws it, and the schedule boxes it, at this size.
+    pub dimensions: Dimensions,
+    pub color: Option<Color>,
+    pub reference: Option<Asset>,
+}
+
+/// A prop's width and height in metres.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Dimensions {
+    pub width: Distance,
+    pub height: Distance,
+}
+
+impl Dimensions {
+    /// A prop that gives no `dimensions`: hand-sized.
+    pub const DEFAULT: Dimensions = Dimensions {
+        width: Distance(0.3),
+        height: Distance(0.3),
+    };
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum TimeOfDay {
     Dawn,
@@ -97,6 +167,14 @@ pub enum Weather {
     Fog,
 }
 
+/// Indoors or out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub enum Setting {
+    #[default]
+    Exterior,
+    Interior,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Location {
     pub id: String,
@@ -105,6 +183,49 @@ pub struct Location {
     pub time: TimeOfDay,
     pub weather: Weather,
     pub ambience: Option<Ambience>,
+    pub setting: Setting,
+    /// Every shot set here is lit by these, in the order written; names are unique.
+    pub lights: Vec<Light>,
+}
+
+/// The side a light comes from, as the shot's opening view sees the set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum LightSide {
+    Left,
+    Right,
+    /// From the camera's side.
+    Front,
+    /// From behind the subjects, toward the camera.
+    Back,
+    Above,
+    Below,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum LightQuality {
+    Hard,
+    Soft,
+}
+
+/// A light's colour: a temperature, or a colour written as one.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum LightColor {
+    Kelvin(Kelvin),
+    Rgb(Color),
+}
+
+/// `light NAME from SIDE [hard|soft] [TEMPERATURE] [FRACTION]`, in a location or a shot.
+#[derive(Clone, Debug, Serialize)]
+pub struct Light {
+    pub name: String,
+    pub from: LightSide,
+    /// Unwritten: neither said nor drawn as hard or soft.
+    pub quality: Option<LightQuality>,
+    /// Unwritten: white, and the prompt names no colour.
+    pub color: Option<LightColor>,
+    /// 0 to 10 (0%–1000%); 1 unless written.
+    pub intensity: Fraction,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -303,8 +424,16 @@ pub struct Shot {
     /// `fade to black D` written right after this shot.
     pub fade_out: Option<Transition>,
     pub camera: ShotCamera,
-    /// Each character that is blocked, acts or speaks on screen, in order of first mention.
+    /// Each character or prop that is blocked, acts, speaks on screen or is held, in order of
+    /// first mention.
     pub blocking: Vec<Blocking>,
+    /// Props in characters' hands (`holds`), by start frame.
+    pub holds: Vec<Hold>,
+    /// Lights written in the shot, in the order written: each adds to the location's lights or
+    /// replaces the one of its name.
+    pub lights: Vec<Light>,
+    /// How fast time runs (`speed`); written times stay screen times.
+    pub speed: Speed,
     /// Sorted by frame. `prompt "…"` is at frame 0.
     pub prompts: Vec<PromptKey>,
     pub actions: Vec<ActionText>,
@@ -329,8 +458,8 @@ pub struct Continues {
 pub struct ShotCamera {
     /// `None` when the shot has no `camera` statement (a medium, eye-level, 50mm default).
     pub preset: Option<PresetRef>,
-    /// `on CHARACTER`: the camera aims at this character.
-    pub on: Option<CharacterId>,
+    /// `on CHARACTER|PROP`: the camera aims at this subject.
+    pub on: Option<SubjectId>,
     pub moves: Vec<CameraMove>,
     /// `lens` written in the shot (standalone or as a camera clause); overrides the preset's.
     pub lens: Option<LensAnimation>,
@@ -362,7 +491,7 @@ pub enum MoveKind {
     Truck(Distance),
     Crane(Distance),
     Orbit {
-        around: Option<CharacterId>,
+        around: Option<SubjectId>,
         angle: Angle,
     },
     Handheld,
@@ -391,23 +520,25 @@ pub struct LensAnimation {
     pub span: Span,
 }
 
-/// Where a character stands, in fractions of the frame as seen by the shot's initial camera:
-/// `x` across (0 left edge, 1 right edge), `y` the feet's height in the frame (0 top, 1 bottom).
-/// `left`, `center`, `right` are x = 0.25, 0.5, 0.75 at y = 0.85. Off-screen positions (entrances
-/// and exits) lie just outside 0..1.
+/// Where a character or prop stands, in fractions of the frame as seen by the shot's initial
+/// camera: `x` across (0 left edge, 1 right edge), `y` the feet's height in the frame (0 top, 1
+/// bottom). `left`, `center`, `right` are x = 0.25, 0.5, 0.75 at y = 0.85. Off-screen positions
+/// (entrances and exits) lie just outside 0..1.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct StagePoint {
     pub x: f64,
     pub y: f64,
     /// Distance factor: 1.0 on the stage line; `back` entrances and exits use a larger depth.
     pub depth: f64,
+    /// Metres above the ground (a prop's `above`); 0 for everything standing on it.
+    pub above: f64,
 }
 
-/// A character's resolved movement in a shot: positions at frames, linear in between, constant
-/// before the first key and after the last.
+/// A character's or prop's resolved movement in a shot: positions at frames, linear in between,
+/// constant before the first key and after the last.
 #[derive(Clone, Debug, Serialize)]
 pub struct Blocking {
-    pub character: CharacterId,
+    pub subject: SubjectId,
     pub keys: Vec<StageKey>,
     /// Span of the first statement that blocks this character in the shot.
     pub span: Span,
@@ -419,10 +550,24 @@ pub struct StageKey {
     pub at: StagePoint,
 }
 
-/// `CHARACTER does "…"`: enters the prompt from `frame`.
+/// A prop in a character's hand from `start`: `CHARACTER holds PROP [at T]`, until the
+/// character's `drops PROP` (or another character's `holds`) at `end`.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Hold {
+    pub prop: PropId,
+    pub holder: CharacterId,
+    pub start: Frames,
+    /// `None`: held to the end of the shot.
+    pub end: Option<Frames>,
+    /// Whether `end` is the holder's `drops` (the prop falls and stays) rather than a hand-over.
+    pub dropped: bool,
+    pub span: Span,
+}
+
+/// `CHARACTER does "…"` (or a prop's): enters the prompt from `frame`.
 #[derive(Clone, Debug, Serialize)]
 pub struct ActionText {
-    pub character: CharacterId,
+    pub subject: SubjectId,
     pub text: String,
     pub frame: Frames,
     pub span: Span,
@@ -500,6 +645,24 @@ pub struct ShotOverrides {
 impl Film {
     pub fn character(&self, id: CharacterId) -> &Character {
         &self.characters[id.index()]
+    }
+    pub fn prop(&self, id: PropId) -> &Prop {
+        &self.props[id.index()]
+    }
+    /// The identifier of a character or prop.
+    pub fn subject_id(&self, id: SubjectId) -> &str {
+        match id {
+            SubjectId::Character(c) => &self.character(c).id,
+            SubjectId::Prop(p) => &self.prop(p).id,
+        }
+    }
+    /// How a subject is named in words: a character's display name; a prop as "the" and its
+    /// identifier in words (`the street_lamp` reads "the street lamp").
+    pub fn subject_name(&self, id: SubjectId) -> String {
+        match id {
+            SubjectId::Character(c) => self.character(c).name.clone(),
+            SubjectId::Prop(p) => format!("the {}", self.prop(p).id.replace('_', " ")),
+        }
     }
     pub fn location(&self, id: LocationId) -> &Location {
         &self.locations[id.index()]

@@ -13,9 +13,10 @@
 //! lower        the order of the passes
 //! scene        scenes, transitions, scene-level cues; runs continuity at the end
 //! shot         one shot: its length, statements, whole-shot checks
-//! camera  cues  settings  continuity  defs  blocking
+//! camera  cues  settings  continuity  defs  blocking  light
 //!              camera and lens · audio cues · per-shot settings · `continues` links ·
-//!              the film block and definitions · character blocking and dialogue
+//!              the film block and definitions · character and prop blocking, holds and
+//!              dialogue · a `light` line
 //! context  fields
 //!              the shared checking context (`Cx`) and shared diagnostics · a block's fields
 //!              read against the vocabulary's field table (`scene_syntax::vocab`)
@@ -23,7 +24,8 @@
 //! ```
 //!
 //! The one exception is within the fourth line, and it points one way too: `settings` uses
-//! `defs` (a `look` reference), `camera` and `cues` use `blocking` (times inside a shot).
+//! `defs` (a `look` reference), `camera` and `cues` use `blocking` (times inside a shot),
+//! `defs` and `settings` use `light` (a location's and a shot's lights).
 //!
 //! Which fields a block has, what each takes and which are required is data in the vocabulary,
 //! not code here: `fields` reads any block by it, and the passes only place each value.
@@ -43,6 +45,7 @@ mod continuity;
 mod cues;
 mod defs;
 mod fields;
+mod light;
 mod load;
 mod lower;
 mod names;

@@ -14,6 +14,9 @@ use crate::suggest;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Character,
+    Prop,
+    /// Where either a character or a prop may be named (they share one namespace).
+    Subject,
     Location,
     Sound,
     Look,
@@ -25,6 +28,8 @@ impl Kind {
     pub fn word(self) -> &'static str {
         match self {
             Kind::Character => "character",
+            Kind::Prop => "prop",
+            Kind::Subject => "character or prop",
             Kind::Location => "location",
             Kind::Sound => "sound",
             Kind::Look => "look",
@@ -35,7 +40,8 @@ impl Kind {
 
     fn unknown_code(self) -> Code {
         match self {
-            Kind::Character => codes::E0101,
+            Kind::Character | Kind::Subject => codes::E0101,
+            Kind::Prop => codes::E0109,
             Kind::Location => codes::E0102,
             Kind::Sound => codes::E0103,
             Kind::Look => codes::E0104,
@@ -81,6 +87,33 @@ impl<'a, T> Table<'a, T> {
         self.entries.push((name, def));
     }
 
+    /// Reports `name`, about to be defined as a `kind` that shares this table's namespace, when
+    /// this table already has it (E0110). True when it clashed.
+    fn clash(&self, name: &Ident, kind: Kind, diags: &mut Vec<Diagnostic>) -> bool {
+        let Some(&first) = self.index.get(name.name.as_str()) else {
+            return false;
+        };
+        let first_span = self.entries[first].0.span;
+        diags.push(
+            Diagnostic::new(
+                codes::E0110,
+                name.span,
+                format!(
+                    "`{}` is already a {}; it cannot also be a {}",
+                    name.name,
+                    self.kind.word(),
+                    kind.word()
+                ),
+            )
+            .with_label("defined again here")
+            .with_related(first_span, "first defined here")
+            .with_help(
+                "rename one of them; characters and props share one namespace across every file of the film",
+            ),
+        );
+        true
+    }
+
     pub fn get(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
     }
@@ -92,6 +125,8 @@ impl<'a, T> Table<'a, T> {
 
 pub struct Names<'a> {
     pub characters: Table<'a, &'a BlockDef>,
+    /// Props: their own IDs, but one namespace with the characters (a name is one or the other).
+    pub props: Table<'a, &'a BlockDef>,
     pub locations: Table<'a, &'a BlockDef>,
     pub sounds: Table<'a, &'a SoundDef>,
     pub looks: Table<'a, &'a BlockDef>,
@@ -106,6 +141,7 @@ pub struct Names<'a> {
 pub fn collect<'a>(sources: &'a Sources, entry: FileId, diags: &mut Vec<Diagnostic>) -> Names<'a> {
     let mut names = Names {
         characters: Table::new(Kind::Character),
+        props: Table::new(Kind::Prop),
         locations: Table::new(Kind::Location),
         sounds: Table::new(Kind::Sound),
         looks: Table::new(Kind::Look),
@@ -153,7 +189,16 @@ impl<'a> Names<'a> {
                     ),
                 }
             }
-            ItemKind::Character(def) => self.characters.insert(&def.name, def, diags),
+            ItemKind::Character(def) => {
+                if !self.props.clash(&def.name, Kind::Character, diags) {
+                    self.characters.insert(&def.name, def, diags);
+                }
+            }
+            ItemKind::Prop(def) => {
+                if !self.characters.clash(&def.name, Kind::Prop, diags) {
+                    self.props.insert(&def.name, def, diags);
+                }
+            }
             ItemKind::Location(def) => self.locations.insert(&def.name, def, diags),
             ItemKind::Look(def) => self.looks.insert(&def.name, def, diags),
             ItemKind::Camera(def) => self.cameras.insert(&def.name, (def, file), diags),
@@ -225,6 +270,7 @@ pub fn unknown<'c>(
 fn definition_keyword(kind: Kind) -> &'static str {
     match kind {
         Kind::Camera => "camera",
+        Kind::Subject => "character",
         other => other.word(),
     }
 }

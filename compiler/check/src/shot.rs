@@ -7,15 +7,16 @@ use scene_syntax::ast::{self, ShotDef, StatementKind, StrLit, Value};
 use scene_syntax::{Diagnostic, Span};
 
 use crate::assets::Want;
-use crate::blocking::{self, ShotTime, Stage};
+use crate::blocking::{self, PropNames, ShotTime, Stage};
 use crate::codes;
 use crate::context::{seconds_text, twice, Cx};
 use crate::film::{
-    CharacterId, Film, ImageKey, PromptKey, SceneId, Shot, ShotCamera, ShotOverrides, TitleCard,
-    Transition,
+    Film, ImageKey, PromptKey, PropId, SceneId, Shot, ShotCamera, ShotOverrides, SubjectId,
+    TitleCard, Transition,
 };
-use crate::names::Kind;
-use crate::units::Frames;
+use crate::names::{self, Kind, Names};
+use crate::sources::Sources;
+use crate::units::{Frames, Speed};
 use crate::values::{self as v, Slot};
 use crate::{camera, cues, settings};
 
@@ -55,7 +56,8 @@ pub fn shot(
             cx, statement, &timing, film, &mut given, &mut stage, &mut shot,
         );
     }
-    place(cx, stage.finish(), &describe, film, &mut shot);
+    let stage = stage.finish(&mut cx.diags, &timing);
+    place(cx, stage, &describe, film, &mut shot);
     shot.prompts.sort_by_key(|p| p.frame);
     shot.keyframes.sort_by_key(|k| k.frame);
     let continues_span = given.continues.map(|(_, span)| span);
@@ -114,6 +116,9 @@ fn empty(def: &ShotDef, scene: SceneId, frames: u32, transition_in: Transition) 
             span: None,
         },
         blocking: Vec::new(),
+        holds: Vec::new(),
+        lights: Vec::new(),
+        speed: Speed::NORMAL,
         prompts: Vec::new(),
         actions: Vec::new(),
         dialogue: Vec::new(),
@@ -144,8 +149,20 @@ fn statement<'d>(
             camera::lens(cx, spec, timing, &mut given.camera, &mut shot.camera)
         }
         StatementKind::Character(stmt) => {
-            if let Some(id) = cx.resolve(Kind::Character, &stmt.character, false) {
-                stage.chain(CharacterId(id), &stmt.actions, timing, &mut cx.diags);
+            if let Some(subject) = cx.resolve_subject(&stmt.character) {
+                let mut props = Props {
+                    names: &cx.names,
+                    sources: cx.sources,
+                    entry: cx.entry,
+                };
+                stage.chain(
+                    subject,
+                    &stmt.character.name,
+                    &stmt.actions,
+                    timing,
+                    &mut props,
+                    &mut cx.diags,
+                );
             }
         }
         StatementKind::Prompt { at, text } => {
@@ -185,9 +202,41 @@ fn statement<'d>(
                 shot.titles.push(title);
             }
         }
-        StatementKind::Setting(field) => {
-            settings::setting(cx, field, &mut given.settings, &mut shot.overrides)
+        StatementKind::Setting(field) => settings::setting(cx, field, &mut given.settings, shot),
+    }
+}
+
+/// The props a shot's `holds` and `drops` name.
+struct Props<'a, 'n> {
+    names: &'a Names<'n>,
+    sources: &'a Sources,
+    entry: scene_syntax::FileId,
+}
+
+impl PropNames for Props<'_, '_> {
+    fn prop(&mut self, ident: &ast::Ident, diags: &mut Vec<Diagnostic>) -> Option<PropId> {
+        if let Some(i) = self.names.props.get(&ident.name) {
+            return Some(PropId(i as u32));
         }
+        if self.names.characters.get(&ident.name).is_some() {
+            diags.push(blocking::character_cannot(
+                &ident.name,
+                ident.span,
+                "only a prop is held or dropped",
+                "to show two characters together, block them both; to hand something over, make it a prop",
+            ));
+            return None;
+        }
+        let candidates: Vec<&str> = self.names.props.names().collect();
+        names::unknown(
+            Kind::Prop,
+            ident,
+            &candidates,
+            self.sources,
+            self.entry,
+            diags,
+        );
+        None
     }
 }
 
@@ -267,7 +316,7 @@ fn title(
 /// not in the shot (W0101).
 fn place(cx: &mut Cx, stage: Stage, describe: &str, film: &Film, shot: &mut Shot) {
     for (character, span, off_screen) in &stage.speakers {
-        if !off_screen && !stage.is_present(*character) {
+        if !off_screen && !stage.is_present(SubjectId::Character(*character)) {
             let name = film
                 .characters
                 .get(character.index())
@@ -283,6 +332,7 @@ fn place(cx: &mut Cx, stage: Stage, describe: &str, film: &Film, shot: &mut Shot
         }
     }
     shot.blocking = stage.blocking;
+    shot.holds = stage.holds;
     shot.actions = stage.actions;
     shot.dialogue = stage.lines;
 }

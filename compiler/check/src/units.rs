@@ -55,6 +55,28 @@ pub struct Angle(pub f64);
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
 pub struct Gain(pub f64);
 
+/// Integrated loudness in LUFS (EBU R128), −40 to −5.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
+pub struct Loudness(pub f64);
+
+impl Loudness {
+    /// What a film without `loudness` is mastered to: the usual target for online video.
+    pub const DEFAULT: Loudness = Loudness(-16.0);
+}
+
+/// A colour temperature in kelvin, 1000 to 12000.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
+pub struct Kelvin(pub f64);
+
+/// How fast time runs in a shot: 1.0 is real time, 0.25 a quarter speed (slow motion), 2.0
+/// double speed; 0.01 to 10.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
+pub struct Speed(pub f64);
+
+impl Speed {
+    pub const NORMAL: Speed = Speed(1.0);
+}
+
 /// A multiplier written with an `x` suffix.
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
 pub struct Factor(pub f64);

@@ -30,6 +30,8 @@ pub fn unit_kind(unit: Option<Unit>) -> &'static str {
         Some(Unit::Degrees) => "an angle",
         Some(Unit::Decibels) => "a gain",
         Some(Unit::Factor) => "a factor",
+        Some(Unit::Kelvin) => "a colour temperature",
+        Some(Unit::Lufs) => "a loudness",
         None => "a plain number",
     }
 }
@@ -251,6 +253,152 @@ pub fn focal_length(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> O
 
 pub fn distance(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<f64> {
     number(value, &[Some(Unit::Metres)], "a distance", slot, diags).map(|n| n.value)
+}
+
+/// A distance in metres within `range`; outside it is E0308 with `what` in the message ("a
+/// prop's width").
+pub fn distance_in(
+    value: &Value,
+    slot: Slot,
+    range: std::ops::RangeInclusive<f64>,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<f64> {
+    let n = number(value, &[Some(Unit::Metres)], "a distance", slot, diags)?;
+    if !range.contains(&n.value) {
+        diags.push(
+            Diagnostic::new(
+                codes::E0308,
+                value.span,
+                format!("{what} of {}m is out of range", n.raw),
+            )
+            .with_label("out of range")
+            .with_help(format!(
+                "{what} runs from `{}m` to `{}m`, such as `{}`",
+                range.start(),
+                range.end(),
+                slot.example
+            )),
+        );
+        return None;
+    }
+    Some(n.value)
+}
+
+/// The smallest and largest side of a prop, in metres: a coin to a long train or a ship.
+pub const PROP_SIDE_M: std::ops::RangeInclusive<f64> = 0.01..=1000.0;
+
+/// `dimensions WIDTH HEIGHT`: two distances, each within [`PROP_SIDE_M`].
+pub fn dimensions(field: &Field, example: &str, diags: &mut Vec<Diagnostic>) -> Option<(f64, f64)> {
+    let key = &field.key.name;
+    match field.values.as_slice() {
+        [w, h] => {
+            let width = distance_in(
+                w,
+                Slot::new("a prop's width", example),
+                PROP_SIDE_M,
+                "a prop's width",
+                diags,
+            );
+            let height = distance_in(
+                h,
+                Slot::new("a prop's height", example),
+                PROP_SIDE_M,
+                "a prop's height",
+                diags,
+            );
+            Some((width?, height?))
+        }
+        [] | [_] => {
+            let span = field.values.first().map_or(field.span, |v| v.span);
+            diags.push(
+                Diagnostic::new(
+                    codes::E0203,
+                    span,
+                    format!("`{key}` takes a width and a height"),
+                )
+                .with_label("expected two distances")
+                .with_help(format!(
+                    "write it as `{key} {example}` (width, then height, in metres)"
+                )),
+            );
+            None
+        }
+        [_, _, extra @ ..] => {
+            let span = extra[0].span.join(extra[extra.len() - 1].span);
+            diags.push(
+                Diagnostic::new(
+                    codes::E0203,
+                    span,
+                    format!("`{key}` takes a width and a height"),
+                )
+                .with_label("extra value")
+                .with_help(format!(
+                    "write it as `{key} {example}` (width, then height, in metres)"
+                )),
+            );
+            None
+        }
+    }
+}
+
+/// The range of a film's `loudness`, in LUFS.
+pub const LOUDNESS_LUFS: std::ops::RangeInclusive<f64> = -40.0..=-5.0;
+
+/// An integrated loudness in LUFS within [`LOUDNESS_LUFS`] (E0312).
+pub fn loudness(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<f64> {
+    let n = number(value, &[Some(Unit::Lufs)], "a loudness", slot, diags)?;
+    if !LOUDNESS_LUFS.contains(&n.value) {
+        diags.push(
+            Diagnostic::new(
+                codes::E0312,
+                value.span,
+                format!("a loudness of {}LUFS is out of range", n.raw),
+            )
+            .with_label("out of range")
+            .with_help("loudness runs from `-40LUFS` (very quiet) to `-5LUFS`; `-16LUFS` suits online video, `-23LUFS` broadcast"),
+        );
+        return None;
+    }
+    Some(n.value)
+}
+
+/// The range of a shot's `speed`, as a factor of real time.
+pub const SPEED: std::ops::RangeInclusive<f64> = 0.01..=10.0;
+
+/// A factor (`0.5x`) or a fraction (`50%`) of real time within [`SPEED`] (E0311).
+pub fn speed(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<f64> {
+    let n = number(
+        value,
+        &[Some(Unit::Percent), Some(Unit::Factor)],
+        "a fraction or a factor",
+        slot,
+        diags,
+    )?;
+    let factor = if n.unit == Some(Unit::Percent) {
+        n.value / 100.0
+    } else {
+        n.value
+    };
+    // Compared in the unit written, so that `1%` and `10x` are exactly in range.
+    let ok = if n.unit == Some(Unit::Percent) {
+        (1.0..=1000.0).contains(&n.value)
+    } else {
+        SPEED.contains(&n.value)
+    };
+    if !ok {
+        diags.push(
+            Diagnostic::new(
+                codes::E0311,
+                value.span,
+                format!("a speed of {} is out of range", written(value)),
+            )
+            .with_label("out of range")
+            .with_help("speed runs from `1%` (100 times slower) to `1000%` (ten times faster), or `0.01x` to `10x`; `25%` is a quarter speed"),
+        );
+        return None;
+    }
+    Some(factor)
 }
 
 pub fn angle(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<f64> {

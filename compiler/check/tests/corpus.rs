@@ -26,7 +26,27 @@ const CASES: &[(&str, &[(&str, &str)])] = &[
         &[("film.scene", "camera hero { framing medium }\nscene s at street { shot a 2s { camera heros } }")],
     ),
     ("E0106_unknown_shot", &[("film.scene", "scene s at street { shot a 2s { prompt \"x\" }\n shot b 2s { continues aa } }")]),
+    (
+        "E0107_prop_as_character",
+        &[(
+            "film.scene",
+            "prop train { description \"a silver train\"; dimensions 60m 4m }\nprop lantern { description \"a paper lantern\" }\n\
+scene s at street { shot a 4s {\n train at left\n train says \"Toot.\"\n train walks to right\n train holds lantern\n} }",
+        )],
+    ),
+    (
+        "E0108_character_as_prop",
+        &[(
+            "film.scene",
+            "scene s at street { shot a 4s {\n aiko moves to right\n aiko at (50%, 85%) above 2m\n aiko holds mara\n} }",
+        )],
+    ),
+    (
+        "E0109_unknown_prop",
+        &[("film.scene", "prop lantern { description \"a paper lantern\" }\nscene s at street { shot a 2s { aiko holds lantren } }")],
+    ),
     ("E0110_duplicate_definition", &[("film.scene", "character aiko { description \"again\" }")]),
+    ("E0110_character_and_prop", &[("film.scene", "prop mara { description \"a mannequin\" }")]),
     ("E0111_duplicate_shot", &[("film.scene", "scene s at street { shot a 2s { prompt \"x\" }\n shot a 2s { prompt \"y\" } }")]),
     ("E0112_two_film_blocks", &[("film.scene", "film \"One\" { fps 24 }\nfilm \"Two\" { fps 24 }")]),
     ("E0113_field_twice", &[("film.scene", "film \"T\" {\n fps 24\n fps 30\n}")]),
@@ -54,6 +74,35 @@ const CASES: &[(&str, &[(&str, &str)])] = &[
     ("E0306_seed", &[("film.scene", "film \"T\" { seed 99999999999999999999 }\nscene s at street { shot a 2s { seed -1 } }")]),
     ("E0307_duration", &[("film.scene", "scene s at street { shot a 2s { aiko walks to center over 0s } }")]),
     ("E0308_range", &[("film.scene", "film \"T\" { guidance 0\n steps 0 }\ncamera c { lens 0mm }")]),
+    (
+        "E0308_prop_size_and_height",
+        &[(
+            "film.scene",
+            "prop crate { description \"a crate\"; dimensions 0m 2000m }\nprop kite { description \"a kite\"; dimensions 1m }\n\
+scene s at street { shot a 2s { crate at center above -1m } }",
+        )],
+    ),
+    (
+        "E0309_light_temperature",
+        &[("film.scene", "location shop { description \"a shop\"\n light key from left soft 800K }")],
+    ),
+    (
+        "E0310_light_intensity",
+        &[("film.scene", "scene s at street { shot a 2s { light key from left 1500% } }")],
+    ),
+    (
+        "E0311_speed",
+        &[("film.scene", "scene s at street { shot a 2s { speed 0.5% }\n shot b 2s { speed 20x } }")],
+    ),
+    ("E0312_loudness", &[("film.scene", "film \"T\" { loudness -3LUFS }")]),
+    (
+        "E0203_light_shape",
+        &[(
+            "film.scene",
+            "location shop { description \"a shop\"\n light key\n light fill at left\n light rim from back 40% hard\n}\n\
+scene s at street { shot a 2s { light key from up\n light fill from left 3200\n light fill from right } }",
+        )],
+    ),
     ("E0401_time_outside_shot", &[("film.scene", "scene s at street { shot opening 6s { at 7s \"a train passes\" } }")]),
     (
         "E0402_ends_after_shot",
@@ -70,6 +119,14 @@ const CASES: &[(&str, &[(&str, &str)])] = &[
     (
         "E0405_transition_too_long",
         &[("film.scene", "scene s at street { shot a 2s { prompt \"x\" }\n dissolve 3s\n shot b 6s { prompt \"y\" } }")],
+    ),
+    (
+        "E0408_drop_not_held",
+        &[(
+            "film.scene",
+            "prop lantern { description \"a paper lantern\" }\n\
+scene s at street { shot a 4s {\n aiko holds lantern\n mara drops lantern at 1s\n aiko drops lantern at 2s\n aiko drops lantern at 3s\n} }",
+        )],
     ),
     ("E0406_reversed_range", &[("film.scene", "scene s at street { shot a 6s { camera wide, pan left 30deg from 3s to 1s } }")]),
     (

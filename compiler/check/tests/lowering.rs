@@ -30,7 +30,7 @@ fn keys(shot: &Shot, film: &Film, who: &str) -> Vec<(u32, f64, f64, f64)> {
     let b = shot
         .blocking
         .iter()
-        .find(|b| film.character(b.character).id == who)
+        .find(|b| film.subject_id(b.subject) == who)
         .expect("blocked");
     b.keys
         .iter()
@@ -282,10 +282,7 @@ fn camera_moves_are_signed_and_timed() {
     );
     let film = &checked.film;
     let a = &film.shots[0];
-    assert_eq!(
-        a.camera.on.map(|c| film.character(c).id.as_str()),
-        Some("aiko")
-    );
+    assert_eq!(a.camera.on.map(|c| film.subject_id(c)), Some("aiko"));
     let m: Vec<_> = a
         .camera
         .moves

@@ -241,7 +241,7 @@ pub fn titles(shot: &Shot) -> Vec<Title> {
 pub fn conditioning(
     film: &Film,
     shot: &Shot,
-    subjects: &[scene_check::film::CharacterId],
+    subjects: &[scene_check::film::SubjectId],
 ) -> Vec<Conditioning> {
     let mut out = Vec::new();
     if let Some(c) = &shot.continues {
@@ -254,12 +254,15 @@ pub fn conditioning(
         });
     }
     for id in subjects {
-        let c = film.character(*id);
-        if let Some(r) = &c.reference {
+        let reference = match *id {
+            scene_check::film::SubjectId::Character(c) => film.character(c).reference.as_ref(),
+            scene_check::film::SubjectId::Prop(p) => film.prop(p).reference.as_ref(),
+        };
+        if let Some(r) = reference {
             out.push(Conditioning {
                 frame: Frame(0),
                 source: ConditioningSource::Reference {
-                    character: c.id.clone(),
+                    character: film.subject_id(*id).to_string(),
                     path: r.path.clone(),
                     sha256: r.sha256.clone(),
                 },

@@ -1,18 +1,22 @@
-//! Characters on the stage: stage keys become world positions on the ground, and every frame's
+//! Characters and props on the stage: stage keys become world positions, and every frame's
 //! camera projects them to screen boxes, so pans, dollies and orbits move and scale the boxes
-//! exactly as a 3D renderer would show them (docs/camera-model.md, "Subjects").
+//! exactly as a 3D renderer would show them (docs/camera-model.md, "Subjects"). A character is a
+//! 0.5 m × 1.7 m figure; a prop is as big as its `dimensions` say, lifted by its `above`, and
+//! carried in a hand while it is held (`holds`).
 
-use scene_check::film::{CharacterId, MoveKind, Shot, StagePoint};
+use scene_check::film::{Film, MoveKind, Shot, StagePoint, SubjectId};
 
 use crate::camera::{Rig, Stage, PERSON_HEIGHT_M, PERSON_WIDTH_M, STAGE_FEET_Y};
-use crate::geometry::{Pose, Vec3};
+use crate::geometry::{Pose, Vec3, NEAR_M};
+use crate::hands;
 use crate::schedule::CameraFrame;
 
-/// Where a character stands when the shot places it nowhere.
+/// Where a subject stands when the shot places it nowhere.
 const DEFAULT_POINT: StagePoint = StagePoint {
     x: 0.5,
     y: STAGE_FEET_Y,
     depth: 1.0,
+    above: 0.0,
 };
 /// The nearest and farthest a stage point's height in the frame may move it, as a factor of the
 /// stage line's distance.
@@ -22,15 +26,45 @@ const OFF_SCREEN_MARGIN_M: f64 = 0.05;
 /// The box of a character wholly behind the camera: empty, and left of the frame.
 pub const BEHIND_CAMERA: [f64; 4] = [-1.0, 0.0, 0.0, 0.0];
 
-/// The world position of a stage point (feet, on the ground).
+/// How big a subject is, in metres: a person, or a prop's `dimensions`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Size {
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Size {
+    pub const PERSON: Size = Size {
+        width: PERSON_WIDTH_M,
+        height: PERSON_HEIGHT_M,
+    };
+
+    /// The size of `subject` in `film`.
+    pub fn of(film: &Film, subject: SubjectId) -> Size {
+        match subject {
+            SubjectId::Character(_) => Size::PERSON,
+            SubjectId::Prop(p) => {
+                let d = film.prop(p).dimensions;
+                Size {
+                    width: d.width.0,
+                    height: d.height.0,
+                }
+            }
+        }
+    }
+}
+
+/// The world position of a stage point: the middle of the subject's base, `above` metres over
+/// the ground (0 for a character's feet).
 ///
-/// The point's `x` is a fraction of the stage view's width at the character's depth. Its `y`
+/// The point's `x` is a fraction of the stage view's width at the subject's depth. Its `y`
 /// (the feet's height in the frame) moves it along the stage as a level camera sees the ground:
 /// feet at [`STAGE_FEET_Y`] stand on the stage line, higher feet stand farther away, by
 /// `(0.85 − 0.5) / (y − 0.5)` clamped to 0.5–8×; `depth` multiplies the distance again. Points
 /// outside 0..1 across (entrances and exits) stand beyond that edge by their overshoot plus half
-/// a person and a margin, so they are wholly out of the stage view whatever the framing.
-pub fn place(rig: &Rig, view: &Pose, aspect: f64, p: StagePoint) -> Vec3 {
+/// the subject's width and a margin, so they are wholly out of the stage view whatever the
+/// framing.
+pub fn place(rig: &Rig, view: &Pose, aspect: f64, p: StagePoint, size: Size) -> Vec3 {
     let lift = p.y - 0.5;
     let k = if lift > 1e-6 {
         (STAGE_FEET_Y - 0.5) / lift
@@ -46,54 +80,61 @@ pub fn place(rig: &Rig, view: &Pose, aspect: f64, p: StagePoint) -> Vec3 {
     let z = rig.distance * depth * k;
 
     let tan_h = view.tan_half_vfov() * aspect;
-    let feet = Vec3::new(0.0, 0.0, z);
-    let head = Vec3::new(0.0, PERSON_HEIGHT_M, z);
+    let above = if p.above.is_finite() { p.above } else { 0.0 };
+    let feet = Vec3::new(0.0, above, z);
+    let head = Vec3::new(0.0, above + size.height, z);
     let across = |x: f64, at_depth: f64| (2.0 * x - 1.0) * tan_h * at_depth.max(0.1);
     let x = if (0.0..=1.0).contains(&p.x) {
         // On screen: the body's middle lands exactly at `x`.
         across(p.x, view.depth_of(feet.lerp(head, 0.5)))
     } else {
         // Off screen: measured at whichever end of the body is deepest in view (it sits nearest
-        // the frame edge), then pushed out by half the person.
+        // the frame edge), then pushed out by half the subject.
         let d = view.depth_of(feet).max(view.depth_of(head));
         let edge = p.x.clamp(0.0, 1.0);
         let side = if p.x < 0.0 { -1.0 } else { 1.0 };
         across(edge, d)
             + (p.x - edge) * 2.0 * tan_h * d.max(0.1)
-            + side * (PERSON_WIDTH_M / 2.0 + OFF_SCREEN_MARGIN_M)
+            + side * (size.width / 2.0 + OFF_SCREEN_MARGIN_M)
     };
-    Vec3::new(x, 0.0, z)
+    Vec3::new(x, above, z)
 }
 
-/// A character's feet at every frame of a shot.
+/// A subject's base (a character's feet, a prop's bottom middle) at every frame of a shot.
 #[derive(Clone, Debug)]
 pub struct Track {
-    pub character: CharacterId,
+    pub subject: SubjectId,
+    pub size: Size,
     pub positions: Vec<Vec3>,
 }
 
-/// Characters of a shot in order of first mention, with their world tracks. The camera's `on`
-/// character and an orbit's centre are subjects too, standing at the centre when unblocked.
-pub fn tracks(shot: &Shot, rig: &Rig, aspect: f64) -> Vec<Track> {
+/// Characters and props of a shot in order of first mention, with their world tracks. The
+/// camera's `on` subject and an orbit's centre are subjects too, standing at the centre when
+/// unblocked. Held props ride in their holders' hands ([`hands`]).
+pub fn tracks(film: &Film, shot: &Shot, rig: &Rig, aspect: f64, fps: u32) -> Vec<Track> {
     let view = rig.stage_view();
     let frames = shot.frames.0 as usize;
     let mut tracks: Vec<Track> = Vec::new();
+    let mut unplaced: Vec<SubjectId> = Vec::new();
     for blocking in &shot.blocking {
-        if tracks.iter().any(|t| t.character == blocking.character) {
+        if tracks.iter().any(|t| t.subject == blocking.subject) {
             continue;
         }
+        let size = Size::of(film, blocking.subject);
         let keys: Vec<(u32, Vec3)> = blocking
             .keys
             .iter()
-            .map(|k| (k.frame.0, place(rig, &view, aspect, k.at)))
+            .map(|k| (k.frame.0, place(rig, &view, aspect, k.at, size)))
             .collect();
         let positions = if keys.is_empty() {
-            vec![place(rig, &view, aspect, DEFAULT_POINT); frames]
+            unplaced.push(blocking.subject);
+            vec![place(rig, &view, aspect, DEFAULT_POINT, size); frames]
         } else {
             (0..frames as u32).map(|f| interpolate(&keys, f)).collect()
         };
         tracks.push(Track {
-            character: blocking.character,
+            subject: blocking.subject,
+            size,
             positions,
         });
     }
@@ -105,13 +146,18 @@ pub fn tracks(shot: &Shot, rig: &Rig, aspect: f64) -> Vec<Track> {
             MoveKind::Orbit { around, .. } => around,
             _ => None,
         }));
-    for character in implied {
-        if !tracks.iter().any(|t| t.character == character) {
+    for subject in implied {
+        if !tracks.iter().any(|t| t.subject == subject) {
+            let size = Size::of(film, subject);
             tracks.push(Track {
-                character,
-                positions: vec![place(rig, &view, aspect, DEFAULT_POINT); frames],
+                subject,
+                size,
+                positions: vec![place(rig, &view, aspect, DEFAULT_POINT, size); frames],
             });
         }
+    }
+    if !shot.holds.is_empty() {
+        hands::carry(shot, &view, &unplaced, fps, &mut tracks);
     }
     tracks
 }
@@ -139,6 +185,21 @@ fn interpolate(keys: &[(u32, Vec3)], frame: u32) -> Vec3 {
 /// The character's box `[x, y, w, h]` seen by `camera`: the bounds of a person-sized billboard
 /// (0.5 m × 1.7 m) standing at `feet` and facing the camera.
 pub fn screen_box(camera: &CameraFrame, feet: Vec3, aspect: f64) -> [f64; 4] {
+    billboard_box(camera, feet, Size::PERSON, aspect, false)
+}
+
+/// The box of a billboard `size` big whose base's middle is at `base`, facing the camera. A
+/// character any corner of which is behind the camera fills no honest box ([`BEHIND_CAMERA`]).
+/// A prop may be much bigger than the view (a 60 m train beside the camera), so with `clip` its
+/// billboard is cut at the camera's near plane and the part in front is boxed: what is left of
+/// it still fills the frame it covers.
+fn billboard_box(
+    camera: &CameraFrame,
+    feet: Vec3,
+    size: Size,
+    aspect: f64,
+    clip: bool,
+) -> [f64; 4] {
     let [x, y, z] = camera.position;
     let pose = Pose {
         position: Vec3::new(x, y, z),
@@ -155,17 +216,38 @@ pub fn screen_box(camera: &CameraFrame, feet: Vec3, aspect: f64) -> [f64; 4] {
     } else {
         pose.basis().right
     };
-    let half = side * (PERSON_WIDTH_M / 2.0);
-    let up = Vec3::new(0.0, PERSON_HEIGHT_M, 0.0);
+    let half = side * (size.width / 2.0);
+    let up = Vec3::new(0.0, size.height, 0.0);
     let corners = [feet - half, feet + half, feet - half + up, feet + half + up];
-    let projected: Vec<(f64, f64)> = corners
+    let mut projected: Vec<(f64, f64)> = corners
         .iter()
         .filter_map(|c| pose.project(*c, aspect))
         .map(|(sx, sy, _)| (sx, sy))
         .collect();
     if projected.len() < corners.len() {
-        // Part of the body is behind the camera: it fills no honest box on screen.
-        return BEHIND_CAMERA;
+        if !clip {
+            // Part of the body is behind the camera: it fills no honest box on screen.
+            return BEHIND_CAMERA;
+        }
+        // Walk the quad's outline and keep what lies in front of the near plane, with the points
+        // where its edges cross the plane.
+        let outline = [corners[0], corners[1], corners[3], corners[2]];
+        let depth = |p: Vec3| pose.depth_of(p) - NEAR_M * 1.001;
+        projected.clear();
+        for i in 0..outline.len() {
+            let (a, b) = (outline[i], outline[(i + 1) % outline.len()]);
+            let (da, db) = (depth(a), depth(b));
+            if da >= 0.0 {
+                projected.extend(pose.project(a, aspect).map(|(x, y, _)| (x, y)));
+            }
+            if (da >= 0.0) != (db >= 0.0) {
+                let t = da / (da - db);
+                projected.extend(pose.project(a.lerp(b, t), aspect).map(|(x, y, _)| (x, y)));
+            }
+        }
+        if projected.is_empty() {
+            return BEHIND_CAMERA;
+        }
     }
     let (mut x0, mut y0, mut x1, mut y1) = (
         f64::INFINITY,
@@ -187,24 +269,43 @@ pub fn in_frame(b: [f64; 4]) -> bool {
     b[2] > 0.0 && b[3] > 0.0 && b[0] < 1.0 && b[0] + b[2] > 0.0 && b[1] < 1.0 && b[1] + b[3] > 0.0
 }
 
-/// The stage as the camera sees it: character positions by frame.
+/// The stage as the camera sees it: subject positions by frame.
 pub struct StageTracks<'a>(pub &'a [Track]);
 
 impl Stage for StageTracks<'_> {
-    fn position(&self, character: CharacterId, frame: u32) -> Option<Vec3> {
-        let t = self.0.iter().find(|t| t.character == character)?;
+    fn position(&self, subject: SubjectId, frame: u32) -> Option<Vec3> {
+        let t = self.0.iter().find(|t| t.subject == subject)?;
         t.positions
             .get(frame as usize)
             .or(t.positions.last())
             .copied()
     }
+
+    fn prop_height(&self, subject: SubjectId) -> Option<f64> {
+        match subject {
+            SubjectId::Prop(_) => self
+                .0
+                .iter()
+                .find(|t| t.subject == subject)
+                .map(|t| t.size.height),
+            SubjectId::Character(_) => None,
+        }
+    }
 }
 
-/// Boxes for every frame of every track.
+/// Boxes for every frame of a track: a character's as [`screen_box`], a prop's at its size and
+/// clipped at the near plane.
 pub fn boxes(track: &Track, camera: &[CameraFrame], aspect: f64) -> Vec<[f64; 4]> {
+    let prop = matches!(track.subject, SubjectId::Prop(_));
     camera
         .iter()
         .zip(&track.positions)
-        .map(|(c, p)| screen_box(c, *p, aspect))
+        .map(|(c, p)| {
+            if prop {
+                billboard_box(c, *p, track.size, aspect, true)
+            } else {
+                screen_box(c, *p, aspect)
+            }
+        })
         .collect()
 }

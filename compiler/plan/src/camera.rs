@@ -3,7 +3,7 @@
 //! `docs/camera-model.md`; the constants below are the ones that document names.
 
 use scene_check::film::{
-    CameraHeight, CameraMove, CharacterId, Ease, Film, Framing, MoveKind, PresetRef, Shot,
+    CameraHeight, CameraMove, Ease, Film, Framing, MoveKind, PresetRef, Shot, SubjectId,
 };
 
 use crate::geometry::{aim, Pose, Vec3, SENSOR_HEIGHT_MM};
@@ -45,6 +45,14 @@ pub fn aim_height(framing: Framing) -> f64 {
         Framing::Medium | Framing::Closeup => PERSON_HEIGHT_M + HEADROOM * h - h / 2.0,
         Framing::ExtremeCloseup => 1.58,
     }
+}
+
+/// Framings that show a standing person whole, and the ground around them.
+pub fn frames_the_stage(framing: Framing) -> bool {
+    matches!(
+        framing,
+        Framing::ExtremeWide | Framing::Wide | Framing::Full
+    )
 }
 
 pub fn camera_height(height: CameraHeight) -> f64 {
@@ -158,21 +166,32 @@ impl Rig {
     }
 }
 
-/// World positions the camera needs from the blocking: a character's feet at a shot frame.
+/// World positions the camera needs from the blocking: a character's feet (a prop's base) at a
+/// shot frame.
 pub trait Stage {
-    fn position(&self, character: CharacterId, frame: u32) -> Option<Vec3>;
+    fn position(&self, subject: SubjectId, frame: u32) -> Option<Vec3>;
+    /// A prop's height, for aiming at its middle; `None` for a character.
+    fn prop_height(&self, subject: SubjectId) -> Option<f64>;
 }
 
 /// The camera of every frame of `shot`.
 pub fn track(shot: &Shot, rig: &Rig, stage: &dyn Stage, fps: u32, seed: u64) -> Vec<CameraFrame> {
     let start = rig.stage_view();
-    // `on CHARACTER` aims the camera at where that character stands at frame 0; otherwise the
-    // camera looks at the stage target.
+    // `on SUBJECT` aims the camera at where that character or prop stands at frame 0; otherwise
+    // the camera looks at the stage target.
     let target = shot
         .camera
         .on
-        .and_then(|c| stage.position(c, 0))
-        .map(|p| Vec3::new(p.x, rig.aim_height, p.z))
+        .and_then(|c| {
+            let p = stage.position(c, 0)?;
+            // Full and wider framings frame the stage around the subject's feet, whatever it
+            // is; closer ones frame a prop's middle (a character's aim height is its face).
+            let y = match stage.prop_height(c) {
+                Some(h) if !frames_the_stage(rig.framing) => p.y + h / 2.0,
+                _ => rig.aim_height,
+            };
+            Some(Vec3::new(p.x, y, p.z))
+        })
         .unwrap_or_else(|| rig.stage_target());
     let (yaw0, pitch0) = aim(start.position, target);
     let shake = Shake::new(seed);
@@ -370,7 +389,7 @@ pub fn describe(film: &Film, shot: &Shot, rig: &Rig, fps: u32) -> String {
         Framing::ExtremeCloseup => "extreme close-up",
     };
     match shot.camera.on {
-        Some(c) => parts.push(format!("{framing} on {}", film.character(c).name)),
+        Some(c) => parts.push(format!("{framing} on {}", film.subject_name(c))),
         None => parts.push(framing.to_string()),
     }
     parts.push(
@@ -419,7 +438,7 @@ pub fn describe(film: &Film, shot: &Shot, rig: &Rig, fps: u32) -> String {
             ),
             MoveKind::Orbit { around, angle } => {
                 let centre = match around.or(shot.camera.on) {
-                    Some(c) => film.character(c).name.clone(),
+                    Some(c) => film.subject_name(c),
                     None => "the subject".to_string(),
                 };
                 (

@@ -9,13 +9,15 @@ pub mod blocking;
 pub mod camera;
 pub mod geometry;
 pub mod graph;
+pub mod hands;
+pub mod lighting;
 pub mod prompt;
 pub mod schedule;
 pub mod schema;
 pub mod seed;
 pub mod timing;
 
-use scene_check::film::{Character, Film, Shot, ShotId};
+use scene_check::film::{Character, Film, Prop, Shot, ShotId, SubjectId};
 use sha2::{Digest, Sha256};
 
 pub use graph::ShotGraph;
@@ -23,7 +25,7 @@ pub use graph::ShotGraph;
 use crate::blocking::StageTracks;
 use crate::camera::Rig;
 use crate::schedule::{
-    FilmSchedule, Frame, FrameCount, Setting, ShotSchedule, Subject, SCHEDULE_VERSION,
+    FilmSchedule, Frame, FrameCount, Setting, ShotSchedule, Subject, SubjectKind, SCHEDULE_VERSION,
 };
 use crate::timing::FilmTiming;
 
@@ -50,6 +52,7 @@ pub fn plan(film: &Film) -> FilmPlan {
         scenes: timing.scenes.clone(),
         shots,
         audio: audio::film_audio(film, &timing),
+        loudness_lufs: film.loudness.0,
     };
     let graph = ShotGraph::build(&schedule);
     FilmPlan { schedule, graph }
@@ -72,19 +75,38 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
     let seed = seed::shot_seed(film.seed, shot);
 
     let rig = Rig::of(film, shot);
-    let tracks = blocking::tracks(shot, &rig, aspect);
+    let tracks = blocking::tracks(film, shot, &rig, aspect, fps);
     let camera = camera::track(shot, &rig, &StageTracks(&tracks), fps, seed);
     let camera_text = camera::describe(film, shot, &rig, fps);
     let subjects: Vec<Subject> = tracks
         .iter()
         .map(|track| {
-            let c = film.character(track.character);
-            Subject {
-                character: c.id.clone(),
-                name: c.name.clone(),
-                color: character_color(c),
-                description: c.description.clone(),
-                boxes: blocking::boxes(track, &camera, aspect),
+            let boxes = blocking::boxes(track, &camera, aspect);
+            match track.subject {
+                SubjectId::Character(id) => {
+                    let c = film.character(id);
+                    Subject {
+                        kind: SubjectKind::Character,
+                        character: c.id.clone(),
+                        name: c.name.clone(),
+                        color: character_color(c),
+                        description: c.description.clone(),
+                        dimensions_m: None,
+                        boxes,
+                    }
+                }
+                SubjectId::Prop(id) => {
+                    let p = film.prop(id);
+                    Subject {
+                        kind: SubjectKind::Prop,
+                        character: p.id.clone(),
+                        name: p.id.replace('_', " "),
+                        color: prop_color(p),
+                        description: p.description.clone(),
+                        dimensions_m: Some([p.dimensions.width.0, p.dimensions.height.0]),
+                        boxes,
+                    }
+                }
             }
         })
         .collect();
@@ -96,16 +118,16 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
         description: location.description.clone(),
         time: time_name(location.time).to_string(),
         weather: weather_name(location.weather).to_string(),
+        interior: location.setting == scene_check::film::Setting::Interior,
     };
+    let lights = lighting::resolve(film, shot);
     let context = prompt::Context {
         style: &resolved.style,
         location: &location.description,
-        setting: format!(
-            "{}, {}",
-            prompt::time_words(location.time),
-            prompt::weather_words(location.weather)
-        ),
+        setting: prompt::setting_words(location),
+        lighting: lighting::words(&lights),
         camera: &camera_text,
+        speed: prompt::speed_words(shot.speed.0),
     };
     let keys = prompt::keyframes(shot);
     let prompt_keyframes = keys
@@ -118,16 +140,20 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
                         .get(*frame as usize)
                         .is_some_and(|b| blocking::in_frame(*b))
                 })
-                .map(|s| format!("{}: {}", s.name, s.description))
+                .map(|s| match s.kind {
+                    SubjectKind::Character => format!("{}: {}", s.name, s.description),
+                    SubjectKind::Prop => s.description.clone(),
+                })
                 .collect();
-            let actions = actions_by(film, shot, *frame);
+            let mut actions = actions_by(film, shot, *frame);
+            actions.extend(prompt::hands_words(film, shot, *frame));
             let text = prompt::compose(&context, &in_frame, &actions, shot_text);
             prompt::keyframe(*frame, text, shot_text.clone())
         })
         .collect();
     let key_frames: Vec<u32> = keys.iter().map(|k| k.0).collect();
 
-    let subject_ids: Vec<_> = tracks.iter().map(|t| t.character).collect();
+    let subject_ids: Vec<_> = tracks.iter().map(|t| t.subject).collect();
     ShotSchedule {
         name: shot.id.clone(),
         scene: film.scene(shot.scene).id.clone(),
@@ -152,6 +178,8 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
         audio: audio::shot_audio(film, timing, id),
         dialogue: audio::dialogue(film, shot),
         titles: audio::titles(shot),
+        lights,
+        speed: shot.speed.0,
     }
 }
 
@@ -160,11 +188,22 @@ fn actions_by(film: &Film, shot: &Shot, frame: u32) -> Vec<String> {
     shot.actions
         .iter()
         .filter(|a| a.frame.0 <= frame)
-        .map(|a| format!("{} {}", film.character(a.character).name, a.text.trim()))
+        .map(|a| format!("{} {}", film.subject_name(a.subject), a.text.trim()))
         .collect()
 }
 
-/// Colours for characters that name none: distinct, readable on sky and ground.
+/// The written colour, else a palette colour chosen by a hash of the prop's identifier.
+fn prop_color(p: &Prop) -> String {
+    match p.color {
+        Some(color) => color.hex(),
+        None => {
+            let digest = Sha256::digest(p.id.as_bytes());
+            PALETTE[digest[0] as usize % PALETTE.len()].to_string()
+        }
+    }
+}
+
+/// Colours for characters and props that name none: distinct, readable on sky and ground.
 const PALETTE: [&str; 8] = [
     "#d62828", "#1d70b8", "#2a9d55", "#e09f1f", "#8e44ad", "#e76f51", "#1b998b", "#6c757d",
 ];

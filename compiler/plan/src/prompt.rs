@@ -2,11 +2,12 @@
 //! interpolation weights, and the look's generation settings.
 //!
 //! A keyframe's text is a list of sentences, in this order: look style and film (or shot) style;
-//! the location; time and weather; each character in frame at that keyframe as
-//! "Name: description"; every action that has started by then as "Name action"; the camera in
-//! words; the shot's own text. Empty parts are left out.
+//! the location; "interior" for an interior, time and weather; the lights in words; each
+//! character in frame at that keyframe as "Name: description" and each prop in frame by its
+//! description; every action that has started by then as "Name action", and who holds what; the
+//! camera in words; the speed ("slow motion"); the shot's own text. Empty parts are left out.
 
-use scene_check::film::{Film, Look, Shot, TimeOfDay, Weather};
+use scene_check::film::{Film, Location, Look, Setting, Shot, TimeOfDay, Weather};
 
 use crate::schedule::{Frame, LookInfo, PromptKeyframe};
 
@@ -94,6 +95,61 @@ pub fn weather_words(w: Weather) -> &'static str {
     }
 }
 
+/// How the setting reads: time and weather outdoors ("at night, in the rain"); indoors
+/// "interior", the time, and the weather as seen through the windows ("interior, at night, rain
+/// against the windows").
+pub fn setting_words(location: &Location) -> String {
+    match location.setting {
+        Setting::Exterior => format!(
+            "{}, {}",
+            time_words(location.time),
+            weather_words(location.weather)
+        ),
+        Setting::Interior => {
+            let mut parts = vec!["interior", time_words(location.time)];
+            match location.weather {
+                Weather::Clear => {}
+                Weather::Rain => parts.push("rain against the windows"),
+                Weather::Snow => parts.push("snow falling outside the windows"),
+                Weather::Fog => parts.push("fog outside the windows"),
+            }
+            parts.join(", ")
+        }
+    }
+}
+
+/// How a shot's speed reads: nothing at real time, "slow motion" below it ("extreme slow
+/// motion" at a quarter speed or less), "fast motion" above it ("time-lapse" from four times).
+pub fn speed_words(speed: f64) -> &'static str {
+    match speed {
+        s if s <= 0.25 => "extreme slow motion",
+        s if s < 1.0 => "slow motion",
+        s if s >= 4.0 => "time-lapse, fast motion",
+        s if s > 1.0 => "fast motion",
+        _ => "",
+    }
+}
+
+/// "Aiko holds the lantern" for each prop in a hand at `frame`, and "Aiko drops the lantern"
+/// for each prop dropped by then (until it is picked up again).
+pub fn hands_words(film: &Film, shot: &Shot, frame: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, h) in shot.holds.iter().enumerate() {
+        let holder = &film.character(h.holder).name;
+        let prop = film.subject_name(scene_check::film::SubjectId::Prop(h.prop));
+        let held = h.start.0 <= frame && h.end.is_none_or(|e| frame < e.0);
+        let taken_again = shot.holds[i + 1..]
+            .iter()
+            .any(|n| n.prop == h.prop && n.start.0 <= frame);
+        if held {
+            out.push(format!("{holder} holds {prop}"));
+        } else if h.dropped && h.end.is_some_and(|e| e.0 <= frame) && !taken_again {
+            out.push(format!("{holder} drops {prop}"));
+        }
+    }
+    out
+}
+
 /// The shot's keyframes as (frame, shot text): prompts at the same frame are merged in the order
 /// written; when no prompt is at frame 0 (or there is none), a keyframe with empty shot text
 /// leads at frame 0.
@@ -122,18 +178,25 @@ pub fn keyframes(shot: &Shot) -> Vec<(u32, String)> {
 pub struct Context<'a> {
     pub style: &'a [&'a str],
     pub location: &'a str,
+    /// [`setting_words`].
     pub setting: String,
+    /// The lights in words (`lighting::words`); empty without lights.
+    pub lighting: String,
     pub camera: &'a str,
+    /// [`speed_words`].
+    pub speed: &'static str,
 }
 
-/// Compose one keyframe. `in_frame` lists "Name: description" of characters in frame; `actions`
-/// lists "Name action" of actions started by this keyframe.
+/// Compose one keyframe. `in_frame` lists "Name: description" of characters in frame and the
+/// descriptions of props in frame; `actions` lists "Name action" of actions started by this
+/// keyframe, then who holds what.
 pub fn compose(cx: &Context, in_frame: &[String], actions: &[String], shot_text: &str) -> String {
     let style = cx.style.join(", ");
-    let mut parts: Vec<&str> = vec![&style, cx.location, &cx.setting];
+    let mut parts: Vec<&str> = vec![&style, cx.location, &cx.setting, &cx.lighting];
     parts.extend(in_frame.iter().map(String::as_str));
     parts.extend(actions.iter().map(String::as_str));
     parts.push(cx.camera);
+    parts.push(cx.speed);
     parts.push(shot_text);
     sentences(&parts)
 }
@@ -208,6 +271,15 @@ mod tests {
         let w = weights(&[5, 10], 12);
         assert_eq!(w[0], vec![1.0, 0.0]);
         assert_eq!(w[11], vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn speed_reads_as_slow_or_fast_motion() {
+        assert_eq!(speed_words(1.0), "");
+        assert_eq!(speed_words(0.5), "slow motion");
+        assert_eq!(speed_words(0.25), "extreme slow motion");
+        assert_eq!(speed_words(2.0), "fast motion");
+        assert_eq!(speed_words(10.0), "time-lapse, fast motion");
     }
 
     #[test]

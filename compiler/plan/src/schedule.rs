@@ -11,7 +11,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Version of the schedule format. Part of every cache key and golden.
-pub const SCHEDULE_VERSION: u32 = 1;
+///
+/// 2 (language version 2): `subjects[].kind` (`character` or `prop`, a prop with its
+/// `dimensions_m`), `lights` and `speed` per shot, `setting.interior`, the film's
+/// `loudness_lufs`.
+pub const SCHEDULE_VERSION: u32 = 2;
 
 /// A frame index. Inside a shot it counts from the shot's first frame unless the field says
 /// "film frame".
@@ -68,6 +72,13 @@ pub struct FilmSchedule {
     /// The complete, resolved audio timeline of the film in film frames: scene-level `play`,
     /// shot-level cues and location ambience. The mixer reads this list only.
     pub audio: Vec<FilmAudioEvent>,
+    /// Integrated loudness (EBU R128, LUFS) the final mix is brought to: the film's `loudness`,
+    /// −16 when it names none (and then not written, so that version 1 films keep their bytes).
+    #[serde(
+        default = "default_loudness_lufs",
+        skip_serializing_if = "is_default_loudness_lufs"
+    )]
+    pub loudness_lufs: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -105,7 +116,7 @@ pub struct ShotSchedule {
     pub camera: Vec<CameraFrame>,
     /// The camera's motion in words, as it enters the prompt ("the camera slowly dollies in").
     pub camera_text: String,
-    /// Characters that appear in the shot, in order of first mention.
+    /// Characters and props that appear in the shot, in order of first mention.
     pub subjects: Vec<Subject>,
     /// Images the video must pass through.
     pub conditioning: Vec<Conditioning>,
@@ -124,6 +135,15 @@ pub struct ShotSchedule {
     pub dialogue: Vec<DialogueLine>,
     /// On-screen titles (a project extension: `title "text" at T over D`).
     pub titles: Vec<Title>,
+    /// The lights of the shot: the location's, with the shot's own added or put in place of the
+    /// location's light of the same name; in that order. At most one is the key. Absent: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lights: Vec<Light>,
+    /// How fast time runs: 1 real time, below 1 slow motion, above 1 fast motion. Frame numbers
+    /// stay screen frames; only what moves by its own physics (a dropped prop, weather) runs on
+    /// this clock. Absent: 1.
+    #[serde(default = "real_time", skip_serializing_if = "is_real_time")]
+    pub speed: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -151,7 +171,8 @@ pub struct Transition {
 pub struct PromptKeyframe {
     pub frame: Frame,
     /// The composed prompt at this keyframe: look and style, location, time and weather, the
-    /// characters in frame, their actions, the camera in words, and the shot's own text.
+    /// light, the characters and props in frame, their actions, the camera in words, the speed,
+    /// and the shot's own text.
     pub text: String,
     /// The shot's own text at this keyframe, before composition.
     pub shot_text: String,
@@ -170,16 +191,97 @@ pub struct CameraFrame {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Subject {
-    /// The character's identifier.
+    /// Absent: a character.
+    #[serde(default, skip_serializing_if = "SubjectKind::is_character")]
+    pub kind: SubjectKind,
+    /// The character's (or prop's) identifier.
     pub character: String,
-    /// Display name.
+    /// Display name; a prop's identifier in words.
     pub name: String,
     /// `#rrggbb`, for previz and storyboards.
     pub color: String,
     pub description: String,
+    /// A prop's real width and height in metres (its box follows from them); absent for a
+    /// character, which is a 0.5 m × 1.7 m figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dimensions_m: Option<[f64; 2]>,
     /// One box per frame, `[x, y, w, h]` in fractions of the frame (origin top-left); a box may
     /// lie partly or wholly outside 0..1 when the character is off screen.
     pub boxes: Vec<[f64; 4]>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    /// A person: a 0.5 m × 1.7 m figure.
+    #[default]
+    Character,
+    /// A thing that is not a person, as big as its `dimensions_m`.
+    Prop,
+}
+
+impl SubjectKind {
+    pub fn is_character(&self) -> bool {
+        *self == SubjectKind::Character
+    }
+}
+
+/// What a film without `loudness` is brought to.
+pub const DEFAULT_LOUDNESS_LUFS: f64 = scene_check::units::Loudness::DEFAULT.0;
+
+fn default_loudness_lufs() -> f64 {
+    DEFAULT_LOUDNESS_LUFS
+}
+
+fn is_default_loudness_lufs(v: &f64) -> bool {
+    *v == DEFAULT_LOUDNESS_LUFS
+}
+
+fn real_time() -> f64 {
+    1.0
+}
+
+fn is_real_time(v: &f64) -> bool {
+    *v == 1.0
+}
+
+/// A light on the shot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Light {
+    pub name: String,
+    /// The side it comes from, as the shot's opening view sees the set.
+    pub from: LightSide,
+    /// Absent when not written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<LightQuality>,
+    /// The colour temperature when one was written (kelvin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kelvin: Option<f64>,
+    /// The light's colour, `#rrggbb`: the written colour, the temperature's, or white.
+    pub color: String,
+    /// 1 is a normal key; 0 to 10.
+    pub intensity: f64,
+    /// The key light: the one named `key`, else the most intense (the first of equals). Previz
+    /// shades figures and props by its side and colour.
+    pub key: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LightSide {
+    Left,
+    Right,
+    Front,
+    Back,
+    Above,
+    Below,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LightQuality {
+    Hard,
+    Soft,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -194,7 +296,8 @@ pub struct Conditioning {
 pub enum ConditioningSource {
     /// An image file, path relative to the project root, with the SHA-256 of its bytes.
     Image { path: String, sha256: String },
-    /// A character's identity reference image.
+    /// A character's identity reference image (or a prop's reference image; `character` is
+    /// then the prop's identifier).
     Reference {
         character: String,
         path: String,
@@ -212,6 +315,10 @@ pub struct Setting {
     pub time: String,
     /// clear | rain | snow | fog
     pub weather: String,
+    /// Indoors: walls and a ceiling, and the weather only seen through the openings. Absent:
+    /// outdoors.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interior: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -49,7 +49,7 @@ fn film(order: &[usize], edit: impl Fn(&str, &mut scene_check::film::Shot)) -> F
             }
             "reply" => {
                 b.camera_moves(id, Some(PresetRef::Framing(Framing::Closeup)), vec![]);
-                b.shot_mut(id).camera.on = Some(aiko);
+                b.shot_mut(id).camera.on = Some(aiko.into());
                 b.block(id, aiko, vec![key(0, CENTER, FEET, 1.0)]);
                 b.shot_mut(id).transition_in = transition(TransitionKind::Dissolve, 12);
             }

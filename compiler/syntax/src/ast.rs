@@ -59,6 +59,8 @@ pub enum ItemKind {
     Import(Import),
     Film(FilmDef),
     Character(BlockDef),
+    /// `prop ID { … }`: a thing that is not a person.
+    Prop(BlockDef),
     Location(BlockDef),
     Look(BlockDef),
     Camera(BlockDef),
@@ -81,7 +83,7 @@ pub struct FilmDef {
     pub fields: Vec<Field>,
 }
 
-/// `character|location|look|camera ID { fields }`
+/// `character|prop|location|look|camera ID { fields }`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BlockDef {
     pub name: Ident,
@@ -164,6 +166,10 @@ pub enum Unit {
     Decibels,
     /// `x` suffix
     Factor,
+    /// `K`: a colour temperature.
+    Kelvin,
+    /// `LUFS`: loudness units relative to full scale.
+    Lufs,
 }
 
 impl Unit {
@@ -337,8 +343,11 @@ pub enum Ease {
     Linear,
 }
 
+/// A character's or a prop's chain (they share one namespace, so the grammar cannot tell them
+/// apart; the checker decides which links fit which).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CharacterStmt {
+    /// The character or prop.
     pub character: Ident,
     /// The comma-separated chain; each link starts when the one before it ends.
     pub actions: Vec<Action>,
@@ -362,12 +371,16 @@ pub enum ActionKind {
         side: Spanned<Side>,
         at: Option<Value>,
     },
-    /// `at left|center|right|POINT`
-    Place { position: Position },
-    /// `walks|runs to POSITION [over D]`
+    /// `at left|center|right|POINT [above DIST]`
+    Place {
+        position: Position,
+        above: Option<Value>,
+    },
+    /// `walks|runs|moves to POSITION [above DIST] [over D]`
     Move {
         gait: Spanned<Gait>,
         to: Position,
+        above: Option<Value>,
         over: Option<Value>,
     },
     /// `does "action" [at T]`
@@ -378,6 +391,10 @@ pub enum ActionKind {
         parenthetical: Option<Spanned<String>>,
         at: Option<Value>,
     },
+    /// `holds PROP [at T]`
+    Holds { prop: Ident, at: Option<Value> },
+    /// `drops PROP [at T]`
+    Drops { prop: Ident, at: Option<Value> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -391,6 +408,8 @@ pub enum Side {
 pub enum Gait {
     Walks,
     Runs,
+    /// A prop's move.
+    Moves,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

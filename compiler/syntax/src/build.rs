@@ -529,8 +529,12 @@ impl Builder {
         let mut position = None;
         let mut gait = None;
         let mut parenthetical = None;
+        let mut above = None;
+        let mut prop = None;
         for q in kids(p) {
             match q.as_rule() {
+                Rule::ident => prop = Some(self.ident(&q)),
+                Rule::above => above = self.last_value(&q),
                 Rule::time => at = self.value(&q),
                 Rule::duration => over = self.value(&q),
                 Rule::side => {
@@ -545,10 +549,10 @@ impl Builder {
                 Rule::string => text = Some(self.string(&q)),
                 Rule::position => position = Some(self.position(&q)?),
                 Rule::gait => {
-                    let g = if q.as_str() == "runs" {
-                        Gait::Runs
-                    } else {
-                        Gait::Walks
+                    let g = match q.as_str() {
+                        "runs" => Gait::Runs,
+                        "moves" => Gait::Moves,
+                        _ => Gait::Walks,
                     };
                     gait = Some(Spanned::new(g, self.span(&q)));
                 }
@@ -567,10 +571,12 @@ impl Builder {
             Rule::exits => ActionKind::Exits { side: side?, at },
             Rule::place => ActionKind::Place {
                 position: position?,
+                above,
             },
             Rule::move_to => ActionKind::Move {
                 gait: gait?,
                 to: position?,
+                above,
                 over,
             },
             Rule::does => ActionKind::Does { text: text?, at },
@@ -579,6 +585,8 @@ impl Builder {
                 parenthetical,
                 at,
             },
+            Rule::holds => ActionKind::Holds { prop: prop?, at },
+            Rule::drops => ActionKind::Drops { prop: prop?, at },
             _ => return None,
         };
         Some(Action { kind, span })
@@ -601,6 +609,7 @@ impl Builder {
 pub(crate) fn block_item(kw: &str, def: BlockDef) -> Option<ItemKind> {
     Some(match kw {
         "character" => ItemKind::Character(def),
+        "prop" => ItemKind::Prop(def),
         "location" => ItemKind::Location(def),
         "look" => ItemKind::Look(def),
         "camera" => ItemKind::Camera(def),

@@ -30,7 +30,7 @@ pub(crate) enum Context {
 
 /// The help line of an unknown unit. It names every unit of [`vocab::UNITS`] (a test checks).
 const UNIT_HELP: &str =
-    "units are s, ms, f (frames), % , mm, m, deg, dB and x (a factor), written right after the number";
+    "units are s, ms, f (frames), % , mm, m, deg, dB, x (a factor), K (kelvin) and LUFS, written right after the number";
 
 fn is_unit(word: &str) -> bool {
     vocab::unit(word).is_some()
@@ -270,6 +270,8 @@ fn is_action_rule(rule: Rule) -> bool {
             | Rule::move_to
             | Rule::does
             | Rule::says
+            | Rule::holds
+            | Rule::drops
     ) || keyword(rule).is_some_and(|w| vocab::is_in(&w, VocabContext::Action))
 }
 
@@ -435,6 +437,8 @@ fn unknown_unit(file: FileId, src: &str, pos: usize, end: usize) -> Option<Diagn
         "frames" | "frame" | "fr" => Some("f"),
         "degrees" | "degree" | "d" => Some("deg"),
         "db" | "DB" => Some("dB"),
+        "k" | "kelvin" => Some("K"),
+        "lufs" | "LKFS" | "lkfs" => Some("LUFS"),
         "cm" | "km" => None,
         _ => None,
     };
@@ -489,7 +493,8 @@ fn phrase(rule: Rule, context: Context) -> String {
             words.push("a point such as `(40%, 60%)`".to_string());
             return vocab::join_or(&words);
         }
-        Rule::gait => "`walks` or `runs`",
+        Rule::gait => "`walks`, `runs` or `moves`",
+        Rule::above => "`above` and a height such as `2m`",
         Rule::transition_kind | Rule::transition => "a transition",
         Rule::camera_move => {
             let moves: Vec<&str> = vocab::words_in(VocabContext::Move).collect();
@@ -510,9 +515,16 @@ fn phrase(rule: Rule, context: Context) -> String {
         | Rule::keyframe_stmt
         | Rule::title_stmt
         | Rule::character_stmt => "a statement",
-        Rule::enters | Rule::exits | Rule::place | Rule::move_to | Rule::does | Rule::says => {
+        Rule::enters
+        | Rule::exits
+        | Rule::place
+        | Rule::move_to
+        | Rule::does
+        | Rule::says
+        | Rule::holds
+        | Rule::drops => {
             let actions: Vec<&str> = vocab::words_in(VocabContext::Action).collect();
-            return format!("what the character does ({})", actions.join(", "));
+            return format!("what the character or prop does ({})", actions.join(", "));
         }
         Rule::shot | Rule::shot_header => "`shot`",
         Rule::scene_play => "`play`",

@@ -228,11 +228,13 @@ impl<'a> Formatter<'a> {
                 );
             }
             ItemKind::Character(def)
+            | ItemKind::Prop(def)
             | ItemKind::Location(def)
             | ItemKind::Look(def)
             | ItemKind::Camera(def) => {
                 let kw = match &item.kind {
                     ItemKind::Character(_) => "character",
+                    ItemKind::Prop(_) => "prop",
                     ItemKind::Location(_) => "location",
                     ItemKind::Look(_) => "look",
                     _ => "camera",
@@ -498,6 +500,13 @@ impl<'a> Formatter<'a> {
         }
     }
 
+    /// ` above 2m`, or nothing.
+    fn above(&self, above: &Option<Value>) -> String {
+        above
+            .as_ref()
+            .map_or_else(String::new, |h| format!(" above {}", self.value(h)))
+    }
+
     fn action(&self, a: &Action) -> String {
         let side = |s: Side| match s {
             Side::Left => "left",
@@ -511,18 +520,27 @@ impl<'a> Formatter<'a> {
         match &a.kind {
             ActionKind::Enters { side: s, at: t } => format!("enters {}{}", side(s.node), at(t)),
             ActionKind::Exits { side: s, at: t } => format!("exits {}{}", side(s.node), at(t)),
-            ActionKind::Place { position } => format!("at {}", self.position(position)),
-            ActionKind::Move { gait, to, over } => {
-                let g = if gait.node == Gait::Runs {
-                    "runs"
-                } else {
-                    "walks"
+            ActionKind::Place { position, above } => {
+                format!("at {}{}", self.position(position), self.above(above))
+            }
+            ActionKind::Move {
+                gait,
+                to,
+                above,
+                over,
+            } => {
+                let g = match gait.node {
+                    Gait::Walks => "walks",
+                    Gait::Runs => "runs",
+                    Gait::Moves => "moves",
                 };
                 let over = over
                     .as_ref()
                     .map_or_else(String::new, |d| format!(" over {}", self.value(d)));
-                format!("{g} to {}{over}", self.position(to))
+                format!("{g} to {}{}{over}", self.position(to), self.above(above))
             }
+            ActionKind::Holds { prop, at: t } => format!("holds {}{}", prop.name, at(t)),
+            ActionKind::Drops { prop, at: t } => format!("drops {}{}", prop.name, at(t)),
             ActionKind::Does { text, at: t } => format!("does {}{}", self.text(text.span), at(t)),
             ActionKind::Says {
                 text,

@@ -16,6 +16,7 @@ use crate::grammar::{Rule, SceneParser};
 use crate::reuse::ItemCache;
 use crate::scan::{self, Scan};
 use crate::span::FileId;
+use crate::vocab;
 
 /// A parsed file and its syntax diagnostics. The tree holds every piece that parsed.
 #[derive(Clone, Debug)]
@@ -314,7 +315,7 @@ impl<'a, 'c> Parser<'a, 'c> {
                     .ok()
                     .map(|title| ItemKind::Film(FilmDef { title, fields }))
             }
-            "character" | "location" | "look" | "camera" => {
+            w if vocab::Block::of_keyword(w).is_some_and(vocab::Block::is_definition) => {
                 let header = self.parse_piece(
                     Rule::block_def_header_entry,
                     c.start,
@@ -479,6 +480,7 @@ fn detached_units(src: &str, item: &Item, out: &mut Vec<Diagnostic>) {
     match &item.kind {
         ItemKind::Film(f) => f.fields.iter().for_each(&mut check),
         ItemKind::Character(d)
+        | ItemKind::Prop(d)
         | ItemKind::Location(d)
         | ItemKind::Look(d)
         | ItemKind::Camera(d) => d.fields.iter().for_each(&mut check),

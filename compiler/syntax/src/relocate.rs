@@ -118,6 +118,7 @@ impl Relocate for Item {
                 film.fields.relocate(to);
             }
             ItemKind::Character(def)
+            | ItemKind::Prop(def)
             | ItemKind::Location(def)
             | ItemKind::Look(def)
             | ItemKind::Camera(def) => {
@@ -263,15 +264,24 @@ impl Relocate for Action {
                 side.relocate(to);
                 at.relocate(to);
             }
-            ActionKind::Place { position } => position.relocate(to),
+            ActionKind::Place { position, above } => {
+                position.relocate(to);
+                above.relocate(to);
+            }
             ActionKind::Move {
                 gait,
                 to: target,
+                above,
                 over,
             } => {
                 gait.relocate(to);
                 target.relocate(to);
+                above.relocate(to);
                 over.relocate(to);
+            }
+            ActionKind::Holds { prop, at } | ActionKind::Drops { prop, at } => {
+                prop.relocate(to);
+                at.relocate(to);
             }
             ActionKind::Does { text, at } => {
                 text.relocate(to);

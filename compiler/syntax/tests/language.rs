@@ -50,6 +50,7 @@ fn language_example_parses_with_no_diagnostics() {
             ItemKind::Import(_) => "import",
             ItemKind::Film(_) => "film",
             ItemKind::Character(_) => "character",
+            ItemKind::Prop(_) => "prop",
             ItemKind::Location(_) => "location",
             ItemKind::Look(_) => "look",
             ItemKind::Camera(_) => "camera",
@@ -435,7 +436,7 @@ fn character_chains() {
         matches!(&chars[0].actions[0].kind, ActionKind::Enters { side, at: None } if side.node == Side::Left)
     );
     assert!(matches!(&chars[0].actions[1].kind,
-        ActionKind::Move { gait, to, over: Some(_) } if gait.node == Gait::Walks && to.kind == PositionKind::Center));
+        ActionKind::Move { gait, to, above: None, over: Some(_) } if gait.node == Gait::Walks && to.kind == PositionKind::Center));
     assert!(
         matches!(&chars[1].actions[0].kind, ActionKind::Enters { side, at: Some(_) } if side.node == Side::Back)
     );
@@ -443,10 +444,10 @@ fn character_chains() {
         matches!(&chars[2].actions[0].kind, ActionKind::Exits { side, at: Some(_) } if side.node == Side::Right)
     );
     assert!(
-        matches!(&chars[3].actions[0].kind, ActionKind::Place { position } if matches!(position.kind, PositionKind::Point(_)))
+        matches!(&chars[3].actions[0].kind, ActionKind::Place { position, above: None } if matches!(position.kind, PositionKind::Point(_)))
     );
     assert!(
-        matches!(&chars[3].actions[1].kind, ActionKind::Move { gait, to, over: None } if gait.node == Gait::Runs && to.kind == PositionKind::Left)
+        matches!(&chars[3].actions[1].kind, ActionKind::Move { gait, to, above: None, over: None } if gait.node == Gait::Runs && to.kind == PositionKind::Left)
     );
     assert!(
         matches!(&chars[5].actions[0].kind, ActionKind::Does { text, at: Some(_) } if text.value == "opens her umbrella")
@@ -653,4 +654,70 @@ fn check_spans(src: &str, v: &serde_json::Value, file: &str) {
         J::Array(items) => items.iter().for_each(|c| check_spans(src, c, file)),
         _ => {}
     }
+}
+
+#[test]
+fn version_two_props_lights_speed_and_loudness() {
+    let p = parse_clean(
+        "film \"t\" { loudness -23LUFS }\n\
+         prop train {\n    description \"a silver train\"\n    dimensions 60m 4m\n}\n\
+         location shop {\n    description \"a shop\"\n    setting interior\n    light key from left soft 3200K\n}\n",
+    );
+    let ItemKind::Film(film) = &p.file.items[0].kind else {
+        panic!("not a film")
+    };
+    let lufs = num(&film.fields[0].values[0]);
+    assert_eq!((lufs.unit, lufs.value), (Some(Unit::Lufs), -23.0));
+    let ItemKind::Prop(train) = &p.file.items[1].kind else {
+        panic!("not a prop: {:?}", p.file.items[1].kind)
+    };
+    assert_eq!(train.name.name, "train");
+    let dims: Vec<(Option<Unit>, f64)> = train.fields[1]
+        .values
+        .iter()
+        .map(num)
+        .map(|n| (n.unit, n.value))
+        .collect();
+    assert_eq!(
+        dims,
+        [(Some(Unit::Metres), 60.0), (Some(Unit::Metres), 4.0)]
+    );
+    let ItemKind::Location(shop) = &p.file.items[2].kind else {
+        panic!("not a location")
+    };
+    assert_eq!(shop.fields[2].key.name, "light");
+    let k = num(&shop.fields[2].values[4]);
+    assert_eq!((k.unit, k.value), (Some(Unit::Kelvin), 3200.0));
+
+    let stmts = shot_statements(
+        "        bulb at (50%, 20%) above 3m\n\
+         \x20       bulb moves to (50%, 90%) above 0m over 400ms\n\
+         \x20       aiko holds lantern at 1s, drops lantern at 2s\n\
+         \x20       light rim from back hard 5600K 40%\n\
+         \x20       speed 25%",
+    );
+    let chain = |i: usize| match &stmts[i] {
+        StatementKind::Character(c) => c.clone(),
+        other => panic!("{other:?}"),
+    };
+    let bulb = chain(0);
+    assert!(matches!(&bulb.actions[0].kind,
+        ActionKind::Place { above: Some(h), .. } if num(h).value == 3.0 && num(h).unit == Some(Unit::Metres)));
+    let fall = chain(1);
+    assert!(matches!(&fall.actions[0].kind,
+        ActionKind::Move { gait, above: Some(h), over: Some(d), .. }
+            if gait.node == Gait::Moves && num(h).value == 0.0 && num(d).raw == "400"));
+    let aiko = chain(2);
+    assert!(matches!(&aiko.actions[0].kind,
+        ActionKind::Holds { prop, at: Some(_) } if prop.name == "lantern"));
+    assert!(matches!(&aiko.actions[1].kind,
+        ActionKind::Drops { prop, at: Some(_) } if prop.name == "lantern"));
+    let keys: Vec<&str> = stmts[3..]
+        .iter()
+        .map(|s| match s {
+            StatementKind::Setting(f) => f.key.name.as_str(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(keys, ["light", "speed"]);
 }

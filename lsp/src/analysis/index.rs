@@ -126,6 +126,10 @@ impl FileIndex {
                 self.def(NameKind::Character, &b.name, item.span, None);
                 self.fields(&b.fields, Block::Character);
             }
+            ItemKind::Prop(b) => {
+                self.def(NameKind::Prop, &b.name, item.span, None);
+                self.fields(&b.fields, Block::Prop);
+            }
             ItemKind::Location(b) => {
                 self.def(NameKind::Location, &b.name, item.span, None);
                 self.fields(&b.fields, Block::Location);
@@ -222,7 +226,17 @@ impl FileIndex {
                     }
                 }
             }
-            StatementKind::Character(c) => self.reference(NameKind::Character, &c.character),
+            StatementKind::Character(c) => {
+                // The subject may be a character or a prop (one namespace): resolving admits both.
+                self.reference(NameKind::Character, &c.character);
+                for action in &c.actions {
+                    if let ActionKind::Holds { prop, .. } | ActionKind::Drops { prop, .. } =
+                        &action.kind
+                    {
+                        self.reference(NameKind::Prop, prop);
+                    }
+                }
+            }
             StatementKind::Play(cue) => self.sound(&cue.sound),
             StatementKind::Stop(cue) => self.sound(&cue.sound),
             StatementKind::Continues(shot) => self.reference(NameKind::Shot, shot),

@@ -283,7 +283,7 @@ impl Project {
                 .index
                 .defs
                 .iter()
-                .find(|d| d.kind == kind && d.name == name)
+                .find(|d| kind.admits(d.kind) && d.name == name)
             {
                 return Some(Resolved {
                     def: def.clone(),
@@ -299,7 +299,7 @@ impl Project {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for file in self.closure(from) {
-            for def in file.index.defs.iter().filter(|d| d.kind == kind) {
+            for def in file.index.defs.iter().filter(|d| kind.admits(d.kind)) {
                 if seen.insert(def.name.clone()) {
                     out.push(Resolved {
                         def: def.clone(),
@@ -388,7 +388,7 @@ impl Project {
         file.index
             .refs
             .iter()
-            .filter(move |r| r.kind == kind && r.name == name)
+            .filter(move |r| r.kind.admits(kind) && r.name == name)
     }
 }
 

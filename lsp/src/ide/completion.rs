@@ -251,7 +251,7 @@ fn names(b: &mut Builder, project: &mut Project, kind: NameKind, exclude: Option
         }
         let detail = describe::summary(&r.file, &r.def);
         let docs = describe::markdown(&r.file, &r.def);
-        b.push(&r.def.name, Kind::Name(kind), Some(detail))
+        b.push(&r.def.name, Kind::Name(r.def.kind), Some(detail))
             .documentation = Some(docs);
     }
     // Presets from stdlib modules this file does not import yet: offered with the import.
@@ -566,9 +566,10 @@ fn shot(b: &mut Builder, project: &mut Project, ctx: &Context) {
                 None => b.keywords(Where::Action),
                 Some("enters" | "exits") => b.keyword_words(Where::Side),
                 Some("to") => b.keyword_words(Where::Position),
-                Some("walks" | "runs") => {
+                Some("walks" | "runs" | "moves") => {
                     b.push("to", Kind::Keyword, None);
                 }
+                Some("holds" | "drops") => names(b, project, NameKind::Prop, None),
                 Some("at") if clause.len() <= 2 => b.keyword_words(Where::Position),
                 _ => b.words(&["at", "over"], Kind::Keyword),
             }
@@ -670,6 +671,47 @@ character ren { description "an old friend" }
             &["aiko", "ren"],
             &["wide"],
         );
+    }
+
+    #[test]
+    fn props_stand_where_characters_do_and_are_what_hands_hold() {
+        let with_prop = |line: &str| {
+            format!(
+                "prop lantern {{ description \"a paper lantern\" }}\n{}",
+                in_shot(line)
+            )
+        };
+        check(
+            "statement start",
+            &with_prop("$0"),
+            &["aiko", "lantern", "light", "speed"],
+            &[],
+        );
+        check(
+            "after holds",
+            &with_prop("aiko holds $0"),
+            &["lantern"],
+            &["aiko", "ren"],
+        );
+        check(
+            "after drops",
+            &with_prop("aiko drops $0"),
+            &["lantern"],
+            &["ren"],
+        );
+        check(
+            "camera on",
+            &with_prop("camera wide on $0"),
+            &["aiko", "lantern"],
+            &[],
+        );
+        check(
+            "after a prop",
+            &with_prop("lantern $0"),
+            &["moves", "holds", "at"],
+            &[],
+        );
+        check("after moves", &with_prop("lantern moves $0"), &["to"], &[]);
     }
 
     #[test]

@@ -64,6 +64,7 @@ pub fn summary(file: &Analysis, def: &Def) -> String {
     };
     let fields = match &item.kind {
         ItemKind::Character(b)
+        | ItemKind::Prop(b)
         | ItemKind::Location(b)
         | ItemKind::Look(b)
         | ItemKind::Camera(b) => &b.fields,
@@ -78,7 +79,7 @@ pub fn summary(file: &Analysis, def: &Def) -> String {
         _ => return def.kind.word().to_owned(),
     };
     let key = match def.kind {
-        NameKind::Character | NameKind::Location => "description",
+        NameKind::Character | NameKind::Prop | NameKind::Location => "description",
         NameKind::Look => "style",
         _ => "framing",
     };

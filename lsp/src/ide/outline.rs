@@ -10,6 +10,7 @@ use crate::analysis::Analysis;
 pub enum SymbolKind {
     Film,
     Character,
+    Prop,
     Location,
     Look,
     Camera,
@@ -90,6 +91,14 @@ pub fn document_symbols(file: &Analysis) -> Vec<Symbol> {
                 b.name.name.clone(),
                 text_field(&b.fields, "name").or(Some("character".into())),
                 SymbolKind::Character,
+                item.span,
+                b.name.span,
+                Vec::new(),
+            ),
+            ItemKind::Prop(b) => symbol(
+                b.name.name.clone(),
+                Some("prop".into()),
+                SymbolKind::Prop,
                 item.span,
                 b.name.span,
                 Vec::new(),

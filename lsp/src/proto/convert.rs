@@ -81,6 +81,7 @@ pub fn location(target: &FileSpan) -> Option<Location> {
 fn name_kind(kind: NameKind) -> CompletionItemKind {
     match kind {
         NameKind::Character => CompletionItemKind::VARIABLE,
+        NameKind::Prop => CompletionItemKind::CONSTANT,
         NameKind::Location => CompletionItemKind::MODULE,
         NameKind::Sound => CompletionItemKind::EVENT,
         NameKind::Look => CompletionItemKind::COLOR,
@@ -174,7 +175,8 @@ fn token_type(tag: Tag) -> u32 {
         Tag::String => 1,
         Tag::Number => 2,
         Tag::Comment => 3,
-        Tag::Name(NameKind::Character) => 4,
+        // Props share the characters' namespace, and their colour.
+        Tag::Name(NameKind::Character | NameKind::Prop) => 4,
         Tag::Name(NameKind::Location | NameKind::Scene) => 5,
         Tag::Name(NameKind::Sound) => 6,
         Tag::Name(NameKind::Look) => 7,
@@ -238,6 +240,7 @@ pub fn symbol(file: &Analysis, s: Symbol) -> DocumentSymbol {
     let kind = match s.kind {
         outline::SymbolKind::Film => SymbolKind::FILE,
         outline::SymbolKind::Character => SymbolKind::CLASS,
+        outline::SymbolKind::Prop => SymbolKind::OBJECT,
         outline::SymbolKind::Location => SymbolKind::NAMESPACE,
         outline::SymbolKind::Look => SymbolKind::STRUCT,
         outline::SymbolKind::Camera => SymbolKind::INTERFACE,

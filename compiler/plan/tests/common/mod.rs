@@ -66,7 +66,12 @@ pub fn mv(kind: MoveKind, start: u32, end: u32, ease: Ease) -> CameraMove {
 pub fn key(frame: u32, x: f64, y: f64, depth: f64) -> StageKey {
     StageKey {
         frame: Frames(frame),
-        at: StagePoint { x, y, depth },
+        at: StagePoint {
+            x,
+            y,
+            depth,
+            above: 0.0,
+        },
     }
 }
 
@@ -96,7 +101,9 @@ impl FilmBuilder {
                 negative: None,
                 guidance: None,
                 steps: None,
+                loudness: Loudness::DEFAULT,
                 characters: Vec::new(),
+                props: Vec::new(),
                 locations: Vec::new(),
                 sounds: Vec::new(),
                 looks: Vec::new(),
@@ -135,6 +142,8 @@ impl FilmBuilder {
             time,
             weather,
             ambience: None,
+            setting: Setting::Exterior,
+            lights: Vec::new(),
         });
         LocationId(self.film.locations.len() as u32 - 1)
     }
@@ -212,6 +221,9 @@ impl FilmBuilder {
                 span: None,
             },
             blocking: Vec::new(),
+            holds: Vec::new(),
+            lights: Vec::new(),
+            speed: Speed::NORMAL,
             prompts: Vec::new(),
             actions: Vec::new(),
             dialogue: Vec::new(),
@@ -239,9 +251,24 @@ impl FilmBuilder {
         self.shot_mut(shot).prompts.sort_by_key(|p| p.frame);
     }
 
-    pub fn block(&mut self, shot: ShotId, character: CharacterId, keys: Vec<StageKey>) {
+    pub fn prop(&mut self, id: &str, description: &str, width: f64, height: f64) -> PropId {
+        self.film.props.push(Prop {
+            id: id.to_string(),
+            span: span(),
+            description: description.to_string(),
+            dimensions: Dimensions {
+                width: Distance(width),
+                height: Distance(height),
+            },
+            color: None,
+            reference: None,
+        });
+        PropId(self.film.props.len() as u32 - 1)
+    }
+
+    pub fn block(&mut self, shot: ShotId, subject: impl Into<SubjectId>, keys: Vec<StageKey>) {
         self.shot_mut(shot).blocking.push(Blocking {
-            character,
+            subject: subject.into(),
             keys,
             span: span(),
         });
@@ -372,7 +399,7 @@ pub fn rich_film() -> Film {
         span: span(),
     });
     b.camera_moves(reply, Some(PresetRef::Framing(Framing::Closeup)), vec![]);
-    b.shot_mut(reply).camera.on = Some(aiko);
+    b.shot_mut(reply).camera.on = Some(aiko.into());
     b.shot_mut(reply).camera.lens = Some(LensAnimation {
         from: FocalLength(85.0),
         to: None,
@@ -402,7 +429,7 @@ pub fn rich_film() -> Film {
         Some(PresetRef::Defined(hero)),
         vec![mv(
             MoveKind::Orbit {
-                around: Some(ken),
+                around: Some(ken.into()),
                 angle: Angle(45.0),
             },
             0,
@@ -413,7 +440,7 @@ pub fn rich_film() -> Film {
     b.block(table, ken, vec![key(0, RIGHT, FEET, 1.0)]);
     b.block(table, aiko, vec![key(0, LEFT, FEET, 1.0)]);
     b.shot_mut(table).actions.push(ActionText {
-        character: ken,
+        subject: ken.into(),
         text: "stirs his coffee".into(),
         frame: Frames(24),
         span: span(),

@@ -81,6 +81,7 @@ fn shot(name: &str, frames: u32, prompts: &[&str]) -> ShotSchedule {
             description: "a yard".into(),
             time: "day".into(),
             weather: "clear".into(),
+            interior: false,
         },
         look: LookInfo {
             name: None,
@@ -89,6 +90,8 @@ fn shot(name: &str, frames: u32, prompts: &[&str]) -> ShotSchedule {
         audio: Vec::new(),
         dialogue: Vec::new(),
         titles: Vec::new(),
+        lights: Vec::new(),
+        speed: 1.0,
     }
 }
 
@@ -104,6 +107,7 @@ fn film(width: u32, height: u32, shots: Vec<ShotSchedule>) -> FilmSchedule {
         scenes: Vec::new(),
         shots,
         audio: Vec::new(),
+        loudness_lufs: -16.0,
     }
 }
 

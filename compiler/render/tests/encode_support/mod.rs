@@ -59,6 +59,7 @@ pub fn shot(name: &str, frames: u32, transition_in: Transition) -> ShotSchedule 
             description: "a street".into(),
             time: "day".into(),
             weather: "clear".into(),
+            interior: false,
         },
         look: LookInfo {
             name: None,
@@ -67,6 +68,8 @@ pub fn shot(name: &str, frames: u32, transition_in: Transition) -> ShotSchedule 
         audio: Vec::new(),
         dialogue: Vec::new(),
         titles: Vec::new(),
+        lights: Vec::new(),
+        speed: 1.0,
     }
 }
 
@@ -100,6 +103,7 @@ pub fn film(width: u32, height: u32, fps: u32, mut shots: Vec<ShotSchedule>) -> 
         }],
         shots,
         audio: Vec::new(),
+        loudness_lufs: -16.0,
     }
 }
 

@@ -50,6 +50,7 @@ pub fn shot(name: &str, frames: u32) -> ShotSchedule {
             description: "a neon-lit Tokyo street".into(),
             time: "day".into(),
             weather: "clear".into(),
+            interior: false,
         },
         look: LookInfo {
             name: None,
@@ -58,6 +59,8 @@ pub fn shot(name: &str, frames: u32) -> ShotSchedule {
         audio: vec![],
         dialogue: vec![],
         titles: vec![],
+        lights: Vec::new(),
+        speed: 1.0,
     }
 }
 
@@ -73,15 +76,18 @@ pub fn film(shots: Vec<ShotSchedule>) -> FilmSchedule {
         scenes: vec![],
         shots,
         audio: vec![],
+        loudness_lufs: -16.0,
     }
 }
 
 pub fn subject(character: &str, name: &str, color: &str, boxes: Vec<[f64; 4]>) -> Subject {
     Subject {
+        kind: SubjectKind::Character,
         character: character.into(),
         name: name.into(),
         color: color.into(),
         description: String::new(),
+        dimensions_m: None,
         boxes,
     }
 }

@@ -3,7 +3,7 @@
 //! editor. The grammar reads any `key value…` in a block; these entries decide which keys exist
 //! and what their values must be.
 
-use super::words::{Word, FRAMINGS, GRADES, HEIGHTS, TIMES, WEATHERS};
+use super::words::{Word, FRAMINGS, GRADES, HEIGHTS, SETTINGS, TIMES, WEATHERS};
 use super::NameKind;
 
 /// A block that holds fields.
@@ -11,6 +11,7 @@ use super::NameKind;
 pub enum Block {
     Film,
     Character,
+    Prop,
     Location,
     Look,
     Camera,
@@ -19,9 +20,10 @@ pub enum Block {
 }
 
 impl Block {
-    pub const ALL: [Block; 6] = [
+    pub const ALL: [Block; 7] = [
         Block::Film,
         Block::Character,
+        Block::Prop,
         Block::Location,
         Block::Look,
         Block::Camera,
@@ -33,6 +35,7 @@ impl Block {
         match self {
             Block::Film => "film",
             Block::Character => "character",
+            Block::Prop => "prop",
             Block::Location => "location",
             Block::Look => "look",
             Block::Camera => "camera",
@@ -50,6 +53,7 @@ impl Block {
         match self {
             Block::Film => "the `film` block",
             Block::Character => "a character",
+            Block::Prop => "a prop",
             Block::Location => "a location",
             Block::Look => "a look",
             Block::Camera => "a camera",
@@ -61,7 +65,7 @@ impl Block {
     pub fn is_definition(self) -> bool {
         matches!(
             self,
-            Block::Character | Block::Location | Block::Look | Block::Camera
+            Block::Character | Block::Prop | Block::Location | Block::Look | Block::Camera
         )
     }
 }
@@ -111,6 +115,15 @@ pub enum ValueType {
     Asset(AssetKind),
     /// A sound's name or an audio file, then an optional gain.
     Ambience,
+    /// A prop's real size: two distances, width then height (`60m 4m`).
+    Dimensions,
+    /// An integrated loudness in `LUFS`, −40 to −5.
+    Loudness,
+    /// How fast time runs in a shot: a factor (`0.5x`) or a fraction (`50%`), 1%–1000%.
+    Speed,
+    /// A light: `NAME from SIDE [hard|soft] [TEMPERATURE] [FRACTION]`, where TEMPERATURE is
+    /// kelvin (`3200K`, 1000K–12000K) or a colour, and FRACTION the intensity (0%–1000%).
+    Light,
 }
 
 impl ValueType {
@@ -129,6 +142,10 @@ impl ValueType {
             ValueType::Asset(AssetKind::Image) => "Asset (image)".into(),
             ValueType::Asset(AssetKind::Audio) => "Asset (audio)".into(),
             ValueType::Ambience => "Asset or Reference (sound), then an optional Gain".into(),
+            ValueType::Dimensions => "Distance Distance".into(),
+            ValueType::Loudness => "Loudness".into(),
+            ValueType::Speed => "Factor or Fraction".into(),
+            ValueType::Light => "Light".into(),
         }
     }
 
@@ -139,6 +156,10 @@ impl ValueType {
             ValueType::FocalLength => &["mm"],
             ValueType::Angle => &["deg"],
             ValueType::Ambience => &["dB"],
+            ValueType::Dimensions => &["m"],
+            ValueType::Loudness => &["LUFS"],
+            ValueType::Speed => &["%", "x"],
+            ValueType::Light => &["K", "%"],
             _ => &[],
         }
     }
@@ -152,6 +173,8 @@ pub struct FieldSpec {
     pub value: ValueType,
     /// A block without it is an error.
     pub required: bool,
+    /// May be written several times in one block (`light`); otherwise a second one is an error.
+    pub many: bool,
     /// A right value as written, for help lines: `write it as \`fps 24\``.
     pub example: &'static str,
     /// One sentence for hover and completion.
@@ -170,6 +193,7 @@ const fn f(
         key,
         value,
         required: false,
+        many: false,
         example,
         doc,
     }
@@ -187,6 +211,25 @@ const fn required(
         key,
         value,
         required: true,
+        many: false,
+        example,
+        doc,
+    }
+}
+
+const fn many(
+    block: Block,
+    key: &'static str,
+    value: ValueType,
+    example: &'static str,
+    doc: &'static str,
+) -> FieldSpec {
+    FieldSpec {
+        block,
+        key,
+        value,
+        required: false,
+        many: true,
         example,
         doc,
     }
@@ -218,15 +261,22 @@ pub const FIELDS: &[FieldSpec] = &[
     f(Film, "negative", Text, TEXT, "The negative prompt of every shot."),
     f(Film, "guidance", GUIDANCE, "3.5", "Classifier-free guidance scale (default the look's, else 3)."),
     f(Film, "steps", STEPS, "40", "Denoising steps (default the look's, else 40)."),
+    f(Film, "loudness", Loudness, "-16LUFS", "The integrated loudness (EBU R128) the final mix is brought to, −40 to −5 LUFS (default `-16LUFS`)."),
     f(Character, "name", Text, TEXT, "The display name in subtitles and name tags (default the identifier)."),
     required(Character, "description", Text, TEXT, "How the character looks; enters every prompt it is in frame for."),
     f(Character, "voice", Text, TEXT, "How the character sounds; carried with each line of dialogue."),
     f(Character, "color", Color, "#d62828", "The character's colour in previz and storyboards."),
     f(Character, "reference", Asset(AssetKind::Image), "\"refs/aiko.png\"", "An identity reference image that conditions every shot the character is in."),
+    required(Prop, "description", Text, TEXT, "What the prop looks like; enters every prompt it is in frame for."),
+    f(Prop, "dimensions", Dimensions, "60m 4m", "The prop's real width and height in metres (default `0.3m 0.3m`): how big it is on screen."),
+    f(Prop, "color", Color, "#b8c0c8", "The prop's colour in previz and storyboards."),
+    f(Prop, "reference", Asset(AssetKind::Image), "\"refs/train.png\"", "A reference image that conditions every shot the prop is in."),
     required(Location, "description", Text, TEXT, "The place; enters every prompt of every scene set there."),
     f(Location, "time", Word(TIMES), "night", "The time of day (default `day`)."),
     f(Location, "weather", Word(WEATHERS), "rain", "The weather (default `clear`)."),
     f(Location, "ambience", Ambience, "\"audio/rain.ogg\" -18dB", "A sound that loops under every shot of every scene set here."),
+    f(Location, "setting", Word(SETTINGS), "interior", "Indoors or out (default `exterior`); an interior has walls and a ceiling, and its weather is seen only through its openings."),
+    many(Location, "light", Light, "key from left soft 3200K", "A light on every shot here: its name, the side it comes from, hard or soft, its colour temperature or colour, and its intensity."),
     f(Look, "style", Text, TEXT, "Style words, placed first in every prompt."),
     f(Look, "negative", Text, TEXT, "Joined to the film's and the shot's negative prompt."),
     f(Look, "guidance", GUIDANCE, "3.5", "Guidance scale (overrides the film's)."),
@@ -243,4 +293,6 @@ pub const FIELDS: &[FieldSpec] = &[
     f(Shot, "style", Text, TEXT, "This shot's style instead of the film's."),
     f(Shot, "negative", Text, TEXT, "Added to the film's and the look's negative prompt."),
     f(Shot, "steps", STEPS, "40", "This shot's denoising steps."),
+    many(Shot, "light", Light, "rim from back hard 5600K 40%", "A light for this shot, added to the location's (or replacing the location's light of that name)."),
+    f(Shot, "speed", Speed, "25%", "How fast time runs, 1%–1000%: below 100% slow motion, above it fast motion; written times stay screen times."),
 ];

@@ -123,6 +123,14 @@ pub const KEYWORDS: &[Keyword] = &[
         )],
     },
     Keyword {
+        word: "prop",
+        uses: &[u(
+            Item,
+            "prop ID { … }",
+            "A prop: a thing that is not a person, with its description and real size.",
+        )],
+    },
+    Keyword {
         word: "location",
         uses: &[u(
             Item,
@@ -266,7 +274,7 @@ pub const KEYWORDS: &[Keyword] = &[
         uses: &[u(
             Action,
             "enters left|right|back [at T]",
-            "The character comes in by that edge (`back`: far upstage).",
+            "The character or prop comes in by that edge (`back`: far upstage).",
         )],
     },
     Keyword {
@@ -274,7 +282,7 @@ pub const KEYWORDS: &[Keyword] = &[
         uses: &[u(
             Action,
             "exits left|right|back [at T]",
-            "The character walks out by that edge.",
+            "The character walks (or the prop moves) out by that edge.",
         )],
     },
     Keyword {
@@ -287,8 +295,8 @@ pub const KEYWORDS: &[Keyword] = &[
             ),
             u(
                 Action,
-                "at left|center|right|POINT",
-                "Where the character stands.",
+                "at left|center|right|POINT [above DIST]",
+                "Where the character or prop stands; `above` lifts a prop off the ground.",
             ),
             u(
                 Part,
@@ -311,6 +319,30 @@ pub const KEYWORDS: &[Keyword] = &[
             Action,
             "runs to POSITION [over D]",
             "The character runs there (1.5s unless `over` says otherwise).",
+        )],
+    },
+    Keyword {
+        word: "moves",
+        uses: &[u(
+            Action,
+            "moves to POSITION [above DIST] [over D]",
+            "The prop moves there (1.5s unless `over` says otherwise), to that height above the ground.",
+        )],
+    },
+    Keyword {
+        word: "holds",
+        uses: &[u(
+            Action,
+            "holds PROP [at T]",
+            "The prop rides in the character's hand from then on: 0.3 m in front of them, 1 m up.",
+        )],
+    },
+    Keyword {
+        word: "drops",
+        uses: &[u(
+            Action,
+            "drops PROP [at T]",
+            "The character lets go of the prop: it falls to the ground below the hand and stays there.",
         )],
     },
     Keyword {
@@ -453,8 +485,16 @@ pub const KEYWORDS: &[Keyword] = &[
         word: "on",
         uses: &[u(
             Part,
-            "camera PRESET on CHARACTER",
-            "Aims the camera at where the character stands on the shot's first frame.",
+            "camera PRESET on CHARACTER|PROP",
+            "Aims the camera at where the character or prop stands on the shot's first frame.",
+        )],
+    },
+    Keyword {
+        word: "above",
+        uses: &[u(
+            Part,
+            "at POINT above DIST | moves to POINT above DIST",
+            "A prop's height above the ground (default 0m).",
         )],
     },
     Keyword {

@@ -27,7 +27,10 @@ mod words;
 
 pub use fields::{AssetKind, Block, FieldSpec, NumberRange, ValueType, FIELDS};
 pub use keywords::{Context, Keyword, Use, KEYWORDS, STD};
-pub use words::{Quantity, UnitSpec, Word, FRAMINGS, GRADES, HEIGHTS, TIMES, UNITS, WEATHERS};
+pub use words::{
+    Quantity, UnitSpec, Word, FRAMINGS, GRADES, HEIGHTS, LIGHT_QUALITIES, LIGHT_SIDES, SETTINGS,
+    TIMES, UNITS, WEATHERS,
+};
 
 use crate::ast::Unit;
 
@@ -36,6 +39,9 @@ use crate::ast::Unit;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum NameKind {
     Character,
+    /// A thing that is not a person (`prop train { … }`); props share the characters'
+    /// namespace.
+    Prop,
     Location,
     Sound,
     Look,
@@ -45,10 +51,18 @@ pub enum NameKind {
 }
 
 impl NameKind {
+    /// Whether a name written where a `self` is expected may be defined as a `def`: characters
+    /// and props share one namespace, so a character's place (a blocking chain, `camera … on`,
+    /// `orbit`) takes a prop too.
+    pub fn admits(self, def: NameKind) -> bool {
+        self == def || (self == NameKind::Character && def == NameKind::Prop)
+    }
+
     /// The keyword that defines a name of this kind.
     pub fn word(self) -> &'static str {
         match self {
             NameKind::Character => "character",
+            NameKind::Prop => "prop",
             NameKind::Location => "location",
             NameKind::Sound => "sound",
             NameKind::Look => "look",
@@ -211,6 +225,8 @@ mod tests {
             Degrees,
             Decibels,
             Factor,
+            Kelvin,
+            Lufs,
         ] {
             assert_eq!(UNITS.iter().filter(|s| s.unit == u).count(), 1, "{u:?}");
             assert_eq!(unit_spec(u).unit, u);

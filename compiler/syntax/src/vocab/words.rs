@@ -1,5 +1,5 @@
 //! Units and the fixed sets of words a field may take (framings, heights, times of day,
-//! weathers, grades). The set words are plain identifiers to the grammar; only the checker gives
+//! weathers, grades, settings, and the sides and qualities of a light). The set words are plain identifiers to the grammar; only the checker gives
 //! them meaning, so they are data here and nowhere else.
 
 use crate::ast::Unit;
@@ -14,6 +14,10 @@ pub enum Quantity {
     Angle,
     Gain,
     Factor,
+    /// A light's colour temperature, in kelvin.
+    Temperature,
+    /// Integrated loudness (EBU R128).
+    Loudness,
 }
 
 impl Quantity {
@@ -27,6 +31,8 @@ impl Quantity {
             Quantity::Angle => "Angle",
             Quantity::Gain => "Gain",
             Quantity::Factor => "Factor",
+            Quantity::Temperature => "Temperature",
+            Quantity::Loudness => "Loudness",
         }
     }
 }
@@ -98,6 +104,18 @@ pub const UNITS: &[UnitSpec] = &[
         quantity: Quantity::Factor,
         meaning: "factor",
     },
+    UnitSpec {
+        suffix: "K",
+        unit: Unit::Kelvin,
+        quantity: Quantity::Temperature,
+        meaning: "kelvin",
+    },
+    UnitSpec {
+        suffix: "LUFS",
+        unit: Unit::Lufs,
+        quantity: Quantity::Loudness,
+        meaning: "loudness units relative to full scale",
+    },
 ];
 
 /// One word of a fixed set.
@@ -156,4 +174,38 @@ pub const GRADES: &[Word] = &[
     w("cool", "cool"),
     w("bleach", "desaturated, high contrast"),
     w("pastel", "lifted, soft colour"),
+];
+
+/// Whether a location is indoors or out.
+pub const SETTINGS: &[Word] = &[
+    w("exterior", "outdoors: sky, ground and weather"),
+    w(
+        "interior",
+        "indoors: walls and a ceiling; weather only through the openings",
+    ),
+];
+
+/// The side a light comes from, as the camera of the shot's opening view sees the set.
+pub const LIGHT_SIDES: &[Word] = &[
+    w("left", "from the frame's left"),
+    w("right", "from the frame's right"),
+    w("front", "from the camera's side, toward the set"),
+    w(
+        "back",
+        "from behind the subjects, toward the camera (a rim or back light)",
+    ),
+    w("above", "from overhead"),
+    w("below", "from below (uplight)"),
+];
+
+/// How a light falls off into shadow.
+pub const LIGHT_QUALITIES: &[Word] = &[
+    w(
+        "hard",
+        "a small source: crisp shadows, a sharp edge between light and shade",
+    ),
+    w(
+        "soft",
+        "a broad source: gentle shadows that wrap around the subject",
+    ),
 ];
