@@ -1,13 +1,19 @@
 //! Characters as figures: a head and a body silhouette in the character's colour, filling the
-//! screen box the schedule gives for the frame, with a soft contact shadow and a name tag.
+//! screen box the schedule gives for the frame, with a soft contact shadow and a name tag. Props
+//! as what they are: a block of their colour filling their box (which the schedule sized from
+//! their real dimensions), a long one (a train) with a lit band of windows, never a person.
+//!
+//! With a key light, figures and props take its colour and are lit from its side: a lit edge
+//! toward the light and the far side in shade.
 //!
 //! Figures are placed in screen space (the schedule's boxes are), so they are drawn over the set.
 //! Nearer figures (lower box bottoms) are drawn last.
 
-use scene_plan::schedule::Subject;
+use scene_plan::schedule::{LightSide, Subject, SubjectKind};
 
 use crate::frame::RgbFrame;
 
+use super::light::Key;
 use super::raster::{self, mix, parse_hex, Rgb};
 use super::sky::Palette;
 use super::text::{Style, Text};
@@ -24,6 +30,8 @@ pub struct Placed {
     pub y: f32,
     pub w: f32,
     pub h: f32,
+    /// A prop's real width and height in metres; `None` for a character.
+    pub prop: Option<[f32; 2]>,
 }
 
 impl Placed {
@@ -53,6 +61,10 @@ pub fn place(subjects: &[Subject], frame: usize, fw: f32, fh: f32) -> Vec<Placed
                 y: b[1] as f32 * fh,
                 w: b[2] as f32 * fw,
                 h: b[3] as f32 * fh,
+                prop: (s.kind == SubjectKind::Prop).then(|| {
+                    let [w, h] = s.dimensions_m.unwrap_or([0.3, 0.3]);
+                    [w as f32, h as f32]
+                }),
             })
         })
         .collect();
@@ -61,16 +73,34 @@ pub fn place(subjects: &[Subject], frame: usize, fw: f32, fh: f32) -> Vec<Placed
     out
 }
 
-/// Depth a 1.7 m figure of this screen height stands at, for fog.
+/// Depth a 1.7 m figure (or a prop of its real height) of this screen height stands at, for fog.
 fn depth_of(fig: &Placed, focal_px: f32) -> f32 {
-    1.7 * focal_px / fig.h.max(1.0)
+    let metres = fig.prop.map_or(1.7, |[_, h]| h);
+    metres * focal_px / fig.h.max(1.0)
 }
 
-pub fn draw_figures(frame: &mut RgbFrame, figures: &[Placed], p: &Palette, focal_px: f32) {
+pub fn draw_figures(
+    frame: &mut RgbFrame,
+    figures: &[Placed],
+    p: &Palette,
+    focal_px: f32,
+    key: Option<&Key>,
+) {
     let (fw, fh) = (frame.width as f32, frame.height as f32);
     for fig in figures.iter().filter(|f| f.visible(fw, fh)) {
         let fog = p.fog_amount(depth_of(fig, focal_px)) * 0.9;
-        let body = mix(raster::scale(fig.colour, p.figure_light), p.fog, fog);
+        let colour = match key {
+            Some(k) => {
+                let t = k.subject_tint();
+                [0, 1, 2].map(|i| fig.colour[i] * t[i])
+            }
+            None => fig.colour,
+        };
+        if fig.prop.is_some() {
+            draw_prop(frame, fig, colour, p, fog, key);
+            continue;
+        }
+        let body = mix(raster::scale(colour, p.figure_light), p.fog, fog);
         let head = mix(mix(body, [0.96, 0.86, 0.76], 0.45), p.fog, fog);
         // Contact shadow on the ground under the feet.
         let cx = fig.x + fig.w * 0.5;
@@ -97,7 +127,111 @@ pub fn draw_figures(frame: &mut RgbFrame, figures: &[Placed], p: &Palette, focal
             [0.0; 3],
             0.35 * (1.0 - fog),
         );
-        silhouette(frame, fig, cx, fig.y, bw, body, head, 1.0);
+        match key {
+            None => silhouette(frame, fig, cx, fig.y, bw, body, head, 1.0),
+            Some(k) => {
+                // The figure in the light's colour, shifted toward the light, then the body in
+                // shade over it: what shows of the first is the edge the light falls on.
+                let lit_body = mix(raster::scale(colour, p.figure_light * 1.25), p.fog, fog);
+                let lit_head = mix(mix(lit_body, [0.96, 0.86, 0.76], 0.45), p.fog, fog);
+                let edge = bw * (0.08 + 0.1 * k.strength);
+                let (dx, dy) = toward(k.side, edge);
+                silhouette(frame, fig, cx + dx, fig.y + dy, bw, lit_body, lit_head, 1.0);
+                let shade = k.shade();
+                silhouette(
+                    frame,
+                    fig,
+                    cx,
+                    fig.y,
+                    bw,
+                    raster::scale(body, shade),
+                    raster::scale(head, shade),
+                    1.0,
+                );
+            }
+        }
+    }
+}
+
+/// The screen offset toward a light's side (y down). Front and back light show no edge.
+fn toward(side: LightSide, by: f32) -> (f32, f32) {
+    match side {
+        LightSide::Left => (-by, 0.0),
+        LightSide::Right => (by, 0.0),
+        LightSide::Above => (0.0, -by),
+        LightSide::Below => (0.0, by),
+        LightSide::Front | LightSide::Back => (0.0, 0.0),
+    }
+}
+
+/// A prop: a block filling its box with a dark rim, lit from the key's side (else from above),
+/// and a long, low one (a train, a bus) with a band of lit windows.
+fn draw_prop(
+    frame: &mut RgbFrame,
+    fig: &Placed,
+    colour: Rgb,
+    p: &Palette,
+    fog: f32,
+    key: Option<&Key>,
+) {
+    let (x0, y0, x1, y1) = (fig.x, fig.y, fig.x + fig.w, fig.y + fig.h);
+    let body = mix(raster::scale(colour, p.figure_light), p.fog, fog);
+    let radius = fig.w.min(fig.h) * 0.12;
+    let rim = (fig.h.min(fig.w) * 0.04).clamp(1.0, 4.0);
+    raster::fill_round_rect(
+        frame,
+        x0 + rim,
+        y0 + rim,
+        x1 + rim,
+        y1 + rim,
+        radius,
+        [0.0; 3],
+        0.35 * (1.0 - fog),
+    );
+    raster::fill_round_rect(frame, x0, y0, x1, y1, radius, body, 1.0);
+    // The half away from the light in shade; a thin lit band on the edge toward it.
+    let (side, shade) = match key {
+        Some(k) => (k.side, k.shade()),
+        None => (LightSide::Above, 0.8),
+    };
+    let dark = raster::scale(body, shade);
+    let light = mix(body, [1.0; 3], 0.3);
+    let band = (fig.w.min(fig.h) * 0.08).max(1.0);
+    let (mx, my) = (x0 + fig.w * 0.5, y0 + fig.h * 0.5);
+    match side {
+        LightSide::Left => {
+            raster::fill_rect(frame, mx, y0 + radius, x1, y1 - radius, dark, 1.0);
+            raster::fill_rect(frame, x0, y0 + radius, x0 + band, y1 - radius, light, 1.0);
+        }
+        LightSide::Right => {
+            raster::fill_rect(frame, x0, y0 + radius, mx, y1 - radius, dark, 1.0);
+            raster::fill_rect(frame, x1 - band, y0 + radius, x1, y1 - radius, light, 1.0);
+        }
+        LightSide::Above | LightSide::Front => {
+            raster::fill_rect(frame, x0 + radius, my, x1 - radius, y1, dark, 1.0);
+            raster::fill_rect(frame, x0 + radius, y0, x1 - radius, y0 + band, light, 1.0);
+        }
+        LightSide::Below => {
+            raster::fill_rect(frame, x0 + radius, y0, x1 - radius, my, dark, 1.0);
+            raster::fill_rect(frame, x0 + radius, y1 - band, x1 - radius, y1, light, 1.0);
+        }
+        LightSide::Back => {
+            raster::fill_round_rect(frame, x0, y0, x1, y1, radius, dark, 1.0);
+            raster::fill_rect(frame, x0 + radius, y0, x1 - radius, y0 + band, light, 1.0);
+        }
+    }
+    if let Some([w_m, h_m]) = fig.prop {
+        if w_m > 3.0 * h_m {
+            // A band of windows, one a metre and a half apart along the length.
+            let count = ((w_m / 1.5).round() as usize).clamp(2, 80);
+            let step = fig.w / count as f32;
+            let (wy0, wy1) = (y0 + fig.h * 0.3, y0 + fig.h * 0.55);
+            let glass = mix(mix(body, [1.0, 0.95, 0.8], 0.7), p.fog, fog);
+            for i in 0..count {
+                let wx0 = x0 + step * (i as f32 + 0.15);
+                raster::fill_rect(frame, wx0, wy0, wx0 + step * 0.7, wy1, glass, 1.0);
+            }
+        }
     }
 }
 

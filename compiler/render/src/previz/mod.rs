@@ -9,9 +9,13 @@
 //! 2. [`sky`]: sun, moon and stars; [`set`]: buildings, lamps and props (or trees) laid out from
 //!    the location's name, in perspective, so pans, tilts, dollies, trucks, cranes, orbits, zooms
 //!    and handheld shake all show as motion;
-//! 3. [`figures`]: each subject as a head-and-body figure in its colour filling its box;
-//! 4. [`weather`]: rain streaks or snow seeded by the shot's seed and the frame (fog is depth
-//!    based, in every layer);
+//!    An [`interior`] replaces these two with a room: floor, walls, ceiling and windows;
+//! 3. [`figures`]: each character as a head-and-body figure in its colour filling its box, each
+//!    prop as a block of its real size, both lit by the shot's key [`light`], whose colour then
+//!    tints the frame;
+//! 4. [`weather`]: rain streaks or snow seeded by the shot's seed and the frame, falling at the
+//!    shot's `speed` (slow motion slows them), and not indoors (fog is depth based, in every
+//!    layer);
 //! 5. [`grade`]: the look's colour grade and a light vignette;
 //! 6. [`overlay`] and name tags: caption, slate, subtitles, titles and image-keyframe insets, in
 //!    the embedded font of [`text`].
@@ -25,6 +29,8 @@ pub mod figures;
 pub mod grade;
 pub mod ground;
 pub mod inset;
+pub mod interior;
+pub mod light;
 pub mod overlay;
 pub mod projection;
 pub mod raster;
@@ -264,6 +270,10 @@ struct Prepared<'a> {
     grade: grade::Grade,
     vignette: grade::Vignette,
     insets: Vec<inset::Inset>,
+    /// The shot's key light, when it has one that is on.
+    key: Option<light::Key>,
+    /// An interior: a room instead of sky, ground and set, and no falling weather.
+    interior: bool,
     /// The environment (ground, sky, set) last drawn for a camera that holds still into the
     /// next frame: those layers depend on the camera alone, so a locked-off shot draws them
     /// once and copies them after.
@@ -302,6 +312,8 @@ impl<'a> Prepared<'a> {
             grade: grade::Grade::named(&shot.look.grade),
             vignette: grade::Vignette::new(film.width, film.height, 0.35),
             insets: inset::load(shot, root, film.fps, film.width)?,
+            key: light::Key::of(shot),
+            interior: setting.interior,
             background: Mutex::new(None),
         })
     }
@@ -323,9 +335,13 @@ impl<'a> Prepared<'a> {
             frame.data.copy_from_slice(&pixels);
             return;
         }
-        ground::draw(frame, view, &self.palette);
-        sky::draw_celestial(frame, view, &self.palette, &self.stars);
-        self.set.draw(frame, view, &self.palette);
+        if self.interior {
+            interior::draw(frame, view, &self.palette, self.key.as_ref());
+        } else {
+            ground::draw(frame, view, &self.palette);
+            sky::draw_celestial(frame, view, &self.palette, &self.stars);
+            self.set.draw(frame, view, &self.palette);
+        }
         // Keep a copy only when the next frame will use it: a moving camera pays nothing.
         if f + 1 < self.shot.frames.0 && self.camera(f + 1) == *cam {
             if let Ok(mut b) = self.background.lock() {
@@ -350,8 +366,27 @@ impl<'a> Prepared<'a> {
         let mut frame = RgbFrame::new(w, h);
         self.environment(&mut frame, &cam, &view, f);
         let figures = figures::place(&self.shot.subjects, f as usize, w as f32, h as f32);
-        figures::draw_figures(&mut frame, &figures, &self.palette, view.focal_px);
-        weather::draw(&mut frame, &self.palette, self.shot.seed, f, self.film.fps);
+        figures::draw_figures(
+            &mut frame,
+            &figures,
+            &self.palette,
+            view.focal_px,
+            self.key.as_ref(),
+        );
+        if let Some(key) = &self.key {
+            light::tint(&mut frame, key);
+        }
+        if !self.interior {
+            let speed = self.shot.speed as f32;
+            weather::draw(
+                &mut frame,
+                &self.palette,
+                self.shot.seed,
+                f,
+                self.film.fps,
+                speed,
+            );
+        }
         self.grade.apply(&mut frame, &self.vignette, memo);
         let top = overlay::caption(&mut frame, text, self.shot, f);
         figures::draw_tags(&mut frame, text, &figures, top);

@@ -10,8 +10,15 @@ use super::raster;
 use super::rng::{mix as mix_seed, Rng};
 use super::sky::{Palette, TimeOfDay, Weather};
 
-pub fn draw(frame: &mut RgbFrame, p: &Palette, seed: u64, frame_index: u32, fps: u32) {
-    let t = frame_index as f32 / fps.max(1) as f32;
+/// Draws the weather at `frame_index`; `speed` is the shot's (below 1 slow motion: the drops
+/// fall slower).
+pub fn draw(frame: &mut RgbFrame, p: &Palette, seed: u64, frame_index: u32, fps: u32, speed: f32) {
+    let speed = if speed.is_finite() && speed > 0.0 {
+        speed
+    } else {
+        1.0
+    };
+    let t = frame_index as f32 / fps.max(1) as f32 * speed;
     match p.weather {
         Weather::Rain => rain(frame, p, seed, t),
         Weather::Snow => snow(frame, p, seed, t),
