@@ -1,11 +1,12 @@
 //! `scenec watch FILE [render options]`: re-check and re-render on change.
 //!
-//! The loop, as typst-cli's watch loop: build once, then watch what that build read (the entry
-//! file, its imports, its assets, `scene.toml`), wait for one of those files to change and the
-//! events to settle, and build again. The [`watcher`] decides what is a change; a [`Build`] is
-//! one check and, when the script is clean, one render. The per-shot cache makes a re-render
-//! cost only the shots whose keys changed, and a script with errors keeps the last good output
-//! in place.
+//! The loop, after typst-cli's: check the film, watch what the check read (the entry file, its
+//! imports, its assets, `scene.toml`), render, wait for one of those files to change and the
+//! events to settle, and go round again. The files are watched before the render starts, so an
+//! edit made while a long render runs is not lost: it starts the next round. The [`watcher`]
+//! decides what is a change; a [`Build`] checks and renders. The per-shot cache makes a
+//! re-render cost only the shots whose keys changed, and a script with errors keeps the last
+//! good output in place.
 
 mod watcher;
 
@@ -14,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+use scene_check::Checked;
 use scene_render::backend::Backend;
 
 use crate::args::RenderArgs;
@@ -39,8 +41,9 @@ fn watch(args: &RenderArgs) -> Result<(), Outcome> {
     let mut build = Build::new(args)?;
     let mut watcher = Watcher::new().map_err(tool_error)?;
     loop {
-        let dependencies = build.once()?;
-        watcher.update(dependencies.iter().map(PathBuf::as_path));
+        let checked = build.check();
+        watcher.update(build.dependencies(&checked));
+        build.render(&checked)?;
         build.report_watching(watcher.file_count());
         if watcher.wait(&build.interrupt).map_err(tool_error)? == Wake::Interrupted {
             return Ok(());
@@ -87,24 +90,37 @@ impl<'a> Build<'a> {
         })
     }
 
-    /// Checks the film and renders it when it has no errors; returns the files the check read,
-    /// which are what the next build depends on. `Err` when the command must end: Ctrl-C during
-    /// the render, or a backend that cannot be made.
-    fn once(&mut self) -> Result<Vec<PathBuf>, Outcome> {
-        let checked = crate::load::check_and_report(&self.entry);
-        let mut dependencies = checked.dependencies.clone();
-        // The entry is watched even when it could not be read: it is what brings the film back.
-        dependencies.push(self.entry.clone());
+    fn check(&self) -> Checked {
+        crate::load::check_and_report(&self.entry)
+    }
+
+    /// What the next build depends on: the files the check read, and the entry file even when
+    /// it could not be read, since its coming back is what brings the film back.
+    fn dependencies<'c>(&'c self, checked: &'c Checked) -> impl Iterator<Item = &'c Path> {
+        checked
+            .dependencies
+            .iter()
+            .map(PathBuf::as_path)
+            .chain([self.entry.as_path()])
+    }
+
+    /// Renders the checked film when it has no errors, and reports either way. `Err` when the
+    /// command must end: Ctrl-C during the render, or a backend that cannot be made.
+    fn render(&mut self, checked: &Checked) -> Result<(), Outcome> {
         if checked.has_errors() {
-            self.report_errors(&checked);
-            return Ok(dependencies);
+            self.report_errors(checked);
+            return Ok(());
         }
         let plan = scene_plan::plan(&checked.film);
-        let backend = self.backend(&checked.project_root)?;
+        let backend = match self.backend.take() {
+            Some(made) => made,
+            None => make(self.args, &checked.project_root)?,
+        };
+        let backend: &dyn Backend = &**self.backend.insert(backend);
         let progress = Progress::new(!self.args.json).for_backend(self.args.backend);
         let started = Instant::now();
         let result = render_planned(
-            &checked,
+            checked,
             &plan,
             backend,
             &self.output,
@@ -122,27 +138,10 @@ impl<'a> Build<'a> {
             Err(_) if self.interrupt.load(Ordering::SeqCst) => return Err(Outcome::Success),
             Err(e) => eprintln!("error: {e}"),
         }
-        Ok(dependencies)
+        Ok(())
     }
 
-    fn backend(&mut self, project_root: &Path) -> Result<&dyn Backend, Outcome> {
-        let backend = match self.backend.take() {
-            Some(made) => made,
-            None => make_backend(
-                self.args.backend,
-                self.args.model_dir.as_deref(),
-                ModelSettings {
-                    steps: self.args.steps,
-                    text_encoder_dtype: self.args.text_encoder_dtype,
-                },
-                project_root,
-            )
-            .map_err(tool_error)?,
-        };
-        Ok(self.backend.insert(backend).as_ref())
-    }
-
-    fn report_errors(&self, checked: &scene_check::Checked) {
+    fn report_errors(&self, checked: &Checked) {
         if self.args.json {
             let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
             println!(
@@ -162,4 +161,18 @@ impl<'a> Build<'a> {
             eprintln!("watching {files} files; Ctrl-C to stop");
         }
     }
+}
+
+/// The backend the arguments ask for.
+fn make(args: &RenderArgs, project_root: &Path) -> Result<Box<dyn Backend>, Outcome> {
+    make_backend(
+        args.backend,
+        args.model_dir.as_deref(),
+        ModelSettings {
+            steps: args.steps,
+            text_encoder_dtype: args.text_encoder_dtype,
+        },
+        project_root,
+    )
+    .map_err(tool_error)
 }
