@@ -159,3 +159,22 @@ fn byte_order_mark_is_whitespace() {
     let out = check("\u{FEFF}film \"t\" { fps 24 }", "bom");
     assert_eq!(out, "film \"t\" {\n    fps 24\n}\n");
 }
+
+#[test]
+fn version_two_constructs_keep_their_meaning() {
+    let src = "film \"t\" {loudness -23LUFS}\nprop train {description \"a train\";dimensions 60m   4m}\nlocation w {description \"w\";setting interior;light key from left soft 3200K;light rim from back hard 5600K 40%}\nscene s at w{shot a 4s{speed 25%;light fill from right #ffd8a8;bulb at (50%,20%) above 3m,moves to (50%,90%)  above 0m over 400ms\naiko holds lantern at 1s,drops lantern at 2s}}\n";
+    let out = check(src, "version two");
+    assert!(out.contains("    dimensions 60m 4m\n"), "{out}");
+    assert!(
+        out.contains("    light rim from back hard 5600K 40%\n"),
+        "{out}"
+    );
+    assert!(out.contains(
+        "        bulb at (50%, 20%) above 3m, moves to (50%, 90%) above 0m over 400ms\n"
+    ));
+    assert!(
+        out.contains("        aiko holds lantern at 1s, drops lantern at 2s\n"),
+        "{out}"
+    );
+    assert!(out.contains("        speed 25%\n"), "{out}");
+}
