@@ -41,13 +41,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use scene_plan::schedule::{FilmSchedule, ShotSchedule};
+use scene_previz::backend::BackendIdentity;
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
 use sha2::{Digest, Sha256};
 
-use crate::backend::BackendIdentity;
 use crate::compositor::ShotFrames;
 use crate::encode::segment::{decode_segment, EncodedPacket, SegmentDecoder};
-use crate::error::RenderError;
-use crate::frame::RgbFrame;
 use crate::provenance::{canonical_json, hex};
 
 /// Bump when the key's recipe or the entry layout changes.

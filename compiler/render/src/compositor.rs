@@ -17,9 +17,8 @@
 //! - `transition_out` fade to black D: fade out over the shot's last D frames.
 
 use scene_plan::schedule::{FilmSchedule, ShotSchedule, TransitionKind};
-
-use crate::error::RenderError;
-use crate::frame::RgbFrame;
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
 
 /// The frames of one shot, read in order.
 pub trait ShotFrames {

@@ -17,18 +17,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use scene_plan::schedule::{ConditioningSource, FilmSchedule, ShotSchedule};
+use scene_previz::backend::{Backend, BackendIdentity, ShotInputs};
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
 
 use crate::assemble::{self, Assembled, TransitionEncoder};
 use crate::audio::AudioMix;
-use crate::backend::{Backend, BackendIdentity, ShotInputs};
 use crate::cache::{shot_key, CacheEntry, CacheKey, KeyInputs, ShotCache, ShotVideo};
 use crate::compositor::{ShotFrames, ShotSource};
 use crate::encode::segment::encoder_fingerprint;
 use crate::encode::{
     mux_mp4, EncodeSettings, Metadata, SegmentEncoder, StagedFile, VideoParams, VideoStream,
 };
-use crate::error::RenderError;
-use crate::frame::RgbFrame;
 use crate::provenance::{
     file_sha256, schedule_sha256, shot_schedule_sha256, ContinuedFrom, InputFile, Provenance,
     ShotProvenance, PROVENANCE_VERSION,

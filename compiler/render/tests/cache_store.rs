@@ -7,13 +7,13 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, SystemTime};
 
 use scene_plan::schedule::{ConditioningSource, Frame, TransitionKind as K};
-use scene_render::backend::BackendIdentity;
+use scene_previz::backend::BackendIdentity;
 use scene_render::cache::{frame_sha256, shot_key, CacheKey, KeyInputs, ShotCache, ShotVideo};
 use scene_render::compositor::ShotFrames;
 use scene_render::encode::segment::decode_segment;
 use scene_render::encode::{EncodeSettings, VideoParams};
-use scene_render::error::RenderError;
-use scene_render::frame::RgbFrame;
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
 use support::*;
 
 fn identity() -> BackendIdentity {

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use scene_plan::schedule::{FilmSchedule, TransitionKind as K};
 use scene_render::encode::{EncodeSettings, Metadata};
-use scene_render::error::RenderError;
+use scene_previz::error::RenderError;
 use scene_render::pipeline::{
     render_film, NoProgress, RenderOptions, RenderProgress, RenderReport,
 };
@@ -374,8 +374,8 @@ fn a_continues_cycle_or_unknown_upstream_is_an_error() {
 /// Fails on one shot; renders the others like [`SolidBackend`].
 struct FailsOn(&'static str, SolidBackend);
 
-impl scene_render::backend::Backend for FailsOn {
-    fn identity(&self) -> scene_render::backend::BackendIdentity {
+impl scene_previz::backend::Backend for FailsOn {
+    fn identity(&self) -> scene_previz::backend::BackendIdentity {
         self.1.identity()
     }
 
@@ -383,9 +383,9 @@ impl scene_render::backend::Backend for FailsOn {
         &self,
         film: &FilmSchedule,
         shot: &scene_plan::schedule::ShotSchedule,
-        inputs: &scene_render::backend::ShotInputs<'_>,
-        progress: scene_render::backend::Progress<'_>,
-    ) -> Result<Vec<scene_render::frame::RgbFrame>, RenderError> {
+        inputs: &scene_previz::backend::ShotInputs<'_>,
+        progress: scene_previz::backend::Progress<'_>,
+    ) -> Result<Vec<scene_previz::frame::RgbFrame>, RenderError> {
         if shot.name == self.0 {
             return Err(RenderError::Backend {
                 backend: "solid-test".into(),
@@ -434,8 +434,8 @@ struct Misbehaves {
     wrong_size: bool,
 }
 
-impl scene_render::backend::Backend for Misbehaves {
-    fn identity(&self) -> scene_render::backend::BackendIdentity {
+impl scene_previz::backend::Backend for Misbehaves {
+    fn identity(&self) -> scene_previz::backend::BackendIdentity {
         SolidBackend::default().identity()
     }
 
@@ -443,9 +443,9 @@ impl scene_render::backend::Backend for Misbehaves {
         &self,
         film: &FilmSchedule,
         shot: &scene_plan::schedule::ShotSchedule,
-        _inputs: &scene_render::backend::ShotInputs<'_>,
-        _progress: scene_render::backend::Progress<'_>,
-    ) -> Result<Vec<scene_render::frame::RgbFrame>, RenderError> {
+        _inputs: &scene_previz::backend::ShotInputs<'_>,
+        _progress: scene_previz::backend::Progress<'_>,
+    ) -> Result<Vec<scene_previz::frame::RgbFrame>, RenderError> {
         let (w, h) = if self.wrong_size {
             (film.width / 2, film.height)
         } else {
@@ -453,7 +453,7 @@ impl scene_render::backend::Backend for Misbehaves {
         };
         let n = shot.frames.0 - u32::from(!self.wrong_size);
         Ok((0..n)
-            .map(|_| scene_render::frame::RgbFrame::filled(w, h, [1, 2, 3]))
+            .map(|_| scene_previz::frame::RgbFrame::filled(w, h, [1, 2, 3]))
             .collect())
     }
 }
