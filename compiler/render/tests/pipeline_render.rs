@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use scene_plan::schedule::{FilmSchedule, TransitionKind as K};
-use scene_render::encode::{EncodeSettings, Metadata};
 use scene_previz::error::RenderError;
+use scene_render::cache::ShotCache;
+use scene_render::encode::{EncodeSettings, Metadata};
 use scene_render::pipeline::{
     render_film, NoProgress, RenderOptions, RenderProgress, RenderReport,
 };
@@ -45,7 +46,7 @@ impl<'a> Run<'a> {
             backend,
             &RenderOptions {
                 project_root: self.root,
-                cache_dir: &self.cache,
+                store: &ShotCache::open(&self.cache).unwrap(),
                 output: &self.output,
                 jobs: self.jobs,
                 metadata: Metadata {
@@ -408,7 +409,7 @@ fn a_failing_shot_is_the_error_while_the_film_is_assembled() {
         &FailsOn("hall", SolidBackend::default()),
         &RenderOptions {
             project_root: run.root,
-            cache_dir: &run.cache,
+            store: &ShotCache::open(&run.cache).unwrap(),
             output: &run.output,
             jobs: 2,
             metadata: Metadata::default(),
@@ -472,7 +473,7 @@ fn a_backend_breaking_the_schedule_is_named_and_nothing_is_cached() {
             &Misbehaves { wrong_size },
             &RenderOptions {
                 project_root: run.root,
-                cache_dir: &run.cache,
+                store: &ShotCache::open(&run.cache).unwrap(),
                 output: &run.output,
                 jobs: 1,
                 metadata: Metadata::default(),
