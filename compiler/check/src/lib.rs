@@ -7,10 +7,12 @@
 
 pub mod codes;
 pub mod film;
+pub mod limits;
 pub mod parses;
 pub mod render;
 pub mod sources;
 pub mod units;
+pub mod vfs;
 
 mod assets;
 mod blocking;
@@ -20,46 +22,19 @@ mod lower;
 mod names;
 mod shots;
 pub mod stdlib;
+mod subtitles;
 mod suggest;
 mod values;
 
-use std::io;
 use std::path::{Path, PathBuf};
 
 use scene_syntax::Diagnostic;
 
 pub use film::Film;
+pub use load::{entry_diagnostic, read_script, ScriptError};
 pub use parses::{FreshParses, ParseCache, ParseCacheStats, Parses};
 pub use sources::{Origin, Source, Sources};
-
-/// The file system as the checker sees it. The language server overlays open documents; tests
-/// use temporary directories through [`RealFs`].
-pub trait Vfs: Sync {
-    fn read_to_string(&self, path: &Path) -> io::Result<String>;
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
-    /// The absolute path with every symlink resolved; an error when the path does not exist.
-    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
-    fn exists(&self, path: &Path) -> bool;
-}
-
-/// The real file system (`std::fs`).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct RealFs;
-
-impl Vfs for RealFs {
-    fn read_to_string(&self, path: &Path) -> io::Result<String> {
-        std::fs::read_to_string(path)
-    }
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(path)
-    }
-    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
-        std::fs::canonicalize(path)
-    }
-    fn exists(&self, path: &Path) -> bool {
-        path.exists()
-    }
-}
+pub use vfs::{FileKind, RealFs, Stat, Vfs};
 
 /// The result of checking a film.
 #[derive(Debug)]
@@ -101,6 +76,7 @@ pub fn check_entry_with(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Che
     let mut dependencies = loaded.dependencies;
     let lowered = lower::lower(&loaded.sources, &loaded.project_root, loaded.entry, vfs);
     diagnostics.extend(lowered.diagnostics);
+    subtitles::check(&lowered.film, &mut diagnostics);
     dependencies.extend(lowered.dependencies);
     dependencies.sort();
     dependencies.dedup();
