@@ -7,6 +7,16 @@ use std::path::Path;
 use scene_check::{Checked, RealFs};
 
 use crate::args::DiagFormat;
+use crate::exit::{tool_error, Outcome};
+
+/// The entry file must exist (exit 2 otherwise). What it is — a FIFO, a folder, a file too
+/// large — the checker reports with a code, without ever opening it.
+pub fn require_entry(file: &Path) -> Result<(), Outcome> {
+    match std::fs::metadata(file) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(tool_error(format!("{}: no such file", file.display()))),
+    }
+}
 
 /// Check `entry` and print its diagnostics to stderr (human) — warnings included. Returns the
 /// checked program whether or not it has errors; callers decide.

@@ -5,8 +5,11 @@
 //! usage, an encoder error).
 
 mod args;
+mod codes;
 mod commands;
 mod exit;
+#[cfg(feature = "render")]
+mod guard;
 mod load;
 mod out;
 #[cfg(feature = "render")]

@@ -45,8 +45,8 @@ fn watch_set(entry: &Path, deps: &[PathBuf]) -> (BTreeSet<PathBuf>, BTreeSet<Pat
 }
 
 pub fn run(args: &RenderArgs) -> Outcome {
-    if !args.file.is_file() {
-        return tool_error(format!("{}: no such file", args.file.display()));
+    if let Err(outcome) = crate::load::require_entry(&args.file) {
+        return outcome;
     }
     let output = args
         .output
@@ -95,7 +95,10 @@ pub fn run(args: &RenderArgs) -> Outcome {
             }
         } else {
             let plan = scene_plan::plan(&checked.film);
-            if backend.is_none() {
+            // An empty film or an output over an input is refused (its message printed); the
+            // watch goes on, so fixing the script renders again.
+            let allowed = super::render::check_film_outputs(&checked, &plan, &output).is_ok();
+            if allowed && backend.is_none() {
                 match make_backend(
                     args.backend,
                     args.model_dir.as_deref(),
@@ -109,7 +112,7 @@ pub fn run(args: &RenderArgs) -> Outcome {
                     Err(e) => return tool_error(e),
                 }
             }
-            if let Some(b) = backend.as_deref() {
+            if let Some(b) = backend.as_deref().filter(|_| allowed) {
                 let progress = Progress::new(!args.json).for_backend(args.backend);
                 let started = Instant::now();
                 let result =
