@@ -5,8 +5,8 @@ use scene_syntax::{Diagnostic, Span};
 
 use crate::assets::Want;
 use crate::codes;
+use crate::context::{fields, Cx};
 use crate::film::*;
-use crate::lower::{fields, Cx};
 use crate::names::Kind;
 use crate::units::{Angle, Color, FocalLength, Fps, Gain, Size};
 use crate::values::{self as v, Slot};

@@ -4,6 +4,25 @@
 //! [`check_entry`] cannot fail: whatever the input, it returns the best film it could build
 //! together with every diagnostic found. Files are only ever read through a [`Vfs`], and never
 //! outside the project root.
+//!
+//! `load` reads and parses the entry file and its imports; `lower` then builds the film in
+//! passes. The lowering modules depend on each other one way only, downwards (a module uses only
+//! modules on lines below its own):
+//!
+//! ```text
+//! lower        the order of the passes
+//! scene        scenes, transitions, scene-level cues; runs continuity at the end
+//! shot         one shot: its length, statements, whole-shot checks
+//! camera  cues  settings  continuity  defs  blocking
+//!              camera and lens · audio cues · per-shot settings · `continues` links ·
+//!              the film block and definitions · character blocking and dialogue
+//! context      the shared checking context (`Cx`), block fields, shared diagnostics
+//! names  values  units  suggest  assets  film  codes  sources
+//! ```
+//!
+//! The one exception is within the fourth line, and it points one way too: `camera` and
+//! `settings` use `defs` (framing names, shared field readers), `camera` and `cues` use
+//! `blocking` (times inside a shot).
 
 pub mod codes;
 pub mod film;
@@ -16,11 +35,17 @@ pub mod vfs;
 
 mod assets;
 mod blocking;
+mod camera;
+mod context;
+mod continuity;
+mod cues;
 mod defs;
 mod load;
 mod lower;
 mod names;
-mod shots;
+mod scene;
+mod settings;
+mod shot;
 pub mod stdlib;
 mod subtitles;
 mod suggest;
