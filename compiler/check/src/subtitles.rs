@@ -5,17 +5,17 @@
 //! together, longer than [`MAX_SUBTITLE_BYTES`] would pass every other check and then fail the
 //! encoder at the end of a render; here they are an error on the line's span instead.
 //!
-//! The timeline is the renderer's (LANGUAGE.md section 4, as `scene_plan::timing` computes it):
-//! a shot starts when the one before it ends, less the length of a dissolve or wipe between
-//! them; a line plays from its start to its end frame within its shot. Times are compared in
-//! milliseconds, as the track stores them.
+//! The timeline is the renderer's (LANGUAGE.md section 4, as `scene_plan::timing` computes it
+//! from the same [`crate::film::TransitionKind::overlap`]): a shot starts when the one before it
+//! ends, less the length of a dissolve or wipe between them; a line plays from its start to its
+//! end frame within its shot. Times are compared in milliseconds, as the track stores them.
 
 use std::collections::BTreeSet;
 
 use scene_syntax::{Diagnostic, Span};
 
 use crate::codes;
-use crate::film::{Film, TransitionKind};
+use crate::film::Film;
 use crate::limits::MAX_SUBTITLE_BYTES;
 
 /// How many overflowing moments are reported: one is enough to act on, and a film of
@@ -117,15 +117,14 @@ fn cues(film: &Film) -> Vec<Cue> {
         let start = match previous {
             None => 0,
             Some((prev_start, prev_frames)) => {
-                let overlap = match shot.transition_in.kind {
-                    TransitionKind::Dissolve
-                    | TransitionKind::WipeLeft
-                    | TransitionKind::WipeRight => u64::from(shot.transition_in.frames.0)
-                        .min(prev_frames)
-                        .min(frames),
-                    TransitionKind::Cut | TransitionKind::Fade | TransitionKind::FadeToBlack => 0,
-                };
-                prev_start + prev_frames - overlap
+                // The planner's rule (`scene_plan::timing`): the typed film decides which joins
+                // overlap, clamped to both shots.
+                let overlap = shot
+                    .transition_in
+                    .kind
+                    .between_shots()
+                    .overlap(shot.transition_in.frames);
+                prev_start + prev_frames - u64::from(overlap.0).min(prev_frames).min(frames)
             }
         };
         previous = Some((start, frames));
