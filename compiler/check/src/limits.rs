@@ -26,7 +26,7 @@ pub const SNIFF_BYTES: usize = 512;
 /// `Speaker: line`, one per line of text.
 pub const MAX_SUBTITLE_BYTES: usize = u16::MAX as usize;
 
-/// Diagnostics shown per file; the rest are counted ("and 812 more errors in film.scene").
-/// A file with thousands of mistakes is usually one mistake repeated, and printing them all
-/// costs more than it tells.
+/// Diagnostics kept per file, the first by position; the rest are counted ("812 more errors
+/// in `film.scene` not shown"). A file with thousands of mistakes is usually one mistake
+/// repeated, and printing, sending or keeping them all costs more than it tells.
 pub const MAX_DIAGNOSTICS_PER_FILE: usize = 100;

@@ -6,9 +6,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use scene_syntax::ast::{Import, ItemKind};
-use scene_syntax::{Diagnostic, FileId, Span};
+use scene_syntax::{Diagnostic, FileId, Parse, Span};
 
 use crate::codes;
 use crate::limits::MAX_SCRIPT_BYTES;
@@ -50,8 +51,7 @@ pub fn load(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Loaded {
     let origin = Origin::File(canonical.clone());
     let entry_id = sources.push(origin.clone(), display, text);
     let parsed = parses.parse(entry_id, &origin, sources.text(entry_id));
-    diagnostics.extend(parsed.diagnostics.iter().cloned());
-    sources.set_parse(entry_id, parsed);
+    sources.set_parse(entry_id, take_diagnostics(parsed, &mut diagnostics));
 
     let mut loader = Loader {
         vfs,
@@ -73,6 +73,17 @@ pub fn load(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Loaded {
         project_root,
         entry: entry_id,
     }
+}
+
+/// Moves a parse's diagnostics into `into`, and hands back the parse. A fresh parse is not
+/// shared, so its diagnostics move and the tree stays without them (it is kept for its tree
+/// only); a parse a cache shares is left whole and its diagnostics are copied.
+fn take_diagnostics(mut parsed: Arc<Parse>, into: &mut Vec<Diagnostic>) -> Arc<Parse> {
+    match Arc::get_mut(&mut parsed) {
+        Some(parse) => into.append(&mut parse.diagnostics),
+        None => into.extend(parsed.diagnostics.iter().cloned()),
+    }
+    parsed
 }
 
 /// Why a script file could not be loaded.
@@ -323,8 +334,8 @@ impl Loader<'_> {
         let parsed = self
             .parses
             .parse(id, &Origin::Std(module.name), module.text);
-        self.diagnostics.extend(parsed.diagnostics.iter().cloned());
-        self.sources.set_parse(id, parsed);
+        self.sources
+            .set_parse(id, take_diagnostics(parsed, &mut self.diagnostics));
         self.std_modules.insert(module.name, id);
     }
 
@@ -411,7 +422,7 @@ impl Loader<'_> {
         let origin = Origin::File(canonical.clone());
         let id = self.sources.push(origin.clone(), display, text);
         let parsed = self.parses.parse(id, &origin, self.sources.text(id));
-        self.diagnostics.extend(parsed.diagnostics.iter().cloned());
+        let parsed = take_diagnostics(parsed, &mut self.diagnostics);
         for item in &parsed.file.items {
             if let ItemKind::Film(film) = &item.kind {
                 let header = Span::new(id, item.span.start as usize, film.title.span.end as usize);

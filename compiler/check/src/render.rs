@@ -3,8 +3,8 @@
 //!
 //! Human rendering takes time linear in the diagnostics shown, whatever the size of the file:
 //! miette is handed a window of a few lines around each diagnostic (see [`FileSource`]), never
-//! the whole text, and at most [`MAX_DIAGNOSTICS_PER_FILE`] diagnostics of a file are shown; a
-//! note counts the rest.
+//! the whole text, and at most [`MAX_DIAGNOSTICS_PER_FILE`] diagnostics of a file are shown (a
+//! [`Checked`] keeps no more); a note counts the rest.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -15,12 +15,13 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 use scene_syntax::{Diagnostic, FileId, Severity, Span};
-use serde_json::{json, Value};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
 
 use crate::limits::MAX_DIAGNOSTICS_PER_FILE;
 use crate::load::slash_path;
 use crate::sources::Sources;
-use crate::Checked;
+use crate::{Checked, Suppressed};
 
 /// Width human reports wrap at.
 pub const WIDTH: usize = 100;
@@ -39,9 +40,16 @@ const MAX_LABEL_BYTES: usize = 160;
 /// miette shows two labels of one snippet with all the text between them.
 const MAX_MERGE_BYTES: usize = 2048;
 
-/// Every diagnostic of a checked film, one report each.
+/// Every diagnostic of a checked film, one report each, then a note per file whose
+/// diagnostics were too many to keep.
 pub fn human(checked: &Checked, color: bool) -> String {
-    human_diagnostics(&checked.sources, &checked.diagnostics, color, WIDTH)
+    human_reports(
+        &checked.sources,
+        &checked.diagnostics,
+        &checked.suppressed,
+        color,
+        WIDTH,
+    )
 }
 
 /// Diagnostics of one file parsed on its own (for `scenec fmt`).
@@ -62,6 +70,16 @@ pub fn human_diagnostics(
     color: bool,
     width: usize,
 ) -> String {
+    human_reports(sources, diagnostics, &[], color, width)
+}
+
+fn human_reports(
+    sources: &Sources,
+    diagnostics: &[Diagnostic],
+    suppressed: &[Suppressed],
+    color: bool,
+    width: usize,
+) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -74,7 +92,10 @@ pub fn human_diagnostics(
     let mut files = FileSources::new(sources);
     let mut shown: BTreeMap<FileId, usize> = BTreeMap::new();
     // Per file: errors and warnings not shown.
-    let mut hidden: BTreeMap<FileId, (usize, usize)> = BTreeMap::new();
+    let mut hidden: BTreeMap<FileId, (usize, usize)> = suppressed
+        .iter()
+        .map(|s| (s.file, (s.errors, s.warnings)))
+        .collect();
     let mut out = String::new();
     for diagnostic in diagnostics {
         let count = shown.entry(diagnostic.span.file).or_insert(0);
@@ -95,14 +116,19 @@ pub fn human_diagnostics(
         out.push('\n');
     }
     for (file, (errors, warnings)) in hidden {
-        out.push_str(&format!(
-            "note: {} in `{}` not shown (at most {MAX_DIAGNOSTICS_PER_FILE} per file; \
-             `scenec check --format json` lists every one)\n\n",
-            more(errors, warnings),
-            slash_path(sources.path(file)),
-        ));
+        out.push_str(&suppressed_note(sources, file, errors, warnings));
+        out.push_str("\n\n");
     }
     out
+}
+
+/// "note: 812 more errors in `film.scene` not shown (at most 100 per file)".
+pub fn suppressed_note(sources: &Sources, file: FileId, errors: usize, warnings: usize) -> String {
+    format!(
+        "note: {} in `{}` not shown (at most {MAX_DIAGNOSTICS_PER_FILE} per file)",
+        more(errors, warnings),
+        slash_path(sources.path(file)),
+    )
 }
 
 /// "812 more errors and 3 more warnings".
@@ -410,25 +436,135 @@ pub fn json(checked: &Checked) -> String {
 }
 
 pub fn json_diagnostics(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
-    let all: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| diagnostic_json(sources, d))
-        .collect();
-    serde_json::to_string_pretty(&Value::Array(all)).unwrap_or_else(|_| "[]".to_string())
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail, and what is written is UTF-8 JSON.
+    let _ = write_json_diagnostics(&mut out, sources, diagnostics);
+    String::from_utf8(out).unwrap_or_else(|_| "[]".to_string())
 }
 
-fn span_json(sources: &Sources, span: Span) -> Value {
-    let (start, end) = clamp(sources, span);
-    let (line, column) = sources.offset_line_col(span.file, start);
-    let (end_line, end_column) = sources.offset_line_col(span.file, end);
-    json!({
-        "start": start,
-        "end": end,
-        "line": line,
-        "column": column,
-        "end_line": end_line,
-        "end_column": end_column,
-    })
+/// [`json`], written to `out` as it is made: one diagnostic at a time, with no tree of JSON
+/// values in between (for 100,000 diagnostics that tree took over a gigabyte).
+pub fn write_json(out: impl std::io::Write, checked: &Checked) -> std::io::Result<()> {
+    write_json_diagnostics(out, &checked.sources, &checked.diagnostics)
+}
+
+pub fn write_json_diagnostics(
+    out: impl std::io::Write,
+    sources: &Sources,
+    diagnostics: &[Diagnostic],
+) -> std::io::Result<()> {
+    let all = AllJson {
+        sources,
+        diagnostics,
+    };
+    serde_json::to_writer_pretty(out, &all).map_err(std::io::Error::from)
+}
+
+struct AllJson<'a> {
+    sources: &'a Sources,
+    diagnostics: &'a [Diagnostic],
+}
+
+impl Serialize for AllJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.diagnostics
+                .iter()
+                .map(|d| DiagnosticJson::new(self.sources, d)),
+        )
+    }
+}
+
+/// One diagnostic as JSON. Fields in alphabetical order: the order the output has always had.
+#[derive(Serialize)]
+struct DiagnosticJson<'a> {
+    code: &'a str,
+    file: String,
+    fixes: Vec<FixJson<'a>>,
+    help: Option<&'a str>,
+    label: &'a str,
+    message: &'a str,
+    related: Vec<RelatedJson<'a>>,
+    severity: &'static str,
+    span: SpanJson,
+}
+
+#[derive(Serialize)]
+struct RelatedJson<'a> {
+    file: String,
+    message: &'a str,
+    span: SpanJson,
+}
+
+#[derive(Serialize)]
+struct FixJson<'a> {
+    file: String,
+    replacement: &'a str,
+    span: SpanJson,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct SpanJson {
+    column: usize,
+    end: usize,
+    end_column: usize,
+    end_line: usize,
+    line: usize,
+    start: usize,
+}
+
+impl SpanJson {
+    fn new(sources: &Sources, span: Span) -> SpanJson {
+        let (start, end) = clamp(sources, span);
+        let (line, column) = sources.offset_line_col(span.file, start);
+        let (end_line, end_column) = sources.offset_line_col(span.file, end);
+        SpanJson {
+            column,
+            end,
+            end_column,
+            end_line,
+            line,
+            start,
+        }
+    }
+}
+
+impl<'a> DiagnosticJson<'a> {
+    fn new(sources: &Sources, d: &'a Diagnostic) -> DiagnosticJson<'a> {
+        let file = |span: Span| slash_path(sources.path(span.file));
+        DiagnosticJson {
+            code: d.code.0,
+            file: file(d.span),
+            fixes: d
+                .fixes
+                .iter()
+                .map(|f| FixJson {
+                    file: file(f.span),
+                    replacement: &f.replacement,
+                    span: SpanJson::new(sources, f.span),
+                    title: &f.title,
+                })
+                .collect(),
+            help: d.help.as_deref(),
+            label: &d.label,
+            message: &d.message,
+            related: d
+                .related
+                .iter()
+                .map(|r| RelatedJson {
+                    file: file(r.span),
+                    message: &r.message,
+                    span: SpanJson::new(sources, r.span),
+                })
+                .collect(),
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            span: SpanJson::new(sources, d.span),
+        }
+    }
 }
 
 /// `code`, `severity`, `message`, `file`, `span` {`start`, `end` (bytes), `line`, `column`,
@@ -436,25 +572,5 @@ fn span_json(sources: &Sources, span: Span) -> Value {
 /// `span`, `message`}], `help` (string or null), `fixes` [{`file`, `span`, `replacement`,
 /// `title`}].
 pub fn diagnostic_json(sources: &Sources, d: &Diagnostic) -> Value {
-    let file = |span: Span| slash_path(sources.path(span.file));
-    json!({
-        "code": d.code.0,
-        "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
-        "message": d.message,
-        "file": file(d.span),
-        "span": span_json(sources, d.span),
-        "label": d.label,
-        "related": d.related.iter().map(|r| json!({
-            "file": file(r.span),
-            "span": span_json(sources, r.span),
-            "message": r.message,
-        })).collect::<Vec<_>>(),
-        "help": d.help,
-        "fixes": d.fixes.iter().map(|f| json!({
-            "file": file(f.span),
-            "span": span_json(sources, f.span),
-            "replacement": f.replacement,
-            "title": f.title,
-        })).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(DiagnosticJson::new(sources, d)).unwrap_or(Value::Null)
 }

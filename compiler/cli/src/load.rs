@@ -34,11 +34,24 @@ pub fn print_diagnostics(checked: &Checked, format: DiagFormat) {
             }
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             eprint!("{}", scene_check::render::human(checked, color));
-            let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-            let warnings = checked.diagnostics.len() - errors;
+            let (errors, warnings) = checked.counts();
             eprintln!("{}", summary(errors, warnings));
         }
-        DiagFormat::Json => crate::out::println(&scene_check::render::json(checked)),
+        DiagFormat::Json => {
+            crate::out::print_with(|out| scene_check::render::write_json(out, checked));
+            // stdout holds JSON only; what did not fit is said beside it.
+            for s in &checked.suppressed {
+                eprintln!(
+                    "{}",
+                    scene_check::render::suppressed_note(
+                        &checked.sources,
+                        s.file,
+                        s.errors,
+                        s.warnings
+                    )
+                );
+            }
+        }
     }
 }
 

@@ -82,7 +82,7 @@ pub fn run(args: &RenderArgs) -> Outcome {
 
         if checked.has_errors() {
             if args.json {
-                let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+                let (errors, _) = checked.counts();
                 println!(
                     "{}",
                     serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors })
