@@ -12,6 +12,7 @@ mod codes;
 mod fifo;
 mod fmt_invalid_utf8;
 mod fuzz;
+mod large_films;
 mod many_diagnostics;
 mod non_finite_numbers;
 mod properties;
