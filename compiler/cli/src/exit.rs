@@ -26,7 +26,8 @@ pub fn tool_error(message: impl std::fmt::Display) -> Outcome {
     Outcome::ToolError
 }
 
-/// A refusal with a stable code (see [`crate::codes`]) and a line of help; exit code 2.
+/// A refusal with a stable code (see `crate::codes`) and a line of help; exit code 2.
+#[cfg(feature = "render")]
 pub fn coded_error(
     code: &str,
     message: impl std::fmt::Display,

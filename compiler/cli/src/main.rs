@@ -5,6 +5,8 @@
 //! usage, an encoder error).
 
 mod args;
+// Every code is raised by a render-side command (render, verify, storyboard).
+#[cfg(feature = "render")]
 mod codes;
 mod commands;
 mod exit;
