@@ -25,4 +25,8 @@ if cargo tree --locked -p scene-previz -e normal | grep -qE 'candle|ffmpeg'; the
 fi
 
 echo "==> tests"
+# The adversarial suite (tests/hostile, in the scenec crate) fuzzes the check, fmt and schedule
+# entry points for a fixed number of seeded inputs each: deterministic, so a failure here
+# reproduces anywhere with the same seed.
+export SCENEC_FUZZ_ITERATIONS="${SCENEC_FUZZ_ITERATIONS:-2000}"
 cargo test --locked --workspace --no-fail-fast
