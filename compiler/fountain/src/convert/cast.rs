@@ -26,6 +26,9 @@ pub struct Cast {
     pub people: Vec<Person>,
 }
 
+/// Words after a name that make it part of a longer subject.
+const CONJUNCTIONS: &[&str] = &["and", "or", "nor", "with", "&", "plus"];
+
 /// Introductions longer than this are cut at a word: a description is a prompt, not a page.
 const MAX_INTRO: usize = 300;
 
@@ -93,13 +96,16 @@ impl Cast {
             .collect()
     }
 
-    /// The person whose name opens `text` as the subject of a verb (`Steel sits.`), and the text
-    /// after the name.
+    /// The person whose name opens `text` as the subject of a verb (`Steel sits.`, `Steel
+    /// SMACKS him.`), and the text after the name. A name followed by a conjunction (`BRICK and
+    /// STEEL get in`) or by punctuation (`Steel, in the middle of a call:`) is not a subject.
     pub fn subject<'t>(&self, text: &'t str) -> Option<(&Person, &'t str)> {
         self.people.iter().find_map(|p| {
             [&p.name, &p.cue].into_iter().find_map(|n| {
                 let rest = text.strip_prefix(n.as_str())?.strip_prefix(' ')?;
-                rest.starts_with(char::is_lowercase).then_some((p, rest))
+                let next = rest.split_whitespace().next()?;
+                let conjunction = CONJUNCTIONS.contains(&next.to_lowercase().as_str());
+                (next.starts_with(char::is_alphabetic) && !conjunction).then_some((p, rest))
             })
         })
     }
@@ -205,6 +211,13 @@ mod tests {
         let (who, rest) = cast.subject("Steel sits.").unwrap();
         assert_eq!((who.id.as_str(), rest), ("steel", "sits."));
         assert!(cast.subject("Steel's face.").is_none());
+        assert!(cast.subject("BRICK and STEEL get in.").is_none());
+        assert!(cast.subject("Steel, on the phone.").is_none());
+        assert_eq!(
+            cast.subject("Steel SMACKS him.")
+                .map(|(p, r)| (p.id.as_str(), r)),
+            Some(("steel", "SMACKS him."))
+        );
         assert_eq!(cast.mentioned("Brick and Steel share a look").len(), 2);
     }
 }

@@ -7,6 +7,9 @@ use scene_syntax::Code;
 /// The screenplay holds nothing that becomes a shot (no action, dialogue, centered text or
 /// lyrics): there is no film to write.
 pub const E0701: Code = Code("E0701");
+/// The screenplay is not UTF-8 text (the span is the first byte that is not): Fountain files
+/// are plain text, and the importer reads them as UTF-8.
+pub const E0702: Code = Code("E0702");
 
 /// A character's `description` is a placeholder (the sentence that introduces them, or their
 /// name): the checker requires one, and only the writer knows how they look.
@@ -35,3 +38,8 @@ pub const W0709: Code = Code("W0709");
 /// (which carries `(V.O.)` or `(O.S.)`), or one holding brackets, quotes, braces or `;`. The
 /// original is kept as a comment.
 pub const W0710: Code = Code("W0710");
+
+/// Every code above, for the test that each is documented.
+pub const ALL: &[Code] = &[
+    E0701, E0702, W0701, W0702, W0703, W0704, W0705, W0706, W0707, W0708, W0709, W0710,
+];

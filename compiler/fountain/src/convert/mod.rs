@@ -69,6 +69,35 @@ pub fn import(source: &str, opts: &Options) -> Result<Conversion, Unprintable> {
     convert(&crate::parse(source), opts)
 }
 
+/// Reads a screenplay's bytes as text. Not UTF-8: the text to show (invalid bytes replaced)
+/// and an E0702 error pointing at the first invalid byte.
+pub fn decode(bytes: &[u8], file: FileId) -> Result<String, (String, Diagnostic)> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let valid = e.valid_up_to();
+            let shown = String::from_utf8_lossy(bytes).into_owned();
+            // The replacement character is 3 bytes where the bad ones were 1–3: the valid prefix
+            // keeps its offsets, which is all the span needs.
+            let end = shown[valid..]
+                .char_indices()
+                .nth(1)
+                .map_or(shown.len(), |(i, _)| valid + i);
+            let d = Diagnostic::new(
+                codes::E0702,
+                Span::new(file, valid, end),
+                format!(
+                    "the screenplay is not UTF-8 text: byte {} is not",
+                    valid + 1
+                ),
+            )
+            .with_label("not UTF-8")
+            .with_help("save the file as UTF-8 (most editors offer it under \"encoding\")");
+            Err((shown, d))
+        }
+    }
+}
+
 pub fn convert(sp: &Screenplay, opts: &Options) -> Result<Conversion, Unprintable> {
     let file = opts.file;
     let span = |o: &crate::screenplay::Origin| Span::new(file, o.bytes.start, o.bytes.end);

@@ -442,3 +442,35 @@ fn strange_text_survives_as_strings() {
     assert_checks_clean(&t);
     assert!(t.contains(r#"bob says "She said \"no\" \\ twice.""#), "{t}");
 }
+
+#[test]
+fn text_that_is_not_utf8_is_e0702_at_its_first_bad_byte() {
+    let Err((shown, d)) = super::decode(b"INT. CAF\xc9 - DAY\n\nHe waits.", FileId(0)) else {
+        panic!("decoded");
+    };
+    assert_eq!(d.code.0, "E0702");
+    assert_eq!(d.span.start, 8);
+    assert!(shown.starts_with("INT. CAF\u{fffd} - DAY"));
+    assert_eq!(
+        &shown[d.span.start as usize..d.span.end as usize],
+        "\u{fffd}"
+    );
+    assert_eq!(
+        super::decode("é".as_bytes(), FileId(0)).ok().as_deref(),
+        Some("é")
+    );
+}
+
+#[test]
+fn every_code_is_documented() {
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnostics.md"),
+    )
+    .expect("docs/diagnostics.md");
+    for code in super::codes::ALL {
+        assert!(
+            docs.contains(&format!("### {code}")),
+            "docs/diagnostics.md does not document {code}"
+        );
+    }
+}
