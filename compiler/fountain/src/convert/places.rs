@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use scene_syntax::{Diagnostic, FileId, Span};
 
 use super::codes;
+use super::film::WRITES_SETTING;
 use super::heading::{self, Setting, Time, When};
 use super::ids::Namer;
 use crate::screenplay::{collapse, ElementKind, Origin, Screenplay};
@@ -140,8 +141,13 @@ fn describe(place: &str, setting: Option<Setting>) -> String {
     if d.is_empty() {
         d = "An unnamed place".to_string();
     }
-    if setting == Some(Setting::Both) {
-        d.push_str(", seen from inside and out");
+    // The heading's INT./EXT. reaches the prompt through the description until the language
+    // has a `setting` field to carry it (film.rs writes it there when it does).
+    match setting {
+        Some(Setting::Both) => d.push_str(", seen from inside and out"),
+        Some(Setting::Interior) if !WRITES_SETTING => d.push_str(", interior"),
+        Some(Setting::Exterior) if !WRITES_SETTING => d.push_str(", exterior"),
+        _ => {}
     }
     d
 }
@@ -173,9 +179,13 @@ mod tests {
         assert_eq!(
             places,
             vec![
-                ("bricks_patio".into(), "Brick's patio".into(), Time::Day),
-                ("house_day".into(), "House".into(), Time::Day),
-                ("house_night".into(), "House".into(), Time::Night),
+                (
+                    "bricks_patio".into(),
+                    "Brick's patio, exterior".into(),
+                    Time::Day
+                ),
+                ("house_day".into(), "House, interior".into(), Time::Day),
+                ("house_night".into(), "House, interior".into(), Time::Night),
             ]
         );
         assert!(diags.is_empty());

@@ -120,12 +120,12 @@ character jack {
 }
 
 location bricks_patio {
-    description "Brick's patio"
+    description "Brick's patio, exterior"
     time day
 }
 
 location trailer_home {
-    description "Trailer home"
+    description "Trailer home, interior"
     time night
 }
 
