@@ -7,9 +7,10 @@ use scene_syntax::{Diagnostic, Span};
 use crate::blocking::{self, ShotTime};
 use crate::codes;
 use crate::context::{twice, Cx};
-use crate::defs::FRAMINGS;
+use crate::fields::FromWord;
 use crate::film::{
-    CameraId, CameraMove, CharacterId, Ease, LensAnimation, MoveKind, PresetRef, ShotCamera,
+    CameraId, CameraMove, CharacterId, Ease, Framing, LensAnimation, MoveKind, PresetRef,
+    ShotCamera,
 };
 use crate::names::{self, Kind};
 use crate::units::{Angle, Distance, FocalLength, Fraction, Frames};
@@ -64,13 +65,13 @@ fn preset(cx: &mut Cx, ident: &ast::Ident) -> Option<PresetRef> {
     if let Some(i) = cx.names.cameras.get(&ident.name) {
         return Some(PresetRef::Defined(CameraId(i as u32)));
     }
-    if let Some((_, framing)) = FRAMINGS.iter().find(|(n, _)| *n == ident.name) {
-        return Some(PresetRef::Framing(*framing));
+    if let Some(framing) = Framing::from_word(&ident.name) {
+        return Some(PresetRef::Framing(framing));
     }
     let mut candidates: Vec<&str> = cx.names.cameras.names().collect();
-    for (name, _) in FRAMINGS {
-        if !candidates.contains(name) {
-            candidates.push(name);
+    for w in Framing::WORDS {
+        if !candidates.contains(&w.word) {
+            candidates.push(w.word);
         }
     }
     let near = names::unknown(
@@ -84,10 +85,7 @@ fn preset(cx: &mut Cx, ident: &ast::Ident) -> Option<PresetRef> {
     if let Some(i) = cx.names.cameras.get(near) {
         return Some(PresetRef::Defined(CameraId(i as u32)));
     }
-    FRAMINGS
-        .iter()
-        .find(|(n, _)| *n == near)
-        .map(|(_, f)| PresetRef::Framing(*f))
+    Framing::from_word(near).map(PresetRef::Framing)
 }
 
 /// `over D` or `from T1 to T2`, or the whole shot.

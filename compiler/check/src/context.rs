@@ -1,17 +1,15 @@
 //! The checking context every pass shares: the loaded sources, resolved names, assets and the
 //! diagnostics found so far, with the helpers that read blocks and report common mistakes.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use scene_syntax::ast::{Field, Ident};
+use scene_syntax::ast::Ident;
 use scene_syntax::{Diagnostic, FileId, Span};
 
 use crate::assets::Assets;
 use crate::codes;
 use crate::names::{self, Kind, Names};
 use crate::sources::{Origin, Sources};
-use crate::suggest;
 use crate::units::Fps;
 use crate::Vfs;
 
@@ -105,55 +103,6 @@ impl<'a> Cx<'a> {
         };
         index.map(|i| i as u32)
     }
-}
-
-/// The fields of a block by key (first occurrence), after reporting unknown and repeated keys.
-pub fn fields<'f>(
-    fields: &'f [Field],
-    valid: &[&str],
-    block: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> BTreeMap<&'f str, &'f Field> {
-    let mut seen: BTreeMap<&str, &Field> = BTreeMap::new();
-    for field in fields {
-        let key = field.key.name.as_str();
-        if !valid.contains(&key) {
-            diags.push(unknown_field(&field.key, valid, block));
-            continue;
-        }
-        if let Some(first) = seen.get(key) {
-            diags.push(
-                Diagnostic::new(
-                    codes::E0113,
-                    field.span,
-                    format!("`{key}` is given twice in {block}"),
-                )
-                .with_label("given again here")
-                .with_related(first.span, "first given here")
-                .with_help(format!("keep one `{key}`")),
-            );
-            continue;
-        }
-        seen.insert(key, field);
-    }
-    seen
-}
-
-pub fn unknown_field(key: &Ident, valid: &[&str], block: &str) -> Diagnostic {
-    let mut d = Diagnostic::new(
-        codes::E0120,
-        key.span,
-        format!("{block} has no field `{}`", key.name),
-    )
-    .with_label("unknown field");
-    let listing = format!("the fields of {block} are {}", suggest::list(valid));
-    d = match suggest::nearest(&key.name, valid.iter().copied()) {
-        Some(near) => d
-            .with_help(format!("did you mean `{near}`? {listing}"))
-            .with_fix(key.span, near, format!("replace with `{near}`")),
-        None => d.with_help(listing),
-    };
-    d
 }
 
 /// The same statement twice in one shot (E0113).

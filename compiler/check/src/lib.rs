@@ -16,13 +16,17 @@
 //! camera  cues  settings  continuity  defs  blocking
 //!              camera and lens · audio cues · per-shot settings · `continues` links ·
 //!              the film block and definitions · character blocking and dialogue
-//! context      the shared checking context (`Cx`), block fields, shared diagnostics
+//! context  fields
+//!              the shared checking context (`Cx`) and shared diagnostics · a block's fields
+//!              read against the vocabulary's field table (`scene_syntax::vocab`)
 //! names  values  units  suggest  assets  film  codes  sources
 //! ```
 //!
-//! The one exception is within the fourth line, and it points one way too: `camera` and
-//! `settings` use `defs` (framing names, shared field readers), `camera` and `cues` use
-//! `blocking` (times inside a shot).
+//! The one exception is within the fourth line, and it points one way too: `settings` uses
+//! `defs` (a `look` reference), `camera` and `cues` use `blocking` (times inside a shot).
+//!
+//! Which fields a block has, what each takes and which are required is data in the vocabulary,
+//! not code here: `fields` reads any block by it, and the passes only place each value.
 
 pub mod codes;
 pub mod film;
@@ -38,6 +42,7 @@ mod context;
 mod continuity;
 mod cues;
 mod defs;
+mod fields;
 mod load;
 mod lower;
 mod names;
