@@ -98,14 +98,21 @@ impl Cast {
 
     /// The person whose name opens `text` as the subject of a verb (`Steel sits.`, `Steel
     /// SMACKS him.`), and the text after the name. A name followed by a conjunction (`BRICK and
-    /// STEEL get in`) or by punctuation (`Steel, in the middle of a call:`) is not a subject.
+    /// STEEL get in`), by punctuation (`Steel, in the middle of a call:`) or by more of a name
+    /// (`MARA OKAFOR, sixties,`) is not a subject.
     pub fn subject<'t>(&self, text: &'t str) -> Option<(&Person, &'t str)> {
         self.people.iter().find_map(|p| {
             [&p.name, &p.cue].into_iter().find_map(|n| {
                 let rest = text.strip_prefix(n.as_str())?.strip_prefix(' ')?;
                 let next = rest.split_whitespace().next()?;
                 let conjunction = CONJUNCTIONS.contains(&next.to_lowercase().as_str());
-                (next.starts_with(char::is_alphabetic) && !conjunction).then_some((p, rest))
+                // `MARA OKAFOR, sixties,` introduces someone by their full name: a capitalised
+                // name followed by another capitalised word, or by a word ending in a comma,
+                // is a name going on, not a subject and its verb.
+                let shouted = |w: &str| !w.chars().any(char::is_lowercase);
+                let name_goes_on = next.ends_with(',') || (shouted(n) && shouted(next));
+                (next.starts_with(char::is_alphabetic) && !conjunction && !name_goes_on)
+                    .then_some((p, rest))
             })
         })
     }
@@ -213,6 +220,8 @@ mod tests {
         assert!(cast.subject("Steel's face.").is_none());
         assert!(cast.subject("BRICK and STEEL get in.").is_none());
         assert!(cast.subject("Steel, on the phone.").is_none());
+        assert!(cast.subject("STEEL STEELE, sixties, sits.").is_none());
+        assert!(cast.subject("Steel Steele, sixties, sits.").is_none());
         assert_eq!(
             cast.subject("Steel SMACKS him.")
                 .map(|(p, r)| (p.id.as_str(), r)),

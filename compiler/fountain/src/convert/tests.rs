@@ -370,7 +370,7 @@ fn scene_headings_without_a_time_and_continuing_ones() {
         "{t}"
     );
     assert!(
-        t.contains("location house {\n    description \"House\"\n    time night\n}"),
+        t.contains("location house {\n    description \"House, interior\"\n    time night\n}"),
         "{t}"
     );
     assert_eq!(code_list(&c).iter().filter(|c| **c == "W0703").count(), 1);
