@@ -178,7 +178,7 @@ fn is_word(value: &Value, word: &str) -> bool {
     matches!(&value.kind, ValueKind::Ident(w) if w == word)
 }
 
-/// A colour temperature in `K` within [`KELVIN`] (E0309), or a colour.
+/// A colour temperature in `K` within [`KELVIN`] (E0313), or a colour.
 fn temperature(value: &Value, d: &mut Vec<Diagnostic>) -> Option<LightColor> {
     if let ValueKind::Color(c) = value.kind {
         return Some(LightColor::Rgb(Color(c)));
@@ -193,7 +193,7 @@ fn temperature(value: &Value, d: &mut Vec<Diagnostic>) -> Option<LightColor> {
     if !KELVIN.contains(&n.value) {
         d.push(
             Diagnostic::new(
-                codes::E0309,
+                codes::E0313,
                 value.span,
                 format!("a colour temperature of {}K is out of range", n.raw),
             )
@@ -205,7 +205,7 @@ fn temperature(value: &Value, d: &mut Vec<Diagnostic>) -> Option<LightColor> {
     Some(LightColor::Kelvin(Kelvin(n.value)))
 }
 
-/// An intensity as a percentage within [`INTENSITY_PERCENT`] (E0310).
+/// An intensity as a percentage within [`INTENSITY_PERCENT`] (E0314).
 fn intensity(value: &Value, d: &mut Vec<Diagnostic>) -> Option<f64> {
     let n = v::number(
         value,
@@ -217,7 +217,7 @@ fn intensity(value: &Value, d: &mut Vec<Diagnostic>) -> Option<f64> {
     if !INTENSITY_PERCENT.contains(&n.value) {
         d.push(
             Diagnostic::new(
-                codes::E0310,
+                codes::E0314,
                 value.span,
                 format!("a light's intensity of {}% is out of range", n.raw),
             )
@@ -331,8 +331,8 @@ mod tests {
         assert_eq!(code("light key from left warm"), "E0205");
         assert_eq!(code("light key from left 3200"), "E0201");
         assert_eq!(code("light key from left 3200deg"), "E0201");
-        assert_eq!(code("light key from left 900K"), "E0309");
-        assert_eq!(code("light key from left 1200%"), "E0310");
+        assert_eq!(code("light key from left 900K"), "E0313");
+        assert_eq!(code("light key from left 1200%"), "E0314");
         assert_eq!(code("light key from left 40% soft"), "E0203");
         assert_eq!(code("light key from left soft soft"), "E0203");
         assert_eq!(code("light 3 from left"), "E0202");

@@ -73,8 +73,38 @@ fn mismatch(code: Code, value: &Value, slot: Slot, wanted: &str) -> Diagnostic {
     .with_help(format!("write {wanted} such as `{}`", slot.example))
 }
 
-/// A number whose unit is one of `units` (`None` in the list: no unit).
+/// A number whose unit is one of `units` (`None` in the list: no unit), and finite: a literal
+/// too long for a 64-bit float (309 digits or more) is out of every range, so it is reported
+/// here once rather than slipping past range checks as infinity.
 pub fn number<'v>(
+    value: &'v Value,
+    units: &[Option<Unit>],
+    wanted: &str,
+    slot: Slot,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'v Number> {
+    let n = number_as_written(value, units, wanted, slot, diags)?;
+    if !n.value.is_finite() {
+        diags.push(
+            Diagnostic::new(
+                codes::E0308,
+                value.span,
+                format!(
+                    "{} cannot take a {}-digit number: it is too large for any field",
+                    slot.name,
+                    n.raw.chars().filter(char::is_ascii_digit).count()
+                ),
+            )
+            .with_label("too large to represent")
+            .with_help(format!("write a number such as `{}`", slot.example)),
+        );
+        return None;
+    }
+    Some(n)
+}
+
+/// [`number`] without the finiteness check, for values read exactly from their digits (seeds).
+fn number_as_written<'v>(
     value: &'v Value,
     units: &[Option<Unit>],
     wanted: &str,
@@ -345,13 +375,13 @@ pub fn dimensions(field: &Field, example: &str, diags: &mut Vec<Diagnostic>) -> 
 /// The range of a film's `loudness`, in LUFS.
 pub const LOUDNESS_LUFS: std::ops::RangeInclusive<f64> = -40.0..=-5.0;
 
-/// An integrated loudness in LUFS within [`LOUDNESS_LUFS`] (E0312).
+/// An integrated loudness in LUFS within [`LOUDNESS_LUFS`] (E0316).
 pub fn loudness(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<f64> {
     let n = number(value, &[Some(Unit::Lufs)], "a loudness", slot, diags)?;
     if !LOUDNESS_LUFS.contains(&n.value) {
         diags.push(
             Diagnostic::new(
-                codes::E0312,
+                codes::E0316,
                 value.span,
                 format!("a loudness of {}LUFS is out of range", n.raw),
             )
@@ -366,7 +396,7 @@ pub fn loudness(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Optio
 /// The range of a shot's `speed`, as a factor of real time.
 pub const SPEED: std::ops::RangeInclusive<f64> = 0.01..=10.0;
 
-/// A factor (`0.5x`) or a fraction (`50%`) of real time within [`SPEED`] (E0311).
+/// A factor (`0.5x`) or a fraction (`50%`) of real time within [`SPEED`] (E0315).
 pub fn speed(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<f64> {
     let n = number(
         value,
@@ -389,7 +419,7 @@ pub fn speed(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<f
     if !ok {
         diags.push(
             Diagnostic::new(
-                codes::E0311,
+                codes::E0315,
                 value.span,
                 format!("a speed of {} is out of range", written(value)),
             )
@@ -481,7 +511,7 @@ pub fn whole(
 
 /// A seed: a whole number that fits in 64 bits, read exactly from the literal.
 pub fn seed(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<u64> {
-    let n = number(value, &[None], "a whole number", slot, diags)?;
+    let n = number_as_written(value, &[None], "a whole number", slot, diags)?;
     let digits = n.raw.strip_prefix('+').unwrap_or(&n.raw).replace('_', "");
     match digits.parse::<u64>() {
         Ok(seed) => Some(seed),
