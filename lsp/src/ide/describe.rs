@@ -2,8 +2,8 @@
 
 use scene_syntax::ast::*;
 
-use crate::index::{Def, NameKind};
-use crate::project::Analysis;
+use crate::analysis::index::{Def, NameKind};
+use crate::analysis::Analysis;
 
 /// The item (or shot) a definition was written as.
 pub enum DefNode<'a> {
@@ -31,7 +31,7 @@ pub fn node<'a>(file: &'a Analysis, def: &Def) -> Option<DefNode<'a>> {
     None
 }
 
-fn source<'a>(file: &'a Analysis, span: scene_syntax::Span) -> &'a str {
+fn source(file: &Analysis, span: scene_syntax::Span) -> &str {
     file.text.get(span.range()).unwrap_or("")
 }
 
@@ -102,7 +102,7 @@ fn role(r: SoundRole) -> &'static str {
 /// Markdown for a definition: its kind and name, then each field it sets.
 pub fn markdown(file: &Analysis, def: &Def) -> String {
     let origin = match &file.key {
-        crate::project::FileKey::Std(m) => format!(" — from `std.{m}`"),
+        crate::analysis::FileKey::Std(m) => format!(" — from `std.{m}`"),
         _ => String::new(),
     };
     let mut out = format!("**{} `{}`**{origin}\n", def.kind.word(), def.name);

@@ -11,42 +11,28 @@ use std::sync::Arc;
 
 use scene_check::{Origin, ParseCache, Parses};
 use scene_syntax::{FileId, Parse};
-use tower_lsp_server::ls_types::{Position, Range, Uri};
 
-use crate::documents::{Documents, Snapshot};
-use crate::index::{Def, FileIndex, ImportRef, NameKind, Ref};
-use crate::line_index::LineIndex;
-use crate::stdlib;
+use crate::analysis::documents::Documents;
+use crate::analysis::index::{Def, FileIndex, ImportRef, NameKind, Ref};
+use crate::analysis::line_index::{LineCol, LineIndex};
+use crate::analysis::stdlib;
 
 /// Files larger than this are not analysed (a diagnostic says so); the editor stays responsive.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// At most this many `.scene` files are discovered under the workspace roots.
 const MAX_WORKSPACE_FILES: usize = 2000;
 
+/// A file as the server knows it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileKey {
+    /// A file on disk (normalized: no `.` or `..`).
     Path(PathBuf),
-    /// A document with a URI that is not a file (an unsaved buffer).
+    /// A document whose URI is not a file (an unsaved buffer), by its URI.
     Uri(String),
     Std(&'static str),
 }
 
 impl FileKey {
-    pub fn of_uri(uri: &Uri) -> FileKey {
-        match crate::uri::to_path(uri) {
-            Some(p) => FileKey::Path(p),
-            None => FileKey::Uri(uri.as_str().to_owned()),
-        }
-    }
-
-    pub fn uri(&self) -> Option<Uri> {
-        match self {
-            FileKey::Path(p) => crate::uri::from_path(p),
-            FileKey::Uri(s) => s.parse().ok(),
-            FileKey::Std(_) => None,
-        }
-    }
-
     pub fn path(&self) -> Option<&Path> {
         match self {
             FileKey::Path(p) => Some(p),
@@ -91,15 +77,13 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    pub fn range(&self, start: usize, end: usize) -> Range {
-        self.lines.range(&self.text, start, end)
+    /// The editor position of a byte offset.
+    pub fn position(&self, offset: usize) -> LineCol {
+        self.lines.position(&self.text, offset)
     }
 
-    pub fn span_range(&self, span: scene_syntax::Span) -> Range {
-        self.range(span.start as usize, span.end as usize)
-    }
-
-    pub fn offset(&self, position: Position) -> usize {
+    /// The byte offset of an editor position.
+    pub fn offset(&self, position: LineCol) -> usize {
         self.lines.offset(&self.text, position)
     }
 }
@@ -162,7 +146,7 @@ impl Project {
                         stack.push((entry.path(), depth + 1));
                     }
                 } else if ft.is_file() && name.ends_with(".scene") && found < MAX_WORKSPACE_FILES {
-                    self.known.insert(crate::uri::normalize(&entry.path()));
+                    self.known.insert(normalize(&entry.path()));
                     found += 1;
                 }
             }
@@ -198,14 +182,12 @@ impl Project {
                 stdlib::module(name).map(|m| (Arc::from(m.text), None, Stamp::Std))
             }
             _ => {
-                if let Some(uri) = key.uri() {
-                    if let Some(doc) = self.documents.get(&uri) {
-                        return Some((
-                            doc.text.clone(),
-                            Some(doc.lines.clone()),
-                            Stamp::Version(doc.version),
-                        ));
-                    }
+                if let Some(doc) = self.documents.get(key) {
+                    return Some((
+                        doc.text.clone(),
+                        Some(doc.lines.clone()),
+                        Stamp::Version(doc.version),
+                    ));
                 }
                 let path = key.path()?;
                 let meta = std::fs::metadata(path).ok()?;
@@ -259,21 +241,13 @@ impl Project {
         Some(analysis)
     }
 
-    pub fn analysis_of_uri(&mut self, uri: &Uri) -> Option<Arc<Analysis>> {
-        self.analysis(&FileKey::of_uri(uri))
-    }
-
-    pub fn snapshot(&self, uri: &Uri) -> Option<&Snapshot> {
-        self.documents.get(uri)
-    }
-
     /// Where an import in `from` points.
     pub fn import_target(from: &FileKey, import: &ImportRef) -> Option<FileKey> {
         match import {
             ImportRef::Std { module, .. } => stdlib::module(module).map(|m| FileKey::Std(m.name)),
             ImportRef::File { path, .. } => {
                 let base = from.path()?.parent()?;
-                Some(FileKey::Path(crate::uri::normalize(&base.join(path))))
+                Some(FileKey::Path(normalize(&base.join(path))))
             }
         }
     }
@@ -342,7 +316,7 @@ impl Project {
     pub fn dependents(&mut self, target: &FileKey) -> Vec<Arc<Analysis>> {
         let mut keys: BTreeSet<FileKey> = self.known.iter().cloned().map(FileKey::Path).collect();
         for doc in self.documents.all() {
-            keys.insert(FileKey::of_uri(&doc.uri));
+            keys.insert(doc.key.clone());
         }
         keys.insert(target.clone());
         let mut out = Vec::new();
@@ -387,20 +361,20 @@ impl Project {
     pub fn overlay(&self) -> BTreeMap<PathBuf, Arc<str>> {
         self.documents
             .all()
-            .filter_map(|d| Some((d.path.clone()?, d.text.clone())))
+            .filter_map(|d| Some((d.key.path()?.to_path_buf(), d.text.clone())))
             .collect()
     }
 
     /// Canonical path → URI of each open document, so diagnostics go to the URI the client
     /// used even when it named the file through a symlink.
-    pub fn aliases(&self) -> BTreeMap<PathBuf, Uri> {
+    pub fn aliases(&self) -> BTreeMap<PathBuf, String> {
         let mut out = BTreeMap::new();
         for d in self.documents.all() {
-            if let Some(path) = &d.path {
+            if let Some(path) = d.key.path() {
                 if let Ok(canonical) = std::fs::canonicalize(path) {
                     out.insert(canonical, d.uri.clone());
                 }
-                out.insert(path.clone(), d.uri.clone());
+                out.insert(path.to_path_buf(), d.uri.clone());
             }
         }
         out
@@ -437,4 +411,23 @@ fn parse_guarded(trees: &dyn Parses, id: FileId, origin: &Origin, text: &str) ->
             )],
         }),
     }
+}
+
+/// Removes `.` and `..` components without touching the file system, so that the same file
+/// reached through `cast/../film.scene` and `film.scene` is one key.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }

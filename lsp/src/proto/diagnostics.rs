@@ -2,7 +2,7 @@
 //! related locations for duplicates and cycles, and the machine-applicable fixes carried in
 //! `data` so that a code action can apply them without asking the server's state.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
@@ -10,10 +10,80 @@ use tower_lsp_server::ls_types::{
     Uri,
 };
 
+use crate::analysis::film_check::{Document, Outcome};
+use crate::analysis::project::MAX_FILE_BYTES;
+use crate::proto::convert;
+
 /// Maps a compiler span to a place in a client document; `None` for text the client cannot open
 /// (the stdlib).
 pub trait SpanMap {
     fn locate(&self, span: scene_syntax::Span) -> Option<(Uri, Range)>;
+}
+
+fn document_uri(document: &Document) -> Option<Uri> {
+    match document {
+        Document::Uri(u) => u.parse().ok(),
+        Document::Path(p) => crate::proto::uri::from_path(p),
+    }
+}
+
+impl SpanMap for Outcome {
+    fn locate(&self, span: scene_syntax::Span) -> Option<(Uri, Range)> {
+        let file = self.file(span.file)?;
+        let uri = document_uri(&file.document)?;
+        Some((
+            uri,
+            convert::range_in(
+                &file.text,
+                &file.lines,
+                span.start as usize..span.end as usize,
+            ),
+        ))
+    }
+}
+
+/// A check's diagnostics by document URI, every document of the film listed (those without
+/// diagnostics empty, so that their old ones are cleared).
+pub fn publish_list(outcome: &Outcome) -> BTreeMap<String, (Uri, Vec<Diagnostic>)> {
+    let mut out = to_lsp(&outcome.diagnostics, outcome);
+    for f in &outcome.files {
+        if let Some(uri) = document_uri(&f.document) {
+            out.entry(uri.as_str().to_owned())
+                .or_insert_with(|| (uri, Vec::new()));
+        }
+    }
+    for t in &outcome.too_large {
+        let Some(uri) = document_uri(&t.document) else {
+            continue;
+        };
+        out.entry(uri.as_str().to_owned())
+            .or_insert_with(|| (uri.clone(), Vec::new()))
+            .1
+            .push(Diagnostic {
+                range: Range::default(),
+                severity: Some(DiagnosticSeverity::WARNING),
+                source: Some("scene-lsp".into()),
+                message: format!(
+                    "this file is too large for the language server ({:.1} MiB, the limit is {} MiB); it is not analysed",
+                    t.bytes as f64 / (1024.0 * 1024.0),
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+                ..Diagnostic::default()
+            });
+    }
+    out
+}
+
+/// URIs published for an entry last time that have nothing now: they must be cleared.
+pub fn cleared(
+    before: &BTreeSet<String>,
+    now: &BTreeMap<String, (Uri, Vec<Diagnostic>)>,
+) -> Vec<Uri> {
+    before
+        .iter()
+        .filter(|u| !now.contains_key(*u))
+        .filter_map(|u| u.parse().ok())
+        .collect()
 }
 
 /// A fix as stored in a diagnostic's `data`.

@@ -2,13 +2,9 @@
 //! files; the language server needs their text for completion, hover and colouring of presets.
 
 pub use scene_check::stdlib::{module, Module, MODULES};
+use scene_syntax::vocab;
 
-/// Framing names that work as camera presets without any import.
-pub const FRAMINGS: &[&str] = &[
-    "extreme_wide",
-    "wide",
-    "full",
-    "medium",
-    "closeup",
-    "extreme_closeup",
-];
+/// Whether `name` is a framing, which works as a camera preset without any import.
+pub fn is_framing(name: &str) -> bool {
+    vocab::FRAMINGS.iter().any(|f| f.word == name)
+}

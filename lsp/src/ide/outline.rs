@@ -1,34 +1,67 @@
 //! Document symbols (the film, scenes with their shots, characters, …) and folding ranges.
 
 use scene_syntax::ast::*;
-use tower_lsp_server::ls_types::{DocumentSymbol, FoldingRange, FoldingRangeKind, SymbolKind};
+use scene_syntax::Span;
 
-use crate::project::Analysis;
+use crate::analysis::Analysis;
 
-#[allow(deprecated)] // `DocumentSymbol::deprecated` must be written even though it is deprecated.
+/// What a symbol is, for the editor's icons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolKind {
+    Film,
+    Character,
+    Location,
+    Look,
+    Camera,
+    Sound,
+    Scene,
+    Shot,
+}
+
+/// One entry of the outline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    pub name: String,
+    pub detail: Option<String>,
+    pub kind: SymbolKind,
+    /// The whole definition.
+    pub span: Span,
+    /// The name (what the editor selects).
+    pub selection: Span,
+    pub children: Vec<Symbol>,
+}
+
 fn symbol(
-    file: &Analysis,
     name: String,
     detail: Option<String>,
     kind: SymbolKind,
-    span: scene_syntax::Span,
-    selection: scene_syntax::Span,
-    children: Vec<DocumentSymbol>,
-) -> DocumentSymbol {
-    DocumentSymbol {
+    span: Span,
+    selection: Span,
+    children: Vec<Symbol>,
+) -> Symbol {
+    Symbol {
         name,
         detail,
         kind,
-        tags: None,
-        deprecated: None,
-        range: file.span_range(span),
-        selection_range: file.span_range(selection),
-        children: if children.is_empty() {
-            None
-        } else {
-            Some(children)
-        },
+        span,
+        selection,
+        children,
     }
+}
+
+/// What a folding range holds, when it is not a block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FoldKind {
+    Imports,
+    Comment,
+}
+
+/// Lines that fold, 0-based and inclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fold {
+    pub start_line: u32,
+    pub end_line: u32,
+    pub kind: Option<FoldKind>,
 }
 
 fn text_field(fields: &[Field], key: &str) -> Option<String> {
@@ -40,61 +73,55 @@ fn text_field(fields: &[Field], key: &str) -> Option<String> {
     }
 }
 
-pub fn document_symbols(file: &Analysis) -> Vec<DocumentSymbol> {
+pub fn document_symbols(file: &Analysis) -> Vec<Symbol> {
     let mut out = Vec::new();
     for item in &file.parse.file.items {
         let sym = match &item.kind {
             ItemKind::Import(_) => continue,
             ItemKind::Film(f) => symbol(
-                file,
                 format!("film \"{}\"", f.title.value),
                 None,
-                SymbolKind::FILE,
+                SymbolKind::Film,
                 item.span,
                 f.title.span,
                 Vec::new(),
             ),
             ItemKind::Character(b) => symbol(
-                file,
                 b.name.name.clone(),
                 text_field(&b.fields, "name").or(Some("character".into())),
-                SymbolKind::CLASS,
+                SymbolKind::Character,
                 item.span,
                 b.name.span,
                 Vec::new(),
             ),
             ItemKind::Location(b) => symbol(
-                file,
                 b.name.name.clone(),
                 Some("location".into()),
-                SymbolKind::NAMESPACE,
+                SymbolKind::Location,
                 item.span,
                 b.name.span,
                 Vec::new(),
             ),
             ItemKind::Look(b) => symbol(
-                file,
                 b.name.name.clone(),
                 Some("look".into()),
-                SymbolKind::STRUCT,
+                SymbolKind::Look,
                 item.span,
                 b.name.span,
                 Vec::new(),
             ),
             ItemKind::Camera(b) => symbol(
-                file,
                 b.name.name.clone(),
                 Some("camera".into()),
-                SymbolKind::INTERFACE,
+                SymbolKind::Camera,
                 item.span,
                 b.name.span,
                 Vec::new(),
             ),
             ItemKind::Sound(s) => symbol(
-                file,
                 s.name.name.clone(),
                 Some("sound".into()),
-                SymbolKind::EVENT,
+                SymbolKind::Sound,
                 item.span,
                 s.name.span,
                 Vec::new(),
@@ -105,10 +132,9 @@ pub fn document_symbols(file: &Analysis) -> Vec<DocumentSymbol> {
                     .iter()
                     .filter_map(|si| match &si.kind {
                         SceneItemKind::Shot(shot) => Some(symbol(
-                            file,
                             shot.name.name.clone(),
                             Some(format!("shot {}", value_text(file, &shot.duration))),
-                            SymbolKind::METHOD,
+                            SymbolKind::Shot,
                             si.span,
                             shot.name.span,
                             Vec::new(),
@@ -117,10 +143,9 @@ pub fn document_symbols(file: &Analysis) -> Vec<DocumentSymbol> {
                     })
                     .collect();
                 symbol(
-                    file,
                     scene.name.name.clone(),
                     Some(format!("scene at {}", scene.location.name)),
-                    SymbolKind::MODULE,
+                    SymbolKind::Scene,
                     item.span,
                     scene.name.span,
                     shots,
@@ -136,9 +161,9 @@ pub fn value_text<'a>(file: &'a Analysis, v: &Value) -> &'a str {
     file.text.get(v.span.range()).unwrap_or("")
 }
 
-pub fn folding_ranges(file: &Analysis) -> Vec<FoldingRange> {
+pub fn folding_ranges(file: &Analysis) -> Vec<Fold> {
     let mut out = Vec::new();
-    let mut push = |start: usize, end: usize, kind: Option<FoldingRangeKind>| {
+    let mut push = |start: usize, end: usize, kind: Option<FoldKind>| {
         let a = file.lines.line_of(start) as u32;
         // A block ends on its `}` line; keep that line visible.
         let b = file.lines.line_of(end.saturating_sub(1)) as u32;
@@ -148,11 +173,10 @@ pub fn folding_ranges(file: &Analysis) -> Vec<FoldingRange> {
             b
         };
         if end_line > a {
-            out.push(FoldingRange {
+            out.push(Fold {
                 start_line: a,
                 end_line,
                 kind,
-                ..FoldingRange::default()
             });
         }
     };
@@ -174,17 +198,52 @@ pub fn folding_ranges(file: &Analysis) -> Vec<FoldingRange> {
         }
     }
     if let Some((s, e)) = imports {
-        push(s, e + 1, Some(FoldingRangeKind::Imports));
+        push(s, e + 1, Some(FoldKind::Imports));
     }
     for c in &file.parse.file.comments {
         if c.kind == CommentKind::Block {
             push(
                 c.span.start as usize,
                 c.span.end as usize,
-                Some(FoldingRangeKind::Comment),
+                Some(FoldKind::Comment),
             );
         }
     }
     out.sort_by_key(|r| (r.start_line, r.end_line));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::fixture::Fixture;
+
+    #[test]
+    fn scenes_hold_their_shots_and_blocks_fold() {
+        let mut f = Fixture::new(
+            "import std.camera\nimport std.look\ncharacter aiko {\n    name \"Aiko\"\n    description \"x\"\n}\nscene s at street {\n    shot a 2s {\n        camera wide\n    }\n    shot b 1s {\n    }\n}\n",
+        );
+        let file = f.file();
+        let symbols = document_symbols(&file);
+        let names: Vec<(&str, SymbolKind)> =
+            symbols.iter().map(|s| (s.name.as_str(), s.kind)).collect();
+        assert_eq!(
+            names,
+            [("aiko", SymbolKind::Character), ("s", SymbolKind::Scene)]
+        );
+        assert_eq!(symbols[0].detail.as_deref(), Some("Aiko"));
+        let shots: Vec<&str> = symbols[1]
+            .children
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(shots, ["a", "b"]);
+        let folds = folding_ranges(&file);
+        assert!(folds.contains(&Fold {
+            start_line: 0,
+            end_line: 1,
+            kind: Some(FoldKind::Imports)
+        }));
+        assert!(folds.iter().any(|f| f.start_line == 6 && f.kind.is_none()));
+    }
 }

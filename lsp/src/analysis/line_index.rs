@@ -1,10 +1,15 @@
-//! Byte offsets ⇄ LSP positions.
+//! Byte offsets ⇄ editor positions.
 //!
-//! The AST counts bytes of UTF-8; LSP clients count UTF-16 code units within a line. Every
+//! The AST counts bytes of UTF-8; editors count UTF-16 code units within a line. Every
 //! conversion goes through here so that a line with `é` or an emoji before the cursor still
 //! lands on the right character.
 
-use tower_lsp_server::ls_types::{Position, Range};
+/// A position as editors count it: a 0-based line and a column in UTF-16 code units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
 
 #[derive(Clone, Debug)]
 pub struct LineIndex {
@@ -59,9 +64,9 @@ impl LineIndex {
         }
     }
 
-    /// The LSP position of byte `offset`. Offsets inside a multi-byte character are moved back
+    /// The position of byte `offset`. Offsets inside a multi-byte character are moved back
     /// to its start; offsets past the end clamp to the end.
-    pub fn position(&self, text: &str, offset: usize) -> Position {
+    pub fn position(&self, text: &str, offset: usize) -> LineCol {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
@@ -69,23 +74,16 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.line_start(line);
         let character: usize = text[start..offset].chars().map(char::len_utf16).sum();
-        Position {
+        LineCol {
             line: line as u32,
-            character: character as u32,
+            col: character as u32,
         }
     }
 
-    pub fn range(&self, text: &str, start: usize, end: usize) -> Range {
-        Range {
-            start: self.position(text, start),
-            end: self.position(text, end),
-        }
-    }
-
-    /// The byte offset of an LSP position. A character past the end of its line clamps to the
-    /// line's end (as the protocol asks); a line past the end of the text clamps to the end.
-    /// A position between the two halves of a surrogate pair lands after the character.
-    pub fn offset(&self, text: &str, position: Position) -> usize {
+    /// The byte offset of a position. A column past the end of its line clamps to the line's
+    /// end (as the protocol asks); a line past the end of the text clamps to the end. A column
+    /// between the two halves of a surrogate pair lands after the character.
+    pub fn offset(&self, text: &str, position: LineCol) -> usize {
         let line = position.line as usize;
         if line >= self.starts.len() {
             return text.len();
@@ -94,7 +92,7 @@ impl LineIndex {
         let end = self.line_end(text, line);
         let mut units = 0u32;
         for (i, c) in text[start..end].char_indices() {
-            if units >= position.character {
+            if units >= position.col {
                 return start + i;
             }
             units += c.len_utf16() as u32;
@@ -114,42 +112,15 @@ mod tests {
         let b = text.find('b').unwrap();
         let p = index.position(text, b);
         // `a`, space, `é`, space, the emoji (two UTF-16 units), space.
-        assert_eq!(
-            p,
-            Position {
-                line: 0,
-                character: 7
-            }
-        );
+        assert_eq!(p, LineCol { line: 0, col: 7 });
         assert_eq!(index.offset(text, p), b);
         let third = text.find("third").unwrap();
-        assert_eq!(
-            index.position(text, third),
-            Position {
-                line: 2,
-                character: 0
-            }
-        );
+        assert_eq!(index.position(text, third), LineCol { line: 2, col: 0 });
         // Past the end of a CRLF line clamps before the `\r`.
         assert_eq!(
-            index.offset(
-                text,
-                Position {
-                    line: 1,
-                    character: 99
-                }
-            ),
+            index.offset(text, LineCol { line: 1, col: 99 }),
             text.find("\r").unwrap()
         );
-        assert_eq!(
-            index.offset(
-                text,
-                Position {
-                    line: 9,
-                    character: 0
-                }
-            ),
-            text.len()
-        );
+        assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }), text.len());
     }
 }

@@ -1,6 +1,6 @@
 //! The language server: LSP requests and notifications mapped onto the analyses.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -10,10 +10,13 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use crate::check;
-use crate::documents::ChangeOutcome;
-use crate::hover::PlanView;
-use crate::project::{Analysis, FileKey, Project};
+use crate::analysis::documents::{ChangeOutcome, Edit};
+use crate::analysis::film_check;
+use crate::analysis::{Analysis, FileKey, Project};
+use crate::ide;
+use crate::ide::hover::PlanView;
+use crate::proto::diagnostics::{self, DiagnosticData};
+use crate::proto::{convert, uri as uris};
 
 /// The last check of one film.
 #[derive(Default)]
@@ -76,11 +79,11 @@ impl Backend {
         &self,
         what: &str,
         uri: &Uri,
-        f: impl FnOnce(&mut Project, &Analysis) -> Result<T>,
+        f: impl FnOnce(&mut Project, &Arc<Analysis>) -> Result<T>,
     ) -> Result<T> {
         guarded(what, || {
             let mut project = lock(&self.project);
-            let Some(file) = project.analysis_of_uri(uri) else {
+            let Some(file) = project.analysis(&uris::key(uri)) else {
                 return Err(Error::invalid_params(format!(
                     "unknown document {}: it is not open and cannot be read",
                     uri.as_str()
@@ -108,29 +111,29 @@ impl Backend {
             let current = {
                 let project = project.clone();
                 let uri = uri.clone();
-                move || lock(&project).documents.version(&uri) == Some(version)
+                move || lock(&project).documents.version(&uris::key(&uri)) == Some(version)
             };
             let work = {
                 let project = project.clone();
                 let uri = uri.clone();
                 let current = current.clone();
-                move || -> Option<(check::Outcome, BTreeMap<String, i32>)> {
+                move || -> Option<(film_check::Outcome, BTreeMap<String, i32>)> {
                     if !current() {
                         return None;
                     }
                     let (inputs, overlay, aliases) = {
                         let mut p = lock(&project);
-                        let inputs = check::gather(&mut p, &FileKey::of_uri(&uri));
+                        let inputs = film_check::gather(&mut p, &uris::key(&uri));
                         (inputs, p.overlay(), p.aliases())
                     };
                     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        check::run(inputs, overlay, aliases)
+                        film_check::run(inputs, overlay, aliases)
                     }))
                     .ok()?;
                     let versions = lock(&project)
                         .documents
                         .all()
-                        .map(|d| (d.uri.as_str().to_owned(), d.version))
+                        .map(|d| (d.uri.clone(), d.version))
                         .collect();
                     Some((outcome, versions))
                 }
@@ -145,16 +148,17 @@ impl Backend {
                 return;
             }
             stats.checks.fetch_add(1, Ordering::Relaxed);
-            let check::Outcome {
+            let diagnostics = diagnostics::publish_list(&outcome);
+            let film_check::Outcome {
                 entry,
-                diagnostics,
                 has_errors,
                 film,
+                ..
             } = outcome;
             let clear = {
                 let mut films = lock(&films);
                 let state = films.entry(entry.clone()).or_default();
-                let clear = check::cleared(&state.published, &diagnostics);
+                let clear = diagnostics::cleared(&state.published, &diagnostics);
                 state.published = diagnostics.keys().cloned().collect();
                 state.stale = has_errors;
                 clear
@@ -173,7 +177,7 @@ impl Backend {
             let Some(film) = film else { return };
             tokio::time::sleep(PLAN_AFTER_IDLE).await;
             if current() {
-                let schedule = tokio::task::spawn_blocking(move || check::plan(&film))
+                let schedule = tokio::task::spawn_blocking(move || film_check::plan(&film))
                     .await
                     .ok()
                     .flatten();
@@ -209,12 +213,12 @@ impl Backend {
 fn roots(params: &InitializeParams) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     if let Some(folders) = &params.workspace_folders {
-        out.extend(folders.iter().filter_map(|f| crate::uri::to_path(&f.uri)));
+        out.extend(folders.iter().filter_map(|f| uris::to_path(&f.uri)));
     }
     #[allow(deprecated)] // Older clients (Neovim 0.7) send only `rootUri`.
     if out.is_empty() {
         if let Some(root) = &params.root_uri {
-            out.extend(crate::uri::to_path(root));
+            out.extend(uris::to_path(root));
         }
     }
     out
@@ -250,7 +254,7 @@ impl LanguageServer for Backend {
                 semantic_tokens_provider: Some(
                     SemanticTokensServerCapabilities::SemanticTokensOptions(
                         SemanticTokensOptions {
-                            legend: crate::semantic::legend(),
+                            legend: convert::legend(),
                             full: Some(SemanticTokensFullOptions::Bool(true)),
                             range: None,
                             work_done_progress_options: WorkDoneProgressOptions::default(),
@@ -280,8 +284,10 @@ impl LanguageServer for Backend {
         let (uri, version) = (doc.uri.clone(), doc.version);
         {
             let mut project = lock(&self.project);
-            project.documents.open(doc.uri, doc.version, doc.text);
-            let key = FileKey::of_uri(&uri);
+            let key = uris::key(&uri);
+            project
+                .documents
+                .open(key.clone(), uri.as_str().to_owned(), doc.version, doc.text);
             project.invalidate(&key);
             project.remember(&key);
         }
@@ -292,9 +298,19 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let version = params.text_document.version;
         // Applied before any `.await`, so changes land in arrival order.
+        let edits = params
+            .content_changes
+            .into_iter()
+            .map(|c| Edit {
+                range: c
+                    .range
+                    .map(|r| (convert::line_col(r.start), convert::line_col(r.end))),
+                text: c.text,
+            })
+            .collect();
         let outcome = lock(&self.project)
             .documents
-            .change(&uri, version, params.content_changes);
+            .change(&uris::key(&uri), version, edits);
         match outcome {
             ChangeOutcome::Applied => self.schedule_check(uri, version),
             ChangeOutcome::NotOpen => {
@@ -326,7 +342,7 @@ impl LanguageServer for Backend {
         // Another film may import this file: re-check with what is on disk now.
         let version = lock(&self.project)
             .documents
-            .version(&params.text_document.uri);
+            .version(&uris::key(&params.text_document.uri));
         if let Some(v) = version {
             self.schedule_check(params.text_document.uri, v);
         }
@@ -334,29 +350,33 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let mut project = lock(&self.project);
-        project.documents.close(&params.text_document.uri);
-        project.invalidate(&FileKey::of_uri(&params.text_document.uri));
+        let key = uris::key(&params.text_document.uri);
+        project.documents.close(&key);
+        project.invalidate(&key);
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let pos = params.text_document_position;
         self.with_file("completion", &pos.text_document.uri, |project, file| {
-            let offset = file.offset(pos.position);
-            let items = crate::completion::complete(project, file, offset);
+            let offset = convert::offset(file, pos.position);
+            let items = ide::completion::complete(project, file, offset)
+                .into_iter()
+                .map(|c| convert::completion(file, c))
+                .collect();
             Ok(Some(CompletionResponse::Array(items)))
         })
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let pos = params.text_document_position_params;
-        let plan = self.plan_for(&FileKey::of_uri(&pos.text_document.uri));
+        let plan = self.plan_for(&uris::key(&pos.text_document.uri));
         self.with_file("hover", &pos.text_document.uri, |project, file| {
-            let offset = file.offset(pos.position);
+            let offset = convert::offset(file, pos.position);
             let view = plan.as_ref().map(|(s, stale)| PlanView {
                 schedule: s,
                 stale: *stale,
             });
-            Ok(crate::hover::hover(project, file, offset, view))
+            Ok(ide::hover::hover(project, file, offset, view).map(|h| convert::hover(file, h)))
         })
     }
 
@@ -366,8 +386,9 @@ impl LanguageServer for Backend {
     ) -> Result<Option<GotoDefinitionResponse>> {
         let pos = params.text_document_position_params;
         self.with_file("definition", &pos.text_document.uri, |project, file| {
-            let offset = file.offset(pos.position);
-            Ok(crate::navigation::definition(project, file, offset)
+            let offset = convert::offset(file, pos.position);
+            Ok(ide::navigation::definition(project, file, offset)
+                .and_then(|target| convert::location(&target))
                 .map(GotoDefinitionResponse::Scalar))
         })
     }
@@ -375,14 +396,14 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let pos = params.text_document_position;
         self.with_file("references", &pos.text_document.uri, |project, file| {
-            let offset = file.offset(pos.position);
-            let refs = crate::navigation::references(
+            let offset = convert::offset(file, pos.position);
+            let refs = ide::navigation::references(
                 project,
                 file,
                 offset,
                 params.context.include_declaration,
             );
-            Ok(Some(refs))
+            Ok(Some(refs.iter().filter_map(convert::location).collect()))
         })
     }
 
@@ -394,9 +415,14 @@ impl LanguageServer for Backend {
             "prepareRename",
             &params.text_document.uri,
             |project, file| {
-                let offset = file.offset(params.position);
-                crate::navigation::prepare_rename(project, file, offset)
-                    .map(Some)
+                let offset = convert::offset(file, params.position);
+                ide::navigation::prepare_rename(project, file, offset)
+                    .map(|(span, placeholder)| {
+                        Some(PrepareRenameResponse::RangeWithPlaceholder {
+                            range: convert::span_range(file, span),
+                            placeholder,
+                        })
+                    })
                     .map_err(Error::invalid_params)
             },
         )
@@ -405,9 +431,9 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let pos = params.text_document_position;
         self.with_file("rename", &pos.text_document.uri, |project, file| {
-            let offset = file.offset(pos.position);
-            crate::navigation::rename(project, file, offset, &params.new_name)
-                .map(Some)
+            let offset = convert::offset(file, pos.position);
+            ide::navigation::rename(project, file, offset, &params.new_name)
+                .map(|edits| Some(convert::workspace_edit(edits)))
                 .map_err(Error::invalid_params)
         })
     }
@@ -417,15 +443,22 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         self.with_file("documentSymbol", &params.text_document.uri, |_, file| {
-            Ok(Some(DocumentSymbolResponse::Nested(
-                crate::outline::document_symbols(file),
-            )))
+            let symbols = ide::outline::document_symbols(file)
+                .into_iter()
+                .map(|s| convert::symbol(file, s))
+                .collect();
+            Ok(Some(DocumentSymbolResponse::Nested(symbols)))
         })
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         self.with_file("foldingRange", &params.text_document.uri, |_, file| {
-            Ok(Some(crate::outline::folding_ranges(file)))
+            Ok(Some(
+                ide::outline::folding_ranges(file)
+                    .into_iter()
+                    .map(convert::folding_range)
+                    .collect(),
+            ))
         })
     }
 
@@ -434,18 +467,25 @@ impl LanguageServer for Backend {
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
         self.with_file("semanticTokens", &params.text_document.uri, |_, file| {
+            let highlights = ide::highlight::highlights(file);
             Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
                 result_id: None,
-                data: crate::semantic::tokens(file),
+                data: convert::semantic_tokens(file, &highlights),
             })))
         })
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        let plan = self.plan_for(&FileKey::of_uri(&params.text_document.uri));
+        let plan = self.plan_for(&uris::key(&params.text_document.uri));
         self.with_file("inlayHint", &params.text_document.uri, |_, file| {
             Ok(Some(match &plan {
-                Some((schedule, _)) => crate::inlay::hints(file, schedule, params.range),
+                Some((schedule, _)) => {
+                    let range = convert::offsets(file, params.range);
+                    ide::inlay::hints(file, schedule, range)
+                        .into_iter()
+                        .map(|h| convert::inlay_hint(file, h))
+                        .collect()
+                }
                 None => Vec::new(),
             }))
         })
@@ -454,21 +494,96 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
         self.with_file("codeAction", &uri, |project, file| {
-            Ok(Some(crate::actions::code_actions(
-                project,
-                file,
-                &uri,
-                params.range,
-                &params.context.diagnostics,
-            )))
+            let mut out = carried_fixes(&params.context.diagnostics);
+            let range = convert::offsets(file, params.range);
+            for action in ide::actions::define_missing(project, file, range) {
+                let at = convert::position(file, action.offset);
+                let mut changes = HashMap::new();
+                changes.insert(
+                    uri.clone(),
+                    vec![TextEdit {
+                        range: Range { start: at, end: at },
+                        new_text: action.text.clone(),
+                    }],
+                );
+                let related: Vec<Diagnostic> = params
+                    .context
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.message.contains(&format!("`{}`", action.name)))
+                    .cloned()
+                    .collect();
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: action.title(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: if related.is_empty() {
+                        None
+                    } else {
+                        Some(related)
+                    },
+                    edit: Some(WorkspaceEdit {
+                        changes: Some(changes),
+                        ..WorkspaceEdit::default()
+                    }),
+                    ..CodeAction::default()
+                }));
+            }
+            Ok(Some(out))
         })
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        self.with_file("formatting", &params.text_document.uri, |_, file| {
-            crate::format::format(file)
-        })
+        self.with_file(
+            "formatting",
+            &params.text_document.uri,
+            |_, file| match ide::format::format(file) {
+                Ok(None) => Ok(Some(Vec::new())),
+                Ok(Some(text)) => Ok(Some(vec![TextEdit {
+                    range: convert::range(file, 0..file.text.len()),
+                    new_text: text,
+                }])),
+                Err(ide::format::FormatError::Failed) => Err(Error::internal_error()),
+                Err(e) => Err(Error::invalid_params(e.to_string())),
+            },
+        )
     }
+}
+
+/// The fixes the client's diagnostics carry in their `data` (put there when they were
+/// published), each as a quick fix: applying one needs nothing of the server's state.
+fn carried_fixes(diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
+    let mut out = Vec::new();
+    for d in diagnostics {
+        let Some(data) = d
+            .data
+            .clone()
+            .and_then(|v| serde_json::from_value::<DiagnosticData>(v).ok())
+        else {
+            continue;
+        };
+        for fix in data.fixes {
+            let mut changes = HashMap::new();
+            changes.insert(
+                fix.uri.clone(),
+                vec![TextEdit {
+                    range: fix.range,
+                    new_text: fix.new_text.clone(),
+                }],
+            );
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: fix.title.clone(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![d.clone()]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(changes),
+                    ..WorkspaceEdit::default()
+                }),
+                is_preferred: Some(true),
+                ..CodeAction::default()
+            }));
+        }
+    }
+    out
 }
 
 /// Serves LSP on stdin/stdout until the client sends `exit` (or closes the stream).
@@ -476,12 +591,12 @@ pub async fn serve() {
     let (in_reader, in_writer) = tokio::io::duplex(1024 * 1024);
     let (out_reader, out_writer) = tokio::io::duplex(1024 * 1024);
     let (replies, replies_rx) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(crate::framing::filter(
+    tokio::spawn(crate::proto::framing::filter(
         tokio::io::stdin(),
         in_writer,
         replies,
     ));
-    let output = tokio::spawn(crate::framing::merge(
+    let output = tokio::spawn(crate::proto::framing::merge(
         out_reader,
         replies_rx,
         tokio::io::stdout(),

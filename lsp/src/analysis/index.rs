@@ -1,36 +1,13 @@
 //! Names in one parsed file: what it defines and every place it refers to a name.
 //!
 //! Built from the syntax tree alone, so navigation works in files that do not check and in
-//! files opened on their own. Resolution across files happens in [`crate::project`].
+//! files opened on their own. Resolution across files happens in [`super::project`].
 
 use scene_syntax::ast::*;
+use scene_syntax::vocab::{self, Block, ValueType};
 use scene_syntax::Span;
 
-/// The kinds of names the language has; each kind is its own namespace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum NameKind {
-    Character,
-    Location,
-    Sound,
-    Look,
-    Camera,
-    Scene,
-    Shot,
-}
-
-impl NameKind {
-    pub fn word(self) -> &'static str {
-        match self {
-            NameKind::Character => "character",
-            NameKind::Location => "location",
-            NameKind::Sound => "sound",
-            NameKind::Look => "look",
-            NameKind::Camera => "camera",
-            NameKind::Scene => "scene",
-            NameKind::Shot => "shot",
-        }
-    }
-}
+pub use scene_syntax::vocab::NameKind;
 
 #[derive(Clone, Debug)]
 pub struct Def {
@@ -48,6 +25,13 @@ pub struct Def {
 pub struct Ref {
     pub kind: NameKind,
     pub name: String,
+    pub span: Span,
+}
+
+/// The key of a field, and the block it is in.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldKey {
+    pub block: Block,
     pub span: Span,
 }
 
@@ -69,8 +53,8 @@ pub struct FileIndex {
     pub defs: Vec<Def>,
     pub refs: Vec<Ref>,
     pub imports: Vec<ImportRef>,
-    /// Keys of fields in definition blocks and per-shot settings (for colouring).
-    pub field_keys: Vec<Span>,
+    /// Keys of fields in definition blocks and per-shot settings (for colouring and hover).
+    pub field_keys: Vec<FieldKey>,
     /// Span of the `film` block, if any.
     pub film: Option<Span>,
 }
@@ -90,6 +74,10 @@ impl FileIndex {
 
     pub fn ref_at(&self, offset: usize) -> Option<&Ref> {
         self.refs.iter().find(|r| r.span.contains(offset))
+    }
+
+    pub fn field_key_at(&self, offset: usize) -> Option<&FieldKey> {
+        self.field_keys.iter().find(|k| k.span.contains(offset))
     }
 
     fn def(&mut self, kind: NameKind, name: &Ident, span: Span, parent: Option<usize>) -> usize {
@@ -132,23 +120,23 @@ impl FileIndex {
             }
             ItemKind::Film(film) => {
                 self.film = Some(item.span);
-                self.fields(&film.fields, BlockKind::Film);
+                self.fields(&film.fields, Block::Film);
             }
             ItemKind::Character(b) => {
                 self.def(NameKind::Character, &b.name, item.span, None);
-                self.fields(&b.fields, BlockKind::Other);
+                self.fields(&b.fields, Block::Character);
             }
             ItemKind::Location(b) => {
                 self.def(NameKind::Location, &b.name, item.span, None);
-                self.fields(&b.fields, BlockKind::Location);
+                self.fields(&b.fields, Block::Location);
             }
             ItemKind::Look(b) => {
                 self.def(NameKind::Look, &b.name, item.span, None);
-                self.fields(&b.fields, BlockKind::Other);
+                self.fields(&b.fields, Block::Look);
             }
             ItemKind::Camera(b) => {
                 self.def(NameKind::Camera, &b.name, item.span, None);
-                self.fields(&b.fields, BlockKind::Other);
+                self.fields(&b.fields, Block::Camera);
             }
             ItemKind::Sound(s) => {
                 self.def(NameKind::Sound, &s.name, item.span, None);
@@ -173,17 +161,22 @@ impl FileIndex {
         }
     }
 
-    fn fields(&mut self, fields: &[Field], block: BlockKind) {
+    fn fields(&mut self, fields: &[Field], block: Block) {
         for f in fields {
             self.field(f, block);
         }
     }
 
-    fn field(&mut self, f: &Field, block: BlockKind) {
-        self.field_keys.push(f.key.span);
-        let target = match (block, f.key.name.as_str()) {
-            (BlockKind::Film | BlockKind::Shot, "look") => Some(NameKind::Look),
-            (BlockKind::Location, "ambience") => Some(NameKind::Sound),
+    /// A field's key, and the name its value refers to when the field takes one (a `look`, or
+    /// an `ambience` written as a sound's name).
+    fn field(&mut self, f: &Field, block: Block) {
+        self.field_keys.push(FieldKey {
+            block,
+            span: f.key.span,
+        });
+        let target = match vocab::field(block, &f.key.name).map(|spec| spec.value) {
+            Some(ValueType::Ref(kind)) => Some(kind),
+            Some(ValueType::Ambience) => Some(NameKind::Sound),
             _ => None,
         };
         if let (
@@ -233,19 +226,11 @@ impl FileIndex {
             StatementKind::Play(cue) => self.sound(&cue.sound),
             StatementKind::Stop(cue) => self.sound(&cue.sound),
             StatementKind::Continues(shot) => self.reference(NameKind::Shot, shot),
-            StatementKind::Setting(f) => self.field(f, BlockKind::Shot),
+            StatementKind::Setting(f) => self.field(f, Block::Shot),
             StatementKind::Lens(_)
             | StatementKind::Prompt { .. }
             | StatementKind::Keyframe { .. }
             | StatementKind::Title { .. } => {}
         }
     }
-}
-
-#[derive(Clone, Copy)]
-enum BlockKind {
-    Film,
-    Location,
-    Shot,
-    Other,
 }
