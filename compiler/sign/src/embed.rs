@@ -122,8 +122,16 @@ fn builder_for(spec: &ManifestSpec) -> Result<Builder, String> {
         "label": "c2pa.actions.v2",
         "data": { "actions": actions, "allActionsIncluded": true },
     })];
+    // Custom assertions are stored as JSON, as given: the SDK's JSON-to-CBOR conversion
+    // refuses integers above i64::MAX (scenec's seeds are u64), and JSON keeps every number
+    // exactly as the caller wrote it. They are the signer's own statements ("created").
     for a in &spec.assertions {
-        assertions.push(json!({ "label": a.label, "data": a.data }));
+        assertions.push(json!({
+            "label": a.label,
+            "data": a.data,
+            "kind": "Json",
+            "created": true,
+        }));
     }
     let definition = json!({
         "claim_generator_info": [{ "name": spec.generator_name, "version": spec.generator_version }],

@@ -134,6 +134,9 @@ pub struct Action {
     pub software_agent: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Titles of the ingredients the action names (`c2pa.placed` names what it placed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ingredients: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -386,10 +389,39 @@ fn actions_of(manifest: &Value) -> Vec<Action> {
                     .get("description")
                     .and_then(Value::as_str)
                     .map(str::to_string),
+                ingredients: named_ingredients(manifest, &act),
             });
         }
     }
     out
+}
+
+/// Titles of the ingredients an action points at: each `parameters.ingredients[].url` ends in
+/// the label of an ingredient assertion (`…/c2pa.ingredient.v3__2`).
+fn named_ingredients(manifest: &Value, action: &Value) -> Vec<String> {
+    let Some(refs) = action
+        .pointer("/parameters/ingredients")
+        .and_then(Value::as_array)
+    else {
+        return Vec::new();
+    };
+    let ingredients = manifest
+        .get("ingredients")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    refs.iter()
+        .filter_map(|r| r.get("url").and_then(Value::as_str))
+        .map(|url| {
+            let label = url.rsplit('/').next().unwrap_or(url);
+            ingredients
+                .iter()
+                .find(|i| i.get("label").and_then(Value::as_str) == Some(label))
+                .and_then(|i| i.get("title").and_then(Value::as_str))
+                .unwrap_or(label)
+                .to_string()
+        })
+        .collect()
 }
 
 fn ingredients_of(manifest: &Value) -> Vec<IngredientReport> {

@@ -65,7 +65,8 @@ impl Fixture {
             description: Some("rendered by the previz backend".into()),
             assertions: vec![Assertion {
                 label: "org.scenec.provenance".into(),
-                data: json!({"script_sha256": "ab12", "shots": [{"name": "a", "seed": 7}], "gain": 0.8912}),
+                // A seed above i64::MAX, and a float that must keep its digits.
+                data: json!({"script_sha256": "ab12", "shots": [{"name": "a", "seed": 16435600939102872531u64}], "gain": 0.8912}),
             }],
             ingredients: vec![IngredientFile {
                 path: self.path("red.png"),
@@ -150,7 +151,13 @@ fn sign_and_check(alg: &str, expected_alg: &str) {
         Some("http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia")
     );
     assert_eq!(created.software_agent.as_deref(), Some("scenec/0.1.0"));
-    assert!(report.actions.iter().any(|a| a.action == "c2pa.placed"));
+    let placed: Vec<_> = report
+        .actions
+        .iter()
+        .filter(|a| a.action == "c2pa.placed")
+        .collect();
+    assert_eq!(placed.len(), 1);
+    assert_eq!(placed[0].ingredients, ["keyframes/red.png"]);
     assert_eq!(
         report.assertion("org.scenec.provenance"),
         Some(&f.spec().assertions[0].data)
