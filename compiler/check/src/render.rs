@@ -191,7 +191,11 @@ pub fn json_diagnostics(sources: &Sources, diagnostics: &[Diagnostic]) -> String
         .iter()
         .map(|d| diagnostic_json(sources, d))
         .collect();
-    serde_json::to_string_pretty(&Value::Array(all)).unwrap_or_else(|_| "[]".to_string())
+    // Keys in alphabetical order whatever map serde_json was built with (a build that links
+    // the `c2pa` crate turns on its `preserve_order`): the output is the same from every build.
+    let mut all = Value::Array(all);
+    all.sort_all_objects();
+    serde_json::to_string_pretty(&all).unwrap_or_else(|_| "[]".to_string())
 }
 
 fn span_json(sources: &Sources, span: Span) -> Value {
