@@ -25,3 +25,10 @@ pub fn tool_error(message: impl std::fmt::Display) -> Outcome {
     eprintln!("error: {message}");
     Outcome::ToolError
 }
+
+/// [`tool_error`] for an error with a stable code (docs/diagnostics.md): `error[E0904]: …`.
+#[cfg(feature = "sign")]
+pub fn coded_tool_error(code: &str, message: impl std::fmt::Display) -> Outcome {
+    eprintln!("error[{code}]: {message}");
+    Outcome::ToolError
+}

@@ -16,6 +16,9 @@ mod verify;
 #[cfg(feature = "render")]
 mod watch;
 
+#[cfg(feature = "sign")]
+mod provenance;
+
 use crate::args::{Cli, Command};
 use crate::exit::Outcome;
 
@@ -35,5 +38,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Verify(args) => verify::run(&args),
         #[cfg(feature = "render")]
         Command::Cache { action } => cache::run(action),
+        #[cfg(feature = "sign")]
+        Command::Provenance(args) => provenance::run(&args),
     }
 }

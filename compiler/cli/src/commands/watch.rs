@@ -65,6 +65,8 @@ pub fn run(args: &RenderArgs) -> Outcome {
     };
     let mut watched_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut backend = None;
+    #[cfg(feature = "sign")]
+    let mut signer: Option<Option<scene_sign::Credentials>> = None;
 
     loop {
         // One cycle: check, render if clean, then watch what this version of the film uses.
@@ -83,10 +85,9 @@ pub fn run(args: &RenderArgs) -> Outcome {
         if checked.has_errors() {
             if args.json {
                 let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-                println!(
-                    "{}",
-                    serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors })
-                );
+                let mut line = serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors });
+                line.sort_all_objects();
+                println!("{line}");
             } else {
                 eprintln!(
                     "not rendered: the script has errors; {} is unchanged",
@@ -95,6 +96,14 @@ pub fn run(args: &RenderArgs) -> Outcome {
             }
         } else {
             let plan = scene_plan::plan(&checked.film);
+            // Checked once, before the first render, like the backend.
+            #[cfg(feature = "sign")]
+            if signer.is_none() {
+                match crate::signing::credentials(&args.sign, &checked.project_root) {
+                    Ok(c) => signer = Some(c),
+                    Err(e) => return crate::exit::coded_tool_error(e.code, e.message),
+                }
+            }
             if backend.is_none() {
                 match make_backend(
                     args.backend,
@@ -115,6 +124,22 @@ pub fn run(args: &RenderArgs) -> Outcome {
                 let result =
                     render_planned(&checked, &plan, b, &output, args.jobs, &cancel, &progress);
                 progress.finish();
+                // A preview that cannot be signed is reported like a failed render; the
+                // unsigned film stays at the destination.
+                let result = result.map_err(|e| format!("error: {e}"));
+                #[cfg(feature = "sign")]
+                let result = match (result, signer.as_ref().and_then(|c| c.as_ref())) {
+                    (Ok(report), Some(credentials)) => crate::signing::sign_render(
+                        &report.output,
+                        &report.provenance,
+                        args.backend,
+                        &checked.project_root,
+                        credentials,
+                    )
+                    .map(|_| report)
+                    .map_err(|e| format!("error[{}]: {}", e.code, e.message)),
+                    (result, _) => result,
+                };
                 match result {
                     Ok(report) if args.json => println!("{}", summary_json(&report)),
                     Ok(report) => eprintln!(
@@ -122,7 +147,7 @@ pub fn run(args: &RenderArgs) -> Outcome {
                         summary_human(&report, started.elapsed().as_secs_f64())
                     ),
                     Err(_) if cancel.load(Ordering::SeqCst) => return Outcome::Success,
-                    Err(e) => eprintln!("error: {e}"),
+                    Err(line) => eprintln!("{line}"),
                 }
             }
         }
