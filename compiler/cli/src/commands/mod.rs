@@ -17,6 +17,9 @@ mod verify;
 #[cfg(feature = "render")]
 mod watch;
 
+#[cfg(feature = "sign")]
+mod provenance;
+
 use crate::args::{Cli, Command};
 use crate::exit::Outcome;
 
@@ -42,5 +45,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Verify(args) => verify::run(&args),
         #[cfg(feature = "render")]
         Command::Cache { action } => cache::run(action),
+        #[cfg(feature = "sign")]
+        Command::Provenance(args) => provenance::run(&args),
     }
 }
