@@ -74,7 +74,7 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
 
     let rig = Rig::of(film, shot);
     let tracks = blocking::tracks(shot, &rig, aspect);
-    let camera = camera::track(shot, &rig, &StageTracks(&tracks), fps, seed);
+    let camera = camera::track(shot, &rig, &StageTracks(&tracks), aspect, fps, seed);
     let camera_text = camera::describe(film, shot, &rig, fps);
     let subjects: Vec<Subject> = tracks
         .iter()
