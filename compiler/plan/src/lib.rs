@@ -9,6 +9,7 @@ pub mod blocking;
 pub mod camera;
 pub mod geometry;
 pub mod graph;
+pub mod lint;
 pub mod prompt;
 pub mod schedule;
 pub mod schema;
@@ -57,7 +58,7 @@ pub fn plan(film: &Film) -> FilmPlan {
 }
 
 /// Width over height; a degenerate size (the checker rejects it) plans as 3:2.
-fn aspect(film: &Film) -> f64 {
+pub(crate) fn aspect(film: &Film) -> f64 {
     if film.size.width == 0 || film.size.height == 0 {
         1.5
     } else {
