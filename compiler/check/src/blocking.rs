@@ -1,5 +1,5 @@
 //! Blocking chains (`aiko enters left, walks to center over 4s`) resolved into timed stage keys,
-//! exactly as LANGUAGE.md section 4 says: each link starts when the one before it ends.
+//! exactly as docs/language.md §9 says: each link starts when the one before it ends.
 
 use scene_syntax::ast::{
     Action, ActionKind, Gait, Position, PositionKind, Side, StrLit, Value, ValueKind,

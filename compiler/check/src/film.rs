@@ -230,7 +230,7 @@ pub enum TransitionKind {
     WipeRight,
 }
 
-/// How two shots join (LANGUAGE.md section 4). This is the one place that says which joins
+/// How two shots join (docs/language.md §16). This is the one place that says which joins
 /// overlap the shots and how a fade splits its length; the planner's timing follows it.
 impl TransitionKind {
     /// Dissolves and wipes play the next shot over the end of the previous one. Cuts never

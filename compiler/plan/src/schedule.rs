@@ -1,9 +1,9 @@
 //! The conditioning schedule: the versioned contract between the compiler and every backend.
 //!
-//! Field names listed in DESIGN.md keep their meaning forever; new fields may be added (bump
-//! [`SCHEDULE_VERSION`] when a field changes meaning or disappears). Frame numbers inside a shot
-//! count from 0 at the shot's first frame; fields documented "film frame" count from the film's
-//! first frame.
+//! Field names listed in ARCHITECTURE.md ("The conditioning schedule") keep their meaning
+//! forever; new fields may be added (bump [`SCHEDULE_VERSION`] when a field changes meaning or
+//! disappears). Frame numbers inside a shot count from 0 at the shot's first frame; fields
+//! documented "film frame" count from the film's first frame.
 
 use scene_check::film;
 use scene_check::units::Frames;

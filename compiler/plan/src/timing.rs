@@ -1,4 +1,4 @@
-//! Exact frame timing of shots, transitions and scenes (LANGUAGE.md section 4).
+//! Exact frame timing of shots, transitions and scenes (docs/language.md §16).
 //!
 //! - `cut`: the next shot starts on the frame after the previous one ends.
 //! - `dissolve D`, `wipe … D`: the next shot starts D frames before the previous one ends.
