@@ -36,7 +36,9 @@ pub fn lint(
         let shot = film.shot(ShotId(i as u32));
         let rig = Rig::of(film, shot);
         let tracks = blocking::tracks(shot, &rig, aspect);
-        leaves_frame(film, sources, shot, planned, &tracks, aspect, &mut out);
+        leaves_frame(
+            film, sources, shot, planned, &rig, &tracks, aspect, &mut out,
+        );
         entrances(film, shot, &tracks, &mut out);
         prompt_length(shot, planned, budget, &mut out);
     }
@@ -67,16 +69,19 @@ fn centre_in_frame(b: [f64; 4]) -> bool {
 /// W0401: runs of frames, longer than half a second, in which a subject's box centre is outside
 /// the frame although the shot's opening camera would still see it there: the camera moved off
 /// the subject, the subject did not walk out.
+#[allow(clippy::too_many_arguments)]
 fn leaves_frame(
     film: &Film,
     sources: &Sources,
     shot: &Shot,
     planned: &ShotSchedule,
+    rig: &Rig,
     tracks: &[Track],
     aspect: f64,
     out: &mut Vec<Diagnostic>,
 ) {
     let fps = film.fps.0;
+    let stage = &crate::blocking::StageTracks(tracks);
     let Some(opening) = planned.camera.first() else {
         return;
     };
@@ -106,14 +111,35 @@ fn leaves_frame(
                 continue;
             }
             let start = start as u32;
-            // The move that carried the camera off: one running then, else the last one
-            // finished before.
-            let cause = shot
-                .camera
-                .moves
+            // The move that carried the camera off: the first without which the subject would
+            // be in frame then; failing that, one running then, else the last one finished.
+            let moves = &shot.camera.moves;
+            let started: Vec<usize> = (0..moves.len())
+                .filter(|&i| moves[i].start.0 <= start)
+                .collect();
+            let without = |i: usize| {
+                let mut alone = shot.clone();
+                alone.camera.moves.remove(i);
+                let camera = crate::camera::track(&alone, rig, stage, aspect, fps, planned.seed);
+                camera.get(start as usize).is_some_and(|c| {
+                    centre_in_frame(blocking::screen_box(
+                        c,
+                        track.positions[start as usize],
+                        aspect,
+                    ))
+                })
+            };
+            let cause = started
                 .iter()
-                .filter(|m| m.start.0 <= start)
-                .max_by_key(|m| (m.end.0 > start, m.start.0));
+                .copied()
+                .find(|&i| without(i))
+                .or_else(|| {
+                    started
+                        .iter()
+                        .copied()
+                        .max_by_key(|&i| (moves[i].end.0 > start, moves[i].start.0))
+                })
+                .map(|i| &moves[i]);
             let Some(cause) = cause else {
                 continue;
             };
