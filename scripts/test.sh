@@ -18,6 +18,15 @@ if cargo tree --locked -p scene-lsp -e normal | grep -qE 'candle|ffmpeg'; then
     echo "scene-lsp pulls in candle or FFmpeg" >&2
     exit 1
 fi
+# The previz renderer and storyboards build without them too (compiler/previz/src/lib.rs).
+if cargo tree --locked -p scene-previz -e normal | grep -qE 'candle|ffmpeg'; then
+    echo "scene-previz pulls in candle or FFmpeg" >&2
+    exit 1
+fi
 
 echo "==> tests"
+# The adversarial suite (tests/hostile, in the scenec crate) fuzzes the check, fmt and schedule
+# entry points for a fixed number of seeded inputs each: deterministic, so a failure here
+# reproduces anywhere with the same seed.
+export SCENEC_FUZZ_ITERATIONS="${SCENEC_FUZZ_ITERATIONS:-2000}"
 cargo test --locked --workspace --no-fail-fast

@@ -43,6 +43,19 @@ pub enum Command {
         #[arg(long)]
         shot: Option<String>,
     },
+    /// Start a film from a Fountain screenplay (.fountain): write a .scene skeleton that checks.
+    Import {
+        /// The screenplay, in Fountain (fountain.io).
+        script: PathBuf,
+        /// The .scene file to write (default: the script's name with `.scene`, beside it).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+        #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
+        format: DiagFormat,
+    },
     /// Print the shot graph.
     Graph {
         file: PathBuf,

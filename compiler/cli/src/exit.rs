@@ -25,3 +25,14 @@ pub fn tool_error(message: impl std::fmt::Display) -> Outcome {
     eprintln!("error: {message}");
     Outcome::ToolError
 }
+
+/// A refusal with a stable code (see `crate::codes`) and a line of help; exit code 2.
+#[cfg(feature = "render")]
+pub fn coded_error(
+    code: &str,
+    message: impl std::fmt::Display,
+    help: impl std::fmt::Display,
+) -> Outcome {
+    eprintln!("error[{code}]: {message}\n  help: {help}");
+    Outcome::ToolError
+}

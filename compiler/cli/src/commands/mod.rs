@@ -3,6 +3,7 @@
 mod check;
 mod fmt;
 mod graph;
+mod import;
 mod schedule;
 
 #[cfg(feature = "render")]
@@ -29,6 +30,12 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Schedule { file, shot } => schedule::run(&file, shot.as_deref()),
         Command::Graph { file, format } => graph::run(&file, format),
+        Command::Import {
+            script,
+            output,
+            force,
+            format,
+        } => import::run(&script, output.as_deref(), force, format),
         #[cfg(feature = "render")]
         Command::Render(args) => render::run(&args),
         #[cfg(feature = "render")]

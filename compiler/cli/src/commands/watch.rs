@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use scene_check::Checked;
-use scene_render::backend::Backend;
+use scene_previz::backend::Backend;
 
 use crate::args::RenderArgs;
 use crate::exit::{tool_error, Outcome};
@@ -73,9 +73,8 @@ impl<'a> Build<'a> {
                 args.file.display()
             ))
         })?;
-        if !entry.is_file() {
-            return Err(tool_error(format!("{}: no such file", args.file.display())));
-        }
+        // A FIFO or folder as the entry gets its coded error (E0506) from the check.
+        crate::load::require_entry(&args.file)?;
         let output = args
             .output
             .clone()
@@ -112,6 +111,11 @@ impl<'a> Build<'a> {
             return Ok(());
         }
         let plan = scene_plan::plan(&checked.film);
+        // An empty film or an output over an input is refused (its message printed); the
+        // watch goes on, so fixing the script renders again.
+        if super::render::check_film_outputs(checked, &plan, &self.output).is_err() {
+            return Ok(());
+        }
         let backend = match self.backend.take() {
             Some(made) => made,
             None => make(self.args, &checked.project_root)?,
@@ -143,7 +147,7 @@ impl<'a> Build<'a> {
 
     fn report_errors(&self, checked: &Checked) {
         if self.args.json {
-            let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+            let (errors, _) = checked.counts();
             println!(
                 "{}",
                 serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors })
