@@ -296,16 +296,17 @@ impl Stage for StageTracks<'_> {
 /// Boxes for every frame of a track: a character's as [`screen_box`], a prop's at its size and
 /// clipped at the near plane.
 pub fn boxes(track: &Track, camera: &[CameraFrame], aspect: f64) -> Vec<[f64; 4]> {
-    let prop = matches!(track.subject, SubjectId::Prop(_));
     camera
         .iter()
         .zip(&track.positions)
-        .map(|(c, p)| {
-            if prop {
-                billboard_box(c, *p, track.size, aspect, true)
-            } else {
-                screen_box(c, *p, aspect)
-            }
-        })
+        .map(|(c, p)| track_box(track, c, *p, aspect))
         .collect()
+}
+
+/// The box of `track`'s subject standing at `feet`, seen by `camera`: as [`boxes`] does it.
+pub fn track_box(track: &Track, camera: &CameraFrame, feet: Vec3, aspect: f64) -> [f64; 4] {
+    match track.subject {
+        SubjectId::Prop(_) => billboard_box(camera, feet, track.size, aspect, true),
+        SubjectId::Character(_) => screen_box(camera, feet, aspect),
+    }
 }

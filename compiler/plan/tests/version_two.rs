@@ -187,3 +187,50 @@ fn loudness_is_carried_and_defaults_to_minus_sixteen() {
     let json = serde_json::to_string(&plain.schedule).unwrap();
     assert!(!json.contains("loudness_lufs"), "left out at the default");
 }
+
+/// Where `needle` starts in `text`, failing with the text when it is absent.
+fn at(text: &str, needle: &str) -> usize {
+    text.find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} missing from {text:?}"))
+}
+
+#[test]
+fn props_words_keep_the_particular_first_and_the_shared_last() {
+    let plan = plan_source(FILM);
+    // A hand taking and letting go of a prop starts a keyframe, so "holds" and "drops" reach the
+    // prompt when they happen.
+    let hands = shot(&plan, "hands");
+    let frames: Vec<u32> = hands.prompt_keyframes.iter().map(|k| k.frame.0).collect();
+    assert_eq!(frames, [0, 24, 48], "{frames:?}");
+    let held = &hands.prompt_keyframes[1].text;
+    // Particular: who holds what, the subjects in frame (a prop by its description), the camera;
+    // then shared: location, interior with its weather, the lights.
+    let holds = at(held, "Aiko holds the lantern");
+    let aiko = at(held, "Aiko: a young woman");
+    let lantern = at(held, "a paper lantern glowing orange");
+    let location = at(held, "a cluttered clockmaker's workshop");
+    let interior = at(held, "interior");
+    let light = at(held, "soft warm key light from the left");
+    assert!(holds < aiko && aiko < lantern, "{held}");
+    assert!(lantern < location, "{held}");
+    assert!(location < interior && interior < light, "{held}");
+    assert!(hands.prompt_keyframes[2]
+        .text
+        .starts_with("Aiko drops the lantern."));
+
+    // Speed reads with the camera, before the shared words.
+    let fall = &shot(&plan, "fall").prompt_keyframes[0].text;
+    assert!(at(fall, "extreme slow motion") < at(fall, "a cluttered clockmaker's workshop"));
+
+    // Token counts are of the final text.
+    for s in &plan.schedule.shots {
+        for k in &s.prompt_keyframes {
+            assert_eq!(
+                k.tokens,
+                scene_plan::tokens::estimate(&k.text),
+                "{}",
+                k.text
+            );
+        }
+    }
+}

@@ -17,12 +17,19 @@ mod verify;
 #[cfg(feature = "render")]
 mod watch;
 
+#[cfg(feature = "sign")]
+mod provenance;
+
 use crate::args::{Cli, Command};
 use crate::exit::Outcome;
 
 pub fn run(cli: Cli) -> Outcome {
     match cli.command {
-        Command::Check { files, format } => check::run(&files, format),
+        Command::Check {
+            files,
+            format,
+            backend,
+        } => check::run(&files, format, backend),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Schedule { file, shot } => schedule::run(&file, shot.as_deref()),
         Command::Graph { file, format } => graph::run(&file, format),
@@ -42,5 +49,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Verify(args) => verify::run(&args),
         #[cfg(feature = "render")]
         Command::Cache { action } => cache::run(action),
+        #[cfg(feature = "sign")]
+        Command::Provenance(args) => provenance::run(&args),
     }
 }
