@@ -334,6 +334,27 @@ impl ShotCache {
     }
 }
 
+impl ShotCache {
+    /// A failed write of an entry; a full disk is named as such (the bare errno says only "no
+    /// space left on device", not which disk).
+    fn write_error(&self, temp: &Path, e: std::io::Error) -> RenderError {
+        if matches!(
+            e.kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+        ) {
+            RenderError::write(
+                temp,
+                format!(
+                    "the disk holding the cache {} is full (no space left while storing a shot)",
+                    self.dir.display()
+                ),
+            )
+        } else {
+            RenderError::write(temp, e)
+        }
+    }
+}
+
 impl ShotStore for ShotCache {
     fn get(&self, key: &CacheKey) -> Option<CacheEntry> {
         let path = self.entry_path(key);
@@ -399,8 +420,8 @@ impl ShotStore for ShotCache {
                 .open(&temp)
                 .map_err(|e| RenderError::write(&temp, e))?;
             file.write_all(&bytes)
-                .map_err(|e| RenderError::write(&temp, e))?;
-            file.sync_all().map_err(|e| RenderError::write(&temp, e))?;
+                .map_err(|e| self.write_error(&temp, e))?;
+            file.sync_all().map_err(|e| self.write_error(&temp, e))?;
             drop(file);
             fs::rename(&temp, &final_path).map_err(|e| RenderError::write(&final_path, e))?;
             if let Ok(dir) = File::open(self.shots_dir()) {
