@@ -36,3 +36,10 @@ pub fn coded_error(
     eprintln!("error[{code}]: {message}\n  help: {help}");
     Outcome::ToolError
 }
+
+/// [`tool_error`] for an error with a stable code (docs/diagnostics.md): `error[E1004]: …`.
+#[cfg(feature = "sign")]
+pub fn coded_tool_error(code: &str, message: impl std::fmt::Display) -> Outcome {
+    eprintln!("error[{code}]: {message}");
+    Outcome::ToolError
+}

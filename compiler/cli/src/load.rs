@@ -55,7 +55,7 @@ pub fn print_diagnostics(checked: &Checked, format: DiagFormat) {
     }
 }
 
-fn summary(errors: usize, warnings: usize) -> String {
+pub(crate) fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
         (0, w) => plural(w, "warning"),

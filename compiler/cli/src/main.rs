@@ -16,6 +16,8 @@ mod load;
 mod out;
 #[cfg(feature = "render")]
 mod progress;
+#[cfg(feature = "sign")]
+mod signing;
 mod write;
 
 use clap::Parser;

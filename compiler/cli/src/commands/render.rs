@@ -13,6 +13,8 @@ use scene_render::encode::{EncodeSettings, Metadata};
 use scene_render::pipeline::{render_film, RenderOptions, RenderReport};
 
 use crate::args::{BackendName, RenderArgs, TextEncoderDtype};
+#[cfg(feature = "sign")]
+use crate::exit::coded_tool_error;
 use crate::exit::{tool_error, Outcome};
 use crate::load;
 use crate::progress::Progress;
@@ -182,15 +184,17 @@ pub fn no_shots() -> Outcome {
     )
 }
 
-/// The `--json` summary line.
-pub fn summary_json(report: &RenderReport) -> String {
-    serde_json::json!({
+/// The `--json` summary line (print it with `{}`), keys in alphabetical order whatever map
+/// serde_json was built with (the `sign` feature's `c2pa` turns on its `preserve_order`).
+pub fn summary_json(report: &RenderReport) -> serde_json::Value {
+    let mut summary = serde_json::json!({
         "rendered": report.rendered,
         "reused": report.reused,
         "output": report.output,
         "frames": report.frames,
-    })
-    .to_string()
+    });
+    summary.sort_all_objects();
+    summary
 }
 
 pub fn summary_human(report: &RenderReport, seconds: f64) -> String {
@@ -254,6 +258,13 @@ pub fn run(args: &RenderArgs) -> Outcome {
     let Some((checked, plan)) = load::plan(&args.file) else {
         return Outcome::Failed;
     };
+    // Credentials are checked before the backend loads anything: a wrong key or an expired
+    // certificate must not cost a render.
+    #[cfg(feature = "sign")]
+    let signer = match crate::signing::credentials(&args.sign, &checked.project_root) {
+        Ok(c) => c,
+        Err(e) => return coded_tool_error(e.code, e.message),
+    };
     let backend = match make_backend(
         args.backend,
         args.model_dir.as_deref(),
@@ -289,18 +300,52 @@ pub fn run(args: &RenderArgs) -> Outcome {
         &progress,
     );
     progress.finish();
-    match result {
-        Ok(report) => {
-            if args.json {
-                println!("{}", summary_json(&report));
-            } else {
-                eprintln!(
-                    "{}",
-                    summary_human(&report, started.elapsed().as_secs_f64())
-                );
-            }
-            Outcome::Success
+    let report = match result {
+        Ok(report) => report,
+        Err(e) => return tool_error(e),
+    };
+    #[cfg(feature = "sign")]
+    let signed = match &signer {
+        Some(credentials) => match crate::signing::sign_render(
+            &report.output,
+            &report.provenance,
+            args.backend,
+            &checked.project_root,
+            credentials,
+        ) {
+            Ok(s) => Some((s, credentials)),
+            Err(e) => return coded_tool_error(e.code, e.message),
+        },
+        None => None,
+    };
+    if args.json {
+        #[allow(unused_mut)]
+        let mut summary = summary_json(&report);
+        #[cfg(feature = "sign")]
+        if let Some((s, c)) = &signed {
+            summary["signed"] = serde_json::json!({
+                "manifest": s.manifest_label,
+                "algorithm": c.algorithm().name(),
+                "signer": c.subject(),
+            });
+            summary.sort_all_objects();
         }
-        Err(e) => tool_error(e),
+        println!("{summary}");
+    } else {
+        eprintln!(
+            "{}",
+            summary_human(&report, started.elapsed().as_secs_f64())
+        );
+        #[cfg(feature = "sign")]
+        if let Some((s, c)) = &signed {
+            eprintln!(
+                "signed {} with Content Credentials ({}, {}): manifest {}",
+                s.output.display(),
+                c.algorithm().name().to_ascii_uppercase(),
+                c.subject(),
+                s.manifest_label
+            );
+        }
     }
+    Outcome::Success
 }

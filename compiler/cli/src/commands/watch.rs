@@ -62,6 +62,10 @@ struct Build<'a> {
     output: PathBuf,
     /// Made on the first clean build (loading model weights can take a while) and kept.
     backend: Option<Box<dyn Backend>>,
+    /// The signing credentials (`None` inside: the film is not signed), checked once before
+    /// the first render, like the backend.
+    #[cfg(feature = "sign")]
+    signer: Option<Option<scene_sign::Credentials>>,
     interrupt: Arc<AtomicBool>,
 }
 
@@ -85,6 +89,8 @@ impl<'a> Build<'a> {
             entry,
             output,
             backend: None,
+            #[cfg(feature = "sign")]
+            signer: None,
             interrupt: interrupt_flag(),
         })
     }
@@ -116,6 +122,13 @@ impl<'a> Build<'a> {
         if super::render::check_film_outputs(checked, &plan, &self.output).is_err() {
             return Ok(());
         }
+        #[cfg(feature = "sign")]
+        if self.signer.is_none() {
+            match crate::signing::credentials(&self.args.sign, &checked.project_root) {
+                Ok(c) => self.signer = Some(c),
+                Err(e) => return Err(crate::exit::coded_tool_error(e.code, e.message)),
+            }
+        }
         let backend = match self.backend.take() {
             Some(made) => made,
             None => make(self.args, &checked.project_root)?,
@@ -133,6 +146,22 @@ impl<'a> Build<'a> {
             &progress,
         );
         progress.finish();
+        // A preview that cannot be signed is reported like a failed render; the unsigned film
+        // stays at the destination.
+        let result = result.map_err(|e| format!("error: {e}"));
+        #[cfg(feature = "sign")]
+        let result = match (result, self.signer.as_ref().and_then(|c| c.as_ref())) {
+            (Ok(report), Some(credentials)) => crate::signing::sign_render(
+                &report.output,
+                &report.provenance,
+                self.args.backend,
+                &checked.project_root,
+                credentials,
+            )
+            .map(|_| report)
+            .map_err(|e| format!("error[{}]: {}", e.code, e.message)),
+            (result, _) => result,
+        };
         match result {
             Ok(report) if self.args.json => println!("{}", summary_json(&report)),
             Ok(report) => eprintln!(
@@ -140,7 +169,7 @@ impl<'a> Build<'a> {
                 summary_human(&report, started.elapsed().as_secs_f64())
             ),
             Err(_) if self.interrupt.load(Ordering::SeqCst) => return Err(Outcome::Success),
-            Err(e) => eprintln!("error: {e}"),
+            Err(line) => eprintln!("{line}"),
         }
         Ok(())
     }
@@ -148,10 +177,9 @@ impl<'a> Build<'a> {
     fn report_errors(&self, checked: &Checked) {
         if self.args.json {
             let (errors, _) = checked.counts();
-            println!(
-                "{}",
-                serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors })
-            );
+            let mut line = serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors });
+            line.sort_all_objects();
+            println!("{line}");
         } else {
             eprintln!(
                 "not rendered: the script has errors; {} is unchanged",
