@@ -61,6 +61,8 @@ pub enum Command {
     /// Compare a render with stored goldens (CI regression renders).
     #[cfg(feature = "render")]
     Verify(VerifyArgs),
+    /// Write the jobs that render the film on a Slurm or Kubernetes farm.
+    Farm(FarmArgs),
     /// Inspect or trim the per-shot cache.
     #[cfg(feature = "render")]
     Cache {
@@ -79,6 +81,69 @@ pub enum DiagFormat {
 pub enum GraphFormat {
     Dot,
     Json,
+}
+
+/// A render farm's scheduler.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// A job array (`sbatch --array`) and an assembly job that depends on it (`afterok`).
+    Slurm,
+    /// An Indexed Job (one completion index per worker) and an assembly Job.
+    Kubernetes,
+}
+
+/// `scenec farm FILE --engine slurm|kubernetes -o DIR`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct FarmArgs {
+    pub file: PathBuf,
+    #[arg(long, value_enum)]
+    pub engine: Engine,
+    /// Directory the job files are written to (created if needed).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Workers that render shots at once (shards); the assembler is one more job.
+    #[arg(long, default_value_t = 4)]
+    pub workers: u32,
+    /// The cache every worker shares: an object store (`s3://bucket/prefix`) or a directory
+    /// all nodes see. Default for Slurm: the project's `.scene-cache` (a shared file system);
+    /// required for Kubernetes.
+    #[arg(long)]
+    pub cache: Option<String>,
+    #[arg(long, value_enum, default_value_t = BackendName::Previz)]
+    pub backend: BackendName,
+    /// The model folder as the workers see it (for model backends).
+    #[arg(long)]
+    pub model_dir: Option<String>,
+    /// Denoising steps for model backends (overrides the script).
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// GPUs each worker requests (default: 1 for model backends, 0 for previz).
+    #[arg(long)]
+    pub gpus_per_worker: Option<u32>,
+    /// The MP4 the assembler writes (default: the script's name with .mp4, beside it).
+    #[arg(long)]
+    pub film: Option<String>,
+    /// The `scenec` the workers run: a path, or a name on their PATH.
+    #[arg(long, default_value = "scenec")]
+    pub scenec: String,
+    /// Kubernetes: the container image holding `scenec` (and the project, unless --pvc).
+    #[arg(long)]
+    pub image: Option<String>,
+    /// Where the project is inside the workers (Kubernetes; default /project). Slurm runs in the
+    /// project's own directory, which the cluster shares.
+    #[arg(long)]
+    pub workdir: Option<String>,
+    /// Kubernetes: a PersistentVolumeClaim holding the project, mounted at the workdir.
+    #[arg(long)]
+    pub pvc: Option<String>,
+    /// Kubernetes: a Secret whose keys become the workers' environment (AWS_* for the cache).
+    #[arg(long)]
+    pub env_secret: Option<String>,
+    #[arg(long)]
+    pub namespace: Option<String>,
+    /// Kubernetes: how long the assembler waits for the workers' shots, e.g. `6h`, `90m`.
+    #[arg(long, default_value = "6h")]
+    pub assemble_wait: String,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

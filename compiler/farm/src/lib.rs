@@ -8,6 +8,7 @@
 //! Kubernetes decides where and when they run. The assembled film is byte-identical to a
 //! single-machine render, because every shot's bytes depend only on its cache key.
 
+pub mod duration;
 pub mod job;
 pub mod kubernetes;
 pub mod shard;
