@@ -18,6 +18,11 @@ if cargo tree --locked -p scene-lsp -e normal | grep -qE 'candle|ffmpeg'; then
     echo "scene-lsp pulls in candle or FFmpeg" >&2
     exit 1
 fi
+# The previz renderer and storyboards build without them too (compiler/previz/src/lib.rs).
+if cargo tree --locked -p scene-previz -e normal | grep -qE 'candle|ffmpeg'; then
+    echo "scene-previz pulls in candle or FFmpeg" >&2
+    exit 1
+fi
 
 echo "==> tests"
 cargo test --locked --workspace --no-fail-fast

@@ -12,8 +12,7 @@ use std::sync::Arc;
 
 use ffmpeg_next as ffmpeg;
 use scene_plan::schedule::FilmSchedule;
-
-use crate::error::RenderError;
+use scene_previz::error::RenderError;
 
 pub const SAMPLE_RATE: u32 = 48_000;
 

@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use scene_plan::schedule::{FilmSchedule, TransitionKind as K};
+use scene_previz::error::RenderError;
+use scene_render::cache::ShotCache;
 use scene_render::encode::{EncodeSettings, Metadata};
-use scene_render::error::RenderError;
 use scene_render::pipeline::{
     render_film, NoProgress, RenderOptions, RenderProgress, RenderReport,
 };
@@ -45,7 +46,7 @@ impl<'a> Run<'a> {
             backend,
             &RenderOptions {
                 project_root: self.root,
-                cache_dir: &self.cache,
+                store: &ShotCache::open(&self.cache).unwrap(),
                 output: &self.output,
                 jobs: self.jobs,
                 metadata: Metadata {
@@ -374,8 +375,8 @@ fn a_continues_cycle_or_unknown_upstream_is_an_error() {
 /// Fails on one shot; renders the others like [`SolidBackend`].
 struct FailsOn(&'static str, SolidBackend);
 
-impl scene_render::backend::Backend for FailsOn {
-    fn identity(&self) -> scene_render::backend::BackendIdentity {
+impl scene_previz::backend::Backend for FailsOn {
+    fn identity(&self) -> scene_previz::backend::BackendIdentity {
         self.1.identity()
     }
 
@@ -383,9 +384,9 @@ impl scene_render::backend::Backend for FailsOn {
         &self,
         film: &FilmSchedule,
         shot: &scene_plan::schedule::ShotSchedule,
-        inputs: &scene_render::backend::ShotInputs<'_>,
-        progress: scene_render::backend::Progress<'_>,
-    ) -> Result<Vec<scene_render::frame::RgbFrame>, RenderError> {
+        inputs: &scene_previz::backend::ShotInputs<'_>,
+        progress: scene_previz::backend::Progress<'_>,
+    ) -> Result<Vec<scene_previz::frame::RgbFrame>, RenderError> {
         if shot.name == self.0 {
             return Err(RenderError::Backend {
                 backend: "solid-test".into(),
@@ -408,7 +409,7 @@ fn a_failing_shot_is_the_error_while_the_film_is_assembled() {
         &FailsOn("hall", SolidBackend::default()),
         &RenderOptions {
             project_root: run.root,
-            cache_dir: &run.cache,
+            store: &ShotCache::open(&run.cache).unwrap(),
             output: &run.output,
             jobs: 2,
             metadata: Metadata::default(),
@@ -434,8 +435,8 @@ struct Misbehaves {
     wrong_size: bool,
 }
 
-impl scene_render::backend::Backend for Misbehaves {
-    fn identity(&self) -> scene_render::backend::BackendIdentity {
+impl scene_previz::backend::Backend for Misbehaves {
+    fn identity(&self) -> scene_previz::backend::BackendIdentity {
         SolidBackend::default().identity()
     }
 
@@ -443,9 +444,9 @@ impl scene_render::backend::Backend for Misbehaves {
         &self,
         film: &FilmSchedule,
         shot: &scene_plan::schedule::ShotSchedule,
-        _inputs: &scene_render::backend::ShotInputs<'_>,
-        _progress: scene_render::backend::Progress<'_>,
-    ) -> Result<Vec<scene_render::frame::RgbFrame>, RenderError> {
+        _inputs: &scene_previz::backend::ShotInputs<'_>,
+        _progress: scene_previz::backend::Progress<'_>,
+    ) -> Result<Vec<scene_previz::frame::RgbFrame>, RenderError> {
         let (w, h) = if self.wrong_size {
             (film.width / 2, film.height)
         } else {
@@ -453,7 +454,7 @@ impl scene_render::backend::Backend for Misbehaves {
         };
         let n = shot.frames.0 - u32::from(!self.wrong_size);
         Ok((0..n)
-            .map(|_| scene_render::frame::RgbFrame::filled(w, h, [1, 2, 3]))
+            .map(|_| scene_previz::frame::RgbFrame::filled(w, h, [1, 2, 3]))
             .collect())
     }
 }
@@ -472,7 +473,7 @@ fn a_backend_breaking_the_schedule_is_named_and_nothing_is_cached() {
             &Misbehaves { wrong_size },
             &RenderOptions {
                 project_root: run.root,
-                cache_dir: &run.cache,
+                store: &ShotCache::open(&run.cache).unwrap(),
                 output: &run.output,
                 jobs: 1,
                 metadata: Metadata::default(),

@@ -1,7 +1,7 @@
 //! What verify records of one rendered shot.
 
 use scene_plan::schedule::ShotSchedule;
-use scene_render::frame::RgbFrame;
+use scene_previz::frame::RgbFrame;
 use sha2::{Digest, Sha256};
 
 use crate::thumbnail::{downscale, thumbnail_frames};
@@ -54,8 +54,14 @@ pub fn capture_shot<'a>(
     let mut thumbnails = Vec::with_capacity(picks.len());
     for (i, frame) in frames.into_iter().enumerate() {
         frame_hashes.push(frame_hash(frame));
-        if picks.contains(&(i as u32)) {
-            thumbnails.push((i as u32, downscale(frame)));
+        // A frame whose pixels do not match its size gets no thumbnail; its hash (over size
+        // and pixels) still tells it apart.
+        if let Some(thumb) = picks
+            .contains(&(i as u32))
+            .then(|| downscale(frame))
+            .flatten()
+        {
+            thumbnails.push((i as u32, thumb));
         }
     }
     CurrentShot {

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use scene_check::Checked;
 use scene_plan::FilmPlan;
-use scene_render::backend::Backend;
+use scene_previz::backend::Backend;
+use scene_previz::error::RenderError;
+use scene_render::cache::ShotCache;
 use scene_render::encode::{EncodeSettings, Metadata};
 use scene_render::pipeline::{render_film, RenderOptions, RenderReport};
 
@@ -55,7 +57,7 @@ pub fn make_backend(
                         .into(),
                 );
             }
-            Ok(Box::new(scene_render::previz::Previz::new()))
+            Ok(Box::new(scene_previz::Previz::new()))
         }
         #[cfg(feature = "ltx")]
         BackendName::Ltx => {
@@ -111,8 +113,8 @@ pub fn render_planned(
     jobs: Option<usize>,
     cancel: &AtomicBool,
     progress: &Progress,
-) -> Result<RenderReport, scene_render::error::RenderError> {
-    let cache = cache_dir(&checked.project_root);
+) -> Result<RenderReport, RenderError> {
+    let store = ShotCache::open(&cache_dir(&checked.project_root))?;
     let jobs = jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -120,7 +122,7 @@ pub fn render_planned(
     });
     let opts = RenderOptions {
         project_root: &checked.project_root,
-        cache_dir: &cache,
+        store: &store,
         output,
         jobs,
         metadata: Metadata {

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use scene_render::previz::Previz;
-use scene_render::storyboard::{previz_contact_sheet, write_png};
+use scene_previz::storyboard::{previz_contact_sheet, write_png};
+use scene_previz::Previz;
 
 use crate::exit::{tool_error, Outcome};
 use crate::load;

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use scene_render::cache::ShotCache;
+use scene_render::cache::{ShotCache, ShotStore};
 use scene_render::encode::EncodeSettings;
 use scene_render::pipeline::{render_shots, ShotRenderOptions};
 use scene_verify::{bless, capture_shot, compare, load_golden, CurrentShot, Mode, Tolerance};
@@ -90,12 +90,15 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         Err(e) => return tool_error(e),
     };
     let identity = backend.identity();
-    let cache = cache_dir(&checked.project_root);
+    let store = match ShotCache::open(&cache_dir(&checked.project_root)) {
+        Ok(c) => c,
+        Err(e) => return tool_error(e),
+    };
     let cancel = interrupt_flag();
     let progress = Progress::new(true).for_backend(args.backend);
     let opts = ShotRenderOptions {
         project_root: &checked.project_root,
-        cache_dir: &cache,
+        store: &store,
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -109,10 +112,6 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     progress.finish();
     let rendered = match rendered {
         Ok(r) => r,
-        Err(e) => return tool_error(e),
-    };
-    let store = match ShotCache::open(&cache) {
-        Ok(c) => c,
         Err(e) => return tool_error(e),
     };
     let mut current: Vec<CurrentShot> = Vec::with_capacity(plan.schedule.shots.len());

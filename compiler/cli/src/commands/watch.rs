@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use scene_check::Checked;
-use scene_render::backend::Backend;
+use scene_previz::backend::Backend;
 
 use crate::args::RenderArgs;
 use crate::exit::{tool_error, Outcome};

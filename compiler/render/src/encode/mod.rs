@@ -25,10 +25,10 @@ use std::sync::mpsc;
 use ffmpeg::{codec, encoder, format, Dictionary, Packet, Rational};
 use ffmpeg_next as ffmpeg;
 use scene_plan::schedule::FilmSchedule;
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
 
 use crate::audio::{AudioMix, SAMPLE_RATE};
-use crate::error::RenderError;
-use crate::frame::RgbFrame;
 use crate::subtitles::TextSample;
 
 pub use segment::{EncodedPacket, SegmentDecoder, SegmentEncoder, VideoParams};

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::error::RenderError;
+use scene_previz::error::RenderError;
 
 /// A file being written. Dropped without [`StagedFile::commit`], it removes its temporary file.
 #[derive(Debug)]

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use previz_common as common;
 use scene_plan::schedule::{Conditioning, ConditioningSource, Frame, PromptKeyframe, ShotSchedule};
-use scene_render::backend::{Backend, ShotInputs};
-use scene_render::error::RenderError;
-use scene_render::frame::RgbFrame;
-use scene_render::previz::Previz;
+use scene_previz::backend::{Backend, ShotInputs};
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
+use scene_previz::Previz;
 
 fn render_in(shot: ShotSchedule, root: &Path) -> Result<Vec<RgbFrame>, RenderError> {
     let film = common::film(vec![shot]);
@@ -402,7 +402,7 @@ fn mean_channel(f: &RgbFrame) -> [f64; 3] {
 fn image_keyframe_shows_as_an_inset_from_its_frame() {
     let dir = tempfile::tempdir().unwrap();
     let red = RgbFrame::filled(64, 48, [250, 10, 10]);
-    scene_render::storyboard::write_png(&red, &dir.path().join("key.png")).unwrap();
+    scene_previz::storyboard::write_png(&red, &dir.path().join("key.png")).unwrap();
     let mut s = common::shot("keyed", 6);
     s.conditioning = vec![Conditioning {
         frame: Frame(3),

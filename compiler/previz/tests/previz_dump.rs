@@ -6,9 +6,9 @@ mod previz_common;
 use std::path::{Path, PathBuf};
 
 use previz_common as common;
-use scene_render::backend::{Backend, ShotInputs};
-use scene_render::previz::Previz;
-use scene_render::storyboard;
+use scene_previz::backend::{Backend, ShotInputs};
+use scene_previz::storyboard;
+use scene_previz::Previz;
 
 fn out_dir() -> (PathBuf, Option<tempfile::TempDir>) {
     match std::env::var_os("PREVIZ_DUMP_DIR") {

@@ -1,4 +1,6 @@
-//! Errors of the render stage.
+//! Errors of the render stage. They live beside the backend trait because both sides speak
+//! them: backends return them, and the pipeline's frame sink hands its own (an encoder that
+//! stopped, say) back through the backend that is feeding it.
 
 use std::path::PathBuf;
 
@@ -25,21 +27,21 @@ pub enum RenderError {
 }
 
 impl RenderError {
-    pub(crate) fn io(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
+    pub fn io(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
         RenderError::Io {
             path: path.into(),
             message: err.to_string(),
         }
     }
 
-    pub(crate) fn write(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
+    pub fn write(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
         RenderError::Write {
             path: path.into(),
             message: err.to_string(),
         }
     }
 
-    pub(crate) fn decode(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
+    pub fn decode(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
         RenderError::Decode {
             path: path.into(),
             message: err.to_string(),

@@ -1,58 +1,16 @@
-//! Image keyframes (`keyframe at T "file.png"`) as a small framed thumbnail in the top-right
-//! corner from their frame onwards, so the previz shows which picture the shot must pass through.
-//!
-//! Images are decoded once per shot (PNG with `png`, JPEG with `jpeg-decoder` built
-//! platform-independent, so the pixels are the same everywhere) and box-filtered down.
+//! PNG and JPEG files decoded to 8-bit RGB: PNG with `png`, JPEG with `jpeg-decoder` built
+//! platform-independent, so the pixels are the same on every machine.
 
 use std::path::Path;
 
-use scene_plan::schedule::{ConditioningSource, ShotSchedule};
-
 use crate::error::RenderError;
+use crate::frame::RgbFrame;
 
 /// Largest image side accepted; larger files are reported rather than allocated.
 const MAX_SIDE: usize = 16_384;
 
-/// A keyframe's thumbnail.
-#[derive(Clone, Debug)]
-pub struct Inset {
-    pub frame: u32,
-    pub label: String,
-    pub width: usize,
-    pub height: usize,
-    pub rgb: Vec<u8>,
-}
-
-/// Loads every image keyframe of the shot, sorted by frame.
-pub fn load(
-    shot: &ShotSchedule,
-    root: &Path,
-    fps: u32,
-    frame_w: u32,
-) -> Result<Vec<Inset>, RenderError> {
-    let mut out = Vec::new();
-    for c in &shot.conditioning {
-        let ConditioningSource::Image { path, .. } = &c.source else {
-            continue;
-        };
-        let full = root.join(path);
-        let (w, h, rgb) = decode(&full)?;
-        let tw = ((frame_w as f32 * 0.22).round() as usize).max(8);
-        let th = ((tw as f32 * h as f32 / w as f32).round() as usize).clamp(4, tw * 2);
-        let secs = c.frame.0 as f32 / fps.max(1) as f32;
-        out.push(Inset {
-            frame: c.frame.0,
-            label: format!("KEYFRAME {secs:.1}s"),
-            width: tw,
-            height: th,
-            rgb: thumbnail(&rgb, w, h, tw, th),
-        });
-    }
-    out.sort_by_key(|i| i.frame);
-    Ok(out)
-}
-
-pub fn decode(path: &Path) -> Result<(usize, usize, Vec<u8>), RenderError> {
+/// The image at `path` as RGB. Alpha is composited over black.
+pub fn decode(path: &Path) -> Result<RgbFrame, RenderError> {
     let bytes = std::fs::read(path).map_err(|e| RenderError::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -61,13 +19,19 @@ pub fn decode(path: &Path) -> Result<(usize, usize, Vec<u8>), RenderError> {
         path: path.to_path_buf(),
         message,
     };
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        decode_png(&bytes).map_err(bad)
+    let (width, height, data) = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        decode_png(&bytes).map_err(bad)?
     } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        decode_jpeg(&bytes).map_err(bad)
+        decode_jpeg(&bytes).map_err(bad)?
     } else {
-        Err(bad("not a PNG or JPEG image".into()))
-    }
+        return Err(bad("not a PNG or JPEG image".into()));
+    };
+    // `check_size` bounds both sides by MAX_SIDE, so they fit in u32.
+    Ok(RgbFrame {
+        width: width as u32,
+        height: height as u32,
+        data,
+    })
 }
 
 fn check_size(w: usize, h: usize) -> Result<(), String> {
@@ -148,32 +112,4 @@ fn decode_jpeg(bytes: &[u8]) -> Result<(usize, usize, Vec<u8>), String> {
         return Err("truncated image data".into());
     }
     Ok((w, h, rgb))
-}
-
-/// Area-average downscale (or nearest upscale) of an RGB image, in integers.
-pub fn thumbnail(src: &[u8], sw: usize, sh: usize, tw: usize, th: usize) -> Vec<u8> {
-    let mut out = vec![0u8; tw * th * 3];
-    for ty in 0..th {
-        let y0 = ty * sh / th;
-        let y1 = ((ty + 1) * sh / th).max(y0 + 1).min(sh);
-        for tx in 0..tw {
-            let x0 = tx * sw / tw;
-            let x1 = ((tx + 1) * sw / tw).max(x0 + 1).min(sw);
-            let mut acc = [0u64; 3];
-            for y in y0..y1 {
-                for x in x0..x1 {
-                    let i = (y * sw + x) * 3;
-                    for c in 0..3 {
-                        acc[c] += u64::from(src[i + c]);
-                    }
-                }
-            }
-            let n = ((y1 - y0) * (x1 - x0)) as u64;
-            let o = (ty * tw + tx) * 3;
-            for c in 0..3 {
-                out[o + c] = ((acc[c] + n / 2) / n) as u8;
-            }
-        }
-    }
-    out
 }

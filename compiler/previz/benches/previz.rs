@@ -1,15 +1,15 @@
 //! Previz frame rendering speed at 768x512: one thread, one shot of a night street in the rain
 //! with a dolly, a figure, a caption and a subtitle (the heaviest ordinary case).
 //!
-//! `CARGO_TARGET_DIR=/work/target-previz cargo bench -p scene-render --bench previz`
+//! `CARGO_TARGET_DIR=/work/target-previz cargo bench -p scene-previz --bench previz`
 
 #[path = "../tests/previz_common/mod.rs"]
 mod common;
 
 use std::path::Path;
 
-use scene_render::backend::{Backend, ShotInputs};
-use scene_render::previz::Previz;
+use scene_previz::backend::{Backend, ShotInputs};
+use scene_previz::Previz;
 
 fn main() {
     divan::main();

@@ -6,9 +6,9 @@ mod previz_common;
 use std::path::Path;
 
 use previz_common as common;
-use scene_render::backend::{Backend, ShotInputs};
-use scene_render::frame::RgbFrame;
-use scene_render::previz::{Previz, PREVIZ_RENDERER_VERSION};
+use scene_previz::backend::{Backend, ShotInputs};
+use scene_previz::frame::RgbFrame;
+use scene_previz::{Previz, PREVIZ_RENDERER_VERSION};
 
 fn inputs() -> ShotInputs<'static> {
     ShotInputs {

@@ -6,11 +6,11 @@ mod previz_common;
 use std::path::Path;
 
 use previz_common as common;
-use scene_render::backend::{Backend, ShotInputs};
-use scene_render::frame::RgbFrame;
-use scene_render::previz::inset::thumbnail;
-use scene_render::previz::Previz;
-use scene_render::storyboard::{self, sample_frames, thumb_size};
+use scene_previz::backend::{Backend, ShotInputs};
+use scene_previz::frame::RgbFrame;
+use scene_previz::image::{scale, Fit, Footprint, Size};
+use scene_previz::storyboard::{self, sample_frames, thumb_size};
+use scene_previz::Previz;
 
 fn film() -> scene_plan::schedule::FilmSchedule {
     let mut b = common::shot("reply", 30);
@@ -61,12 +61,14 @@ fn sheet_has_every_shots_sampled_frames_in_rows() {
         let mut row = None;
         for (col, f) in sample_frames(shot).into_iter().enumerate() {
             let fr = &rendered[i][f as usize];
-            let t = thumbnail(
-                &fr.data,
-                fr.width as usize,
-                fr.height as usize,
-                tw as usize,
-                th as usize,
+            let t = scale(
+                fr.view().unwrap(),
+                Size {
+                    width: tw as usize,
+                    height: th as usize,
+                },
+                Fit::Stretch,
+                Footprint::Partition,
             );
             // The time label covers the thumbnail's bottom-left corner: match its top rows.
             let top = &t[..tw as usize * 3 * 150];

@@ -2,6 +2,8 @@
 
 use std::sync::Mutex;
 
+use crate::image::{RgbView, Size};
+
 /// A frame of packed 8-bit RGB, row-major, top row first, no padding.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RgbFrame {
@@ -62,6 +64,12 @@ impl RgbFrame {
             height,
             data,
         }
+    }
+
+    /// The pixels as the scaler takes them; `None` when `data` does not match the size or a
+    /// side is zero.
+    pub fn view(&self) -> Option<RgbView<'_>> {
+        RgbView::new(Size::new(self.width, self.height), &self.data)
     }
 
     #[inline]

@@ -243,7 +243,7 @@ fn to_byte(v: f32) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::previz::sky::{TimeOfDay, Weather};
+    use crate::renderer::sky::{TimeOfDay, Weather};
     use scene_plan::schedule::CameraFrame;
 
     /// The build chosen at run time (AVX2 here) and the baseline build give the same bytes,

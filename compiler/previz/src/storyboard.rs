@@ -10,10 +10,10 @@ use scene_plan::schedule::{FilmSchedule, ShotSchedule};
 use crate::backend::ShotInputs;
 use crate::error::RenderError;
 use crate::frame::RgbFrame;
-use crate::previz::inset::thumbnail;
-use crate::previz::raster::{self, Rgb};
-use crate::previz::text::{Style, Text};
-use crate::previz::Previz;
+use crate::image::{scale, Fit, Footprint, Size};
+use crate::renderer::raster::{self, Rgb};
+use crate::renderer::text::{Style, Text};
+use crate::renderer::Previz;
 
 /// Width of one thumbnail on the sheet, in pixels.
 pub const THUMB_WIDTH: u32 = 320;
@@ -192,12 +192,22 @@ pub fn contact_sheet(
                 });
             }
             let x = MARGIN + col as f32 * (tw + GAP);
-            let thumb = thumbnail(
-                &frame.data,
-                frame.width as usize,
-                frame.height as usize,
-                tw as usize,
-                th as usize,
+            let view = frame.view().ok_or_else(|| RenderError::Backend {
+                backend: "storyboard".into(),
+                shot: shot.name.clone(),
+                message: format!(
+                    "frame {f} does not hold {}x{} pixels",
+                    film.width, film.height
+                ),
+            })?;
+            let thumb = scale(
+                view,
+                Size {
+                    width: tw as usize,
+                    height: th as usize,
+                },
+                Fit::Stretch,
+                Footprint::Partition,
             );
             raster::fill_rect(
                 &mut sheet,
