@@ -5,6 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
 scenec_install_deps
+scenec_install_test_deps
+
+# A local S3 server for the farm's object-store test, pinned, in a venv of its own.
+if [ ! -x target/venvs/moto/bin/moto_server ]; then
+    echo "==> moto (a local S3 server) for the farm tests"
+    python3 -m venv target/venvs/moto
+    target/venvs/moto/bin/pip install --quiet --disable-pip-version-check 'moto[server]==5.1.22'
+fi
 
 # The front end and the language server must build without candle and FFmpeg
 # (ARCHITECTURE.md, Invariants).
@@ -26,3 +34,7 @@ fi
 
 echo "==> tests"
 cargo test --locked --workspace --no-fail-fast
+
+echo "==> the farm on a real two-node Slurm cluster"
+cargo build --locked -p scenec
+tests/farm/slurm.sh target/debug/scenec

@@ -187,6 +187,24 @@ pub struct RenderArgs {
     /// CUDA).
     #[arg(long, value_enum)]
     pub text_encoder_dtype: Option<TextEncoderDtype>,
+    /// The shot cache: a directory, or an S3-compatible object store (`s3://bucket/prefix`;
+    /// endpoint and credentials from the standard AWS_* variables). Default: the project's
+    /// `.scene-cache`.
+    #[arg(long)]
+    pub cache: Option<String>,
+    /// Render only the shots of shard K of N (K counts from 0; a `continues` chain is never
+    /// split). Needs --shots-only.
+    #[arg(long, requires = "shots_only")]
+    pub shard: Option<scene_farm::Shard>,
+    /// Render shots into the cache and write no film (a farm worker).
+    #[arg(long, conflicts_with = "assemble_only")]
+    pub shots_only: bool,
+    /// Build the film from the cache alone; exit 2 naming every shot that is not there.
+    #[arg(long)]
+    pub assemble_only: bool,
+    /// With --assemble-only: wait up to this long for missing shots (`30m`, `6h`).
+    #[arg(long, requires = "assemble_only")]
+    pub wait: Option<String>,
 }
 
 #[cfg(feature = "render")]
@@ -211,6 +229,9 @@ pub struct VerifyArgs {
     pub model_dir: Option<PathBuf>,
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// The shot cache (see `scenec render --cache`).
+    #[arg(long)]
+    pub cache: Option<String>,
 }
 
 #[cfg(feature = "render")]

@@ -24,7 +24,7 @@ use scene_previz::frame::RgbFrame;
 
 use crate::assemble::{self, Assembled, TransitionEncoder};
 use crate::audio::AudioMix;
-use crate::cache::{shot_key, CacheEntry, CacheKey, KeyInputs, ShotStore, ShotVideo};
+use crate::cache::{shot_key, CacheEntry, CacheKey, Claim, KeyInputs, ShotStore, ShotVideo};
 use crate::compositor::{ShotFrames, ShotSource};
 use crate::encode::segment::encoder_fingerprint;
 use crate::encode::{
@@ -174,6 +174,11 @@ fn validate(film: &FilmSchedule) -> Result<Vec<Option<usize>>, RenderError> {
     Ok(upstream)
 }
 
+/// How often a worker looks for the entry of a shot another worker holds the lease of, and in
+/// how many steps it sleeps (so that Ctrl-C is answered within a fraction of it).
+const LEASE_POLL: std::time::Duration = std::time::Duration::from_secs(2);
+const LEASE_POLL_STEPS: u32 = 10;
+
 /// What rendering the shots (without compositing or encoding) needs.
 pub struct ShotRenderOptions<'a> {
     pub project_root: &'a Path,
@@ -219,6 +224,69 @@ pub fn render_shots(
         rendered: names(false),
         reused: names(true),
     })
+}
+
+/// The shots of `film` that are not in the store yet, by name in play order; `found` remembers
+/// the last-frame hashes of shots already found, so a caller that asks again (`--assemble-only
+/// --wait`) reads each entry once. A shot whose upstream is missing counts as missing: its key
+/// depends on that shot's last frame.
+pub fn missing_shots(
+    film: &FilmSchedule,
+    backend: &dyn Backend,
+    opts: &ShotRenderOptions<'_>,
+    found: &mut Vec<Option<String>>,
+) -> Result<Vec<String>, RenderError> {
+    let upstream = validate(film)?;
+    let renderer = Renderer::new(film, backend, opts)?;
+    found.resize(film.shots.len(), None);
+    let mut missing = Vec::new();
+    for (i, shot) in film.shots.iter().enumerate() {
+        if found[i].is_some() {
+            continue;
+        }
+        let upstream_last_frame = match upstream[i] {
+            None => None,
+            Some(u) => match &found[u] {
+                Some(sha) => Some(sha.clone()),
+                None => {
+                    missing.push(shot.name.clone());
+                    continue;
+                }
+            },
+        };
+        let images = renderer.image_inputs(shot)?;
+        let key = renderer.key(shot, &images, upstream_last_frame.as_deref())?;
+        match renderer.cached(shot, &key) {
+            Some(entry) => found[i] = Some(entry.last_frame_sha256),
+            None => missing.push(shot.name.clone()),
+        }
+    }
+    Ok(missing)
+}
+
+/// A backend that renders nothing: every shot must come from the cache. `--assemble-only`
+/// builds the film with it, so an entry that vanishes after [`missing_shots`] looked is an
+/// error naming the shot, never a silent render on the assembling machine.
+pub struct CacheOnly<'a>(pub &'a dyn Backend);
+
+impl Backend for CacheOnly<'_> {
+    fn identity(&self) -> BackendIdentity {
+        self.0.identity()
+    }
+
+    fn render_shot(
+        &self,
+        _film: &FilmSchedule,
+        shot: &ShotSchedule,
+        _inputs: &ShotInputs<'_>,
+        _progress: scene_previz::backend::Progress<'_>,
+    ) -> Result<Vec<RgbFrame>, RenderError> {
+        Err(RenderError::Backend {
+            backend: self.0.identity().name,
+            shot: shot.name.clone(),
+            message: "the shot is not in the cache, and --assemble-only renders nothing".into(),
+        })
+    }
 }
 
 struct Renderer<'a> {
@@ -371,36 +439,73 @@ impl<'a> Renderer<'a> {
         Ok(inputs)
     }
 
-    fn shot(&self, index: usize, upstream: Option<&ShotDone>) -> Result<ShotDone, RenderError> {
-        let shot = &self.film.shots[index];
-        let progress = self.opts.progress;
-        let images = self.image_inputs(shot)?;
+    /// The key of `shot` given its upstream's last frame.
+    fn key(&self, shot: &ShotSchedule, images: &[InputFile], upstream_last_frame: Option<&str>) -> Result<CacheKey, RenderError> {
         let image_sha256: Vec<String> = images.iter().map(|i| i.sha256.clone()).collect();
-        let key = shot_key(
+        shot_key(
             self.film,
             shot,
             &KeyInputs {
                 backend: &self.identity,
                 image_sha256: &image_sha256,
-                upstream_last_frame: upstream.map(|u| u.last_frame_sha256.as_str()),
+                upstream_last_frame,
                 encoder: &self.encoder,
             },
-        )?;
-        if let Some(entry) = self.cache.get(&key) {
-            if entry.frames == shot.frames.0
+        )
+    }
+
+    /// The cached entry of `shot` under `key`, if it is there and fits the film.
+    fn cached(&self, shot: &ShotSchedule, key: &CacheKey) -> Option<CacheEntry> {
+        self.cache.get(key).filter(|entry| {
+            entry.frames == shot.frames.0
                 && entry.width == self.film.width
                 && entry.height == self.film.height
                 && entry.keyint == self.video.keyint()
-            {
-                progress.shot_reused(&shot.name);
-                return Ok(ShotDone {
-                    key,
-                    last_frame_sha256: entry.last_frame_sha256,
-                    video_sha256: entry.video_sha256,
-                    reused: true,
-                    images,
-                });
+        })
+    }
+
+    fn shot(&self, index: usize, upstream: Option<&ShotDone>) -> Result<ShotDone, RenderError> {
+        let shot = &self.film.shots[index];
+        let progress = self.opts.progress;
+        let images = self.image_inputs(shot)?;
+        let key = self.key(shot, &images, upstream.map(|u| u.last_frame_sha256.as_str()))?;
+        let reuse = |entry: CacheEntry, images: Vec<InputFile>| {
+            progress.shot_reused(&shot.name);
+            ShotDone {
+                key,
+                last_frame_sha256: entry.last_frame_sha256,
+                video_sha256: entry.video_sha256,
+                reused: true,
+                images,
             }
+        };
+        if let Some(entry) = self.cached(shot, &key) {
+            return Ok(reuse(entry, images));
+        }
+        // Another worker sharing the store may be rendering this shot: wait for its entry
+        // rather than render it twice (crate::cache::lease).
+        let _lease = loop {
+            if self.opts.cancel.load(Ordering::Relaxed) {
+                return Err(RenderError::Interrupted);
+            }
+            match self.cache.claim(&key)? {
+                Claim::Granted(lease) => break lease,
+                Claim::Busy { .. } => {
+                    for _ in 0..LEASE_POLL_STEPS {
+                        if self.opts.cancel.load(Ordering::Relaxed) {
+                            return Err(RenderError::Interrupted);
+                        }
+                        std::thread::sleep(LEASE_POLL / LEASE_POLL_STEPS);
+                    }
+                    if let Some(entry) = self.cached(shot, &key) {
+                        return Ok(reuse(entry, images));
+                    }
+                }
+            }
+        };
+        // The entry may have landed between the first look and the claim.
+        if let Some(entry) = self.cached(shot, &key) {
+            return Ok(reuse(entry, images));
         }
         if self.opts.cancel.load(Ordering::Relaxed) {
             return Err(RenderError::Interrupted);

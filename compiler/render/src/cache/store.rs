@@ -22,6 +22,7 @@ use scene_previz::error::RenderError;
 
 use super::entry::{serialize, CacheEntry, ShotVideo, StoredShot};
 use super::key::CacheKey;
+use super::lease::{self, Claim, LeaseStore, LEASE_TTL};
 
 /// Where the render pipeline keeps shots between runs (and between the render threads and the
 /// film's assembly within a run).
@@ -40,6 +41,35 @@ pub trait ShotStore: Send + Sync {
         shot: &ShotVideo,
         cancel: &AtomicBool,
     ) -> Result<StoredShot, RenderError>;
+
+    /// Claim the right to render `key` (see [`super::lease`]). A store that one process owns
+    /// needs no leases and grants every claim.
+    fn claim(&self, _key: &CacheKey) -> Result<Claim, RenderError> {
+        Ok(Claim::Granted(Box::new(())))
+    }
+}
+
+/// The store `--cache` names: an object store (`s3://bucket/prefix`, with the
+/// `object-store` feature) or a directory.
+pub fn open_store(location: &str) -> Result<Box<dyn ShotStore>, String> {
+    if location.contains("://") {
+        #[cfg(feature = "object-store")]
+        if location.starts_with("s3://") {
+            return super::object::ObjectCache::open(location)
+                .map(|c| Box::new(c) as Box<dyn ShotStore>);
+        }
+        return Err(format!(
+            "`{location}`: the cache is a directory or an S3-compatible object store (s3://bucket/prefix){}",
+            if cfg!(feature = "object-store") {
+                ""
+            } else {
+                "; this scenec was built without object-store support"
+            }
+        ));
+    }
+    ShotCache::open(Path::new(location))
+        .map(|c| Box::new(c) as Box<dyn ShotStore>)
+        .map_err(|e| e.to_string())
 }
 
 const ENTRY_EXT: &str = "shot";
@@ -88,6 +118,9 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 /// The cache directory.
 pub struct ShotCache {
     dir: PathBuf,
+    /// Leases for workers that share the directory (a farm on a shared file system).
+    leases: std::sync::Arc<DirLeases>,
+    holder: String,
 }
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -101,6 +134,10 @@ impl ShotCache {
     pub fn open(dir: &Path) -> Result<Self, RenderError> {
         let cache = ShotCache {
             dir: dir.to_path_buf(),
+            leases: std::sync::Arc::new(DirLeases {
+                dir: dir.join("leases"),
+            }),
+            holder: lease::holder_name(),
         };
         let shots = cache.shots_dir();
         fs::create_dir_all(&shots).map_err(|e| RenderError::write(&shots, e))?;
@@ -204,6 +241,10 @@ impl ShotCache {
 }
 
 impl ShotStore for ShotCache {
+    fn claim(&self, key: &CacheKey) -> Result<Claim, RenderError> {
+        lease::claim(&self.leases, key, &self.holder, LEASE_TTL)
+    }
+
     fn get(&self, key: &CacheKey) -> Option<CacheEntry> {
         let path = self.entry_path(key);
         let bytes = fs::read(&path).ok()?;
@@ -269,5 +310,84 @@ mod tests {
         assert_eq!(parse_size("1.5GiB"), Ok(3 << 29));
         assert!(parse_size("12X").is_err());
         assert!(parse_size("M").is_err());
+    }
+}
+
+/// Leases as files in `.scene-cache/leases/`: created with `O_EXCL`, renewed by writing a
+/// temporary file and renaming it over the lease. A version is the record itself (it holds the
+/// holder and its expiry, so two writes never look alike).
+struct DirLeases {
+    dir: PathBuf,
+}
+
+impl DirLeases {
+    fn path(&self, key: &CacheKey) -> PathBuf {
+        self.dir.join(format!("{}.lease", key.hex()))
+    }
+}
+
+impl LeaseStore for DirLeases {
+    type Version = Vec<u8>;
+
+    fn create(&self, key: &CacheKey, record: &[u8]) -> Result<Option<Vec<u8>>, RenderError> {
+        fs::create_dir_all(&self.dir).map_err(|e| RenderError::write(&self.dir, e))?;
+        let path = self.path(key);
+        match File::options().write(true).create_new(true).open(&path) {
+            Ok(mut file) => {
+                file.write_all(record)
+                    .and_then(|()| file.sync_all())
+                    .map_err(|e| RenderError::write(&path, e))?;
+                Ok(Some(record.to_vec()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
+            Err(e) => Err(RenderError::write(&path, e)),
+        }
+    }
+
+    fn read(&self, key: &CacheKey) -> Result<Option<(Vec<u8>, Vec<u8>)>, RenderError> {
+        let path = self.path(key);
+        match fs::read(&path) {
+            Ok(bytes) => Ok(Some((bytes.clone(), bytes))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(RenderError::io(&path, e)),
+        }
+    }
+
+    fn replace(
+        &self,
+        key: &CacheKey,
+        seen: &Vec<u8>,
+        record: &[u8],
+    ) -> Result<Option<Vec<u8>>, RenderError> {
+        let path = self.path(key);
+        match fs::read(&path) {
+            Ok(current) if &current == seen => {}
+            Ok(_) => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(RenderError::io(&path, e)),
+        }
+        let temp = self.dir.join(format!(
+            ".{}.lease.tmp-{}-{}",
+            key.hex(),
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = (|| -> std::io::Result<()> {
+            let mut file = File::create(&temp)?;
+            file.write_all(record)?;
+            file.sync_all()?;
+            fs::rename(&temp, &path)
+        })();
+        match written {
+            Ok(()) => Ok(Some(record.to_vec())),
+            Err(e) => {
+                let _ = fs::remove_file(&temp);
+                Err(RenderError::write(&path, e))
+            }
+        }
+    }
+
+    fn delete(&self, key: &CacheKey) {
+        let _ = fs::remove_file(self.path(key));
     }
 }
