@@ -10,7 +10,8 @@ use std::sync::Mutex;
 
 use scene_plan::schedule::{FilmSchedule, TransitionKind as K};
 use scene_previz::error::RenderError;
-use scene_render::cache::ShotCache;
+use scene_render::cache::entry::serialize;
+use scene_render::cache::{CacheEntry, CacheKey, ShotCache, ShotStore, ShotVideo, StoredShot};
 use scene_render::encode::{EncodeSettings, Metadata};
 use scene_render::pipeline::{
     render_film, NoProgress, RenderOptions, RenderProgress, RenderReport,
@@ -491,4 +492,83 @@ fn a_backend_breaking_the_schedule_is_named_and_nothing_is_cached() {
         assert!(entries(&run.cache).is_empty());
         no_temp_files(dir.path());
     }
+}
+
+/// A store that keeps entries in memory: what an object-store backend does through the same
+/// seam (whole entries in the shared byte format, verified on the way out).
+#[derive(Default)]
+struct MemoryStore {
+    entries: Mutex<std::collections::BTreeMap<CacheKey, Vec<u8>>>,
+}
+
+impl ShotStore for MemoryStore {
+    fn get(&self, key: &CacheKey) -> Option<CacheEntry> {
+        let bytes = self.entries.lock().unwrap().get(key)?.clone();
+        CacheEntry::parse(*key, bytes)
+    }
+
+    fn put(
+        &self,
+        key: &CacheKey,
+        shot: &ShotVideo,
+        cancel: &AtomicBool,
+    ) -> Result<StoredShot, RenderError> {
+        let (bytes, stored) = serialize(key, shot)?;
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        self.entries.lock().unwrap().insert(*key, bytes);
+        Ok(stored)
+    }
+}
+
+#[test]
+fn any_shot_store_gives_the_directory_stores_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let film = demo_film(dir.path());
+    let on_disk = Run::new(dir.path(), ".scene-cache", "disk.mp4");
+    let (disk_report, _) = on_disk.go(&film);
+
+    let store = MemoryStore::default();
+    let output = dir.path().join("memory.mp4");
+    let render = |backend: &SolidBackend| {
+        render_film(
+            &film,
+            backend,
+            &RenderOptions {
+                project_root: dir.path(),
+                store: &store,
+                output: &output,
+                jobs: 2,
+                metadata: Metadata {
+                    tool: "scenec test".into(),
+                    ..Metadata::default()
+                },
+                encode: EncodeSettings::default(),
+                progress: &NoProgress,
+                cancel: &AtomicBool::new(false),
+            },
+        )
+        .unwrap()
+    };
+    let cold = SolidBackend::default();
+    let report = render(&cold);
+    assert_eq!(report.rendered, disk_report.rendered);
+    assert_same_files(&on_disk.output, &output);
+
+    // The memory store holds, key for key, the bytes the directory store wrote.
+    let cache = ShotCache::open(&on_disk.cache).unwrap();
+    let entries = store.entries.lock().unwrap().clone();
+    assert_eq!(entries.len(), 5);
+    for (key, bytes) in &entries {
+        assert_eq!(&std::fs::read(cache.entry_path(key)).unwrap(), bytes);
+    }
+
+    // A second render finds every shot in the store and renders none.
+    let warm = SolidBackend::default();
+    let again = render(&warm);
+    assert!(again.rendered.is_empty());
+    assert!(warm.rendered_names().is_empty());
+    assert_eq!(again.reused.len(), 5);
+    assert_same_files(&on_disk.output, &output);
 }

@@ -52,8 +52,11 @@ pub fn encode_png(frame: &RgbFrame) -> Vec<u8> {
     bytes
 }
 
+/// Decodes an 8-bit RGB PNG; one that would take more than 64 MiB decoded is refused before
+/// anything is allocated (a thumbnail takes a few hundred kilobytes).
 pub fn decode_png(bytes: &[u8]) -> Result<RgbFrame, String> {
-    let decoder = png::Decoder::new(bytes);
+    let mut decoder = png::Decoder::new(bytes);
+    decoder.set_limits(png::Limits { bytes: 64 << 20 });
     let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
