@@ -19,6 +19,8 @@ mod properties;
 mod unbounded_reads;
 
 #[cfg(feature = "render")]
+mod cache;
+#[cfg(feature = "render")]
 mod empty_film;
 #[cfg(feature = "render")]
 mod goldens;

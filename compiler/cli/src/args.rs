@@ -23,6 +23,10 @@ pub enum Command {
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
         format: DiagFormat,
+        /// The backend whose text encoder prompts are measured against (ltx reads 256 tokens;
+        /// previz reads no text).
+        #[arg(long, value_enum, default_value_t = BackendName::Ltx)]
+        backend: BackendName,
     },
     /// Format scripts canonically (comments kept).
     Fmt {

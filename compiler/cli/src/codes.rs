@@ -14,3 +14,10 @@ pub const E0902: &str = "E0902";
 /// truncated (its checksum does not match), naming a shot that is not an identifier, or holding
 /// something other than regular files.
 pub const E0903: &str = "E0903";
+
+/// `scenec cache gc|stats` on a folder that is not a shot cache (no `CACHEDIR.TAG` of scenec's,
+/// or a `shots/` that is a link): nothing in it is deleted.
+pub const E0904: &str = "E0904";
+
+/// `scenec cache gc` while a render holds the cache: entries it may still read are not removed.
+pub const E0905: &str = "E0905";

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use scene_check::{Checked, RealFs};
 
-use crate::args::DiagFormat;
+use crate::args::{BackendName, DiagFormat};
 use crate::exit::{tool_error, Outcome};
 
 /// The entry file must exist (exit 2 otherwise). What it is — a FIFO, a folder, a file too
@@ -72,4 +72,35 @@ pub fn plan(entry: &Path) -> Option<(Checked, scene_plan::FilmPlan)> {
     }
     let plan = scene_plan::plan(&checked.film);
     Some((checked, plan))
+}
+
+/// The text budget of a backend: previz reads no text, so no prompt is too long for it.
+pub fn text_budget(backend: BackendName) -> scene_plan::tokens::TextBudget {
+    match backend {
+        BackendName::Previz => scene_plan::tokens::TextBudget::NONE,
+        BackendName::Ltx => scene_plan::tokens::TextBudget::LTX,
+    }
+}
+
+/// Plans an error-free film and adds the plan's warnings to its diagnostics, sorted with them.
+pub fn add_plan_warnings(checked: &mut Checked, backend: BackendName) {
+    if checked.has_errors() {
+        return;
+    }
+    let plan = scene_plan::plan(&checked.film);
+    let warnings = scene_plan::lint::lint(
+        &checked.film,
+        &checked.sources,
+        &plan.schedule,
+        text_budget(backend),
+    );
+    checked.diagnostics.extend(warnings);
+    checked.diagnostics.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.span.end, a.code).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.span.end,
+            b.code,
+        ))
+    });
 }

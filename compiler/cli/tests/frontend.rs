@@ -25,6 +25,41 @@ fn check_exit_codes_follow_the_design() {
 }
 
 #[test]
+fn check_plans_a_clean_film_and_prints_the_plans_warnings() {
+    let p = Project::new();
+    let long = "a slow procession of lanterns drifts across the water ".repeat(30);
+    let f = p.write(
+        "film.scene",
+        &format!(
+            "character a {{ description \"a woman in a red coat\" }}\n\
+             character b {{ description \"a man in a grey hat\" }}\n\
+             location yard {{ description \"a quiet yard\" }}\n\
+             scene s at yard {{\n\
+               shot one 4s {{ camera medium, crane up 3m over 1s\n a at center }}\n\
+               shot two 4s {{ camera wide\n a at center\n b enters right }}\n\
+               shot three 2s {{ a at center\n prompt \"{long}\" }}\n\
+             }}\n"
+        ),
+    );
+    let out = p.run(&["check", f.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "warnings only: {}",
+        stderr(&out)
+    );
+    let err = stderr(&out);
+    for code in ["W0401", "W0402", "W0403"] {
+        assert!(err.contains(code), "{code} in:\n{err}");
+    }
+    assert!(err.contains("crane up 3m"), "{err}");
+    let out = p.run(&["check", "--backend", "previz", f.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert!(!err.contains("W0403"), "previz reads no text:\n{err}");
+    assert!(err.contains("W0401"), "{err}");
+}
+
+#[test]
 fn check_json_lists_each_diagnostic_with_code_and_span() {
     let p = Project::new();
     let f = p.write(

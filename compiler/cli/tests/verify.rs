@@ -88,6 +88,38 @@ fn a_timing_change_reports_shifted_shots_as_moved() {
 }
 
 #[test]
+fn a_moved_cue_is_reported_as_the_cue_moving_and_nothing_else() {
+    let p = small_project();
+    assert_eq!(verify(&p, &["--bless"]).status.code(), Some(0));
+    let src = std::fs::read_to_string(p.path("film.scene")).unwrap();
+    // At 12 fps: frame 6 → frame 3.
+    p.write(
+        "film.scene",
+        &src.replace("at 500ms play bell", "at 250ms play bell"),
+    );
+    let out = verify(&p, &[]);
+    let text = stdout(&out);
+    assert!(text.contains("REGRESSED second"), "{text}");
+    assert!(
+        text.contains("cue \"bell\": audio[0].start_frame: frame 6 → frame 3"),
+        "the cue's move in words: {text}"
+    );
+    // Golden floats read back exactly: boxes, camera and weights did not change, so they are
+    // not reported.
+    assert!(!text.contains("boxes"), "{text}");
+    assert!(!text.contains("camera"), "{text}");
+    // It plays to its scene's end, so it also lasts three frames longer; that is all.
+    assert!(
+        text.contains("audio[0].frames: 6 frames → 9 frames"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(2 differences); 0 of 12 frames differ"),
+        "{text}"
+    );
+}
+
+#[test]
 fn removed_and_added_shots_are_reported() {
     let p = small_project();
     assert_eq!(verify(&p, &["--bless"]).status.code(), Some(0));

@@ -6,7 +6,7 @@
 //! vocabulary, its precompiled normaliser, whitespace cleanup, and a "▁" prefix per word as
 //! sentencepiece's `add_dummy_prefix` asks for.
 //!
-//! Prompts are tokenized to at most 128 tokens (127 + `</s>`), padded with `<pad>`, and encoded
+//! Prompts are tokenized to at most 256 tokens (255 + `</s>`), padded with `<pad>`, and encoded
 //! with an attention mask as the pipeline does. The encoder runs on the real tokens only, which
 //! gives exactly the masked encoder's outputs there; padded positions are zero (the
 //! transformer's cross-attention masks them out, so their values never matter).
@@ -20,7 +20,10 @@ use crate::error::{ModelError, Result};
 use crate::loader::{read_json, ModelFolder, Weights};
 use crate::transformer::TextConditioning;
 
-pub const MAX_SEQUENCE_LENGTH: usize = 128;
+/// Tokens the pipeline reads per prompt: diffusers' `LTXConditionPipeline` defaults
+/// `max_sequence_length` to 256, and so does this pipeline. The compiler's front end warns when a
+/// composed prompt is longer (`scene_plan::tokens::LTX_TEXT_TOKENS` must equal this).
+pub const MAX_SEQUENCE_LENGTH: usize = 256;
 
 /// The T5 tokenizer: token ids and attention mask at a fixed length.
 pub struct T5Tokenizer {
@@ -147,9 +150,14 @@ impl PromptEncoder {
         &self.tokenizer
     }
 
-    /// Embeddings [1, 128, d_model] and mask [1, 128] for one prompt.
+    /// Embeddings [1, 256, d_model] and mask [1, 256] for one prompt.
     pub fn encode(&mut self, text: &str) -> Result<TextConditioning> {
-        let max_len = MAX_SEQUENCE_LENGTH;
+        self.encode_to(text, MAX_SEQUENCE_LENGTH)
+    }
+
+    /// Embeddings [1, max_len, d_model] and mask [1, max_len]: the prompt cut to `max_len - 1`
+    /// tokens plus `</s>`, as the reference tokenizer does with `truncation=True`.
+    pub fn encode_to(&mut self, text: &str, max_len: usize) -> Result<TextConditioning> {
         let (ids, mask) = self.tokenizer.tokenize(text, max_len)?;
         let real = mask.iter().filter(|m| **m == 1).count();
         let input = Tensor::from_vec(ids[..real].to_vec(), (1, real), &self.device)?;

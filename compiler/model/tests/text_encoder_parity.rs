@@ -7,6 +7,10 @@ use common::*;
 use scene_model::loader::ModelFolder;
 use scene_model::text_encoder::{PromptEncoder, T5Tokenizer, MAX_SEQUENCE_LENGTH};
 
+/// The length tests/parity/make_goldens.py tokenized its goldens to (`MAX_SEQ`); the pipeline
+/// itself reads [`MAX_SEQUENCE_LENGTH`] (256, the reference pipeline's default).
+const GOLDEN_SEQ: usize = 128;
+
 fn prompts_and_ids() -> (Vec<String>, Vec<Vec<u32>>) {
     let meta = golden_json("text_encoder");
     let prompts = meta["prompts"]
@@ -35,7 +39,7 @@ fn tokenizer_parity_from_tokenizer_json() {
     let tok = T5Tokenizer::from_dir(&fixture().join("tokenizer")).unwrap();
     let (prompts, ids) = prompts_and_ids();
     for (p, want) in prompts.iter().zip(&ids) {
-        let (got, mask) = tok.tokenize(p, MAX_SEQUENCE_LENGTH).unwrap();
+        let (got, mask) = tok.tokenize(p, GOLDEN_SEQ).unwrap();
         assert_eq!(&got, want, "prompt {p:?}");
         let real = want.iter().rposition(|x| *x != 0).map_or(0, |i| i + 1);
         assert_eq!(mask.iter().filter(|m| **m == 1).count(), real);
@@ -56,18 +60,22 @@ fn tokenizer_parity_from_spiece_model_only() {
     let tok = T5Tokenizer::from_dir(dir.path()).unwrap();
     let (prompts, ids) = prompts_and_ids();
     for (p, want) in prompts.iter().zip(&ids) {
-        let (got, _) = tok.tokenize(p, MAX_SEQUENCE_LENGTH).unwrap();
+        let (got, _) = tok.tokenize(p, GOLDEN_SEQ).unwrap();
         assert_eq!(&got, want, "prompt {p:?}");
     }
 }
 
 #[test]
-fn tokenizer_truncates_to_127_tokens_plus_eos() {
+fn tokenizer_truncates_to_255_tokens_plus_eos() {
+    assert_eq!(
+        MAX_SEQUENCE_LENGTH, 256,
+        "the reference pipeline reads 256 tokens"
+    );
     let tok = T5Tokenizer::from_dir(&fixture().join("tokenizer")).unwrap();
-    let long = "a red fox runs across a snowy field ".repeat(40);
+    let long = "a red fox runs across a snowy field ".repeat(80);
     let (ids, mask) = tok.tokenize(&long, MAX_SEQUENCE_LENGTH).unwrap();
-    assert_eq!(ids.len(), 128);
-    assert_eq!(ids[127], 1, "ends with </s>");
+    assert_eq!(ids.len(), 256);
+    assert_eq!(ids[255], 1, "ends with </s>");
     assert!(mask.iter().all(|m| *m == 1));
 }
 
@@ -78,7 +86,7 @@ fn text_encoder_parity() {
     let g = golden("text_encoder");
     let (prompts, ids) = prompts_and_ids();
     for (i, (p, want_ids)) in prompts.iter().zip(&ids).enumerate() {
-        let cond = enc.encode(p).unwrap();
+        let cond = enc.encode_to(p, GOLDEN_SEQ).unwrap();
         let real = want_ids.iter().rposition(|x| *x != 0).map_or(0, |i| i + 1);
         let want = g["hidden"].i((i, ..real)).unwrap();
         let got = cond.embeds.i((0, ..real)).unwrap();

@@ -164,17 +164,39 @@ pub trait Stage {
 }
 
 /// The camera of every frame of `shot`.
-pub fn track(shot: &Shot, rig: &Rig, stage: &dyn Stage, fps: u32, seed: u64) -> Vec<CameraFrame> {
+pub fn track(
+    shot: &Shot,
+    rig: &Rig,
+    stage: &dyn Stage,
+    aspect: f64,
+    fps: u32,
+    seed: u64,
+) -> Vec<CameraFrame> {
     let start = rig.stage_view();
     // `on CHARACTER` aims the camera at where that character stands at frame 0; otherwise the
     // camera looks at the stage target.
-    let target = shot
-        .camera
-        .on
-        .and_then(|c| stage.position(c, 0))
+    let on = shot.camera.on.and_then(|c| stage.position(c, 0));
+    let target = on
         .map(|p| Vec3::new(p.x, rig.aim_height, p.z))
         .unwrap_or_else(|| rig.stage_target());
-    let (yaw0, pitch0) = aim(start.position, target);
+    let (yaw0, pitch0) = match (on, shot.camera.on.and_then(|c| written_x(shot, c))) {
+        // A written point is where the subject appears (docs/camera-model.md, "Subjects"): in
+        // full and wider framings both its x and its feet's y hold, and the stage view is laid
+        // out so that they do; closer framings keep their own height and turn until x holds.
+        (Some(_), Some(_)) if keeps_feet(rig.framing) => (start.yaw, start.pitch),
+        (Some(feet), Some(x)) => {
+            let (yaw, pitch) = aim(start.position, target);
+            let pose = Pose {
+                position: start.position,
+                yaw,
+                pitch,
+                roll: rig.roll,
+                focal_mm: rig.focal_mm,
+            };
+            (yaw_placing(pose, feet, x, aspect).unwrap_or(yaw), pitch)
+        }
+        _ => aim(start.position, target),
+    };
     let shake = Shake::new(seed);
     let pivots: Vec<Option<Vec3>> = shot
         .camera
@@ -210,6 +232,58 @@ pub fn track(shot: &Shot, rig: &Rig, stage: &dyn Stage, fps: u32, seed: u64) -> 
             }
         })
         .collect()
+}
+
+/// Framings whose subject's feet are in frame, so a written point's y can hold.
+fn keeps_feet(framing: Framing) -> bool {
+    matches!(
+        framing,
+        Framing::ExtremeWide | Framing::Wide | Framing::Full
+    )
+}
+
+/// The x a character's written position gives it at frame 0: its first stage key's, when that
+/// is in the frame (an entrance starts outside it, and then the camera centres on the subject).
+fn written_x(shot: &Shot, character: CharacterId) -> Option<f64> {
+    let first = shot
+        .blocking
+        .iter()
+        .find(|b| b.character == character)?
+        .keys
+        .first()?;
+    (0.0..=1.0).contains(&first.at.x).then_some(first.at.x)
+}
+
+/// The yaw, near `pose`'s, at which the box of a subject standing at `feet` is centred on `x`
+/// across the frame: bisection, since turning right moves everything left on screen
+/// monotonically within half a field of view either way.
+fn yaw_placing(pose: Pose, feet: Vec3, x: f64, aspect: f64) -> Option<f64> {
+    let half_hfov = (pose.tan_half_vfov() * aspect).atan().to_degrees();
+    let centre_at = |yaw: f64| -> Option<f64> {
+        let frame = CameraFrame {
+            position: pose.position.to_array(),
+            yaw,
+            pitch: pose.pitch,
+            roll: pose.roll,
+            focal_mm: pose.focal_mm,
+        };
+        let b = crate::blocking::screen_box(&frame, feet, aspect);
+        (b[2] > 0.0).then(|| b[0] + b[2] / 2.0)
+    };
+    // Left bound: the subject appears right of `x`; right bound: left of it.
+    let (mut lo, mut hi) = (pose.yaw - half_hfov, pose.yaw + half_hfov);
+    if centre_at(lo)? < x || centre_at(hi)? > x {
+        return None;
+    }
+    for _ in 0..60 {
+        let mid = (lo + hi) / 2.0;
+        if centre_at(mid)? > x {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some((lo + hi) / 2.0)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -9,11 +9,13 @@ pub mod blocking;
 pub mod camera;
 pub mod geometry;
 pub mod graph;
+pub mod lint;
 pub mod prompt;
 pub mod schedule;
 pub mod schema;
 pub mod seed;
 pub mod timing;
+pub mod tokens;
 
 use scene_check::film::{Character, Film, Shot, ShotId};
 use sha2::{Digest, Sha256};
@@ -56,7 +58,7 @@ pub fn plan(film: &Film) -> FilmPlan {
 }
 
 /// Width over height; a degenerate size (the checker rejects it) plans as 3:2.
-fn aspect(film: &Film) -> f64 {
+pub(crate) fn aspect(film: &Film) -> f64 {
     if film.size.width == 0 || film.size.height == 0 {
         1.5
     } else {
@@ -73,7 +75,7 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
 
     let rig = Rig::of(film, shot);
     let tracks = blocking::tracks(shot, &rig, aspect);
-    let camera = camera::track(shot, &rig, &StageTracks(&tracks), fps, seed);
+    let camera = camera::track(shot, &rig, &StageTracks(&tracks), aspect, fps, seed);
     let camera_text = camera::describe(film, shot, &rig, fps);
     let subjects: Vec<Subject> = tracks
         .iter()
@@ -107,21 +109,33 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
         ),
         camera: &camera_text,
     };
-    let keys = prompt::keyframes(shot);
+    let arrivals: Vec<u32> = subjects.iter().flat_map(|s| arrivals(&s.boxes)).collect();
+    let keys = prompt::keyframes(shot, &arrivals);
     let prompt_keyframes = keys
         .iter()
-        .map(|(frame, shot_text)| {
+        .enumerate()
+        .map(|(i, (frame, shot_text))| {
+            // A keyframe spans the frames up to the next one; a subject in frame at any of
+            // them is in its prompt.
+            let end = keys.get(i + 1).map_or(t.frames, |k| k.0).max(frame + 1);
             let in_frame: Vec<String> = subjects
                 .iter()
                 .filter(|s| {
                     s.boxes
-                        .get(*frame as usize)
-                        .is_some_and(|b| blocking::in_frame(*b))
+                        .get(*frame as usize..(end as usize).min(s.boxes.len()))
+                        .is_some_and(|span| span.iter().any(|b| blocking::in_frame(*b)))
                 })
                 .map(|s| format!("{}: {}", s.name, s.description))
                 .collect();
             let actions = actions_by(film, shot, *frame);
-            let text = prompt::compose(&context, &in_frame, &actions, shot_text);
+            let text = prompt::compose(
+                &context,
+                &prompt::Particular {
+                    shot_text,
+                    actions: &actions,
+                    in_frame: &in_frame,
+                },
+            );
             prompt::keyframe(*frame, text, shot_text.clone())
         })
         .collect();
@@ -155,13 +169,28 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
     }
 }
 
-/// "Name action" for every action that has entered the prompt by `frame`, in the order written.
+/// "Name action" for the actions each character holds at `frame`: those it started last by then
+/// (an action holds until the same character's next; actions written for one time hold
+/// together), in the order of their start.
 fn actions_by(film: &Film, shot: &Shot, frame: u32) -> Vec<String> {
-    shot.actions
+    let started: Vec<_> = shot.actions.iter().filter(|a| a.frame.0 <= frame).collect();
+    started
         .iter()
-        .filter(|a| a.frame.0 <= frame)
+        .filter(|a| {
+            !started
+                .iter()
+                .any(|later| later.character == a.character && later.frame > a.frame)
+        })
         .map(|a| format!("{} {}", film.character(a.character).name, a.text.trim()))
         .collect()
+}
+
+/// Frames after the first at which a subject comes into view (its box overlaps the frame and did
+/// not on the frame before).
+fn arrivals(boxes: &[[f64; 4]]) -> impl Iterator<Item = u32> + '_ {
+    boxes.windows(2).enumerate().filter_map(|(i, pair)| {
+        (!blocking::in_frame(pair[0]) && blocking::in_frame(pair[1])).then_some(i as u32 + 1)
+    })
 }
 
 /// Colours for characters that name none: distinct, readable on sky and ground.

@@ -1,10 +1,10 @@
 //! Prompts: the composed text at each prompt keyframe, the negative prompt, per-frame
 //! interpolation weights, and the look's generation settings.
 //!
-//! A keyframe's text is a list of sentences, in this order: look style and film (or shot) style;
-//! the location; time and weather; each character in frame at that keyframe as
-//! "Name: description"; every action that has started by then as "Name action"; the camera in
-//! words; the shot's own text. Empty parts are left out.
+//! A keyframe's text is a list of sentences, what is particular to the shot first: the shot's
+//! own text; the action each character holds by then as "Name action"; each character in frame
+//! during the keyframe as "Name: description"; the camera in words. Then what is shared: look
+//! style and film (or shot) style; the location; time and weather. Empty parts are left out.
 
 use scene_check::film::{Film, Look, Shot, TimeOfDay, Weather};
 
@@ -94,28 +94,44 @@ pub fn weather_words(w: Weather) -> &'static str {
     }
 }
 
-/// The shot's keyframes as (frame, shot text): prompts at the same frame are merged in the order
-/// written; when no prompt is at frame 0 (or there is none), a keyframe with empty shot text
-/// leads at frame 0.
-pub fn keyframes(shot: &Shot) -> Vec<(u32, String)> {
-    let mut keys: Vec<(u32, String)> = Vec::new();
+/// The shot's keyframes as (frame, shot text). A keyframe starts at frame 0, at every written
+/// prompt (prompts at one frame merge in the order written), at every timed action, and at each
+/// frame of `arrivals` (where a subject comes into view), so that nothing written waits for a
+/// later keyframe to reach the prompt. A keyframe's shot text is the written prompt in force
+/// then: prompt texts replace one another, as in prompt travel; before the first, it is empty.
+pub fn keyframes(shot: &Shot, arrivals: &[u32]) -> Vec<(u32, String)> {
+    let last = shot.frames.0.saturating_sub(1);
+    let mut written: Vec<(u32, String)> = Vec::new();
     let mut prompts: Vec<_> = shot.prompts.iter().collect();
     prompts.sort_by_key(|p| p.frame.0);
     for p in prompts {
-        let frame = p.frame.0.min(shot.frames.0.saturating_sub(1));
-        match keys.last_mut() {
+        let frame = p.frame.0.min(last);
+        match written.last_mut() {
             Some((f, text)) if *f == frame => {
                 *text = sentences(&[text.as_str(), p.text.as_str()]);
             }
-            _ => keys.push((frame, p.text.clone())),
+            _ => written.push((frame, p.text.clone())),
         }
     }
-    if keys.first().is_none_or(|(f, _)| *f != 0) {
-        // The schedule promises a keyframe at frame 0: before the first written prompt, the
-        // composed context alone (setting, characters, camera) describes the shot.
-        keys.insert(0, (0, String::new()));
-    }
-    keys
+    let mut frames: Vec<u32> = std::iter::once(0)
+        .chain(written.iter().map(|(f, _)| *f))
+        .chain(shot.actions.iter().map(|a| a.frame.0.min(last)))
+        .chain(arrivals.iter().map(|f| (*f).min(last)))
+        .collect();
+    frames.sort_unstable();
+    frames.dedup();
+    frames
+        .into_iter()
+        .map(|frame| {
+            let text = written
+                .iter()
+                .rev()
+                .find(|(f, _)| *f <= frame)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default();
+            (frame, text)
+        })
+        .collect()
 }
 
 /// Everything a keyframe's text is composed from, except what changes per keyframe.
@@ -126,15 +142,27 @@ pub struct Context<'a> {
     pub camera: &'a str,
 }
 
-/// Compose one keyframe. `in_frame` lists "Name: description" of characters in frame; `actions`
-/// lists "Name action" of actions started by this keyframe.
-pub fn compose(cx: &Context, in_frame: &[String], actions: &[String], shot_text: &str) -> String {
+/// What one keyframe says that is particular to the shot at that time.
+pub struct Particular<'a> {
+    /// The written prompt in force.
+    pub shot_text: &'a str,
+    /// "Name action", the action each subject holds by then.
+    pub actions: &'a [String],
+    /// "Name: description" of the subjects in frame.
+    pub in_frame: &'a [String],
+}
+
+/// Compose one keyframe: what is particular to the shot first (its text, actions, subjects in
+/// frame, camera), then what it shares with every shot there (look and style, location, time and
+/// weather). A text encoder that reads fewer tokens than the prompt has cuts its end, so the end
+/// is where the words that every other shot repeats belong.
+pub fn compose(cx: &Context, particular: &Particular) -> String {
     let style = cx.style.join(", ");
-    let mut parts: Vec<&str> = vec![&style, cx.location, &cx.setting];
-    parts.extend(in_frame.iter().map(String::as_str));
-    parts.extend(actions.iter().map(String::as_str));
+    let mut parts: Vec<&str> = vec![particular.shot_text];
+    parts.extend(particular.actions.iter().map(String::as_str));
+    parts.extend(particular.in_frame.iter().map(String::as_str));
     parts.push(cx.camera);
-    parts.push(shot_text);
+    parts.extend([style.as_str(), cx.location, cx.setting.as_str()]);
     sentences(&parts)
 }
 
@@ -153,9 +181,12 @@ pub fn sentences(parts: &[&str]) -> String {
     out
 }
 
+/// A keyframe with its estimated token count (a backend with its tokenizer loaded may count
+/// again, exactly).
 pub fn keyframe(frame: u32, text: String, shot_text: String) -> PromptKeyframe {
     PromptKeyframe {
         frame: Frame(frame),
+        tokens: crate::tokens::estimate(&text),
         text,
         shot_text,
     }

@@ -11,7 +11,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Version of the schedule format. Part of every cache key and golden.
-pub const SCHEDULE_VERSION: u32 = 1;
+///
+/// 2: prompt keyframes carry `tokens`; keyframes start at timed actions and where a subject
+/// comes into view; the composed text puts the shot's own words before the shared ones.
+pub const SCHEDULE_VERSION: u32 = 2;
 
 /// A frame index. Inside a shot it counts from the shot's first frame unless the field says
 /// "film frame".
@@ -150,11 +153,32 @@ pub struct Transition {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PromptKeyframe {
     pub frame: Frame,
-    /// The composed prompt at this keyframe: look and style, location, time and weather, the
-    /// characters in frame, their actions, the camera in words, and the shot's own text.
+    /// The composed prompt at this keyframe, what is particular to the shot first: the shot's own
+    /// text, the actions holding by then, the characters in frame, the camera in words; then
+    /// what is shared: look and style, location, time and weather.
     pub text: String,
     /// The shot's own text at this keyframe, before composition.
     pub shot_text: String,
+    /// How many tokens `text` is for the backend's text encoder.
+    pub tokens: TokenCount,
+}
+
+/// A prompt's length in text-encoder tokens (the end-of-sequence token included).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TokenCount {
+    pub count: u32,
+    /// How `count` was found.
+    pub counted_by: TokenCounter,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenCounter {
+    /// Estimated from the text's words and punctuation, without a tokenizer (the compiler's front
+    /// end loads none): close to a T5 SentencePiece count for English, not exact.
+    Estimate,
+    /// Counted with the backend's own tokenizer.
+    Tokenizer,
 }
 
 /// The camera at one frame. World axes: x right, y up, z forward (away from the camera's

@@ -26,17 +26,24 @@ fn timing_of_the_rich_film() {
 fn prompt_text_is_composed_in_order() {
     let s = plan().schedule;
     let opening = &s.shots[0];
-    assert_eq!(opening.prompt_keyframes.len(), 2);
+    // Frame 0, Aiko coming into view (24), the written text at 72.
+    let frames: Vec<u32> = opening.prompt_keyframes.iter().map(|k| k.frame.0).collect();
+    assert_eq!(frames, vec![0, 24, 72]);
     let k0 = &opening.prompt_keyframes[0];
-    // Aiko is still off screen at frame 0; at 72 she has walked in.
+    // Aiko is still off screen until frame 24. The shot's own words come first, what every shot
+    // there shares last.
     assert_eq!(
         k0.text,
-        "anamorphic, teal and orange grade, 35mm film grain, shallow depth of field. \
-         a neon-lit Tokyo street, wet asphalt reflecting shop signs. at night, in the rain. \
-         wide shot, eye level, the camera slowly dollies in. rain falls in silver streaks."
+        "rain falls in silver streaks. wide shot, eye level, the camera slowly dollies in. \
+         anamorphic, teal and orange grade, 35mm film grain, shallow depth of field. \
+         a neon-lit Tokyo street, wet asphalt reflecting shop signs. at night, in the rain."
     );
     assert_eq!(k0.shot_text, "rain falls in silver streaks");
     let k1 = &opening.prompt_keyframes[1];
+    assert_eq!(
+        k1.shot_text, "rain falls in silver streaks",
+        "the text holds"
+    );
     assert!(
         k1.text
             .contains("Aiko: a young woman in a red raincoat holding a clear umbrella."),
@@ -48,7 +55,7 @@ fn prompt_text_is_composed_in_order() {
         assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6);
     }
     assert_eq!(opening.prompt_weights.len(), 144);
-    assert_eq!(opening.prompt_weights[36], vec![0.5, 0.5]);
+    assert_eq!(opening.prompt_weights[48], vec![0.0, 0.5, 0.5]);
 
     // The table: a frame-0 keyframe leads the written one at 24; the action enters at 24.
     let table = &s.shots[2];
@@ -64,7 +71,7 @@ fn prompt_text_is_composed_in_order() {
     );
     assert!(table.prompt_keyframes[1]
         .text
-        .contains("a small warm cafe. at dusk, clear weather."));
+        .ends_with("a small warm cafe. at dusk, clear weather."));
     assert!(
         table
             .camera_text

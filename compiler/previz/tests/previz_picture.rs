@@ -311,11 +311,13 @@ fn caption_appears_when_its_keyframe_is_active() {
             frame: Frame(0),
             text: "a street".into(),
             shot_text: String::new(),
+            tokens: scene_plan::tokens::estimate("a street"),
         },
         PromptKeyframe {
             frame: Frame(6),
             text: "…".into(),
             shot_text: "a train passes behind her".into(),
+            tokens: scene_plan::tokens::estimate("…"),
         },
     ];
     let f = render(s);

@@ -387,3 +387,98 @@ fn conditioning_images_enter_the_key_by_content() {
     .unwrap_err();
     assert!(err.to_string().contains("key.png"), "{err}");
 }
+
+#[test]
+fn an_entry_that_is_not_a_regular_file_is_damage_decided_without_following_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = ShotCache::open(&dir.path().join("cache")).unwrap();
+    let key = CacheKey([7; 32]);
+    let path = cache.entry_path(&key);
+    cache
+        .put(&key, &video(frames(3, 40)), &AtomicBool::new(false))
+        .unwrap();
+
+    // A valid entry outside the cache, reached through a link: neither read nor touched.
+    let outside = dir.path().join("outside.shot");
+    std::fs::rename(&path, &outside).unwrap();
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&outside)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    std::os::unix::fs::symlink(&outside, &path).unwrap();
+    assert!(cache.get(&key).is_none(), "a link was followed");
+    assert!(
+        std::fs::symlink_metadata(&path).is_err(),
+        "the link (not its target) is removed"
+    );
+    assert_eq!(
+        std::fs::metadata(&outside).unwrap().modified().unwrap(),
+        old
+    );
+
+    // A link to /dev/zero and a FIFO: refused at once, no unbounded read, no hang.
+    std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+    assert!(cache.get(&key).is_none());
+    let status = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(cache.get(&key).is_none());
+    assert!(std::fs::symlink_metadata(&path).is_err());
+
+    // gc and stats count no link, and gc removes a link without touching its target.
+    std::os::unix::fs::symlink(&outside, &path).unwrap();
+    assert_eq!(cache.stats().unwrap().entries, 0);
+    cache.gc(u64::MAX).unwrap();
+    assert!(std::fs::symlink_metadata(&path).is_err());
+    assert!(outside.is_file());
+}
+
+#[test]
+fn a_shots_folder_that_is_a_link_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
+    std::fs::create_dir_all(dir.path().join("cache")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("elsewhere"), dir.path().join("cache/shots"))
+        .unwrap();
+    let err = ShotCache::open(&dir.path().join("cache")).err().unwrap();
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+}
+
+#[test]
+fn gc_needs_a_tagged_cache_and_no_live_render() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("plain/shots")).unwrap();
+    std::fs::write(dir.path().join("plain/shots/a.shot"), b"mine").unwrap();
+    let err = ShotCache::existing(&dir.path().join("plain"))
+        .err()
+        .unwrap();
+    assert!(
+        matches!(err, scene_render::cache::CacheError::NotACache { .. }),
+        "{err:?}"
+    );
+    assert!(dir.path().join("plain/shots/a.shot").is_file());
+
+    let root = dir.path().join("cache");
+    let render = ShotCache::open(&root).unwrap();
+    let key = CacheKey([9; 32]);
+    render
+        .put(&key, &video(frames(3, 90)), &AtomicBool::new(false))
+        .unwrap();
+    let gc = ShotCache::existing(&root).unwrap();
+    let err = gc.gc(0).err().unwrap();
+    assert!(
+        matches!(err, scene_render::cache::CacheError::InUse { .. }),
+        "{err:?}"
+    );
+    assert!(
+        render.get(&key).is_some(),
+        "gc removed a live render's entry"
+    );
+    drop(render);
+    assert_eq!(gc.gc(0).unwrap().removed_entries, 1);
+}

@@ -1,4 +1,6 @@
 //! A readable diff of two shot schedules: which prompt text, which camera value, which timing.
+//! Entries of lists that have a name (an audio cue's sound, a dialogue line's speaker, a subject)
+//! are named in words; frame fields read as frames; long texts show only the words that changed.
 
 use serde_json::Value;
 
@@ -12,11 +14,43 @@ pub struct Change {
     pub after: Option<String>,
     /// For summarised per-frame arrays: how many entries differ, of how many.
     pub summary: Option<(usize, usize)>,
+    /// What the changed entry is, in words (`cue "piano"`, `line by mara`), when the path goes
+    /// through a named list entry.
+    pub label: Option<String>,
+    /// For long texts: the words that changed, instead of both whole texts.
+    pub words: Option<String>,
+}
+
+impl Change {
+    fn new(path: String, before: Option<String>, after: Option<String>) -> Change {
+        Change {
+            path,
+            before,
+            after,
+            summary: None,
+            label: None,
+            words: None,
+        }
+    }
 }
 
 impl std::fmt::Display for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(absent)".into());
+        // Frame numbers and frame counts read as what they are.
+        let frame_field = self.path.ends_with("frame");
+        let count_field = self.path.ends_with("frames");
+        let show = |v: &Option<String>| match v {
+            Some(v) if frame_field && v.parse::<u64>().is_ok() => format!("frame {v}"),
+            Some(v) if count_field && v.parse::<u64>().is_ok() => format!("{v} frames"),
+            Some(v) => v.clone(),
+            None => "(absent)".into(),
+        };
+        if let Some(label) = &self.label {
+            write!(f, "{label}: ")?;
+        }
+        if let Some(words) = &self.words {
+            return write!(f, "{}: {words}", self.path);
+        }
         match self.summary {
             Some((n, of)) => write!(
                 f,
@@ -81,22 +115,12 @@ fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<Change>) {
             for (k, va) in ma {
                 match mb.get(k) {
                     Some(vb) => walk(&join(path, k), va, vb, out),
-                    None => out.push(Change {
-                        path: join(path, k),
-                        before: Some(render(va)),
-                        after: None,
-                        summary: None,
-                    }),
+                    None => out.push(Change::new(join(path, k), Some(render(va)), None)),
                 }
             }
             for (k, vb) in mb {
                 if !ma.contains_key(k) {
-                    out.push(Change {
-                        path: join(path, k),
-                        before: None,
-                        after: Some(render(vb)),
-                        summary: None,
-                    });
+                    out.push(Change::new(join(path, k), None, Some(render(vb))));
                 }
             }
         }
@@ -132,39 +156,106 @@ fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<Change>) {
                     String::new()
                 };
                 out.push(Change {
-                    path: format!("{path}{len_note}"),
-                    before,
-                    after,
                     summary: Some((differing.len(), xa.len().max(xb.len()))),
+                    ..Change::new(format!("{path}{len_note}"), before, after)
                 });
             } else {
                 for i in 0..xa.len().max(xb.len()) {
                     let p = format!("{path}[{i}]");
+                    let from = out.len();
                     match (xa.get(i), xb.get(i)) {
                         (Some(va), Some(vb)) => walk(&p, va, vb, out),
-                        (Some(va), None) => out.push(Change {
-                            path: p,
-                            before: Some(render(va)),
-                            after: None,
-                            summary: None,
-                        }),
-                        (None, Some(vb)) => out.push(Change {
-                            path: p,
-                            before: None,
-                            after: Some(render(vb)),
-                            summary: None,
-                        }),
+                        (Some(va), None) => out.push(Change::new(p, Some(render(va)), None)),
+                        (None, Some(vb)) => out.push(Change::new(p, None, Some(render(vb)))),
                         (None, None) => {}
+                    }
+                    if let Some(label) = xa.get(i).or(xb.get(i)).and_then(entry_label) {
+                        for c in &mut out[from..] {
+                            c.label.get_or_insert_with(|| label.clone());
+                        }
                     }
                 }
             }
         }
-        _ => out.push(Change {
-            path: path.to_string(),
-            before: Some(render(a)),
-            after: Some(render(b)),
-            summary: None,
-        }),
+        (Value::String(sa), Value::String(sb)) if sa.len().max(sb.len()) > LONG_TEXT => {
+            out.push(Change {
+                words: Some(changed_words(sa, sb)),
+                ..Change::new(path.to_string(), Some(render(a)), Some(render(b)))
+            })
+        }
+        _ => out.push(Change::new(
+            path.to_string(),
+            Some(render(a)),
+            Some(render(b)),
+        )),
+    }
+}
+
+/// Texts longer than this are shown by their changed words only.
+const LONG_TEXT: usize = 80;
+
+/// A list entry in words, from the field that names it: an audio cue's sound, a dialogue line's
+/// speaker, a subject's character.
+fn entry_label(v: &Value) -> Option<String> {
+    let field = |k: &str| v.get(k).and_then(Value::as_str);
+    if let Some(sound) = field("sound") {
+        Some(format!("cue {sound:?}"))
+    } else if let (Some(who), Some(_)) = (field("character"), field("text")) {
+        Some(format!("line by {who}"))
+    } else {
+        field("character").map(|who| format!("subject {who}"))
+    }
+}
+
+/// The words that differ between two texts, as `"old words" → "new words"` per changed run
+/// (a longest common subsequence of words decides what stayed).
+pub fn changed_words(a: &str, b: &str) -> String {
+    let wa: Vec<&str> = a.split_whitespace().collect();
+    let wb: Vec<&str> = b.split_whitespace().collect();
+    // lcs[i][j]: common words of wa[i..] and wb[j..].
+    let mut lcs = vec![vec![0u32; wb.len() + 1]; wa.len() + 1];
+    for i in (0..wa.len()).rev() {
+        for j in (0..wb.len()).rev() {
+            lcs[i][j] = if wa[i] == wb[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut runs: Vec<String> = Vec::new();
+    let (mut gone, mut came): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+    let mut flush = |gone: &mut Vec<&str>, came: &mut Vec<&str>| {
+        if gone.is_empty() && came.is_empty() {
+            return;
+        }
+        runs.push(match (gone.is_empty(), came.is_empty()) {
+            (false, false) => format!("{:?} → {:?}", gone.join(" "), came.join(" ")),
+            (false, true) => format!("{:?} removed", gone.join(" ")),
+            _ => format!("{:?} added", came.join(" ")),
+        });
+        gone.clear();
+        came.clear();
+    };
+    while i < wa.len() || j < wb.len() {
+        if i < wa.len() && j < wb.len() && wa[i] == wb[j] {
+            flush(&mut gone, &mut came);
+            i += 1;
+            j += 1;
+        } else if j < wb.len() && (i == wa.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            came.push(wb[j]);
+            j += 1;
+        } else {
+            gone.push(wa[i]);
+            i += 1;
+        }
+    }
+    flush(&mut gone, &mut came);
+    if runs.is_empty() {
+        "only whitespace changed".to_string()
+    } else {
+        format!("words {}", runs.join("; "))
     }
 }
 
@@ -197,6 +288,37 @@ mod tests {
             d[0].to_string().contains("camera[4].position[2] 4.0 → 5.0"),
             "{}",
             d[0]
+        );
+    }
+
+    #[test]
+    fn a_moved_cue_is_named_and_read_in_frames() {
+        let cue = |f: u32| json!({"audio": [{"sound": "piano", "start_frame": f, "gain_db": 0.0}]});
+        let d = diff(&cue(7), &cue(14));
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].to_string(),
+            "cue \"piano\": audio[0].start_frame: frame 7 → frame 14"
+        );
+    }
+
+    #[test]
+    fn a_long_prompt_shows_the_changed_words_only() {
+        let text = |w: &str| {
+            format!("Mara {w} at the water. Mara: a woman in a green coat, her hair tied back. A quiet harbour at dusk, gulls over the pier.")
+        };
+        let d = diff(
+            &json!({"prompt_keyframes": [{"text": text("looks")}]}),
+            &json!({"prompt_keyframes": [{"text": text("stares hard")}]}),
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].to_string(),
+            "prompt_keyframes[0].text: words \"looks\" → \"stares hard\""
+        );
+        assert_eq!(
+            changed_words("a b c d", "a c d e"),
+            "words \"b\" removed; \"e\" added"
         );
     }
 

@@ -19,6 +19,9 @@ pub struct Inputs {
     pub entry: FileKey,
     pub files: Vec<Arc<Analysis>>,
     pub trees: Arc<scene_check::ParseCache>,
+    /// Where an entry that is not a file (an `untitled:` buffer) is checked as if it were saved:
+    /// the first workspace root, so its imports resolve as they will once it is saved there.
+    pub untitled_dir: PathBuf,
 }
 
 /// Where a checked file's diagnostics go.
@@ -83,7 +86,36 @@ pub fn gather(project: &mut Project, key: &FileKey) -> Inputs {
         entry,
         files,
         trees: project.trees.clone(),
+        untitled_dir: project
+            .roots
+            .first()
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("/untitled")),
     }
+}
+
+/// The path an unsaved buffer is checked under: its URI's last segment, in `dir`, with the
+/// `.scene` extension. Only the overlay holds it; nothing is written there.
+fn untitled_path(uri: &str, dir: &std::path::Path) -> PathBuf {
+    let name: String = uri
+        .rsplit(['/', ':'])
+        .next()
+        .unwrap_or("untitled")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let name = if name.is_empty() {
+        "untitled".to_string()
+    } else {
+        name
+    };
+    dir.join(format!("{name}.scene"))
 }
 
 /// The document of a file the server knows, under the URI the client opened it with if it is
@@ -104,8 +136,8 @@ fn document_of(key: &FileKey, aliases: &BTreeMap<PathBuf, String>) -> Option<Doc
 /// canonical path → URI of each open document.
 pub fn run(
     inputs: Inputs,
-    overlay: BTreeMap<PathBuf, Arc<str>>,
-    aliases: BTreeMap<PathBuf, String>,
+    mut overlay: BTreeMap<PathBuf, Arc<str>>,
+    mut aliases: BTreeMap<PathBuf, String>,
 ) -> Outcome {
     let too_large: Vec<TooLarge> = inputs
         .files
@@ -119,7 +151,22 @@ pub fn run(
         })
         .collect();
     let mut files: Vec<CheckedFile> = Vec::new();
-    let (diagnostics, has_errors, film) = match inputs.entry.path() {
+    // An unsaved buffer is checked like a file: under a path only the overlay knows.
+    let untitled = match &inputs.entry {
+        FileKey::Uri(uri) => inputs
+            .files
+            .iter()
+            .find(|f| f.key == inputs.entry)
+            .map(|f| {
+                let path = untitled_path(uri, &inputs.untitled_dir);
+                overlay.insert(path.clone(), f.text.clone());
+                aliases.insert(path.clone(), uri.clone());
+                path
+            }),
+        _ => None,
+    };
+    let entry_path = inputs.entry.path().map(PathBuf::from).or(untitled);
+    let (diagnostics, has_errors, film) = match entry_path.as_deref() {
         Some(entry) if too_large.is_empty() => {
             let vfs = Overlay::new(overlay);
             let checked = scene_check::check_entry_with(entry, &vfs, &*inputs.trees);

@@ -1,7 +1,8 @@
 //! Hover: a name's definition; a keyword's or a field's meaning from the vocabulary; a shot's
 //! place in the film from the plan.
 
-use scene_plan::schedule::{FilmSchedule, ShotSchedule};
+use scene_plan::schedule::{FilmSchedule, ShotSchedule, TokenCounter};
+use scene_plan::tokens::TextBudget;
 use scene_syntax::ast::*;
 use scene_syntax::lexer::{self, TokenKind};
 use scene_syntax::vocab::{self, ValueType};
@@ -201,10 +202,24 @@ fn section(fps: u32, shot: &ShotSchedule, frame: u32, stale: bool) -> String {
         .find(|k| k.frame.0 <= frame)
         .or(shot.prompt_keyframes.first());
     if let Some(key) = key {
+        let about = match key.tokens.counted_by {
+            TokenCounter::Estimate => "about ",
+            TokenCounter::Tokenizer => "",
+        };
+        let budget = TextBudget::LTX;
+        let fits = if key.tokens.count > budget.tokens {
+            format!(
+                "; {} reads {}, the rest is cut",
+                budget.backend, budget.tokens
+            )
+        } else {
+            format!(" of the {} {} reads", budget.tokens, budget.backend)
+        };
         out.push_str(&format!(
-            "\n\n**prompt at frame {}** ({}):\n\n> {}",
+            "\n\n**prompt at frame {}** ({}, {about}{} tokens{fits}):\n\n> {}",
             key.frame.0,
             timecode::format(start + key.frame.0, fps),
+            key.tokens.count,
             key.text
         ));
     }

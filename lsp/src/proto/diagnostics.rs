@@ -12,6 +12,10 @@ use tower_lsp_server::ls_types::{
 
 use crate::analysis::film_check::{Document, Outcome};
 use crate::analysis::project::MAX_FILE_BYTES;
+
+/// A file of the film larger than the language server analyses (4 MiB): documented in
+/// docs/diagnostics.md with the codes it shares a namespace with.
+pub const TOO_LARGE: scene_syntax::Code = scene_syntax::Code("W0901");
 use crate::proto::convert;
 
 /// Maps a compiler span to a place in a client document; `None` for text the client cannot open
@@ -62,6 +66,7 @@ pub fn publish_list(outcome: &Outcome) -> BTreeMap<String, (Uri, Vec<Diagnostic>
             .push(Diagnostic {
                 range: Range::default(),
                 severity: Some(DiagnosticSeverity::WARNING),
+                code: Some(NumberOrString::String(TOO_LARGE.0.into())),
                 source: Some("scene-lsp".into()),
                 message: format!(
                     "this file is too large for the language server ({:.1} MiB, the limit is {} MiB); it is not analysed",

@@ -4,7 +4,9 @@
 //! stdin end the session). This filter resynchronises at the next `Content-Length:` header,
 //! drops whatever garbage came before it, and hands the transport one clean frame at a time.
 //! A frame whose body is not valid JSON would end the session too, so it is answered here with
-//! a parse error (id `null`, as the protocol asks) and not passed on. Replies from this filter
+//! a parse error (id `null`, as the protocol asks) and not passed on; so is valid JSON that is
+//! not a JSON-RPC message (`{"foo":1}`, `[]`, `null`), answered as an invalid request (with its
+//! id when it has one). Replies from this filter
 //! and from the server are merged onto stdout whole frame by whole frame, never interleaved.
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -66,13 +68,52 @@ fn next(buf: &[u8]) -> Next {
 }
 
 fn parse_error(detail: &str) -> Vec<u8> {
+    error_frame(
+        serde_json::Value::Null,
+        -32700,
+        &format!("Parse error: {detail}"),
+    )
+}
+
+fn error_frame(id: serde_json::Value, code: i64, message: &str) -> Vec<u8> {
     let body = serde_json::json!({
         "jsonrpc": "2.0",
-        "id": null,
-        "error": { "code": -32700, "message": format!("Parse error: {detail}") }
+        "id": id,
+        "error": { "code": code, "message": message }
     })
     .to_string();
     format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+/// Whether a JSON value is a JSON-RPC 2.0 message the transport can take: a request or
+/// notification (a string `method`), or a response to one of the server's requests (an `id` with
+/// a `result` or an `error`). Batches are not part of LSP.
+fn is_message(v: &serde_json::Value) -> bool {
+    let Some(o) = v.as_object() else {
+        return false;
+    };
+    let id_ok = o
+        .get("id")
+        .is_none_or(|id| id.is_number() || id.is_string() || id.is_null());
+    o.get("jsonrpc").and_then(|j| j.as_str()) == Some("2.0")
+        && id_ok
+        && (o.get("method").is_some_and(|m| m.is_string())
+            || (o.contains_key("id") && (o.contains_key("result") || o.contains_key("error"))))
+}
+
+/// The answer to valid JSON that is not a message: an invalid request, with its id when it
+/// carries a usable one.
+fn invalid_request(v: &serde_json::Value) -> Vec<u8> {
+    let id = v
+        .get("id")
+        .filter(|id| id.is_number() || id.is_string())
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    error_frame(
+        id,
+        -32600,
+        "Invalid Request: not a JSON-RPC 2.0 request, notification or response",
+    )
 }
 
 /// Copies clean frames from `input` to `output` until `input` ends; answers frames that are not
@@ -88,12 +129,18 @@ pub async fn filter(
         loop {
             match next(&buf) {
                 Next::Frame(header, body) => {
-                    if let Err(e) =
-                        serde_json::from_slice::<serde_json::Value>(&buf[header..header + body])
-                    {
-                        let _ = replies.send(parse_error(&e.to_string()));
-                        buf.drain(..header + body);
-                        continue;
+                    match serde_json::from_slice::<serde_json::Value>(&buf[header..header + body]) {
+                        Err(e) => {
+                            let _ = replies.send(parse_error(&e.to_string()));
+                            buf.drain(..header + body);
+                            continue;
+                        }
+                        Ok(v) if !is_message(&v) => {
+                            let _ = replies.send(invalid_request(&v));
+                            buf.drain(..header + body);
+                            continue;
+                        }
+                        Ok(_) => {}
                     }
                     let frame = format!("Content-Length: {body}\r\n\r\n");
                     let ok = output.write_all(frame.as_bytes()).await.is_ok()

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{json, Value};
@@ -18,6 +18,9 @@ use crate::ide::hover::PlanView;
 use crate::proto::diagnostics::{self, DiagnosticData};
 use crate::proto::{convert, uri as uris};
 
+/// The open documents' versions, by URI: what a check or a plan was made from.
+type Versions = BTreeMap<String, i32>;
+
 /// The last check of one film.
 #[derive(Default)]
 struct FilmState {
@@ -25,6 +28,11 @@ struct FilmState {
     schedule: Option<Arc<scene_plan::schedule::FilmSchedule>>,
     /// The text changed since that plan (the latest check had errors).
     stale: bool,
+    /// The versions `schedule` was planned from: when they are the current ones, the plan is
+    /// the current version's.
+    planned: Option<Versions>,
+    /// The versions the latest check found errors in (then `schedule` is an older version's).
+    failed: Option<Versions>,
     /// Documents that received diagnostics from the last check of this film.
     published: BTreeSet<String>,
 }
@@ -34,6 +42,10 @@ pub struct Backend {
     project: Arc<Mutex<Project>>,
     films: Arc<Mutex<BTreeMap<FileKey, FilmState>>>,
     stats: Arc<Stats>,
+    /// The client asks to be told when inlay hints change (`workspace/inlayHint/refresh`).
+    refresh_inlays: Arc<AtomicBool>,
+    /// The client can be asked to watch files (`workspace/didChangeWatchedFiles`).
+    watch_files: AtomicBool,
 }
 
 #[derive(Default)]
@@ -70,6 +82,8 @@ impl Backend {
             project: Arc::default(),
             films: Arc::default(),
             stats: Arc::default(),
+            refresh_inlays: Arc::default(),
+            watch_files: AtomicBool::new(false),
         }
     }
 
@@ -93,11 +107,66 @@ impl Backend {
         })
     }
 
-    fn plan_for(&self, key: &FileKey) -> Option<(Arc<scene_plan::schedule::FilmSchedule>, bool)> {
-        let entry = lock(&self.project).entry_for(key);
-        let films = lock(&self.films);
-        let state = films.get(&entry)?;
-        Some((state.schedule.clone()?, state.stale))
+    /// The plan of the current version of `key`'s film, and whether it is an older version's
+    /// (the current one has errors). A request that comes before the background plan of the
+    /// latest edit has landed plans now: checking and planning take milliseconds, and an answer
+    /// from the previous version would put its times on the new text.
+    async fn plan_for(
+        &self,
+        key: &FileKey,
+    ) -> Option<(Arc<scene_plan::schedule::FilmSchedule>, bool)> {
+        let (entry, versions) = {
+            let mut project = lock(&self.project);
+            (project.entry_for(key), open_versions(&project))
+        };
+        {
+            let films = lock(&self.films);
+            if let Some(state) = films.get(&entry) {
+                if let Some(schedule) = &state.schedule {
+                    if state.planned.as_ref() == Some(&versions) {
+                        return Some((schedule.clone(), false));
+                    }
+                }
+                if state.failed.as_ref() == Some(&versions) {
+                    return Some((state.schedule.clone()?, true));
+                }
+            }
+        }
+        let project = self.project.clone();
+        let key = key.clone();
+        let work = move || -> Option<Option<Arc<scene_plan::schedule::FilmSchedule>>> {
+            let (inputs, overlay, aliases) = {
+                let mut p = lock(&project);
+                let inputs = film_check::gather(&mut p, &key);
+                (inputs, p.overlay(), p.aliases())
+            };
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                film_check::run(inputs, overlay, aliases)
+            }))
+            .ok()?;
+            Some(outcome.film.as_ref().and_then(film_check::plan))
+        };
+        let planned = tokio::task::spawn_blocking(work).await.ok().flatten()?;
+        let mut films = lock(&self.films);
+        let state = films.entry(entry).or_default();
+        // Another version may have landed while this one was planned: keep the newest.
+        if open_versions(&lock(&self.project)) != versions {
+            return planned.map(|s| (s, false));
+        }
+        match planned {
+            Some(schedule) => {
+                state.schedule = Some(schedule.clone());
+                state.planned = Some(versions);
+                state.stale = false;
+                state.failed = None;
+                Some((schedule, false))
+            }
+            None => {
+                state.stale = true;
+                state.failed = Some(versions);
+                Some((state.schedule.clone()?, true))
+            }
+        }
     }
 
     /// Checks the film `uri` belongs to and publishes diagnostics, unless the document changed
@@ -107,6 +176,7 @@ impl Backend {
         let films = self.films.clone();
         let client = self.client.clone();
         let stats = self.stats.clone();
+        let refresh = self.refresh_inlays.clone();
         tokio::spawn(async move {
             let current = {
                 let project = project.clone();
@@ -117,7 +187,7 @@ impl Backend {
                 let project = project.clone();
                 let uri = uri.clone();
                 let current = current.clone();
-                move || -> Option<(film_check::Outcome, BTreeMap<String, i32>)> {
+                move || -> Option<(film_check::Outcome, Versions)> {
                     if !current() {
                         return None;
                     }
@@ -130,11 +200,7 @@ impl Backend {
                         film_check::run(inputs, overlay, aliases)
                     }))
                     .ok()?;
-                    let versions = lock(&project)
-                        .documents
-                        .all()
-                        .map(|d| (d.uri.clone(), d.version))
-                        .collect();
+                    let versions = open_versions(&lock(&project));
                     Some((outcome, versions))
                 }
             };
@@ -160,7 +226,10 @@ impl Backend {
                 let state = films.entry(entry.clone()).or_default();
                 let clear = diagnostics::cleared(&state.published, &diagnostics);
                 state.published = diagnostics.keys().cloned().collect();
-                state.stale = has_errors;
+                if has_errors {
+                    state.stale = true;
+                    state.failed = Some(versions.clone());
+                }
                 clear
             };
             for (key, (uri, diags)) in diagnostics {
@@ -176,19 +245,30 @@ impl Backend {
             // from checking the next one.
             let Some(film) = film else { return };
             tokio::time::sleep(PLAN_AFTER_IDLE).await;
-            if current() {
-                let schedule = tokio::task::spawn_blocking(move || film_check::plan(&film))
-                    .await
-                    .ok()
-                    .flatten();
-                if let Some(schedule) = schedule {
-                    if current() {
-                        let mut films = lock(&films);
-                        let state = films.entry(entry).or_default();
-                        state.schedule = Some(schedule);
-                        state.stale = false;
-                    }
+            if !current() {
+                return;
+            }
+            let schedule = tokio::task::spawn_blocking(move || film_check::plan(&film))
+                .await
+                .ok()
+                .flatten();
+            let Some(schedule) = schedule else { return };
+            let landed = {
+                let mut films = lock(&films);
+                let state = films.entry(entry).or_default();
+                // A request may have planned this version already (or a newer one): then the
+                // client has its hints.
+                let newer = current() && state.planned.as_ref() != Some(&versions);
+                if newer {
+                    state.schedule = Some(schedule);
+                    state.planned = Some(versions);
+                    state.stale = false;
+                    state.failed = None;
                 }
+                newer
+            };
+            if landed && refresh.load(Ordering::Relaxed) {
+                let _ = client.inlay_hint_refresh().await;
             }
         });
     }
@@ -210,6 +290,14 @@ impl Backend {
     }
 }
 
+fn open_versions(project: &Project) -> Versions {
+    project
+        .documents
+        .all()
+        .map(|d| (d.uri.clone(), d.version))
+        .collect()
+}
+
 fn roots(params: &InitializeParams) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     if let Some(folders) = &params.workspace_folders {
@@ -228,6 +316,22 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let roots = roots(&params);
         lock(&self.project).set_roots(roots);
+        let refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|i| i.refresh_support)
+            .unwrap_or(false);
+        self.refresh_inlays.store(refresh, Ordering::Relaxed);
+        let watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        self.watch_files.store(watch, Ordering::Relaxed);
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "scene-lsp".into(),
@@ -275,8 +379,71 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn initialized(&self, _: InitializedParams) {
+        if !self.watch_files.load(Ordering::Relaxed) {
+            return;
+        }
+        // Casts, looks and assets change on disk under the editor (a `git checkout`, another
+        // program): the client tells us, and every film that reads them is checked again.
+        let watchers = json!({ "watchers": [
+            { "globPattern": "**/*.scene" },
+            { "globPattern": "**/scene.toml" },
+        ] });
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let registration = Registration {
+                id: "scene-watched-files".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: Some(watchers),
+            };
+            if let Err(e) = client.register_capability(vec![registration]).await {
+                client
+                    .log_message(
+                        MessageType::WARNING,
+                        format!("could not ask the editor to watch .scene files: {e}"),
+                    )
+                    .await;
+            }
+        });
+    }
+
     async fn shutdown(&self) -> Result<()> {
         Ok(())
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        // What was read from disk is stale now; every open film is checked again (with its
+        // imports read afresh), once per film, so those that import a changed file update.
+        let open: Vec<(Uri, i32)> = {
+            let mut project = lock(&self.project);
+            for change in &params.changes {
+                let key = uris::key(&change.uri);
+                project.invalidate(&key);
+                if change.typ == FileChangeType::CREATED {
+                    project.remember(&key);
+                }
+            }
+            let docs: Vec<(FileKey, String, i32)> = project
+                .documents
+                .all()
+                .map(|d| (d.key.clone(), d.uri.clone(), d.version))
+                .collect();
+            let mut entries = BTreeSet::new();
+            docs.into_iter()
+                .filter(|(key, _, _)| entries.insert(project.entry_for(key)))
+                .filter_map(|(_, uri, version)| Some((uri.parse().ok()?, version)))
+                .collect()
+        };
+        {
+            let mut films = lock(&self.films);
+            for state in films.values_mut() {
+                state.planned = None;
+                state.failed = None;
+            }
+        }
+        for (uri, version) in open {
+            self.schedule_check(uri, version);
+        }
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
@@ -369,7 +536,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let pos = params.text_document_position_params;
-        let plan = self.plan_for(&uris::key(&pos.text_document.uri));
+        let plan = self.plan_for(&uris::key(&pos.text_document.uri)).await;
         self.with_file("hover", &pos.text_document.uri, |project, file| {
             let offset = convert::offset(file, pos.position);
             let view = plan.as_ref().map(|(s, stale)| PlanView {
@@ -476,7 +643,7 @@ impl LanguageServer for Backend {
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        let plan = self.plan_for(&uris::key(&params.text_document.uri));
+        let plan = self.plan_for(&uris::key(&params.text_document.uri)).await;
         self.with_file("inlayHint", &params.text_document.uri, |_, file| {
             Ok(Some(match &plan {
                 Some((schedule, _)) => {

@@ -2,10 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use scene_render::cache::ShotCache;
+use scene_render::cache::{CacheError, ShotCache};
 
 use crate::args::CacheAction;
-use crate::exit::{tool_error, Outcome};
+use crate::codes;
+use crate::exit::{coded_error, tool_error, Outcome};
 
 /// A script names its project's cache; anything else is taken as the cache directory itself.
 fn cache_path(path: &Path) -> PathBuf {
@@ -53,11 +54,28 @@ fn human_bytes(b: u64) -> String {
     }
 }
 
+/// A refusal of `gc`/`stats` gets its code; an I/O failure is a plain tool error.
+fn cache_error(e: CacheError) -> Outcome {
+    match e {
+        CacheError::NotACache { .. } => coded_error(
+            codes::E0904,
+            e,
+            "name a film's script or its `.scene-cache/` folder; a render creates and tags it",
+        ),
+        CacheError::InUse { .. } => coded_error(
+            codes::E0905,
+            e,
+            "run `scenec cache gc` again when the render has finished; nothing was removed",
+        ),
+        CacheError::Render(e) => tool_error(e),
+    }
+}
+
 pub fn run(action: CacheAction) -> Outcome {
     match action {
         CacheAction::Stats { path } => {
             let dir = cache_path(&path);
-            match ShotCache::open(&dir).and_then(|c| c.stats()) {
+            match ShotCache::existing(&dir).and_then(|c| c.stats().map_err(CacheError::from)) {
                 Ok(s) => {
                     println!(
                         "{}: {} entries, {}",
@@ -67,7 +85,7 @@ pub fn run(action: CacheAction) -> Outcome {
                     );
                     Outcome::Success
                 }
-                Err(e) => tool_error(e),
+                Err(e) => cache_error(e),
             }
         }
         CacheAction::Gc { path, max_size } => {
@@ -76,7 +94,7 @@ pub fn run(action: CacheAction) -> Outcome {
                 Err(e) => return tool_error(e),
             };
             let dir = cache_path(&path);
-            match ShotCache::open(&dir).and_then(|c| c.gc(max)) {
+            match ShotCache::existing(&dir).and_then(|c| c.gc(max)) {
                 Ok(r) => {
                     println!(
                         "removed {} entries ({}); kept {} entries ({})",
@@ -87,7 +105,7 @@ pub fn run(action: CacheAction) -> Outcome {
                     );
                     Outcome::Success
                 }
-                Err(e) => tool_error(e),
+                Err(e) => cache_error(e),
             }
         }
     }

@@ -26,7 +26,11 @@ use crate::exit::Outcome;
 
 pub fn run(cli: Cli) -> Outcome {
     match cli.command {
-        Command::Check { files, format } => check::run(&files, format),
+        Command::Check {
+            files,
+            format,
+            backend,
+        } => check::run(&files, format, backend),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Schedule { file, shot } => schedule::run(&file, shot.as_deref()),
         Command::Graph { file, format } => graph::run(&file, format),

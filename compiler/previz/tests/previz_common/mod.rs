@@ -34,6 +34,7 @@ pub fn shot(name: &str, frames: u32) -> ShotSchedule {
             frame: Frame(0),
             text: String::new(),
             shot_text: String::new(),
+            tokens: scene_plan::tokens::estimate(""),
         }],
         prompt_weights: vec![vec![1.0]; frames as usize],
         negative: String::new(),
@@ -118,11 +119,13 @@ pub fn opening(frames: u32) -> ShotSchedule {
             frame: Frame(0),
             text: "…".into(),
             shot_text: "rain falls in silver streaks".into(),
+            tokens: scene_plan::tokens::estimate("…"),
         },
         PromptKeyframe {
             frame: Frame(frames / 2),
             text: "…".into(),
             shot_text: "a train passes behind her".into(),
+            tokens: scene_plan::tokens::estimate("…"),
         },
     ];
     s.dialogue = vec![DialogueLine {

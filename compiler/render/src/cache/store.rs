@@ -11,9 +11,24 @@
 //!
 //! **Eviction.** A read touches the entry's modification time; [`ShotCache::gc`] removes the
 //! least recently used entries until the cache fits.
+//!
+//! **What is a cache.** A cache folder holds a `CACHEDIR.TAG` (the Cache Directory Tagging
+//! format, so backup tools skip it too). `gc` and `stats` work only on a folder that has one, so
+//! that pointing them at another folder deletes nothing; a render tags the caches it opens.
+//! Every render holds a shared lock on the tag for as long as it runs and `gc` needs it
+//! exclusively: `gc` never removes an entry a live render may still read.
+//!
+//! **Links.** Nothing inside the cache is followed: `shots/` must be a real folder, entries are
+//! opened with `O_NOFOLLOW`, and an entry that is not a regular file is damaged (the link, not
+//! its target, is removed). A read takes at most the size the entry's `fstat` declares.
+//!
+//! **Read-only caches.** A cache that cannot be written opens read-only: every shot it holds is
+//! reused, and a shot it lacks is a clear error naming the cache, since the film's assembly reads
+//! each shot back from the store.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
@@ -115,12 +130,34 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(bytes as u64)
 }
 
+/// The marker that makes a folder a cache, in the Cache Directory Tagging format.
+const TAG_NAME: &str = "CACHEDIR.TAG";
+const TAG_SIGNATURE: &str = "Signature: 8a477f597d28d172789f06886806bc55";
+
+/// Why `gc` or `stats` would not touch a folder, or the I/O error that stopped them.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    /// The folder has no `CACHEDIR.TAG` of scenec's (or it, or `shots/`, is not what a cache
+    /// holds): nothing in it is deleted.
+    #[error("{dir} is not a scenec shot cache ({reason})")]
+    NotACache { dir: PathBuf, reason: String },
+    /// A render holds the cache: `gc` would remove entries it may still read.
+    #[error("a render is using the cache {dir}")]
+    InUse { dir: PathBuf },
+    #[error(transparent)]
+    Render(#[from] RenderError),
+}
+
 /// The cache directory.
 pub struct ShotCache {
     dir: PathBuf,
     /// Leases for workers that share the directory (a farm on a shared file system).
     leases: std::sync::Arc<DirLeases>,
     holder: String,
+    /// The open tag, locked shared while this cache is open (exclusively during `gc`); `None`
+    /// for a read-only cache that was never tagged.
+    tag: Option<File>,
+    writable: bool,
 }
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -130,23 +167,79 @@ fn is_temp(name: &str) -> bool {
 }
 
 impl ShotCache {
-    /// Open (creating it if needed) the cache at `dir` and check that it is writable.
+    /// Open (creating and tagging it if needed) the cache at `dir` for a render, and lock it
+    /// shared until the cache is dropped. A cache that exists but cannot be written opens
+    /// read-only (see the module docs).
     pub fn open(dir: &Path) -> Result<Self, RenderError> {
-        let cache = ShotCache {
-            dir: dir.to_path_buf(),
-            leases: std::sync::Arc::new(DirLeases {
-                dir: dir.join("leases"),
-            }),
-            holder: lease::holder_name(),
+        let shots = dir.join("shots");
+        if let Err(e) = fs::create_dir_all(&shots) {
+            // A read-only cache that already holds its shots is still a cache to read.
+            if !(read_only(&e) && real_dir(&shots).is_ok()) {
+                return Err(RenderError::write(&shots, e));
+            }
+        }
+        real_dir(&shots).map_err(|reason| RenderError::io(&shots, reason))?;
+        let probe = shots.join(format!(
+            ".probe.tmp-{}-{}",
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let writable = match File::options().write(true).create_new(true).open(&probe) {
+            Ok(_) => {
+                let _ = fs::remove_file(&probe);
+                true
+            }
+            Err(e) if read_only(&e) => false,
+            Err(e) => {
+                return Err(RenderError::write(
+                    &shots,
+                    format!("the cache directory is not writable ({e})"),
+                ))
+            }
         };
-        let shots = cache.shots_dir();
-        fs::create_dir_all(&shots).map_err(|e| RenderError::write(&shots, e))?;
-        let probe = shots.join(format!(".probe.tmp-{}", std::process::id()));
-        File::create(&probe).map_err(|e| {
-            RenderError::write(&shots, format!("the cache directory is not writable ({e})"))
-        })?;
-        let _ = fs::remove_file(&probe);
-        Ok(cache)
+        let tag_path = dir.join(TAG_NAME);
+        if writable && fs::symlink_metadata(&tag_path).is_err() {
+            write_tag(dir).map_err(|e| RenderError::write(&tag_path, e))?;
+        }
+        let tag = match open_tag(dir) {
+            Ok(tag) => Some(tag),
+            Err(_) if !writable => None,
+            Err(reason) => return Err(RenderError::io(&tag_path, reason)),
+        };
+        if let Some(tag) = &tag {
+            tag.lock_shared()
+                .map_err(|e| RenderError::io(&tag_path, format!("cannot lock the cache ({e})")))?;
+        }
+        Ok(ShotCache {
+            dir: dir.to_path_buf(),
+            tag,
+            writable,
+            leases: DirLeases::shared(dir),
+            holder: lease::holder_name(),
+        })
+    }
+
+    /// Open the cache at `dir` for `gc` or `stats`: it must already be a tagged cache. Creates
+    /// and locks nothing.
+    pub fn existing(dir: &Path) -> Result<Self, CacheError> {
+        let not = |reason: String| CacheError::NotACache {
+            dir: dir.to_path_buf(),
+            reason,
+        };
+        let tag = open_tag(dir).map_err(not)?;
+        real_dir(&dir.join("shots")).map_err(not)?;
+        Ok(ShotCache {
+            dir: dir.to_path_buf(),
+            tag: Some(tag),
+            writable: true,
+            leases: DirLeases::shared(dir),
+            holder: lease::holder_name(),
+        })
+    }
+
+    /// Whether shots can be stored here (a read-only cache serves only what it holds).
+    pub fn is_writable(&self) -> bool {
+        self.writable
     }
 
     pub fn dir(&self) -> &Path {
@@ -179,7 +272,11 @@ impl ShotCache {
             if path.extension().and_then(|e| e.to_str()) != Some(ENTRY_EXT) {
                 continue;
             }
+            // `DirEntry::metadata` does not follow links: a link is not an entry.
             let meta = item.metadata().map_err(|e| RenderError::io(&path, e))?;
+            if !meta.is_file() {
+                continue;
+            }
             out.push((
                 path,
                 meta.len(),
@@ -198,13 +295,47 @@ impl ShotCache {
         })
     }
 
-    /// Remove least recently used entries until the cache holds at most `max_bytes`, and any
-    /// temporary file a killed writer left more than an hour ago.
-    pub fn gc(&self, max_bytes: u64) -> Result<GcReport, RenderError> {
+    /// Remove least recently used entries until the cache holds at most `max_bytes`, any
+    /// temporary file a killed writer left more than an hour ago, and any `.shot` name that is
+    /// not a regular file (a link is removed, never followed). Refused while a render holds the
+    /// cache ([`CacheError::InUse`]).
+    pub fn gc(&self, max_bytes: u64) -> Result<GcReport, CacheError> {
+        let Some(tag) = &self.tag else {
+            return Err(CacheError::NotACache {
+                dir: self.dir.clone(),
+                reason: format!("it has no {TAG_NAME}"),
+            });
+        };
+        match tag.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(CacheError::InUse {
+                    dir: self.dir.clone(),
+                })
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(RenderError::io(self.dir.join(TAG_NAME), e).into())
+            }
+        }
+        let report = self.gc_locked(max_bytes);
+        // Back to the shared lock this cache held before (none, for `existing`, is harmless).
+        let _ = tag.lock_shared();
+        report.map_err(CacheError::from)
+    }
+
+    fn gc_locked(&self, max_bytes: u64) -> Result<GcReport, RenderError> {
         let shots = self.shots_dir();
         if let Ok(read) = fs::read_dir(&shots) {
             for item in read.flatten() {
                 let name = item.file_name().to_string_lossy().into_owned();
+                let odd_entry = name.ends_with(&format!(".{ENTRY_EXT}"))
+                    && item
+                        .file_type()
+                        .is_ok_and(|t| t.is_symlink() || t.is_fifo() || t.is_socket());
+                if odd_entry {
+                    let _ = fs::remove_file(item.path());
+                    continue;
+                }
                 let old = item
                     .metadata()
                     .and_then(|m| m.modified())
@@ -240,23 +371,60 @@ impl ShotCache {
     }
 }
 
+impl ShotCache {
+    /// A failed write of an entry; a full disk is named as such (the bare errno says only "no
+    /// space left on device", not which disk).
+    fn write_error(&self, temp: &Path, e: std::io::Error) -> RenderError {
+        if matches!(
+            e.kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+        ) {
+            RenderError::write(
+                temp,
+                format!(
+                    "the disk holding the cache {} is full (no space left while storing a shot)",
+                    self.dir.display()
+                ),
+            )
+        } else {
+            RenderError::write(temp, e)
+        }
+    }
+}
+
 impl ShotStore for ShotCache {
     fn claim(&self, key: &CacheKey) -> Result<Claim, RenderError> {
+        if !self.writable {
+            // Nothing can be stored here, so there is no work to share; `put` says why.
+            return Ok(Claim::Granted(Box::new(())));
+        }
         lease::claim(&self.leases, key, &self.holder, LEASE_TTL)
     }
 
     fn get(&self, key: &CacheKey) -> Option<CacheEntry> {
         let path = self.entry_path(key);
-        let bytes = fs::read(&path).ok()?;
+        let (file, bytes) = match read_entry(&path) {
+            EntryRead::Missing => return None,
+            EntryRead::Damaged => {
+                if self.writable {
+                    let _ = fs::remove_file(&path);
+                }
+                return None;
+            }
+            EntryRead::Read(file, bytes) => (file, bytes),
+        };
         match CacheEntry::parse(*key, bytes) {
             Some(entry) => {
-                if let Ok(file) = File::options().write(true).open(&path) {
+                // Touched through the descriptor just read: no second open, no link followed.
+                if self.writable {
                     let _ = file.set_modified(SystemTime::now());
                 }
                 Some(entry)
             }
             None => {
-                let _ = fs::remove_file(&path);
+                if self.writable {
+                    let _ = fs::remove_file(&path);
+                }
                 None
             }
         }
@@ -273,6 +441,16 @@ impl ShotStore for ShotCache {
             return Err(RenderError::Interrupted);
         }
         let final_path = self.entry_path(key);
+        if !self.writable {
+            return Err(RenderError::write(
+                &final_path,
+                format!(
+                    "the cache {} is read-only and does not hold this shot; make it writable \
+                     or render with a writable cache",
+                    self.dir.display()
+                ),
+            ));
+        }
         let temp = self.shots_dir().join(format!(
             ".{}.tmp-{}-{}",
             key.hex(),
@@ -280,10 +458,15 @@ impl ShotStore for ShotCache {
             TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
         let result = (|| -> Result<(), RenderError> {
-            let mut file = File::create(&temp).map_err(|e| RenderError::write(&temp, e))?;
-            file.write_all(&bytes)
+            // `create_new` (O_EXCL) neither follows nor reuses whatever is at the name.
+            let mut file = File::options()
+                .write(true)
+                .create_new(true)
+                .open(&temp)
                 .map_err(|e| RenderError::write(&temp, e))?;
-            file.sync_all().map_err(|e| RenderError::write(&temp, e))?;
+            file.write_all(&bytes)
+                .map_err(|e| self.write_error(&temp, e))?;
+            file.sync_all().map_err(|e| self.write_error(&temp, e))?;
             drop(file);
             fs::rename(&temp, &final_path).map_err(|e| RenderError::write(&final_path, e))?;
             if let Ok(dir) = File::open(self.shots_dir()) {
@@ -296,6 +479,114 @@ impl ShotStore for ShotCache {
         }
         result.map(|()| stored)
     }
+}
+
+/// What reading one entry found.
+enum EntryRead {
+    Missing,
+    /// Not a regular file (a link, a FIFO, a device, a folder) or not readable whole.
+    Damaged,
+    Read(File, Vec<u8>),
+}
+
+/// Read the entry at `path` without following a link or blocking on a FIFO, and no more bytes
+/// than its `fstat` size declares.
+fn read_entry(path: &Path) -> EntryRead {
+    let file = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return EntryRead::Missing,
+        Err(_) => return EntryRead::Damaged,
+    };
+    let Ok(meta) = file.metadata() else {
+        return EntryRead::Damaged;
+    };
+    if !meta.is_file() {
+        return EntryRead::Damaged;
+    }
+    let Ok(len) = usize::try_from(meta.len()) else {
+        return EntryRead::Damaged;
+    };
+    let mut bytes = Vec::with_capacity(len);
+    match (&file).take(meta.len()).read_to_end(&mut bytes) {
+        Ok(n) if n == len => EntryRead::Read(file, bytes),
+        _ => EntryRead::Damaged,
+    }
+}
+
+/// Whether a failed write means the folder cannot be written at all (a read-only mount or
+/// permissions), rather than a fault.
+fn read_only(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
+}
+
+/// `Ok` when `path` is a folder itself, not a link to one.
+fn real_dir(path: &Path) -> Result<(), String> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(m) if m.file_type().is_symlink() => Err(format!(
+            "{} is a symbolic link; links inside the cache are not followed",
+            path.display()
+        )),
+        Ok(_) => Err(format!("{} is not a folder", path.display())),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// Write `CACHEDIR.TAG` into `dir` under a temporary name, then rename it into place.
+fn write_tag(dir: &Path) -> std::io::Result<()> {
+    let temp = dir.join(format!(
+        ".{TAG_NAME}.tmp-{}-{}",
+        std::process::id(),
+        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut file = File::options().write(true).create_new(true).open(&temp)?;
+        writeln!(file, "{TAG_SIGNATURE}")?;
+        writeln!(
+            file,
+            "# This folder is a shot cache made by scenec; \
+             `scenec cache gc` removes its least recently used entries."
+        )?;
+        file.sync_all()?;
+        fs::rename(&temp, dir.join(TAG_NAME))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Open `dir`'s tag, unfollowed, and check that it is one of ours.
+fn open_tag(dir: &Path) -> Result<File, String> {
+    let path = dir.join(TAG_NAME);
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(&path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("it has no {TAG_NAME}"),
+            _ => format!("cannot open its {TAG_NAME}: {e}"),
+        })?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err(format!("its {TAG_NAME} is not a regular file"));
+    }
+    let mut head = vec![0u8; TAG_SIGNATURE.len()];
+    (&file)
+        .take(TAG_SIGNATURE.len() as u64)
+        .read_exact(&mut head)
+        .map_err(|_| format!("its {TAG_NAME} is not a cache tag"))?;
+    if head != TAG_SIGNATURE.as_bytes() {
+        return Err(format!("its {TAG_NAME} is not a cache tag"));
+    }
+    Ok(file)
 }
 
 #[cfg(test)]
@@ -321,6 +612,12 @@ struct DirLeases {
 }
 
 impl DirLeases {
+    fn shared(cache: &Path) -> std::sync::Arc<DirLeases> {
+        std::sync::Arc::new(DirLeases {
+            dir: cache.join("leases"),
+        })
+    }
+
     fn path(&self, key: &CacheKey) -> PathBuf {
         self.dir.join(format!("{}.lease", key.hex()))
     }

@@ -34,6 +34,7 @@ fn shot(name: &str, frames: u32, prompts: &[&str]) -> ShotSchedule {
             frame: Frame(if k > 1 { i * (n - 1) / (k - 1) } else { 0 } as u32),
             text: p.to_string(),
             shot_text: p.to_string(),
+            tokens: scene_plan::tokens::estimate(p),
         })
         .collect();
     let weights = (0..n)

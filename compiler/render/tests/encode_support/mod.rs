@@ -34,6 +34,7 @@ pub fn shot(name: &str, frames: u32, transition_in: Transition) -> ShotSchedule 
             frame: Frame(0),
             text: format!("shot {name}"),
             shot_text: format!("shot {name}"),
+            tokens: scene_plan::tokens::estimate("shot"),
         }],
         prompt_weights: vec![vec![1.0]; n],
         negative: String::new(),
