@@ -440,7 +440,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// The key of `shot` given its upstream's last frame.
-    fn key(&self, shot: &ShotSchedule, images: &[InputFile], upstream_last_frame: Option<&str>) -> Result<CacheKey, RenderError> {
+    fn key(
+        &self,
+        shot: &ShotSchedule,
+        images: &[InputFile],
+        upstream_last_frame: Option<&str>,
+    ) -> Result<CacheKey, RenderError> {
         let image_sha256: Vec<String> = images.iter().map(|i| i.sha256.clone()).collect();
         shot_key(
             self.film,
@@ -468,7 +473,11 @@ impl<'a> Renderer<'a> {
         let shot = &self.film.shots[index];
         let progress = self.opts.progress;
         let images = self.image_inputs(shot)?;
-        let key = self.key(shot, &images, upstream.map(|u| u.last_frame_sha256.as_str()))?;
+        let key = self.key(
+            shot,
+            &images,
+            upstream.map(|u| u.last_frame_sha256.as_str()),
+        )?;
         let reuse = |entry: CacheEntry, images: Vec<InputFile>| {
             progress.shot_reused(&shot.name);
             ShotDone {

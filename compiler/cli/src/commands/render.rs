@@ -303,7 +303,9 @@ pub fn run(args: &RenderArgs) -> Outcome {
         return farm::shots_only(args, &checked, &plan, backend.as_ref(), store.as_ref());
     }
     if args.assemble_only {
-        if let Err(outcome) = farm::wait_for_shots(args, &checked, &plan, backend.as_ref(), store.as_ref()) {
+        if let Err(outcome) =
+            farm::wait_for_shots(args, &checked, &plan, backend.as_ref(), store.as_ref())
+        {
             return outcome;
         }
     }

@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use scene_render::cache::ShotStore;
 use scene_render::encode::EncodeSettings;
 use scene_render::pipeline::{render_shots, ShotRenderOptions};
 use scene_verify::{bless, capture_shot, compare, load_golden, CurrentShot, Mode, Tolerance};
@@ -16,7 +15,7 @@ use crate::load;
 use crate::progress::Progress;
 use crate::write::write_atomically;
 
-use super::render::{interrupt_flag, make_backend, open_cache, ModelSettings};
+use super::render::{cache_dir, interrupt_flag, make_backend, open_cache, ModelSettings};
 
 /// `[verify]` in the project's `scene.toml`: `psnr = 30.0`, `ssim = 0.95`.
 fn project_tolerance(project_root: &Path) -> Result<Tolerance, String> {

@@ -23,8 +23,8 @@ use crate::exit::{tool_error, Outcome};
 use crate::progress::Progress;
 
 use super::render::{
-    default_output, interrupt_flag, make_backend, open_cache, render_planned, summary_human, summary_json,
-    ModelSettings,
+    default_output, interrupt_flag, make_backend, open_cache, render_planned, summary_human,
+    summary_json, ModelSettings,
 };
 use watcher::{Wake, Watcher};
 
@@ -140,7 +140,8 @@ impl<'a> Build<'a> {
         };
         let backend: &dyn Backend = &**self.backend.insert(backend);
         // Opened each round: a project's `.scene-cache` may have been removed meanwhile.
-        let store = open_cache(self.args.cache.as_deref(), &checked.project_root).map_err(tool_error)?;
+        let store =
+            open_cache(self.args.cache.as_deref(), &checked.project_root).map_err(tool_error)?;
         let progress = Progress::new(!self.args.json).for_backend(self.args.backend);
         let started = Instant::now();
         let result = render_planned(

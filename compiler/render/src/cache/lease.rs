@@ -95,7 +95,9 @@ fn parse(record: &[u8]) -> (String, u64) {
             .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
     };
     let holder = field("holder ").unwrap_or_else(|| "an unreadable lease".into());
-    let expires = field("expires_ms ").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let expires = field("expires_ms ")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     (holder, expires)
 }
 
@@ -110,7 +112,9 @@ pub fn claim<S: LeaseStore>(
     // a few times, rather than loop for ever against a store that misbehaves.
     for _ in 0..4 {
         if let Some(version) = store.create(key, &record(holder, ttl))? {
-            return Ok(Claim::Granted(Box::new(Held::start(store, *key, holder, ttl, version))));
+            return Ok(Claim::Granted(Box::new(Held::start(
+                store, *key, holder, ttl, version,
+            ))));
         }
         let Some((bytes, version)) = store.read(key)? else {
             continue;
@@ -151,8 +155,12 @@ impl Held {
     ) -> Held {
         let stop = Arc::new((Mutex::new(false), std::sync::Condvar::new()));
         let lost = Arc::new(AtomicBool::new(false));
-        let (store, holder, stop2, lost2) =
-            (store.clone(), holder.to_string(), stop.clone(), lost.clone());
+        let (store, holder, stop2, lost2) = (
+            store.clone(),
+            holder.to_string(),
+            stop.clone(),
+            lost.clone(),
+        );
         let renewer = std::thread::Builder::new()
             .name("lease".into())
             .spawn(move || {
@@ -229,7 +237,12 @@ mod tests {
         fn read(&self, key: &CacheKey) -> Result<Option<(Vec<u8>, u64)>, RenderError> {
             Ok(self.leases.lock().expect("lock").get(key).cloned())
         }
-        fn replace(&self, key: &CacheKey, seen: &u64, record: &[u8]) -> Result<Option<u64>, RenderError> {
+        fn replace(
+            &self,
+            key: &CacheKey,
+            seen: &u64,
+            record: &[u8],
+        ) -> Result<Option<u64>, RenderError> {
             let mut l = self.leases.lock().expect("lock");
             match l.get(key) {
                 Some((_, v)) if v == seen => {
@@ -260,10 +273,19 @@ mod tests {
             Claim::Granted(_) => panic!("two holders of one lease"),
         }
         // Another shot is independent.
-        assert!(matches!(claim(&store, &key(2), "b", ttl).expect("claim"), Claim::Granted(_)));
+        assert!(matches!(
+            claim(&store, &key(2), "b", ttl).expect("claim"),
+            Claim::Granted(_)
+        ));
         drop(first);
-        assert!(store.read(&key(1)).expect("read").is_none(), "a dropped lease is deleted");
-        assert!(matches!(claim(&store, &key(1), "b", ttl).expect("claim"), Claim::Granted(_)));
+        assert!(
+            store.read(&key(1)).expect("read").is_none(),
+            "a dropped lease is deleted"
+        );
+        assert!(matches!(
+            claim(&store, &key(1), "b", ttl).expect("claim"),
+            Claim::Granted(_)
+        ));
     }
 
     #[test]
@@ -272,7 +294,10 @@ mod tests {
         let ttl = Duration::from_millis(300);
         // A worker killed while holding a lease: its record stays and is never renewed.
         store.create(&key(1), &record("dead", ttl)).expect("create");
-        assert!(matches!(claim(&store, &key(1), "b", ttl).expect("claim"), Claim::Busy { .. }));
+        assert!(matches!(
+            claim(&store, &key(1), "b", ttl).expect("claim"),
+            Claim::Busy { .. }
+        ));
         std::thread::sleep(ttl + Duration::from_millis(100));
         let taken = claim(&store, &key(1), "b", ttl).expect("claim");
         assert!(matches!(taken, Claim::Granted(_)));
@@ -287,7 +312,10 @@ mod tests {
         let held = claim(&store, &key(1), "a", ttl).expect("claim");
         std::thread::sleep(ttl * 3);
         assert!(
-            matches!(claim(&store, &key(1), "b", ttl).expect("claim"), Claim::Busy { .. }),
+            matches!(
+                claim(&store, &key(1), "b", ttl).expect("claim"),
+                Claim::Busy { .. }
+            ),
             "renewals keep a living holder's lease"
         );
         drop(held);

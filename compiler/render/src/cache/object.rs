@@ -18,9 +18,7 @@ use std::sync::Arc;
 
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as ObjectPath;
-use object_store::{
-    ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion,
-};
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion};
 use scene_previz::error::RenderError;
 
 use super::entry::{serialize, CacheEntry, ShotVideo, StoredShot};
@@ -165,10 +163,11 @@ impl LeaseStore for Inner {
             mode: PutMode::Create,
             ..PutOptions::default()
         };
-        match self
-            .runtime
-            .block_on(self.store.put_opts(&path, PutPayload::from(record.to_vec()), opts))
-        {
+        match self.runtime.block_on(self.store.put_opts(
+            &path,
+            PutPayload::from(record.to_vec()),
+            opts,
+        )) {
             Ok(put) => Ok(Some(put.into())),
             Err(object_store::Error::AlreadyExists { .. })
             | Err(object_store::Error::Precondition { .. }) => Ok(None),
@@ -207,10 +206,11 @@ impl LeaseStore for Inner {
             mode: PutMode::Update(seen.clone()),
             ..PutOptions::default()
         };
-        match self
-            .runtime
-            .block_on(self.store.put_opts(&path, PutPayload::from(record.to_vec()), opts))
-        {
+        match self.runtime.block_on(self.store.put_opts(
+            &path,
+            PutPayload::from(record.to_vec()),
+            opts,
+        )) {
             Ok(put) => Ok(Some(put.into())),
             Err(object_store::Error::Precondition { .. })
             | Err(object_store::Error::NotFound { .. }) => Ok(None),
@@ -223,4 +223,3 @@ impl LeaseStore for Inner {
         let _ = self.runtime.block_on(self.store.delete(&path));
     }
 }
-

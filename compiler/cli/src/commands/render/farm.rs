@@ -9,7 +9,7 @@ use scene_check::Checked;
 use scene_farm::{Assignment, Shard};
 use scene_plan::schedule::FilmSchedule;
 use scene_plan::FilmPlan;
-use scene_render::backend::Backend;
+use scene_previz::backend::Backend;
 use scene_render::cache::ShotStore;
 use scene_render::encode::EncodeSettings;
 use scene_render::pipeline::{missing_shots, render_shots, ShotRenderOptions};
@@ -117,7 +117,11 @@ pub fn wait_for_shots(
     backend: &dyn Backend,
     store: &dyn ShotStore,
 ) -> Result<(), Outcome> {
-    let wait = match args.wait.as_deref().map(scene_farm::duration::parse_seconds) {
+    let wait = match args
+        .wait
+        .as_deref()
+        .map(scene_farm::duration::parse_seconds)
+    {
         None => Duration::ZERO,
         Some(Ok(seconds)) => Duration::from_secs(seconds),
         Some(Err(e)) => return Err(tool_error(format!("--wait: {e}"))),
