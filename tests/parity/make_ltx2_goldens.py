@@ -1046,6 +1046,70 @@ def golden_generation_conditioned(pipe):
     write_json(GOLDENS / "generation_conditioned.json", meta)
 
 
+TWO_STAGE = dict(
+    prompt="waves roll onto a pebble beach, gulls call overhead",
+    negative_prompt="low quality, blurry",
+    height=64,
+    width=64,
+    num_frames=9,
+    frame_rate=24.0,
+    num_inference_steps=3,
+    guidance_scale=3.0,
+    stg_scale=1.0,
+    modality_scale=3.0,
+    guidance_rescale=0.7,
+    audio_guidance_scale=7.0,
+    audio_stg_scale=1.0,
+    audio_modality_scale=3.0,
+    audio_guidance_rescale=0.7,
+    spatio_temporal_guidance_blocks=[1],
+    use_cross_timestep=True,
+    max_sequence_length=1024,
+    seed=77,
+)
+
+
+def golden_generation_two_stage(pipe, upsampler):
+    """Lightricks' two-stage recipe as diffusers documents it: the guided stage at half size,
+    the latent upsampler, then the three stage-2 sigmas without guidance on a scheduler with its
+    shifting switched off, one generator throughout."""
+    from diffusers import FlowMatchEulerDiscreteScheduler, LTX2LatentUpsamplePipeline
+    from diffusers.pipelines.ltx2.utils import STAGE_2_DISTILLED_SIGMA_VALUES
+
+    spec = pipeline_args(TWO_STAGE)
+    stage1 = dict(spec, height=spec["height"] // 2, width=spec["width"] // 2)
+    stage2 = dict(
+        spec,
+        sigmas=STAGE_2_DISTILLED_SIGMA_VALUES,
+        num_inference_steps=len(STAGE_2_DISTILLED_SIGMA_VALUES),
+        guidance_scale=1.0,
+        stg_scale=0.0,
+        modality_scale=1.0,
+        guidance_rescale=0.0,
+        audio_guidance_scale=1.0,
+        audio_stg_scale=0.0,
+        audio_modality_scale=1.0,
+        audio_guidance_rescale=0.0,
+    )
+    original = pipe.scheduler
+    with torch.no_grad(), PatchedRandn(NoiseRng(TWO_STAGE["seed"])) as pr:
+        video_latent, audio_latent = pipe(**stage1, output_type="latent", return_dict=False)
+        up_pipe = LTX2LatentUpsamplePipeline(vae=pipe.vae, latent_upsampler=upsampler)
+        upscaled = up_pipe(latents=video_latent, output_type="latent", return_dict=False)[0]
+        pipe.scheduler = FlowMatchEulerDiscreteScheduler.from_config(
+            original.config, use_dynamic_shifting=False, shift_terminal=None
+        )
+        video, audio = pipe(
+            latents=upscaled, audio_latents=audio_latent, **stage2, output_type="np", return_dict=False
+        )
+    pipe.scheduler = original
+    video = torch.from_numpy(np.asarray(video[0]))
+    save(GOLDENS / "generation_two_stage.safetensors", dict(video=video, audio=audio[0]))
+    meta = dict(TWO_STAGE)
+    meta["draws"] = [list(s) for s in pr.log]
+    write_json(GOLDENS / "generation_two_stage.json", meta)
+
+
 def write_fixture(pipe, upsampler):
     """The tiny model as a user's folder. Weights were rounded to bf16 before any golden was
     computed, so the bf16 files hold exactly the values the reference used (and the loader's
@@ -1109,6 +1173,7 @@ def main():
     )
     golden_generation_guided(pipe)
     golden_generation_conditioned(pipe)
+    golden_generation_two_stage(pipe, upsampler)
     write_fixture(pipe, upsampler)
     # The 2.0-layout components as they would sit in a 2.0 folder (the vocoder in f32, the rest
     # in bf16, which holds their values exactly).

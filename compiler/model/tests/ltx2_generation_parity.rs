@@ -5,7 +5,9 @@
 //!   block 1, modality isolation, guidance rescale, three steps of the dynamically shifted
 //!   schedule, the negative prompt, 1024-token prompts;
 //! - the distilled schedule without guidance, a first-frame image (cover-resized from another
-//!   size and cropped) and a keyframe at latent frame 2 with strength 0.8.
+//!   size and cropped) and a keyframe at latent frame 2 with strength 0.8;
+//! - two-stage generation: the guided stage at half size, the latent upsampler, the three
+//!   stage-2 sigmas unguided on an unshifted scheduler, one noise stream throughout.
 
 mod ltx2common;
 
@@ -125,4 +127,74 @@ fn conditioned_distilled_generation_parity() {
         .generate(&req, &mut |_, _| {}, &AtomicBool::new(false))
         .unwrap();
     check(&out, &g, "conditioned distilled generation");
+}
+
+#[test]
+fn two_stage_generation_parity() {
+    let meta = golden_json("generation_two_stage");
+    let g = golden("generation_two_stage");
+    let req = request(&meta);
+    let mut steps = Vec::new();
+    let out = pipeline()
+        .generate_two_stage(
+            &req,
+            &upsampler_fixture(),
+            &mut |i, n| steps.push((i, n)),
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+    assert_eq!(steps.last(), Some(&(6, 6)));
+    check(&out, &g, "two-stage generation");
+}
+
+#[test]
+fn cancelling_stops_between_steps() {
+    let meta = golden_json("generation_guided");
+    let req = request(&meta);
+    let cancel = AtomicBool::new(false);
+    let mut seen = 0;
+    let err = pipeline()
+        .generate(
+            &req,
+            &mut |i, _| {
+                seen = i;
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            },
+            &cancel,
+        )
+        .unwrap_err();
+    assert!(matches!(err, scene_model::ModelError::Cancelled), "{err}");
+    assert_eq!(seen, 1, "one step ran, then the generation stopped");
+}
+
+#[test]
+fn invalid_sizes_are_refused_before_loading() {
+    let p = pipeline();
+    let mut req = Ltx2Request::distilled(64, 32, 10, "x", 1);
+    let err = p
+        .generate(&req, &mut |_, _| {}, &AtomicBool::new(false))
+        .unwrap_err();
+    assert!(err.to_string().contains("8k+1"), "{err}");
+    req.num_frames = 9;
+    req.width = 48;
+    let err = p
+        .generate(&req, &mut |_, _| {}, &AtomicBool::new(false))
+        .unwrap_err();
+    assert!(err.to_string().contains("multiples of 32"), "{err}");
+    req.width = 64;
+    req.max_sequence_length = 100;
+    let err = p
+        .generate(&req, &mut |_, _| {}, &AtomicBool::new(false))
+        .unwrap_err();
+    assert!(err.to_string().contains("learnable registers"), "{err}");
+    let req = Ltx2Request::distilled(96, 32, 9, "x", 1);
+    let err = p
+        .generate_two_stage(
+            &req,
+            &upsampler_fixture(),
+            &mut |_, _| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("multiples of 64"), "{err}");
 }

@@ -75,6 +75,16 @@ impl Ltx2Folder {
             path: index_path.clone(),
             reason: "expected a JSON object".into(),
         })?;
+        if let Some(class) = obj.get("_class_name").and_then(|c| c.as_str()) {
+            if !class.starts_with("LTX2") {
+                let reason = if class.starts_with("LTX") {
+                    "an LTX-Video folder, not LTX-2 (use the `ltx` backend for it)"
+                } else {
+                    "not an LTX-2 pipeline"
+                };
+                return Err(mismatch("model_index.json", "_class_name", class, reason));
+            }
+        }
         for (component, classes) in COMPONENTS {
             let class = obj
                 .get(component)
