@@ -21,6 +21,7 @@ pub(crate) mod attention;
 pub mod audio_vae;
 pub mod connectors;
 pub mod conv;
+mod fir;
 pub mod folder;
 pub mod gemma;
 mod ops;

@@ -14,10 +14,12 @@
 //! computes it (it is not stored).
 
 use candle_core::{DType, Module, Tensor};
-use candle_nn::{Conv1d, Conv1dConfig, ConvTranspose1d, ConvTranspose1dConfig, VarBuilder};
+use candle_nn::{Conv1d, Conv1dConfig, VarBuilder};
 use serde::Deserialize;
 
 use crate::error::{ModelError, Result};
+
+use super::fir;
 
 const COMPONENT: &str = "vocoder";
 
@@ -343,6 +345,7 @@ fn pad_replicate(x: &Tensor, left: usize, right: usize) -> candle_core::Result<T
 #[derive(Debug, Clone)]
 struct UpSample {
     filter: Tensor,
+    taps: Vec<f32>,
     ratio: usize,
     pad: usize,
     crop_left: usize,
@@ -353,8 +356,10 @@ impl UpSample {
     /// The Kaiser-windowed sinc variant (BigVGAN's), filter read from the weights.
     fn kaiser(ratio: usize, kernel: usize, vb: VarBuilder) -> candle_core::Result<Self> {
         let pad = kernel / ratio - 1;
+        let filter = vb.get((1, 1, kernel), "filter")?;
         Ok(Self {
-            filter: vb.get((1, 1, kernel), "filter")?,
+            taps: filter.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?,
+            filter,
             ratio,
             pad,
             crop_left: pad * ratio + (kernel - ratio) / 2,
@@ -384,7 +389,8 @@ impl UpSample {
             })
             .collect();
         Ok(Self {
-            filter: Tensor::from_vec(filter, (1, 1, kernel), dev)?,
+            filter: Tensor::from_vec(filter.clone(), (1, 1, kernel), dev)?,
+            taps: filter,
             ratio,
             pad: width,
             crop_left: 2 * width * ratio,
@@ -393,6 +399,16 @@ impl UpSample {
     }
 
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        if fir::applies(x) {
+            return fir::upsample(
+                x,
+                &self.taps,
+                self.ratio,
+                self.pad,
+                (self.crop_left, self.crop_right),
+                self.ratio as f32,
+            );
+        }
         let x = pad_replicate(x, self.pad, self.pad)?;
         let y = (per_channel_conv(&x, &self.filter, self.ratio, true)? * self.ratio as f64)?;
         let n = y.dim(2)?;
@@ -404,6 +420,7 @@ impl UpSample {
 #[derive(Debug, Clone)]
 struct DownSample {
     filter: Tensor,
+    taps: Vec<f32>,
     ratio: usize,
     pad_left: usize,
     pad_right: usize,
@@ -411,8 +428,10 @@ struct DownSample {
 
 impl DownSample {
     fn load(ratio: usize, kernel: usize, vb: VarBuilder) -> candle_core::Result<Self> {
+        let filter = vb.get((1, 1, kernel), "filter")?;
         Ok(Self {
-            filter: vb.get((1, 1, kernel), "filter")?,
+            taps: filter.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?,
+            filter,
             ratio,
             pad_left: kernel / 2 + kernel % 2 - 1,
             pad_right: kernel / 2,
@@ -420,6 +439,9 @@ impl DownSample {
     }
 
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        if fir::applies(x) {
+            return fir::downsample(x, &self.taps, self.ratio, (self.pad_left, self.pad_right));
+        }
         let x = pad_replicate(x, self.pad_left, self.pad_right)?;
         per_channel_conv(&x, &self.filter, self.ratio, false)
     }
@@ -549,12 +571,48 @@ impl ResBlock {
     }
 }
 
+/// `ConvTranspose1d(k, stride, padding = (k - stride) / 2)`, computed without padding and then
+/// cropped: candle's CPU kernel has a GEMM-and-col2im path only for unpadded transposed
+/// convolutions, and the padded one is a scalar loop.
+#[derive(Debug, Clone)]
+struct TransposedConv {
+    weight: Tensor,
+    bias: Tensor,
+    stride: usize,
+    padding: usize,
+}
+
+impl TransposedConv {
+    fn load(
+        cin: usize,
+        cout: usize,
+        k: usize,
+        stride: usize,
+        vb: VarBuilder,
+    ) -> candle_core::Result<Self> {
+        Ok(Self {
+            weight: vb.get((cin, cout, k), "weight")?,
+            bias: vb.get(cout, "bias")?,
+            stride,
+            padding: (k - stride) / 2,
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        let y = x.conv_transpose1d(&self.weight, 0, 0, self.stride, 1, 1)?;
+        let n = y.dim(2)?;
+        let y = y.narrow(2, self.padding, n - 2 * self.padding)?;
+        let c = self.bias.dim(0)?;
+        y.broadcast_add(&self.bias.reshape((1, c, 1))?)
+    }
+}
+
 /// `LTX2Vocoder`: one generator.
 #[derive(Debug, Clone)]
 struct Generator {
     cfg: GeneratorConfig,
     conv_in: Conv1d,
-    stages: Vec<(ConvTranspose1d, Vec<ResBlock>)>,
+    stages: Vec<(TransposedConv, Vec<ResBlock>)>,
     act_out: Activation,
     conv_out: Conv1d,
 }
@@ -581,17 +639,7 @@ impl Generator {
             .enumerate()
         {
             let out = ch / 2;
-            let up = candle_nn::conv_transpose1d(
-                ch,
-                out,
-                k,
-                ConvTranspose1dConfig {
-                    padding: (k - s) / 2,
-                    stride: s,
-                    ..Default::default()
-                },
-                vb.pp("upsamplers").pp(i.to_string()),
-            )?;
+            let up = TransposedConv::load(ch, out, k, s, vb.pp("upsamplers").pp(i.to_string()))?;
             let blocks = cfg
                 .resnet_kernel_sizes
                 .iter()
