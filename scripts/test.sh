@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 . scripts/deps.sh
 scenec_install_deps
 
-# The front end and the language server must build without candle and FFmpeg (DESIGN.md).
+# The front end and the language server must build without candle and FFmpeg
+# (ARCHITECTURE.md, Invariants).
 echo "==> front end without candle or FFmpeg"
 cargo build --locked -p scenec --no-default-features
 if cargo tree --locked -p scenec --no-default-features -e normal | grep -qE 'candle|ffmpeg'; then

@@ -11,7 +11,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    runtime.block_on(scene_lsp::server::serve());
+    runtime.block_on(scene_lsp::proto::serve());
     // Checks still running on blocking threads must not keep the process alive after `exit`.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     std::process::exit(0);

@@ -571,6 +571,73 @@ fn document_symbols_folding_and_semantic_tokens() {
     s.shutdown();
 }
 
+/// Semantic tokens decoded: (line, column, length, type).
+fn decoded_tokens(r: &Value) -> Vec<(u64, u64, u64, u64)> {
+    let data: Vec<u64> = r["result"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let (mut line, mut col) = (0u64, 0u64);
+    let mut out = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            line += t[0];
+            col = t[1];
+        } else {
+            col += t[1];
+        }
+        out.push((line, col, t[2], t[3]));
+    }
+    out
+}
+
+#[test]
+fn an_unterminated_string_ends_at_its_line_for_colouring_and_diagnostics_alike() {
+    let (_d, root, mut s) = setup();
+    // `"rain \` then a newline: the parser ends the string at the end of the line; the
+    // colouring must too, so the next line is code, not more string.
+    let text = film_with(
+        "        at 3s \"a train passes behind her\"\n",
+        "        at 3s \"rain \\\n        camera wide\n",
+    );
+    let u = uri(&root.join("film.scene"));
+    s.open(&u, &text);
+    let broken_line = text.lines().position(|l| l.contains("\"rain \\")).unwrap() as u64;
+    let diags = s.diagnostics(&u, Some(1));
+    let e0002: Vec<&Value> = diags.iter().filter(|d| d["code"] == "E0002").collect();
+    assert_eq!(e0002.len(), 1, "{diags:?}");
+    assert_eq!(e0002[0]["range"]["end"]["line"], broken_line, "{diags:?}");
+    let r = s.at(
+        "textDocument/semanticTokens/full",
+        &u,
+        json!(null),
+        json!({}),
+    );
+    let tokens = decoded_tokens(&r);
+    let string = tokens
+        .iter()
+        .find(|t| t.0 == broken_line && t.3 == 1)
+        .expect("the string token");
+    assert_eq!(
+        string.1 + string.2,
+        text.lines().nth(broken_line as usize).unwrap().len() as u64,
+        "the string runs to the end of its line and no further"
+    );
+    assert!(
+        !tokens.iter().any(|t| t.0 == broken_line + 1 && t.3 == 1),
+        "the next line is not string: {tokens:?}"
+    );
+    assert!(
+        tokens
+            .iter()
+            .any(|t| t.0 == broken_line + 1 && t.1 == 8 && t.2 == 6 && t.3 == 0),
+        "`camera` on the next line is a keyword: {tokens:?}"
+    );
+    s.shutdown();
+}
+
 #[test]
 fn code_action_defines_a_missing_character() {
     let (_d, root, mut s) = setup();

@@ -1,8 +1,10 @@
 //! Blocking chains (`aiko enters left, walks to center over 4s`) resolved into timed stage keys,
-//! exactly as LANGUAGE.md section 4 says: each link starts when the one before it ends.
+//! exactly as docs/language.md §9 says: each link starts when the one before it ends.
 
-use scene_syntax::ast::{Action, ActionKind, Position, PositionKind, Side, ValueKind};
-use scene_syntax::{Diagnostic, Span};
+use scene_syntax::ast::{
+    Action, ActionKind, Gait, Position, PositionKind, Side, StrLit, Value, ValueKind,
+};
+use scene_syntax::{Diagnostic, Span, Spanned};
 
 use crate::codes;
 use crate::film::{ActionText, Blocking, CharacterId, Line, StageKey, StagePoint};
@@ -67,7 +69,7 @@ pub struct ShotTime<'a> {
 
 impl ShotTime<'_> {
     pub fn seconds(&self, frames: u32) -> String {
-        crate::shots::seconds_text(frames, self.fps)
+        crate::context::seconds_text(frames, self.fps)
     }
 
     fn of(&self, seconds: f64) -> u32 {
@@ -75,6 +77,16 @@ impl ShotTime<'_> {
             .to_frames(self.fps)
             .min(u32::MAX as u64) as u32
     }
+}
+
+/// One link of a chain as its resolution needs it: whose it is, where it is written, and the
+/// frame the chain has reached (where the link before it ended).
+#[derive(Clone, Copy)]
+struct Link<'s> {
+    character: CharacterId,
+    span: Span,
+    shot: &'s ShotTime<'s>,
+    cursor: u32,
 }
 
 impl Stage {
@@ -121,7 +133,8 @@ impl Stage {
         self.present.contains(&character)
     }
 
-    /// Resolves one statement's chain for `character`.
+    /// Resolves one statement's chain for `character`. A link that cannot be read is skipped:
+    /// the next one starts where the last readable one ended.
     pub fn chain(
         &mut self,
         character: CharacterId,
@@ -131,154 +144,232 @@ impl Stage {
     ) {
         let mut cursor: u32 = 0;
         for (i, action) in actions.iter().enumerate() {
-            let next = actions.get(i + 1).map(|a| &a.kind);
-            match &action.kind {
+            let link = Link {
+                character,
+                span: action.span,
+                shot,
+                cursor,
+            };
+            let ended = match &action.kind {
                 ActionKind::Enters { side, at } => {
-                    self.mark_present(character);
-                    let start = match at {
-                        Some(t) => match time_point(t, shot, diags) {
-                            Some(f) => f,
-                            None => continue,
-                        },
-                        None => cursor,
-                    };
-                    self.key(character, action.span, start, side_point(side.node));
                     let moved_on = matches!(
-                        next,
+                        actions.get(i + 1).map(|a| &a.kind),
                         Some(ActionKind::Move { .. } | ActionKind::Exits { .. })
                     );
-                    cursor = start;
-                    if !moved_on {
-                        // A lone entrance walks to center; an entrance near the end of the shot
-                        // is cut short by the shot rather than being an error.
-                        let end = (start + shot.of(DEFAULT_MOVE_SECONDS)).min(shot.frames);
-                        self.key(character, action.span, end, CENTER);
-                        cursor = end;
-                    }
+                    self.enters(link, side.node, at.as_ref(), moved_on, diags)
                 }
-                ActionKind::Exits { side, at } => {
-                    self.mark_present(character);
-                    let (start, end) = match at {
-                        Some(t) => {
-                            let Some(start) = time_point(t, shot, diags) else {
-                                continue;
-                            };
-                            let end = start + shot.of(DEFAULT_MOVE_SECONDS);
-                            if end > shot.frames {
-                                diags.push(ends_after(action.span, "this exit", end, shot));
-                            }
-                            (start, end.min(shot.frames))
-                        }
-                        None => (cursor, shot.frames),
-                    };
-                    let from = self.position(character).unwrap_or(CENTER);
-                    self.key(character, action.span, start, from);
-                    self.key(character, action.span, end, side_point(side.node));
-                    cursor = end;
-                }
+                ActionKind::Exits { side, at } => self.exits(link, side.node, at.as_ref(), diags),
                 ActionKind::Place { position } => {
-                    self.mark_present(character);
-                    let Some(point) = stage_point(position, diags) else {
-                        continue;
-                    };
-                    self.key(character, action.span, cursor, point);
+                    self.place(link, position, diags);
+                    None
                 }
                 ActionKind::Move { to, over, gait } => {
-                    self.mark_present(character);
-                    let Some(point) = stage_point(to, diags) else {
-                        continue;
-                    };
-                    let verb = match gait.node {
-                        scene_syntax::ast::Gait::Walks => "`walks`",
-                        scene_syntax::ast::Gait::Runs => "`runs`",
-                    };
-                    let length = match over {
-                        Some(d) => {
-                            match v::positive_duration(d, Slot::new(verb, "2s"), shot.fps, diags) {
-                                Some(f) => f.0,
-                                None => continue,
-                            }
-                        }
-                        None => shot.of(DEFAULT_MOVE_SECONDS),
-                    };
-                    let end = cursor.saturating_add(length);
-                    if end > shot.frames {
-                        diags.push(ends_after(action.span, "this move", end, shot));
-                    }
-                    let end = end.min(shot.frames);
-                    let from = self.position(character).unwrap_or(CENTER);
-                    self.key(character, action.span, cursor, from);
-                    self.key(character, action.span, end, point);
-                    cursor = end;
+                    self.walk(link, to, over.as_ref(), gait.node, diags)
                 }
                 ActionKind::Does { text, at } => {
-                    self.mark_present(character);
-                    let frame = match at {
-                        Some(t) => match time_point(t, shot, diags) {
-                            Some(f) => f,
-                            None => continue,
-                        },
-                        None => cursor,
-                    };
-                    self.actions.push(ActionText {
-                        character,
-                        text: text.value.clone(),
-                        frame: Frames(frame),
-                        span: action.span,
-                    });
+                    self.does(link, text, at.as_ref(), diags);
+                    None
                 }
                 ActionKind::Says {
                     text,
                     parenthetical,
                     at,
                 } => {
-                    let start = match at {
-                        Some(t) => match time_point(t, shot, diags) {
-                            Some(f) => f,
-                            None => continue,
-                        },
-                        None => cursor.max(self.dialogue_cursor),
-                    };
-                    let chars = text.value.chars().count() as f64;
-                    let reading = shot.of((chars / CHARACTERS_PER_SECOND).max(1.0)).max(1);
-                    let end = start.saturating_add(reading);
-                    if at.is_none() {
-                        self.dialogue_cursor = end;
-                    }
-                    if end > shot.frames {
-                        let left = shot.frames.saturating_sub(start);
-                        diags.push(
-                            Diagnostic::new(
-                                codes::W0201,
-                                text.span,
-                                format!(
-                                    "this line takes about {} to say, but only {} of {} are left",
-                                    shot.seconds(reading),
-                                    shot.seconds(left),
-                                    shot.describe
-                                ),
-                            )
-                            .with_label(format!("{} characters at about 15 a second", chars as u64))
-                            .with_help("shorten the line, start it earlier with `at`, or lengthen the shot"),
-                        );
-                    }
-                    let off_screen = parenthetical.as_ref().is_some_and(|p| {
-                        let p = p.node.trim().to_ascii_lowercase();
-                        p == "v.o." || p == "o.s."
-                    });
-                    self.speakers.push((character, action.span, off_screen));
-                    self.lines.push(Line {
-                        character,
-                        text: text.value.clone(),
-                        parenthetical: parenthetical.as_ref().map(|p| p.node.clone()),
-                        off_screen,
-                        start: Frames(start.min(shot.frames)),
-                        end: Frames(end.min(shot.frames)),
-                        span: action.span,
-                    });
+                    self.says(link, text, parenthetical.as_ref(), at.as_ref(), diags);
+                    None
                 }
+            };
+            if let Some(end) = ended {
+                cursor = end;
             }
         }
+    }
+
+    /// `enters SIDE [at T]`; returns the frame the entrance ends at.
+    fn enters(
+        &mut self,
+        link: Link,
+        side: Side,
+        at: Option<&Value>,
+        moved_on: bool,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<u32> {
+        let Link {
+            character,
+            span,
+            shot,
+            cursor,
+        } = link;
+        self.mark_present(character);
+        let start = match at {
+            Some(t) => time_point(t, shot, diags)?,
+            None => cursor,
+        };
+        self.key(character, span, start, side_point(side));
+        if moved_on {
+            return Some(start);
+        }
+        // A lone entrance walks to center; an entrance near the end of the shot is cut short by
+        // the shot rather than being an error.
+        let end = (start + shot.of(DEFAULT_MOVE_SECONDS)).min(shot.frames);
+        self.key(character, span, end, CENTER);
+        Some(end)
+    }
+
+    /// `exits SIDE [at T]`; returns the frame the exit ends at.
+    fn exits(
+        &mut self,
+        link: Link,
+        side: Side,
+        at: Option<&Value>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<u32> {
+        let Link {
+            character,
+            span,
+            shot,
+            cursor,
+        } = link;
+        self.mark_present(character);
+        let (start, end) = match at {
+            Some(t) => {
+                let start = time_point(t, shot, diags)?;
+                let end = start + shot.of(DEFAULT_MOVE_SECONDS);
+                if end > shot.frames {
+                    diags.push(ends_after(span, "this exit", end, shot));
+                }
+                (start, end.min(shot.frames))
+            }
+            None => (cursor, shot.frames),
+        };
+        let from = self.position(character).unwrap_or(CENTER);
+        self.key(character, span, start, from);
+        self.key(character, span, end, side_point(side));
+        Some(end)
+    }
+
+    /// `at POSITION`: the character stands there from where the chain is.
+    fn place(&mut self, link: Link, position: &Position, diags: &mut Vec<Diagnostic>) {
+        self.mark_present(link.character);
+        if let Some(point) = stage_point(position, diags) {
+            self.key(link.character, link.span, link.cursor, point);
+        }
+    }
+
+    /// `walks|runs to POSITION [over D]`; returns the frame the move ends at.
+    fn walk(
+        &mut self,
+        link: Link,
+        to: &Position,
+        over: Option<&Value>,
+        gait: Gait,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<u32> {
+        let Link {
+            character,
+            span,
+            shot,
+            cursor,
+        } = link;
+        self.mark_present(character);
+        let point = stage_point(to, diags)?;
+        let verb = match gait {
+            Gait::Walks => "`walks`",
+            Gait::Runs => "`runs`",
+        };
+        let length = match over {
+            Some(d) => v::positive_duration(d, Slot::new(verb, "2s"), shot.fps, diags)?.0,
+            None => shot.of(DEFAULT_MOVE_SECONDS),
+        };
+        let end = cursor.saturating_add(length);
+        if end > shot.frames {
+            diags.push(ends_after(span, "this move", end, shot));
+        }
+        let end = end.min(shot.frames);
+        let from = self.position(character).unwrap_or(CENTER);
+        self.key(character, span, cursor, from);
+        self.key(character, span, end, point);
+        Some(end)
+    }
+
+    /// `does "action" [at T]`.
+    fn does(&mut self, link: Link, text: &StrLit, at: Option<&Value>, diags: &mut Vec<Diagnostic>) {
+        self.mark_present(link.character);
+        let frame = match at {
+            Some(t) => match time_point(t, link.shot, diags) {
+                Some(f) => f,
+                None => return,
+            },
+            None => link.cursor,
+        };
+        self.actions.push(ActionText {
+            character: link.character,
+            text: text.value.clone(),
+            frame: Frames(frame),
+            span: link.span,
+        });
+    }
+
+    /// `says "line" [(parenthetical)] [at T]`: a line without `at` starts after the chain's
+    /// last link and after the shot's previous line, and lasts as long as it takes to read.
+    fn says(
+        &mut self,
+        link: Link,
+        text: &StrLit,
+        parenthetical: Option<&Spanned<String>>,
+        at: Option<&Value>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let Link {
+            character,
+            span,
+            shot,
+            cursor,
+        } = link;
+        let start = match at {
+            Some(t) => match time_point(t, shot, diags) {
+                Some(f) => f,
+                None => return,
+            },
+            None => cursor.max(self.dialogue_cursor),
+        };
+        let chars = text.value.chars().count() as f64;
+        let reading = shot.of((chars / CHARACTERS_PER_SECOND).max(1.0)).max(1);
+        let end = start.saturating_add(reading);
+        if at.is_none() {
+            self.dialogue_cursor = end;
+        }
+        if end > shot.frames {
+            let left = shot.frames.saturating_sub(start);
+            diags.push(
+                Diagnostic::new(
+                    codes::W0201,
+                    text.span,
+                    format!(
+                        "this line takes about {} to say, but only {} of {} are left",
+                        shot.seconds(reading),
+                        shot.seconds(left),
+                        shot.describe
+                    ),
+                )
+                .with_label(format!("{} characters at about 15 a second", chars as u64))
+                .with_help("shorten the line, start it earlier with `at`, or lengthen the shot"),
+            );
+        }
+        let off_screen = parenthetical.is_some_and(|p| {
+            let p = p.node.trim().to_ascii_lowercase();
+            p == "v.o." || p == "o.s."
+        });
+        self.speakers.push((character, span, off_screen));
+        self.lines.push(Line {
+            character,
+            text: text.value.clone(),
+            parenthetical: parenthetical.map(|p| p.node.clone()),
+            off_screen,
+            start: Frames(start.min(shot.frames)),
+            end: Frames(end.min(shot.frames)),
+            span,
+        });
     }
 
     /// Keys sorted by frame (stable: a place and a move at one frame keep their order), lines by

@@ -1,61 +1,17 @@
 //! The film block and the definitions: characters, locations, sounds, looks, camera presets.
 
 use scene_syntax::ast::{BlockDef, SoundDef, SoundRole as AstRole, Value, ValueKind};
+use scene_syntax::vocab::{self, Block};
 use scene_syntax::{Diagnostic, Span};
 
 use crate::assets::Want;
 use crate::codes;
+use crate::context::Cx;
+use crate::fields::{self, Fields, FromWord, Typed};
 use crate::film::*;
-use crate::lower::{fields, Cx};
 use crate::names::Kind;
 use crate::units::{Angle, Color, FocalLength, Fps, Gain, Size};
 use crate::values::{self as v, Slot};
-
-pub const FILM_FIELDS: &[&str] = &[
-    "size", "fps", "seed", "look", "style", "negative", "guidance", "steps",
-];
-pub const CHARACTER_FIELDS: &[&str] = &["name", "description", "voice", "color", "reference"];
-pub const LOCATION_FIELDS: &[&str] = &["description", "time", "weather", "ambience"];
-pub const LOOK_FIELDS: &[&str] = &["style", "negative", "guidance", "steps", "grade"];
-pub const CAMERA_FIELDS: &[&str] = &["framing", "height", "lens", "angle"];
-
-pub const TIMES: &[(&str, TimeOfDay)] = &[
-    ("dawn", TimeOfDay::Dawn),
-    ("day", TimeOfDay::Day),
-    ("dusk", TimeOfDay::Dusk),
-    ("night", TimeOfDay::Night),
-];
-pub const WEATHERS: &[(&str, Weather)] = &[
-    ("clear", Weather::Clear),
-    ("rain", Weather::Rain),
-    ("snow", Weather::Snow),
-    ("fog", Weather::Fog),
-];
-pub const FRAMINGS: &[(&str, Framing)] = &[
-    ("extreme_wide", Framing::ExtremeWide),
-    ("wide", Framing::Wide),
-    ("full", Framing::Full),
-    ("medium", Framing::Medium),
-    ("closeup", Framing::Closeup),
-    ("extreme_closeup", Framing::ExtremeCloseup),
-];
-pub const HEIGHTS: &[(&str, CameraHeight)] = &[
-    ("ground", CameraHeight::Ground),
-    ("low", CameraHeight::Low),
-    ("eye", CameraHeight::Eye),
-    ("high", CameraHeight::High),
-    ("overhead", CameraHeight::Overhead),
-];
-pub const GRADES: &[(&str, &str)] = &[
-    ("neutral", "neutral"),
-    ("teal_orange", "teal_orange"),
-    ("mono", "mono"),
-    ("sepia", "sepia"),
-    ("warm", "warm"),
-    ("cool", "cool"),
-    ("bleach", "bleach"),
-    ("pastel", "pastel"),
-];
 
 /// The film block (or the defaults when the entry has none). Sets `cx.fps` first: every time in
 /// the film converts at it.
@@ -94,36 +50,26 @@ pub fn film(cx: &mut Cx) -> Film {
     };
     film.title = def.title.value.clone();
     film.span = Some(span);
-    let f = fields(&def.fields, FILM_FIELDS, "the `film` block", &mut cx.diags);
+    let f = Fields::read(Block::Film, &def.fields, &mut cx.diags);
     let d = &mut cx.diags;
-    if let Some(value) = f.get("fps").and_then(|f| v::single(f, "24", d)) {
-        if let Some(fps) = v::whole(
-            value,
-            Slot::new("`fps`", "24"),
-            1.0..=120.0,
-            codes::E0301,
-            d,
-        ) {
-            film.fps = Fps(fps);
-        }
+    if let Some(fps) = f.number("fps", d) {
+        film.fps = Fps(fps as u32);
     }
     cx.fps = film.fps;
-    if let Some(value) = f.get("size").and_then(|f| v::single(f, "768x512", d)) {
-        if let Some(size) = size(value, d) {
-            film.size = size;
-        }
+    if let Some(Typed::Size(size)) = f.get("size", d) {
+        film.size = size;
     }
-    if let Some(value) = f.get("seed").and_then(|f| v::single(f, "7", d)) {
-        film.seed = v::seed(value, Slot::new("`seed`", "7"), d).unwrap_or(0);
+    if f.has("seed") {
+        film.seed = match f.get("seed", d) {
+            Some(Typed::Seed(seed)) => seed,
+            _ => 0,
+        };
     }
-    film.style = text_field(&f, "style", d);
-    film.negative = text_field(&f, "negative", d);
-    film.guidance = guidance(&f, d);
-    film.steps = steps(&f, d);
-    if let Some(value) = f
-        .get("look")
-        .and_then(|f| v::single(f, "cinematic", &mut cx.diags))
-    {
+    film.style = f.text("style", d);
+    film.negative = f.text("negative", d);
+    film.guidance = f.number("guidance", d);
+    film.steps = f.number("steps", d).map(|n| n as u32);
+    if let Some(Typed::Ref(value)) = f.get("look", &mut cx.diags) {
         film.look = look_ref(cx, value);
     }
     film
@@ -132,7 +78,9 @@ pub fn film(cx: &mut Cx) -> Film {
 /// Resolves a `look NAME` value.
 pub fn look_ref(cx: &mut Cx, value: &Value) -> Option<LookId> {
     let ValueKind::Ident(name) = &value.kind else {
-        v::ident(value, Slot::new("`look`", "cinematic"), &mut cx.diags);
+        // A shot's `look` reads like the film's: the same example in the help.
+        let example = vocab::field(Block::Film, "look").map_or("", |f| f.example);
+        v::ident(value, Slot::new("`look`", example), &mut cx.diags);
         return None;
     };
     let ident = scene_syntax::ast::Ident {
@@ -140,85 +88,6 @@ pub fn look_ref(cx: &mut Cx, value: &Value) -> Option<LookId> {
         span: value.span,
     };
     cx.resolve(Kind::Look, &ident, false).map(LookId)
-}
-
-fn size(value: &Value, d: &mut Vec<Diagnostic>) -> Option<Size> {
-    let ValueKind::Size { width, height } = value.kind else {
-        d.push(
-            Diagnostic::new(
-                codes::E0202,
-                value.span,
-                format!("`size` takes a size, not {}", v::describe(value)),
-            )
-            .with_label("expected a size")
-            .with_help("write a size such as `768x512`"),
-        );
-        return None;
-    };
-    let ok = |side: u64| side > 0 && side.is_multiple_of(32) && side <= 4096;
-    if ok(width) && ok(height) {
-        return Some(Size {
-            width: width as u32,
-            height: height as u32,
-        });
-    }
-    let fix = |side: u64| (side.saturating_add(16) / 32 * 32).clamp(32, 4096);
-    let suggestion = format!("{}x{}", fix(width), fix(height));
-    d.push(
-        Diagnostic::new(
-            codes::E0302,
-            value.span,
-            format!("the size {width}x{height} is not a size the model can render"),
-        )
-        .with_label("each side must be a multiple of 32, at most 4096")
-        .with_help(format!("the nearest valid size is `{suggestion}`"))
-        .with_fix(
-            value.span,
-            suggestion.clone(),
-            format!("replace with `{suggestion}`"),
-        ),
-    );
-    None
-}
-
-pub(crate) fn text_field(
-    f: &std::collections::BTreeMap<&str, &scene_syntax::ast::Field>,
-    key: &str,
-    d: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    let value = f.get(key).and_then(|field| v::single(field, "\"…\"", d))?;
-    let name = format!("`{key}`");
-    v::text(value, Slot::new(&name, "\"…\""), d)
-}
-
-pub(crate) fn guidance(
-    f: &std::collections::BTreeMap<&str, &scene_syntax::ast::Field>,
-    d: &mut Vec<Diagnostic>,
-) -> Option<f64> {
-    let value = f
-        .get("guidance")
-        .and_then(|field| v::single(field, "3.5", d))?;
-    v::plain(
-        value,
-        Slot::new("`guidance`", "3.5"),
-        1.0..=30.0,
-        codes::E0308,
-        d,
-    )
-}
-
-pub(crate) fn steps(
-    f: &std::collections::BTreeMap<&str, &scene_syntax::ast::Field>,
-    d: &mut Vec<Diagnostic>,
-) -> Option<u32> {
-    let value = f.get("steps").and_then(|field| v::single(field, "40", d))?;
-    v::whole(
-        value,
-        Slot::new("`steps`", "40"),
-        1.0..=1000.0,
-        codes::E0308,
-        d,
-    )
 }
 
 /// Every definition, in ID order.
@@ -262,64 +131,32 @@ pub fn definitions(cx: &mut Cx, film: &mut Film) {
     }
 }
 
-fn required_description(
-    cx: &mut Cx,
-    def: &BlockDef,
-    f: &std::collections::BTreeMap<&str, &scene_syntax::ast::Field>,
-    kind: &str,
-) -> String {
-    if !f.contains_key("description") {
-        cx.diags.push(
-            Diagnostic::new(
-                codes::E0121,
-                def.name.span,
-                format!("the {kind} `{}` has no `description`", def.name.name),
-            )
-            .with_label("`description` is required")
-            .with_help(format!(
-                "add `description \"…\"`: it is what the video model is told the {kind} looks like"
-            )),
-        );
+/// A definition's fields, its missing required ones reported (E0121).
+fn definition_fields<'f>(cx: &mut Cx, block: Block, def: &'f BlockDef) -> Fields<'f> {
+    let f = Fields::read(block, &def.fields, &mut cx.diags);
+    for spec in f.missing() {
+        cx.diags.push(fields::missing(block, &def.name, spec));
     }
-    text_field(f, "description", &mut cx.diags).unwrap_or_default()
+    f
 }
 
 fn character(cx: &mut Cx, def: &BlockDef) -> Character {
-    let block = "a character".to_string();
-    let f = fields(&def.fields, CHARACTER_FIELDS, &block, &mut cx.diags);
-    let description = required_description(cx, def, &f, "character");
+    let f = definition_fields(cx, Block::Character, def);
     let d = &mut cx.diags;
-    let name = text_field(&f, "name", d).unwrap_or_else(|| def.name.name.clone());
-    let voice = text_field(&f, "voice", d);
-    let color = f
-        .get("color")
-        .and_then(|field| v::single(field, "#d62828", d))
-        .and_then(|value| v::color(value, Slot::new("`color`", "#d62828"), d))
-        .map(Color);
-    let reference = f
-        .get("reference")
-        .and_then(|field| v::single(field, "\"refs/aiko.png\"", &mut cx.diags))
-        .and_then(|value| {
-            let dir = cx.dir_of(value.span.file);
-            match &value.kind {
-                ValueKind::Str(s) => {
-                    let lit = scene_syntax::ast::StrLit {
-                        value: s.clone(),
-                        multiline: false,
-                        span: value.span,
-                    };
-                    cx.assets.resolve(&lit, &dir, Want::Image, &mut cx.diags)
-                }
-                _ => {
-                    v::text(
-                        value,
-                        Slot::new("`reference`", "\"refs/aiko.png\""),
-                        &mut cx.diags,
-                    );
-                    None
-                }
-            }
-        });
+    let description = f.text("description", d).unwrap_or_default();
+    let name = f.text("name", d).unwrap_or_else(|| def.name.name.clone());
+    let voice = f.text("voice", d);
+    let color = match f.get("color", d) {
+        Some(Typed::Color(c)) => Some(Color(c)),
+        _ => None,
+    };
+    let reference = match f.get("reference", &mut cx.diags) {
+        Some(Typed::Asset(value)) => {
+            let example = vocab::field(Block::Character, "reference").map_or("", |s| s.example);
+            asset_value(cx, value, Want::Image, Slot::new("`reference`", example))
+        }
+        _ => None,
+    };
     Character {
         id: def.name.name.clone(),
         span: def.name.span,
@@ -393,22 +230,15 @@ fn sound(cx: &mut Cx, def: &SoundDef) -> Sound {
 }
 
 fn location(cx: &mut Cx, def: &BlockDef, film: &Film) -> Location {
-    let f = fields(&def.fields, LOCATION_FIELDS, "a location", &mut cx.diags);
-    let description = required_description(cx, def, &f, "location");
+    let f = definition_fields(cx, Block::Location, def);
     let d = &mut cx.diags;
-    let time = f
-        .get("time")
-        .and_then(|field| v::single(field, "night", d))
-        .and_then(|value| v::choice(value, Slot::new("`time`", "night"), TIMES, d))
-        .unwrap_or(TimeOfDay::Day);
-    let weather = f
-        .get("weather")
-        .and_then(|field| v::single(field, "rain", d))
-        .and_then(|value| v::choice(value, Slot::new("`weather`", "rain"), WEATHERS, d))
-        .unwrap_or(Weather::Clear);
-    let ambience = f
-        .get("ambience")
-        .and_then(|field| ambience(cx, field, film));
+    let description = f.text("description", d).unwrap_or_default();
+    let time = word(&f, "time", d).unwrap_or(TimeOfDay::Day);
+    let weather = word(&f, "weather", d).unwrap_or(Weather::Clear);
+    let ambience = match f.get("ambience", d) {
+        Some(Typed::Ambience(field)) => ambience(cx, field, film),
+        _ => None,
+    };
     Location {
         id: def.name.name.clone(),
         span: def.name.span,
@@ -417,6 +247,11 @@ fn location(cx: &mut Cx, def: &BlockDef, film: &Film) -> Location {
         weather,
         ambience,
     }
+}
+
+/// A field whose word names a value of `T`.
+fn word<T: FromWord>(f: &Fields, key: &str, d: &mut Vec<Diagnostic>) -> Option<T> {
+    f.word(key, d).and_then(T::from_word)
 }
 
 fn ambience(cx: &mut Cx, field: &scene_syntax::ast::Field, film: &Film) -> Option<Ambience> {
@@ -484,50 +319,35 @@ fn ambience(cx: &mut Cx, field: &scene_syntax::ast::Field, film: &Film) -> Optio
 }
 
 fn look(cx: &mut Cx, def: &BlockDef) -> Look {
-    let f = fields(&def.fields, LOOK_FIELDS, "a look", &mut cx.diags);
+    let f = definition_fields(cx, Block::Look, def);
     let d = &mut cx.diags;
-    let grade = f
-        .get("grade")
-        .and_then(|field| v::single(field, "teal_orange", d))
-        .and_then(|value| v::choice(value, Slot::new("`grade`", "teal_orange"), GRADES, d))
-        .map(str::to_string);
     Look {
         id: def.name.name.clone(),
         span: def.name.span,
-        style: text_field(&f, "style", d),
-        negative: text_field(&f, "negative", d),
-        guidance: guidance(&f, d),
-        steps: steps(&f, d),
-        grade,
+        style: f.text("style", d),
+        negative: f.text("negative", d),
+        guidance: f.number("guidance", d),
+        steps: f.number("steps", d).map(|n| n as u32),
+        grade: f.word("grade", d).map(str::to_string),
     }
 }
 
 fn camera(cx: &mut Cx, def: &BlockDef) -> CameraPreset {
-    let f = fields(&def.fields, CAMERA_FIELDS, "a camera", &mut cx.diags);
+    let f = definition_fields(cx, Block::Camera, def);
     let d = &mut cx.diags;
-    let framing = f
-        .get("framing")
-        .and_then(|field| v::single(field, "medium", d))
-        .and_then(|value| v::choice(value, Slot::new("`framing`", "medium"), FRAMINGS, d));
-    let height = f
-        .get("height")
-        .and_then(|field| v::single(field, "eye", d))
-        .and_then(|value| v::choice(value, Slot::new("`height`", "eye"), HEIGHTS, d));
-    let lens = f
-        .get("lens")
-        .and_then(|field| v::single(field, "50mm", d))
-        .and_then(|value| v::focal_length(value, Slot::new("`lens`", "50mm"), d))
-        .map(FocalLength);
-    let angle = f
-        .get("angle")
-        .and_then(|field| v::single(field, "0deg", d))
-        .and_then(|value| v::angle(value, Slot::new("`angle`", "15deg"), d))
-        .map(Angle);
+    let lens = match f.get("lens", d) {
+        Some(Typed::FocalLength(mm)) => Some(FocalLength(mm)),
+        _ => None,
+    };
+    let angle = match f.get("angle", d) {
+        Some(Typed::Angle(deg)) => Some(Angle(deg)),
+        _ => None,
+    };
     CameraPreset {
         id: def.name.name.clone(),
         span: def.name.span,
-        framing,
-        height,
+        framing: word(&f, "framing", d),
+        height: word(&f, "height", d),
         lens,
         angle,
     }

@@ -230,11 +230,65 @@ pub enum TransitionKind {
     WipeRight,
 }
 
+/// How two shots join (docs/language.md §16). This is the one place that says which joins
+/// overlap the shots and how a fade splits its length; the planner's timing follows it.
+impl TransitionKind {
+    /// Dissolves and wipes play the next shot over the end of the previous one. Cuts never
+    /// overlap, and fades go through black instead.
+    pub fn overlaps(self) -> bool {
+        match self {
+            TransitionKind::Dissolve | TransitionKind::WipeLeft | TransitionKind::WipeRight => true,
+            TransitionKind::Cut | TransitionKind::Fade | TransitionKind::FadeToBlack => false,
+        }
+    }
+
+    /// The join this kind makes between two shots: `fade to black` only belongs after a shot,
+    /// and between two it reads as a fade through black.
+    pub fn between_shots(self) -> TransitionKind {
+        match self {
+            TransitionKind::FadeToBlack => TransitionKind::Fade,
+            kind => kind,
+        }
+    }
+
+    /// Frames by which the next shot overlaps the previous one for a transition `length` long:
+    /// all of it for a dissolve or a wipe, none otherwise.
+    pub fn overlap(self, length: Frames) -> Frames {
+        if self.overlaps() {
+            length
+        } else {
+            Frames(0)
+        }
+    }
+
+    /// For a fade through black `length` long: the frames over which the previous shot fades
+    /// out (`length / 2`, rounded down) and those over which the next fades in (the rest).
+    /// Both are 0 for every other kind.
+    pub fn fade_halves(self, length: Frames) -> (Frames, Frames) {
+        match self {
+            TransitionKind::Fade => {
+                let out = length.0 / 2;
+                (Frames(out), Frames(length.0 - out))
+            }
+            _ => (Frames(0), Frames(0)),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Transition {
     pub kind: TransitionKind,
+    /// The transition's length; the checker gives a cut 0.
     pub frames: Frames,
     pub span: Span,
+}
+
+impl Transition {
+    /// Frames by which the shot after this transition overlaps the shot before it
+    /// ([`TransitionKind::overlap`]).
+    pub fn overlap(&self) -> Frames {
+        self.kind.overlap(self.frames)
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

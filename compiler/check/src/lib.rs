@@ -4,6 +4,29 @@
 //! [`check_entry`] cannot fail: whatever the input, it returns the best film it could build
 //! together with every diagnostic found. Files are only ever read through a [`Vfs`], and never
 //! outside the project root.
+//!
+//! `load` reads and parses the entry file and its imports; `lower` then builds the film in
+//! passes. The lowering modules depend on each other one way only, downwards (a module uses only
+//! modules on lines below its own):
+//!
+//! ```text
+//! lower        the order of the passes
+//! scene        scenes, transitions, scene-level cues; runs continuity at the end
+//! shot         one shot: its length, statements, whole-shot checks
+//! camera  cues  settings  continuity  defs  blocking
+//!              camera and lens · audio cues · per-shot settings · `continues` links ·
+//!              the film block and definitions · character blocking and dialogue
+//! context  fields
+//!              the shared checking context (`Cx`) and shared diagnostics · a block's fields
+//!              read against the vocabulary's field table (`scene_syntax::vocab`)
+//! names  values  units  suggest  assets  film  codes  sources
+//! ```
+//!
+//! The one exception is within the fourth line, and it points one way too: `settings` uses
+//! `defs` (a `look` reference), `camera` and `cues` use `blocking` (times inside a shot).
+//!
+//! Which fields a block has, what each takes and which are required is data in the vocabulary,
+//! not code here: `fields` reads any block by it, and the passes only place each value.
 
 pub mod codes;
 pub mod film;
@@ -14,11 +37,18 @@ pub mod units;
 
 mod assets;
 mod blocking;
+mod camera;
+mod context;
+mod continuity;
+mod cues;
 mod defs;
+mod fields;
 mod load;
 mod lower;
 mod names;
-mod shots;
+mod scene;
+mod settings;
+mod shot;
 pub mod stdlib;
 mod suggest;
 mod values;

@@ -2,10 +2,10 @@
 //! that belong to a quantity itself. Each function reports what it rejects and returns `None`.
 
 use scene_syntax::ast::{Field, Number, Unit, Value, ValueKind};
-use scene_syntax::{Code, Diagnostic};
+use scene_syntax::{vocab, Code, Diagnostic};
 
 use crate::codes;
-use crate::units::{Fps, Frames, Time};
+use crate::units::{Fps, Frames, Size, Time};
 
 /// What is being given a value, for messages: "`fps`", "`dolly in`".
 #[derive(Clone, Copy)]
@@ -390,18 +390,18 @@ pub fn color(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<[
     }
 }
 
-/// One of `choices`, by name.
-pub fn choice<T: Copy>(
+/// One word of `words`.
+pub fn word(
     value: &Value,
     slot: Slot,
-    choices: &[(&str, T)],
+    words: &'static [vocab::Word],
     diags: &mut Vec<Diagnostic>,
-) -> Option<T> {
+) -> Option<&'static str> {
     let name = ident(value, slot, diags)?;
-    if let Some((_, t)) = choices.iter().find(|(n, _)| *n == name) {
-        return Some(*t);
+    if let Some(w) = words.iter().find(|w| w.word == name) {
+        return Some(w.word);
     }
-    let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+    let names: Vec<&str> = words.iter().map(|w| w.word).collect();
     let mut d = Diagnostic::new(
         codes::E0205,
         value.span,
@@ -423,6 +423,38 @@ pub fn choice<T: Copy>(
         )),
     };
     diags.push(d);
+    None
+}
+
+/// A frame size: each side a multiple of 32, at most 4096 (what the model renders).
+pub fn size(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<Size> {
+    let ValueKind::Size { width, height } = value.kind else {
+        diags.push(mismatch(codes::E0202, value, slot, "a size"));
+        return None;
+    };
+    let ok = |side: u64| side > 0 && side.is_multiple_of(32) && side <= 4096;
+    if ok(width) && ok(height) {
+        return Some(Size {
+            width: width as u32,
+            height: height as u32,
+        });
+    }
+    let fix = |side: u64| (side.saturating_add(16) / 32 * 32).clamp(32, 4096);
+    let suggestion = format!("{}x{}", fix(width), fix(height));
+    diags.push(
+        Diagnostic::new(
+            codes::E0302,
+            value.span,
+            format!("the size {width}x{height} is not a size the model can render"),
+        )
+        .with_label("each side must be a multiple of 32, at most 4096")
+        .with_help(format!("the nearest valid size is `{suggestion}`"))
+        .with_fix(
+            value.span,
+            suggestion.clone(),
+            format!("replace with `{suggestion}`"),
+        ),
+    );
     None
 }
 

@@ -1,5 +1,5 @@
 //! Lowering into the typed film: defaults, names to IDs, times to frames, camera moves, blocking
-//! chains, dialogue timing and cues, exactly as LANGUAGE.md section 4 says.
+//! chains, dialogue timing and cues, exactly as docs/language.md §7–§13 say.
 
 use std::path::{Path, PathBuf};
 

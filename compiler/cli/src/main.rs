@@ -1,6 +1,6 @@
 //! `scenec`: the command line of the scene compiler.
 //!
-//! Exit codes (DESIGN.md): 0 success; 1 the input has errors (diagnostics, a formatting
+//! Exit codes (ARCHITECTURE.md, Invariants): 0 success; 1 the input has errors (diagnostics, a formatting
 //! difference under `--check`, a regression under `verify`); 2 the tool itself failed (I/O,
 //! usage, an encoder error).
 

@@ -51,8 +51,8 @@ fn example_schedules_match_their_goldens() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The schedule says what it is: a version, the film's size, and per shot the fields DESIGN.md
-/// names.
+/// The schedule says what it is: a version, the film's size, and per shot the fields
+/// ARCHITECTURE.md lists as stable ("The conditioning schedule").
 #[test]
 fn schedules_carry_the_documented_fields() {
     for film in example_films() {

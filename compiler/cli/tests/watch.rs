@@ -1,5 +1,6 @@
 //! End-to-end tests of `scenec watch`: edits the way editors make them re-render only the
-//! changed shots; files the film does not use trigger nothing; errors keep the last output.
+//! changed shots; files the film does not use trigger nothing; errors keep the last output; an
+//! entry file that disappears for a moment is picked up again when it comes back.
 
 mod common;
 
@@ -17,17 +18,14 @@ struct Watch {
 
 impl Watch {
     fn start(p: &common::Project) -> Watch {
+        Watch::start_with(p, "film.scene")
+    }
+
+    /// `scenec watch ENTRY`, started in the project's directory.
+    fn start_with(p: &common::Project, entry: &str) -> Watch {
         let mut child = common::scenec()
             .current_dir(p.dir.path())
-            .args([
-                "watch",
-                "film.scene",
-                "-o",
-                "film.mp4",
-                "--json",
-                "--jobs",
-                "1",
-            ])
+            .args(["watch", entry, "-o", "film.mp4", "--json", "--jobs", "1"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -126,4 +124,57 @@ fn watch_rerenders_changed_shots_and_ignores_unrelated_files() {
         names(&fifth, "rendered").is_empty(),
         "pictures do not depend on the sound: {fifth}"
     );
+}
+
+/// The entry file is deleted and written again (as some editors save): the deletion is one cycle
+/// reporting the unreadable entry, the file coming back is a clean cycle that reuses every shot,
+/// and watching goes on: the next edit re-renders the shot it changed.
+fn entry_that_disappears_for_a_moment_is_watched_again(entry: impl Fn(&common::Project) -> String) {
+    let p = small_project();
+    let w = Watch::start_with(&p, &entry(&p));
+    let first = w.next(Duration::from_secs(120)).expect("initial render");
+    assert_eq!(names(&first, "rendered"), ["first", "second", "third"]);
+    let before = std::fs::read(p.path("film.mp4")).unwrap();
+
+    let src = std::fs::read_to_string(p.path("film.scene")).unwrap();
+    std::fs::remove_file(p.path("film.scene")).unwrap();
+    let gone = w
+        .next(Duration::from_secs(60))
+        .expect("a cycle reporting the missing entry file");
+    assert!(gone["errors"].as_u64().unwrap_or(0) >= 1, "{gone}");
+    assert!(
+        std::fs::read(p.path("film.mp4")).unwrap() == before,
+        "a cycle without a script changed the output"
+    );
+
+    std::fs::write(p.path("film.scene"), &src).unwrap();
+    let back = w
+        .next(Duration::from_secs(120))
+        .expect("a cycle after the entry file came back");
+    assert!(back["errors"].is_null(), "{back}");
+    assert!(names(&back, "rendered").is_empty(), "{back}");
+    assert_eq!(names(&back, "reused"), ["first", "second", "third"]);
+
+    std::fs::write(
+        p.path("film.scene"),
+        src.replace("the yard is empty", "the yard is quiet"),
+    )
+    .unwrap();
+    let edited = w
+        .next(Duration::from_secs(120))
+        .expect("a re-render after the next edit");
+    assert_eq!(names(&edited, "rendered"), ["third"]);
+    assert_eq!(names(&edited, "reused"), ["first", "second"]);
+}
+
+#[test]
+fn relative_entry_path_survives_delete_and_recreate() {
+    entry_that_disappears_for_a_moment_is_watched_again(|_| "film.scene".to_string());
+}
+
+#[test]
+fn absolute_entry_path_survives_delete_and_recreate() {
+    entry_that_disappears_for_a_moment_is_watched_again(|p| {
+        p.path("film.scene").display().to_string()
+    });
 }

@@ -1,10 +1,12 @@
 //! The conditioning schedule: the versioned contract between the compiler and every backend.
 //!
-//! Field names listed in DESIGN.md keep their meaning forever; new fields may be added (bump
-//! [`SCHEDULE_VERSION`] when a field changes meaning or disappears). Frame numbers inside a shot
-//! count from 0 at the shot's first frame; fields documented "film frame" count from the film's
-//! first frame.
+//! Field names listed in ARCHITECTURE.md ("The conditioning schedule") keep their meaning
+//! forever; new fields may be added (bump [`SCHEDULE_VERSION`] when a field changes meaning or
+//! disappears). Frame numbers inside a shot count from 0 at the shot's first frame; fields
+//! documented "film frame" count from the film's first frame.
 
+use scene_check::film;
+use scene_check::units::Frames;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -306,30 +308,53 @@ impl Transition {
         frames: FrameCount(0),
     };
 
-    /// Frames by which this shot overlaps the previous one (dissolves and wipes only).
+    /// Frames by which this shot overlaps the previous one (dissolves and wipes only), by the
+    /// checker's rule ([`film::TransitionKind::overlap`]).
     pub fn overlap_frames(&self) -> u32 {
-        match self.kind {
-            TransitionKind::Dissolve | TransitionKind::WipeLeft | TransitionKind::WipeRight => {
-                self.frames.0
-            }
-            TransitionKind::Cut | TransitionKind::Fade | TransitionKind::FadeToBlack => 0,
-        }
+        film::TransitionKind::from(self.kind)
+            .overlap(Frames(self.frames.0))
+            .0
     }
 
     /// For a `fade` through black: frames over which the previous shot fades out (`frames / 2`,
     /// rounded down).
     pub fn fade_out_frames(&self) -> u32 {
-        match self.kind {
-            TransitionKind::Fade => self.frames.0 / 2,
-            _ => 0,
-        }
+        self.fade_halves().0
     }
 
     /// For a `fade` through black: frames over which this shot fades in (`frames - frames / 2`).
     pub fn fade_in_frames(&self) -> u32 {
-        match self.kind {
-            TransitionKind::Fade => self.frames.0 - self.frames.0 / 2,
-            _ => 0,
+        self.fade_halves().1
+    }
+
+    fn fade_halves(&self) -> (u32, u32) {
+        let (out, into) = film::TransitionKind::from(self.kind).fade_halves(Frames(self.frames.0));
+        (out.0, into.0)
+    }
+}
+
+impl From<film::TransitionKind> for TransitionKind {
+    fn from(kind: film::TransitionKind) -> Self {
+        match kind {
+            film::TransitionKind::Cut => TransitionKind::Cut,
+            film::TransitionKind::Dissolve => TransitionKind::Dissolve,
+            film::TransitionKind::Fade => TransitionKind::Fade,
+            film::TransitionKind::FadeToBlack => TransitionKind::FadeToBlack,
+            film::TransitionKind::WipeLeft => TransitionKind::WipeLeft,
+            film::TransitionKind::WipeRight => TransitionKind::WipeRight,
+        }
+    }
+}
+
+impl From<TransitionKind> for film::TransitionKind {
+    fn from(kind: TransitionKind) -> Self {
+        match kind {
+            TransitionKind::Cut => film::TransitionKind::Cut,
+            TransitionKind::Dissolve => film::TransitionKind::Dissolve,
+            TransitionKind::Fade => film::TransitionKind::Fade,
+            TransitionKind::FadeToBlack => film::TransitionKind::FadeToBlack,
+            TransitionKind::WipeLeft => film::TransitionKind::WipeLeft,
+            TransitionKind::WipeRight => film::TransitionKind::WipeRight,
         }
     }
 }

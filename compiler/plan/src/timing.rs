@@ -1,4 +1,4 @@
-//! Exact frame timing of shots, transitions and scenes (LANGUAGE.md section 4).
+//! Exact frame timing of shots, transitions and scenes (docs/language.md §16).
 //!
 //! - `cut`: the next shot starts on the frame after the previous one ends.
 //! - `dissolve D`, `wipe … D`: the next shot starts D frames before the previous one ends.
@@ -7,12 +7,15 @@
 //! - `fade to black D` after a shot fades that shot out over its last D frames; it never moves
 //!   the next shot.
 //!
+//! Which joins overlap, and how a fade splits, is decided once, by the typed film's
+//! [`film::TransitionKind`]; this module only places shots by it.
+//!
 //! Scenes join the same way: the checker already gives the first shot of a scene the transition
 //! written as the scene's first item. The film's length is the end of its last shot.
 
 use scene_check::film::{self, Film, SceneId};
 
-use crate::schedule::{Frame, FrameCount, SceneSpan, Transition, TransitionKind};
+use crate::schedule::{Frame, FrameCount, SceneSpan, Transition};
 
 /// Where one shot sits in the film.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,22 +56,15 @@ impl FilmTiming {
     }
 }
 
+/// The schedule's form of a transition: a cut lasts no frames.
 pub fn transition(t: &film::Transition) -> Transition {
-    let kind = match t.kind {
-        film::TransitionKind::Cut => TransitionKind::Cut,
-        film::TransitionKind::Dissolve => TransitionKind::Dissolve,
-        film::TransitionKind::Fade => TransitionKind::Fade,
-        film::TransitionKind::FadeToBlack => TransitionKind::FadeToBlack,
-        film::TransitionKind::WipeLeft => TransitionKind::WipeLeft,
-        film::TransitionKind::WipeRight => TransitionKind::WipeRight,
-    };
-    let frames = if kind == TransitionKind::Cut {
+    let frames = if t.kind == film::TransitionKind::Cut {
         0
     } else {
         t.frames.0
     };
     Transition {
-        kind,
+        kind: t.kind.into(),
         frames: FrameCount(frames),
     }
 }
@@ -88,16 +84,15 @@ pub fn time(film: &Film) -> FilmTiming {
             });
             continue;
         };
-        let mut transition_in = transition(&shot.transition_in);
-        if transition_in.kind == TransitionKind::FadeToBlack {
-            // `fade to black` only belongs after a shot; between two shots it reads as a fade
-            // through black.
-            transition_in.kind = TransitionKind::Fade;
-        }
+        let join = film::Transition {
+            kind: shot.transition_in.kind.between_shots(),
+            ..shot.transition_in
+        };
+        let mut transition_in = transition(&join);
         // The checker rejects transitions longer than either shot; clamping keeps the arithmetic
         // total for any input anyway.
-        let overlap = transition_in.overlap_frames().min(prev.frames).min(frames);
-        if transition_in.overlap_frames() != 0 {
+        let overlap = join.overlap().0.min(prev.frames).min(frames);
+        if join.kind.overlaps() {
             transition_in.frames = FrameCount(overlap);
         }
         let start = prev.end() - overlap;

@@ -1,4 +1,4 @@
-//! Exact frame timing for every transition kind (LANGUAGE.md section 4).
+//! Exact frame timing for every transition kind (docs/language.md §16).
 
 mod common;
 

@@ -169,17 +169,7 @@ pub enum Unit {
 impl Unit {
     /// The unit as written in source.
     pub fn suffix(self) -> &'static str {
-        match self {
-            Unit::Seconds => "s",
-            Unit::Millis => "ms",
-            Unit::Frames => "f",
-            Unit::Percent => "%",
-            Unit::Millimetres => "mm",
-            Unit::Metres => "m",
-            Unit::Degrees => "deg",
-            Unit::Decibels => "dB",
-            Unit::Factor => "x",
-        }
+        crate::vocab::unit_spec(self).suffix
     }
 }
 

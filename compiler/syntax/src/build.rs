@@ -631,18 +631,7 @@ pub(crate) fn number(text: &str) -> Number {
         .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (c == '-' && i == 0)))
         .map_or(text.len(), |(i, _)| i);
     let (raw, unit) = text.split_at(split);
-    let unit = match unit {
-        "s" => Some(Unit::Seconds),
-        "ms" => Some(Unit::Millis),
-        "f" => Some(Unit::Frames),
-        "%" => Some(Unit::Percent),
-        "mm" => Some(Unit::Millimetres),
-        "m" => Some(Unit::Metres),
-        "deg" => Some(Unit::Degrees),
-        "dB" => Some(Unit::Decibels),
-        "x" => Some(Unit::Factor),
-        _ => None,
-    };
+    let unit = crate::vocab::unit(unit).map(|u| u.unit);
     // Digits only, so the parse cannot fail; an integer too large for f64 becomes infinity.
     let value = raw.parse::<f64>().unwrap_or(f64::NAN);
     Number {

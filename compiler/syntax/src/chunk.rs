@@ -8,8 +8,9 @@
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::scan::{Tok, TokKind};
+use crate::lexer::{Token as Tok, TokenKind as TokKind};
 use crate::span::{FileId, Span};
+use crate::vocab::{self, Context};
 
 /// Where the split happens: decides which words start a new piece when guessing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,23 +23,10 @@ pub(crate) enum Level {
 impl Level {
     fn starts_piece(self, word: &str) -> bool {
         match self {
-            Level::Top => {
-                matches!(
-                    word,
-                    "import"
-                        | "film"
-                        | "character"
-                        | "location"
-                        | "sound"
-                        | "look"
-                        | "camera"
-                        | "scene"
-                )
+            Level::Top => vocab::is_in(word, Context::Item),
+            Level::Scene => {
+                vocab::is_in(word, Context::SceneItem) || vocab::is_in(word, Context::Transition)
             }
-            Level::Scene => matches!(
-                word,
-                "shot" | "cut" | "dissolve" | "fade" | "wipe" | "play" | "stop"
-            ),
             Level::Block => false,
         }
     }
@@ -68,6 +56,18 @@ impl Body {
             None => chunk.last + 1,
         };
         (self.open + 1, end)
+    }
+}
+
+/// Whether a word ending at `end` ends there in the eyes of the split: at a space, a line end,
+/// a brace, `;`, a string or a comment. `camera,` at the start of a line does not start a piece.
+fn whole_word(src: &str, end: usize) -> bool {
+    let rest = &src.as_bytes()[end..];
+    match rest.first() {
+        None => true,
+        Some(b' ' | b'\t' | b'\r' | b'\n' | b';' | b'{' | b'}' | b'"') => true,
+        Some(b'/') => matches!(rest.get(1), Some(b'/' | b'*')),
+        Some(_) => false,
     }
 }
 
@@ -151,7 +151,7 @@ pub(crate) fn split(
                     ));
                     last_sig = i;
                 }
-                TokKind::Other => {
+                _ => {
                     current = Some((i, None));
                     last_sig = i;
                 }
@@ -189,7 +189,7 @@ pub(crate) fn split(
                             current = None;
                             continue;
                         }
-                        TokKind::Other => last_sig = i,
+                        _ => last_sig = i,
                     }
                 } else {
                     // Comments are not tokens, so a line that starts with one still counts.
@@ -197,7 +197,8 @@ pub(crate) fn split(
                     let in_first_column =
                         || column(src, tok.start) <= column(src, tokens[first].start);
                     let starts_new = guess
-                        && tok.kind == TokKind::Other
+                        && tok.kind == TokKind::Ident
+                        && whole_word(src, tok.end)
                         && at_line_start
                         && level.starts_piece(&src[tok.start..tok.end])
                         && in_first_column();

@@ -9,6 +9,7 @@ use crate::codes;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::grammar::Rule;
 use crate::span::{FileId, Span};
+use crate::vocab::{self, Context as VocabContext};
 
 /// What kind of piece failed: decides the wording.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,36 +28,17 @@ pub(crate) enum Context {
     Shot,
 }
 
-pub(crate) const TOP_LEVEL_KEYWORDS: &[&str] = &[
-    "import",
-    "film",
-    "character",
-    "location",
-    "sound",
-    "look",
-    "camera",
-    "scene",
-];
-pub(crate) const SCENE_KEYWORDS: &[&str] =
-    &["shot", "cut", "dissolve", "fade", "wipe", "play", "stop"];
-pub(crate) const STATEMENT_KEYWORDS: &[&str] = &[
-    "camera",
-    "lens",
-    "at",
-    "prompt",
-    "continues",
-    "keyframe",
-    "title",
-    "seed",
-    "guidance",
-    "strength",
-    "look",
-    "style",
-    "negative",
-    "steps",
-];
-const ACTION_KEYWORDS: &[&str] = &["enters", "exits", "at", "walks", "runs", "does", "says"];
-const UNITS: &[&str] = &["s", "ms", "f", "%", "mm", "m", "deg", "dB", "x"];
+/// The help line of an unknown unit. It names every unit of [`vocab::UNITS`] (a test checks).
+const UNIT_HELP: &str =
+    "units are s, ms, f (frames), % , mm, m, deg, dB and x (a factor), written right after the number";
+
+fn is_unit(word: &str) -> bool {
+    vocab::unit(word).is_some()
+}
+
+fn ticked_words(context: VocabContext) -> Vec<String> {
+    vocab::words_in(context).map(vocab::ticked).collect()
+}
 
 /// Describes a pest failure on the piece `src[base..end]`.
 pub(crate) fn syntax_error(
@@ -101,7 +83,9 @@ pub(crate) fn syntax_error(
     let after_first = pos >= first_end && src[first_end..pos].trim().is_empty();
     let at_start = src[base..pos].trim().is_empty();
     match context {
-        Context::TopLevel if (at_start || after_first) && !TOP_LEVEL_KEYWORDS.contains(&first) => {
+        Context::TopLevel
+            if (at_start || after_first) && !vocab::is_in(first, VocabContext::Item) =>
+        {
             let shown = if first.is_empty() {
                 found.text.clone()
             } else {
@@ -113,21 +97,22 @@ pub(crate) fn syntax_error(
                 format!("expected a definition, found {shown}"),
             )
             .with_label("not a definition")
-            .with_help(
-                "a file holds `import`, `film`, `character`, `location`, `sound`, `look`, `camera` and `scene` items",
-            );
-            if SCENE_KEYWORDS.contains(&first) || first == "shot" {
+            .with_help(format!(
+                "a file holds {} items",
+                vocab::join_and(&ticked_words(VocabContext::Item))
+            ));
+            if starts_scene_item(first) {
                 d = d.with_help(
                     "shots, transitions and `play`/`stop` belong inside a `scene NAME at LOCATION { … }` block",
                 );
-            } else if STATEMENT_KEYWORDS.contains(&first) {
+            } else if vocab::starts_statement(first) {
                 d = d.with_help(format!(
                     "`{first}` statements belong inside a `shot NAME DURATION {{ … }}` block"
                 ));
             }
             return d;
         }
-        Context::Scene if (at_start || after_first) && !SCENE_KEYWORDS.contains(&first) => {
+        Context::Scene if (at_start || after_first) && !starts_scene_item(first) => {
             let shown = if first.is_empty() {
                 found.text.clone()
             } else {
@@ -140,14 +125,14 @@ pub(crate) fn syntax_error(
             )
             .with_label("not a scene item")
             .with_help("a scene holds `shot NAME DURATION { … }`, transitions (`cut`, `dissolve 1s`, `fade 1s`, `fade to black 1s`, `wipe left 1s`) and `play`/`stop`");
-            if STATEMENT_KEYWORDS.contains(&first) || ACTION_KEYWORDS.contains(&first) {
+            if vocab::starts_statement(first) || vocab::is_in(first, VocabContext::Action) {
                 d = d.with_help(format!(
                     "`{first}` is a shot statement: put it inside a `shot NAME DURATION {{ … }}` block"
                 ));
             }
             return d;
         }
-        Context::Shot if (at_start || after_first) && !STATEMENT_KEYWORDS.contains(&first) => {
+        Context::Shot if (at_start || after_first) && !vocab::starts_statement(first) => {
             if first.is_empty() {
                 return expected_diag(
                     codes::E0009,
@@ -162,8 +147,8 @@ pub(crate) fn syntax_error(
                 word_span(file, src, base, end),
                 format!(
                     "unknown statement `{first}` in a shot; expected one of: {}; or a character's name followed by {}",
-                    STATEMENT_KEYWORDS.join(", "),
-                    ACTION_KEYWORDS.join(", "),
+                    vocab::statement_starters().collect::<Vec<_>>().join(", "),
+                    vocab::words_in(VocabContext::Action).collect::<Vec<_>>().join(", "),
                 ),
             )
             .with_label("unknown statement")
@@ -176,8 +161,7 @@ pub(crate) fn syntax_error(
 
     // Generic: list what was expected. When the statement started with a keyword, the
     // character-statement reading of it is not what the writer meant.
-    let keyword_led =
-        context == Context::Shot && STATEMENT_KEYWORDS.contains(&first) && after_first;
+    let keyword_led = context == Context::Shot && vocab::starts_statement(first) && after_first;
     let filtered: Vec<Rule> = positives
         .iter()
         .copied()
@@ -251,7 +235,7 @@ pub(crate) fn syntax_error(
         ));
         return d;
     }
-    expected_diag(codes::E0001, file, pos, &found, &join_or(&words))
+    expected_diag(codes::E0001, file, pos, &found, &vocab::join_or(&words))
 }
 
 /// A character that has no place in the language outside strings and comments.
@@ -279,21 +263,19 @@ fn odd_character(file: FileId, src: &str, pos: usize, end: usize) -> Option<Diag
 fn is_action_rule(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::kw_enters
-            | Rule::kw_exits
-            | Rule::kw_walks
-            | Rule::kw_runs
-            | Rule::kw_does
-            | Rule::kw_says
-            | Rule::kw_at
-            | Rule::gait
+        Rule::gait
             | Rule::enters
             | Rule::exits
             | Rule::place
             | Rule::move_to
             | Rule::does
             | Rule::says
-    )
+    ) || keyword(rule).is_some_and(|w| vocab::is_in(&w, VocabContext::Action))
+}
+
+/// A shot, a transition, `play` or `stop`: what a scene holds.
+fn starts_scene_item(word: &str) -> bool {
+    vocab::is_in(word, VocabContext::SceneItem) || vocab::is_in(word, VocabContext::Transition)
 }
 
 fn expected_diag(
@@ -393,7 +375,7 @@ fn space_before_unit(
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '%'))
         .unwrap_or(rest.len());
     let unit = &rest[..unit_len];
-    if !UNITS.contains(&unit) {
+    if !is_unit(unit) {
         return None;
     }
     let before = &src[base..pos];
@@ -444,8 +426,7 @@ fn unknown_unit(file: FileId, src: &str, pos: usize, end: usize) -> Option<Diagn
         return None;
     }
     let suffix = &digits[num_len..];
-    if !suffix.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') || UNITS.contains(&suffix)
-    {
+    if !suffix.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') || is_unit(suffix) {
         return None;
     }
     let suggestion = match suffix {
@@ -458,9 +439,13 @@ fn unknown_unit(file: FileId, src: &str, pos: usize, end: usize) -> Option<Diagn
         _ => None,
     };
     let span = Span::new(file, pos, pos + word_len);
-    let mut d = Diagnostic::new(codes::E0008, span, format!("unknown unit `{suffix}` in `{word}`"))
-        .with_label("unknown unit")
-        .with_help("units are s, ms, f (frames), % , mm, m, deg, dB and x (a factor), written right after the number");
+    let mut d = Diagnostic::new(
+        codes::E0008,
+        span,
+        format!("unknown unit `{suffix}` in `{word}`"),
+    )
+    .with_label("unknown unit")
+    .with_help(UNIT_HELP);
     if let Some(u) = suggestion {
         let fixed = format!("{}{}", &word[..word.len() - suffix.len()], u);
         d = d.with_fix(span, fixed.clone(), format!("write `{fixed}`"));
@@ -468,16 +453,9 @@ fn unknown_unit(file: FileId, src: &str, pos: usize, end: usize) -> Option<Diagn
     Some(d)
 }
 
-fn join_or(words: &[String]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {}", init.join(", "), last),
-    }
-}
-
 /// A rule in words.
 fn phrase(rule: Rule, context: Context) -> String {
+    let listed = |context: VocabContext| vocab::join_or(&ticked_words(context));
     let s = match rule {
         Rule::EOI => match context {
             Context::Header | Context::ShotHeader => "`{`",
@@ -501,16 +479,21 @@ fn phrase(rule: Rule, context: Context) -> String {
         Rule::distance => "a distance such as `2m`",
         Rule::sound_target => "a sound's name or a file path in quotes",
         Rule::asset => "a file path in quotes, such as `\"audio/theme.ogg\"`",
-        Rule::sound_role => "`music`, `sfx` or `ambience`",
+        Rule::sound_role => return listed(VocabContext::SoundRole),
         Rule::module_path => "a module path such as `std.camera`",
-        Rule::block_kw => "`character`, `location`, `look` or `camera`",
+        Rule::block_kw | Rule::block_def | Rule::block_def_header => return definition_blocks(),
         Rule::field => "a field such as `description \"…\"`",
-        Rule::side => "`left`, `right` or `back`",
-        Rule::position => "`left`, `center`, `right` or a point such as `(40%, 60%)`",
+        Rule::side => return listed(VocabContext::Side),
+        Rule::position => {
+            let mut words = ticked_words(VocabContext::Position);
+            words.push("a point such as `(40%, 60%)`".to_string());
+            return vocab::join_or(&words);
+        }
         Rule::gait => "`walks` or `runs`",
         Rule::transition_kind | Rule::transition => "a transition",
         Rule::camera_move => {
-            "a camera move (pan, tilt, dolly, truck, crane, orbit, handheld or static)"
+            let moves: Vec<&str> = vocab::words_in(VocabContext::Move).collect();
+            return format!("a camera move ({})", vocab::join_or(&moves));
         }
         Rule::lens_spec | Rule::lens_stmt => "`lens`",
         Rule::timing => "`over` or `from`",
@@ -528,14 +511,14 @@ fn phrase(rule: Rule, context: Context) -> String {
         | Rule::title_stmt
         | Rule::character_stmt => "a statement",
         Rule::enters | Rule::exits | Rule::place | Rule::move_to | Rule::does | Rule::says => {
-            "what the character does (enters, exits, at, walks, runs, does, says)"
+            let actions: Vec<&str> = vocab::words_in(VocabContext::Action).collect();
+            return format!("what the character does ({})", actions.join(", "));
         }
         Rule::shot | Rule::shot_header => "`shot`",
         Rule::scene_play => "`play`",
         Rule::scene_stop => "`stop`",
         Rule::import => "`import`",
         Rule::film | Rule::film_header => "`film`",
-        Rule::block_def | Rule::block_def_header => "`character`, `location`, `look` or `camera`",
         Rule::sound_def => "`sound`",
         Rule::scene | Rule::scene_header => "`scene`",
         Rule::lbrace => "`{`",
@@ -552,6 +535,16 @@ fn phrase(rule: Rule, context: Context) -> String {
     s.to_string()
 }
 
+/// `` `character`, `location`, `look` or `camera` ``: the blocks written `KEYWORD ID { … }`.
+fn definition_blocks() -> String {
+    let words: Vec<String> = vocab::Block::ALL
+        .into_iter()
+        .filter(|b| b.is_definition())
+        .map(|b| vocab::ticked(b.keyword()))
+        .collect();
+    vocab::join_or(&words)
+}
+
 /// The word of a `kw_*` rule, from its name (the grammar's naming convention).
 fn keyword(rule: Rule) -> Option<String> {
     let name = format!("{rule:?}");
@@ -562,7 +555,7 @@ fn keyword(rule: Rule) -> Option<String> {
 pub(crate) fn detached_unit(src: &str, number: Span, unit: Span) -> Option<Diagnostic> {
     let unit_text = &src[unit.range()];
     let between = &src[number.end as usize..unit.start as usize];
-    if !UNITS.contains(&unit_text)
+    if !is_unit(unit_text)
         || between.is_empty()
         || !between.bytes().all(|b| b == b' ' || b == b'\t')
     {
@@ -610,4 +603,27 @@ pub(crate) fn after_block(
     .with_label("start this on a new line")
     .with_related(Span::new(file, close, close + 1), "the block ends here")
     .with_help("put each definition and statement on its own line (or separate them with `;`)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unit_help_names_every_unit() {
+        let listed: Vec<&str> = UNIT_HELP
+            .trim_start_matches("units are ")
+            .split(", written")
+            .next()
+            .unwrap_or("")
+            .split([',', ' '])
+            .filter(|w| !w.is_empty() && !w.starts_with('(') && !w.ends_with(')'))
+            .filter(|w| *w != "and" && *w != "a")
+            .collect();
+        let units: Vec<&str> = vocab::UNITS.iter().map(|u| u.suffix).collect();
+        assert_eq!(
+            listed, units,
+            "UNIT_HELP in compiler/syntax/src/expect.rs must name every unit of the vocabulary"
+        );
+    }
 }

@@ -4,8 +4,11 @@
 //!
 //! It prints the AST, taking every literal's text from the source by its span, so it cannot
 //! change what a file means. Comments are re-attached by position: a comment on the same line as
-//! a statement (or inside it) trails that statement; any other comment stays on its own line
-//! before the next thing, with at most one blank line kept where the source had blank lines.
+//! a statement (or inside it) trails that statement, one space after it or, when it was written
+//! further out, at the column it was written in (`Formatter::trailing_gap`); any other comment
+//! stays on its own line before the next thing, with at most one blank line kept where the
+//! source had blank lines. A comment's text is printed exactly as written: only the first line
+//! of a block comment on its own line moves, with the indentation of the code around it.
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
@@ -87,7 +90,7 @@ impl<'a> Formatter<'a> {
     }
 
     /// Ends the line whose source text ended at `end`: comments inside that text, or after it
-    /// on the same source line, trail the line.
+    /// on the same source line, trail the line (see [`Formatter::trailing_gap`]).
     fn close_line(&mut self, end: usize) {
         let mut cursor = end;
         while let Some(c) = self.comments.get(self.next_comment) {
@@ -99,13 +102,41 @@ impl<'a> Formatter<'a> {
             if !same_line {
                 break;
             }
-            self.out.push(' ');
+            self.trailing_gap(start);
             self.out.push_str(&c.text);
             cursor = cursor.max(c.span.end as usize);
             self.next_comment += 1;
         }
         self.out.push('\n');
         self.last_src = cursor;
+    }
+
+    /// The space before a trailing comment that starts at source offset `start`. The rule, by
+    /// the blanks (spaces and tabs) written just before the comment:
+    ///
+    /// - one or none, as a comment written close to its code → one space after the code;
+    /// - two or more, as comments aligned in a column are → at its source column when the
+    ///   formatted code ends before that column, one space after the code otherwise.
+    ///
+    /// Columns count characters from the start of the line. The output of either case is read
+    /// back as the same case, so the rule is idempotent; and a file whose code is already
+    /// canonical keeps its trailing comments exactly where they were. (A comment written inside
+    /// a statement trails it by the same rule.)
+    fn trailing_gap(&mut self, start: usize) {
+        let before = &self.src[..start];
+        let blanks = before.len() - before.trim_end_matches([' ', '\t']).len();
+        let pad = if blanks >= 2 {
+            let line_start = self.src[..start].rfind('\n').map_or(0, |i| i + 1);
+            let column = self.src[line_start..start].chars().count();
+            let at = self.out.rfind('\n').map_or(0, |i| i + 1);
+            let used = self.out[at..].chars().count();
+            column.saturating_sub(used).max(1)
+        } else {
+            1
+        };
+        for _ in 0..pad {
+            self.out.push(' ');
+        }
     }
 
     /// Prints, each on its own line, the comments that start before `pos`.

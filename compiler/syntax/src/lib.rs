@@ -7,6 +7,9 @@
 //! - [`parse`] never fails and never panics: it returns the tree of every piece that parsed
 //!   together with every syntax error (codes in [`codes`], E0001–E0099). Recovery works item by
 //!   item, then field by field and statement by statement inside a block that failed.
+//! - [`lexer`] is the one lexer, shared by the parser's recovery and the language server.
+//! - [`vocab`] is the vocabulary as data: keywords per context, units, word sets, the fields of
+//!   each block. Parser messages, the checker, the language server and the docs all read it.
 //! - [`format`] prints the canonical layout, keeping every comment; it refuses files with
 //!   syntax errors. [`compare::same_meaning`] states what it preserves.
 
@@ -15,8 +18,10 @@ pub mod codes;
 pub mod compare;
 pub mod diagnostic;
 pub mod format;
+pub mod lexer;
 pub mod relocate;
 pub mod span;
+pub mod vocab;
 
 mod build;
 mod chunk;

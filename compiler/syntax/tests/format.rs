@@ -50,10 +50,49 @@ fn canonical_layout() {
 #[test]
 fn comments_stay_where_they_were() {
     let src = "// head\n\n/* block */\nfilm \"t\" { // brace\n    fps 24   // trailing\n\n    // own line\n    seed 1 /* after */\n    // before close\n}\n// tail\n";
-    let out = check(src, "inline");
+    // Already canonical, so nothing moves: not even the trailing comment written three spaces out.
+    assert_eq!(check(src, "inline"), src);
+}
+
+/// A trailing comment written one space after its code stays one space after it; one written
+/// further out keeps its column (so comments aligned in a column stay aligned), unless the
+/// formatted code now reaches that column.
+#[test]
+fn trailing_comments_keep_their_place_relative_to_their_code() {
+    let aligned = "import std.camera      // presets\nimport std.look        // looks\nimport \"cast/a.scene\"  // a file\n";
+    assert_eq!(check(aligned, "aligned"), aligned);
+
+    // Re-indented and respaced code: the column is kept where the code still ends before it.
+    let src = "film \"t\" {\n  fps 24          // a\n  seed   1        // b\n}\n";
+    assert_eq!(
+        check(src, "reindented"),
+        "film \"t\" {\n    fps 24        // a\n    seed 1        // b\n}\n"
+    );
+
+    // Code that reaches the comment's column pushes it to one space after the code.
+    let src = "scene s at t {\n shot a 1s {\n  camera wide,dolly in 10% // one\n  camera wide,dolly in 10%  // far\n }\n}\n";
+    assert_eq!(
+        check(src, "pushed"),
+        "scene s at t {\n    shot a 1s {\n        camera wide, dolly in 10% // one\n        camera wide, dolly in 10% // far\n    }\n}\n"
+    );
+
+    // Tabs count as one column each; `;` between code and comment is not a blank.
+    let src = "film \"t\" {\n    fps 24;\t// t\n    seed 1 ;   // s\n}\n";
+    assert_eq!(
+        check(src, "tabs"),
+        "film \"t\" {\n    fps 24 // t\n    seed 1     // s\n}\n"
+    );
+}
+
+/// The text of a block comment is printed exactly as written: its first line moves with the
+/// indentation of the code it stands in, the lines after it are never re-indented.
+#[test]
+fn block_comments_are_kept_byte_for_byte() {
+    let src = "/* Title\n   indented two\n\t\ttabbed\n   /* nested */ */\n\nfilm \"t\" {\n  /* one\n        two\n  three */\n  fps 24 /* trailing\n  still */\n}\n";
+    let out = check(src, "block");
     assert_eq!(
         out,
-        "// head\n\n/* block */\nfilm \"t\" { // brace\n    fps 24 // trailing\n\n    // own line\n    seed 1 /* after */\n    // before close\n}\n// tail\n"
+        "/* Title\n   indented two\n\t\ttabbed\n   /* nested */ */\n\nfilm \"t\" {\n    /* one\n        two\n  three */\n    fps 24 /* trailing\n  still */\n}\n"
     );
 }
 

@@ -1,4 +1,4 @@
-//! Every construct of LANGUAGE.md parses into the tree it means.
+//! Every construct of the language reference (docs/language.md) parses into the tree it means.
 
 mod common;
 

@@ -31,9 +31,50 @@ fn well_formed(src: &str, p: &Parse) {
     }
 }
 
+/// The lexer loses nothing: its tokens are in order, end on character boundaries, and what lies
+/// between them is only blanks (spaces, tabs, carriage returns, byte-order marks). The editor
+/// relies on this to find the token at any cursor.
+fn lexes_losslessly(src: &str, p: &Parse) {
+    let lexed = scene_syntax::lexer::lex(src);
+    let mut at = 0;
+    for t in &lexed.tokens {
+        assert!(
+            t.start >= at && t.start < t.end && t.end <= src.len(),
+            "{t:?}"
+        );
+        assert!(src.is_char_boundary(t.start) && src.is_char_boundary(t.end));
+        let gap = &src[at..t.start];
+        assert!(
+            gap.chars()
+                .all(|c| matches!(c, ' ' | '\t' | '\r' | '\u{FEFF}')),
+            "lost {gap:?} before {t:?}"
+        );
+        at = t.end;
+    }
+    let tail = &src[at..];
+    assert!(tail
+        .chars()
+        .all(|c| matches!(c, ' ' | '\t' | '\r' | '\u{FEFF}')));
+    // The parser's comments are the lexer's comment tokens.
+    let comments: Vec<(usize, usize)> = lexed
+        .tokens
+        .iter()
+        .filter(|t| t.is_trivia())
+        .map(|t| (t.start, t.end))
+        .collect();
+    let parsed: Vec<(usize, usize)> = p
+        .file
+        .comments
+        .iter()
+        .map(|c| (c.span.start as usize, c.span.end as usize))
+        .collect();
+    assert_eq!(comments, parsed);
+}
+
 fn check(src: &str) {
     let p = parse_str(src);
     well_formed(src, &p);
+    lexes_losslessly(src, &p);
 }
 
 fn truncate_at(src: &str, at: usize) -> &str {

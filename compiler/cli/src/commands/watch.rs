@@ -1,18 +1,22 @@
 //! `scenec watch FILE [render options]`: re-check and re-render on change.
 //!
-//! Watches the directories holding the entry file, its imports and its assets (editors often
-//! save by writing a temporary file and renaming it over the original, which a watch on the
-//! file itself would lose), keeps only events about files the film uses, debounces them, and
-//! then re-checks and re-renders. The per-shot cache makes a re-render cost only the shots whose
-//! keys changed. A script with errors keeps the last good output in place.
+//! The loop, after typst-cli's: check the film, watch what the check read (the entry file, its
+//! imports, its assets, `scene.toml`), render, wait for one of those files to change and the
+//! events to settle, and go round again. The files are watched before the render starts, so an
+//! edit made while a long render runs is not lost: it starts the next round. The [`watcher`]
+//! decides what is a change; a [`Build`] checks and renders. The per-shot cache makes a
+//! re-render cost only the shots whose keys changed, and a script with errors keeps the last
+//! good output in place.
 
-use std::collections::BTreeSet;
+mod watcher;
+
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
 
-use notify::{RecursiveMode, Watcher};
+use scene_check::Checked;
+use scene_render::backend::Backend;
 
 use crate::args::RenderArgs;
 use crate::exit::{tool_error, Outcome};
@@ -22,151 +26,153 @@ use super::render::{
     default_output, interrupt_flag, make_backend, render_planned, summary_human, summary_json,
     ModelSettings,
 };
-
-/// Quiet time after the last event before a cycle starts.
-const DEBOUNCE: Duration = Duration::from_millis(200);
-
-fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
-/// The files a cycle depends on, canonical, and the directories to watch for them.
-fn watch_set(entry: &Path, deps: &[PathBuf]) -> (BTreeSet<PathBuf>, BTreeSet<PathBuf>) {
-    let mut files = BTreeSet::new();
-    files.insert(canonical(entry));
-    for d in deps {
-        files.insert(canonical(d));
-    }
-    let dirs = files
-        .iter()
-        .filter_map(|f| f.parent().map(Path::to_path_buf))
-        .collect();
-    (files, dirs)
-}
+use watcher::{Wake, Watcher};
 
 pub fn run(args: &RenderArgs) -> Outcome {
-    if !args.file.is_file() {
-        return tool_error(format!("{}: no such file", args.file.display()));
+    match watch(args) {
+        Ok(()) => Outcome::Success,
+        Err(outcome) => outcome,
     }
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| default_output(&args.file));
-    if let Err(e) = super::render::create_parent(&output) {
-        return tool_error(e);
-    }
-    let cancel = interrupt_flag();
-    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher = match notify::recommended_watcher(move |ev| {
-        let _ = tx.send(ev);
-    }) {
-        Ok(w) => w,
-        Err(e) => return tool_error(format!("cannot watch files: {e}")),
-    };
-    let mut watched_dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut backend = None;
+}
 
+/// Builds on every change until Ctrl-C (`Ok`), or until watching cannot go on (`Err`, with the
+/// outcome the command ends with).
+fn watch(args: &RenderArgs) -> Result<(), Outcome> {
+    let mut build = Build::new(args)?;
+    let mut watcher = Watcher::new().map_err(tool_error)?;
     loop {
-        // One cycle: check, render if clean, then watch what this version of the film uses.
-        let checked = crate::load::check_and_report(&args.file);
-        let (files, dirs) = watch_set(&args.file, &checked.dependencies);
-        for d in dirs.difference(&watched_dirs) {
-            if let Err(e) = watcher.watch(d, RecursiveMode::NonRecursive) {
-                eprintln!("warning: cannot watch {}: {e}", d.display());
-            }
-        }
-        for d in watched_dirs.difference(&dirs) {
-            let _ = watcher.unwatch(d);
-        }
-        watched_dirs = dirs;
-
-        if checked.has_errors() {
-            if args.json {
-                let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-                println!(
-                    "{}",
-                    serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors })
-                );
-            } else {
-                eprintln!(
-                    "not rendered: the script has errors; {} is unchanged",
-                    output.display()
-                );
-            }
-        } else {
-            let plan = scene_plan::plan(&checked.film);
-            if backend.is_none() {
-                match make_backend(
-                    args.backend,
-                    args.model_dir.as_deref(),
-                    ModelSettings {
-                        steps: args.steps,
-                        text_encoder_dtype: args.text_encoder_dtype,
-                    },
-                    &checked.project_root,
-                ) {
-                    Ok(b) => backend = Some(b),
-                    Err(e) => return tool_error(e),
-                }
-            }
-            if let Some(b) = backend.as_deref() {
-                let progress = Progress::new(!args.json).for_backend(args.backend);
-                let started = Instant::now();
-                let result =
-                    render_planned(&checked, &plan, b, &output, args.jobs, &cancel, &progress);
-                progress.finish();
-                match result {
-                    Ok(report) if args.json => println!("{}", summary_json(&report)),
-                    Ok(report) => eprintln!(
-                        "{}",
-                        summary_human(&report, started.elapsed().as_secs_f64())
-                    ),
-                    Err(_) if cancel.load(Ordering::SeqCst) => return Outcome::Success,
-                    Err(e) => eprintln!("error: {e}"),
-                }
-            }
-        }
-        if !args.json {
-            eprintln!("watching {} files; Ctrl-C to stop", files.len());
-        }
-
-        // Wait for a relevant change, then for the events to settle.
-        let mut pending = false;
-        let mut last_event = Instant::now();
-        loop {
-            if cancel.load(Ordering::SeqCst) {
-                return Outcome::Success;
-            }
-            match rx.recv_timeout(Duration::from_millis(50)) {
-                Ok(Ok(event)) => {
-                    // Our own reads of the script and assets show up as access events; only
-                    // writes, creations, renames and removals are changes.
-                    // Access-time updates arrive as metadata changes: not a change either.
-                    use notify::event::ModifyKind;
-                    use notify::EventKind;
-                    let is_change = matches!(
-                        event.kind,
-                        EventKind::Create(_) | EventKind::Remove(_)
-                    ) || matches!(event.kind, EventKind::Modify(k) if !matches!(k, ModifyKind::Metadata(_)));
-                    if is_change
-                        && event
-                            .paths
-                            .iter()
-                            .any(|p| files.contains(&canonical(p)) || files.contains(p))
-                    {
-                        pending = true;
-                        last_event = Instant::now();
-                    }
-                }
-                Ok(Err(e)) => eprintln!("warning: file watching: {e}"),
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    return tool_error("the file watcher stopped")
-                }
-            }
-            if pending && last_event.elapsed() >= DEBOUNCE {
-                break;
-            }
+        let checked = build.check();
+        watcher.update(build.dependencies(&checked));
+        build.render(&checked)?;
+        build.report_watching(watcher.file_count());
+        if watcher.wait(&build.interrupt).map_err(tool_error)? == Wake::Interrupted {
+            return Ok(());
         }
     }
+}
+
+/// What stays the same from one build to the next.
+struct Build<'a> {
+    args: &'a RenderArgs,
+    /// The entry file as an absolute path, resolved once against the directory `scenec watch`
+    /// started in: the parent of a bare relative name (`film.scene`) is the empty path, which
+    /// names no directory to watch, and the file itself may be missing when a later build
+    /// looks at it (editors that save by deleting and recreating).
+    entry: PathBuf,
+    output: PathBuf,
+    /// Made on the first clean build (loading model weights can take a while) and kept.
+    backend: Option<Box<dyn Backend>>,
+    interrupt: Arc<AtomicBool>,
+}
+
+impl<'a> Build<'a> {
+    fn new(args: &'a RenderArgs) -> Result<Self, Outcome> {
+        let entry = std::path::absolute(&args.file).map_err(|e| {
+            tool_error(format!(
+                "{}: cannot resolve the path: {e}",
+                args.file.display()
+            ))
+        })?;
+        if !entry.is_file() {
+            return Err(tool_error(format!("{}: no such file", args.file.display())));
+        }
+        let output = args
+            .output
+            .clone()
+            .unwrap_or_else(|| default_output(&args.file));
+        super::render::create_parent(&output).map_err(tool_error)?;
+        Ok(Self {
+            args,
+            entry,
+            output,
+            backend: None,
+            interrupt: interrupt_flag(),
+        })
+    }
+
+    fn check(&self) -> Checked {
+        crate::load::check_and_report(&self.entry)
+    }
+
+    /// What the next build depends on: the files the check read, and the entry file even when
+    /// it could not be read, since its coming back is what brings the film back.
+    fn dependencies<'c>(&'c self, checked: &'c Checked) -> impl Iterator<Item = &'c Path> {
+        checked
+            .dependencies
+            .iter()
+            .map(PathBuf::as_path)
+            .chain([self.entry.as_path()])
+    }
+
+    /// Renders the checked film when it has no errors, and reports either way. `Err` when the
+    /// command must end: Ctrl-C during the render, or a backend that cannot be made.
+    fn render(&mut self, checked: &Checked) -> Result<(), Outcome> {
+        if checked.has_errors() {
+            self.report_errors(checked);
+            return Ok(());
+        }
+        let plan = scene_plan::plan(&checked.film);
+        let backend = match self.backend.take() {
+            Some(made) => made,
+            None => make(self.args, &checked.project_root)?,
+        };
+        let backend: &dyn Backend = &**self.backend.insert(backend);
+        let progress = Progress::new(!self.args.json).for_backend(self.args.backend);
+        let started = Instant::now();
+        let result = render_planned(
+            checked,
+            &plan,
+            backend,
+            &self.output,
+            self.args.jobs,
+            &self.interrupt,
+            &progress,
+        );
+        progress.finish();
+        match result {
+            Ok(report) if self.args.json => println!("{}", summary_json(&report)),
+            Ok(report) => eprintln!(
+                "{}",
+                summary_human(&report, started.elapsed().as_secs_f64())
+            ),
+            Err(_) if self.interrupt.load(Ordering::SeqCst) => return Err(Outcome::Success),
+            Err(e) => eprintln!("error: {e}"),
+        }
+        Ok(())
+    }
+
+    fn report_errors(&self, checked: &Checked) {
+        if self.args.json {
+            let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+            println!(
+                "{}",
+                serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors })
+            );
+        } else {
+            eprintln!(
+                "not rendered: the script has errors; {} is unchanged",
+                self.output.display()
+            );
+        }
+    }
+
+    fn report_watching(&self, files: usize) {
+        if !self.args.json {
+            eprintln!("watching {files} files; Ctrl-C to stop");
+        }
+    }
+}
+
+/// The backend the arguments ask for.
+fn make(args: &RenderArgs, project_root: &Path) -> Result<Box<dyn Backend>, Outcome> {
+    make_backend(
+        args.backend,
+        args.model_dir.as_deref(),
+        ModelSettings {
+            steps: args.steps,
+            text_encoder_dtype: args.text_encoder_dtype,
+        },
+        project_root,
+    )
+    .map_err(tool_error)
 }
