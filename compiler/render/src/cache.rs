@@ -27,6 +27,12 @@
 //! The video's SHA-256 runs over the length-prefixed extradata, then each frame's flags,
 //! length and packet: it names exactly the bytes the film's track gets from this shot.
 //!
+//! **Sound** (`shots/<key>.sound`, [`ShotCache::put_sound`]): a backend that generates sound
+//! with its picture (ltx2) stores the shot's sound beside its entry. Such backends also add the
+//! schedule fields they read beyond the keyed JSON (ltx2: the shot's sound cues, which enter its
+//! prompt) through [`crate::backend::Backend::key_extra`]; for other backends it is empty and
+//! the key is what it was.
+//!
 //! Written to a temporary name in the same directory, fsynced, renamed: a crash leaves either
 //! no entry or a whole one. A read checks the trailer, header and key before trusting anything;
 //! a bad entry is reported as missing (and deleted) so the shot renders again.
@@ -43,6 +49,7 @@ use std::time::{Duration, SystemTime};
 use scene_plan::schedule::{FilmSchedule, ShotSchedule};
 use sha2::{Digest, Sha256};
 
+use crate::audio::StereoBuffer;
 use crate::backend::BackendIdentity;
 use crate::compositor::ShotFrames;
 use crate::encode::segment::{decode_segment, EncodedPacket, SegmentDecoder};
@@ -57,6 +64,9 @@ const MAGIC: &[u8; 8] = b"SCNSHOT\0";
 const HEADER_LEN: usize = 8 + 4 * 5 + 32 * 3;
 const ZSTD_LEVEL: i32 = 1;
 const ENTRY_EXT: &str = "shot";
+/// A sound-generating backend's sound for the shot of the same key.
+const SOUND_EXT: &str = "sound";
+const SOUND_MAGIC: &[u8; 8] = b"SCNSOUND";
 /// Temporary files older than this are debris of a killed writer; `gc` removes them.
 const STALE_TEMP: Duration = Duration::from_secs(3600);
 
@@ -90,6 +100,8 @@ pub struct KeyInputs<'a> {
     pub upstream_last_frame: Option<&'a str>,
     /// [`crate::encode::segment::encoder_fingerprint`] of the film's encoder.
     pub encoder: &'a str,
+    /// [`crate::backend::Backend::key_extra`] for this shot; empty adds nothing to the key.
+    pub backend_extra: &'a str,
 }
 
 /// The shot schedule as it enters the key: without the fields that do not change its pixels.
@@ -136,6 +148,10 @@ pub fn shot_key(
             field(hash.as_bytes());
         }
         None => field(b"free"),
+    }
+    if !inputs.backend_extra.is_empty() {
+        field(b"backend extra");
+        field(inputs.backend_extra.as_bytes());
     }
     Ok(CacheKey(h.finalize().into()))
 }
@@ -611,6 +627,18 @@ impl ShotCache {
             return Err(RenderError::Interrupted);
         }
 
+        self.write_atomically(key, &final_path, &bytes)?;
+        Ok(stored)
+    }
+
+    /// Writes `bytes` to a temporary name beside `final_path`, fsyncs and renames it: a crash
+    /// leaves either no file or a whole one, and a failed write leaves nothing behind.
+    fn write_atomically(
+        &self,
+        key: &CacheKey,
+        final_path: &Path,
+        bytes: &[u8],
+    ) -> Result<(), RenderError> {
         let temp = self.shots_dir().join(format!(
             ".{}.tmp-{}-{}",
             key.hex(),
@@ -619,11 +647,11 @@ impl ShotCache {
         ));
         let result = (|| -> Result<(), RenderError> {
             let mut file = File::create(&temp).map_err(|e| RenderError::write(&temp, e))?;
-            file.write_all(&bytes)
+            file.write_all(bytes)
                 .map_err(|e| RenderError::write(&temp, e))?;
             file.sync_all().map_err(|e| RenderError::write(&temp, e))?;
             drop(file);
-            fs::rename(&temp, &final_path).map_err(|e| RenderError::write(&final_path, e))?;
+            fs::rename(&temp, final_path).map_err(|e| RenderError::write(final_path, e))?;
             if let Ok(dir) = File::open(self.shots_dir()) {
                 let _ = dir.sync_all();
             }
@@ -632,7 +660,70 @@ impl ShotCache {
         if result.is_err() {
             let _ = fs::remove_file(&temp);
         }
-        result.map(|()| stored)
+        result
+    }
+
+    pub fn sound_path(&self, key: &CacheKey) -> PathBuf {
+        self.shots_dir().join(format!("{}.{SOUND_EXT}", key.hex()))
+    }
+
+    /// Store the sound a backend generated with the shot under `key` (next to its video entry,
+    /// and written before it, so a video entry of a sound-generating backend without its sound
+    /// is a miss). Layout, little-endian: magic "SCNSOUND" | format u32 | key [32] |
+    /// samples per channel u64 | interleaved stereo f32 at 48 kHz | SHA-256 of every byte above.
+    pub fn put_sound(
+        &self,
+        key: &CacheKey,
+        sound: &StereoBuffer,
+        cancel: &AtomicBool,
+    ) -> Result<(), RenderError> {
+        let mut bytes = Vec::with_capacity(8 + 4 + 32 + 8 + sound.samples.len() * 4 + 32);
+        bytes.extend_from_slice(SOUND_MAGIC);
+        bytes.extend_from_slice(&CACHE_FORMAT_VERSION.to_le_bytes());
+        bytes.extend_from_slice(&key.0);
+        bytes.extend_from_slice(&(sound.frames() as u64).to_le_bytes());
+        for v in &sound.samples[..sound.frames() * 2] {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        let digest = Sha256::digest(&bytes);
+        bytes.extend_from_slice(&digest);
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        self.write_atomically(key, &self.sound_path(key), &bytes)
+    }
+
+    /// The verified sound stored under `key`, or `None` (a damaged file is deleted).
+    pub fn get_sound(&self, key: &CacheKey) -> Option<StereoBuffer> {
+        let path = self.sound_path(key);
+        let bytes = fs::read(&path).ok()?;
+        let parsed = (|| {
+            const HEAD: usize = 8 + 4 + 32 + 8;
+            let body_len = bytes.len().checked_sub(32)?;
+            if body_len < HEAD || Sha256::digest(&bytes[..body_len])[..] != bytes[body_len..] {
+                return None;
+            }
+            if &bytes[..8] != SOUND_MAGIC
+                || bytes[8..12] != CACHE_FORMAT_VERSION.to_le_bytes()
+                || bytes[12..44] != key.0
+            {
+                return None;
+            }
+            let frames = u64::from_le_bytes(bytes[44..52].try_into().ok()?) as usize;
+            let data = &bytes[HEAD..body_len];
+            if data.len() != frames.checked_mul(8)? {
+                return None;
+            }
+            let samples = data
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            Some(StereoBuffer { samples })
+        })();
+        if parsed.is_none() {
+            let _ = fs::remove_file(&path);
+        }
+        parsed
     }
 
     fn entries(&self) -> Result<Vec<(PathBuf, u64, SystemTime)>, RenderError> {
@@ -697,6 +788,8 @@ impl ShotCache {
                 break;
             }
             fs::remove_file(path).map_err(|e| RenderError::write(path, e))?;
+            // The shot's generated sound, if any, goes with it (it is not counted separately).
+            let _ = fs::remove_file(path.with_extension(SOUND_EXT));
             total -= len;
             kept -= 1;
             report.removed_entries += 1;

@@ -19,7 +19,7 @@ use std::sync::{Condvar, Mutex};
 use scene_plan::schedule::{ConditioningSource, FilmSchedule, ShotSchedule};
 
 use crate::assemble::{self, Assembled, TransitionEncoder};
-use crate::audio::AudioMix;
+use crate::audio::{frame_to_sample, AudioMix, StereoBuffer};
 use crate::backend::{Backend, BackendIdentity, ShotInputs};
 use crate::cache::{shot_key, CacheEntry, CacheKey, KeyInputs, ShotCache, ShotVideo};
 use crate::compositor::{ShotFrames, ShotSource};
@@ -260,7 +260,7 @@ impl<'a> Renderer<'a> {
         &self,
         shot: &ShotSchedule,
         continued: Option<&RgbFrame>,
-    ) -> Result<ShotVideo, RenderError> {
+    ) -> Result<(ShotVideo, Option<StereoBuffer>), RenderError> {
         let progress = self.opts.progress;
         let backend_error = |message: String| RenderError::Backend {
             backend: self.identity.name.clone(),
@@ -320,7 +320,7 @@ impl<'a> Renderer<'a> {
                     })
                 })
                 .map_err(|e| RenderError::Encode(format!("cannot start an encoder thread: {e}")))?;
-            let rendered = self.backend.render_shot_streaming(
+            let rendered = self.backend.render_shot_with_sound(
                 self.film,
                 shot,
                 &ShotInputs {
@@ -343,7 +343,7 @@ impl<'a> Renderer<'a> {
             // The encoder's error explains a backend whose sink failed; otherwise the
             // backend's error (an interrupt, say) explains an encoder that got too few frames.
             match (rendered, encoded) {
-                (Ok(()), r) => r,
+                (Ok(sound), r) => r.map(|video| (video, sound)),
                 (Err(_), Err(e)) if sink_failed => Err(e),
                 (Err(e), _) => Err(e),
             }
@@ -383,10 +383,13 @@ impl<'a> Renderer<'a> {
                 image_sha256: &image_sha256,
                 upstream_last_frame: upstream.map(|u| u.last_frame_sha256.as_str()),
                 encoder: &self.encoder,
+                backend_extra: &self.backend.key_extra(shot),
             },
         )?;
+        let sounds = self.backend.generates_sound();
         if let Some(entry) = self.cache.get(&key) {
-            if entry.frames == shot.frames.0
+            if (!sounds || self.cache.get_sound(&key).is_some())
+                && entry.frames == shot.frames.0
                 && entry.width == self.film.width
                 && entry.height == self.film.height
                 && entry.keyint == self.video.keyint()
@@ -418,7 +421,33 @@ impl<'a> Renderer<'a> {
             }
         };
         progress.shot_started(&shot.name, shot.frames.0);
-        let video = self.render_and_encode(shot, continued.as_ref())?;
+        let (video, sound) = self.render_and_encode(shot, continued.as_ref())?;
+        if sounds {
+            let wanted = frame_to_sample(u64::from(shot.frames.0), self.film.fps) as usize;
+            match sound {
+                Some(sound) if sound.frames() == wanted && sound.samples.len() == 2 * wanted => {
+                    self.cache.put_sound(&key, &sound, self.opts.cancel)?
+                }
+                Some(sound) => {
+                    return Err(RenderError::Backend {
+                        backend: self.identity.name.clone(),
+                        shot: shot.name.clone(),
+                        message: format!(
+                            "returned {} samples of sound, the shot's {} frames need {wanted}",
+                            sound.frames(),
+                            shot.frames.0
+                        ),
+                    })
+                }
+                None => {
+                    return Err(RenderError::Backend {
+                        backend: self.identity.name.clone(),
+                        shot: shot.name.clone(),
+                        message: "generated no sound".into(),
+                    })
+                }
+            }
+        }
         let stored = self.cache.put(&key, &video, self.opts.cancel)?;
         progress.shot_finished(&shot.name);
         Ok(ShotDone {
@@ -516,6 +545,12 @@ impl ShotBoard {
         }
     }
 
+    /// The error that stopped the render threads, if any (taken: a render that reports it
+    /// goes no further).
+    fn take_error(&self) -> Option<RenderError> {
+        self.board.lock().ok()?.error.take()
+    }
+
     /// Block until shot `index` is done. An error here only says that rendering stopped; the
     /// reason comes from [`ShotBoard::into_results`].
     fn wait(&self, index: usize) -> Result<ShotDone, RenderError> {
@@ -610,7 +645,7 @@ pub fn render_film(
     let provenance_file = StagedFile::new(&provenance_path)?;
     let cache = ShotCache::open(opts.cache_dir)?;
     // Decoding the sound first makes a missing asset fail fast too.
-    let mix = AudioMix::new(film, opts.project_root)?;
+    let mut mix = AudioMix::new(film, opts.project_root)?;
 
     let identity = backend.identity();
     let shot_opts = ShotRenderOptions {
@@ -650,6 +685,34 @@ pub fn render_film(
     };
     let extradata = SegmentEncoder::new(&video)?.extradata();
     let pieces = assemble::plan(film, &video);
+    if backend.generates_sound() {
+        // The film's sound needs every shot's generated sound before the soundtrack streams
+        // (its headroom gain is the whole film's), so these shots render first; the assembly
+        // below then finds them all done.
+        std::thread::scope(|scope| {
+            for _ in 0..renderer.jobs() {
+                scope.spawn(|| board.work(&renderer, &upstream));
+            }
+        });
+        if let Some(e) = board.take_error() {
+            return Err(e);
+        }
+        if opts.cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        let mut sounds = Vec::with_capacity(film.shots.len());
+        for index in 0..film.shots.len() {
+            let done = board.wait(index)?;
+            let sound = cache.get_sound(&done.key).ok_or_else(|| {
+                RenderError::Schedule(format!(
+                    "the generated sound of shot `{}` vanished during the render",
+                    film.shots[index].name
+                ))
+            })?;
+            sounds.push(sound);
+        }
+        mix = mix.with_shot_sounds(film, sounds);
+    }
     let transitions = TransitionEncoder::new(film, &video, &pieces, &source, opts.cancel);
     let assembled = std::thread::scope(|scope| {
         for _ in 0..renderer.jobs() {
