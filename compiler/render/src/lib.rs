@@ -11,6 +11,8 @@ pub mod error;
 pub mod frame;
 #[cfg(feature = "ltx")]
 pub mod ltx;
+#[cfg(feature = "ltx")]
+pub mod ltx2;
 pub mod pipeline;
 pub mod previz;
 pub mod provenance;

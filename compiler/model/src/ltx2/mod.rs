@@ -39,3 +39,4 @@ pub use folder::Ltx2Folder;
 pub use pipeline::{
     ImageCondition, Ltx2Options, Ltx2Output, Ltx2Pipeline, Ltx2Request, StreamGuidance,
 };
+pub use scheduler::SigmaSource;

@@ -210,6 +210,17 @@ pub struct Ltx2Output {
     pub audio_latents: Tensor,
 }
 
+impl Ltx2Output {
+    /// The waveform as one vector of samples per channel, on the CPU in f32.
+    pub fn waveform(&self) -> Result<Vec<Vec<f32>>> {
+        self.audio
+            .to_device(&Device::Cpu)
+            .and_then(|a| a.to_dtype(DType::F32))
+            .and_then(|a| a.to_vec2::<f32>())
+            .map_err(c)
+    }
+}
+
 /// Latents a generation starts from instead of pure noise: stage 2 of two-stage generation.
 #[derive(Debug, Clone)]
 pub struct StartLatents {
