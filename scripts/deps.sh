@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages scenec needs to build and test (FFmpeg development files for
-# ffmpeg-next, clang for its bindgen, ffprobe for tests). Sourced by setup.sh and test.sh.
+# ffmpeg-next, clang for its bindgen, ffprobe for tests, GNU time for the peak memory the
+# adversarial suite bounds). Sourced by setup.sh and test.sh.
 set -euo pipefail
 
 SCENEC_APT_PACKAGES=(
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
-    libavfilter-dev libavdevice-dev libclang-dev clang pkg-config ffmpeg
+    libavfilter-dev libavdevice-dev libclang-dev clang pkg-config ffmpeg time
 )
 
 scenec_missing_packages() {

@@ -18,6 +18,35 @@ if cargo tree --locked -p scene-lsp -e normal | grep -qE 'candle|ffmpeg'; then
     echo "scene-lsp pulls in candle or FFmpeg" >&2
     exit 1
 fi
+# The previz renderer and storyboards build without them too (compiler/previz/src/lib.rs).
+if cargo tree --locked -p scene-previz -e normal | grep -qE 'candle|ffmpeg'; then
+    echo "scene-previz pulls in candle or FFmpeg" >&2
+    exit 1
+fi
+
+# Signing (the c2pa crate) stays out of the front end and the language server, and brings no
+# HTTP client into scenec.
+if cargo tree --locked -p scenec --no-default-features -e normal | grep -q ' c2pa v'; then
+    echo "scenec --no-default-features pulls in c2pa" >&2
+    exit 1
+fi
+if cargo tree --locked -p scene-lsp -e normal | grep -q ' c2pa v'; then
+    echo "scene-lsp pulls in c2pa" >&2
+    exit 1
+fi
+if cargo tree --locked -p scenec -e normal | grep -qE ' (reqwest|ureq|hyper) v'; then
+    echo "scenec pulls in an HTTP client (c2pa must be built without its default features)" >&2
+    exit 1
+fi
+
+# The CAI's own C2PA reader (c2pa-python, pinned, from PyPI) checks signed films in the
+# `content_credentials` tests; build its venv first so that a failure names its cause.
+echo "==> c2pa-python for the Content Credentials tests"
+python3 tests/c2pa/check.py --setup
 
 echo "==> tests"
+# The adversarial suite (tests/hostile, in the scenec crate) fuzzes the check, fmt and schedule
+# entry points for a fixed number of seeded inputs each: deterministic, so a failure here
+# reproduces anywhere with the same seed.
+export SCENEC_FUZZ_ITERATIONS="${SCENEC_FUZZ_ITERATIONS:-2000}"
 cargo test --locked --workspace --no-fail-fast

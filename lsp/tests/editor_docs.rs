@@ -32,7 +32,7 @@ fn every_cargo_install_is_locked() {
 /// applies it.
 #[test]
 fn the_file_size_limit_is_documented_as_applied() {
-    let limit = scene_lsp::project::MAX_FILE_BYTES;
+    let limit = scene_lsp::analysis::project::MAX_FILE_BYTES;
     assert_eq!(limit % (1024 * 1024), 0, "the guide states whole MiB");
     let stated = format!("larger than {} MiB are not analysed", limit / (1024 * 1024));
     let guide = guide().split_whitespace().collect::<Vec<_>>().join(" ");

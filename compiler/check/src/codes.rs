@@ -68,6 +68,9 @@ pub const E0306: Code = Code("E0306");
 pub const E0307: Code = Code("E0307");
 /// Another number outside what the field accepts: `guidance 0`, `steps 0`, `lens 0mm`.
 pub const E0308: Code = Code("E0308");
+/// Dialogue on screen at one moment — one line, or lines spoken at the same time — longer than
+/// the MP4's subtitle track holds ([`crate::limits::MAX_SUBTITLE_BYTES`] bytes).
+pub const E0309: Code = Code("E0309");
 
 // ---- E04xx: time and continuity ---------------------------------------------------------------
 
@@ -98,8 +101,15 @@ pub const E0503: Code = Code("E0503");
 pub const E0504: Code = Code("E0504");
 /// An imported file contains a `film` block (only the entry file may).
 pub const E0505: Code = Code("E0505");
-/// The entry file itself cannot be read.
+/// The entry file itself cannot be read: missing, not UTF-8, or not a regular file (a FIFO or
+/// a device is refused without being opened).
 pub const E0506: Code = Code("E0506");
+/// An imported file that is not a regular file: a FIFO, a device, a socket or a directory. It
+/// is never opened.
+pub const E0507: Code = Code("E0507");
+/// A script file (the entry file or an import) larger than
+/// [`crate::limits::MAX_SCRIPT_BYTES`]. It is not read.
+pub const E0508: Code = Code("E0508");
 
 // ---- E06xx: assets ----------------------------------------------------------------------------
 
@@ -110,6 +120,13 @@ pub const E0602: Code = Code("E0602");
 /// An asset whose content is not a supported format for its use (PNG or JPEG images; WAV, OGG
 /// Vorbis, FLAC or MP3 audio), whatever its extension says.
 pub const E0603: Code = Code("E0603");
+/// An asset that is not a regular file: a FIFO, a device, a socket or a directory. It is never
+/// opened.
+pub const E0604: Code = Code("E0604");
+/// An asset larger than the tool accepts: more bytes than [`crate::limits::MAX_IMAGE_BYTES`] or
+/// [`crate::limits::MAX_AUDIO_BYTES`], or an image side over
+/// [`crate::limits::MAX_IMAGE_SIDE`] pixels.
+pub const E0605: Code = Code("E0605");
 
 // ---- W01xx: characters ------------------------------------------------------------------------
 
@@ -133,7 +150,7 @@ pub const W0302: Code = Code("W0302");
 /// Every checker code, in order.
 pub const ALL: &[Code] = &[
     E0101, E0102, E0103, E0104, E0105, E0106, E0110, E0111, E0112, E0113, E0120, E0121, E0201,
-    E0202, E0203, E0204, E0205, E0301, E0302, E0303, E0304, E0305, E0306, E0307, E0308, E0401,
-    E0402, E0403, E0404, E0405, E0406, E0407, E0501, E0502, E0503, E0504, E0505, E0506, E0601,
-    E0602, E0603, W0101, W0201, W0301, W0302,
+    E0202, E0203, E0204, E0205, E0301, E0302, E0303, E0304, E0305, E0306, E0307, E0308, E0309,
+    E0401, E0402, E0403, E0404, E0405, E0406, E0407, E0501, E0502, E0503, E0504, E0505, E0506,
+    E0507, E0508, E0601, E0602, E0603, E0604, E0605, W0101, W0201, W0301, W0302,
 ];

@@ -30,10 +30,12 @@
 
 pub mod codes;
 pub mod film;
+pub mod limits;
 pub mod parses;
 pub mod render;
 pub mod sources;
 pub mod units;
+pub mod vfs;
 
 mod assets;
 mod blocking;
@@ -50,54 +52,31 @@ mod scene;
 mod settings;
 mod shot;
 pub mod stdlib;
+mod subtitles;
 mod suggest;
 mod values;
 
-use std::io;
 use std::path::{Path, PathBuf};
 
-use scene_syntax::Diagnostic;
+use scene_syntax::{Diagnostic, FileId};
 
 pub use film::Film;
+pub use load::{entry_diagnostic, read_script, ScriptError};
 pub use parses::{FreshParses, ParseCache, ParseCacheStats, Parses};
 pub use sources::{Origin, Source, Sources};
-
-/// The file system as the checker sees it. The language server overlays open documents; tests
-/// use temporary directories through [`RealFs`].
-pub trait Vfs: Sync {
-    fn read_to_string(&self, path: &Path) -> io::Result<String>;
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
-    /// The absolute path with every symlink resolved; an error when the path does not exist.
-    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
-    fn exists(&self, path: &Path) -> bool;
-}
-
-/// The real file system (`std::fs`).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct RealFs;
-
-impl Vfs for RealFs {
-    fn read_to_string(&self, path: &Path) -> io::Result<String> {
-        std::fs::read_to_string(path)
-    }
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(path)
-    }
-    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
-        std::fs::canonicalize(path)
-    }
-    fn exists(&self, path: &Path) -> bool {
-        path.exists()
-    }
-}
+pub use vfs::{FileKind, RealFs, Stat, Vfs};
 
 /// The result of checking a film.
 #[derive(Debug)]
 pub struct Checked {
     /// The best film that could be built; only trustworthy when [`Checked::has_errors`] is false.
     pub film: Film,
-    /// Syntax and checker diagnostics, sorted by file, position and code.
+    /// Syntax and checker diagnostics, sorted by file, position and code: at most
+    /// [`limits::MAX_DIAGNOSTICS_PER_FILE`] per file, the first ones; [`Checked::suppressed`]
+    /// counts the rest.
     pub diagnostics: Vec<Diagnostic>,
+    /// Per file with more diagnostics than are kept: how many errors and warnings were dropped.
+    pub suppressed: Vec<Suppressed>,
     pub sources: Sources,
     /// Canonical project root: the nearest ancestor of the entry file holding a `scene.toml`, or
     /// the entry file's directory.
@@ -107,14 +86,77 @@ pub struct Checked {
     pub dependencies: Vec<PathBuf>,
 }
 
+/// Diagnostics of one file beyond those [`Checked`] keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Suppressed {
+    pub file: FileId,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
 impl Checked {
+    /// Whether any error was found, kept or suppressed.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+            || self.suppressed.iter().any(|s| s.errors > 0)
     }
 
+    /// The errors kept (see [`Checked::error_count`] for how many were found).
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
     }
+
+    /// Errors and warnings found, suppressed ones included.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self.errors().count();
+        let warnings = self.diagnostics.len() - errors;
+        self.suppressed
+            .iter()
+            .fold((errors, warnings), |(e, w), s| {
+                (e + s.errors, w + s.warnings)
+            })
+    }
+}
+
+/// Keeps the first [`limits::MAX_DIAGNOSTICS_PER_FILE`] of each file's diagnostics (which are
+/// sorted by file) and counts the rest. A file with thousands of mistakes is one mistake
+/// repeated; every consumer — terminal, JSON, editor — is better served by the first of them.
+fn cap_per_file(diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Suppressed>) {
+    let mut kept = Vec::with_capacity(diagnostics.len().min(limits::MAX_DIAGNOSTICS_PER_FILE));
+    let mut suppressed: Vec<Suppressed> = Vec::new();
+    let mut run: Option<(FileId, usize)> = None;
+    for d in diagnostics {
+        let count = match &mut run {
+            Some((file, count)) if *file == d.span.file => {
+                *count += 1;
+                *count
+            }
+            _ => {
+                run = Some((d.span.file, 1));
+                1
+            }
+        };
+        if count <= limits::MAX_DIAGNOSTICS_PER_FILE {
+            kept.push(d);
+            continue;
+        }
+        if suppressed.last().is_none_or(|s| s.file != d.span.file) {
+            suppressed.push(Suppressed {
+                file: d.span.file,
+                errors: 0,
+                warnings: 0,
+            });
+        }
+        if let Some(s) = suppressed.last_mut() {
+            if d.is_error() {
+                s.errors += 1;
+            } else {
+                s.warnings += 1;
+            }
+        }
+    }
+    kept.shrink_to_fit();
+    (kept, suppressed)
 }
 
 /// Checks the film whose entry file is `entry`. Never panics; returns a best-effort film even
@@ -131,6 +173,7 @@ pub fn check_entry_with(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Che
     let mut dependencies = loaded.dependencies;
     let lowered = lower::lower(&loaded.sources, &loaded.project_root, loaded.entry, vfs);
     diagnostics.extend(lowered.diagnostics);
+    subtitles::check(&lowered.film, &mut diagnostics);
     dependencies.extend(lowered.dependencies);
     dependencies.sort();
     dependencies.dedup();
@@ -144,9 +187,11 @@ pub fn check_entry_with(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Che
         ))
     });
     diagnostics.dedup();
+    let (diagnostics, suppressed) = cap_per_file(diagnostics);
     Checked {
         film: lowered.film,
         diagnostics,
+        suppressed,
         sources: loaded.sources,
         project_root: loaded.project_root,
         dependencies,

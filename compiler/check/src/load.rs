@@ -6,14 +6,17 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use scene_syntax::ast::{Import, ItemKind};
-use scene_syntax::{Diagnostic, FileId, Span};
+use scene_syntax::{Diagnostic, FileId, Parse, Span};
 
 use crate::codes;
+use crate::limits::MAX_SCRIPT_BYTES;
 use crate::sources::{Origin, Sources};
 use crate::stdlib;
 use crate::suggest;
+use crate::vfs::FileKind;
 use crate::{Parses, Vfs};
 
 pub struct Loaded {
@@ -32,24 +35,23 @@ pub fn load(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Loaded {
 
     let canonical = match vfs.canonicalize(entry) {
         Ok(c) => c,
-        Err(e) => return unreadable_entry(entry, &e.to_string(), vfs),
+        Err(e) => return unreadable_entry(entry, &ScriptError::Unreadable(e.to_string()), vfs),
     };
     let project_root = project_root(&canonical, vfs);
     if project_root.join("scene.toml") != canonical && vfs.exists(&project_root.join("scene.toml"))
     {
         dependencies.push(project_root.join("scene.toml"));
     }
-    let text = match vfs.read_to_string(&canonical) {
+    let text = match read_script(vfs, &canonical) {
         Ok(t) => t,
-        Err(e) => return unreadable_entry(entry, &e.to_string(), vfs),
+        Err(e) => return unreadable_entry(entry, &e, vfs),
     };
     dependencies.push(canonical.clone());
     let display = relative_to(&project_root, &canonical);
     let origin = Origin::File(canonical.clone());
     let entry_id = sources.push(origin.clone(), display, text);
     let parsed = parses.parse(entry_id, &origin, sources.text(entry_id));
-    diagnostics.extend(parsed.diagnostics.iter().cloned());
-    sources.set_parse(entry_id, parsed);
+    sources.set_parse(entry_id, take_diagnostics(parsed, &mut diagnostics));
 
     let mut loader = Loader {
         vfs,
@@ -73,7 +75,111 @@ pub fn load(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Loaded {
     }
 }
 
-fn unreadable_entry(entry: &Path, reason: &str, vfs: &dyn Vfs) -> Loaded {
+/// Moves a parse's diagnostics into `into`, and hands back the parse. A fresh parse is not
+/// shared, so its diagnostics move and the tree stays without them (it is kept for its tree
+/// only); a parse a cache shares is left whole and its diagnostics are copied.
+fn take_diagnostics(mut parsed: Arc<Parse>, into: &mut Vec<Diagnostic>) -> Arc<Parse> {
+    match Arc::get_mut(&mut parsed) {
+        Some(parse) => into.append(&mut parse.diagnostics),
+        None => into.extend(parsed.diagnostics.iter().cloned()),
+    }
+    parsed
+}
+
+/// Why a script file could not be loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScriptError {
+    /// Missing, unreadable or not UTF-8: the system's reason.
+    Unreadable(String),
+    /// A FIFO, device, socket or directory: never opened.
+    NotRegular(FileKind),
+    /// Over [`MAX_SCRIPT_BYTES`]: never read.
+    TooLarge(u64),
+}
+
+impl ScriptError {
+    /// The reason, to follow "cannot read `FILE`: ".
+    pub fn reason(&self) -> String {
+        match self {
+            ScriptError::Unreadable(reason) => reason.clone(),
+            ScriptError::NotRegular(kind) => {
+                format!("it is {}, not a regular file", kind.describe())
+            }
+            ScriptError::TooLarge(len) => format!(
+                "it is {}, and scripts are limited to {}",
+                bytes(*len),
+                limit(MAX_SCRIPT_BYTES)
+            ),
+        }
+    }
+}
+
+/// A size as an exact count: "4,194,305 bytes" (rounded, it would read as the limit it is
+/// over).
+pub fn bytes(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{out} bytes")
+}
+
+/// A limit, which is a whole number of mebibytes: "4 MiB".
+pub fn limit(n: u64) -> String {
+    format!("{} MiB", n >> 20)
+}
+
+/// The text of a script: what it is is asked first, without opening it, so a FIFO or a device
+/// is refused rather than waited on, and a file over [`MAX_SCRIPT_BYTES`] is refused unread.
+pub fn read_script(vfs: &dyn Vfs, path: &Path) -> Result<String, ScriptError> {
+    let stat = vfs
+        .stat(path)
+        .map_err(|e| ScriptError::Unreadable(e.to_string()))?;
+    if !stat.is_file() {
+        return Err(ScriptError::NotRegular(stat.kind));
+    }
+    if stat.len > MAX_SCRIPT_BYTES {
+        return Err(ScriptError::TooLarge(stat.len));
+    }
+    let text = vfs
+        .read_to_string(path)
+        .map_err(|e| ScriptError::Unreadable(e.to_string()))?;
+    // An editor's unsaved text is not on disk: its length counts, not the file's.
+    if text.len() as u64 > MAX_SCRIPT_BYTES {
+        return Err(ScriptError::TooLarge(text.len() as u64));
+    }
+    Ok(text)
+}
+
+/// The diagnostic for an entry file that cannot be loaded, at the start of `file` (whose text
+/// is empty). `shown` is the name the writer gave.
+pub fn entry_diagnostic(file: FileId, shown: &Path, error: &ScriptError) -> Diagnostic {
+    let code = match error {
+        ScriptError::TooLarge(_) => codes::E0508,
+        _ => codes::E0506,
+    };
+    let help = match error {
+        ScriptError::TooLarge(_) => "split the film into files of its own (`import \"cast.scene\"`); each file has the limit",
+        ScriptError::NotRegular(_) => "the entry file must be a regular `.scene` file, not a pipe, device or folder",
+        ScriptError::Unreadable(_) => "check the path; the entry file is the `.scene` file holding the `film` block",
+    };
+    Diagnostic::new(
+        code,
+        Span::new(file, 0, 0),
+        format!(
+            "cannot read the entry file `{}`: {}",
+            shown.display(),
+            error.reason()
+        ),
+    )
+    .with_help(help)
+}
+
+fn unreadable_entry(entry: &Path, error: &ScriptError, vfs: &dyn Vfs) -> Loaded {
     let mut sources = Sources::new();
     // Shown by file name: the full path is in the writer's own command line.
     let shown = entry
@@ -87,12 +193,7 @@ fn unreadable_entry(entry: &Path, reason: &str, vfs: &dyn Vfs) -> Loaded {
     );
     let dir = entry.parent().map(Path::to_path_buf).unwrap_or_default();
     let project_root = vfs.canonicalize(&dir).unwrap_or(dir);
-    let diagnostic = Diagnostic::new(
-        codes::E0506,
-        Span::new(id, 0, 0),
-        format!("cannot read the entry file `{}`: {reason}", shown.display()),
-    )
-    .with_help("check the path; the entry file is the `.scene` file holding the `film` block");
+    let diagnostic = entry_diagnostic(id, &shown, error);
     Loaded {
         sources,
         diagnostics: vec![diagnostic],
@@ -233,8 +334,8 @@ impl Loader<'_> {
         let parsed = self
             .parses
             .parse(id, &Origin::Std(module.name), module.text);
-        self.diagnostics.extend(parsed.diagnostics.iter().cloned());
-        self.sources.set_parse(id, parsed);
+        self.sources
+            .set_parse(id, take_diagnostics(parsed, &mut self.diagnostics));
         self.std_modules.insert(module.name, id);
     }
 
@@ -287,17 +388,32 @@ impl Loader<'_> {
             }
             return None;
         }
-        let text = match self.vfs.read_to_string(&canonical) {
+        let text = match read_script(self.vfs, &canonical) {
             Ok(t) => t,
             Err(e) => {
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        codes::E0501,
-                        span,
-                        format!("cannot read the imported file `{written}`: {e}"),
-                    )
-                    .with_label("unreadable"),
-                );
+                let (code, label, help) = match &e {
+                    ScriptError::Unreadable(_) => (codes::E0501, "unreadable", None),
+                    ScriptError::NotRegular(_) => (
+                        codes::E0507,
+                        "not a regular file; not opened",
+                        Some("import a regular `.scene` file"),
+                    ),
+                    ScriptError::TooLarge(_) => (
+                        codes::E0508,
+                        "too large; not read",
+                        Some("split it into smaller files, each imported on its own"),
+                    ),
+                };
+                let mut d = Diagnostic::new(
+                    code,
+                    span,
+                    format!("cannot read the imported file `{written}`: {}", e.reason()),
+                )
+                .with_label(label);
+                if let Some(help) = help {
+                    d = d.with_help(help);
+                }
+                self.diagnostics.push(d);
                 return None;
             }
         };
@@ -306,7 +422,7 @@ impl Loader<'_> {
         let origin = Origin::File(canonical.clone());
         let id = self.sources.push(origin.clone(), display, text);
         let parsed = self.parses.parse(id, &origin, self.sources.text(id));
-        self.diagnostics.extend(parsed.diagnostics.iter().cloned());
+        let parsed = take_diagnostics(parsed, &mut self.diagnostics);
         for item in &parsed.file.items {
             if let ItemKind::Film(film) = &item.kind {
                 let header = Span::new(id, item.span.start as usize, film.title.span.end as usize);

@@ -24,6 +24,10 @@ pub struct Source {
     pub text: String,
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
+    /// Characters before each [`CHAR_BLOCK`]-byte block: columns in characters on a long line
+    /// cost one block's count, not the whole line's (a one-line file with thousands of
+    /// diagnostics made JSON output quadratic).
+    char_blocks: Vec<usize>,
     /// The parse, shared with the [`crate::Parses`] that handed it out.
     parse: Arc<Parse>,
 }
@@ -63,11 +67,13 @@ impl Sources {
             diagnostics: Vec::new(),
         });
         let line_starts = line_starts(&text);
+        let char_blocks = char_blocks(&text);
         self.files.push(Source {
             origin,
             path,
             text,
             line_starts,
+            char_blocks,
             parse,
         });
         id
@@ -150,13 +156,44 @@ impl Sources {
             Err(i) => i.saturating_sub(1),
         };
         let start = source.line_starts.get(line).copied().unwrap_or(0);
-        let column = source.text[start..offset].chars().count() + 1;
+        let column = source.chars_before(offset) - source.chars_before(start) + 1;
         (line + 1, column)
     }
 
     /// The text of a span (empty when out of range).
     pub fn snippet(&self, span: Span) -> &str {
         self.text(span.file).get(span.range()).unwrap_or("")
+    }
+}
+
+/// Bytes per block of [`Source::char_blocks`].
+const CHAR_BLOCK: usize = 4096;
+
+/// Whether a byte starts a character (is not a UTF-8 continuation byte).
+fn starts_char(b: &u8) -> bool {
+    (*b as i8) >= -0x40
+}
+
+fn char_blocks(text: &str) -> Vec<usize> {
+    let mut blocks = Vec::with_capacity(text.len() / CHAR_BLOCK + 1);
+    let mut before = 0;
+    for block in text.as_bytes().chunks(CHAR_BLOCK) {
+        blocks.push(before);
+        before += block.iter().filter(|b| starts_char(b)).count();
+    }
+    blocks
+}
+
+impl Source {
+    /// Characters in the text before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / CHAR_BLOCK;
+        let from = block * CHAR_BLOCK;
+        self.char_blocks.get(block).copied().unwrap_or(0)
+            + self.text.as_bytes()[from.min(offset)..offset]
+                .iter()
+                .filter(|b| starts_char(b))
+                .count()
     }
 }
 
@@ -180,5 +217,24 @@ mod tests {
         assert_eq!(sources.offset_line_col(f, 5), (2, 2));
         assert_eq!(sources.offset_line_col(f, 4), (2, 1));
         assert_eq!(sources.offset_line_col(f, 99), (3, 1));
+    }
+
+    #[test]
+    fn columns_on_a_long_line_count_characters_across_blocks() {
+        let text = format!(
+            "x\n{}é{}",
+            "a".repeat(CHAR_BLOCK * 3),
+            "b".repeat(CHAR_BLOCK)
+        );
+        let sources = Sources::single(Path::new("a.scene"), &text);
+        let f = FileId(0);
+        for offset in [2, 3, CHAR_BLOCK, CHAR_BLOCK * 3 + 2, text.len()] {
+            let expected = text[2..offset].chars().count() + 1;
+            assert_eq!(
+                sources.offset_line_col(f, offset),
+                (2, expected),
+                "{offset}"
+            );
+        }
     }
 }

@@ -71,8 +71,38 @@ fn mismatch(code: Code, value: &Value, slot: Slot, wanted: &str) -> Diagnostic {
     .with_help(format!("write {wanted} such as `{}`", slot.example))
 }
 
-/// A number whose unit is one of `units` (`None` in the list: no unit).
+/// A number whose unit is one of `units` (`None` in the list: no unit), and finite: a literal
+/// too long for a 64-bit float (309 digits or more) is out of every range, so it is reported
+/// here once rather than slipping past range checks as infinity.
 pub fn number<'v>(
+    value: &'v Value,
+    units: &[Option<Unit>],
+    wanted: &str,
+    slot: Slot,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'v Number> {
+    let n = number_as_written(value, units, wanted, slot, diags)?;
+    if !n.value.is_finite() {
+        diags.push(
+            Diagnostic::new(
+                codes::E0308,
+                value.span,
+                format!(
+                    "{} cannot take a {}-digit number: it is too large for any field",
+                    slot.name,
+                    n.raw.chars().filter(char::is_ascii_digit).count()
+                ),
+            )
+            .with_label("too large to represent")
+            .with_help(format!("write a number such as `{}`", slot.example)),
+        );
+        return None;
+    }
+    Some(n)
+}
+
+/// [`number`] without the finiteness check, for values read exactly from their digits (seeds).
+fn number_as_written<'v>(
     value: &'v Value,
     units: &[Option<Unit>],
     wanted: &str,
@@ -333,7 +363,7 @@ pub fn whole(
 
 /// A seed: a whole number that fits in 64 bits, read exactly from the literal.
 pub fn seed(value: &Value, slot: Slot, diags: &mut Vec<Diagnostic>) -> Option<u64> {
-    let n = number(value, &[None], "a whole number", slot, diags)?;
+    let n = number_as_written(value, &[None], "a whole number", slot, diags)?;
     let digits = n.raw.strip_prefix('+').unwrap_or(&n.raw).replace('_', "");
     match digits.parse::<u64>() {
         Ok(seed) => Some(seed),

@@ -5,7 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use scene_check::{check_entry, codes, render, RealFs, Vfs};
+use scene_check::{check_entry, codes, render, RealFs, Stat, Vfs};
 
 /// The real file system, remembering every path read.
 #[derive(Default)]
@@ -14,13 +14,16 @@ struct Recording {
 }
 
 impl Vfs for Recording {
+    fn stat(&self, path: &Path) -> io::Result<Stat> {
+        RealFs.stat(path)
+    }
     fn read_to_string(&self, path: &Path) -> io::Result<String> {
         self.reads.lock().unwrap().push(path.to_path_buf());
         RealFs.read_to_string(path)
     }
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+    fn open(&self, path: &Path) -> io::Result<std::fs::File> {
         self.reads.lock().unwrap().push(path.to_path_buf());
-        RealFs.read(path)
+        RealFs.open(path)
     }
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         RealFs.canonicalize(path)

@@ -54,6 +54,11 @@ const CASES: &[(&str, &[(&str, &str)])] = &[
     ("E0306_seed", &[("film.scene", "film \"T\" { seed 99999999999999999999 }\nscene s at street { shot a 2s { seed -1 } }")]),
     ("E0307_duration", &[("film.scene", "scene s at street { shot a 2s { aiko walks to center over 0s } }")]),
     ("E0308_range", &[("film.scene", "film \"T\" { guidance 0\n steps 0 }\ncamera c { lens 0mm }")]),
+    (
+        "E0308_number_too_large",
+        &[("film.scene", "scene s at street { shot a 2s { aiko at center\n at {HUGE}s \"x\"\n camera wide, crane up {HUGE}m } }")],
+    ),
+    ("E0309_subtitle_too_long", &[("film.scene", "scene s at street { shot a 2s { aiko at center\n aiko says \"{LONG}\" } }")]),
     ("E0401_time_outside_shot", &[("film.scene", "scene s at street { shot opening 6s { at 7s \"a train passes\" } }")]),
     (
         "E0402_ends_after_shot",
@@ -89,11 +94,21 @@ const CASES: &[(&str, &[(&str, &str)])] = &[
     ("E0504_unknown_std_module", &[("film.scene", "import std.cameras")]),
     ("E0505_film_in_import", &[("film.scene", "import \"cast.scene\""), ("cast.scene", "film \"Cast\" { fps 24 }")]),
     ("E0506_entry_unreadable", &[]),
+    ("E0507_import_not_a_file", &[("film.scene", "import \"cast.scene\""), ("cast.scene/", "")]),
+    ("E0508_script_too_large", &[("film.scene", "import \"big.scene\""), ("big.scene", "{LARGE}")]),
     ("E0601_asset_missing", &[("film.scene", "scene s at street { shot a 2s { keyframe at 0s \"keyframes/missing.png\" } }")]),
     ("E0602_asset_outside_root", &[("film.scene", "character kenji { description \"a man\"\n reference \"../../etc/passwd\" }")]),
     (
         "E0603_unsupported_asset",
         &[("film.scene", "sound theme = music \"refs/face.png\"\nscene s at street { shot a 2s { keyframe at 0s \"notes.png\" } }")],
+    ),
+    (
+        "E0604_asset_not_a_file",
+        &[("film.scene", "scene s at street { shot a 2s { keyframe at 0s \"refs/shots\" } }"), ("refs/shots/", "")],
+    ),
+    (
+        "E0605_asset_too_large",
+        &[("film.scene", "scene s at street { shot a 2s { keyframe at 0s \"refs/wide.png\" } }"), ("refs/wide.png", "{PNG}")],
     ),
     (
         "W0101_absent_speaker",
@@ -149,7 +164,41 @@ fn wav(samples: u32) -> Vec<u8> {
     b
 }
 
-/// Writes the case's project (with shared assets) into `dir`/project.
+/// A PNG of `width` x `height` pixels as far as the checker reads one: signature, header
+/// chunk, and the start of (empty) image data.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let chunk = |kind: &[u8], data: &[u8], out: &mut Vec<u8>| {
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        let mut crc = 0xffff_ffffu32;
+        for &b in &body {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&(!crc).to_be_bytes());
+    };
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(b"IHDR", &ihdr, &mut out);
+    chunk(b"IDAT", &[], &mut out);
+    chunk(b"IEND", &[], &mut out);
+    out
+}
+
+/// Writes the case's project (with shared assets) into `dir`/project. In a file's text,
+/// `{HUGE}` is a 309-digit number, `{LONG}` a 70,000-character word, `{LARGE}` (a whole file)
+/// a script one byte over the size limit and `{PNG}` (a whole file) the header of a 20000x100
+/// image; a path ending in `/` is a folder.
 fn write_project(dir: &Path, files: &[(&str, &str)]) -> std::path::PathBuf {
     let root = dir.join("project");
     std::fs::create_dir_all(root.join("refs")).unwrap();
@@ -158,13 +207,32 @@ fn write_project(dir: &Path, files: &[(&str, &str)]) -> std::path::PathBuf {
     std::fs::write(root.join("audio/thunder.wav"), wav(8000)).unwrap();
     std::fs::write(root.join("notes.png"), "these are notes, not an image").unwrap();
     for (path, text) in files {
+        let full = root.join(path);
+        if path.ends_with('/') {
+            std::fs::create_dir_all(full).unwrap();
+            continue;
+        }
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        match *text {
+            "{LARGE}" => {
+                let limit = scene_check::limits::MAX_SCRIPT_BYTES as usize;
+                std::fs::write(full, "/".repeat(limit + 1)).unwrap();
+                continue;
+            }
+            "{PNG}" => {
+                std::fs::write(full, png_header(20_000, 100)).unwrap();
+                continue;
+            }
+            _ => {}
+        }
+        let text = text
+            .replace("{HUGE}", &format!("2{}", "0".repeat(308)))
+            .replace("{LONG}", &"a".repeat(70_000));
         let text = match (*path, text.strip_prefix('!')) {
             ("film.scene", None) => format!("{PRELUDE}{text}\n"),
             (_, Some(raw)) => raw.to_string(),
             _ => text.to_string(),
         };
-        let full = root.join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
         std::fs::write(full, text).unwrap();
     }
     root.join("film.scene")

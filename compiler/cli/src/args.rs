@@ -39,6 +39,19 @@ pub enum Command {
         #[arg(long)]
         shot: Option<String>,
     },
+    /// Start a film from a Fountain screenplay (.fountain): write a .scene skeleton that checks.
+    Import {
+        /// The screenplay, in Fountain (fountain.io).
+        script: PathBuf,
+        /// The .scene file to write (default: the script's name with `.scene`, beside it).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+        #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
+        format: DiagFormat,
+    },
     /// Print the shot graph.
     Graph {
         file: PathBuf,
@@ -67,6 +80,10 @@ pub enum Command {
         #[command(subcommand)]
         action: CacheAction,
     },
+    /// Read and validate the Content Credentials (C2PA) of a file: who signed it, what it
+    /// declares, whether its bytes still match the signature.
+    #[cfg(feature = "sign")]
+    Provenance(ProvenanceArgs),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -125,6 +142,46 @@ pub struct RenderArgs {
     /// CUDA).
     #[arg(long, value_enum)]
     pub text_encoder_dtype: Option<TextEncoderDtype>,
+    #[cfg(feature = "sign")]
+    #[command(flatten)]
+    pub sign: SignArgs,
+}
+
+/// Signing the film with C2PA Content Credentials. Each of the certificate and the key comes
+/// from its flag, else from the environment (`SCENEC_SIGN_CERT`, `SCENEC_SIGN_KEY`), else from
+/// `[sign]` in the project's `scene.toml`; with neither, the film is not signed.
+#[cfg(feature = "sign")]
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct SignArgs {
+    /// Sign the film: a PEM certificate chain, the signing certificate first.
+    #[arg(long, value_name = "CHAIN.pem")]
+    pub sign_cert: Option<PathBuf>,
+    /// The signing certificate's private key (unencrypted PKCS#8 PEM).
+    #[arg(long, value_name = "KEY.pem")]
+    pub sign_key: Option<PathBuf>,
+    /// Do not sign, whatever the environment or scene.toml say.
+    #[arg(long, conflicts_with_all = ["sign_cert", "sign_key"])]
+    pub no_sign: bool,
+}
+
+#[cfg(feature = "sign")]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[cfg(feature = "sign")]
+#[derive(clap::Args, Debug, Clone)]
+pub struct ProvenanceArgs {
+    /// A file with Content Credentials (an MP4 that `scenec render` signed, or anyone's).
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Trust anchors: a PEM bundle of root certificates to check the signer's chain against
+    /// (the C2PA trust list, a company's root). Without it, trust is not checked.
+    #[arg(long, value_name = "ROOTS.pem")]
+    pub trust: Option<PathBuf>,
 }
 
 #[cfg(feature = "render")]

@@ -25,3 +25,21 @@ pub fn tool_error(message: impl std::fmt::Display) -> Outcome {
     eprintln!("error: {message}");
     Outcome::ToolError
 }
+
+/// A refusal with a stable code (see `crate::codes`) and a line of help; exit code 2.
+#[cfg(feature = "render")]
+pub fn coded_error(
+    code: &str,
+    message: impl std::fmt::Display,
+    help: impl std::fmt::Display,
+) -> Outcome {
+    eprintln!("error[{code}]: {message}\n  help: {help}");
+    Outcome::ToolError
+}
+
+/// [`tool_error`] for an error with a stable code (docs/diagnostics.md): `error[E1004]: …`.
+#[cfg(feature = "sign")]
+pub fn coded_tool_error(code: &str, message: impl std::fmt::Display) -> Outcome {
+    eprintln!("error[{code}]: {message}");
+    Outcome::ToolError
+}

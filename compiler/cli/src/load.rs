@@ -7,6 +7,16 @@ use std::path::Path;
 use scene_check::{Checked, RealFs};
 
 use crate::args::DiagFormat;
+use crate::exit::{tool_error, Outcome};
+
+/// The entry file must exist (exit 2 otherwise). What it is — a FIFO, a folder, a file too
+/// large — the checker reports with a code, without ever opening it.
+pub fn require_entry(file: &Path) -> Result<(), Outcome> {
+    match std::fs::metadata(file) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(tool_error(format!("{}: no such file", file.display()))),
+    }
+}
 
 /// Check `entry` and print its diagnostics to stderr (human) — warnings included. Returns the
 /// checked program whether or not it has errors; callers decide.
@@ -24,15 +34,28 @@ pub fn print_diagnostics(checked: &Checked, format: DiagFormat) {
             }
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             eprint!("{}", scene_check::render::human(checked, color));
-            let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-            let warnings = checked.diagnostics.len() - errors;
+            let (errors, warnings) = checked.counts();
             eprintln!("{}", summary(errors, warnings));
         }
-        DiagFormat::Json => crate::out::println(&scene_check::render::json(checked)),
+        DiagFormat::Json => {
+            crate::out::print_with(|out| scene_check::render::write_json(out, checked));
+            // stdout holds JSON only; what did not fit is said beside it.
+            for s in &checked.suppressed {
+                eprintln!(
+                    "{}",
+                    scene_check::render::suppressed_note(
+                        &checked.sources,
+                        s.file,
+                        s.errors,
+                        s.warnings
+                    )
+                );
+            }
+        }
     }
 }
 
-fn summary(errors: usize, warnings: usize) -> String {
+pub(crate) fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
         (0, w) => plural(w, "warning"),

@@ -5,12 +5,19 @@
 //! usage, an encoder error).
 
 mod args;
+// Every code is raised by a render-side command (render, verify, storyboard).
+#[cfg(feature = "render")]
+mod codes;
 mod commands;
 mod exit;
+#[cfg(feature = "render")]
+mod guard;
 mod load;
 mod out;
 #[cfg(feature = "render")]
 mod progress;
+#[cfg(feature = "sign")]
+mod signing;
 mod write;
 
 use clap::Parser;

@@ -17,3 +17,20 @@ pub fn println(text: &str) {
         std::process::exit(2);
     }
 }
+
+/// Write to stdout through `write` (buffered), then a newline; a closed pipe ends the process
+/// quietly, like [`println`]. For output too large to build as one string first.
+pub fn print_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let stdout = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(stdout);
+    let result = write(&mut out)
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush());
+    if let Err(e) = result {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(2);
+    }
+}

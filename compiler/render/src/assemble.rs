@@ -11,11 +11,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use scene_plan::schedule::FilmSchedule;
+use scene_previz::error::RenderError;
 
 use crate::cache::CacheEntry;
 use crate::compositor::{plain_frames, Compositor, ShotSource};
 use crate::encode::{EncodedPacket, SegmentEncoder, VideoParams};
-use crate::error::RenderError;
 
 /// A run of the film's frames and where they come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

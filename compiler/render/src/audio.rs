@@ -12,10 +12,9 @@ use std::sync::Arc;
 
 use ffmpeg_next as ffmpeg;
 use scene_plan::schedule::FilmSchedule;
+use scene_previz::error::RenderError;
 
-use crate::error::RenderError;
-
-pub const SAMPLE_RATE: u32 = 48_000;
+pub use scene_previz::sound::{StereoBuffer, SAMPLE_RATE};
 
 /// Highest peak the mix may have after headroom scaling. A little under full scale, so that the
 /// AAC encoder's own overshoot does not clip on playback.
@@ -24,18 +23,6 @@ pub const CEILING: f32 = 0.98;
 /// First sample of film frame `frame`: `frame * 48000 / fps`, rounded down.
 pub fn frame_to_sample(frame: u64, fps: u32) -> u64 {
     frame * u64::from(SAMPLE_RATE) / u64::from(fps.max(1))
-}
-
-/// Interleaved stereo samples (L, R, L, R, …) at [`SAMPLE_RATE`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StereoBuffer {
-    pub samples: Vec<f32>,
-}
-
-impl StereoBuffer {
-    pub fn frames(&self) -> usize {
-        self.samples.len() / 2
-    }
 }
 
 pub(crate) fn init_ffmpeg() -> Result<(), RenderError> {

@@ -17,9 +17,8 @@
 //! - `transition_out` fade to black D: fade out over the shot's last D frames.
 
 use scene_plan::schedule::{FilmSchedule, ShotSchedule, TransitionKind};
-
-use crate::error::RenderError;
-use crate::frame::RgbFrame;
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
 
 /// The frames of one shot, read in order.
 pub trait ShotFrames {
@@ -88,16 +87,20 @@ enum Overlap {
     WipeRight(u32),
 }
 
+/// Whether and by how much a shot overlaps the previous one is the film's rule
+/// ([`scene_plan::schedule::Transition::overlap_frames`], decided once on the transition kind,
+/// the rule the planner's timing places shots by); the compositor only picks how to draw it.
 fn overlap_of(shot: &ShotSchedule) -> Overlap {
-    let d = shot.transition_in.frames.0;
+    let join = shot.transition_in;
+    let d = join.overlap_frames();
     if d == 0 {
         return Overlap::None;
     }
-    match shot.transition_in.kind {
-        TransitionKind::Dissolve => Overlap::Dissolve(d),
+    match join.kind {
         TransitionKind::WipeLeft => Overlap::WipeLeft(d),
         TransitionKind::WipeRight => Overlap::WipeRight(d),
-        TransitionKind::Cut | TransitionKind::Fade | TransitionKind::FadeToBlack => Overlap::None,
+        // Every other join the rule lets overlap blends the two shots.
+        _ => Overlap::Dissolve(d),
     }
 }
 
@@ -105,13 +108,11 @@ fn fades_of(film: &FilmSchedule) -> Vec<Fades> {
     let shots = &film.shots;
     let mut fades = vec![Fades::default(); shots.len()];
     for (i, shot) in shots.iter().enumerate() {
+        // A fade through black splits its length by the film's rule (0 and 0 for other joins).
         let t = shot.transition_in;
-        if t.kind == TransitionKind::Fade && t.frames.0 > 0 {
-            let d = t.frames.0;
-            fades[i].fade_in = d - d / 2;
-            if i > 0 {
-                fades[i - 1].fade_out = fades[i - 1].fade_out.max(d / 2);
-            }
+        fades[i].fade_in = t.fade_in_frames();
+        if i > 0 {
+            fades[i - 1].fade_out = fades[i - 1].fade_out.max(t.fade_out_frames());
         }
         if let Some(out) = shot.transition_out {
             if matches!(out.kind, TransitionKind::FadeToBlack | TransitionKind::Fade) {

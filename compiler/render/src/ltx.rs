@@ -36,11 +36,11 @@ use scene_model::pipeline::{Condition, GenerationRequest, Guide, LtxPipeline, Pi
 use scene_model::vae::Tiling;
 use scene_model::ComputeDevice;
 use scene_plan::schedule::{ConditioningSource, FilmSchedule, ShotSchedule};
-
-use crate::backend::{Backend, BackendIdentity, Progress, ShotInputs};
-use crate::error::RenderError;
-use crate::frame::RgbFrame;
-use crate::previz::Previz;
+use scene_previz::backend::{Backend, BackendIdentity, Progress, ShotInputs};
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
+use scene_previz::image::decode;
+use scene_previz::Previz;
 
 use size::Size;
 
@@ -170,7 +170,7 @@ impl LtxBackend {
     ) -> Result<GenerationRequest, RenderError> {
         let shot_frames = shot.frames.0.max(1) as usize;
         let num_frames = timeline::generated_frames(shot_frames);
-        let gen = Size::new(film.width, film.height).for_generation();
+        let gen = size::for_generation(Size::new(film.width, film.height));
         let mut req =
             GenerationRequest::new(gen.width, gen.height, num_frames, String::new(), shot.seed);
         req.frame_rate = film.fps as f32;
@@ -215,29 +215,31 @@ impl LtxBackend {
                             format!("the last frame of `{upstream}` was not provided"),
                         )
                     })?;
+                    let frame = size::to_model(frame, gen).ok_or_else(|| {
+                        shot_err(
+                            &shot.name,
+                            format!("the last frame of `{upstream}` does not hold its pixels"),
+                        )
+                    })?;
                     req.conditions.push(Condition {
-                        frames: vec![size::to_model(frame, gen)],
+                        frames: vec![frame],
                         frame_index: 0,
                         strength,
                     });
                 }
                 ConditioningSource::Image { path, .. } => {
                     let file = inputs.project_root.join(path);
-                    let (w, h, rgb) = crate::previz::inset::decode(&file)?;
-                    if w == 0 || h == 0 || rgb.len() != w * h * 3 {
+                    let decoded = decode(&file)?;
+                    let Some(view) = decoded.view() else {
                         return Err(RenderError::Decode {
                             path: file,
-                            message: format!("a {w}x{h} image cannot condition a video"),
+                            message: format!(
+                                "a {}x{} image cannot condition a video",
+                                decoded.width, decoded.height
+                            ),
                         });
-                    }
-                    let image = size::cover(
-                        &rgb,
-                        Size {
-                            width: w,
-                            height: h,
-                        },
-                        gen,
-                    );
+                    };
+                    let image = size::cover(view, gen);
                     req.conditions.push(Condition {
                         frames: vec![image],
                         frame_index: timeline::condition_frame(c.frame.0 as usize, shot_frames),
@@ -255,8 +257,15 @@ impl LtxBackend {
                 .cloned()
                 .unwrap_or_else(|| RgbFrame::new(film.width, film.height));
             guide.resize(num_frames, last);
+            let frames = guide
+                .iter()
+                .map(|f| size::to_model(f, gen))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| {
+                    shot_err(&shot.name, "a previz guide frame does not hold its pixels")
+                })?;
             req.guide = Some(Guide {
-                frames: guide.iter().map(|f| size::to_model(f, gen)).collect(),
+                frames,
                 strength: shot.strength as f32,
             });
         }

@@ -33,11 +33,12 @@ use scene_model::pipeline::video_to_frames;
 use scene_model::vae::Tiling;
 use scene_model::ComputeDevice;
 use scene_plan::schedule::{ConditioningSource, FilmSchedule, ShotSchedule};
+use scene_previz::backend::{Backend, BackendIdentity, FrameSink, Progress, ShotInputs};
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
+use scene_previz::image::decode;
 
 use crate::audio::{frame_to_sample, StereoBuffer, SAMPLE_RATE};
-use crate::backend::{Backend, BackendIdentity, FrameSink, Progress, ShotInputs};
-use crate::error::RenderError;
-use crate::frame::RgbFrame;
 use crate::ltx::size::{self, Size};
 use crate::ltx::timeline;
 
@@ -147,7 +148,7 @@ impl Ltx2Backend {
     ) -> Result<Ltx2Request, RenderError> {
         let shot_frames = shot.frames.0.max(1) as usize;
         let num_frames = timeline::generated_frames(shot_frames);
-        let gen = Size::new(film.width, film.height).for_generation();
+        let gen = size::for_generation(Size::new(film.width, film.height));
         let text = prompt::compose(shot);
         let mut req = if shot.guidance > 1.0 {
             let mut req = Ltx2Request::full(gen.width, gen.height, num_frames, &text, shot.seed);
@@ -172,29 +173,31 @@ impl Ltx2Backend {
                             format!("the last frame of `{upstream}` was not provided"),
                         )
                     })?;
+                    let image = size::to_model(frame, gen).ok_or_else(|| {
+                        shot_err(
+                            &shot.name,
+                            format!("the last frame of `{upstream}` does not hold its pixels"),
+                        )
+                    })?;
                     req.conditions.push(ImageCondition {
-                        image: size::to_model(frame, gen),
+                        image,
                         latent_index: 0,
                         strength,
                     });
                 }
                 ConditioningSource::Image { path, .. } => {
                     let file = inputs.project_root.join(path);
-                    let (w, h, rgb) = crate::previz::inset::decode(&file)?;
-                    if w == 0 || h == 0 || rgb.len() != w * h * 3 {
+                    let decoded = decode(&file)?;
+                    let Some(view) = decoded.view() else {
                         return Err(RenderError::Decode {
                             path: file,
-                            message: format!("a {w}x{h} image cannot condition a video"),
+                            message: format!(
+                                "a {}x{} image cannot condition a video",
+                                decoded.width, decoded.height
+                            ),
                         });
-                    }
-                    let image = size::cover(
-                        &rgb,
-                        Size {
-                            width: w,
-                            height: h,
-                        },
-                        gen,
-                    );
+                    };
+                    let image = size::cover(view, gen);
                     req.conditions.push(ImageCondition {
                         image,
                         latent_index: latent_of(timeline::condition_frame(

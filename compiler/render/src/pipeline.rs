@@ -7,7 +7,8 @@
 //!
 //! Shots render on `jobs` threads, each as soon as the shot it `continues` is done; the result
 //! does not depend on `jobs` or on thread timing, because a shot's frames depend only on its key's
-//! inputs. Every shot goes through the cache, so a render that is interrupted (Ctrl-C via the
+//! inputs. Every shot goes through the cache (a [`ShotStore`], the project's `.scene-cache/` for
+//! `scenec`), so a render that is interrupted (Ctrl-C via the
 //! cancel flag, or killed outright) resumes where it stopped: the next run finds the finished
 //! shots and renders the rest. Nothing appears at the destination until the whole film is
 //! encoded.
@@ -17,18 +18,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use scene_plan::schedule::{ConditioningSource, FilmSchedule, ShotSchedule};
+use scene_previz::backend::{Backend, BackendIdentity, ShotInputs};
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
 
 use crate::assemble::{self, Assembled, TransitionEncoder};
 use crate::audio::{frame_to_sample, AudioMix, StereoBuffer};
-use crate::backend::{Backend, BackendIdentity, ShotInputs};
-use crate::cache::{shot_key, CacheEntry, CacheKey, KeyInputs, ShotCache, ShotVideo};
+use crate::cache::{shot_key, CacheEntry, CacheKey, KeyInputs, ShotStore, ShotVideo};
 use crate::compositor::{ShotFrames, ShotSource};
 use crate::encode::segment::encoder_fingerprint;
 use crate::encode::{
     mux_mp4, EncodeSettings, Metadata, SegmentEncoder, StagedFile, VideoParams, VideoStream,
 };
-use crate::error::RenderError;
-use crate::frame::RgbFrame;
 use crate::provenance::{
     file_sha256, schedule_sha256, shot_schedule_sha256, ContinuedFrom, InputFile, Provenance,
     ShotProvenance, PROVENANCE_VERSION,
@@ -54,8 +55,9 @@ impl RenderProgress for NoProgress {}
 pub struct RenderOptions<'a> {
     /// Paths in the schedule (assets, images) are relative to this.
     pub project_root: &'a Path,
-    /// The project's `.scene-cache/`.
-    pub cache_dir: &'a Path,
+    /// Where shots are cached: for `scenec`, the project's `.scene-cache/` as a
+    /// [`crate::cache::ShotCache`].
+    pub store: &'a dyn ShotStore,
     /// The MP4 to write; `.srt`, `.vtt` and `.provenance.json` go beside it.
     pub output: &'a Path,
     /// Shots rendered at once (0 counts as 1).
@@ -175,7 +177,8 @@ fn validate(film: &FilmSchedule) -> Result<Vec<Option<usize>>, RenderError> {
 /// What rendering the shots (without compositing or encoding) needs.
 pub struct ShotRenderOptions<'a> {
     pub project_root: &'a Path,
-    pub cache_dir: &'a Path,
+    /// Where shots are cached (see [`RenderOptions::store`]).
+    pub store: &'a dyn ShotStore,
     /// Shots rendered at once (0 counts as 1).
     pub jobs: usize,
     pub progress: &'a dyn RenderProgress,
@@ -201,8 +204,7 @@ pub fn render_shots(
     opts: &ShotRenderOptions<'_>,
 ) -> Result<RenderedShots, RenderError> {
     let upstream = validate(film)?;
-    let cache = ShotCache::open(opts.cache_dir)?;
-    let renderer = Renderer::new(film, backend, &cache, opts)?;
+    let renderer = Renderer::new(film, backend, opts)?;
     let done = renderer.all_shots(&upstream)?;
     let names = |reused: bool| {
         film.shots
@@ -223,7 +225,7 @@ struct Renderer<'a> {
     film: &'a FilmSchedule,
     backend: &'a dyn Backend,
     identity: BackendIdentity,
-    cache: &'a ShotCache,
+    cache: &'a dyn ShotStore,
     opts: &'a ShotRenderOptions<'a>,
     video: VideoParams,
     /// [`encoder_fingerprint`] of `video`, for the keys.
@@ -234,7 +236,6 @@ impl<'a> Renderer<'a> {
     fn new(
         film: &'a FilmSchedule,
         backend: &'a dyn Backend,
-        cache: &'a ShotCache,
         opts: &'a ShotRenderOptions<'a>,
     ) -> Result<Self, RenderError> {
         let video = VideoParams {
@@ -248,7 +249,7 @@ impl<'a> Renderer<'a> {
             film,
             backend,
             identity: backend.identity(),
-            cache,
+            cache: opts.store,
             opts,
             video,
             encoder,
@@ -608,7 +609,7 @@ const FRAME_QUEUE: usize = 3;
 /// Shots read back from the cache, one at a time, for the compositor.
 struct CachedShots<'a> {
     film: &'a FilmSchedule,
-    cache: &'a ShotCache,
+    cache: &'a dyn ShotStore,
     board: &'a ShotBoard,
 }
 
@@ -643,20 +644,19 @@ pub fn render_film(
     let srt = StagedFile::new(&srt_path)?;
     let vtt = StagedFile::new(&vtt_path)?;
     let provenance_file = StagedFile::new(&provenance_path)?;
-    let cache = ShotCache::open(opts.cache_dir)?;
     // Decoding the sound first makes a missing asset fail fast too.
     let mut mix = AudioMix::new(film, opts.project_root)?;
 
     let identity = backend.identity();
     let shot_opts = ShotRenderOptions {
         project_root: opts.project_root,
-        cache_dir: opts.cache_dir,
+        store: opts.store,
         jobs: opts.jobs,
         progress: opts.progress,
         cancel: opts.cancel,
         encode: &opts.encode,
     };
-    let renderer = Renderer::new(film, backend, &cache, &shot_opts)?;
+    let renderer = Renderer::new(film, backend, &shot_opts)?;
     let video = renderer.video.clone();
 
     let cues = subtitles::cues(film);
@@ -680,7 +680,7 @@ pub fn render_film(
     let board = ShotBoard::new(film.shots.len());
     let source = CachedShots {
         film,
-        cache: &cache,
+        cache: opts.store,
         board: &board,
     };
     let extradata = SegmentEncoder::new(&video)?.extradata();
@@ -703,7 +703,7 @@ pub fn render_film(
         let mut sounds = Vec::with_capacity(film.shots.len());
         for index in 0..film.shots.len() {
             let done = board.wait(index)?;
-            let sound = cache.get_sound(&done.key).ok_or_else(|| {
+            let sound = opts.store.get_sound(&done.key).ok_or_else(|| {
                 RenderError::Schedule(format!(
                     "the generated sound of shot `{}` vanished during the render",
                     film.shots[index].name

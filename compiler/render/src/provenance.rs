@@ -6,12 +6,11 @@ use std::io::Read;
 use std::path::Path;
 
 use scene_plan::schedule::{FilmSchedule, ShotSchedule};
+use scene_previz::backend::BackendIdentity;
+use scene_previz::error::RenderError;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-
-use crate::backend::BackendIdentity;
-use crate::error::RenderError;
 
 /// Version of the sidecar's layout.
 pub const PROVENANCE_VERSION: u32 = 2;

@@ -10,9 +10,9 @@ use std::sync::atomic::AtomicBool;
 
 use ffmpeg_next as ffmpeg;
 use scene_plan::schedule::{FilmSchedule, TransitionKind as K};
+use scene_previz::backend::{Backend, ShotInputs};
 use scene_render::assemble::{pieces, Piece};
-use scene_render::backend::{Backend, ShotInputs};
-use scene_render::cache::{CacheKey, ShotCache};
+use scene_render::cache::{CacheKey, ShotCache, ShotStore};
 use scene_render::compositor::{plain_frames, Compositor, MemoryShots};
 use scene_render::encode::EncodeSettings;
 use scene_render::pipeline::{render_film, NoProgress, RenderOptions};
@@ -103,7 +103,7 @@ fn untouched_frames_are_copied_and_transitions_match_the_compositor() {
         &backend,
         &RenderOptions {
             project_root: root,
-            cache_dir: &root.join(".scene-cache"),
+            store: &ShotCache::open(&root.join(".scene-cache")).unwrap(),
             output: &output,
             jobs: 2,
             metadata: Default::default(),

@@ -6,8 +6,8 @@ mod support;
 use std::path::Path;
 
 use scene_plan::schedule::{FilmSchedule, FrameCount, TransitionKind as K};
+use scene_previz::error::RenderError;
 use scene_render::audio::{decode_asset, frame_to_sample, AudioMix, CEILING};
-use scene_render::error::RenderError;
 use support::*;
 
 fn silent_film(frames: u32) -> FilmSchedule {

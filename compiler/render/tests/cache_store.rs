@@ -7,13 +7,15 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, SystemTime};
 
 use scene_plan::schedule::{ConditioningSource, Frame, TransitionKind as K};
-use scene_render::backend::BackendIdentity;
-use scene_render::cache::{frame_sha256, shot_key, CacheKey, KeyInputs, ShotCache, ShotVideo};
+use scene_previz::backend::BackendIdentity;
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
+use scene_render::cache::{
+    frame_sha256, shot_key, CacheKey, KeyInputs, ShotCache, ShotStore, ShotVideo,
+};
 use scene_render::compositor::ShotFrames;
 use scene_render::encode::segment::decode_segment;
 use scene_render::encode::{EncodeSettings, VideoParams};
-use scene_render::error::RenderError;
-use scene_render::frame::RgbFrame;
 use support::*;
 
 fn identity() -> BackendIdentity {
@@ -354,7 +356,7 @@ fn conditioning_images_enter_the_key_by_content() {
             &backend,
             &scene_render::pipeline::RenderOptions {
                 project_root: root,
-                cache_dir: &root.join(".scene-cache"),
+                store: &ShotCache::open(&root.join(".scene-cache")).unwrap(),
                 output: &root.join("film.mp4"),
                 jobs: 1,
                 metadata: Default::default(),
@@ -376,7 +378,7 @@ fn conditioning_images_enter_the_key_by_content() {
         &backend,
         &scene_render::pipeline::RenderOptions {
             project_root: root,
-            cache_dir: &root.join(".scene-cache"),
+            store: &ShotCache::open(&root.join(".scene-cache")).unwrap(),
             output: &root.join("film.mp4"),
             jobs: 1,
             metadata: Default::default(),

@@ -7,9 +7,9 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use scene_plan::schedule::TransitionKind as K;
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
 use scene_render::compositor::{Compositor, MemoryShots, ShotFrames, ShotSource};
-use scene_render::error::RenderError;
-use scene_render::frame::RgbFrame;
 use support::*;
 
 const W: u32 = 10;

@@ -7,8 +7,9 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
+use scene_previz::error::RenderError;
+use scene_render::cache::ShotCache;
 use scene_render::encode::{EncodeSettings, Metadata};
-use scene_render::error::RenderError;
 use scene_render::pipeline::{render_film, NoProgress, RenderOptions, RenderReport};
 use support::*;
 
@@ -35,7 +36,7 @@ fn render(
         &backend,
         &RenderOptions {
             project_root: root,
-            cache_dir: cache,
+            store: &ShotCache::open(cache).unwrap(),
             output,
             jobs: 2,
             metadata: metadata(),

@@ -9,8 +9,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use scene_plan::schedule::{FilmSchedule, TransitionKind as K};
+use scene_previz::error::RenderError;
+use scene_render::audio::StereoBuffer;
+use scene_render::cache::entry::serialize;
+use scene_render::cache::sound::{parse_sound, serialize_sound};
+use scene_render::cache::{CacheEntry, CacheKey, ShotCache, ShotStore, ShotVideo, StoredShot};
 use scene_render::encode::{EncodeSettings, Metadata};
-use scene_render::error::RenderError;
 use scene_render::pipeline::{
     render_film, NoProgress, RenderOptions, RenderProgress, RenderReport,
 };
@@ -45,7 +49,7 @@ impl<'a> Run<'a> {
             backend,
             &RenderOptions {
                 project_root: self.root,
-                cache_dir: &self.cache,
+                store: &ShotCache::open(&self.cache).unwrap(),
                 output: &self.output,
                 jobs: self.jobs,
                 metadata: Metadata {
@@ -374,8 +378,8 @@ fn a_continues_cycle_or_unknown_upstream_is_an_error() {
 /// Fails on one shot; renders the others like [`SolidBackend`].
 struct FailsOn(&'static str, SolidBackend);
 
-impl scene_render::backend::Backend for FailsOn {
-    fn identity(&self) -> scene_render::backend::BackendIdentity {
+impl scene_previz::backend::Backend for FailsOn {
+    fn identity(&self) -> scene_previz::backend::BackendIdentity {
         self.1.identity()
     }
 
@@ -383,9 +387,9 @@ impl scene_render::backend::Backend for FailsOn {
         &self,
         film: &FilmSchedule,
         shot: &scene_plan::schedule::ShotSchedule,
-        inputs: &scene_render::backend::ShotInputs<'_>,
-        progress: scene_render::backend::Progress<'_>,
-    ) -> Result<Vec<scene_render::frame::RgbFrame>, RenderError> {
+        inputs: &scene_previz::backend::ShotInputs<'_>,
+        progress: scene_previz::backend::Progress<'_>,
+    ) -> Result<Vec<scene_previz::frame::RgbFrame>, RenderError> {
         if shot.name == self.0 {
             return Err(RenderError::Backend {
                 backend: "solid-test".into(),
@@ -408,7 +412,7 @@ fn a_failing_shot_is_the_error_while_the_film_is_assembled() {
         &FailsOn("hall", SolidBackend::default()),
         &RenderOptions {
             project_root: run.root,
-            cache_dir: &run.cache,
+            store: &ShotCache::open(&run.cache).unwrap(),
             output: &run.output,
             jobs: 2,
             metadata: Metadata::default(),
@@ -434,8 +438,8 @@ struct Misbehaves {
     wrong_size: bool,
 }
 
-impl scene_render::backend::Backend for Misbehaves {
-    fn identity(&self) -> scene_render::backend::BackendIdentity {
+impl scene_previz::backend::Backend for Misbehaves {
+    fn identity(&self) -> scene_previz::backend::BackendIdentity {
         SolidBackend::default().identity()
     }
 
@@ -443,9 +447,9 @@ impl scene_render::backend::Backend for Misbehaves {
         &self,
         film: &FilmSchedule,
         shot: &scene_plan::schedule::ShotSchedule,
-        _inputs: &scene_render::backend::ShotInputs<'_>,
-        _progress: scene_render::backend::Progress<'_>,
-    ) -> Result<Vec<scene_render::frame::RgbFrame>, RenderError> {
+        _inputs: &scene_previz::backend::ShotInputs<'_>,
+        _progress: scene_previz::backend::Progress<'_>,
+    ) -> Result<Vec<scene_previz::frame::RgbFrame>, RenderError> {
         let (w, h) = if self.wrong_size {
             (film.width / 2, film.height)
         } else {
@@ -453,7 +457,7 @@ impl scene_render::backend::Backend for Misbehaves {
         };
         let n = shot.frames.0 - u32::from(!self.wrong_size);
         Ok((0..n)
-            .map(|_| scene_render::frame::RgbFrame::filled(w, h, [1, 2, 3]))
+            .map(|_| scene_previz::frame::RgbFrame::filled(w, h, [1, 2, 3]))
             .collect())
     }
 }
@@ -472,7 +476,7 @@ fn a_backend_breaking_the_schedule_is_named_and_nothing_is_cached() {
             &Misbehaves { wrong_size },
             &RenderOptions {
                 project_root: run.root,
-                cache_dir: &run.cache,
+                store: &ShotCache::open(&run.cache).unwrap(),
                 output: &run.output,
                 jobs: 1,
                 metadata: Metadata::default(),
@@ -490,4 +494,102 @@ fn a_backend_breaking_the_schedule_is_named_and_nothing_is_cached() {
         assert!(entries(&run.cache).is_empty());
         no_temp_files(dir.path());
     }
+}
+
+/// A store that keeps entries in memory: what an object-store backend does through the same
+/// seam (whole entries in the shared byte format, verified on the way out).
+#[derive(Default)]
+struct MemoryStore {
+    entries: Mutex<std::collections::BTreeMap<CacheKey, Vec<u8>>>,
+    sounds: Mutex<std::collections::BTreeMap<CacheKey, Vec<u8>>>,
+}
+
+impl ShotStore for MemoryStore {
+    fn get(&self, key: &CacheKey) -> Option<CacheEntry> {
+        let bytes = self.entries.lock().unwrap().get(key)?.clone();
+        CacheEntry::parse(*key, bytes)
+    }
+
+    fn put(
+        &self,
+        key: &CacheKey,
+        shot: &ShotVideo,
+        cancel: &AtomicBool,
+    ) -> Result<StoredShot, RenderError> {
+        let (bytes, stored) = serialize(key, shot)?;
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        self.entries.lock().unwrap().insert(*key, bytes);
+        Ok(stored)
+    }
+
+    fn get_sound(&self, key: &CacheKey) -> Option<StereoBuffer> {
+        parse_sound(key, self.sounds.lock().unwrap().get(key)?)
+    }
+
+    fn put_sound(
+        &self,
+        key: &CacheKey,
+        sound: &StereoBuffer,
+        cancel: &AtomicBool,
+    ) -> Result<(), RenderError> {
+        let bytes = serialize_sound(key, sound);
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        self.sounds.lock().unwrap().insert(*key, bytes);
+        Ok(())
+    }
+}
+
+#[test]
+fn any_shot_store_gives_the_directory_stores_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let film = demo_film(dir.path());
+    let on_disk = Run::new(dir.path(), ".scene-cache", "disk.mp4");
+    let (disk_report, _) = on_disk.go(&film);
+
+    let store = MemoryStore::default();
+    let output = dir.path().join("memory.mp4");
+    let render = |backend: &SolidBackend| {
+        render_film(
+            &film,
+            backend,
+            &RenderOptions {
+                project_root: dir.path(),
+                store: &store,
+                output: &output,
+                jobs: 2,
+                metadata: Metadata {
+                    tool: "scenec test".into(),
+                    ..Metadata::default()
+                },
+                encode: EncodeSettings::default(),
+                progress: &NoProgress,
+                cancel: &AtomicBool::new(false),
+            },
+        )
+        .unwrap()
+    };
+    let cold = SolidBackend::default();
+    let report = render(&cold);
+    assert_eq!(report.rendered, disk_report.rendered);
+    assert_same_files(&on_disk.output, &output);
+
+    // The memory store holds, key for key, the bytes the directory store wrote.
+    let cache = ShotCache::open(&on_disk.cache).unwrap();
+    let entries = store.entries.lock().unwrap().clone();
+    assert_eq!(entries.len(), 5);
+    for (key, bytes) in &entries {
+        assert_eq!(&std::fs::read(cache.entry_path(key)).unwrap(), bytes);
+    }
+
+    // A second render finds every shot in the store and renders none.
+    let warm = SolidBackend::default();
+    let again = render(&warm);
+    assert!(again.rendered.is_empty());
+    assert!(warm.rendered_names().is_empty());
+    assert_eq!(again.reused.len(), 5);
+    assert_same_files(&on_disk.output, &output);
 }

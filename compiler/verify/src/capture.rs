@@ -1,7 +1,7 @@
 //! What verify records of one rendered shot.
 
 use scene_plan::schedule::ShotSchedule;
-use scene_render::frame::RgbFrame;
+use scene_previz::frame::RgbFrame;
 use sha2::{Digest, Sha256};
 
 use crate::thumbnail::{downscale, thumbnail_frames};
@@ -30,11 +30,16 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// The shot's schedule without what only places it in the film (`start_frame`), as canonical
 /// JSON: what decides the shot's content.
+///
+/// Keys are sorted at every level whatever map serde_json was built with: a build that links
+/// the `c2pa` crate turns on serde_json's `preserve_order`, and the hashes in goldens must not
+/// depend on which build of scenec blessed them.
 pub fn content_json(schedule: &ShotSchedule) -> serde_json::Value {
     let mut value = serde_json::to_value(schedule).unwrap_or(serde_json::Value::Null);
     if let Some(obj) = value.as_object_mut() {
         obj.remove("start_frame");
     }
+    value.sort_all_objects();
     value
 }
 
@@ -54,8 +59,14 @@ pub fn capture_shot<'a>(
     let mut thumbnails = Vec::with_capacity(picks.len());
     for (i, frame) in frames.into_iter().enumerate() {
         frame_hashes.push(frame_hash(frame));
-        if picks.contains(&(i as u32)) {
-            thumbnails.push((i as u32, downscale(frame)));
+        // A frame whose pixels do not match its size gets no thumbnail; its hash (over size
+        // and pixels) still tells it apart.
+        if let Some(thumb) = picks
+            .contains(&(i as u32))
+            .then(|| downscale(frame))
+            .flatten()
+        {
+            thumbnails.push((i as u32, thumb));
         }
     }
     CurrentShot {

@@ -1,6 +1,6 @@
 //! Shot-by-shot comparison of a render with its goldens.
 
-use scene_render::frame::RgbFrame;
+use scene_previz::frame::RgbFrame;
 
 use crate::capture::{content_json, schedule_hash, CurrentShot};
 use crate::diff::{diff, Change};

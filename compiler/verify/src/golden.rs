@@ -1,15 +1,31 @@
 //! The golden directory: `golden.json`, and per shot its schedule and thumbnails under `shots/`.
+//!
+//! Goldens are read as untrusted files, because they are: they arrive through version control,
+//! copied between films, merged by hand. Before a single frame is compared, [`load_golden`]
+//! checks that every file is a regular file of bounded size (a symlink to `/dev/zero` is not a
+//! schedule), that every shot name is an identifier (so `../../victim` names no file outside
+//! the directory), that each file is exactly where the layout puts it, and that the checksum
+//! `golden.json` carries still matches everything it covers: a truncated or edited hash list
+//! is a broken golden, not a renderer regression. [`Golden::check_film`] then refuses goldens
+//! made for another film.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use scene_plan::schedule::{FilmSchedule, ShotSchedule, SCHEDULE_VERSION};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
-use crate::capture::{schedule_hash, CurrentShot};
+use crate::capture::{hex, schedule_hash, CurrentShot};
 use crate::thumbnail::{decode_png, encode_png};
 
-/// Version of the golden directory's layout.
-pub const GOLDEN_FORMAT: u32 = 1;
+/// Version of the golden directory's layout. 2: `golden.json` carries a `checksum`.
+pub const GOLDEN_FORMAT: u32 = 2;
+
+/// Largest `golden.json` and shot schedule read (a 60 s shot's schedule is about 2 MB).
+const MAX_JSON_BYTES: u64 = 64 << 20;
+/// Largest thumbnail read (a 192-pixel-wide PNG is tens of kilobytes).
+const MAX_THUMB_BYTES: u64 = 16 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
@@ -35,6 +51,18 @@ pub enum VerifyError {
         found: u32,
         expected: u32,
     },
+    /// Goldens that cannot be trusted: not regular files, a name that is not an identifier, a
+    /// file out of place, a checksum that does not match, or another film's.
+    #[error("the goldens in {path} cannot be used: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl VerifyError {
+    /// True for goldens that are damaged or belong to another film (as opposed to missing,
+    /// unreadable or of another version).
+    pub fn is_invalid(&self) -> bool {
+        matches!(self, VerifyError::Invalid { .. })
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -44,6 +72,9 @@ pub struct GoldenIndex {
     pub backend: String,
     pub title: String,
     pub shots: Vec<GoldenShot>,
+    /// `sha256:` and the hex SHA-256 of everything else in the directory (see [`checksum`]).
+    #[serde(default)]
+    pub checksum: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -110,22 +141,29 @@ pub fn bless(
         backend: backend.to_string(),
         title: film.title.clone(),
         shots: Vec::new(),
+        checksum: String::new(),
     };
+    // Per shot: the schedule file's bytes, then each thumbnail's.
+    let mut contents: Vec<(Vec<u8>, Vec<Vec<u8>>)> = Vec::new();
     for shot in shots {
         let name = &shot.schedule.name;
-        let json = serde_json::to_string_pretty(&shot.schedule).unwrap_or_default();
+        let json = serde_json::to_string_pretty(&shot.schedule).unwrap_or_default() + "\n";
         let path = staging.join(schedule_file(name));
-        std::fs::write(&path, json + "\n").map_err(|e| err(&path, e))?;
+        std::fs::write(&path, &json).map_err(|e| err(&path, e))?;
         let mut thumbs = Vec::new();
+        let mut pngs = Vec::new();
         for (frame, image) in &shot.thumbnails {
             let file = thumb_file(name, *frame);
             let path = staging.join(&file);
-            std::fs::write(&path, encode_png(image)).map_err(|e| err(&path, e))?;
+            let png = encode_png(image);
+            std::fs::write(&path, &png).map_err(|e| err(&path, e))?;
+            pngs.push(png);
             thumbs.push(GoldenThumb {
                 frame: *frame,
                 file,
             });
         }
+        contents.push((json.into_bytes(), pngs));
         index.shots.push(GoldenShot {
             name: name.clone(),
             schedule_hash: schedule_hash(&shot.schedule),
@@ -135,6 +173,7 @@ pub fn bless(
             thumbnails: thumbs,
         });
     }
+    index.checksum = checksum(&index, &contents);
     let index_path = staging.join("golden.json");
     let json = serde_json::to_string_pretty(&index).unwrap_or_default();
     std::fs::write(&index_path, json + "\n").map_err(|e| err(&index_path, e))?;
@@ -157,21 +196,104 @@ pub fn bless(
     Ok(())
 }
 
+/// SHA-256 over the index without its checksum, then every shot's schedule file and
+/// thumbnails in the index's order, each length-prefixed: what a golden directory holds.
+pub fn checksum(index: &GoldenIndex, contents: &[(Vec<u8>, Vec<Vec<u8>>)]) -> String {
+    let mut h = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    let mut unsigned = index.clone();
+    unsigned.checksum = String::new();
+    field(&serde_json::to_vec(&unsigned).unwrap_or_default());
+    for (schedule, thumbs) in contents {
+        field(schedule);
+        for png in thumbs {
+            field(png);
+        }
+    }
+    format!("sha256:{}", hex(&h.finalize()))
+}
+
+/// A shot name as the language writes it: a letter or `_`, then letters, digits and `_`.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The bytes of a regular file (not a symlink, FIFO or device) of at most `limit` bytes.
+fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, VerifyError> {
+    let invalid = |message: String| VerifyError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(|e| VerifyError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    if !meta.file_type().is_file() {
+        return Err(invalid(format!(
+            "{} is not a regular file (goldens are written as plain files; a link or pipe is not one)",
+            path.display()
+        )));
+    }
+    if meta.len() > limit {
+        return Err(invalid(format!(
+            "{} is {} bytes, more than a golden file can be ({limit})",
+            path.display(),
+            meta.len()
+        )));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening the path again must not follow a link swapped in since it was looked at.
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| VerifyError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| VerifyError::Read {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(invalid(format!(
+            "{} grew while it was read",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
 pub fn load_golden(dir: &Path) -> Result<Golden, VerifyError> {
     let index_path = dir.join("golden.json");
-    if !index_path.is_file() {
+    if std::fs::symlink_metadata(&index_path).is_err() {
         return Err(VerifyError::Missing(dir.to_path_buf()));
     }
     let read_err = |path: &Path, message: String| VerifyError::Read {
         path: path.to_path_buf(),
         message,
     };
-    let text =
-        std::fs::read_to_string(&index_path).map_err(|e| read_err(&index_path, e.to_string()))?;
+    let invalid = |message: String| VerifyError::Invalid {
+        path: dir.to_path_buf(),
+        message,
+    };
+    let bytes = read_bounded(&index_path, MAX_JSON_BYTES)?;
     // Read the versions before the rest, so an old layout gets the version message rather than
     // a parse error.
     let raw: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| read_err(&index_path, e.to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|e| read_err(&index_path, e.to_string()))?;
     let version = |key: &str| raw.get(key).and_then(|v| v.as_u64()).unwrap_or(0) as u32;
     if version("format") != GOLDEN_FORMAT {
         return Err(VerifyError::Format {
@@ -189,27 +311,69 @@ pub fn load_golden(dir: &Path) -> Result<Golden, VerifyError> {
     }
     let index: GoldenIndex =
         serde_json::from_value(raw).map_err(|e| read_err(&index_path, e.to_string()))?;
-    let mut schedules = Vec::new();
-    let mut thumbnails = Vec::new();
+    // Names first: they become file names.
+    let mut seen = std::collections::BTreeSet::new();
     for shot in &index.shots {
-        let path = dir.join(schedule_file(&shot.name));
-        let text = std::fs::read_to_string(&path).map_err(|e| read_err(&path, e.to_string()))?;
-        schedules.push(serde_json::from_str(&text).map_err(|e| read_err(&path, e.to_string()))?);
-        let mut thumbs = Vec::new();
-        for t in &shot.thumbnails {
-            // Golden paths come from a file in the repository: refuse any that leave the directory.
-            if t.file.contains("..") || Path::new(&t.file).is_absolute() {
-                return Err(read_err(
-                    &index_path,
-                    format!("thumbnail path `{}` leaves the golden directory", t.file),
-                ));
-            }
-            let path = dir.join(&t.file);
-            let bytes = std::fs::read(&path).map_err(|e| read_err(&path, e.to_string()))?;
-            decode_png(&bytes).map_err(|e| read_err(&path, e))?;
-            thumbs.push((t.frame, bytes));
+        if !is_identifier(&shot.name) {
+            return Err(invalid(format!(
+                "golden.json names a shot `{}`, which is not a shot name (letters, digits and `_`)",
+                shot.name.escape_debug()
+            )));
         }
-        thumbnails.push(thumbs);
+        if !seen.insert(shot.name.as_str()) {
+            return Err(invalid(format!(
+                "golden.json lists the shot `{}` twice",
+                shot.name
+            )));
+        }
+        if shot.frame_hashes.len() != shot.frames as usize {
+            return Err(invalid(format!(
+                "golden.json has {} frame hashes for the {}-frame shot `{}`",
+                shot.frame_hashes.len(),
+                shot.frames,
+                shot.name
+            )));
+        }
+        for t in &shot.thumbnails {
+            if t.file != thumb_file(&shot.name, t.frame) {
+                return Err(invalid(format!(
+                    "golden.json puts a thumbnail of `{}` at `{}`, not where goldens keep it",
+                    shot.name,
+                    t.file.escape_debug()
+                )));
+            }
+        }
+    }
+    let mut contents: Vec<(Vec<u8>, Vec<Vec<u8>>)> = Vec::with_capacity(index.shots.len());
+    for shot in &index.shots {
+        let schedule = read_bounded(&dir.join(schedule_file(&shot.name)), MAX_JSON_BYTES)?;
+        let mut thumbs = Vec::with_capacity(shot.thumbnails.len());
+        for t in &shot.thumbnails {
+            thumbs.push(read_bounded(&dir.join(&t.file), MAX_THUMB_BYTES)?);
+        }
+        contents.push((schedule, thumbs));
+    }
+    let expected = checksum(&index, &contents);
+    if index.checksum != expected {
+        return Err(invalid(
+            "its checksum does not match its files: golden.json or a file under shots/ was \
+             edited, truncated or replaced since it was blessed"
+                .to_string(),
+        ));
+    }
+    let mut schedules = Vec::with_capacity(contents.len());
+    let mut thumbnails = Vec::with_capacity(contents.len());
+    for (shot, (schedule, thumbs)) in index.shots.iter().zip(contents) {
+        let path = dir.join(schedule_file(&shot.name));
+        schedules
+            .push(serde_json::from_slice(&schedule).map_err(|e| read_err(&path, e.to_string()))?);
+        let mut decoded = Vec::with_capacity(thumbs.len());
+        for (t, bytes) in shot.thumbnails.iter().zip(thumbs) {
+            let path = dir.join(&t.file);
+            decode_png(&bytes).map_err(|e| read_err(&path, e))?;
+            decoded.push((t.frame, bytes));
+        }
+        thumbnails.push(decoded);
     }
     Ok(Golden {
         dir: dir.to_path_buf(),
@@ -217,4 +381,22 @@ pub fn load_golden(dir: &Path) -> Result<Golden, VerifyError> {
         schedules,
         thumbnails,
     })
+}
+
+impl Golden {
+    /// Refuses goldens blessed for a film of another title: comparing them would report every
+    /// shot as changed.
+    pub fn check_film(&self, title: &str) -> Result<(), VerifyError> {
+        if self.index.title == title {
+            return Ok(());
+        }
+        Err(VerifyError::Invalid {
+            path: self.dir.clone(),
+            message: format!(
+                "they were blessed for the film \"{}\", and this film is \"{title}\" \
+                 (if the film was renamed, re-bless them)",
+                self.index.title.escape_debug()
+            ),
+        })
+    }
 }

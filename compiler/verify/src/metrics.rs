@@ -1,6 +1,6 @@
 //! Perceptual distance between two images of the same size: PSNR over RGB and SSIM over luma.
 
-use scene_render::frame::RgbFrame;
+use scene_previz::frame::RgbFrame;
 
 /// Peak signal-to-noise ratio in dB over all channels; `f64::INFINITY` for identical images.
 pub fn psnr(a: &RgbFrame, b: &RgbFrame) -> f64 {

@@ -1,6 +1,7 @@
 //! Small thumbnails of frames, and PNG in and out of memory.
 
-use scene_render::frame::RgbFrame;
+use scene_previz::frame::RgbFrame;
+use scene_previz::image::{scale, Fit, Footprint, Size};
 
 /// Width of stored thumbnails; the height keeps the aspect ratio.
 pub const THUMB_WIDTH: u32 = 192;
@@ -16,32 +17,24 @@ pub fn thumbnail_frames(frames: u32) -> Vec<u32> {
     picks
 }
 
-/// Box-filter downscale to [`THUMB_WIDTH`] wide (never upscales). Deterministic integer maths.
-pub fn downscale(frame: &RgbFrame) -> RgbFrame {
+/// Shrunk to [`THUMB_WIDTH`] wide (never enlarged), the height keeping the aspect ratio, by the
+/// shared box filter ([`scene_previz::image::scale()`], stretching with
+/// [`Footprint::Partition`]: each source pixel counts towards one thumbnail pixel). `None` when
+/// the frame's pixels do not match its size.
+pub fn downscale(frame: &RgbFrame) -> Option<RgbFrame> {
     let w = THUMB_WIDTH.min(frame.width).max(1);
     let h = ((frame.height as u64 * w as u64) / frame.width.max(1) as u64).max(1) as u32;
-    let mut out = RgbFrame::new(w, h);
-    for ty in 0..h {
-        let y0 = ty as u64 * frame.height as u64 / h as u64;
-        let y1 = (((ty + 1) as u64 * frame.height as u64) / h as u64).max(y0 + 1);
-        for tx in 0..w {
-            let x0 = tx as u64 * frame.width as u64 / w as u64;
-            let x1 = (((tx + 1) as u64 * frame.width as u64) / w as u64).max(x0 + 1);
-            let mut sum = [0u64; 3];
-            for y in y0..y1 {
-                for x in x0..x1 {
-                    let p = frame.pixel(x as u32, y as u32);
-                    for c in 0..3 {
-                        sum[c] += p[c] as u64;
-                    }
-                }
-            }
-            let n = (y1 - y0) * (x1 - x0);
-            let px = [0, 1, 2].map(|c| ((sum[c] + n / 2) / n) as u8);
-            out.put(tx, ty, px);
-        }
-    }
-    out
+    let data = scale(
+        frame.view()?,
+        Size::new(w, h),
+        Fit::Stretch,
+        Footprint::Partition,
+    );
+    Some(RgbFrame {
+        width: w,
+        height: h,
+        data,
+    })
 }
 
 pub fn encode_png(frame: &RgbFrame) -> Vec<u8> {
@@ -59,8 +52,11 @@ pub fn encode_png(frame: &RgbFrame) -> Vec<u8> {
     bytes
 }
 
+/// Decodes an 8-bit RGB PNG; one that would take more than 64 MiB decoded is refused before
+/// anything is allocated (a thumbnail takes a few hundred kilobytes).
 pub fn decode_png(bytes: &[u8]) -> Result<RgbFrame, String> {
-    let decoder = png::Decoder::new(bytes);
+    let mut decoder = png::Decoder::new(bytes);
+    decoder.set_limits(png::Limits { bytes: 64 << 20 });
     let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
@@ -92,7 +88,7 @@ mod tests {
     #[test]
     fn downscale_averages_and_keeps_aspect() {
         let f = RgbFrame::filled(768, 512, [10, 200, 30]);
-        let t = downscale(&f);
+        let t = downscale(&f).unwrap();
         assert_eq!((t.width, t.height), (192, 128));
         assert!(t.data.chunks(3).all(|p| p == [10, 200, 30]));
     }

@@ -6,7 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use scene_check::Vfs;
+use scene_check::{FileKind, RealFs, Stat, Vfs};
 
 use crate::analysis::project::normalize;
 
@@ -36,18 +36,26 @@ impl Overlay {
 }
 
 impl Vfs for Overlay {
-    fn read_to_string(&self, path: &Path) -> io::Result<String> {
+    fn stat(&self, path: &Path) -> io::Result<Stat> {
         match self.get(path) {
-            Some(text) => Ok(text.to_string()),
-            None => std::fs::read_to_string(path),
+            Some(text) => Ok(Stat {
+                kind: FileKind::File,
+                len: text.len() as u64,
+            }),
+            None => RealFs.stat(path),
         }
     }
 
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+    fn read_to_string(&self, path: &Path) -> io::Result<String> {
         match self.get(path) {
-            Some(text) => Ok(text.as_bytes().to_vec()),
-            None => std::fs::read(path),
+            Some(text) => Ok(text.to_string()),
+            // Bounded, and never blocking on a FIFO: see scene_check::vfs.
+            None => RealFs.read_to_string(path),
         }
+    }
+
+    fn open(&self, path: &Path) -> io::Result<std::fs::File> {
+        RealFs.open(path)
     }
 
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {

@@ -5,14 +5,14 @@ use std::path::PathBuf;
 use scene_check::RealFs;
 
 use crate::args::DiagFormat;
-use crate::exit::{tool_error, Outcome};
+use crate::exit::Outcome;
 use crate::load::print_diagnostics;
 
 pub fn run(files: &[PathBuf], format: DiagFormat) -> Outcome {
     let mut any_error = false;
     for file in files {
-        if !file.is_file() {
-            return tool_error(format!("{}: no such file", file.display()));
+        if let Err(outcome) = crate::load::require_entry(file) {
+            return outcome;
         }
         let checked = scene_check::check_entry(file, &RealFs);
         print_diagnostics(&checked, format);

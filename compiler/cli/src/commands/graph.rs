@@ -3,12 +3,12 @@
 use std::path::Path;
 
 use crate::args::GraphFormat;
-use crate::exit::{tool_error, Outcome};
+use crate::exit::Outcome;
 use crate::load;
 
 pub fn run(file: &Path, format: GraphFormat) -> Outcome {
-    if !file.is_file() {
-        return tool_error(format!("{}: no such file", file.display()));
+    if let Err(outcome) = crate::load::require_entry(&file) {
+        return outcome;
     }
     let Some((_, plan)) = load::plan(file) else {
         return Outcome::Failed;

@@ -3,6 +3,7 @@
 mod check;
 mod fmt;
 mod graph;
+mod import;
 mod schedule;
 
 #[cfg(feature = "render")]
@@ -16,6 +17,9 @@ mod verify;
 #[cfg(feature = "render")]
 mod watch;
 
+#[cfg(feature = "sign")]
+mod provenance;
+
 use crate::args::{Cli, Command};
 use crate::exit::Outcome;
 
@@ -25,6 +29,12 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Schedule { file, shot } => schedule::run(&file, shot.as_deref()),
         Command::Graph { file, format } => graph::run(&file, format),
+        Command::Import {
+            script,
+            output,
+            force,
+            format,
+        } => import::run(&script, output.as_deref(), force, format),
         #[cfg(feature = "render")]
         Command::Render(args) => render::run(&args),
         #[cfg(feature = "render")]
@@ -35,5 +45,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Verify(args) => verify::run(&args),
         #[cfg(feature = "render")]
         Command::Cache { action } => cache::run(action),
+        #[cfg(feature = "sign")]
+        Command::Provenance(args) => provenance::run(&args),
     }
 }

@@ -6,11 +6,15 @@ use std::sync::Arc;
 
 use scene_check::Checked;
 use scene_plan::FilmPlan;
-use scene_render::backend::Backend;
+use scene_previz::backend::Backend;
+use scene_previz::error::RenderError;
+use scene_render::cache::ShotCache;
 use scene_render::encode::{EncodeSettings, Metadata};
 use scene_render::pipeline::{render_film, RenderOptions, RenderReport};
 
 use crate::args::{BackendName, RenderArgs, TextEncoderDtype};
+#[cfg(feature = "sign")]
+use crate::exit::coded_tool_error;
 use crate::exit::{tool_error, Outcome};
 use crate::load;
 use crate::progress::Progress;
@@ -55,7 +59,7 @@ pub fn make_backend(
                         .into(),
                 );
             }
-            Ok(Box::new(scene_render::previz::Previz::new()))
+            Ok(Box::new(scene_previz::Previz::new()))
         }
         #[cfg(feature = "ltx")]
         BackendName::Ltx => {
@@ -132,8 +136,8 @@ pub fn render_planned(
     jobs: Option<usize>,
     cancel: &AtomicBool,
     progress: &Progress,
-) -> Result<RenderReport, scene_render::error::RenderError> {
-    let cache = cache_dir(&checked.project_root);
+) -> Result<RenderReport, RenderError> {
+    let store = ShotCache::open(&cache_dir(&checked.project_root))?;
     let jobs = jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -141,7 +145,7 @@ pub fn render_planned(
     });
     let opts = RenderOptions {
         project_root: &checked.project_root,
-        cache_dir: &cache,
+        store: &store,
         output,
         jobs,
         metadata: Metadata {
@@ -173,15 +177,45 @@ pub fn create_parent(output: &Path) -> Result<(), String> {
     }
 }
 
-/// The `--json` summary line.
-pub fn summary_json(report: &RenderReport) -> String {
-    serde_json::json!({
+/// Refuses a film with no shots (E0902) and an output that would replace an input (E0901):
+/// the MP4, or the subtitles and provenance written beside it.
+pub fn check_film_outputs(
+    checked: &Checked,
+    plan: &FilmPlan,
+    output: &Path,
+) -> Result<(), Outcome> {
+    if plan.schedule.shots.is_empty() {
+        return Err(no_shots());
+    }
+    let (srt, vtt, provenance) = scene_render::pipeline::sidecar_paths(output);
+    crate::guard::outputs(
+        checked,
+        &cache_dir(&checked.project_root),
+        None,
+        &[output, &srt, &vtt, &provenance],
+    )
+}
+
+/// E0902: the film has no shot to render.
+pub fn no_shots() -> Outcome {
+    crate::exit::coded_error(
+        crate::codes::E0902,
+        "the film has no shots: there is nothing to render",
+        "add a scene with at least one shot: `scene NAME at LOCATION { shot NAME 2s { … } }`",
+    )
+}
+
+/// The `--json` summary line (print it with `{}`), keys in alphabetical order whatever map
+/// serde_json was built with (the `sign` feature's `c2pa` turns on its `preserve_order`).
+pub fn summary_json(report: &RenderReport) -> serde_json::Value {
+    let mut summary = serde_json::json!({
         "rendered": report.rendered,
         "reused": report.reused,
         "output": report.output,
         "frames": report.frames,
-    })
-    .to_string()
+    });
+    summary.sort_all_objects();
+    summary
 }
 
 pub fn summary_human(report: &RenderReport, seconds: f64) -> String {
@@ -210,7 +244,7 @@ pub fn summary_human(report: &RenderReport, seconds: f64) -> String {
 /// Exit code of a render stopped at once by a second Ctrl-C (128 + SIGINT, as shells report it).
 const EXIT_INTERRUPTED_AT_ONCE: i32 = 130;
 
-/// A cancel flag that Ctrl-C sets (installed once per process).
+/// A cancel flag that Ctrl-C (or SIGTERM, or SIGHUP) sets (installed once per process).
 ///
 /// The first Ctrl-C asks the render to stop at its next safe point: the next frame for previz,
 /// the next denoising step for ltx (a step can still take a minute on a CPU). A second Ctrl-C
@@ -223,6 +257,8 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
         let f = flag.clone();
         // If a handler cannot be installed, Ctrl-C kills the process: outputs are still never
         // half-written (temporary names) and the cache stays consistent.
+        // The `termination` feature routes SIGTERM and SIGHUP here too: a render stopped by a
+        // process manager or a closed terminal cleans up its temporary files like Ctrl-C.
         let _ = ctrlc::set_handler(move || {
             if f.swap(true, std::sync::atomic::Ordering::SeqCst) {
                 std::process::exit(EXIT_INTERRUPTED_AT_ONCE);
@@ -237,11 +273,18 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
 }
 
 pub fn run(args: &RenderArgs) -> Outcome {
-    if !args.file.is_file() {
-        return tool_error(format!("{}: no such file", args.file.display()));
+    if let Err(outcome) = crate::load::require_entry(&args.file) {
+        return outcome;
     }
     let Some((checked, plan)) = load::plan(&args.file) else {
         return Outcome::Failed;
+    };
+    // Credentials are checked before the backend loads anything: a wrong key or an expired
+    // certificate must not cost a render.
+    #[cfg(feature = "sign")]
+    let signer = match crate::signing::credentials(&args.sign, &checked.project_root) {
+        Ok(c) => c,
+        Err(e) => return coded_tool_error(e.code, e.message),
     };
     let backend = match make_backend(
         args.backend,
@@ -259,6 +302,9 @@ pub fn run(args: &RenderArgs) -> Outcome {
         .output
         .clone()
         .unwrap_or_else(|| default_output(&args.file));
+    if let Err(outcome) = check_film_outputs(&checked, &plan, &output) {
+        return outcome;
+    }
     if let Err(e) = create_parent(&output) {
         return tool_error(e);
     }
@@ -275,18 +321,52 @@ pub fn run(args: &RenderArgs) -> Outcome {
         &progress,
     );
     progress.finish();
-    match result {
-        Ok(report) => {
-            if args.json {
-                println!("{}", summary_json(&report));
-            } else {
-                eprintln!(
-                    "{}",
-                    summary_human(&report, started.elapsed().as_secs_f64())
-                );
-            }
-            Outcome::Success
+    let report = match result {
+        Ok(report) => report,
+        Err(e) => return tool_error(e),
+    };
+    #[cfg(feature = "sign")]
+    let signed = match &signer {
+        Some(credentials) => match crate::signing::sign_render(
+            &report.output,
+            &report.provenance,
+            args.backend,
+            &checked.project_root,
+            credentials,
+        ) {
+            Ok(s) => Some((s, credentials)),
+            Err(e) => return coded_tool_error(e.code, e.message),
+        },
+        None => None,
+    };
+    if args.json {
+        #[allow(unused_mut)]
+        let mut summary = summary_json(&report);
+        #[cfg(feature = "sign")]
+        if let Some((s, c)) = &signed {
+            summary["signed"] = serde_json::json!({
+                "manifest": s.manifest_label,
+                "algorithm": c.algorithm().name(),
+                "signer": c.subject(),
+            });
+            summary.sort_all_objects();
         }
-        Err(e) => tool_error(e),
+        println!("{summary}");
+    } else {
+        eprintln!(
+            "{}",
+            summary_human(&report, started.elapsed().as_secs_f64())
+        );
+        #[cfg(feature = "sign")]
+        if let Some((s, c)) = &signed {
+            eprintln!(
+                "signed {} with Content Credentials ({}, {}): manifest {}",
+                s.output.display(),
+                c.algorithm().name().to_ascii_uppercase(),
+                c.subject(),
+                s.manifest_label
+            );
+        }
     }
+    Outcome::Success
 }

@@ -6,8 +6,8 @@ use crate::exit::{tool_error, Outcome};
 use crate::load;
 
 pub fn run(file: &Path, shot: Option<&str>) -> Outcome {
-    if !file.is_file() {
-        return tool_error(format!("{}: no such file", file.display()));
+    if let Err(outcome) = crate::load::require_entry(&file) {
+        return outcome;
     }
     let Some((_, plan)) = load::plan(file) else {
         return Outcome::Failed;

@@ -3,9 +3,9 @@
 //! Exit codes: 0 every shot matches; 1 some shot regressed, was added or removed (each is
 //! named); 2 the tool failed (including goldens it cannot read).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use scene_render::cache::ShotCache;
+use scene_render::cache::{ShotCache, ShotStore};
 use scene_render::encode::EncodeSettings;
 use scene_render::pipeline::{render_shots, ShotRenderOptions};
 use scene_verify::{bless, capture_shot, compare, load_golden, CurrentShot, Mode, Tolerance};
@@ -21,8 +21,11 @@ use super::render::{cache_dir, interrupt_flag, make_backend, ModelSettings};
 /// `[verify]` in the project's `scene.toml`: `psnr = 30.0`, `ssim = 0.95`.
 fn project_tolerance(project_root: &Path) -> Result<Tolerance, String> {
     let path = project_root.join("scene.toml");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Ok(Tolerance::default());
+    // Read as a script is: a FIFO or device named scene.toml is refused, never waited on.
+    let text = match scene_check::read_script(&scene_check::RealFs, &path) {
+        Ok(text) => text,
+        Err(_) if std::fs::metadata(&path).is_err() => return Ok(Tolerance::default()),
+        Err(e) => return Err(format!("{}: {}", path.display(), e.reason())),
     };
     let table: toml::Table = text
         .parse()
@@ -46,8 +49,8 @@ fn project_tolerance(project_root: &Path) -> Result<Tolerance, String> {
 }
 
 pub fn run(args: &VerifyArgs) -> Outcome {
-    if !args.file.is_file() {
-        return tool_error(format!("{}: no such file", args.file.display()));
+    if let Err(outcome) = crate::load::require_entry(&args.file) {
+        return outcome;
     }
     let Some((checked, plan)) = load::plan(&args.file) else {
         return Outcome::Failed;
@@ -75,11 +78,30 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     let golden = if args.bless {
         None
     } else {
-        match load_golden(&args.golden) {
+        match load_golden(&args.golden).and_then(|g| g.check_film(&plan.schedule.title).map(|()| g)) {
             Ok(g) => Some(g),
+            Err(e) if e.is_invalid() => {
+                return crate::exit::coded_error(
+                    crate::codes::E0903,
+                    e,
+                    "review a render of the film, then re-bless its goldens with `scenec verify FILE --golden DIR --bless`",
+                )
+            }
             Err(e) => return tool_error(e),
         }
     };
+    if plan.schedule.shots.is_empty() {
+        return super::render::no_shots();
+    }
+    let report_outputs: Vec<&Path> = args.report.iter().map(PathBuf::as_path).collect();
+    if let Err(outcome) = crate::guard::outputs(
+        &checked,
+        &cache_dir(&checked.project_root),
+        Some(&args.golden),
+        &report_outputs,
+    ) {
+        return outcome;
+    }
     let backend = match make_backend(
         args.backend,
         args.model_dir.as_deref(),
@@ -90,12 +112,15 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         Err(e) => return tool_error(e),
     };
     let identity = backend.identity();
-    let cache = cache_dir(&checked.project_root);
+    let store = match ShotCache::open(&cache_dir(&checked.project_root)) {
+        Ok(c) => c,
+        Err(e) => return tool_error(e),
+    };
     let cancel = interrupt_flag();
     let progress = Progress::new(true).for_backend(args.backend);
     let opts = ShotRenderOptions {
         project_root: &checked.project_root,
-        cache_dir: &cache,
+        store: &store,
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -109,10 +134,6 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     progress.finish();
     let rendered = match rendered {
         Ok(r) => r,
-        Err(e) => return tool_error(e),
-    };
-    let store = match ShotCache::open(&cache) {
-        Ok(c) => c,
         Err(e) => return tool_error(e),
     };
     let mut current: Vec<CurrentShot> = Vec::with_capacity(plan.schedule.shots.len());

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use scene_check::Checked;
-use scene_render::backend::Backend;
+use scene_previz::backend::Backend;
 
 use crate::args::RenderArgs;
 use crate::exit::{tool_error, Outcome};
@@ -62,6 +62,10 @@ struct Build<'a> {
     output: PathBuf,
     /// Made on the first clean build (loading model weights can take a while) and kept.
     backend: Option<Box<dyn Backend>>,
+    /// The signing credentials (`None` inside: the film is not signed), checked once before
+    /// the first render, like the backend.
+    #[cfg(feature = "sign")]
+    signer: Option<Option<scene_sign::Credentials>>,
     interrupt: Arc<AtomicBool>,
 }
 
@@ -73,9 +77,8 @@ impl<'a> Build<'a> {
                 args.file.display()
             ))
         })?;
-        if !entry.is_file() {
-            return Err(tool_error(format!("{}: no such file", args.file.display())));
-        }
+        // A FIFO or folder as the entry gets its coded error (E0506) from the check.
+        crate::load::require_entry(&args.file)?;
         let output = args
             .output
             .clone()
@@ -86,6 +89,8 @@ impl<'a> Build<'a> {
             entry,
             output,
             backend: None,
+            #[cfg(feature = "sign")]
+            signer: None,
             interrupt: interrupt_flag(),
         })
     }
@@ -112,6 +117,18 @@ impl<'a> Build<'a> {
             return Ok(());
         }
         let plan = scene_plan::plan(&checked.film);
+        // An empty film or an output over an input is refused (its message printed); the
+        // watch goes on, so fixing the script renders again.
+        if super::render::check_film_outputs(checked, &plan, &self.output).is_err() {
+            return Ok(());
+        }
+        #[cfg(feature = "sign")]
+        if self.signer.is_none() {
+            match crate::signing::credentials(&self.args.sign, &checked.project_root) {
+                Ok(c) => self.signer = Some(c),
+                Err(e) => return Err(crate::exit::coded_tool_error(e.code, e.message)),
+            }
+        }
         let backend = match self.backend.take() {
             Some(made) => made,
             None => make(self.args, &checked.project_root)?,
@@ -129,6 +146,22 @@ impl<'a> Build<'a> {
             &progress,
         );
         progress.finish();
+        // A preview that cannot be signed is reported like a failed render; the unsigned film
+        // stays at the destination.
+        let result = result.map_err(|e| format!("error: {e}"));
+        #[cfg(feature = "sign")]
+        let result = match (result, self.signer.as_ref().and_then(|c| c.as_ref())) {
+            (Ok(report), Some(credentials)) => crate::signing::sign_render(
+                &report.output,
+                &report.provenance,
+                self.args.backend,
+                &checked.project_root,
+                credentials,
+            )
+            .map(|_| report)
+            .map_err(|e| format!("error[{}]: {}", e.code, e.message)),
+            (result, _) => result,
+        };
         match result {
             Ok(report) if self.args.json => println!("{}", summary_json(&report)),
             Ok(report) => eprintln!(
@@ -136,18 +169,17 @@ impl<'a> Build<'a> {
                 summary_human(&report, started.elapsed().as_secs_f64())
             ),
             Err(_) if self.interrupt.load(Ordering::SeqCst) => return Err(Outcome::Success),
-            Err(e) => eprintln!("error: {e}"),
+            Err(line) => eprintln!("{line}"),
         }
         Ok(())
     }
 
     fn report_errors(&self, checked: &Checked) {
         if self.args.json {
-            let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-            println!(
-                "{}",
-                serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors })
-            );
+            let (errors, _) = checked.counts();
+            let mut line = serde_json::json!({ "rendered": [], "reused": [], "output": null, "errors": errors });
+            line.sort_all_objects();
+            println!("{line}");
         } else {
             eprintln!(
                 "not rendered: the script has errors; {} is unchanged",

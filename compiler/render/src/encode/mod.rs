@@ -25,10 +25,10 @@ use std::sync::mpsc;
 use ffmpeg::{codec, encoder, format, Dictionary, Packet, Rational};
 use ffmpeg_next as ffmpeg;
 use scene_plan::schedule::FilmSchedule;
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
 
 use crate::audio::{AudioMix, SAMPLE_RATE};
-use crate::error::RenderError;
-use crate::frame::RgbFrame;
 use crate::subtitles::TextSample;
 
 pub use segment::{EncodedPacket, SegmentDecoder, SegmentEncoder, VideoParams};
@@ -110,6 +110,35 @@ Style: Default,Arial,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10
 
 fn ff(what: &str) -> impl Fn(ffmpeg::Error) -> RenderError + '_ {
     move |e| RenderError::Encode(format!("{what}: {e}"))
+}
+
+/// An error writing the MP4 (`what` was being written): a full disk is named as such, with the
+/// folder it fills, instead of as a failure to write whatever happened to come next.
+fn write_error<'a>(
+    out: &'a StagedFile,
+    what: &'a str,
+) -> impl Fn(ffmpeg::Error) -> RenderError + 'a {
+    move |e| {
+        let full = matches!(e, ffmpeg::Error::Other { errno } if errno == libc_errno::ENOSPC || errno == libc_errno::EDQUOT);
+        if full {
+            let dir = match out.dest().parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.display().to_string(),
+                _ => ".".to_string(),
+            };
+            RenderError::write(
+                out.dest(),
+                format!("the disk holding {dir} is full (no space left while writing {what})"),
+            )
+        } else {
+            RenderError::write(out.dest(), format!("cannot write {what}: {e}"))
+        }
+    }
+}
+
+/// The error numbers a full disk gives (Linux values; FFmpeg passes them through).
+mod libc_errno {
+    pub const ENOSPC: i32 = 28;
+    pub const EDQUOT: i32 = 122;
 }
 
 fn is_again(e: &ffmpeg::Error) -> bool {
@@ -438,9 +467,8 @@ fn encode_frames(
     octx.set_metadata(tags);
     let mut mux_opts = Dictionary::new();
     mux_opts.set("movflags", "+faststart+use_metadata_tags");
-    octx.write_header_with(mux_opts).map_err(|e| {
-        RenderError::write(out.dest(), format!("cannot write the MP4 header ({e})"))
-    })?;
+    octx.write_header_with(mux_opts)
+        .map_err(write_error(out, "the MP4 header"))?;
 
     let video_stream_tb = video.stream_tb(&octx)?;
     let audio_stream_tb = audio_track.stream_tb(&octx)?;
@@ -487,7 +515,7 @@ fn encode_frames(
                     packet.rescale_ts(audio_track.encoder_tb, audio_stream_tb);
                     packet
                         .write_interleaved(octx)
-                        .map_err(ff("cannot write a packet"))?;
+                        .map_err(write_error(out, "audio"))?;
                 }
             };
 
@@ -513,7 +541,7 @@ fn encode_frames(
                 packet.rescale_ts(track.encoder_tb, stream_tb);
                 packet
                     .write_interleaved(octx)
-                    .map_err(ff("cannot write a subtitle"))?;
+                    .map_err(write_error(out, "a subtitle"))?;
                 next_text += 1;
                 stats.subtitle_samples += 1;
             }
@@ -541,7 +569,7 @@ fn encode_frames(
             packet.rescale_ts(video.encoder_tb, video_stream_tb);
             packet
                 .write_interleaved(&mut octx)
-                .map_err(ff("cannot write a packet"))?;
+                .map_err(write_error(out, "a video frame"))?;
             stats.video_frames += 1;
             encoded.store(stats.video_frames, Ordering::Relaxed);
 
@@ -560,7 +588,7 @@ fn encode_frames(
             .join()
             .map_err(|_| RenderError::Encode("the audio encoder thread panicked".into()))??;
         octx.write_trailer()
-            .map_err(|e| RenderError::write(out.dest(), format!("cannot finish the MP4 ({e})")))?;
+            .map_err(write_error(out, "the end of the MP4"))?;
         Ok(stats)
     })
 }
@@ -687,4 +715,29 @@ fn encode_text(
         )));
     }
     Ok(Packet::copy(&buf[..written as usize]))
+}
+
+#[cfg(test)]
+mod write_error_tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_named_with_the_folder_it_fills() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = StagedFile::new(&dir.path().join("film.mp4")).unwrap();
+        let full = write_error(&out, "a subtitle")(ffmpeg::Error::Other {
+            errno: libc_errno::ENOSPC,
+        });
+        let text = full.to_string();
+        assert!(text.contains("film.mp4"), "{text}");
+        assert!(
+            text.contains(&format!(
+                "the disk holding {} is full",
+                dir.path().display()
+            )),
+            "{text}"
+        );
+        let other = write_error(&out, "a subtitle")(ffmpeg::Error::InvalidData).to_string();
+        assert!(other.contains("cannot write a subtitle"), "{other}");
+    }
 }

@@ -14,12 +14,12 @@
 
 use ffmpeg::{codec, decoder, encoder, format, Dictionary, Packet, Rational};
 use ffmpeg_next as ffmpeg;
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
 use sha2::{Digest, Sha256};
 
 use super::yuv::{self, YuvPlanes, YuvRef};
 use super::{ff, is_again, zero_buffers, EncodeSettings};
-use crate::error::RenderError;
-use crate::frame::RgbFrame;
 
 /// One encoded frame. Segments have no B-frames, so packet `i` is frame `i`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::error::RenderError;
+use scene_previz::error::RenderError;
 
 /// A file being written. Dropped without [`StagedFile::commit`], it removes its temporary file.
 #[derive(Debug)]
@@ -75,26 +75,39 @@ impl StagedFile {
     }
 }
 
-/// Remove `NAME.tmp-PID` files whose writer is gone (killed before it could clean up). Only
-/// where a process table can be asked (Linux `/proc`); elsewhere they stay, harmless.
+/// What a render stages beside its MP4 (`film.mp4`, `film.srt`, `film.vtt`,
+/// `film.provenance.json`): temporary files with these endings are a render's, whatever the
+/// film is called.
+const RENDER_OUTPUTS: &[&str] = &[".mp4", ".srt", ".vtt", ".provenance.json"];
+
+/// Remove the temporary files of writers that are gone (killed with `kill -9`, or by a power
+/// cut, before they could clean up): `FILE.tmp-PID` for `file_name` itself and for every render
+/// output in `dir`, whose process `PID` no longer exists. Only regular files are removed, only
+/// where a process table can be asked (Linux `/proc`); elsewhere they stay, harmless. A PID
+/// reused by another process keeps its file: that only delays the clean-up.
 fn remove_stale_temps(dir: &Path, file_name: &str) {
-    let proc_root = Path::new("/proc/self");
-    if !proc_root.exists() {
+    if !Path::new("/proc/self").exists() {
         return;
     }
-    let prefix = format!("{file_name}.tmp-");
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+        let Some(name) = name.to_str() else {
             continue;
         };
+        let Some((stem, pid)) = name.rsplit_once(".tmp-") else {
+            continue;
+        };
+        let ours = stem == file_name || RENDER_OUTPUTS.iter().any(|ext| stem.ends_with(ext));
         let Ok(pid) = pid.parse::<u32>() else {
             continue;
         };
-        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+        if !ours || pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = fs::remove_file(entry.path());
         }
     }

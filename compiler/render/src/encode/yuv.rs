@@ -1,7 +1,7 @@
 //! RGB to YUV 4:2:0 (BT.601, limited range) in integers: exact, the same on every CPU, and
 //! cheaper than a general scaler for a pure colour conversion.
 
-use crate::frame::RgbFrame;
+use scene_previz::frame::RgbFrame;
 
 #[inline]
 fn luma(r: i32, g: i32, b: i32) -> u8 {

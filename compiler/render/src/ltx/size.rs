@@ -7,99 +7,43 @@
 //! and crop the centre.
 
 use scene_model::pipeline::{valid_dimension, RgbFrame as ModelFrame};
+use scene_previz::frame::RgbFrame;
+use scene_previz::image::{scale, Fit, Footprint, RgbView};
 
-use crate::frame::RgbFrame;
+pub use scene_previz::image::Size;
 
-/// Width and height in pixels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Size {
-    pub width: usize,
-    pub height: usize,
-}
-
-impl Size {
-    pub fn new(width: u32, height: u32) -> Size {
-        Size {
-            width: width as usize,
-            height: height as usize,
-        }
-    }
-
-    /// The size to generate for a film of this size: each side rounded up to a multiple of 32.
-    pub fn for_generation(self) -> Size {
-        Size {
-            width: valid_dimension(self.width),
-            height: valid_dimension(self.height),
-        }
+/// The size to generate for a film of this size: each side rounded up to a multiple of 32.
+pub fn for_generation(film: Size) -> Size {
+    Size {
+        width: valid_dimension(film.width),
+        height: valid_dimension(film.height),
     }
 }
 
-/// Scale packed RGB of `src` to cover `dst` (keeping its aspect ratio) and crop the centre.
-/// Each output pixel averages the source pixels under it (a box filter), so a large keyframe
-/// image shrinks without aliasing; enlarging repeats pixels. Integer arithmetic throughout, so
-/// the result is the same bytes on every machine.
-pub fn cover(rgb: &[u8], src: Size, dst: Size) -> ModelFrame {
-    let (sw, sh, tw, th) = (
-        src.width as u64,
-        src.height as u64,
-        dst.width as u64,
-        dst.height as u64,
-    );
-    // Scale factor s = max(tw/sw, th/sh) as the exact fraction num/den.
-    let (num, den) = if tw * sh >= th * sw {
-        (tw, sw)
-    } else {
-        (th, sh)
-    };
-    // The scaled image is (sw*num/den) x (sh*num/den); crop offsets centre it on the target.
-    let (ox, oy) = (
-        (sw * num / den).saturating_sub(tw) / 2,
-        (sh * num / den).saturating_sub(th) / 2,
-    );
-    // Source span of target column x: [(x+ox)*den/num, (x+ox+1)*den/num), at least one pixel.
-    let span = |t: u64, off: u64, limit: u64| {
-        let a = ((t + off) * den / num).min(limit - 1);
-        let b = ((t + off + 1) * den).div_ceil(num).clamp(a + 1, limit);
-        (a as usize, b as usize)
-    };
-    let xs: Vec<(usize, usize)> = (0..tw).map(|x| span(x, ox, sw)).collect();
-    let mut data = Vec::with_capacity(dst.width * dst.height * 3);
-    for y in 0..th {
-        let (y0, y1) = span(y, oy, sh);
-        for &(x0, x1) in &xs {
-            let mut acc = [0u64; 3];
-            for row in y0..y1 {
-                let line = &rgb[row * src.width * 3..(row + 1) * src.width * 3];
-                for px in line[x0 * 3..x1 * 3].chunks_exact(3) {
-                    for (a, v) in acc.iter_mut().zip(px) {
-                        *a += u64::from(*v);
-                    }
-                }
-            }
-            let n = ((y1 - y0) * (x1 - x0)) as u64;
-            for a in acc {
-                data.push(((a + n / 2) / n) as u8);
-            }
-        }
-    }
+/// `src` scaled to cover `dst` (keeping its aspect ratio), the centre cropped: the shared box
+/// filter ([`scene_previz::image::scale()`]) with the footprint this backend has always used,
+/// [`Footprint::Touching`], so a large keyframe image shrinks without aliasing and the
+/// conditioning pixels of earlier renders stay the same bytes.
+pub fn cover(src: RgbView<'_>, dst: Size) -> ModelFrame {
     ModelFrame {
         width: dst.width as u32,
         height: dst.height as u32,
-        data,
+        data: scale(src, dst, Fit::Cover, Footprint::Touching),
     }
 }
 
-/// A frame of the film as the model takes it, at the generation size.
-pub fn to_model(frame: &RgbFrame, generation: Size) -> ModelFrame {
+/// A frame of the film as the model takes it, at the generation size; `None` when the frame's
+/// pixels do not match its size.
+pub fn to_model(frame: &RgbFrame, generation: Size) -> Option<ModelFrame> {
     let src = Size::new(frame.width, frame.height);
     if src == generation {
-        return ModelFrame {
+        return Some(ModelFrame {
             width: frame.width,
             height: frame.height,
             data: frame.data.clone(),
-        };
+        });
     }
-    cover(&frame.data, src, generation)
+    Some(cover(frame.view()?, generation))
 }
 
 /// A generated frame cropped (centred) to the film's size.
@@ -138,9 +82,13 @@ mod tests {
             .collect()
     }
 
+    fn view(rgb: &[u8], size: Size) -> RgbView<'_> {
+        RgbView::new(size, rgb).unwrap()
+    }
+
     #[test]
     fn generation_sizes_are_multiples_of_32() {
-        let s = Size::new(100, 64).for_generation();
+        let s = for_generation(Size::new(100, 64));
         assert_eq!((s.width, s.height), (128, 64));
     }
 
@@ -148,14 +96,14 @@ mod tests {
     fn cover_of_the_same_size_is_the_identity() {
         let img = gradient(64, 32);
         let s = Size::new(64, 32);
-        assert_eq!(cover(&img, s, s).data, img);
+        assert_eq!(cover(view(&img, s), s).data, img);
     }
 
     #[test]
     fn cover_halves_by_averaging_and_crops_the_centre() {
         // 8x4 -> 2x2: scale 1/2 (height decides), the 4x2 result cropped to its middle columns.
         let img = gradient(8, 4);
-        let out = cover(&img, Size::new(8, 4), Size::new(2, 2));
+        let out = cover(view(&img, Size::new(8, 4)), Size::new(2, 2));
         assert_eq!(out.data.len(), 12);
         // Output (0,0) averages source x 2..=3, y 0..=1: x mean 2.5 rounds to 3, y mean 0.5 to 1.
         assert_eq!(&out.data[0..3], &[3, 1, 7]);
@@ -166,7 +114,7 @@ mod tests {
     #[test]
     fn cover_enlarges_by_repeating() {
         let img = gradient(2, 1);
-        let out = cover(&img, Size::new(2, 1), Size::new(4, 2));
+        let out = cover(view(&img, Size::new(2, 1)), Size::new(4, 2));
         assert_eq!(
             out.data,
             vec![0, 0, 7, 0, 0, 7, 1, 0, 7, 1, 0, 7, 0, 0, 7, 0, 0, 7, 1, 0, 7, 1, 0, 7]

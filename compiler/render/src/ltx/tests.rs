@@ -353,6 +353,7 @@ fn open_errors_name_the_folder_and_the_problem() {
 fn a_cancel_stops_the_shot_between_denoising_steps() {
     use std::sync::atomic::{AtomicBool, Ordering};
 
+    use crate::cache::ShotCache;
     use crate::pipeline::{render_film, RenderOptions, RenderProgress};
 
     struct CancelOnFirstStep<'a>(&'a AtomicBool, std::sync::Mutex<Vec<(u64, u64)>>);
@@ -376,7 +377,7 @@ fn a_cancel_stops_the_shot_between_denoising_steps() {
         &b,
         &RenderOptions {
             project_root: dir.path(),
-            cache_dir: &cache,
+            store: &ShotCache::open(&cache).unwrap(),
             output: &dir.path().join("film.mp4"),
             jobs: 1,
             metadata: Default::default(),

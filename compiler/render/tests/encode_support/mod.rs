@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use scene_plan::schedule::*;
-use scene_render::backend::{Backend, BackendIdentity, Progress, ShotInputs};
-use scene_render::error::RenderError;
-use scene_render::frame::RgbFrame;
+use scene_previz::backend::{Backend, BackendIdentity, Progress, ShotInputs};
+use scene_previz::error::RenderError;
+use scene_previz::frame::RgbFrame;
 use sha2::{Digest, Sha256};
 
 pub fn transition(kind: TransitionKind, frames: u32) -> Transition {

@@ -1,0 +1,52 @@
+//! Previz frame rendering speed at 768x512: one thread, one shot of a night street in the rain
+//! with a dolly, a figure, a caption and a subtitle (the heaviest ordinary case).
+//!
+//! `CARGO_TARGET_DIR=/work/target-previz cargo bench -p scene-previz --bench previz`
+
+#[path = "../tests/previz_common/mod.rs"]
+mod common;
+
+use std::path::Path;
+
+use scene_previz::backend::{Backend, ShotInputs};
+use scene_previz::Previz;
+
+fn main() {
+    divan::main();
+}
+
+/// 24 frames (one second of film) per iteration.
+#[divan::bench(sample_count = 10)]
+fn previz_second_one_thread(bencher: divan::Bencher) {
+    let film = common::film(vec![common::opening(24)]);
+    let previz = Previz::with_threads(1);
+    let inputs = ShotInputs {
+        project_root: Path::new("."),
+        continued_frame: None,
+    };
+    bencher
+        .counter(divan::counter::ItemsCount::new(24usize))
+        .bench(|| {
+            previz
+                .render_shot(&film, &film.shots[0], &inputs, &mut |_, _| {})
+                .unwrap()
+        });
+}
+
+/// The same second on every core.
+#[divan::bench(sample_count = 10)]
+fn previz_second_all_threads(bencher: divan::Bencher) {
+    let film = common::film(vec![common::opening(24)]);
+    let previz = Previz::new();
+    let inputs = ShotInputs {
+        project_root: Path::new("."),
+        continued_frame: None,
+    };
+    bencher
+        .counter(divan::counter::ItemsCount::new(24usize))
+        .bench(|| {
+            previz
+                .render_shot(&film, &film.shots[0], &inputs, &mut |_, _| {})
+                .unwrap()
+        });
+}

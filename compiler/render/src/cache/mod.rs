@@ -1,0 +1,24 @@
+//! The per-shot cache: content-addressed, written atomically, verified on read. Three rooms:
+//!
+//! - [`key`]: the recipe that names a shot's entry (what its pixels and its encoding depend on);
+//! - [`entry`]: the byte format of an entry (H.264 packets, the exact last frame, hashes and a
+//!   SHA-256 trailer) and its checks, with [`frames`] to decode an entry for the compositor;
+//! - [`sound`]: the byte format of the sound a backend generated with a shot (ltx2), stored
+//!   under the shot's key, and its checks;
+//! - [`store`]: where entries and sounds live — the [`ShotStore`] seam the pipeline goes through, and the
+//!   `.scene-cache/` directory store with its atomic writes, eviction and statistics.
+
+pub mod entry;
+pub mod frames;
+pub mod key;
+pub mod sound;
+pub mod store;
+
+pub use entry::{CacheEntry, ShotVideo, StoredShot};
+pub use frames::EntryFrames;
+pub use key::{frame_sha256, keyed_schedule_json, shot_key, CacheKey, KeyInputs};
+pub use store::{parse_size, CacheStats, GcReport, ShotCache, ShotStore};
+
+/// Bump when the key's recipe or the entry layout changes: it is hashed into every key and
+/// written into every entry's header.
+pub const CACHE_FORMAT_VERSION: u32 = 2;
