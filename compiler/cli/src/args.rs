@@ -171,6 +171,8 @@ pub struct FarmArgs {
 pub enum BackendName {
     Previz,
     Ltx,
+    /// LTX-2: each shot's picture and sound generated together.
+    Ltx2,
 }
 
 /// How the ltx backend holds the T5 text encoder's weights.
@@ -192,7 +194,8 @@ pub struct RenderArgs {
     pub output: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = BackendName::Previz)]
     pub backend: BackendName,
-    /// A local LTX-Video folder in the diffusers layout (for `--backend ltx`).
+    /// A local model folder in the diffusers layout: LTX-Video for `--backend ltx`, LTX-2 for
+    /// `--backend ltx2`.
     #[arg(long)]
     pub model_dir: Option<PathBuf>,
     /// Shots rendered at once (default: the number of cores).

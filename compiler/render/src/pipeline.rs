@@ -23,7 +23,7 @@ use scene_previz::error::RenderError;
 use scene_previz::frame::RgbFrame;
 
 use crate::assemble::{self, Assembled, TransitionEncoder};
-use crate::audio::AudioMix;
+use crate::audio::{frame_to_sample, AudioMix, StereoBuffer};
 use crate::cache::{shot_key, CacheEntry, CacheKey, Claim, KeyInputs, ShotStore, ShotVideo};
 use crate::compositor::{ShotFrames, ShotSource};
 use crate::encode::segment::encoder_fingerprint;
@@ -274,6 +274,15 @@ impl Backend for CacheOnly<'_> {
         self.0.identity()
     }
 
+    // The key and the cache's contents depend on these: the wrapped backend's answers.
+    fn generates_sound(&self) -> bool {
+        self.0.generates_sound()
+    }
+
+    fn key_extra(&self, shot: &ShotSchedule) -> String {
+        self.0.key_extra(shot)
+    }
+
     fn render_shot(
         &self,
         _film: &FilmSchedule,
@@ -329,7 +338,7 @@ impl<'a> Renderer<'a> {
         &self,
         shot: &ShotSchedule,
         continued: Option<&RgbFrame>,
-    ) -> Result<ShotVideo, RenderError> {
+    ) -> Result<(ShotVideo, Option<StereoBuffer>), RenderError> {
         let progress = self.opts.progress;
         let backend_error = |message: String| RenderError::Backend {
             backend: self.identity.name.clone(),
@@ -389,7 +398,7 @@ impl<'a> Renderer<'a> {
                     })
                 })
                 .map_err(|e| RenderError::Encode(format!("cannot start an encoder thread: {e}")))?;
-            let rendered = self.backend.render_shot_streaming(
+            let rendered = self.backend.render_shot_with_sound(
                 self.film,
                 shot,
                 &ShotInputs {
@@ -412,7 +421,7 @@ impl<'a> Renderer<'a> {
             // The encoder's error explains a backend whose sink failed; otherwise the
             // backend's error (an interrupt, say) explains an encoder that got too few frames.
             match (rendered, encoded) {
-                (Ok(()), r) => r,
+                (Ok(sound), r) => r.map(|video| (video, sound)),
                 (Err(_), Err(e)) if sink_failed => Err(e),
                 (Err(e), _) => Err(e),
             }
@@ -455,14 +464,18 @@ impl<'a> Renderer<'a> {
                 image_sha256: &image_sha256,
                 upstream_last_frame,
                 encoder: &self.encoder,
+                backend_extra: &self.backend.key_extra(shot),
             },
         )
     }
 
-    /// The cached entry of `shot` under `key`, if it is there and fits the film.
+    /// The cached entry of `shot` under `key`, if it is there and fits the film (and, for a
+    /// backend that generates sound, its sound is there too).
     fn cached(&self, shot: &ShotSchedule, key: &CacheKey) -> Option<CacheEntry> {
+        let sounds = self.backend.generates_sound();
         self.cache.get(key).filter(|entry| {
-            entry.frames == shot.frames.0
+            (!sounds || self.cache.get_sound(key).is_some())
+                && entry.frames == shot.frames.0
                 && entry.width == self.film.width
                 && entry.height == self.film.height
                 && entry.keyint == self.video.keyint()
@@ -533,7 +546,33 @@ impl<'a> Renderer<'a> {
             }
         };
         progress.shot_started(&shot.name, shot.frames.0);
-        let video = self.render_and_encode(shot, continued.as_ref())?;
+        let (video, sound) = self.render_and_encode(shot, continued.as_ref())?;
+        if self.backend.generates_sound() {
+            let wanted = frame_to_sample(u64::from(shot.frames.0), self.film.fps) as usize;
+            match sound {
+                Some(sound) if sound.frames() == wanted && sound.samples.len() == 2 * wanted => {
+                    self.cache.put_sound(&key, &sound, self.opts.cancel)?
+                }
+                Some(sound) => {
+                    return Err(RenderError::Backend {
+                        backend: self.identity.name.clone(),
+                        shot: shot.name.clone(),
+                        message: format!(
+                            "returned {} samples of sound, the shot's {} frames need {wanted}",
+                            sound.frames(),
+                            shot.frames.0
+                        ),
+                    })
+                }
+                None => {
+                    return Err(RenderError::Backend {
+                        backend: self.identity.name.clone(),
+                        shot: shot.name.clone(),
+                        message: "generated no sound".into(),
+                    })
+                }
+            }
+        }
         let stored = self.cache.put(&key, &video, self.opts.cancel)?;
         progress.shot_finished(&shot.name);
         Ok(ShotDone {
@@ -631,6 +670,12 @@ impl ShotBoard {
         }
     }
 
+    /// The error that stopped the render threads, if any (taken: a render that reports it
+    /// goes no further).
+    fn take_error(&self) -> Option<RenderError> {
+        self.board.lock().ok()?.error.take()
+    }
+
     /// Block until shot `index` is done. An error here only says that rendering stopped; the
     /// reason comes from [`ShotBoard::into_results`].
     fn wait(&self, index: usize) -> Result<ShotDone, RenderError> {
@@ -724,7 +769,7 @@ pub fn render_film(
     let vtt = StagedFile::new(&vtt_path)?;
     let provenance_file = StagedFile::new(&provenance_path)?;
     // Decoding the sound first makes a missing asset fail fast too.
-    let mix = AudioMix::new(film, opts.project_root)?;
+    let mut mix = AudioMix::new(film, opts.project_root)?;
 
     let identity = backend.identity();
     let shot_opts = ShotRenderOptions {
@@ -764,6 +809,34 @@ pub fn render_film(
     };
     let extradata = SegmentEncoder::new(&video)?.extradata();
     let pieces = assemble::plan(film, &video);
+    if backend.generates_sound() {
+        // The film's sound needs every shot's generated sound before the soundtrack streams
+        // (its headroom gain is the whole film's), so these shots render first; the assembly
+        // below then finds them all done.
+        std::thread::scope(|scope| {
+            for _ in 0..renderer.jobs() {
+                scope.spawn(|| board.work(&renderer, &upstream));
+            }
+        });
+        if let Some(e) = board.take_error() {
+            return Err(e);
+        }
+        if opts.cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        let mut sounds = Vec::with_capacity(film.shots.len());
+        for index in 0..film.shots.len() {
+            let done = board.wait(index)?;
+            let sound = opts.store.get_sound(&done.key).ok_or_else(|| {
+                RenderError::Schedule(format!(
+                    "the generated sound of shot `{}` vanished during the render",
+                    film.shots[index].name
+                ))
+            })?;
+            sounds.push(sound);
+        }
+        mix = mix.with_shot_sounds(film, sounds);
+    }
     let transitions = TransitionEncoder::new(film, &video, &pieces, &source, opts.cancel);
     let assembled = std::thread::scope(|scope| {
         for _ in 0..renderer.jobs() {

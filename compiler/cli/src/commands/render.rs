@@ -1,5 +1,5 @@
-//! `scenec render FILE [-o OUT.mp4] [--backend previz|ltx] [--model-dir DIR] [--jobs N] [--json]`
-//! `[--cache DIR|s3://…] [--shard K/N --shots-only | --assemble-only [--wait T]]`
+//! `scenec render FILE [-o OUT.mp4] [--backend previz|ltx|ltx2] [--model-dir DIR] [--jobs N]`
+//! `[--json] [--cache DIR|s3://…] [--shard K/N --shots-only | --assemble-only [--wait T]]`
 
 mod farm;
 
@@ -83,8 +83,29 @@ pub fn make_backend(
                 .map(|b| Box::new(b) as Box<dyn Backend>)
                 .map_err(|e| e.to_string())
         }
+        #[cfg(feature = "ltx")]
+        BackendName::Ltx2 => {
+            let dir = model_dir.ok_or(
+                "`--backend ltx2` needs `--model-dir DIR`: a local LTX-2 folder in the diffusers layout \
+                 (see the README, \"Rendering picture and sound with LTX-2\")",
+            )?;
+            if model.text_encoder_dtype.is_some() {
+                return Err(
+                    "--text-encoder-dtype is for `--backend ltx`; ltx2's Gemma encoder follows the device \
+                     (f32 on the CPU, bf16 on CUDA)"
+                        .into(),
+                );
+            }
+            let settings = scene_render::ltx2::Ltx2Settings {
+                steps_override: model.steps,
+                ..Default::default()
+            };
+            scene_render::ltx2::Ltx2Backend::open(dir, &cache_dir(project_root), settings)
+                .map(|b| Box::new(b) as Box<dyn Backend>)
+                .map_err(|e| e.to_string())
+        }
         #[cfg(not(feature = "ltx"))]
-        BackendName::Ltx => {
+        BackendName::Ltx | BackendName::Ltx2 => {
             let _ = (model, project_root);
             Err("this scenec was built without the `ltx` feature".into())
         }

@@ -56,7 +56,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     };
     let mode = match args.backend {
         BackendName::Previz => Mode::Exact,
-        BackendName::Ltx => {
+        BackendName::Ltx | BackendName::Ltx2 => {
             let base = match project_tolerance(&checked.project_root) {
                 Ok(t) => t,
                 Err(e) => return tool_error(e),

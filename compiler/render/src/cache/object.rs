@@ -1,9 +1,10 @@
 //! The shared cache in an S3-compatible object store (`--cache s3://bucket/prefix`), through
 //! Apache Arrow's `object_store` crate.
 //!
-//! Entries are the same bytes as in `.scene-cache/shots/` (`<prefix>/shots/<key>.shot`), so a
-//! shot rendered on the farm and one rendered at a desk are interchangeable. An S3 PUT is
-//! atomic — a reader sees the whole object or none — so an entry needs no temporary name; it is
+//! Entries are the same bytes as in `.scene-cache/shots/` (`<prefix>/shots/<key>.shot`, and
+//! `<key>.sound` for a backend's generated sound), so a shot rendered on the farm and one
+//! rendered at a desk are interchangeable. An S3 PUT is atomic — a reader sees the whole object
+//! or none — so an entry needs no temporary name; it is
 //! written with "create if absent" (`If-None-Match: *`), and a second worker writing the same
 //! content-addressed entry learns it exists and is done. Leases (`<prefix>/leases/<key>.lease`)
 //! use the same create and a replace conditional on the ETag read (`If-Match`), which S3,
@@ -24,7 +25,9 @@ use scene_previz::error::RenderError;
 use super::entry::{serialize, CacheEntry, ShotVideo, StoredShot};
 use super::key::CacheKey;
 use super::lease::{self, Claim, LeaseStore, LEASE_TTL};
+use super::sound::{parse_sound, serialize_sound};
 use super::store::ShotStore;
+use crate::audio::StereoBuffer;
 
 /// A cache entry larger than this is refused on read (a shot of a 4K model render is well
 /// under it); it bounds what a damaged or hostile store can make a worker allocate.
@@ -101,25 +104,47 @@ impl ObjectCache {
     }
 }
 
+impl Inner {
+    /// The object at `path`, or `None` when it is absent, unreadable or over the size bound.
+    fn read_object(&self, path: &ObjectPath) -> Option<Vec<u8>> {
+        self.runtime.block_on(async {
+            let got = self.store.get(path).await.ok()?;
+            if got.meta.size > MAX_ENTRY_BYTES {
+                return None;
+            }
+            got.bytes().await.ok().map(|b| b.to_vec())
+        })
+    }
+
+    /// Write a content-addressed object with "create if absent".
+    fn create_object(&self, path: &ObjectPath, bytes: Vec<u8>, what: &str) -> Result<(), RenderError> {
+        let opts = PutOptions {
+            mode: PutMode::Create,
+            ..PutOptions::default()
+        };
+        match self
+            .runtime
+            .block_on(self.store.put_opts(path, PutPayload::from(bytes), opts))
+        {
+            Ok(_) => Ok(()),
+            // Content-addressed: whoever wrote it first wrote these bytes.
+            Err(object_store::Error::AlreadyExists { .. }) => Ok(()),
+            Err(e) => Err(self.error(what, e)),
+        }
+    }
+}
+
 impl ShotStore for ObjectCache {
     fn get(&self, key: &CacheKey) -> Option<CacheEntry> {
         let inner = &self.inner;
         let path = inner.path("shots", key, "shot");
-        let bytes = inner.runtime.block_on(async {
-            let got = inner.store.get(&path).await.ok()?;
-            if got.meta.size > MAX_ENTRY_BYTES {
-                return None;
-            }
-            got.bytes().await.ok()
-        })?;
-        match CacheEntry::parse(*key, bytes.to_vec()) {
-            Some(entry) => Some(entry),
-            None => {
-                // Damaged: remove it so the shot renders again (as the directory store does).
-                let _ = inner.runtime.block_on(inner.store.delete(&path));
-                None
-            }
+        let bytes = inner.read_object(&path)?;
+        let entry = CacheEntry::parse(*key, bytes);
+        if entry.is_none() {
+            // Damaged: remove it so the shot renders again (as the directory store does).
+            let _ = inner.runtime.block_on(inner.store.delete(&path));
         }
+        entry
     }
 
     fn put(
@@ -133,20 +158,37 @@ impl ShotStore for ObjectCache {
             return Err(RenderError::Interrupted);
         }
         let inner = &self.inner;
-        let path = inner.path("shots", key, "shot");
-        let opts = PutOptions {
-            mode: PutMode::Create,
-            ..PutOptions::default()
-        };
-        match inner
-            .runtime
-            .block_on(inner.store.put_opts(&path, PutPayload::from(bytes), opts))
-        {
-            Ok(_) => Ok(stored),
-            // Content-addressed: whoever wrote it first wrote these bytes.
-            Err(object_store::Error::AlreadyExists { .. }) => Ok(stored),
-            Err(e) => Err(inner.error("cannot store a shot", e)),
+        inner.create_object(&inner.path("shots", key, "shot"), bytes, "cannot store a shot")?;
+        Ok(stored)
+    }
+
+    fn get_sound(&self, key: &CacheKey) -> Option<StereoBuffer> {
+        let inner = &self.inner;
+        let path = inner.path("shots", key, "sound");
+        let bytes = inner.read_object(&path)?;
+        let sound = parse_sound(key, &bytes);
+        if sound.is_none() {
+            let _ = inner.runtime.block_on(inner.store.delete(&path));
         }
+        sound
+    }
+
+    fn put_sound(
+        &self,
+        key: &CacheKey,
+        sound: &StereoBuffer,
+        cancel: &AtomicBool,
+    ) -> Result<(), RenderError> {
+        let bytes = serialize_sound(key, sound);
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        let inner = &self.inner;
+        inner.create_object(
+            &inner.path("shots", key, "sound"),
+            bytes,
+            "cannot store a shot's sound",
+        )
     }
 
     fn claim(&self, key: &CacheKey) -> Result<Claim, RenderError> {

@@ -1,9 +1,11 @@
 //! Where entries live: the [`ShotStore`] seam the render pipeline reads and writes shots
-//! through, and [`ShotCache`], the directory store (`.scene-cache/shots/<key>.shot`).
+//! through, and [`ShotCache`], the directory store (`.scene-cache/shots/<key>.shot`, and
+//! `<key>.sound` beside it for a backend that generates sound).
 //!
 //! A store moves whole entries: it writes the bytes [`super::entry::serialize`] makes and hands
 //! back only entries that [`CacheEntry::parse`] accepts, so every store shares the format and
-//! its checks and differs only in where the bytes go.
+//! its checks and differs only in where the bytes go. Sounds go the same way through
+//! [`serialize_sound`] and [`parse_sound`].
 //!
 //! The directory store writes to a temporary name in the same directory, fsyncs and renames: a
 //! crash leaves either no entry or a whole one. A read checks the entry before trusting
@@ -38,6 +40,8 @@ use scene_previz::error::RenderError;
 use super::entry::{serialize, CacheEntry, ShotVideo, StoredShot};
 use super::key::CacheKey;
 use super::lease::{self, Claim, LeaseStore, LEASE_TTL};
+use super::sound::{parse_sound, serialize_sound};
+use crate::audio::StereoBuffer;
 
 /// Where the render pipeline keeps shots between runs (and between the render threads and the
 /// film's assembly within a run).
@@ -62,6 +66,19 @@ pub trait ShotStore: Send + Sync {
     fn claim(&self, _key: &CacheKey) -> Result<Claim, RenderError> {
         Ok(Claim::Granted(Box::new(())))
     }
+
+    /// The verified sound a backend generated with the shot under `key`, or `None` when there
+    /// is none or it is damaged (a store removes a damaged sound, so the shot renders again).
+    fn get_sound(&self, key: &CacheKey) -> Option<StereoBuffer>;
+
+    /// Store the sound a backend generated with the shot under `key`, atomically, like
+    /// [`ShotStore::put`]. The pipeline stores it before the shot's entry.
+    fn put_sound(
+        &self,
+        key: &CacheKey,
+        sound: &StereoBuffer,
+        cancel: &AtomicBool,
+    ) -> Result<(), RenderError>;
 }
 
 /// The store `--cache` names: an object store (`s3://bucket/prefix`, with the
@@ -88,6 +105,8 @@ pub fn open_store(location: &str) -> Result<Box<dyn ShotStore>, String> {
 }
 
 const ENTRY_EXT: &str = "shot";
+/// A sound-generating backend's sound for the shot of the same key.
+const SOUND_EXT: &str = "sound";
 /// Temporary files older than this are debris of a killed writer; `gc` removes them.
 const STALE_TEMP: Duration = Duration::from_secs(3600);
 
@@ -254,6 +273,10 @@ impl ShotCache {
         self.shots_dir().join(format!("{}.{ENTRY_EXT}", key.hex()))
     }
 
+    pub fn sound_path(&self, key: &CacheKey) -> PathBuf {
+        self.shots_dir().join(format!("{}.{SOUND_EXT}", key.hex()))
+    }
+
     pub fn contains(&self, key: &CacheKey) -> bool {
         self.get(key).is_some()
     }
@@ -358,6 +381,8 @@ impl ShotCache {
                 break;
             }
             fs::remove_file(path).map_err(|e| RenderError::write(path, e))?;
+            // The shot's generated sound, if any, goes with it (it is not counted separately).
+            let _ = fs::remove_file(path.with_extension(SOUND_EXT));
             total -= len;
             kept -= 1;
             report.removed_entries += 1;
@@ -389,6 +414,53 @@ impl ShotCache {
         } else {
             RenderError::write(temp, e)
         }
+    }
+
+    /// Writes `bytes` to a temporary name beside `final_path`, fsyncs and renames it: a crash
+    /// leaves either no file or a whole one, and a failed write leaves nothing behind.
+    fn write_atomically(
+        &self,
+        key: &CacheKey,
+        final_path: &Path,
+        bytes: &[u8],
+    ) -> Result<(), RenderError> {
+        if !self.writable {
+            return Err(RenderError::write(
+                final_path,
+                format!(
+                    "the cache {} is read-only and does not hold this shot; make it writable \
+                     or render with a writable cache",
+                    self.dir.display()
+                ),
+            ));
+        }
+        let temp = self.shots_dir().join(format!(
+            ".{}.tmp-{}-{}",
+            key.hex(),
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let result = (|| -> Result<(), RenderError> {
+            // `create_new` (O_EXCL) neither follows nor reuses whatever is at the name.
+            let mut file = File::options()
+                .write(true)
+                .create_new(true)
+                .open(&temp)
+                .map_err(|e| RenderError::write(&temp, e))?;
+            file.write_all(bytes)
+                .map_err(|e| self.write_error(&temp, e))?;
+            file.sync_all().map_err(|e| self.write_error(&temp, e))?;
+            drop(file);
+            fs::rename(&temp, final_path).map_err(|e| RenderError::write(final_path, e))?;
+            if let Ok(dir) = File::open(self.shots_dir()) {
+                let _ = dir.sync_all();
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        result
     }
 }
 
@@ -440,44 +512,31 @@ impl ShotStore for ShotCache {
         if cancel.load(Ordering::Relaxed) {
             return Err(RenderError::Interrupted);
         }
-        let final_path = self.entry_path(key);
-        if !self.writable {
-            return Err(RenderError::write(
-                &final_path,
-                format!(
-                    "the cache {} is read-only and does not hold this shot; make it writable \
-                     or render with a writable cache",
-                    self.dir.display()
-                ),
-            ));
+        self.write_atomically(key, &self.entry_path(key), &bytes)?;
+        Ok(stored)
+    }
+
+    fn get_sound(&self, key: &CacheKey) -> Option<StereoBuffer> {
+        let path = self.sound_path(key);
+        let bytes = fs::read(&path).ok()?;
+        let sound = parse_sound(key, &bytes);
+        if sound.is_none() {
+            let _ = fs::remove_file(&path);
         }
-        let temp = self.shots_dir().join(format!(
-            ".{}.tmp-{}-{}",
-            key.hex(),
-            std::process::id(),
-            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        let result = (|| -> Result<(), RenderError> {
-            // `create_new` (O_EXCL) neither follows nor reuses whatever is at the name.
-            let mut file = File::options()
-                .write(true)
-                .create_new(true)
-                .open(&temp)
-                .map_err(|e| RenderError::write(&temp, e))?;
-            file.write_all(&bytes)
-                .map_err(|e| self.write_error(&temp, e))?;
-            file.sync_all().map_err(|e| self.write_error(&temp, e))?;
-            drop(file);
-            fs::rename(&temp, &final_path).map_err(|e| RenderError::write(&final_path, e))?;
-            if let Ok(dir) = File::open(self.shots_dir()) {
-                let _ = dir.sync_all();
-            }
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&temp);
+        sound
+    }
+
+    fn put_sound(
+        &self,
+        key: &CacheKey,
+        sound: &StereoBuffer,
+        cancel: &AtomicBool,
+    ) -> Result<(), RenderError> {
+        let bytes = serialize_sound(key, sound);
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
         }
-        result.map(|()| stored)
+        self.write_atomically(key, &self.sound_path(key), &bytes)
     }
 }
 
