@@ -156,7 +156,9 @@ fn import_check_render(dir: &str, lines: usize, expected: &[(&str, usize)]) {
     let unescaped = film.replace("\\\"", "\"");
     let said: String = unescaped
         .lines()
+        // What is between the quotes: a speech split over shots must join without them.
         .filter_map(|l| l.split_once(" says \"").map(|(_, rest)| rest))
+        .map(|rest| rest.rfind('"').map_or(rest, |end| &rest[..end]))
         .collect::<Vec<_>>()
         .join(" ");
     if let Err(missing) = in_order(&plain(&said), &expected_lines) {

@@ -46,13 +46,23 @@ impl Cast {
                 _ => {}
             }
         }
+        let cues: Vec<String> = cast.people.iter().map(|p| p.cue.clone()).collect();
         for person in &mut cast.people {
+            // `CYBER BOSS, 40, …` introduces Cyber Boss, not Boss: a sentence naming a longer
+            // name that holds this one is that other person's.
+            let longer: Vec<&String> = cues
+                .iter()
+                .filter(|c| c.len() > person.cue.len() && contains_word(c, &person.cue))
+                .collect();
             person.intro = sp.elements.iter().find_map(|e| match &e.kind {
                 ElementKind::Action(a) => {
                     let prose = a.prose();
                     sentences(&prose)
                         .into_iter()
-                        .find(|s| contains_word(s, &person.cue))
+                        .find(|s| {
+                            contains_word(s, &person.cue)
+                                && !longer.iter().any(|l| contains_word(s, l))
+                        })
                         .map(|s| (cut(&s, MAX_INTRO), e.origin.line))
                 }
                 _ => None,
@@ -196,6 +206,24 @@ mod tests {
         assert!(!contains_word("Steeler", "Steel"));
         assert!(contains_word("it's BOB.", "BOB"));
         assert!(!contains_word("BOBBY", "BOB"));
+    }
+
+    #[test]
+    fn an_introduction_belongs_to_the_longest_name_it_holds() {
+        let sp = parse(
+            "EXT. PARK - DAY\n\nCYBER BOSS, a cloud, descends. The BOSS hums.\n\n\
+             CYBER BOSS\nHello.\n\nBOSS\nHum.\n",
+        );
+        let cast = Cast::gather(&sp);
+        let intro = |cue: &str| {
+            let p = cast.people.iter().find(|p| p.cue == cue).unwrap();
+            p.intro.as_ref().map(|(s, _)| s.clone())
+        };
+        assert_eq!(
+            intro("CYBER BOSS").as_deref(),
+            Some("CYBER BOSS, a cloud, descends.")
+        );
+        assert_eq!(intro("BOSS").as_deref(), Some("The BOSS hums."));
     }
 
     #[test]
