@@ -259,3 +259,85 @@ fn ltx2_without_a_model_dir_is_a_usage_error() {
     assert_ne!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("--model-dir"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_farm_of_workers_and_an_assembler_gives_the_single_machine_film_and_its_sound() {
+    let p = project();
+    let model = tiny_model();
+    summary(&render(&p, &model, &[]));
+    let single = std::fs::read(p.path("out/film.mp4")).unwrap();
+
+    // Two workers on a shared cache (the `continues` chain keeps both shots on one of them),
+    // then an assembler that renders nothing: the generated sound reaches the film from the
+    // shared cache.
+    let mut rendered = Vec::new();
+    for shard in ["0/2", "1/2"] {
+        let v = summary(&render(
+            &p,
+            &model,
+            &["--cache", "shared", "--shard", shard, "--shots-only"],
+        ));
+        assert_eq!(
+            v["output"],
+            serde_json::Value::Null,
+            "a worker writes no film"
+        );
+        rendered.extend(names(&v, "rendered"));
+    }
+    rendered.sort();
+    assert_eq!(rendered, ["first", "second"], "every shot rendered once");
+    let sounds = std::fs::read_dir(p.path("shared/shots"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sound"))
+        })
+        .count();
+    assert_eq!(
+        sounds, 2,
+        "each worker stores its shots' sounds in the shared cache"
+    );
+
+    let mut args = vec![
+        "render",
+        "film.scene",
+        "-o",
+        "out/farm.mp4",
+        "--json",
+        "--backend",
+        "ltx2",
+        "--model-dir",
+        model.to_str().unwrap(),
+        "--cache",
+        "shared",
+        "--assemble-only",
+    ];
+    let v = summary(&p.run(&args));
+    assert!(
+        names(&v, "rendered").is_empty(),
+        "the assembler rendered: {v}"
+    );
+    assert!(
+        std::fs::read(p.path("out/farm.mp4")).unwrap() == single,
+        "the farm's film differs from the single-machine film"
+    );
+
+    // A sound lost from the shared cache is a missing shot to the assembler, never a film
+    // without it.
+    for e in std::fs::read_dir(p.path("shared/shots")).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "sound") {
+            std::fs::remove_file(path).unwrap();
+            break;
+        }
+    }
+    args[3] = "out/farm2.mp4";
+    let out = p.run(&args);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not in the cache"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!p.path("out/farm2.mp4").exists());
+}

@@ -117,7 +117,12 @@ impl Inner {
     }
 
     /// Write a content-addressed object with "create if absent".
-    fn create_object(&self, path: &ObjectPath, bytes: Vec<u8>, what: &str) -> Result<(), RenderError> {
+    fn create_object(
+        &self,
+        path: &ObjectPath,
+        bytes: Vec<u8>,
+        what: &str,
+    ) -> Result<(), RenderError> {
         let opts = PutOptions {
             mode: PutMode::Create,
             ..PutOptions::default()
@@ -158,7 +163,11 @@ impl ShotStore for ObjectCache {
             return Err(RenderError::Interrupted);
         }
         let inner = &self.inner;
-        inner.create_object(&inner.path("shots", key, "shot"), bytes, "cannot store a shot")?;
+        inner.create_object(
+            &inner.path("shots", key, "shot"),
+            bytes,
+            "cannot store a shot",
+        )?;
         Ok(stored)
     }
 
