@@ -11,9 +11,13 @@ SCENEC_APT_PACKAGES=(
     openssl python3-venv
 )
 
+# Only the tests need these: a real Slurm (the farm's end-to-end test runs a two-node cluster on
+# this machine) and Python venvs for small independent checkers (moto, a local S3 server).
+SCENEC_TEST_APT_PACKAGES=(slurm-wlm munge python3-venv)
+
 scenec_missing_packages() {
     local missing=()
-    for p in "${SCENEC_APT_PACKAGES[@]}"; do
+    for p in "$@"; do
         if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
             missing+=("$p")
         fi
@@ -22,8 +26,20 @@ scenec_missing_packages() {
 }
 
 scenec_install_deps() {
+    scenec_install_packages "${SCENEC_APT_PACKAGES[@]}"
+    if ! command -v cargo >/dev/null; then
+        echo "scenec needs a Rust toolchain (1.85 or newer): install it with rustup (https://rustup.rs)." >&2
+        exit 2
+    fi
+}
+
+scenec_install_test_deps() {
+    scenec_install_packages "${SCENEC_TEST_APT_PACKAGES[@]}"
+}
+
+scenec_install_packages() {
     local missing
-    missing=$(scenec_missing_packages)
+    missing=$(scenec_missing_packages "$@")
     if [ -n "$missing" ]; then
         if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
             echo "==> installing system packages: $missing"
@@ -35,9 +51,5 @@ scenec_install_deps() {
             echo "Install them as root:  sudo apt-get install --no-install-recommends $missing" >&2
             exit 2
         fi
-    fi
-    if ! command -v cargo >/dev/null; then
-        echo "scenec needs a Rust toolchain (1.85 or newer): install it with rustup (https://rustup.rs)." >&2
-        exit 2
     fi
 }

@@ -5,6 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
 scenec_install_deps
+scenec_install_test_deps
+
+# A local S3 server for the farm's object-store test, pinned, in a venv of its own.
+if [ ! -x target/venvs/moto/bin/moto_server ]; then
+    echo "==> moto (a local S3 server) for the farm tests"
+    python3 -m venv target/venvs/moto
+    target/venvs/moto/bin/pip install --quiet --disable-pip-version-check 'moto[server]==5.1.22'
+fi
 
 # The front end and the language server must build without candle and FFmpeg
 # (ARCHITECTURE.md, Invariants).
@@ -34,10 +42,13 @@ if cargo tree --locked -p scene-lsp -e normal | grep -q ' c2pa v'; then
     echo "scene-lsp pulls in c2pa" >&2
     exit 1
 fi
-if cargo tree --locked -p scenec -e normal | grep -qE ' (reqwest|ureq|hyper) v'; then
-    echo "scenec pulls in an HTTP client (c2pa must be built without its default features)" >&2
-    exit 1
-fi
+# The one HTTP client in scenec is object_store's (the farm's S3 cache); c2pa brings none.
+for client in reqwest ureq hyper; do
+    if cargo tree --locked -p scenec -e normal -i "$client" 2>/dev/null | grep -q ' c2pa v'; then
+        echo "c2pa pulls in $client (build it without its default features)" >&2
+        exit 1
+    fi
+done
 
 # The CAI's own C2PA reader (c2pa-python, pinned, from PyPI) checks signed films in the
 # `content_credentials` tests; build its venv first so that a failure names its cause.
@@ -50,3 +61,7 @@ echo "==> tests"
 # reproduces anywhere with the same seed.
 export SCENEC_FUZZ_ITERATIONS="${SCENEC_FUZZ_ITERATIONS:-2000}"
 cargo test --locked --workspace --no-fail-fast
+
+echo "==> the farm on a real two-node Slurm cluster"
+cargo build --locked -p scenec
+tests/farm/slurm.sh target/debug/scenec

@@ -13,3 +13,5 @@ run() { name=$1; shift; p=$(mem $name); s=$(date +%s%N); /tmp/gpu_check "$@" 2> 
 run parity parity
 run step28 ltx-step 768 512 97 28 3
 run vae ltx-vae 768 512 97
+run ltx2parity ltx2-parity cuda
+run ltx2step48 ltx2-step 768 512 121 48 3

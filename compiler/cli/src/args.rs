@@ -78,6 +78,8 @@ pub enum Command {
     /// Compare a render with stored goldens (CI regression renders).
     #[cfg(feature = "render")]
     Verify(VerifyArgs),
+    /// Write the jobs that render the film on a Slurm or Kubernetes farm.
+    Farm(FarmArgs),
     /// Inspect or trim the per-shot cache.
     #[cfg(feature = "render")]
     Cache {
@@ -102,10 +104,75 @@ pub enum GraphFormat {
     Json,
 }
 
+/// A render farm's scheduler.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// A job array (`sbatch --array`) and an assembly job that depends on it (`afterok`).
+    Slurm,
+    /// An Indexed Job (one completion index per worker) and an assembly Job.
+    Kubernetes,
+}
+
+/// `scenec farm FILE --engine slurm|kubernetes -o DIR`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct FarmArgs {
+    pub file: PathBuf,
+    #[arg(long, value_enum)]
+    pub engine: Engine,
+    /// Directory the job files are written to (created if needed).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Workers that render shots at once (shards); the assembler is one more job.
+    #[arg(long, default_value_t = 4)]
+    pub workers: u32,
+    /// The cache every worker shares: an object store (`s3://bucket/prefix`) or a directory
+    /// all nodes see. Default for Slurm: the project's `.scene-cache` (a shared file system);
+    /// required for Kubernetes.
+    #[arg(long)]
+    pub cache: Option<String>,
+    #[arg(long, value_enum, default_value_t = BackendName::Previz)]
+    pub backend: BackendName,
+    /// The model folder as the workers see it (for model backends).
+    #[arg(long)]
+    pub model_dir: Option<String>,
+    /// Denoising steps for model backends (overrides the script).
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// GPUs each worker requests (default: 1 for model backends, 0 for previz).
+    #[arg(long)]
+    pub gpus_per_worker: Option<u32>,
+    /// The MP4 the assembler writes (default: the script's name with .mp4, beside it).
+    #[arg(long)]
+    pub film: Option<String>,
+    /// The `scenec` the workers run: a path, or a name on their PATH.
+    #[arg(long, default_value = "scenec")]
+    pub scenec: String,
+    /// Kubernetes: the container image holding `scenec` (and the project, unless --pvc).
+    #[arg(long)]
+    pub image: Option<String>,
+    /// Where the project is inside the workers (Kubernetes; default /project). Slurm runs in the
+    /// project's own directory, which the cluster shares.
+    #[arg(long)]
+    pub workdir: Option<String>,
+    /// Kubernetes: a PersistentVolumeClaim holding the project, mounted at the workdir.
+    #[arg(long)]
+    pub pvc: Option<String>,
+    /// Kubernetes: a Secret whose keys become the workers' environment (AWS_* for the cache).
+    #[arg(long)]
+    pub env_secret: Option<String>,
+    #[arg(long)]
+    pub namespace: Option<String>,
+    /// Kubernetes: how long the assembler waits for the workers' shots, e.g. `6h`, `90m`.
+    #[arg(long, default_value = "6h")]
+    pub assemble_wait: String,
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BackendName {
     Previz,
     Ltx,
+    /// LTX-2: each shot's picture and sound generated together.
+    Ltx2,
 }
 
 /// How the ltx backend holds the T5 text encoder's weights.
@@ -127,7 +194,8 @@ pub struct RenderArgs {
     pub output: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = BackendName::Previz)]
     pub backend: BackendName,
-    /// A local LTX-Video folder in the diffusers layout (for `--backend ltx`).
+    /// A local model folder in the diffusers layout: LTX-Video for `--backend ltx`, LTX-2 for
+    /// `--backend ltx2`.
     #[arg(long)]
     pub model_dir: Option<PathBuf>,
     /// Shots rendered at once (default: the number of cores).
@@ -143,6 +211,24 @@ pub struct RenderArgs {
     /// CUDA).
     #[arg(long, value_enum)]
     pub text_encoder_dtype: Option<TextEncoderDtype>,
+    /// The shot cache: a directory, or an S3-compatible object store (`s3://bucket/prefix`;
+    /// endpoint and credentials from the standard AWS_* variables). Default: the project's
+    /// `.scene-cache`.
+    #[arg(long)]
+    pub cache: Option<String>,
+    /// Render only the shots of shard K of N (K counts from 0; a `continues` chain is never
+    /// split). Needs --shots-only.
+    #[arg(long, requires = "shots_only")]
+    pub shard: Option<scene_farm::Shard>,
+    /// Render shots into the cache and write no film (a farm worker).
+    #[arg(long, conflicts_with = "assemble_only")]
+    pub shots_only: bool,
+    /// Build the film from the cache alone; exit 2 naming every shot that is not there.
+    #[arg(long)]
+    pub assemble_only: bool,
+    /// With --assemble-only: wait up to this long for missing shots (`30m`, `6h`).
+    #[arg(long, requires = "assemble_only")]
+    pub wait: Option<String>,
     #[cfg(feature = "sign")]
     #[command(flatten)]
     pub sign: SignArgs,
@@ -207,6 +293,9 @@ pub struct VerifyArgs {
     pub model_dir: Option<PathBuf>,
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// The shot cache (see `scenec render --cache`).
+    #[arg(long)]
+    pub cache: Option<String>,
 }
 
 #[cfg(feature = "render")]

@@ -79,6 +79,7 @@ pub fn text_budget(backend: BackendName) -> scene_plan::tokens::TextBudget {
     match backend {
         BackendName::Previz => scene_plan::tokens::TextBudget::NONE,
         BackendName::Ltx => scene_plan::tokens::TextBudget::LTX,
+        BackendName::Ltx2 => scene_plan::tokens::TextBudget::LTX2,
     }
 }
 

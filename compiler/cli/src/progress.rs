@@ -65,7 +65,7 @@ impl Progress {
     pub fn for_backend(mut self, backend: BackendName) -> Progress {
         self.unit = match backend {
             BackendName::Previz => ShotUnit::Frames,
-            BackendName::Ltx => ShotUnit::DenoisingSteps,
+            BackendName::Ltx | BackendName::Ltx2 => ShotUnit::DenoisingSteps,
         };
         self
     }

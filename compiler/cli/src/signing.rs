@@ -185,7 +185,7 @@ fn inside_project(
 pub fn source_type(backend: BackendName) -> SourceType {
     match backend {
         BackendName::Previz => SourceType::AlgorithmicMedia,
-        BackendName::Ltx => SourceType::TrainedAlgorithmicMedia,
+        BackendName::Ltx | BackendName::Ltx2 => SourceType::TrainedAlgorithmicMedia,
     }
 }
 

@@ -8,6 +8,7 @@
 mod conv3d;
 pub mod error;
 pub mod loader;
+pub mod ltx2;
 pub mod pipeline;
 mod pixel_norm;
 pub mod rng;

@@ -57,6 +57,12 @@ impl ModelFolder {
         Ok(Self { root })
     }
 
+    /// A folder of another model family whose layout the caller has checked itself: it gets
+    /// the same weights loader and fingerprint (see `crate::ltx2::folder`).
+    pub(crate) fn with_checked_layout(root: PathBuf) -> Self {
+        Self { root }
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -411,6 +417,11 @@ impl Weights {
                 Err(recorded.unwrap_or(ModelError::Compute(e)))
             }
         }
+    }
+
+    /// Whether the weights hold a tensor of this name.
+    pub fn contains(&self, name: &str) -> bool {
+        SimpleBackend::contains_tensor(self.tensors.as_ref(), name)
     }
 
     /// Loads one tensor by name, outside of any module (e.g. VAE latent statistics).

@@ -180,7 +180,7 @@ pub fn linear_quadratic_schedule(
 }
 
 /// `np.linspace(start, stop, n)` in f64, as numpy computes it.
-fn linspace_f64(start: f64, stop: f64, n: usize) -> Vec<f64> {
+pub(crate) fn linspace_f64(start: f64, stop: f64, n: usize) -> Vec<f64> {
     if n == 0 {
         return vec![];
     }
@@ -196,7 +196,7 @@ fn linspace_f64(start: f64, stop: f64, n: usize) -> Vec<f64> {
 macro_rules! shape_sigmas {
     ($name:ident, $t:ty) => {
         /// Applies the configured shift and terminal stretch in this float type.
-        fn $name(
+        pub(crate) fn $name(
             cfg: &SchedulerConfig,
             shift: f64,
             mu: Option<f64>,

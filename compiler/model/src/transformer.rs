@@ -146,7 +146,7 @@ impl TransformerConfig {
 /// RMS normalisation without a learned scale, computed in f32 like diffusers' `RMSNorm`.
 /// Normalisations run in f32 whatever the compute dtype: their sums of squares are where
 /// bf16's 8-bit mantissa would lose the most.
-fn in_f32(
+pub(crate) fn in_f32(
     x: &Tensor,
     f: impl Fn(&Tensor) -> candle_core::Result<Tensor>,
 ) -> candle_core::Result<Tensor> {
@@ -156,7 +156,7 @@ fn in_f32(
     f(&x.to_dtype(DType::F32)?)?.to_dtype(x.dtype())
 }
 
-fn rms_norm(x: &Tensor, eps: f64) -> candle_core::Result<Tensor> {
+pub(crate) fn rms_norm(x: &Tensor, eps: f64) -> candle_core::Result<Tensor> {
     in_f32(x, |x| {
         let var = x.sqr()?.mean_keepdim(D::Minus1)?;
         x.broadcast_div(&(var + eps)?.sqrt()?)
@@ -164,7 +164,7 @@ fn rms_norm(x: &Tensor, eps: f64) -> candle_core::Result<Tensor> {
 }
 
 /// Layer normalisation without affine parameters.
-fn layer_norm_plain(x: &Tensor, eps: f64) -> candle_core::Result<Tensor> {
+pub(crate) fn layer_norm_plain(x: &Tensor, eps: f64) -> candle_core::Result<Tensor> {
     in_f32(x, |x| {
         let mean = x.mean_keepdim(D::Minus1)?;
         let centered = x.broadcast_sub(&mean)?;
@@ -336,13 +336,13 @@ impl Attention {
 /// Largest score block attention builds at once, in elements (256 MiB of f32). The whole score
 /// matrix of self-attention at 768x512x97 with guidance is about 6 GB; in blocks of queries
 /// peak memory stays bounded whatever the clip size.
-const SCORE_BLOCK_ELEMENTS: usize = 64 << 20;
+pub(crate) const SCORE_BLOCK_ELEMENTS: usize = 64 << 20;
 
 /// softmax(q·kᵀ·scale + bias)·v for q [B, H, Nq, D], k and v [B, H, Nk, D], in blocks of query
 /// rows so that no score block exceeds `max_elements`. Each row's softmax only needs its own
 /// scores, so blocking changes nothing but the matmul shapes (and their rounding, within the
 /// parity tolerance). `bias` broadcasts to [B, H, Nq, Nk].
-fn attend(
+pub(crate) fn attend(
     q: &Tensor,
     k: &Tensor,
     v: &Tensor,

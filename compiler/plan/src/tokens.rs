@@ -13,6 +13,9 @@ use crate::schedule::{TokenCount, TokenCounter};
 /// crate's `text_encoder::MAX_SEQUENCE_LENGTH`.
 pub const LTX_TEXT_TOKENS: u32 = 256;
 
+/// Tokens the `ltx2` backend's Gemma 3 reads per prompt.
+pub const LTX2_TEXT_TOKENS: u32 = 1024;
+
 /// A backend's text budget, as `scenec check --backend` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TextBudget {
@@ -27,6 +30,13 @@ impl TextBudget {
     pub const LTX: TextBudget = TextBudget {
         backend: "ltx",
         tokens: LTX_TEXT_TOKENS,
+    };
+    /// The LTX-2 backend: Gemma 3 reads up to 1024 tokens, `<bos>` included (the reference
+    /// pipeline's `max_sequence_length`; the model crate's `ltx2::text::MAX_SEQUENCE_LENGTH`).
+    /// Gemma's vocabulary is larger than T5's, so the T5-shaped estimate errs long here too.
+    pub const LTX2: TextBudget = TextBudget {
+        backend: "ltx2",
+        tokens: LTX2_TEXT_TOKENS,
     };
     /// A backend that reads no text (previz): nothing is too long for it.
     pub const NONE: TextBudget = TextBudget {

@@ -7,6 +7,7 @@ use scene_plan::schedule::{FilmSchedule, ShotSchedule};
 
 use crate::error::RenderError;
 use crate::frame::RgbFrame;
+use crate::sound::StereoBuffer;
 
 /// What identifies a backend in a cache key: its name, a fingerprint of its weights (empty for
 /// previz) and every setting that changes its output.
@@ -81,5 +82,34 @@ pub trait Backend: Send + Sync {
             sink(frame)?;
         }
         Ok(())
+    }
+
+    /// True for a backend that generates each shot's sound with its picture: the pipeline then
+    /// calls [`Backend::render_shot_with_sound`], caches the sound with the shot and mixes it
+    /// into the film (`scene_render::audio::AudioMix::with_shot_sounds`).
+    fn generates_sound(&self) -> bool {
+        false
+    }
+
+    /// What this backend reads from `shot` beyond the fields the cache key already holds
+    /// (`scene_render::cache::keyed_schedule_json`), as text for the key. Empty by default.
+    fn key_extra(&self, _shot: &ShotSchedule) -> String {
+        String::new()
+    }
+
+    /// [`Backend::render_shot_streaming`], returning the shot's generated sound (interleaved
+    /// stereo at [`crate::sound::SAMPLE_RATE`], exactly as long as the shot) when
+    /// [`Backend::generates_sound`] is true. The default generates none.
+    fn render_shot_with_sound(
+        &self,
+        film: &FilmSchedule,
+        shot: &ShotSchedule,
+        inputs: &ShotInputs<'_>,
+        sink: FrameSink<'_>,
+        progress: Progress<'_>,
+        cancel: &AtomicBool,
+    ) -> Result<Option<StereoBuffer>, RenderError> {
+        self.render_shot_streaming(film, shot, inputs, sink, progress, cancel)?;
+        Ok(None)
     }
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod frame;
 pub mod image;
 pub mod renderer;
+pub mod sound;
 pub mod storyboard;
 
 pub use renderer::{Previz, PREVIZ_RENDERER_VERSION};

@@ -14,7 +14,7 @@ use ffmpeg_next as ffmpeg;
 use scene_plan::schedule::FilmSchedule;
 use scene_previz::error::RenderError;
 
-pub const SAMPLE_RATE: u32 = 48_000;
+pub use scene_previz::sound::{StereoBuffer, SAMPLE_RATE};
 
 /// Highest peak the mix may have after headroom scaling. A little under full scale, so that the
 /// AAC encoder's own overshoot does not clip on playback.
@@ -23,18 +23,6 @@ pub const CEILING: f32 = 0.98;
 /// First sample of film frame `frame`: `frame * 48000 / fps`, rounded down.
 pub fn frame_to_sample(frame: u64, fps: u32) -> u64 {
     frame * u64::from(SAMPLE_RATE) / u64::from(fps.max(1))
-}
-
-/// Interleaved stereo samples (L, R, L, R, …) at [`SAMPLE_RATE`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StereoBuffer {
-    pub samples: Vec<f32>,
-}
-
-impl StereoBuffer {
-    pub fn frames(&self) -> usize {
-        self.samples.len() / 2
-    }
 }
 
 pub(crate) fn init_ffmpeg() -> Result<(), RenderError> {
@@ -262,6 +250,18 @@ struct Placed {
     fade_in: u64,
     fade_out: u64,
     looped: bool,
+    /// Film samples where this sound gives way to the script's own sound ([`DUCK_DB`])...
+    ducked_in: Vec<(u64, u64)>,
+    /// ...except these (the shot's dialogue lines).
+    kept_in: Vec<(u64, u64)>,
+}
+
+/// How far a backend's generated sound drops under the script's own `play`ed files, outside the
+/// shot's dialogue lines.
+pub const DUCK_DB: f64 = -12.0;
+
+fn inside(ranges: &[(u64, u64)], s: u64) -> bool {
+    ranges.iter().any(|&(a, b)| a <= s && s < b)
 }
 
 impl Placed {
@@ -280,6 +280,9 @@ impl Placed {
             }
             if self.fade_out > 0 && s + self.fade_out >= self.scheduled_end {
                 env *= self.scheduled_end.saturating_sub(s) as f32 / self.fade_out as f32;
+            }
+            if inside(&self.ducked_in, s) && !inside(&self.kept_in, s) {
+                env *= 10f64.powf(DUCK_DB / 20.0) as f32;
             }
             let i = if self.looped { k % len } else { k } as usize;
             let o = (s - from) as usize;
@@ -349,6 +352,8 @@ impl AudioMix {
                 fade_in: frame_to_sample(u64::from(event.fade_in_frames.0), fps),
                 fade_out: frame_to_sample(u64::from(event.fade_out_frames.0), fps),
                 looped: event.looped,
+                ducked_in: Vec::new(),
+                kept_in: Vec::new(),
             });
         }
         inputs.sort_by(|a, b| a.asset.cmp(&b.asset));
@@ -363,6 +368,69 @@ impl AudioMix {
             mix.gain = CEILING / peak;
         }
         Ok(mix)
+    }
+
+    /// The mix with each shot's generated sound added (`sounds[i]` is shot `i`'s, as long as
+    /// the shot), by the rule docs/render.md states: a shot's sound plays from its first frame
+    /// to its last, fading in and out over the transitions that join it to its neighbours
+    /// (a dissolve crossfades the two shots' sounds); where one of the script's own files
+    /// sounds, the generated sound drops by [`DUCK_DB`], except during the shot's dialogue
+    /// lines, whose generated speech always plays at full level. The headroom gain is found
+    /// again over the whole result.
+    pub fn with_shot_sounds(mut self, film: &FilmSchedule, sounds: Vec<StereoBuffer>) -> Self {
+        let fps = film.fps;
+        let at = |frame: u64| frame_to_sample(frame, fps);
+        let script: Vec<(u64, u64)> = self
+            .placed
+            .iter()
+            .filter(|p| p.start < p.end)
+            .map(|p| (p.start, p.end))
+            .collect();
+        for (i, (shot, sound)) in film.shots.iter().zip(sounds).enumerate() {
+            let first = u64::from(shot.start_frame.0);
+            let frames = u64::from(shot.frames.0);
+            let start = at(first);
+            let scheduled_end = at(first + frames);
+            let (fade_in, _) = transition_fades(&shot.transition_in);
+            let next_out = film
+                .shots
+                .get(i + 1)
+                .map_or(0, |next| transition_fades(&next.transition_in).1);
+            let own_out = shot
+                .transition_out
+                .as_ref()
+                .map_or(0, |t| u64::from(t.frames.0));
+            let kept_in = shot
+                .dialogue
+                .iter()
+                .map(|line| {
+                    let a = first + u64::from(line.start_frame.0).min(frames);
+                    let b = first + u64::from(line.end_frame.0).min(frames);
+                    (at(a), at(b))
+                })
+                .collect();
+            let end = scheduled_end
+                .min(self.total)
+                .min(start + sound.frames() as u64);
+            self.placed.push(Placed {
+                asset: Arc::new(sound),
+                start,
+                end,
+                scheduled_end,
+                gain: 1.0,
+                fade_in: at(fade_in.min(frames)),
+                fade_out: at(next_out.max(own_out).min(frames)),
+                looped: false,
+                ducked_in: script.clone(),
+                kept_in,
+            });
+        }
+        self.gain = 1.0;
+        let peak = self.peak();
+        if peak > CEILING {
+            self.gain = CEILING / peak;
+        }
+        self
     }
 
     /// Samples per channel of the whole film.
@@ -415,6 +483,20 @@ impl AudioMix {
     }
 }
 
+/// Frames over which a shot's sound fades in, and the shot before it fades out, for the
+/// transition that joins them (the picture's own rule: a dissolve or wipe overlaps both for its
+/// length; a fade through black splits its length between them).
+fn transition_fades(t: &scene_plan::schedule::Transition) -> (u64, u64) {
+    use scene_plan::schedule::TransitionKind;
+    let n = u64::from(t.frames.0);
+    match t.kind {
+        TransitionKind::Cut => (0, 0),
+        TransitionKind::Fade => (n - n / 2, n / 2),
+        TransitionKind::Dissolve | TransitionKind::WipeLeft | TransitionKind::WipeRight => (n, n),
+        TransitionKind::FadeToBlack => (0, n),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,6 +511,22 @@ mod tests {
             fade_in: 0,
             fade_out: 0,
             looped,
+            ducked_in: Vec::new(),
+            kept_in: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn generated_sound_ducks_under_script_files_but_not_in_dialogue() {
+        let mut p = placed(vec![1.0; 20], 0, 10, false);
+        p.ducked_in = vec![(2, 8)];
+        p.kept_in = vec![(4, 6)];
+        let (mut l, mut r) = (vec![0f32; 10], vec![0f32; 10]);
+        p.add_into(0, &mut l, &mut r);
+        let duck = 10f32.powf(DUCK_DB as f32 / 20.0);
+        let expected = [1.0, 1.0, duck, duck, 1.0, 1.0, duck, duck, 1.0, 1.0];
+        for (got, want) in l.iter().zip(expected) {
+            assert!((got - want).abs() < 1e-6, "{l:?}");
         }
     }
 

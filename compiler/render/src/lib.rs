@@ -12,6 +12,8 @@ pub mod compositor;
 pub mod encode;
 #[cfg(feature = "ltx")]
 pub mod ltx;
+#[cfg(feature = "ltx")]
+pub mod ltx2;
 pub mod pipeline;
 pub mod provenance;
 pub mod subtitles;

@@ -23,8 +23,8 @@ use scene_previz::error::RenderError;
 use scene_previz::frame::RgbFrame;
 
 use crate::assemble::{self, Assembled, TransitionEncoder};
-use crate::audio::AudioMix;
-use crate::cache::{shot_key, CacheEntry, CacheKey, KeyInputs, ShotStore, ShotVideo};
+use crate::audio::{frame_to_sample, AudioMix, StereoBuffer};
+use crate::cache::{shot_key, CacheEntry, CacheKey, Claim, KeyInputs, ShotStore, ShotVideo};
 use crate::compositor::{ShotFrames, ShotSource};
 use crate::encode::segment::encoder_fingerprint;
 use crate::encode::{
@@ -174,6 +174,11 @@ fn validate(film: &FilmSchedule) -> Result<Vec<Option<usize>>, RenderError> {
     Ok(upstream)
 }
 
+/// How often a worker looks for the entry of a shot another worker holds the lease of, and in
+/// how many steps it sleeps (so that Ctrl-C is answered within a fraction of it).
+const LEASE_POLL: std::time::Duration = std::time::Duration::from_secs(2);
+const LEASE_POLL_STEPS: u32 = 10;
+
 /// What rendering the shots (without compositing or encoding) needs.
 pub struct ShotRenderOptions<'a> {
     pub project_root: &'a Path,
@@ -221,6 +226,78 @@ pub fn render_shots(
     })
 }
 
+/// The shots of `film` that are not in the store yet, by name in play order; `found` remembers
+/// the last-frame hashes of shots already found, so a caller that asks again (`--assemble-only
+/// --wait`) reads each entry once. A shot whose upstream is missing counts as missing: its key
+/// depends on that shot's last frame.
+pub fn missing_shots(
+    film: &FilmSchedule,
+    backend: &dyn Backend,
+    opts: &ShotRenderOptions<'_>,
+    found: &mut Vec<Option<String>>,
+) -> Result<Vec<String>, RenderError> {
+    let upstream = validate(film)?;
+    let renderer = Renderer::new(film, backend, opts)?;
+    found.resize(film.shots.len(), None);
+    let mut missing = Vec::new();
+    for (i, shot) in film.shots.iter().enumerate() {
+        if found[i].is_some() {
+            continue;
+        }
+        let upstream_last_frame = match upstream[i] {
+            None => None,
+            Some(u) => match &found[u] {
+                Some(sha) => Some(sha.clone()),
+                None => {
+                    missing.push(shot.name.clone());
+                    continue;
+                }
+            },
+        };
+        let images = renderer.image_inputs(shot)?;
+        let key = renderer.key(shot, &images, upstream_last_frame.as_deref())?;
+        match renderer.cached(shot, &key) {
+            Some(entry) => found[i] = Some(entry.last_frame_sha256),
+            None => missing.push(shot.name.clone()),
+        }
+    }
+    Ok(missing)
+}
+
+/// A backend that renders nothing: every shot must come from the cache. `--assemble-only`
+/// builds the film with it, so an entry that vanishes after [`missing_shots`] looked is an
+/// error naming the shot, never a silent render on the assembling machine.
+pub struct CacheOnly<'a>(pub &'a dyn Backend);
+
+impl Backend for CacheOnly<'_> {
+    fn identity(&self) -> BackendIdentity {
+        self.0.identity()
+    }
+
+    // The key and the cache's contents depend on these: the wrapped backend's answers.
+    fn generates_sound(&self) -> bool {
+        self.0.generates_sound()
+    }
+
+    fn key_extra(&self, shot: &ShotSchedule) -> String {
+        self.0.key_extra(shot)
+    }
+
+    fn render_shot(
+        &self,
+        _film: &FilmSchedule,
+        shot: &ShotSchedule,
+        _inputs: &ShotInputs<'_>,
+        _progress: scene_previz::backend::Progress<'_>,
+    ) -> Result<Vec<RgbFrame>, RenderError> {
+        Err(RenderError::Backend {
+            backend: self.0.identity().name,
+            shot: shot.name.clone(),
+            message: "the shot is not in the cache, and --assemble-only renders nothing".into(),
+        })
+    }
+}
+
 struct Renderer<'a> {
     film: &'a FilmSchedule,
     backend: &'a dyn Backend,
@@ -261,7 +338,7 @@ impl<'a> Renderer<'a> {
         &self,
         shot: &ShotSchedule,
         continued: Option<&RgbFrame>,
-    ) -> Result<ShotVideo, RenderError> {
+    ) -> Result<(ShotVideo, Option<StereoBuffer>), RenderError> {
         let progress = self.opts.progress;
         let backend_error = |message: String| RenderError::Backend {
             backend: self.identity.name.clone(),
@@ -321,7 +398,7 @@ impl<'a> Renderer<'a> {
                     })
                 })
                 .map_err(|e| RenderError::Encode(format!("cannot start an encoder thread: {e}")))?;
-            let rendered = self.backend.render_shot_streaming(
+            let rendered = self.backend.render_shot_with_sound(
                 self.film,
                 shot,
                 &ShotInputs {
@@ -344,7 +421,7 @@ impl<'a> Renderer<'a> {
             // The encoder's error explains a backend whose sink failed; otherwise the
             // backend's error (an interrupt, say) explains an encoder that got too few frames.
             match (rendered, encoded) {
-                (Ok(()), r) => r,
+                (Ok(sound), r) => r.map(|video| (video, sound)),
                 (Err(_), Err(e)) if sink_failed => Err(e),
                 (Err(e), _) => Err(e),
             }
@@ -371,36 +448,86 @@ impl<'a> Renderer<'a> {
         Ok(inputs)
     }
 
-    fn shot(&self, index: usize, upstream: Option<&ShotDone>) -> Result<ShotDone, RenderError> {
-        let shot = &self.film.shots[index];
-        let progress = self.opts.progress;
-        let images = self.image_inputs(shot)?;
+    /// The key of `shot` given its upstream's last frame.
+    fn key(
+        &self,
+        shot: &ShotSchedule,
+        images: &[InputFile],
+        upstream_last_frame: Option<&str>,
+    ) -> Result<CacheKey, RenderError> {
         let image_sha256: Vec<String> = images.iter().map(|i| i.sha256.clone()).collect();
-        let key = shot_key(
+        shot_key(
             self.film,
             shot,
             &KeyInputs {
                 backend: &self.identity,
                 image_sha256: &image_sha256,
-                upstream_last_frame: upstream.map(|u| u.last_frame_sha256.as_str()),
+                upstream_last_frame,
                 encoder: &self.encoder,
+                backend_extra: &self.backend.key_extra(shot),
             },
-        )?;
-        if let Some(entry) = self.cache.get(&key) {
-            if entry.frames == shot.frames.0
+        )
+    }
+
+    /// The cached entry of `shot` under `key`, if it is there and fits the film (and, for a
+    /// backend that generates sound, its sound is there too).
+    fn cached(&self, shot: &ShotSchedule, key: &CacheKey) -> Option<CacheEntry> {
+        let sounds = self.backend.generates_sound();
+        self.cache.get(key).filter(|entry| {
+            (!sounds || self.cache.get_sound(key).is_some())
+                && entry.frames == shot.frames.0
                 && entry.width == self.film.width
                 && entry.height == self.film.height
                 && entry.keyint == self.video.keyint()
-            {
-                progress.shot_reused(&shot.name);
-                return Ok(ShotDone {
-                    key,
-                    last_frame_sha256: entry.last_frame_sha256,
-                    video_sha256: entry.video_sha256,
-                    reused: true,
-                    images,
-                });
+        })
+    }
+
+    fn shot(&self, index: usize, upstream: Option<&ShotDone>) -> Result<ShotDone, RenderError> {
+        let shot = &self.film.shots[index];
+        let progress = self.opts.progress;
+        let images = self.image_inputs(shot)?;
+        let key = self.key(
+            shot,
+            &images,
+            upstream.map(|u| u.last_frame_sha256.as_str()),
+        )?;
+        let reuse = |entry: CacheEntry, images: Vec<InputFile>| {
+            progress.shot_reused(&shot.name);
+            ShotDone {
+                key,
+                last_frame_sha256: entry.last_frame_sha256,
+                video_sha256: entry.video_sha256,
+                reused: true,
+                images,
             }
+        };
+        if let Some(entry) = self.cached(shot, &key) {
+            return Ok(reuse(entry, images));
+        }
+        // Another worker sharing the store may be rendering this shot: wait for its entry
+        // rather than render it twice (crate::cache::lease).
+        let _lease = loop {
+            if self.opts.cancel.load(Ordering::Relaxed) {
+                return Err(RenderError::Interrupted);
+            }
+            match self.cache.claim(&key)? {
+                Claim::Granted(lease) => break lease,
+                Claim::Busy { .. } => {
+                    for _ in 0..LEASE_POLL_STEPS {
+                        if self.opts.cancel.load(Ordering::Relaxed) {
+                            return Err(RenderError::Interrupted);
+                        }
+                        std::thread::sleep(LEASE_POLL / LEASE_POLL_STEPS);
+                    }
+                    if let Some(entry) = self.cached(shot, &key) {
+                        return Ok(reuse(entry, images));
+                    }
+                }
+            }
+        };
+        // The entry may have landed between the first look and the claim.
+        if let Some(entry) = self.cached(shot, &key) {
+            return Ok(reuse(entry, images));
         }
         if self.opts.cancel.load(Ordering::Relaxed) {
             return Err(RenderError::Interrupted);
@@ -419,7 +546,33 @@ impl<'a> Renderer<'a> {
             }
         };
         progress.shot_started(&shot.name, shot.frames.0);
-        let video = self.render_and_encode(shot, continued.as_ref())?;
+        let (video, sound) = self.render_and_encode(shot, continued.as_ref())?;
+        if self.backend.generates_sound() {
+            let wanted = frame_to_sample(u64::from(shot.frames.0), self.film.fps) as usize;
+            match sound {
+                Some(sound) if sound.frames() == wanted && sound.samples.len() == 2 * wanted => {
+                    self.cache.put_sound(&key, &sound, self.opts.cancel)?
+                }
+                Some(sound) => {
+                    return Err(RenderError::Backend {
+                        backend: self.identity.name.clone(),
+                        shot: shot.name.clone(),
+                        message: format!(
+                            "returned {} samples of sound, the shot's {} frames need {wanted}",
+                            sound.frames(),
+                            shot.frames.0
+                        ),
+                    })
+                }
+                None => {
+                    return Err(RenderError::Backend {
+                        backend: self.identity.name.clone(),
+                        shot: shot.name.clone(),
+                        message: "generated no sound".into(),
+                    })
+                }
+            }
+        }
         let stored = self.cache.put(&key, &video, self.opts.cancel)?;
         progress.shot_finished(&shot.name);
         Ok(ShotDone {
@@ -517,6 +670,12 @@ impl ShotBoard {
         }
     }
 
+    /// The error that stopped the render threads, if any (taken: a render that reports it
+    /// goes no further).
+    fn take_error(&self) -> Option<RenderError> {
+        self.board.lock().ok()?.error.take()
+    }
+
     /// Block until shot `index` is done. An error here only says that rendering stopped; the
     /// reason comes from [`ShotBoard::into_results`].
     fn wait(&self, index: usize) -> Result<ShotDone, RenderError> {
@@ -610,7 +769,7 @@ pub fn render_film(
     let vtt = StagedFile::new(&vtt_path)?;
     let provenance_file = StagedFile::new(&provenance_path)?;
     // Decoding the sound first makes a missing asset fail fast too.
-    let mix = AudioMix::new(film, opts.project_root)?;
+    let mut mix = AudioMix::new(film, opts.project_root)?;
 
     let identity = backend.identity();
     let shot_opts = ShotRenderOptions {
@@ -650,6 +809,34 @@ pub fn render_film(
     };
     let extradata = SegmentEncoder::new(&video)?.extradata();
     let pieces = assemble::plan(film, &video);
+    if backend.generates_sound() {
+        // The film's sound needs every shot's generated sound before the soundtrack streams
+        // (its headroom gain is the whole film's), so these shots render first; the assembly
+        // below then finds them all done.
+        std::thread::scope(|scope| {
+            for _ in 0..renderer.jobs() {
+                scope.spawn(|| board.work(&renderer, &upstream));
+            }
+        });
+        if let Some(e) = board.take_error() {
+            return Err(e);
+        }
+        if opts.cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        let mut sounds = Vec::with_capacity(film.shots.len());
+        for index in 0..film.shots.len() {
+            let done = board.wait(index)?;
+            let sound = opts.store.get_sound(&done.key).ok_or_else(|| {
+                RenderError::Schedule(format!(
+                    "the generated sound of shot `{}` vanished during the render",
+                    film.shots[index].name
+                ))
+            })?;
+            sounds.push(sound);
+        }
+        mix = mix.with_shot_sounds(film, sounds);
+    }
     let transitions = TransitionEncoder::new(film, &video, &pieces, &source, opts.cancel);
     let assembled = std::thread::scope(|scope| {
         for _ in 0..renderer.jobs() {

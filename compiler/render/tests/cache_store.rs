@@ -41,6 +41,7 @@ fn key_of(
             image_sha256: images,
             upstream_last_frame: up,
             encoder: "x264 test build",
+            backend_extra: "",
         },
     )
     .unwrap()
@@ -135,6 +136,7 @@ fn key_ignores_placement_and_sound_but_not_content() {
             image_sha256: &[],
             upstream_last_frame: None,
             encoder: "x264 test build",
+            backend_extra: "",
         },
     )
     .unwrap();
@@ -229,6 +231,7 @@ fn the_encoder_enters_the_key() {
                 image_sha256: &[],
                 upstream_last_frame: None,
                 encoder,
+                backend_extra: "",
             },
         )
         .unwrap()

@@ -10,7 +10,9 @@ use std::sync::Mutex;
 
 use scene_plan::schedule::{FilmSchedule, TransitionKind as K};
 use scene_previz::error::RenderError;
+use scene_render::audio::StereoBuffer;
 use scene_render::cache::entry::serialize;
+use scene_render::cache::sound::{parse_sound, serialize_sound};
 use scene_render::cache::{CacheEntry, CacheKey, ShotCache, ShotStore, ShotVideo, StoredShot};
 use scene_render::encode::{EncodeSettings, Metadata};
 use scene_render::pipeline::{
@@ -499,6 +501,7 @@ fn a_backend_breaking_the_schedule_is_named_and_nothing_is_cached() {
 #[derive(Default)]
 struct MemoryStore {
     entries: Mutex<std::collections::BTreeMap<CacheKey, Vec<u8>>>,
+    sounds: Mutex<std::collections::BTreeMap<CacheKey, Vec<u8>>>,
 }
 
 impl ShotStore for MemoryStore {
@@ -519,6 +522,24 @@ impl ShotStore for MemoryStore {
         }
         self.entries.lock().unwrap().insert(*key, bytes);
         Ok(stored)
+    }
+
+    fn get_sound(&self, key: &CacheKey) -> Option<StereoBuffer> {
+        parse_sound(key, self.sounds.lock().unwrap().get(key)?)
+    }
+
+    fn put_sound(
+        &self,
+        key: &CacheKey,
+        sound: &StereoBuffer,
+        cancel: &AtomicBool,
+    ) -> Result<(), RenderError> {
+        let bytes = serialize_sound(key, sound);
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        self.sounds.lock().unwrap().insert(*key, bytes);
+        Ok(())
     }
 }
 

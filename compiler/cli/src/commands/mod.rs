@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod check;
+mod farm;
 mod fmt;
 mod graph;
 mod import;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Watch(args) => watch::run(&args),
         #[cfg(feature = "render")]
         Command::Verify(args) => verify::run(&args),
+        Command::Farm(args) => farm::run(&args),
         #[cfg(feature = "render")]
         Command::Cache { action } => cache::run(action),
         #[cfg(feature = "sign")]

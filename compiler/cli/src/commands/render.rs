@@ -1,4 +1,7 @@
-//! `scenec render FILE [-o OUT.mp4] [--backend previz|ltx] [--model-dir DIR] [--jobs N] [--json]`
+//! `scenec render FILE [-o OUT.mp4] [--backend previz|ltx|ltx2] [--model-dir DIR] [--jobs N]`
+//! `[--json] [--cache DIR|s3://…] [--shard K/N --shots-only | --assemble-only [--wait T]]`
+
+mod farm;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -8,7 +11,7 @@ use scene_check::Checked;
 use scene_plan::FilmPlan;
 use scene_previz::backend::Backend;
 use scene_previz::error::RenderError;
-use scene_render::cache::ShotCache;
+use scene_render::cache::{open_store, ShotCache, ShotStore};
 use scene_render::encode::{EncodeSettings, Metadata};
 use scene_render::pipeline::{render_film, RenderOptions, RenderReport};
 
@@ -80,8 +83,29 @@ pub fn make_backend(
                 .map(|b| Box::new(b) as Box<dyn Backend>)
                 .map_err(|e| e.to_string())
         }
+        #[cfg(feature = "ltx")]
+        BackendName::Ltx2 => {
+            let dir = model_dir.ok_or(
+                "`--backend ltx2` needs `--model-dir DIR`: a local LTX-2 folder in the diffusers layout \
+                 (see the README, \"Rendering picture and sound with LTX-2\")",
+            )?;
+            if model.text_encoder_dtype.is_some() {
+                return Err(
+                    "--text-encoder-dtype is for `--backend ltx`; ltx2's Gemma encoder follows the device \
+                     (f32 on the CPU, bf16 on CUDA)"
+                        .into(),
+                );
+            }
+            let settings = scene_render::ltx2::Ltx2Settings {
+                steps_override: model.steps,
+                ..Default::default()
+            };
+            scene_render::ltx2::Ltx2Backend::open(dir, &cache_dir(project_root), settings)
+                .map(|b| Box::new(b) as Box<dyn Backend>)
+                .map_err(|e| e.to_string())
+        }
         #[cfg(not(feature = "ltx"))]
-        BackendName::Ltx => {
+        BackendName::Ltx | BackendName::Ltx2 => {
             let _ = (model, project_root);
             Err("this scenec was built without the `ltx` feature".into())
         }
@@ -106,25 +130,40 @@ pub fn script_hash(checked: &Checked) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The cache `--cache` names, or the project's `.scene-cache`.
+pub fn open_cache(cache: Option<&str>, project_root: &Path) -> Result<Box<dyn ShotStore>, String> {
+    match cache {
+        Some(location) => open_store(location),
+        None => ShotCache::open(&cache_dir(project_root))
+            .map(|c| Box::new(c) as Box<dyn ShotStore>)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+fn default_jobs(jobs: Option<usize>) -> usize {
+    jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    })
+}
+
 /// Render a planned film; used by `render` and `watch`.
+#[allow(clippy::too_many_arguments)]
 pub fn render_planned(
     checked: &Checked,
     plan: &FilmPlan,
     backend: &dyn Backend,
+    store: &dyn ShotStore,
     output: &Path,
     jobs: Option<usize>,
     cancel: &AtomicBool,
     progress: &Progress,
 ) -> Result<RenderReport, RenderError> {
-    let store = ShotCache::open(&cache_dir(&checked.project_root))?;
-    let jobs = jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
+    let jobs = default_jobs(jobs);
     let opts = RenderOptions {
         project_root: &checked.project_root,
-        store: &store,
+        store,
         output,
         jobs,
         metadata: Metadata {
@@ -277,6 +316,26 @@ pub fn run(args: &RenderArgs) -> Outcome {
         Ok(b) => b,
         Err(e) => return tool_error(e),
     };
+    let store = match open_cache(args.cache.as_deref(), &checked.project_root) {
+        Ok(store) => store,
+        Err(e) => return tool_error(e),
+    };
+    if args.shots_only {
+        return farm::shots_only(args, &checked, &plan, backend.as_ref(), store.as_ref());
+    }
+    if args.assemble_only {
+        if let Err(outcome) =
+            farm::wait_for_shots(args, &checked, &plan, backend.as_ref(), store.as_ref())
+        {
+            return outcome;
+        }
+    }
+    let cache_only = scene_render::pipeline::CacheOnly(backend.as_ref());
+    let backend: &dyn Backend = if args.assemble_only {
+        &cache_only
+    } else {
+        backend.as_ref()
+    };
     let output = args
         .output
         .clone()
@@ -293,7 +352,8 @@ pub fn run(args: &RenderArgs) -> Outcome {
     let result = render_planned(
         &checked,
         &plan,
-        backend.as_ref(),
+        backend,
+        store.as_ref(),
         &output,
         args.jobs,
         &cancel,

@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use scene_render::cache::{ShotCache, ShotStore};
 use scene_render::encode::EncodeSettings;
 use scene_render::pipeline::{render_shots, ShotRenderOptions};
 use scene_verify::{bless, capture_shot, compare, load_golden, CurrentShot, Mode, Tolerance};
@@ -16,7 +15,7 @@ use crate::load;
 use crate::progress::Progress;
 use crate::write::write_atomically;
 
-use super::render::{cache_dir, interrupt_flag, make_backend, ModelSettings};
+use super::render::{cache_dir, interrupt_flag, make_backend, open_cache, ModelSettings};
 
 /// `[verify]` in the project's `scene.toml`: `psnr = 30.0`, `ssim = 0.95`.
 fn project_tolerance(project_root: &Path) -> Result<Tolerance, String> {
@@ -57,7 +56,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     };
     let mode = match args.backend {
         BackendName::Previz => Mode::Exact,
-        BackendName::Ltx => {
+        BackendName::Ltx | BackendName::Ltx2 => {
             let base = match project_tolerance(&checked.project_root) {
                 Ok(t) => t,
                 Err(e) => return tool_error(e),
@@ -112,7 +111,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         Err(e) => return tool_error(e),
     };
     let identity = backend.identity();
-    let store = match ShotCache::open(&cache_dir(&checked.project_root)) {
+    let store = match open_cache(args.cache.as_deref(), &checked.project_root) {
         Ok(c) => c,
         Err(e) => return tool_error(e),
     };
@@ -120,7 +119,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     let progress = Progress::new(true).for_backend(args.backend);
     let opts = ShotRenderOptions {
         project_root: &checked.project_root,
-        store: &store,
+        store: store.as_ref(),
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(|n| n.get())

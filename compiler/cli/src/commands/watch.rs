@@ -23,8 +23,8 @@ use crate::exit::{tool_error, Outcome};
 use crate::progress::Progress;
 
 use super::render::{
-    default_output, interrupt_flag, make_backend, render_planned, summary_human, summary_json,
-    ModelSettings,
+    default_output, interrupt_flag, make_backend, open_cache, render_planned, summary_human,
+    summary_json, ModelSettings,
 };
 use watcher::{Wake, Watcher};
 
@@ -79,6 +79,11 @@ impl<'a> Build<'a> {
         })?;
         // A FIFO or folder as the entry gets its coded error (E0506) from the check.
         crate::load::require_entry(&args.file)?;
+        if args.shots_only || args.assemble_only {
+            return Err(tool_error(
+                "--shots-only and --assemble-only are for farm workers (`scenec render`), not `scenec watch`",
+            ));
+        }
         let output = args
             .output
             .clone()
@@ -134,12 +139,16 @@ impl<'a> Build<'a> {
             None => make(self.args, &checked.project_root)?,
         };
         let backend: &dyn Backend = &**self.backend.insert(backend);
+        // Opened each round: a project's `.scene-cache` may have been removed meanwhile.
+        let store =
+            open_cache(self.args.cache.as_deref(), &checked.project_root).map_err(tool_error)?;
         let progress = Progress::new(!self.args.json).for_backend(self.args.backend);
         let started = Instant::now();
         let result = render_planned(
             checked,
             &plan,
             backend,
+            store.as_ref(),
             &self.output,
             self.args.jobs,
             &self.interrupt,

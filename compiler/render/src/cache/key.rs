@@ -8,9 +8,14 @@
 //! `transition_in`, `transition_out` (the compositor applies transitions) and `audio`; the
 //! SHA-256 of every conditioning image file as it is on disk now; and for `continues` the
 //! SHA-256 of the upstream shot's last frame. `scene` stays in the key: it is cheap to keep and a
-//! renderer may caption it. `dialogue` stays too: previz draws captions.
+//! renderer may caption it. `dialogue` stays too: previz draws captions. Last, only when it is
+//! not empty, what the backend reads beyond that JSON ([`Backend::key_extra`]; ltx2: the shot's
+//! sound cues, which enter its prompt): for previz and ltx it is empty and adds nothing, so
+//! their keys are what they were.
 //!
 //! Any change to this recipe bumps [`CACHE_FORMAT_VERSION`]: it makes new keys for every shot.
+//!
+//! [`Backend::key_extra`]: scene_previz::backend::Backend::key_extra
 
 use scene_plan::schedule::{FilmSchedule, ShotSchedule};
 use scene_previz::backend::BackendIdentity;
@@ -51,6 +56,8 @@ pub struct KeyInputs<'a> {
     pub upstream_last_frame: Option<&'a str>,
     /// [`crate::encode::segment::encoder_fingerprint`] of the film's encoder.
     pub encoder: &'a str,
+    /// [`scene_previz::backend::Backend::key_extra`] for this shot; empty adds nothing to the key.
+    pub backend_extra: &'a str,
 }
 
 /// The shot schedule as it enters the key: without the fields that do not change its pixels.
@@ -97,6 +104,10 @@ pub fn shot_key(
             field(hash.as_bytes());
         }
         None => field(b"free"),
+    }
+    if !inputs.backend_extra.is_empty() {
+        field(b"backend extra");
+        field(inputs.backend_extra.as_bytes());
     }
     Ok(CacheKey(h.finalize().into()))
 }

@@ -1,9 +1,11 @@
 //! Where entries live: the [`ShotStore`] seam the render pipeline reads and writes shots
-//! through, and [`ShotCache`], the directory store (`.scene-cache/shots/<key>.shot`).
+//! through, and [`ShotCache`], the directory store (`.scene-cache/shots/<key>.shot`, and
+//! `<key>.sound` beside it for a backend that generates sound).
 //!
 //! A store moves whole entries: it writes the bytes [`super::entry::serialize`] makes and hands
 //! back only entries that [`CacheEntry::parse`] accepts, so every store shares the format and
-//! its checks and differs only in where the bytes go.
+//! its checks and differs only in where the bytes go. Sounds go the same way through
+//! [`serialize_sound`] and [`parse_sound`].
 //!
 //! The directory store writes to a temporary name in the same directory, fsyncs and renames: a
 //! crash leaves either no entry or a whole one. A read checks the entry before trusting
@@ -37,6 +39,9 @@ use scene_previz::error::RenderError;
 
 use super::entry::{serialize, CacheEntry, ShotVideo, StoredShot};
 use super::key::CacheKey;
+use super::lease::{self, Claim, LeaseStore, LEASE_TTL};
+use super::sound::{parse_sound, serialize_sound};
+use crate::audio::StereoBuffer;
 
 /// Where the render pipeline keeps shots between runs (and between the render threads and the
 /// film's assembly within a run).
@@ -55,9 +60,53 @@ pub trait ShotStore: Send + Sync {
         shot: &ShotVideo,
         cancel: &AtomicBool,
     ) -> Result<StoredShot, RenderError>;
+
+    /// Claim the right to render `key` (see [`super::lease`]). A store that one process owns
+    /// needs no leases and grants every claim.
+    fn claim(&self, _key: &CacheKey) -> Result<Claim, RenderError> {
+        Ok(Claim::Granted(Box::new(())))
+    }
+
+    /// The verified sound a backend generated with the shot under `key`, or `None` when there
+    /// is none or it is damaged (a store removes a damaged sound, so the shot renders again).
+    fn get_sound(&self, key: &CacheKey) -> Option<StereoBuffer>;
+
+    /// Store the sound a backend generated with the shot under `key`, atomically, like
+    /// [`ShotStore::put`]. The pipeline stores it before the shot's entry.
+    fn put_sound(
+        &self,
+        key: &CacheKey,
+        sound: &StereoBuffer,
+        cancel: &AtomicBool,
+    ) -> Result<(), RenderError>;
+}
+
+/// The store `--cache` names: an object store (`s3://bucket/prefix`, with the
+/// `object-store` feature) or a directory.
+pub fn open_store(location: &str) -> Result<Box<dyn ShotStore>, String> {
+    if location.contains("://") {
+        #[cfg(feature = "object-store")]
+        if location.starts_with("s3://") {
+            return super::object::ObjectCache::open(location)
+                .map(|c| Box::new(c) as Box<dyn ShotStore>);
+        }
+        return Err(format!(
+            "`{location}`: the cache is a directory or an S3-compatible object store (s3://bucket/prefix){}",
+            if cfg!(feature = "object-store") {
+                ""
+            } else {
+                "; this scenec was built without object-store support"
+            }
+        ));
+    }
+    ShotCache::open(Path::new(location))
+        .map(|c| Box::new(c) as Box<dyn ShotStore>)
+        .map_err(|e| e.to_string())
 }
 
 const ENTRY_EXT: &str = "shot";
+/// A sound-generating backend's sound for the shot of the same key.
+const SOUND_EXT: &str = "sound";
 /// Temporary files older than this are debris of a killed writer; `gc` removes them.
 const STALE_TEMP: Duration = Duration::from_secs(3600);
 
@@ -121,6 +170,9 @@ pub enum CacheError {
 /// The cache directory.
 pub struct ShotCache {
     dir: PathBuf,
+    /// Leases for workers that share the directory (a farm on a shared file system).
+    leases: std::sync::Arc<DirLeases>,
+    holder: String,
     /// The open tag, locked shared while this cache is open (exclusively during `gc`); `None`
     /// for a read-only cache that was never tagged.
     tag: Option<File>,
@@ -181,6 +233,8 @@ impl ShotCache {
             dir: dir.to_path_buf(),
             tag,
             writable,
+            leases: DirLeases::shared(dir),
+            holder: lease::holder_name(),
         })
     }
 
@@ -197,6 +251,8 @@ impl ShotCache {
             dir: dir.to_path_buf(),
             tag: Some(tag),
             writable: true,
+            leases: DirLeases::shared(dir),
+            holder: lease::holder_name(),
         })
     }
 
@@ -215,6 +271,10 @@ impl ShotCache {
 
     pub fn entry_path(&self, key: &CacheKey) -> PathBuf {
         self.shots_dir().join(format!("{}.{ENTRY_EXT}", key.hex()))
+    }
+
+    pub fn sound_path(&self, key: &CacheKey) -> PathBuf {
+        self.shots_dir().join(format!("{}.{SOUND_EXT}", key.hex()))
     }
 
     pub fn contains(&self, key: &CacheKey) -> bool {
@@ -321,6 +381,8 @@ impl ShotCache {
                 break;
             }
             fs::remove_file(path).map_err(|e| RenderError::write(path, e))?;
+            // The shot's generated sound, if any, goes with it (it is not counted separately).
+            let _ = fs::remove_file(path.with_extension(SOUND_EXT));
             total -= len;
             kept -= 1;
             report.removed_entries += 1;
@@ -353,9 +415,64 @@ impl ShotCache {
             RenderError::write(temp, e)
         }
     }
+
+    /// Writes `bytes` to a temporary name beside `final_path`, fsyncs and renames it: a crash
+    /// leaves either no file or a whole one, and a failed write leaves nothing behind.
+    fn write_atomically(
+        &self,
+        key: &CacheKey,
+        final_path: &Path,
+        bytes: &[u8],
+    ) -> Result<(), RenderError> {
+        if !self.writable {
+            return Err(RenderError::write(
+                final_path,
+                format!(
+                    "the cache {} is read-only and does not hold this shot; make it writable \
+                     or render with a writable cache",
+                    self.dir.display()
+                ),
+            ));
+        }
+        let temp = self.shots_dir().join(format!(
+            ".{}.tmp-{}-{}",
+            key.hex(),
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let result = (|| -> Result<(), RenderError> {
+            // `create_new` (O_EXCL) neither follows nor reuses whatever is at the name.
+            let mut file = File::options()
+                .write(true)
+                .create_new(true)
+                .open(&temp)
+                .map_err(|e| RenderError::write(&temp, e))?;
+            file.write_all(bytes)
+                .map_err(|e| self.write_error(&temp, e))?;
+            file.sync_all().map_err(|e| self.write_error(&temp, e))?;
+            drop(file);
+            fs::rename(&temp, final_path).map_err(|e| RenderError::write(final_path, e))?;
+            if let Ok(dir) = File::open(self.shots_dir()) {
+                let _ = dir.sync_all();
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        result
+    }
 }
 
 impl ShotStore for ShotCache {
+    fn claim(&self, key: &CacheKey) -> Result<Claim, RenderError> {
+        if !self.writable {
+            // Nothing can be stored here, so there is no work to share; `put` says why.
+            return Ok(Claim::Granted(Box::new(())));
+        }
+        lease::claim(&self.leases, key, &self.holder, LEASE_TTL)
+    }
+
     fn get(&self, key: &CacheKey) -> Option<CacheEntry> {
         let path = self.entry_path(key);
         let (file, bytes) = match read_entry(&path) {
@@ -395,44 +512,31 @@ impl ShotStore for ShotCache {
         if cancel.load(Ordering::Relaxed) {
             return Err(RenderError::Interrupted);
         }
-        let final_path = self.entry_path(key);
-        if !self.writable {
-            return Err(RenderError::write(
-                &final_path,
-                format!(
-                    "the cache {} is read-only and does not hold this shot; make it writable \
-                     or render with a writable cache",
-                    self.dir.display()
-                ),
-            ));
+        self.write_atomically(key, &self.entry_path(key), &bytes)?;
+        Ok(stored)
+    }
+
+    fn get_sound(&self, key: &CacheKey) -> Option<StereoBuffer> {
+        let path = self.sound_path(key);
+        let bytes = fs::read(&path).ok()?;
+        let sound = parse_sound(key, &bytes);
+        if sound.is_none() {
+            let _ = fs::remove_file(&path);
         }
-        let temp = self.shots_dir().join(format!(
-            ".{}.tmp-{}-{}",
-            key.hex(),
-            std::process::id(),
-            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        let result = (|| -> Result<(), RenderError> {
-            // `create_new` (O_EXCL) neither follows nor reuses whatever is at the name.
-            let mut file = File::options()
-                .write(true)
-                .create_new(true)
-                .open(&temp)
-                .map_err(|e| RenderError::write(&temp, e))?;
-            file.write_all(&bytes)
-                .map_err(|e| self.write_error(&temp, e))?;
-            file.sync_all().map_err(|e| self.write_error(&temp, e))?;
-            drop(file);
-            fs::rename(&temp, &final_path).map_err(|e| RenderError::write(&final_path, e))?;
-            if let Ok(dir) = File::open(self.shots_dir()) {
-                let _ = dir.sync_all();
-            }
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&temp);
+        sound
+    }
+
+    fn put_sound(
+        &self,
+        key: &CacheKey,
+        sound: &StereoBuffer,
+        cancel: &AtomicBool,
+    ) -> Result<(), RenderError> {
+        let bytes = serialize_sound(key, sound);
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
         }
-        result.map(|()| stored)
+        self.write_atomically(key, &self.sound_path(key), &bytes)
     }
 }
 
@@ -556,5 +660,90 @@ mod tests {
         assert_eq!(parse_size("1.5GiB"), Ok(3 << 29));
         assert!(parse_size("12X").is_err());
         assert!(parse_size("M").is_err());
+    }
+}
+
+/// Leases as files in `.scene-cache/leases/`: created with `O_EXCL`, renewed by writing a
+/// temporary file and renaming it over the lease. A version is the record itself (it holds the
+/// holder and its expiry, so two writes never look alike).
+struct DirLeases {
+    dir: PathBuf,
+}
+
+impl DirLeases {
+    fn shared(cache: &Path) -> std::sync::Arc<DirLeases> {
+        std::sync::Arc::new(DirLeases {
+            dir: cache.join("leases"),
+        })
+    }
+
+    fn path(&self, key: &CacheKey) -> PathBuf {
+        self.dir.join(format!("{}.lease", key.hex()))
+    }
+}
+
+impl LeaseStore for DirLeases {
+    type Version = Vec<u8>;
+
+    fn create(&self, key: &CacheKey, record: &[u8]) -> Result<Option<Vec<u8>>, RenderError> {
+        fs::create_dir_all(&self.dir).map_err(|e| RenderError::write(&self.dir, e))?;
+        let path = self.path(key);
+        match File::options().write(true).create_new(true).open(&path) {
+            Ok(mut file) => {
+                file.write_all(record)
+                    .and_then(|()| file.sync_all())
+                    .map_err(|e| RenderError::write(&path, e))?;
+                Ok(Some(record.to_vec()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
+            Err(e) => Err(RenderError::write(&path, e)),
+        }
+    }
+
+    fn read(&self, key: &CacheKey) -> Result<Option<(Vec<u8>, Vec<u8>)>, RenderError> {
+        let path = self.path(key);
+        match fs::read(&path) {
+            Ok(bytes) => Ok(Some((bytes.clone(), bytes))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(RenderError::io(&path, e)),
+        }
+    }
+
+    fn replace(
+        &self,
+        key: &CacheKey,
+        seen: &Vec<u8>,
+        record: &[u8],
+    ) -> Result<Option<Vec<u8>>, RenderError> {
+        let path = self.path(key);
+        match fs::read(&path) {
+            Ok(current) if &current == seen => {}
+            Ok(_) => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(RenderError::io(&path, e)),
+        }
+        let temp = self.dir.join(format!(
+            ".{}.lease.tmp-{}-{}",
+            key.hex(),
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = (|| -> std::io::Result<()> {
+            let mut file = File::create(&temp)?;
+            file.write_all(record)?;
+            file.sync_all()?;
+            fs::rename(&temp, &path)
+        })();
+        match written {
+            Ok(()) => Ok(Some(record.to_vec())),
+            Err(e) => {
+                let _ = fs::remove_file(&temp);
+                Err(RenderError::write(&path, e))
+            }
+        }
+    }
+
+    fn delete(&self, key: &CacheKey) {
+        let _ = fs::remove_file(self.path(key));
     }
 }

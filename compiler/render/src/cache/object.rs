@@ -1,0 +1,276 @@
+//! The shared cache in an S3-compatible object store (`--cache s3://bucket/prefix`), through
+//! Apache Arrow's `object_store` crate.
+//!
+//! Entries are the same bytes as in `.scene-cache/shots/` (`<prefix>/shots/<key>.shot`, and
+//! `<key>.sound` for a backend's generated sound), so a shot rendered on the farm and one
+//! rendered at a desk are interchangeable. An S3 PUT is atomic — a reader sees the whole object
+//! or none — so an entry needs no temporary name; it is
+//! written with "create if absent" (`If-None-Match: *`), and a second worker writing the same
+//! content-addressed entry learns it exists and is done. Leases (`<prefix>/leases/<key>.lease`)
+//! use the same create and a replace conditional on the ETag read (`If-Match`), which S3,
+//! MinIO, R2 and Ceph honour.
+//!
+//! Endpoint and credentials are read the standard AWS way (`AWS_ENDPOINT_URL`,
+//! `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, …; `AWS_ALLOW_HTTP=true` for a
+//! plain-HTTP endpoint such as a local MinIO).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use object_store::aws::AmazonS3Builder;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion};
+use scene_previz::error::RenderError;
+
+use super::entry::{serialize, CacheEntry, ShotVideo, StoredShot};
+use super::key::CacheKey;
+use super::lease::{self, Claim, LeaseStore, LEASE_TTL};
+use super::sound::{parse_sound, serialize_sound};
+use super::store::ShotStore;
+use crate::audio::StereoBuffer;
+
+/// A cache entry larger than this is refused on read (a shot of a 4K model render is well
+/// under it); it bounds what a damaged or hostile store can make a worker allocate.
+const MAX_ENTRY_BYTES: u64 = 4 << 30;
+
+/// The object-store cache.
+pub struct ObjectCache {
+    inner: Arc<Inner>,
+    holder: String,
+}
+
+struct Inner {
+    url: String,
+    store: Box<dyn ObjectStore>,
+    prefix: String,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Inner {
+    fn path(&self, dir: &str, key: &CacheKey, ext: &str) -> ObjectPath {
+        let name = format!("{dir}/{}.{ext}", key.hex());
+        if self.prefix.is_empty() {
+            ObjectPath::from(name)
+        } else {
+            ObjectPath::from(format!("{}/{name}", self.prefix))
+        }
+    }
+
+    fn error(&self, what: &str, e: impl std::fmt::Display) -> RenderError {
+        RenderError::io(self.url.as_str(), format!("{what}: {e}"))
+    }
+}
+
+impl ObjectCache {
+    /// Open `s3://bucket[/prefix]` and check that it can be read.
+    pub fn open(url: &str) -> Result<ObjectCache, String> {
+        let rest = url
+            .strip_prefix("s3://")
+            .ok_or_else(|| format!("`{url}` is not an object-store URL (s3://bucket/prefix)"))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(format!("`{url}` names no bucket"));
+        }
+        let store = AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .build()
+            .map_err(|e| format!("cannot use {url}: {e}"))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("object-store")
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the object-store client: {e}"))?;
+        let inner = Inner {
+            url: url.to_string(),
+            store: Box::new(store),
+            prefix: prefix.trim_matches('/').to_string(),
+            runtime,
+        };
+        // Fail now, with the store's own words, rather than on the first shot.
+        let probe = ObjectPath::from(if inner.prefix.is_empty() {
+            "shots".to_string()
+        } else {
+            format!("{}/shots", inner.prefix)
+        });
+        inner
+            .runtime
+            .block_on(inner.store.list_with_delimiter(Some(&probe)))
+            .map_err(|e| format!("cannot read {url}: {e}"))?;
+        Ok(ObjectCache {
+            inner: Arc::new(inner),
+            holder: lease::holder_name(),
+        })
+    }
+}
+
+impl Inner {
+    /// The object at `path`, or `None` when it is absent, unreadable or over the size bound.
+    fn read_object(&self, path: &ObjectPath) -> Option<Vec<u8>> {
+        self.runtime.block_on(async {
+            let got = self.store.get(path).await.ok()?;
+            if got.meta.size > MAX_ENTRY_BYTES {
+                return None;
+            }
+            got.bytes().await.ok().map(|b| b.to_vec())
+        })
+    }
+
+    /// Write a content-addressed object with "create if absent".
+    fn create_object(
+        &self,
+        path: &ObjectPath,
+        bytes: Vec<u8>,
+        what: &str,
+    ) -> Result<(), RenderError> {
+        let opts = PutOptions {
+            mode: PutMode::Create,
+            ..PutOptions::default()
+        };
+        match self
+            .runtime
+            .block_on(self.store.put_opts(path, PutPayload::from(bytes), opts))
+        {
+            Ok(_) => Ok(()),
+            // Content-addressed: whoever wrote it first wrote these bytes.
+            Err(object_store::Error::AlreadyExists { .. }) => Ok(()),
+            Err(e) => Err(self.error(what, e)),
+        }
+    }
+}
+
+impl ShotStore for ObjectCache {
+    fn get(&self, key: &CacheKey) -> Option<CacheEntry> {
+        let inner = &self.inner;
+        let path = inner.path("shots", key, "shot");
+        let bytes = inner.read_object(&path)?;
+        let entry = CacheEntry::parse(*key, bytes);
+        if entry.is_none() {
+            // Damaged: remove it so the shot renders again (as the directory store does).
+            let _ = inner.runtime.block_on(inner.store.delete(&path));
+        }
+        entry
+    }
+
+    fn put(
+        &self,
+        key: &CacheKey,
+        shot: &ShotVideo,
+        cancel: &AtomicBool,
+    ) -> Result<StoredShot, RenderError> {
+        let (bytes, stored) = serialize(key, shot)?;
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        let inner = &self.inner;
+        inner.create_object(
+            &inner.path("shots", key, "shot"),
+            bytes,
+            "cannot store a shot",
+        )?;
+        Ok(stored)
+    }
+
+    fn get_sound(&self, key: &CacheKey) -> Option<StereoBuffer> {
+        let inner = &self.inner;
+        let path = inner.path("shots", key, "sound");
+        let bytes = inner.read_object(&path)?;
+        let sound = parse_sound(key, &bytes);
+        if sound.is_none() {
+            let _ = inner.runtime.block_on(inner.store.delete(&path));
+        }
+        sound
+    }
+
+    fn put_sound(
+        &self,
+        key: &CacheKey,
+        sound: &StereoBuffer,
+        cancel: &AtomicBool,
+    ) -> Result<(), RenderError> {
+        let bytes = serialize_sound(key, sound);
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Interrupted);
+        }
+        let inner = &self.inner;
+        inner.create_object(
+            &inner.path("shots", key, "sound"),
+            bytes,
+            "cannot store a shot's sound",
+        )
+    }
+
+    fn claim(&self, key: &CacheKey) -> Result<Claim, RenderError> {
+        lease::claim(&self.inner, key, &self.holder, LEASE_TTL)
+    }
+}
+
+impl LeaseStore for Inner {
+    type Version = UpdateVersion;
+
+    fn create(&self, key: &CacheKey, record: &[u8]) -> Result<Option<UpdateVersion>, RenderError> {
+        let path = self.path("leases", key, "lease");
+        let opts = PutOptions {
+            mode: PutMode::Create,
+            ..PutOptions::default()
+        };
+        match self.runtime.block_on(self.store.put_opts(
+            &path,
+            PutPayload::from(record.to_vec()),
+            opts,
+        )) {
+            Ok(put) => Ok(Some(put.into())),
+            Err(object_store::Error::AlreadyExists { .. })
+            | Err(object_store::Error::Precondition { .. }) => Ok(None),
+            Err(e) => Err(self.error("cannot create a lease", e)),
+        }
+    }
+
+    fn read(&self, key: &CacheKey) -> Result<Option<(Vec<u8>, UpdateVersion)>, RenderError> {
+        let path = self.path("leases", key, "lease");
+        self.runtime.block_on(async {
+            let got = match self.store.get(&path).await {
+                Ok(got) => got,
+                Err(object_store::Error::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(self.error("cannot read a lease", e)),
+            };
+            let version = UpdateVersion {
+                e_tag: got.meta.e_tag.clone(),
+                version: got.meta.version.clone(),
+            };
+            let bytes = got
+                .bytes()
+                .await
+                .map_err(|e| self.error("cannot read a lease", e))?;
+            Ok(Some((bytes.to_vec(), version)))
+        })
+    }
+
+    fn replace(
+        &self,
+        key: &CacheKey,
+        seen: &UpdateVersion,
+        record: &[u8],
+    ) -> Result<Option<UpdateVersion>, RenderError> {
+        let path = self.path("leases", key, "lease");
+        let opts = PutOptions {
+            mode: PutMode::Update(seen.clone()),
+            ..PutOptions::default()
+        };
+        match self.runtime.block_on(self.store.put_opts(
+            &path,
+            PutPayload::from(record.to_vec()),
+            opts,
+        )) {
+            Ok(put) => Ok(Some(put.into())),
+            Err(object_store::Error::Precondition { .. })
+            | Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(self.error("cannot renew a lease", e)),
+        }
+    }
+
+    fn delete(&self, key: &CacheKey) {
+        let path = self.path("leases", key, "lease");
+        let _ = self.runtime.block_on(self.store.delete(&path));
+    }
+}
