@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the system packages scenec needs to build and test (FFmpeg development files for
 # ffmpeg-next, clang for its bindgen, ffprobe for tests, GNU time for the peak memory the
-# adversarial suite bounds, openssl and python3-venv for the Content Credentials tests' test
-# certificates and their pinned c2pa-python reader). Sourced by setup.sh and test.sh.
+# adversarial suite bounds, eSpeak NG and its data for the scratch voices — loaded at run time,
+# so `scenec check` still runs without it —, openssl and python3-venv for the Content
+# Credentials tests' test certificates and their pinned c2pa-python reader). Sourced by setup.sh
+# and test.sh.
 set -euo pipefail
 
 SCENEC_APT_PACKAGES=(
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
     libavfilter-dev libavdevice-dev libclang-dev clang pkg-config ffmpeg time
-    openssl python3-venv
+    libespeak-ng-dev espeak-ng-data openssl python3-venv
 )
 
 # Only the tests need these: a real Slurm (the farm's end-to-end test runs a two-node cluster on

@@ -8,8 +8,11 @@ scenec_install_deps
 scenec_install_test_deps
 
 # A local S3 server for the farm's object-store test, pinned, in a venv of its own.
-if [ ! -x target/venvs/moto/bin/moto_server ]; then
+# A venv is tied to its path: one copied or moved from elsewhere has scripts that no longer run,
+# so the check runs the server's script rather than looking for it.
+if ! target/venvs/moto/bin/moto_server --help >/dev/null 2>&1; then
     echo "==> moto (a local S3 server) for the farm tests"
+    rm -rf target/venvs/moto
     python3 -m venv target/venvs/moto
     target/venvs/moto/bin/pip install --quiet --disable-pip-version-check 'moto[server]==5.1.22'
 fi

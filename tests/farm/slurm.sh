@@ -73,6 +73,9 @@ cd "$work/project"
 "$scenec" render film.scene -o single.mp4 --json >/dev/null
 rm -rf .scene-cache
 "$scenec" farm film.scene --engine slurm --workers 2 --scenec "$scenec" --film farm.mp4 -o "$work/jobs"
+# Nothing is rendered yet: `farm status` says so with exit 3.
+status=0; "$scenec" farm status film.scene >/dev/null || status=$?
+[ "$status" = 3 ] || { echo "slurm.sh: farm status before the farm exited $status, not 3" >&2; exit 1; }
 assemble=$("$work/jobs/submit.sh")
 echo "submitted; assembly job $assemble"
 state=""
@@ -91,4 +94,8 @@ fi
 # Both array tasks ran, each on its own shard.
 ls "$work"/jobs/logs/shots-*_0.log "$work"/jobs/logs/shots-*_1.log >/dev/null
 cmp single.mp4 farm.mp4
+# Every shot is done in the shared cache, and no lease is left behind.
+"$scenec" farm status film.scene --json | grep -q '"done":6,"film"' \
+    || { echo "slurm.sh: farm status does not show 6 shots done" >&2; "$scenec" farm status film.scene >&2; exit 1; }
+"$scenec" farm status film.scene >/dev/null
 echo "slurm farm: 2 array tasks + assembly (afterok) on a 2-node cluster; farm.mp4 is byte-identical to the single-machine render ($(stat -c %s farm.mp4) bytes)"

@@ -119,7 +119,10 @@ pub fn schedule(workspace: &Workspace, input: &str) {
     if checked.has_errors() {
         return;
     }
-    let plan = scene_plan::plan(&checked.film);
+    // Dialogue timed at reading speed: the properties are about the plan, and the fuzzer runs
+    // far more inputs than eSpeak NG could speak.
+    let speech = scene_voice::ReadingSpeed::new("the adversarial suite plans without an engine");
+    let plan = scene_plan::plan(&checked.film, &speech);
     for shot in &plan.schedule.shots {
         let mut numbers: Vec<f64> = vec![shot.guidance, shot.strength];
         for pose in &shot.camera {

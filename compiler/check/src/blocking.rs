@@ -10,7 +10,8 @@ use scene_syntax::{Diagnostic, Span, Spanned};
 
 use crate::codes;
 use crate::film::{
-    ActionText, Blocking, CharacterId, Hold, Line, PropId, StageKey, StagePoint, SubjectId,
+    ActionText, Blocking, CharacterId, Hold, Line, LineStart, PropId, StageKey, StagePoint,
+    SubjectId,
 };
 use crate::units::{Frames, Time};
 use crate::values::{self as v, Slot};
@@ -18,8 +19,6 @@ use crate::values::{self as v, Slot};
 /// A move without `over`, an `exits … at T`, and the walk to center after a lone `enters` last
 /// this long.
 pub const DEFAULT_MOVE_SECONDS: f64 = 1.5;
-/// Reading speed for dialogue timing.
-pub const CHARACTERS_PER_SECOND: f64 = 15.0;
 
 /// The highest a prop may be lifted `above` the ground, in metres.
 pub const MAX_ABOVE_M: f64 = 1000.0;
@@ -68,8 +67,6 @@ pub struct Stage {
     present: Vec<SubjectId>,
     /// Where each subject stands at the end of what has been resolved so far.
     positions: Vec<(SubjectId, StagePoint)>,
-    /// Where the next dialogue line without `at` starts.
-    dialogue_cursor: u32,
     /// Dialogue lines that need a presence check once the whole shot is known.
     pub speakers: Vec<(CharacterId, Span, bool)>,
 }
@@ -478,36 +475,17 @@ impl Stage {
         let Link {
             span, shot, cursor, ..
         } = link;
+        // How long the line lasts — and so whether it fits, and where the next one starts — is
+        // its spoken length, which the planner measures (`scene_plan::speech`).
         let start = match at {
             Some(t) => match time_point(t, shot, diags) {
-                Some(f) => f,
+                Some(f) => LineStart::At(Frames(f.min(shot.frames))),
                 None => return,
             },
-            None => cursor.max(self.dialogue_cursor),
+            None => LineStart::Next {
+                not_before: Frames(cursor.min(shot.frames)),
+            },
         };
-        let chars = text.value.chars().count() as f64;
-        let reading = shot.of((chars / CHARACTERS_PER_SECOND).max(1.0)).max(1);
-        let end = start.saturating_add(reading);
-        if at.is_none() {
-            self.dialogue_cursor = end;
-        }
-        if end > shot.frames {
-            let left = shot.frames.saturating_sub(start);
-            diags.push(
-                Diagnostic::new(
-                    codes::W0201,
-                    text.span,
-                    format!(
-                        "this line takes about {} to say, but only {} of {} are left",
-                        shot.seconds(reading),
-                        shot.seconds(left),
-                        shot.describe
-                    ),
-                )
-                .with_label(format!("{} characters at about 15 a second", chars as u64))
-                .with_help("shorten the line, start it earlier with `at`, or lengthen the shot"),
-            );
-        }
         let off_screen = parenthetical.is_some_and(|p| {
             let p = p.node.trim().to_ascii_lowercase();
             p == "v.o." || p == "o.s."
@@ -518,15 +496,15 @@ impl Stage {
             text: text.value.clone(),
             parenthetical: parenthetical.map(|p| p.node.clone()),
             off_screen,
-            start: Frames(start.min(shot.frames)),
-            end: Frames(end.min(shot.frames)),
+            start,
             span,
+            text_span: text.span,
         });
     }
 
-    /// Keys sorted by frame (stable: a place and a move at one frame keep their order), lines by
-    /// start, actions by frame, holds resolved. On-screen speakers and held props that are not
-    /// blocked are added without keys.
+    /// Keys sorted by frame (stable: a place and a move at one frame keep their order), actions by
+    /// frame, lines in the order written (the planner times them in that order), holds resolved.
+    /// On-screen speakers and held props that are not blocked are added without keys.
     pub fn finish(mut self, diags: &mut Vec<Diagnostic>, shot: &ShotTime) -> Stage {
         for (character, span, off_screen) in self.speakers.clone() {
             let subject = SubjectId::Character(character);
@@ -565,7 +543,6 @@ impl Stage {
             }
             b.keys = deduped;
         }
-        self.lines.sort_by_key(|l| l.start);
         self.actions.sort_by_key(|a| a.frame);
         self
     }

@@ -14,6 +14,7 @@ use crate::film::{
 use crate::names::{self, Kind};
 use crate::units::{Angle, Distance, FocalLength, Fraction, Frames};
 use crate::values::{self as v, Slot};
+use crate::viewpoint;
 
 /// The camera statements a shot has given so far: a shot has one of each.
 #[derive(Default)]
@@ -46,6 +47,7 @@ pub fn statement(
     if let Some(on) = &camera.on {
         out.on = cx.resolve_subject(on);
     }
+    viewpoint::clauses(cx, camera, out);
     for clause in &camera.clauses {
         match clause {
             CameraClause::Move(m) => {
@@ -80,7 +82,9 @@ fn preset(cx: &mut Cx, ident: &ast::Ident) -> Option<PresetRef> {
         cx.sources,
         cx.entry,
         &mut cx.diags,
-    )?;
+    );
+    viewpoint::list_nearest_presets(cx, ident, &candidates);
+    let near = near?;
     if let Some(i) = cx.names.cameras.get(near) {
         return Some(PresetRef::Defined(CameraId(i as u32)));
     }
@@ -208,6 +212,7 @@ fn move_kind(cx: &mut Cx, m: &ast::Move) -> Option<MoveKind> {
         }
         M::Handheld => MoveKind::Handheld,
         M::Static => MoveKind::Static,
+        M::Follow(_) | M::Keep(_) => viewpoint::subject_move(cx, &m.kind.node)?,
     };
     Some(kind)
 }
@@ -290,14 +295,17 @@ fn axis(kind: &MoveKind) -> Option<&'static str> {
         MoveKind::Pan(_) | MoveKind::Orbit { .. } => Some("turn the camera"),
         MoveKind::Tilt(_) => Some("tilt the camera"),
         MoveKind::Dolly(_) => Some("move the camera in or out"),
-        MoveKind::Truck(_) => Some("move the camera sideways"),
+        MoveKind::Truck(_) | MoveKind::Follow(_) => Some("move the camera sideways"),
         MoveKind::Crane(_) => Some("move the camera up or down"),
-        MoveKind::Handheld | MoveKind::Static => None,
+        // `keep` turns the camera only as far as its subject needs: viewpoint.rs warns about
+        // a pan or tilt beside it, and an orbit or dolly beside it is the point of it.
+        MoveKind::Handheld | MoveKind::Static | MoveKind::Keep(_) => None,
     }
 }
 
 /// Warns about a move that overlaps in time an earlier move on the same axis (W0302).
 pub fn axis_overlaps(cx: &mut Cx, moves: &[CameraMove]) {
+    viewpoint::keep_overlaps(cx, moves);
     for (i, b) in moves.iter().enumerate() {
         let Some(axis_b) = axis(&b.kind) else {
             continue;

@@ -38,6 +38,12 @@ pub const E0112: Code = Code("E0112");
 /// A field or per-shot statement written twice where only one makes sense: `fps 24` twice, two
 /// `camera` statements in one shot.
 pub const E0113: Code = Code("E0113");
+/// The camera told to relate a subject to itself: `camera over_shoulder on aiko past aiko`,
+/// `camera pov of aiko on aiko`.
+pub const E0114: Code = Code("E0114");
+/// Clauses of a `camera` statement that exclude or need each other: `from` or `past` with
+/// `pov of` (the camera is in the character's eyes), `past Y` without `on X`.
+pub const E0115: Code = Code("E0115");
 /// A field that the block does not have: `colour #ff0000` in a character.
 pub const E0120: Code = Code("E0120");
 /// A required field is missing: a character or location without `description`.
@@ -78,7 +84,8 @@ pub const E0307: Code = Code("E0307");
 /// `dimensions 0m 2m`, a height `above -1m`.
 pub const E0308: Code = Code("E0308");
 /// Dialogue on screen at one moment — one line, or lines spoken at the same time — longer than
-/// the MP4's subtitle track holds ([`crate::limits::MAX_SUBTITLE_BYTES`] bytes).
+/// the MP4's subtitle track holds ([`crate::limits::MAX_SUBTITLE_BYTES`] bytes). Reported by
+/// the planner, which knows how long each line is on screen (`scene_plan::subtitles`).
 pub const E0309: Code = Code("E0309");
 /// A light's colour temperature outside 1000K–12000K.
 pub const E0313: Code = Code("E0313");
@@ -148,6 +155,23 @@ pub const E0604: Code = Code("E0604");
 /// [`crate::limits::MAX_IMAGE_SIDE`] pixels.
 pub const E0605: Code = Code("E0605");
 
+// ---- E08xx: remixes ---------------------------------------------------------------------------
+
+/// `override`, `insert` or `remove` in a file whose film extends no other (only a remix's entry
+/// file may change a base film).
+pub const E0801: Code = Code("E0801");
+/// `override` or `remove` of a name the base film does not define.
+pub const E0802: Code = Code("E0802");
+/// `insert shot … after|before SHOT` where the base film has no shot SHOT.
+pub const E0803: Code = Code("E0803");
+/// `remove shot` of a shot another shot `continues` from.
+pub const E0804: Code = Code("E0804");
+/// `extends` chains that form a cycle (a film that is, through its bases, its own base).
+pub const E0805: Code = Code("E0805");
+/// A remix that changes one shot or definition twice (two overrides, or an override and a
+/// remove, of one name).
+pub const E0806: Code = Code("E0806");
+
 // ---- W01xx: characters ------------------------------------------------------------------------
 
 /// A character speaks in a shot they are not in, without `(V.O.)` or `(O.S.)`.
@@ -155,9 +179,16 @@ pub const W0101: Code = Code("W0101");
 
 // ---- W02xx: dialogue and time -----------------------------------------------------------------
 
-/// A line of dialogue that cannot be spoken in the time left in its shot (about 15 characters a
-/// second).
+/// A line of dialogue that cannot be spoken in the time left in its shot: its spoken length
+/// (measured by the speech engine, else estimated) runs past the shot's end. Reported by the
+/// planner, which measures lines (`scene_plan::speech`).
 pub const W0201: Code = Code("W0201");
+/// A line of dialogue still being spoken when the same character's next line in the shot starts.
+pub const W0202: Code = Code("W0202");
+/// Spoken lengths are estimated at 15 characters a second instead of measured: the speech
+/// engine (eSpeak NG) is not available, said once per film at its first line — or it failed on
+/// this line.
+pub const W0203: Code = Code("W0203");
 
 // ---- W03xx: camera and keyframes --------------------------------------------------------------
 
@@ -167,11 +198,17 @@ pub const W0301: Code = Code("W0301");
 /// Two camera moves on the same axis at the same time (`pan` and `orbit` both turn the camera).
 pub const W0302: Code = Code("W0302");
 
+/// The codes of the planner's dialogue timing (`scene_plan::speech`, and the subtitle track's
+/// limit on the lines as timed, `scene_plan::subtitles`): reported with the checker's by
+/// `scenec check` and the language server once a film checks without errors.
+pub const PLANNER: &[Code] = &[E0309, W0201, W0202, W0203];
+
 /// Every checker code, in order.
 pub const ALL: &[Code] = &[
     E0101, E0102, E0103, E0104, E0105, E0106, E0107, E0108, E0109, E0110, E0111, E0112, E0113,
-    E0120, E0121, E0201, E0202, E0203, E0204, E0205, E0301, E0302, E0303, E0304, E0305, E0306,
-    E0307, E0308, E0309, E0313, E0314, E0315, E0316, E0401, E0402, E0403, E0404, E0405, E0406,
-    E0407, E0408, E0501, E0502, E0503, E0504, E0505, E0506, E0507, E0508, E0601, E0602, E0603,
-    E0604, E0605, W0101, W0201, W0301, W0302,
+    E0114, E0115, E0120, E0121, E0201, E0202, E0203, E0204, E0205, E0301, E0302, E0303, E0304,
+    E0305, E0306, E0307, E0308, E0309, E0313, E0314, E0315, E0316, E0401, E0402, E0403, E0404,
+    E0405, E0406, E0407, E0408, E0501, E0502, E0503, E0504, E0505, E0506, E0507, E0508, E0601,
+    E0602, E0603, E0604, E0605, E0801, E0802, E0803, E0804, E0805, E0806, W0101, W0201, W0202,
+    W0203, W0301, W0302,
 ];

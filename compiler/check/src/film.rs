@@ -275,7 +275,11 @@ pub enum Framing {
     ExtremeWide,
     Wide,
     Full,
+    /// Knees up.
+    MediumFull,
     Medium,
+    /// Chest up.
+    MediumCloseup,
     Closeup,
     ExtremeCloseup,
 }
@@ -289,7 +293,7 @@ pub enum CameraHeight {
     Overhead,
 }
 
-/// A `camera` definition. The six framing names are also presets without a definition.
+/// A `camera` definition. The eight framing names are also presets without a definition.
 #[derive(Clone, Debug, Serialize)]
 pub struct CameraPreset {
     pub id: String,
@@ -434,6 +438,10 @@ pub struct Shot {
     pub lights: Vec<Light>,
     /// How fast time runs (`speed`); written times stay screen times.
     pub speed: Speed,
+    /// `focus on SUBJECT [at TIME]`, by frame (one per frame; without `at`, frame 0).
+    pub focus: Vec<FocusKey>,
+    /// How much around the focused subject is sharp (`depth`).
+    pub depth: Depth,
     /// Sorted by frame. `prompt "…"` is at frame 0.
     pub prompts: Vec<PromptKey>,
     pub actions: Vec<ActionText>,
@@ -447,6 +455,23 @@ pub struct Shot {
     pub overrides: ShotOverrides,
 }
 
+/// From `frame` on, the lens focuses on `subject` (racking there from the focus before).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct FocusKey {
+    pub subject: SubjectId,
+    pub frame: Frames,
+    pub span: Span,
+}
+
+/// How deep the zone of sharp focus is (`depth`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub enum Depth {
+    Shallow,
+    #[default]
+    Normal,
+    Deep,
+}
+
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Continues {
     pub shot: ShotId,
@@ -454,16 +479,33 @@ pub struct Continues {
 }
 
 /// The camera of a shot: a preset, an optional subject, and moves.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct ShotCamera {
     /// `None` when the shot has no `camera` statement (a medium, eye-level, 50mm default).
     pub preset: Option<PresetRef>,
     /// `on CHARACTER|PROP`: the camera aims at this subject.
     pub on: Option<SubjectId>,
+    /// `from front|behind|left|right`: the side of the subject the camera stands on.
+    pub side: Option<ViewSide>,
+    /// `past SUBJECT`: the subject in the near foreground, its shoulder at the frame's edge.
+    pub past: Option<SubjectId>,
+    /// `pov of CHARACTER`: the camera stands in the character's eyes.
+    pub pov: Option<CharacterId>,
     pub moves: Vec<CameraMove>,
     /// `lens` written in the shot (standalone or as a camera clause); overrides the preset's.
     pub lens: Option<LensAnimation>,
     pub span: Option<Span>,
+}
+
+/// The side of its subject a camera stands on, as the subject sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum ViewSide {
+    Front,
+    Behind,
+    /// At the subject's left hand.
+    Left,
+    /// At the subject's right hand.
+    Right,
 }
 
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -496,6 +538,10 @@ pub enum MoveKind {
     },
     Handheld,
     Static,
+    /// `follow SUBJECT`: the camera travels with the subject's ground motion.
+    Follow(SubjectId),
+    /// `keep SUBJECT`: the camera turns to hold the subject where it is in frame.
+    Keep(SubjectId),
 }
 
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -588,11 +634,24 @@ pub struct Line {
     pub parenthetical: Option<String>,
     /// `(V.O.)` or `(O.S.)`.
     pub off_screen: bool,
-    pub start: Frames,
-    /// Exclusive; start + reading time (about 15 characters a second, at least 1 s), clipped
-    /// to the shot.
-    pub end: Frames,
+    /// When the line starts. Where it ends is its spoken length later, which only the planner
+    /// knows (it asks the speech engine): lines are timed in `scene_plan::speech`.
+    pub start: LineStart,
+    /// The whole statement.
     pub span: Span,
+    /// The quoted line.
+    pub text_span: Span,
+}
+
+/// Where a line of dialogue starts in its shot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum LineStart {
+    /// Written with `at`: this frame, whatever else is said.
+    At(Frames),
+    /// Without `at`: once the shot's previous line without `at` has been said and a pause taken
+    /// (from the shot's start for the first), but not before this frame — where the speaker's
+    /// blocking chain had got to when the line was written.
+    Next { not_before: Frames },
 }
 
 #[derive(Clone, Debug, Serialize)]

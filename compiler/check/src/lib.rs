@@ -34,6 +34,7 @@ pub mod codes;
 pub mod film;
 pub mod limits;
 pub mod parses;
+pub mod remix;
 pub mod render;
 pub mod sources;
 pub mod units;
@@ -47,6 +48,7 @@ mod continuity;
 mod cues;
 mod defs;
 mod fields;
+mod focus;
 mod light;
 mod load;
 mod lower;
@@ -55,9 +57,9 @@ mod scene;
 mod settings;
 mod shot;
 pub mod stdlib;
-mod subtitles;
 mod suggest;
 mod values;
+mod viewpoint;
 
 use std::path::{Path, PathBuf};
 
@@ -85,8 +87,10 @@ pub struct Checked {
     /// the entry file's directory.
     pub project_root: PathBuf,
     /// Every file the film depends on — sources, assets, `scene.toml`, and paths that were
-    /// looked for but missing — sorted, for watch mode.
+    /// looked for but missing — sorted, for watch mode. A remix's base films are among them.
     pub dependencies: Vec<PathBuf>,
+    /// For a remix (`film … extends PATH`): what it changes in its base film.
+    pub remix: Option<remix::Remix>,
 }
 
 /// Diagnostics of one file beyond those [`Checked`] keeps.
@@ -119,6 +123,39 @@ impl Checked {
                 (e + s.errors, w + s.warnings)
             })
     }
+
+    /// Report diagnostics found after checking — the planner's dialogue timing (W0201–W0203) —
+    /// with the checker's, in the same order and under the same per-file cap.
+    pub fn add_diagnostics(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
+        let mut all = std::mem::take(&mut self.diagnostics);
+        all.extend(more);
+        sort_diagnostics(&mut all);
+        let (kept, suppressed) = cap_per_file(all);
+        self.diagnostics = kept;
+        for s in suppressed {
+            match self.suppressed.iter_mut().find(|old| old.file == s.file) {
+                Some(old) => {
+                    old.errors += s.errors;
+                    old.warnings += s.warnings;
+                }
+                None => self.suppressed.push(s),
+            }
+        }
+        self.suppressed.sort_by_key(|s| s.file);
+    }
+}
+
+/// By file, position and code.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.span.end,
+            b.code,
+            &b.message,
+        ))
+    });
 }
 
 /// Keeps the first [`limits::MAX_DIAGNOSTICS_PER_FILE`] of each file's diagnostics (which are
@@ -174,21 +211,20 @@ pub fn check_entry_with(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Che
     let loaded = load::load(entry, vfs, parses);
     let mut diagnostics = loaded.diagnostics;
     let mut dependencies = loaded.dependencies;
-    let lowered = lower::lower(&loaded.sources, &loaded.project_root, loaded.entry, vfs);
+    // A remix is checked as the program it means (see `remix`); `sources` stay as parsed.
+    let (program, remix) = remix::apply(
+        &loaded.sources,
+        loaded.entry,
+        &loaded.bases,
+        &mut diagnostics,
+    );
+    let program = program.as_ref().unwrap_or(&loaded.sources);
+    let lowered = lower::lower(program, &loaded.project_root, loaded.entry, vfs);
     diagnostics.extend(lowered.diagnostics);
-    subtitles::check(&lowered.film, &mut diagnostics);
     dependencies.extend(lowered.dependencies);
     dependencies.sort();
     dependencies.dedup();
-    diagnostics.sort_by(|a, b| {
-        (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
-            b.span.file,
-            b.span.start,
-            b.span.end,
-            b.code,
-            &b.message,
-        ))
-    });
+    sort_diagnostics(&mut diagnostics);
     diagnostics.dedup();
     let (diagnostics, suppressed) = cap_per_file(diagnostics);
     Checked {
@@ -198,5 +234,6 @@ pub fn check_entry_with(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Che
         sources: loaded.sources,
         project_root: loaded.project_root,
         dependencies,
+        remix,
     }
 }

@@ -23,7 +23,8 @@ pub const SNIFF_BYTES: usize = 512;
 
 /// Largest subtitle the MP4's text track can hold at one moment: the mov_text sample stores its
 /// text length in 16 bits. Lines spoken at the same time share one sample, as
-/// `Speaker: line`, one per line of text.
+/// `Speaker: line`, one per line of text. The planner checks it (E0309) once it has timed the
+/// dialogue, since which lines share the screen depends on how long each takes to say.
 pub const MAX_SUBTITLE_BYTES: usize = u16::MAX as usize;
 
 /// Diagnostics kept per file, the first by position; the rest are counted ("812 more errors

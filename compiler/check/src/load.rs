@@ -26,6 +26,9 @@ pub struct Loaded {
     pub project_root: PathBuf,
     /// Always `FileId(0)`; the entry file has an empty text when it could not be read.
     pub entry: FileId,
+    /// For a remix (`film … extends PATH`): each remix file and the base it extends, the entry
+    /// file's first (a base may itself be a remix).
+    pub bases: Vec<crate::remix::Base>,
 }
 
 pub fn load(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Loaded {
@@ -65,6 +68,7 @@ pub fn load(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Loaded {
     };
     let mut stack = vec![(entry_id, None)];
     loader.imports_of(&mut stack);
+    let bases = loader.bases(entry_id);
 
     Loaded {
         sources: loader.sources,
@@ -72,6 +76,7 @@ pub fn load(entry: &Path, vfs: &dyn Vfs, parses: &dyn Parses) -> Loaded {
         dependencies: loader.dependencies,
         project_root,
         entry: entry_id,
+        bases,
     }
 }
 
@@ -200,6 +205,7 @@ fn unreadable_entry(entry: &Path, error: &ScriptError, vfs: &dyn Vfs) -> Loaded 
         dependencies: vec![entry.to_path_buf()],
         project_root,
         entry: id,
+        bases: Vec::new(),
     }
 }
 
@@ -244,21 +250,38 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-struct Loader<'a> {
+pub(crate) struct Loader<'a> {
     vfs: &'a dyn Vfs,
     parses: &'a dyn Parses,
     root: PathBuf,
-    sources: Sources,
+    pub(crate) sources: Sources,
     by_path: BTreeMap<PathBuf, FileId>,
     std_modules: BTreeMap<&'static str, FileId>,
-    diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     dependencies: Vec<PathBuf>,
+}
+
+/// Why a file is loaded: imported, or extended by a remix (`film … extends PATH`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reach {
+    Import,
+    Extends,
+}
+
+impl Reach {
+    /// How messages name the file.
+    fn noun(self) -> &'static str {
+        match self {
+            Reach::Import => "imported file",
+            Reach::Extends => "base film",
+        }
+    }
 }
 
 impl Loader<'_> {
     /// Loads every import of the file on top of `stack`, depth first. Each stack entry is a file
     /// and the import that brought it in.
-    fn imports_of(&mut self, stack: &mut Vec<(FileId, Option<Span>)>) {
+    pub(crate) fn imports_of(&mut self, stack: &mut Vec<(FileId, Option<Span>)>) {
         let Some(&(file, _)) = stack.last() else {
             return;
         };
@@ -279,7 +302,9 @@ impl Loader<'_> {
             match import {
                 Import::Module(segments) => self.std_import(&segments, span),
                 Import::File(lit) => {
-                    if let Some(child) = self.file_import(file, &lit.value, lit.span, stack) {
+                    if let Some(child) =
+                        self.file_import(file, &lit.value, lit.span, stack, Reach::Import)
+                    {
                         stack.push((child, Some(lit.span)));
                         self.imports_of(stack);
                         stack.pop();
@@ -341,12 +366,16 @@ impl Loader<'_> {
 
     /// Resolves, confines and loads one file import. Returns the new file's id when it was loaded
     /// now (its own imports are still to be followed).
-    fn file_import(
+    ///
+    /// With [`Reach::Extends`] the file is a remix's base: it may have a `film` block, and when
+    /// it was already loaded (and is not on `stack`, which would be a cycle) its id is returned.
+    pub(crate) fn file_import(
         &mut self,
         from: FileId,
         written: &str,
         span: Span,
         stack: &[(FileId, Option<Span>)],
+        reach: Reach,
     ) -> Option<FileId> {
         let base = match self.sources.origin(from) {
             Some(Origin::File(path)) => path.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -368,12 +397,24 @@ impl Loader<'_> {
             Ok(c) => c,
             Err(_) => {
                 self.diagnostics.push(
-                    Diagnostic::new(codes::E0501, span, format!("cannot find the imported file `{written}`"))
-                        .with_label("not found")
-                        .with_help(format!(
-                            "imports are relative to the importing file; looked for `{}` in the project",
-                            slash_path(&relative_to(&self.root, &candidate))
-                        )),
+                    Diagnostic::new(
+                        codes::E0501,
+                        span,
+                        format!("cannot find the {} `{written}`", reach.noun()),
+                    )
+                    .with_label("not found")
+                    .with_help(format!(
+                        "{} relative to the {}; looked for `{}` in the project",
+                        match reach {
+                            Reach::Import => "imports are",
+                            Reach::Extends => "a base film's path is",
+                        },
+                        match reach {
+                            Reach::Import => "importing file",
+                            Reach::Extends => "remix's file",
+                        },
+                        slash_path(&relative_to(&self.root, &candidate))
+                    )),
                 );
                 return None;
             }
@@ -384,9 +425,14 @@ impl Loader<'_> {
         }
         if let Some(&existing) = self.by_path.get(&canonical) {
             if let Some(k) = stack.iter().position(|&(f, _)| f == existing) {
-                self.diagnostics.push(self.cycle(&stack[k..], span));
+                let cycle = match reach {
+                    Reach::Import => self.cycle(&stack[k..], span),
+                    Reach::Extends => self.extends_cycle(&stack[k..], span),
+                };
+                self.diagnostics.push(cycle);
+                return None;
             }
-            return None;
+            return (reach == Reach::Extends).then_some(existing);
         }
         let text = match read_script(self.vfs, &canonical) {
             Ok(t) => t,
@@ -407,7 +453,11 @@ impl Loader<'_> {
                 let mut d = Diagnostic::new(
                     code,
                     span,
-                    format!("cannot read the imported file `{written}`: {}", e.reason()),
+                    format!(
+                        "cannot read the {} `{written}`: {}",
+                        reach.noun(),
+                        e.reason()
+                    ),
                 )
                 .with_label(label);
                 if let Some(help) = help {
@@ -423,7 +473,7 @@ impl Loader<'_> {
         let id = self.sources.push(origin.clone(), display, text);
         let parsed = self.parses.parse(id, &origin, self.sources.text(id));
         let parsed = take_diagnostics(parsed, &mut self.diagnostics);
-        for item in &parsed.file.items {
+        for item in parsed.file.items.iter().filter(|_| reach == Reach::Import) {
             if let ItemKind::Film(film) = &item.kind {
                 let header = Span::new(id, item.span.start as usize, film.title.span.end as usize);
                 self.diagnostics.push(
@@ -462,7 +512,7 @@ impl Loader<'_> {
         d.with_help("remove one of these imports; definitions are shared by the whole film, so a file only needs to be imported once")
     }
 
-    fn name(&self, file: FileId) -> String {
+    pub(crate) fn name(&self, file: FileId) -> String {
         slash_path(self.sources.path(file))
     }
 }

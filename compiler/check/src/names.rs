@@ -164,7 +164,11 @@ pub fn collect<'a>(sources: &'a Sources, entry: FileId, diags: &mut Vec<Diagnost
 impl<'a> Names<'a> {
     fn add(&mut self, item: &'a Item, file: FileId, diags: &mut Vec<Diagnostic>) {
         match &item.kind {
-            ItemKind::Import(_) => {}
+            // A remix's changes are applied to the trees before names are collected.
+            ItemKind::Import(_)
+            | ItemKind::Override(_)
+            | ItemKind::Insert(_)
+            | ItemKind::Remove(_) => {}
             ItemKind::Film(film) => {
                 // Imported files' film blocks are reported while loading.
                 if file != self.entry {

@@ -47,6 +47,7 @@ pub fn setting(cx: &mut Cx, field: &ast::Field, given: &mut BTreeMap<&str, Span>
     let o = &mut shot.overrides;
     match (key, value) {
         ("speed", Typed::Speed(factor)) => shot.speed = Speed(factor),
+        ("depth", Typed::Word(w)) => shot.depth = crate::focus::depth(w),
         ("seed", Typed::Seed(seed)) => o.seed = Some(seed),
         ("guidance", Typed::Number(n)) => o.guidance = Some(n),
         ("steps", Typed::Number(n)) => o.steps = Some(n as u32),

@@ -10,6 +10,7 @@ use crate::assets::Want;
 use crate::blocking::{self, PropNames, ShotTime, Stage};
 use crate::codes;
 use crate::context::{seconds_text, twice, Cx};
+use crate::film::Depth;
 use crate::film::{
     Film, ImageKey, PromptKey, PropId, SceneId, Shot, ShotCamera, ShotOverrides, SubjectId,
     TitleCard, Transition,
@@ -108,17 +109,13 @@ fn empty(def: &ShotDef, scene: SceneId, frames: u32, transition_in: Transition) 
         frames: Frames(frames),
         transition_in,
         fade_out: None,
-        camera: ShotCamera {
-            preset: None,
-            on: None,
-            moves: Vec::new(),
-            lens: None,
-            span: None,
-        },
+        camera: ShotCamera::default(),
         blocking: Vec::new(),
         holds: Vec::new(),
         lights: Vec::new(),
         speed: Speed::NORMAL,
+        focus: Vec::new(),
+        depth: Depth::Normal,
         prompts: Vec::new(),
         actions: Vec::new(),
         dialogue: Vec::new(),
@@ -201,6 +198,9 @@ fn statement<'d>(
             if let Some(title) = title(cx, text, at.as_ref(), over.as_ref(), s, timing) {
                 shot.titles.push(title);
             }
+        }
+        StatementKind::Focus { subject, at } => {
+            crate::focus::statement(cx, subject, at.as_ref(), s, timing, &mut shot.focus)
         }
         StatementKind::Setting(field) => settings::setting(cx, field, &mut given.settings, shot),
     }

@@ -11,6 +11,12 @@ const PRELUDE: &str = "character aiko { description \"a woman in a red raincoat\
 character mara { description \"a woman in a green coat\" }\n\
 location street { description \"a wet street\" }\n";
 
+/// A base film for the remix cases (`!`: used as is).
+const BASE: &str = "!film \"Base\" { fps 24 }\n\
+character aiko { description \"a woman in a red raincoat\" }\n\
+location street { description \"a wet street\" }\n\
+scene s at street {\n shot opening 2s { prompt \"rain\" }\n dissolve 1s\n shot reply 2s { continues opening }\n}";
+
 /// (name, files). `film.scene` is the entry; `PRELUDE` is prepended to it unless the text starts
 /// with `!` (then it is used as is, without the `!`).
 const CASES: &[(&str, &[(&str, &str)])] = &[
@@ -50,6 +56,49 @@ scene s at street { shot a 4s {\n train at left\n train says \"Toot.\"\n train w
     ("E0111_duplicate_shot", &[("film.scene", "scene s at street { shot a 2s { prompt \"x\" }\n shot a 2s { prompt \"y\" } }")]),
     ("E0112_two_film_blocks", &[("film.scene", "film \"One\" { fps 24 }\nfilm \"Two\" { fps 24 }")]),
     ("E0113_field_twice", &[("film.scene", "film \"T\" {\n fps 24\n fps 30\n}")]),
+    (
+        "E0107_pov_of_a_prop",
+        &[(
+            "film.scene",
+            "import std.camera\nprop lamp { description \"a street lamp\"; dimensions 0.4m 4m }\n\
+scene s at street { shot a 2s { camera pov of lamp on aiko } }",
+        )],
+    ),
+    (
+        "E0105_unknown_preset_lists_the_nearest",
+        &[("film.scene", "import std.camera\nscene s at street { shot a 2s { camera medium_close on aiko } }")],
+    ),
+    (
+        "E0114_camera_subject_itself",
+        &[(
+            "film.scene",
+            "import std.camera\nscene s at street { shot a 2s { camera over_shoulder on aiko past aiko }\n\
+shot b 2s { camera pov of aiko on aiko } }",
+        )],
+    ),
+    (
+        "E0115_viewpoint_clauses",
+        &[(
+            "film.scene",
+            "import std.camera\nscene s at street { shot a 2s { camera over_shoulder past aiko }\n\
+shot b 2s { camera pov of aiko on mara from behind }\n\
+shot c 2s { camera pov of mara on aiko past aiko } }",
+        )],
+    ),
+    (
+        "W0302_keep_and_pan",
+        &[(
+            "film.scene",
+            "scene s at street { shot a 4s {\n aiko at left, walks to right over 3s\n camera medium on aiko, keep aiko, pan left 20deg from 1s to 2s, follow akio\n} }",
+        )],
+    ),
+    (
+        "E0113_focus_twice_at_one_time",
+        &[(
+            "film.scene",
+            "scene s at street { shot a 4s {\n depth shallow\n focus on aiko at 1s\n focus on mara at 1s\n focus on aiko at 9s\n} }",
+        )],
+    ),
     ("E0120_unknown_field", &[("film.scene", "character kenji { description \"a man\"\n colour #ff0000 }")]),
     ("E0121_missing_description", &[("film.scene", "character kenji { name \"Kenji\" }")]),
     (
@@ -78,7 +127,6 @@ scene s at street { shot a 4s {\n train at left\n train says \"Toot.\"\n train w
         "E0308_number_too_large",
         &[("film.scene", "scene s at street { shot a 2s { aiko at center\n at {HUGE}s \"x\"\n camera wide, crane up {HUGE}m } }")],
     ),
-    ("E0309_subtitle_too_long", &[("film.scene", "scene s at street { shot a 2s { aiko at center\n aiko says \"{LONG}\" } }")]),
     (
         "E0308_prop_size_and_height",
         &[(
@@ -168,12 +216,45 @@ scene s at street { shot a 4s {\n aiko holds lantern\n mara drops lantern at 1s\
         &[("film.scene", "scene s at street { shot a 2s { keyframe at 0s \"refs/wide.png\" } }"), ("refs/wide.png", "{PNG}")],
     ),
     (
-        "W0101_absent_speaker",
-        &[("film.scene", "scene s at street { shot a 3s {\n aiko at center\n mara says \"Hello.\"\n aiko says \"Hi.\" (V.O.)\n} }")],
+        "E0502_extends_outside_root",
+        &[("scene.toml", ""), ("film.scene", "!film \"Remix\" extends \"../elsewhere.scene\" {}")],
+    ),
+    ("E0801_change_outside_remix", &[("film.scene", "film \"Plain\" { fps 24 }\nremove shot a")]),
+    (
+        "E0802_override_unknown_name",
+        &[
+            ("film.scene", "!film \"Remix\" extends \"base.scene\" {}\noverride character aikko { description \"a woman in yellow\" }\nremove shot closing"),
+            ("base.scene", BASE),
+        ],
     ),
     (
-        "W0201_line_too_long",
-        &[("film.scene", "scene s at street { shot a 2s { aiko at center\n aiko says \"It has been ten long years since I walked down this street.\" } }")],
+        "E0803_insert_unknown_anchor",
+        &[
+            ("film.scene", "!film \"Remix\" extends \"base.scene\" {}\ninsert shot glance 2s after replyy { prompt \"a glance\" }"),
+            ("base.scene", BASE),
+        ],
+    ),
+    (
+        "E0804_remove_breaks_continues",
+        &[("film.scene", "!film \"Remix\" extends \"base.scene\" {}\nremove shot opening"), ("base.scene", BASE)],
+    ),
+    (
+        "E0805_extends_cycle",
+        &[
+            ("film.scene", "!film \"Remix\" extends \"middle.scene\" {}"),
+            ("middle.scene", "!film \"Middle\" extends \"film.scene\" {}"),
+        ],
+    ),
+    (
+        "E0806_changed_twice",
+        &[
+            ("film.scene", "!film \"Remix\" extends \"base.scene\" {}\noverride shot reply 2s { prompt \"again\" }\nremove shot reply"),
+            ("base.scene", BASE),
+        ],
+    ),
+    (
+        "W0101_absent_speaker",
+        &[("film.scene", "scene s at street { shot a 3s {\n aiko at center\n mara says \"Hello.\"\n aiko says \"Hi.\" (V.O.)\n} }")],
     ),
     (
         "W0301_keyframes_too_close",
@@ -253,9 +334,9 @@ fn png_header(width: u32, height: u32) -> Vec<u8> {
 }
 
 /// Writes the case's project (with shared assets) into `dir`/project. In a file's text,
-/// `{HUGE}` is a 309-digit number, `{LONG}` a 70,000-character word, `{LARGE}` (a whole file)
-/// a script one byte over the size limit and `{PNG}` (a whole file) the header of a 20000x100
-/// image; a path ending in `/` is a folder.
+/// `{HUGE}` is a 309-digit number, `{LARGE}` (a whole file) a script one byte over the size
+/// limit and `{PNG}` (a whole file) the header of a 20000x100 image; a path ending in `/` is a
+/// folder.
 fn write_project(dir: &Path, files: &[(&str, &str)]) -> std::path::PathBuf {
     let root = dir.join("project");
     std::fs::create_dir_all(root.join("refs")).unwrap();
@@ -282,9 +363,7 @@ fn write_project(dir: &Path, files: &[(&str, &str)]) -> std::path::PathBuf {
             }
             _ => {}
         }
-        let text = text
-            .replace("{HUGE}", &format!("2{}", "0".repeat(308)))
-            .replace("{LONG}", &"a".repeat(70_000));
+        let text = text.replace("{HUGE}", &format!("2{}", "0".repeat(308)));
         let text = match (*path, text.strip_prefix('!')) {
             ("film.scene", None) => format!("{PRELUDE}{text}\n"),
             (_, Some(raw)) => raw.to_string(),
@@ -320,8 +399,11 @@ fn corpus() {
         insta::assert_snapshot!(format!("{name}.human"), rendered(&checked));
         insta::assert_snapshot!(format!("{name}.json"), render::json(&checked));
     }
+    // The dialogue-timing codes come from the planner, which measures spoken lengths; its
+    // corpus (scene-plan's tests/speech_corpus.rs) triggers each of them.
     let missing: Vec<&str> = codes::ALL
         .iter()
+        .filter(|c| !codes::PLANNER.contains(c))
         .map(|c| c.0)
         .filter(|c| !seen.contains(c))
         .collect();

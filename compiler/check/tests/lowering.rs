@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use scene_check::film::*;
+use scene_check::units::Frames;
 use scene_check::{check_entry, render, Checked, RealFs};
 
 fn example(name: &str) -> PathBuf {
@@ -76,9 +77,12 @@ fn neon_rain_lowers_as_written() {
         keys(opening, film, "aiko"),
         vec![(0, -0.15, 0.85, 1.0), (96, 0.5, 0.85, 1.0)]
     );
-    // 33 characters: 2.2 s = 53 frames, from 1 s.
+    // From 1 s; where it ends is its spoken length, which the planner measures.
     let line = &opening.dialogue[0];
-    assert_eq!((line.start.0, line.end.0, line.off_screen), (24, 77, true));
+    assert_eq!(
+        (line.start, line.off_screen),
+        (LineStart::At(Frames(24)), true)
+    );
     assert_eq!(line.parenthetical.as_deref(), Some("V.O."));
     assert_eq!(
         opening
@@ -254,9 +258,13 @@ fn dialogue_without_at_follows_from_the_shot_start() {
     );
     let film = &checked.film;
     let shot = &film.shots[0];
-    let times: Vec<_> = shot.dialogue.iter().map(|l| (l.start.0, l.end.0)).collect();
-    // "Hi." lasts the 1 s minimum; the 30-character line 2 s; the line at 5 s is cut at the end.
-    assert_eq!(times, vec![(0, 24), (24, 72), (120, 144)]);
+    let starts: Vec<_> = shot.dialogue.iter().map(|l| l.start).collect();
+    // In the order written; lines without `at` follow one another (the planner times them by
+    // their spoken length), the line at 5 s starts there.
+    let next = LineStart::Next {
+        not_before: Frames(0),
+    };
+    assert_eq!(starts, vec![next, next, LineStart::At(Frames(120))]);
     let inline = &shot.plays[0];
     assert!(
         matches!(&inline.source, AudioSource::Asset(a) if a.path == "bell.wav"
@@ -329,4 +337,25 @@ fn framing_names_work_without_an_import() {
         Some(PresetRef::Framing(Framing::Closeup))
     ));
     assert!(checked.film.cameras.is_empty());
+}
+
+#[test]
+fn loudness_is_read_in_lufs_and_defaults_to_minus_16() {
+    let dir = tempfile::tempdir().unwrap();
+    let loc = "location street { description \"a street\" }\nscene s at street { shot a 1s { } }";
+    let checked = check_text(
+        dir.path(),
+        &format!("film \"T\" {{ loudness -23LUFS }}\n{loc}"),
+    );
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    assert_eq!(checked.film.loudness.0, -23.0);
+    let checked = check_text(dir.path(), &format!("film \"T\" {{ fps 24 }}\n{loc}"));
+    assert_eq!(checked.film.loudness, scene_check::units::Loudness::DEFAULT);
+    for (bad, code) in [("-3LUFS", "E0316"), ("-16dB", "E0201"), ("-16", "E0201")] {
+        let entry = dir.path().join("film.scene");
+        std::fs::write(&entry, format!("film \"T\" {{ loudness {bad} }}\n{loc}")).unwrap();
+        let checked = check_entry(&entry, &RealFs);
+        let codes: Vec<&str> = checked.errors().map(|d| d.code.0).collect();
+        assert_eq!(codes, vec![code], "loudness {bad}");
+    }
 }

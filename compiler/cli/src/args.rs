@@ -67,19 +67,16 @@ pub enum Command {
     Render(RenderArgs),
     /// Render a contact sheet of every shot.
     #[cfg(feature = "render")]
-    Storyboard {
-        file: PathBuf,
-        #[arg(short, long)]
-        output: PathBuf,
-    },
+    Storyboard(StoryboardArgs),
     /// Re-check and re-render on change.
     #[cfg(feature = "render")]
     Watch(RenderArgs),
     /// Compare a render with stored goldens (CI regression renders).
     #[cfg(feature = "render")]
     Verify(VerifyArgs),
-    /// Write the jobs that render the film on a Slurm or Kubernetes farm.
-    Farm(FarmArgs),
+    /// Write the jobs that render the film on a Slurm or Kubernetes farm; `farm status` shows
+    /// which shots a farm has done.
+    Farm(FarmCommand),
     /// Inspect or trim the per-shot cache.
     #[cfg(feature = "render")]
     Cache {
@@ -111,6 +108,73 @@ pub enum Engine {
     Slurm,
     /// An Indexed Job (one completion index per worker) and an assembly Job.
     Kubernetes,
+}
+
+/// `scenec farm FILE --engine …` or `scenec farm status FILE`.
+#[derive(clap::Args, Debug, Clone)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct FarmCommand {
+    #[command(subcommand)]
+    pub action: Option<FarmAction>,
+    #[command(flatten)]
+    pub jobs: Option<FarmArgs>,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum FarmAction {
+    /// Which shots of the film are done, leased (by which worker, since when) or missing in
+    /// the shared cache. Exit 0 when every shot is done, 3 when some are not.
+    Status(FarmStatusArgs),
+}
+
+/// `scenec farm status FILE [--cache URL] [--json]`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct FarmStatusArgs {
+    pub file: PathBuf,
+    /// The cache the workers share (a directory or `s3://bucket/prefix`). Default: the
+    /// project's `.scene-cache`.
+    #[arg(long)]
+    pub cache: Option<String>,
+    /// The backend the workers render with (it is part of every shot's key).
+    #[arg(long, value_enum, default_value_t = BackendName::Previz)]
+    pub backend: BackendName,
+    /// The model folder (for model backends), as for `scenec render`.
+    #[arg(long)]
+    pub model_dir: Option<PathBuf>,
+    /// Denoising steps, if the workers were given `--steps`.
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// The ltx text encoder's precision, if the workers were given `--text-encoder-dtype`.
+    #[arg(long, value_enum)]
+    pub text_encoder_dtype: Option<TextEncoderDtype>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `scenec storyboard FILE -o OUT.png [--cache URL [--backend B --model-dir DIR]]`.
+#[cfg(feature = "render")]
+#[derive(clap::Args, Debug, Clone)]
+pub struct StoryboardArgs {
+    pub file: PathBuf,
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Show the frames a render stored in this cache (a directory or `s3://bucket/prefix`)
+    /// instead of drawing the shots with the previz; every shot must be there.
+    #[arg(long)]
+    pub cache: Option<String>,
+    /// With --cache: the backend that rendered the shots (it is part of their keys).
+    #[arg(long, value_enum, default_value_t = BackendName::Previz, requires = "cache")]
+    pub backend: BackendName,
+    /// With --cache: the model folder (for model backends).
+    #[arg(long, requires = "cache")]
+    pub model_dir: Option<PathBuf>,
+    /// With --cache: denoising steps, if the render was given `--steps`.
+    #[arg(long, requires = "cache")]
+    pub steps: Option<u32>,
+    /// With --cache: the ltx text encoder's precision, if the render was given one.
+    #[arg(long, value_enum, requires = "cache")]
+    pub text_encoder_dtype: Option<TextEncoderDtype>,
 }
 
 /// `scenec farm FILE --engine slurm|kubernetes -o DIR`.
@@ -211,6 +275,10 @@ pub struct RenderArgs {
     /// CUDA).
     #[arg(long, value_enum)]
     pub text_encoder_dtype: Option<TextEncoderDtype>,
+    /// Also write the stems into DIR: dialogue.wav, music.wav, effects.wav, ambience.wav and
+    /// mix.wav (48 kHz, 24-bit stereo, the film's length).
+    #[arg(long, value_name = "DIR")]
+    pub stems: Option<PathBuf>,
     /// The shot cache: a directory, or an S3-compatible object store (`s3://bucket/prefix`;
     /// endpoint and credentials from the standard AWS_* variables). Default: the project's
     /// `.scene-cache`.
@@ -229,6 +297,10 @@ pub struct RenderArgs {
     /// With --assemble-only: wait up to this long for missing shots (`30m`, `6h`).
     #[arg(long, requires = "assemble_only")]
     pub wait: Option<String>,
+    /// How long a shot's lease lives unless its worker renews it (every third of this time):
+    /// a killed worker's shot is taken over this long after it died (`30s`, `2m`; default 2m).
+    #[arg(long, default_value = "2m")]
+    pub lease_ttl: String,
     #[cfg(feature = "sign")]
     #[command(flatten)]
     pub sign: SignArgs,

@@ -8,6 +8,9 @@ pub enum Outcome {
     Failed,
     /// Exit 2: the tool itself could not do its work.
     ToolError,
+    /// Exit 3: `scenec farm status` found shots that are not done yet (leased or missing).
+    #[cfg_attr(not(feature = "render"), allow(dead_code))]
+    Incomplete,
 }
 
 impl From<Outcome> for std::process::ExitCode {
@@ -16,6 +19,7 @@ impl From<Outcome> for std::process::ExitCode {
             Outcome::Success => 0,
             Outcome::Failed => 1,
             Outcome::ToolError => 2,
+            Outcome::Incomplete => 3,
         })
     }
 }
@@ -26,20 +30,13 @@ pub fn tool_error(message: impl std::fmt::Display) -> Outcome {
     Outcome::ToolError
 }
 
-/// A refusal with a stable code (see `crate::codes`) and a line of help; exit code 2.
+/// [`tool_error`] for an error with a stable code (docs/diagnostics.md, `crate::codes`):
+/// `error[E0904]: …`, then a line of help when there is one; exit code 2.
 #[cfg(feature = "render")]
-pub fn coded_error(
-    code: &str,
-    message: impl std::fmt::Display,
-    help: impl std::fmt::Display,
-) -> Outcome {
-    eprintln!("error[{code}]: {message}\n  help: {help}");
-    Outcome::ToolError
-}
-
-/// [`tool_error`] for an error with a stable code (docs/diagnostics.md): `error[E1004]: …`.
-#[cfg(feature = "sign")]
-pub fn coded_tool_error(code: &str, message: impl std::fmt::Display) -> Outcome {
-    eprintln!("error[{code}]: {message}");
+pub fn coded_error(code: &str, message: impl std::fmt::Display, help: Option<&str>) -> Outcome {
+    match help {
+        Some(help) => eprintln!("error[{code}]: {message}\n  help: {help}"),
+        None => eprintln!("error[{code}]: {message}"),
+    }
     Outcome::ToolError
 }

@@ -53,7 +53,7 @@ pub fn outputs(
             return Err(coded_error(
                 codes::E0901,
                 format!("refusing to write {}: {what}", output.display()),
-                "write the output somewhere else, for example `-o out/film.mp4`",
+                Some("write the output somewhere else, for example `-o out/film.mp4`"),
             ));
         }
     }

@@ -2,7 +2,7 @@
 //!
 //! Exit codes (ARCHITECTURE.md, Invariants): 0 success; 1 the input has errors (diagnostics, a formatting
 //! difference under `--check`, a regression under `verify`); 2 the tool itself failed (I/O,
-//! usage, an encoder error).
+//! usage, an encoder error); 3 `scenec farm status` found shots not done yet.
 
 mod args;
 // Every code is raised by a render-side command (render, verify, storyboard).
@@ -16,6 +16,7 @@ mod load;
 mod out;
 #[cfg(feature = "render")]
 mod progress;
+mod remix;
 #[cfg(feature = "sign")]
 mod signing;
 mod write;

@@ -11,7 +11,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::{ffprobe, repo_root, stderr, stdout, Project};
 
@@ -112,27 +112,6 @@ fn stream(mp4: &Path, kind: &str) -> serde_json::Value {
         .unwrap_or_else(|| panic!("a {kind} stream"))
 }
 
-/// The soundtrack decoded to 48 kHz stereo f32 by the ffmpeg tool.
-fn decoded_sound(mp4: &Path) -> Vec<f32> {
-    let out = Command::new("ffmpeg")
-        .args(["-v", "error", "-i"])
-        .arg(mp4)
-        .args([
-            "-map", "0:a:0", "-f", "f32le", "-ac", "2", "-ar", "48000", "-",
-        ])
-        .output()
-        .expect("ffmpeg is installed by scripts/deps.sh");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
-}
-
 #[test]
 fn renders_picture_and_the_models_sound_and_renders_again_to_the_same_bytes() {
     let p = project();
@@ -154,7 +133,7 @@ fn renders_picture_and_the_models_sound_and_renders_again_to_the_same_bytes() {
     assert_eq!(audio["sample_rate"], "48000");
     // 14 frames at 8 fps: 1.75 s, 84,000 samples per channel. AAC codes whole frames of 1024
     // samples, so the decoded track may run up to one frame longer.
-    let sound = decoded_sound(&mp4);
+    let sound = common::decoded_audio(&mp4, 2);
     let samples = sound.len() / 2;
     assert!(
         (84_000..84_000 + 1024).contains(&samples),
@@ -322,6 +301,25 @@ fn a_farm_of_workers_and_an_assembler_gives_the_single_machine_film_and_its_soun
         "the farm's film differs from the single-machine film"
     );
 
+    // `farm status` counts a shot as done only with its sound.
+    let status = |expected: i32| -> String {
+        let out = p.run(&[
+            "farm",
+            "status",
+            "film.scene",
+            "--backend",
+            "ltx2",
+            "--model-dir",
+            model.to_str().unwrap(),
+            "--cache",
+            "shared",
+        ]);
+        assert_eq!(out.status.code(), Some(expected), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let table = status(0);
+    assert!(table.contains("2 shots: 2 done"), "{table}");
+
     // A sound lost from the shared cache is a missing shot to the assembler, never a film
     // without it.
     for e in std::fs::read_dir(p.path("shared/shots")).unwrap() {
@@ -331,6 +329,11 @@ fn a_farm_of_workers_and_an_assembler_gives_the_single_machine_film_and_its_soun
             break;
         }
     }
+    let table = status(3);
+    assert!(
+        table.contains("2 shots: 1 done") || table.contains("2 shots: 0 done"),
+        "{table}"
+    );
     args[3] = "out/farm2.mp4";
     let out = p.run(&args);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));

@@ -190,7 +190,11 @@ mod tests {
             "fixture has errors: {:?}",
             checked.diagnostics
         );
-        scene_plan::plan(&checked.film).schedule
+        scene_plan::plan(
+            &checked.film,
+            &scene_voice::ReadingSpeed::new("not a speech test"),
+        )
+        .schedule
     }
 
     const FILM: &str = r#"

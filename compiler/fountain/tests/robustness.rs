@@ -63,7 +63,7 @@ proptest! {
 
     #[test]
     fn every_film_written_checks(src in screenplay()) {
-        let c = import(&src, &Options { file: FileId(0), name: "random.fountain" })
+        let c = import(&src, &Options { file: FileId(0), name: "random.fountain", speech: &scene_voice::ReadingSpeed::new("random screenplays are timed by reading speed") })
             .map_err(|e| TestCaseError::fail(format!("unprintable: {:?}\n{}", e.errors, e.text)))?;
         for d in &c.diagnostics {
             prop_assert!((d.span.end as usize) <= src.len());

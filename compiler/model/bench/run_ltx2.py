@@ -120,12 +120,14 @@ def torch_half(what, steps, threads, layers):
             m = torch.nn.ModuleList([dec, voc])
         weights_mib = sum(p.numel() * p.element_size() for p in m.parameters()) / 2**20
         run()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for _ in range(steps):
             run()
         per = (time.perf_counter() - start) / steps
+        cpu = (time.process_time() - cpu) / steps
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print(json.dumps({"impl": "pytorch", "what": label, "seconds": round(per, 3), "peak_rss_mib": round(peak),
+    print(json.dumps({"impl": "pytorch", "what": label, "seconds": round(per, 3), "cpu_seconds": round(cpu, 2),
+                      "peak_rss_mib": round(peak),
                       "weights_mib": round(weights_mib)}))
 
 
@@ -167,15 +169,17 @@ def main():
         for r in results:
             key = (r["what"], r["impl"])
             if key not in best or r["seconds"] < best[key]["seconds"]:
-                best[key] = dict(r, seconds_all=[x["seconds"] for x in results if (x["what"], x["impl"]) == key])
+                best[key] = dict(r, seconds_all=[x["seconds"] for x in results if (x["what"], x["impl"]) == key],
+                                 cpu_all=[x.get("cpu_seconds") for x in results if (x["what"], x["impl"]) == key])
         results = list(best.values())
     print()
-    print("| what | implementation | seconds | peak RSS (MiB) | weights (MiB) | load average |")
-    print("|---|---|---|---|---|---|")
+    print("| what | implementation | seconds | CPU seconds | peak RSS (MiB) | weights (MiB) | load average |")
+    print("|---|---|---|---|---|---|---|")
     for r in results:
         rounds = f" (rounds: {', '.join(str(x) for x in r['seconds_all'])})" if "seconds_all" in r else ""
-        print(f"| {r['what']} | {r['impl']} | {r['seconds']}{rounds} | {r['peak_rss_mib']} | "
-              f"{r.get('weights_mib', '')} | {r['load']} |")
+        cpus = f" (rounds: {', '.join(str(x) for x in r['cpu_all'])})" if "cpu_all" in r else ""
+        print(f"| {r['what']} | {r['impl']} | {r['seconds']}{rounds} | {r.get('cpu_seconds', '')}{cpus} | "
+              f"{r['peak_rss_mib']} | {r.get('weights_mib', '')} | {r['load']} |")
 
 
 if __name__ == "__main__":

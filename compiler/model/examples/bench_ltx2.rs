@@ -139,21 +139,49 @@ const VOCODER_23: &str = r#"{"_class_name":"LTX2VocoderWithBWE","in_channels":12
   "filter_length":512,"hop_length":80,"window_length":512,"num_mel_channels":64,
   "input_sampling_rate":16000,"output_sampling_rate":48000}"#;
 
+/// CPU time (user + system, all threads) this process has used so far, in seconds, from
+/// /proc/self/stat (clock ticks of 1/100 s). On a shared machine it is steadier than wall time.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at the state, field 3;
+    // utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let ticks: f64 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
+/// Wall and CPU seconds per step, after one warm-up step.
+struct Timing {
+    wall: f64,
+    cpu: f64,
+}
+
 fn timed(
     steps: usize,
     mut run: impl FnMut() -> candle_core::Result<()>,
-) -> candle_core::Result<f64> {
+) -> candle_core::Result<Timing> {
     run()?; // warm-up
     let start = Instant::now();
+    let cpu = cpu_seconds();
     for _ in 0..steps {
         run()?;
     }
-    Ok(start.elapsed().as_secs_f64() / steps as f64)
+    Ok(Timing {
+        wall: start.elapsed().as_secs_f64() / steps as f64,
+        cpu: (cpu_seconds() - cpu) / steps as f64,
+    })
 }
 
-fn report(what: &str, per: f64, weights: &AtomicUsize) {
+fn report(what: &str, per: Timing, weights: &AtomicUsize) {
     println!(
-        "{{\"impl\":\"candle\",\"what\":\"{what}\",\"seconds\":{per:.3},\"peak_rss_mib\":{:.0},\"weights_mib\":{:.0}}}",
+        "{{\"impl\":\"candle\",\"what\":\"{what}\",\"seconds\":{:.3},\"cpu_seconds\":{:.2},\"peak_rss_mib\":{:.0},\"weights_mib\":{:.0}}}",
+        per.wall,
+        per.cpu,
         peak_rss_mib(),
         mib(weights)
     );

@@ -14,9 +14,17 @@
 //! * chunks are sized so that the im2col buffer stays under [`COLUMN_BUDGET_BYTES`] however
 //!   long or large the video is;
 //! * the GEMMs write straight into the output in [B, Cout, F, H, W] layout, which is
-//!   pre-filled with the bias, and accumulate the taps in place (no per-tap temporaries, no
-//!   output permute);
-//! * a 1x1x1 kernel reads the input directly, with no im2col at all.
+//!   pre-filled with the bias (plus a residual, when the caller adds one to the result), and
+//!   accumulate the taps in place (no per-tap temporaries, no output permute, no separate
+//!   residual add);
+//! * a 1x1x1 kernel reads the input directly, with no im2col at all;
+//! * the pixel norm (and modulation and SiLU) that precedes most convolutions can be applied
+//!   on the way in ([`conv3d_cpu_fused`]): it is written to a scratch buffer kept from one
+//!   convolution to the next instead of to a fresh tensor.
+//!
+//! Fresh buffers are what the scratch buffers avoid: the allocator hands every buffer over
+//! 32 MiB back to the kernel when it is freed, so each new one is page-faulted and zeroed page
+//! by page again, which cost an eighth of the LTX-2 decode's time (BENCHMARKS.md).
 
 use std::cell::RefCell;
 
@@ -33,19 +41,42 @@ thread_local! {
     /// a fresh 100+ MB buffer per convolution costs its page faults and zeroing every time.
     /// Emptied by [`release_scratch`] when the pass ends.
     static COLUMNS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    /// The normalised input of [`conv3d_cpu_fused`], kept for the same reason.
+    static NORMED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Frees the im2col buffer of this thread (call when an encode or decode is done).
+/// Frees the scratch buffers of this thread (call when an encode or decode is done).
 pub(crate) fn release_scratch() {
-    COLUMNS.with(|c| {
-        if let Ok(mut c) = c.try_borrow_mut() {
-            *c = Vec::new();
-        }
-    });
+    for cell in [&COLUMNS, &NORMED] {
+        cell.with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                *c = Vec::new();
+            }
+        });
+    }
+}
+
+/// `buf` resized to at least `len` elements, without the copy a growing `Vec` would make of
+/// contents that the caller overwrites anyway.
+fn scratch(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
+    if buf.len() < len {
+        *buf = Vec::new();
+        buf.resize(len, 0.0);
+    }
+    &mut buf[..len]
+}
+
+/// The pixel norm applied to a convolution's input on the way in (see
+/// [`crate::pixel_norm::pixel_norm`]).
+pub(crate) struct InputNorm<'a> {
+    pub eps: f64,
+    pub scale_shift: Option<(&'a Tensor, &'a Tensor)>,
+    pub silu: bool,
 }
 
 /// Geometry of one convolution: cubic kernel `k`, temporal and spatial strides, temporal
-/// replicate padding (front, back) and spatial zero padding.
+/// padding (front, back) by replicating the edge frames or, with `zero_time`, with zero
+/// frames, and spatial zero padding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Conv3dSpec {
     pub k: usize,
@@ -54,6 +85,7 @@ pub(crate) struct Conv3dSpec {
     pub pad_front: usize,
     pub pad_back: usize,
     pub pad_s: usize,
+    pub zero_time: bool,
 }
 
 /// Shapes derived from a spec and an input, checked once so the kernels can index freely.
@@ -140,20 +172,38 @@ pub(crate) fn conv3d_cpu(
     bias: &Tensor,
     spec: Conv3dSpec,
 ) -> candle_core::Result<Tensor> {
-    conv3d_cpu_within(x, weight, bias, spec, COLUMN_BUDGET_BYTES)
+    conv3d_cpu_within(x, weight, bias, spec, None, None, COLUMN_BUDGET_BYTES)
 }
 
-/// [`conv3d_cpu`] with an explicit im2col budget (tests use tiny ones to force chunking).
+/// `residual + conv(norm(x))`: [`conv3d_cpu`] of `x` normalised by `norm` (when given) on the
+/// way in, accumulated onto `residual` (when given, of the output's shape) instead of onto
+/// the bias alone.
+pub(crate) fn conv3d_cpu_fused(
+    x: &Tensor,
+    weight: &Tensor,
+    bias: &Tensor,
+    spec: Conv3dSpec,
+    norm: Option<&InputNorm>,
+    residual: Option<&Tensor>,
+) -> candle_core::Result<Tensor> {
+    conv3d_cpu_within(x, weight, bias, spec, norm, residual, COLUMN_BUDGET_BYTES)
+}
+
+/// [`conv3d_cpu_fused`] with an explicit im2col budget (tests use tiny ones to force
+/// chunking).
 fn conv3d_cpu_within(
     x: &Tensor,
     weight: &Tensor,
     bias: &Tensor,
     spec: Conv3dSpec,
+    norm: Option<&InputNorm>,
+    residual: Option<&Tensor>,
     column_budget: usize,
 ) -> candle_core::Result<Tensor> {
     let x = x.contiguous()?;
+    let dims = x.dims5()?;
     let (kt, cout, cin_w, kh, kw) = weight.dims5()?;
-    let g = spec.geometry(x.dims5()?, cout)?;
+    let g = spec.geometry(dims, cout)?;
     if kt != spec.k || kh != spec.k || kw != spec.k || cin_w != g.cin || bias.dims1()? != cout {
         return Err(candle_core::Error::Msg(format!(
             "conv3d: weight {:?} / bias {:?} do not fit input channels {} and kernel {}",
@@ -163,29 +213,111 @@ fn conv3d_cpu_within(
             spec.k
         )));
     }
-    let out_frame = g.h_out * g.w_out;
-    let out_len = g.b * g.cout * g.f_out * out_frame;
-    // The output starts as the bias; the GEMMs accumulate into it.
-    let mut out = Vec::with_capacity(out_len);
-    with_cpu_f32(bias, |bias| {
-        for _ in 0..g.b {
-            for &bv in bias {
-                out.extend(std::iter::repeat_n(bv, g.f_out * out_frame));
-            }
-        }
-        Ok(())
-    })?;
+    let out_shape = (g.b, g.cout, g.f_out, g.h_out, g.w_out);
+    let mut out = initial_output(bias, residual, &g)?;
     with_cpu_f32(&x, |xs| {
-        with_cpu_f32(weight, |ws| {
-            if spec.k == 1 && spec.stride_s == 1 && spec.pad_s == 0 && spec.stride_t == 1 {
-                pointwise(xs, ws, &mut out, &g);
-            } else {
-                taps(xs, ws, &mut out, &g, &spec, column_budget);
+        with_cpu_f32(weight, |ws| match norm {
+            None => {
+                convolve(xs, ws, &mut out, &g, &spec, column_budget);
+                Ok(())
             }
-            Ok(())
+            Some(n) => NORMED.with(|cell| {
+                let mut own = Vec::new();
+                let mut borrowed = cell.try_borrow_mut();
+                let buf = match borrowed.as_mut() {
+                    Ok(b) => &mut **b,
+                    // Not reachable (nothing re-enters a convolution), but a private buffer
+                    // is always right.
+                    Err(_) => &mut own,
+                };
+                let normed = scratch(buf, xs.len());
+                crate::pixel_norm::normalise_into(
+                    xs,
+                    normed,
+                    &[g.b, g.cin, g.f, g.h, g.w],
+                    n.eps,
+                    n.scale_shift,
+                    n.silu,
+                )?;
+                convolve(normed, ws, &mut out, &g, &spec, column_budget);
+                Ok(())
+            }),
         })
     })?;
-    Tensor::from_vec(out, (g.b, g.cout, g.f_out, g.h_out, g.w_out), &Device::Cpu)
+    Tensor::from_vec(out, out_shape, &Device::Cpu)
+}
+
+/// The output before the taps accumulate into it: the bias broadcast over every position,
+/// plus `residual` where given. Filled in parallel, which also spreads the first-touch page
+/// faults of a fresh buffer over the threads.
+fn initial_output(
+    bias: &Tensor,
+    residual: Option<&Tensor>,
+    g: &Geometry,
+) -> candle_core::Result<Vec<f32>> {
+    let plane = g.f_out * g.h_out * g.w_out;
+    let out_len = g.b * g.cout * plane;
+    let mut out: Vec<f32> = Vec::with_capacity(out_len);
+    let fill = |bias: &[f32], residual: Option<&[f32]>, out: &mut Vec<f32>| {
+        out.spare_capacity_mut()[..out_len]
+            .par_chunks_mut(plane.max(1))
+            .enumerate()
+            .for_each(|(i, dst)| {
+                let bv = bias[i % g.cout];
+                match residual {
+                    Some(r) => {
+                        for (d, r) in dst.iter_mut().zip(&r[i * plane..(i + 1) * plane]) {
+                            d.write(r + bv);
+                        }
+                    }
+                    None => {
+                        for d in dst.iter_mut() {
+                            d.write(bv);
+                        }
+                    }
+                }
+            });
+        // SAFETY: the chunks above cover the first `out_len` elements of the spare capacity
+        // (capacity `out_len`) and every element of each chunk was written.
+        unsafe { out.set_len(out_len) };
+    };
+    with_cpu_f32(bias, |bias| match residual {
+        None => {
+            fill(bias, None, &mut out);
+            Ok(())
+        }
+        Some(r) => {
+            let want = [g.b, g.cout, g.f_out, g.h_out, g.w_out];
+            if r.dims() != want {
+                return Err(candle_core::Error::Msg(format!(
+                    "conv3d: residual {:?} does not fit the output {want:?}",
+                    r.dims()
+                )));
+            }
+            let r = r.contiguous()?;
+            with_cpu_f32(&r, |rs| {
+                fill(bias, Some(rs), &mut out);
+                Ok(())
+            })
+        }
+    })?;
+    Ok(out)
+}
+
+/// Accumulates the convolution of `xs` into `out`.
+fn convolve(
+    xs: &[f32],
+    ws: &[f32],
+    out: &mut [f32],
+    g: &Geometry,
+    spec: &Conv3dSpec,
+    column_budget: usize,
+) {
+    if spec.k == 1 && spec.stride_s == 1 && spec.pad_s == 0 && spec.stride_t == 1 {
+        pointwise(xs, ws, out, g);
+    } else {
+        taps(xs, ws, out, g, spec, column_budget);
+    }
 }
 
 fn parallelism() -> Parallelism {
@@ -312,10 +444,7 @@ fn accumulate_taps(
             let nv = (f1 - 1) * spec.stride_t + k - v0;
             let ncols = nv * out_frame;
             // im2col writes every element, so stale contents need no clearing.
-            if cols.len() < rows * ncols {
-                cols.resize(rows * ncols, 0.0);
-            }
-            let cols = &mut cols[..rows * ncols];
+            let cols = scratch(cols, rows * ncols);
             im2col(x, cols, g, spec, v0, nv);
             for dt in 0..k {
                 let lhs = &ws[dt * g.cout * rows..(dt + 1) * g.cout * rows];
@@ -350,7 +479,8 @@ fn accumulate_taps(
 
 /// Spatial im2col of padded frames [v0, v0 + nv) of one batch item into `cols`
 /// [Cin·k·k rows, nv·Hout·Wout columns]. Padded frame v is input frame v - pad_front clamped
-/// to the video (replicate padding); out-of-image pixels are zero.
+/// to the video (replicate padding), or zeros outside it with `zero_time`; out-of-image
+/// pixels are zero.
 fn im2col(x: &[f32], cols: &mut [f32], g: &Geometry, spec: &Conv3dSpec, v0: usize, nv: usize) {
     let k = spec.k;
     let (s, p) = (spec.stride_s, spec.pad_s);
@@ -364,9 +494,14 @@ fn im2col(x: &[f32], cols: &mut [f32], g: &Geometry, spec: &Conv3dSpec, v0: usiz
             let dy = (row / k) % k;
             let dx = row % k;
             for j in 0..nv {
-                let frame = (v0 + j).saturating_sub(spec.pad_front).min(g.f - 1);
-                let src = &x[(c * g.f + frame) * in_frame..(c * g.f + frame + 1) * in_frame];
+                let v = v0 + j;
                 let dst = &mut dst[j * out_frame..(j + 1) * out_frame];
+                if spec.zero_time && (v < spec.pad_front || v - spec.pad_front >= g.f) {
+                    dst.fill(0.0);
+                    continue;
+                }
+                let frame = v.saturating_sub(spec.pad_front).min(g.f - 1);
+                let src = &x[(c * g.f + frame) * in_frame..(c * g.f + frame + 1) * in_frame];
                 for oy in 0..g.h_out {
                     let drow = &mut dst[oy * g.w_out..(oy + 1) * g.w_out];
                     let iy = oy * s + dy;
@@ -440,9 +575,11 @@ mod tests {
                             let mut acc = f64::from(bias[o]);
                             for c in 0..cin {
                                 for dt in 0..k {
-                                    let fr = (t * s.stride_t + dt)
-                                        .saturating_sub(s.pad_front)
-                                        .min(f - 1);
+                                    let v = t * s.stride_t + dt;
+                                    if s.zero_time && (v < s.pad_front || v - s.pad_front >= f) {
+                                        continue;
+                                    }
+                                    let fr = v.saturating_sub(s.pad_front).min(f - 1);
                                     for dy in 0..k {
                                         for dx in 0..k {
                                             let iy =
@@ -489,12 +626,20 @@ mod tests {
         let x = Tensor::from_vec(xv.clone(), dims, &dev).unwrap();
         let wt = Tensor::from_vec(wv.clone(), (cout, cin, k, k, k), &dev).unwrap();
         let bias = Tensor::from_vec(bv.clone(), cout, &dev).unwrap();
-        let got = conv3d_cpu_within(&x, &tap_major_weight(&wt).unwrap(), &bias, spec, budget)
-            .unwrap()
-            .flatten_all()
-            .unwrap()
-            .to_vec1::<f32>()
-            .unwrap();
+        let got = conv3d_cpu_within(
+            &x,
+            &tap_major_weight(&wt).unwrap(),
+            &bias,
+            spec,
+            None,
+            None,
+            budget,
+        )
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f32>()
+        .unwrap();
         let want = naive(&xv, dims, &wv, &bv, cout, spec);
         assert_eq!(got.len(), want.len(), "{spec:?}");
         let err = got
@@ -518,6 +663,7 @@ mod tests {
             pad_front,
             pad_back,
             pad_s: k / 2,
+            zero_time: false,
         }
     }
 
@@ -530,6 +676,20 @@ mod tests {
                 spec(3, 1, 1, causal),
                 COLUMN_BUDGET_BYTES,
             );
+        }
+    }
+
+    #[test]
+    fn zero_time_padding_matches_the_definition() {
+        for budget in [1, COLUMN_BUDGET_BYTES] {
+            for (stride_t, stride_s) in [(1, 1), (2, 2)] {
+                let s = Conv3dSpec {
+                    zero_time: true,
+                    ..spec(3, stride_t, stride_s, false)
+                };
+                check((2, 3, 5, 6, 7), 4, s, budget);
+                check((1, 2, 1, 4, 4), 3, s, budget);
+            }
         }
     }
 
@@ -562,6 +722,67 @@ mod tests {
         check((1, 2, 1, 2, 1), 2, spec(3, 1, 1, false), 1);
     }
 
+    fn max_abs_diff(a: &Tensor, b: &Tensor) -> f32 {
+        (a - b)
+            .unwrap()
+            .abs()
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .max(0)
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap()
+    }
+
+    #[test]
+    fn fused_norm_and_residual_match_the_separate_ops() {
+        let dev = Device::Cpu;
+        let dims = (2, 3, 5, 6, 7);
+        let (cout, k) = (4, 3);
+        let x = Tensor::from_vec(values(2 * 3 * 5 * 6 * 7, 4), dims, &dev).unwrap();
+        let wt =
+            Tensor::from_vec(values(cout * 3 * k * k * k, 5), (cout, 3, k, k, k), &dev).unwrap();
+        let w = tap_major_weight(&wt).unwrap();
+        let bias = Tensor::from_vec(values(cout, 6), cout, &dev).unwrap();
+        let scale = Tensor::from_vec(values(6, 7), (2, 3), &dev).unwrap();
+        let shift = Tensor::from_vec(values(6, 8), (2, 3), &dev).unwrap();
+        for causal in [true, false] {
+            let s = spec(k, 1, 1, causal);
+            for modulated in [false, true] {
+                let ss = modulated.then_some((&scale, &shift));
+                for budget in [1, COLUMN_BUDGET_BYTES] {
+                    let normed = crate::pixel_norm::pixel_norm(&x, 1e-8, ss, true).unwrap();
+                    let plain =
+                        conv3d_cpu_within(&normed, &w, &bias, s, None, None, budget).unwrap();
+                    let residual =
+                        Tensor::from_vec(values(plain.elem_count(), 9), plain.dims(), &dev)
+                            .unwrap();
+                    let norm = InputNorm {
+                        eps: 1e-8,
+                        scale_shift: ss,
+                        silu: true,
+                    };
+                    let fused =
+                        conv3d_cpu_within(&x, &w, &bias, s, Some(&norm), None, budget).unwrap();
+                    assert!(max_abs_diff(&fused, &plain) < 1e-5, "norm only");
+                    let onto =
+                        conv3d_cpu_within(&x, &w, &bias, s, Some(&norm), Some(&residual), budget)
+                            .unwrap();
+                    let want = (&plain + &residual).unwrap();
+                    assert!(max_abs_diff(&onto, &want) < 1e-5, "norm and residual");
+                    let plain_onto =
+                        conv3d_cpu_within(&normed, &w, &bias, s, None, Some(&residual), budget)
+                            .unwrap();
+                    assert!(max_abs_diff(&plain_onto, &want) < 1e-5, "residual only");
+                }
+            }
+        }
+        // A residual that is not the output's shape is refused, not read out of bounds.
+        let wrong = Tensor::zeros((2, cout, 5, 6, 6), candle_core::DType::F32, &dev).unwrap();
+        assert!(conv3d_cpu_fused(&x, &w, &bias, spec(k, 1, 1, true), None, Some(&wrong)).is_err());
+    }
+
     #[test]
     fn kernel_larger_than_the_padded_input_is_an_error() {
         let dev = Device::Cpu;
@@ -575,6 +796,7 @@ mod tests {
             pad_front: 0,
             pad_back: 0,
             pad_s: 1,
+            zero_time: false,
         };
         assert!(conv3d_cpu(&x, &w, &b, s).is_err());
     }

@@ -40,6 +40,34 @@ pub(crate) fn pixel_norm(
 ) -> candle_core::Result<Tensor> {
     let x = x.contiguous()?;
     let dims = x.dims().to_vec();
+    let (storage, layout) = x.storage_and_layout();
+    let (start, end) = layout
+        .contiguous_offsets()
+        .ok_or_else(|| candle_core::Error::Msg("pixel norm: non-contiguous input".into()))?;
+    let xs = match &*storage {
+        Storage::Cpu(cpu) => &cpu.as_slice::<f32>()?[start..end],
+        _ => {
+            return Err(candle_core::Error::Msg(
+                "pixel norm: expected a CPU tensor".into(),
+            ))
+        }
+    };
+    let mut out = vec![0f32; xs.len()];
+    normalise_into(xs, &mut out, &dims, eps, scale_shift, silu)?;
+    drop(storage);
+    Tensor::from_vec(out, dims, &Device::Cpu)
+}
+
+/// [`pixel_norm`] of the contiguous data `xs` of shape `dims` written into `out` (as long as
+/// `xs`), so that callers can keep the output buffer from one call to the next.
+pub(crate) fn normalise_into(
+    xs: &[f32],
+    out: &mut [f32],
+    dims: &[usize],
+    eps: f64,
+    scale_shift: Option<(&Tensor, &Tensor)>,
+    silu: bool,
+) -> candle_core::Result<()> {
     if dims.len() < 2 {
         return Err(candle_core::Error::Msg(format!(
             "pixel norm needs [B, C, ...], got {dims:?}"
@@ -47,6 +75,13 @@ pub(crate) fn pixel_norm(
     }
     let (b, c) = (dims[0], dims[1]);
     let positions: usize = dims[2..].iter().product();
+    if xs.len() != b * c * positions || out.len() != xs.len() {
+        return Err(candle_core::Error::Msg(format!(
+            "pixel norm: {} input and {} output values for shape {dims:?}",
+            xs.len(),
+            out.len()
+        )));
+    }
     let mods = match scale_shift {
         Some((scale, shift)) => {
             let (scale, shift) = (cpu_f32(scale)?, cpu_f32(shift)?);
@@ -61,19 +96,6 @@ pub(crate) fn pixel_norm(
         }
         None => None,
     };
-    let (storage, layout) = x.storage_and_layout();
-    let (start, end) = layout
-        .contiguous_offsets()
-        .ok_or_else(|| candle_core::Error::Msg("pixel norm: non-contiguous input".into()))?;
-    let xs = match &*storage {
-        Storage::Cpu(cpu) => &cpu.as_slice::<f32>()?[start..end],
-        _ => {
-            return Err(candle_core::Error::Msg(
-                "pixel norm: expected a CPU tensor".into(),
-            ))
-        }
-    };
-    let mut out = vec![0f32; xs.len()];
     for bi in 0..b {
         let plane = c * positions;
         let x_b = &xs[bi * plane..(bi + 1) * plane];
@@ -84,8 +106,7 @@ pub(crate) fn pixel_norm(
         });
         normalise_item(x_b, out_b, c, positions, eps, m.as_ref(), silu);
     }
-    drop(storage);
-    Tensor::from_vec(out, dims, &Device::Cpu)
+    Ok(())
 }
 
 /// One batch item: `x` and `out` are [C, P] row-major.

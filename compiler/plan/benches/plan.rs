@@ -52,5 +52,10 @@ fn thousand_shots() -> scene_check::film::Film {
 #[divan::bench(sample_count = 10)]
 fn plan_1000_shots(bencher: divan::Bencher) {
     let film = thousand_shots();
-    bencher.bench(|| scene_plan::plan(divan::black_box(&film)));
+    bencher.bench(|| {
+        scene_plan::plan(
+            divan::black_box(&film),
+            &scene_voice::ReadingSpeed::new("benchmark"),
+        )
+    });
 }

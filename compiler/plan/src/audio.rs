@@ -6,13 +6,17 @@
 //! `frames` therefore reaches past its own shot when the sound keeps playing: editing a later
 //! shot of the same scene (its length) changes that number, and nothing else in the cue's shot.
 //! Inline assets take the role their place implies: sfx in a shot, music at scene level.
+//!
+//! A sound whose role is ambience loops for its whole extent, whether it is a location's
+//! `ambience` or `play`ed (LANGUAGE.md §7.6): until its `stop` or its scene's end.
 
 use scene_check::film::{AudioSource, Film, PlayCue, SceneId, Shot, ShotId, StopCue};
 
 use crate::schedule::{
     AudioEvent, Conditioning, ConditioningSource, DialogueLine, FilmAudioEvent, Frame, FrameCount,
-    SoundRole, Title,
+    ScratchVoice, SoundRole, Title,
 };
+use crate::speech::TimedLine;
 use crate::timing::FilmTiming;
 
 /// Strength of a character's identity reference image. It steers likeness without pinning the
@@ -143,11 +147,12 @@ pub fn shot_audio(film: &Film, timing: &FilmTiming, id: ShotId) -> Vec<AudioEven
         .collect()
 }
 
-/// The whole film's sound in film frames: per scene its location's ambience (looped, the whole
+/// The whole film's sound in film frames: per scene its location's ambience (the whole
 /// scene), its scene-level plays, then its shots' cues; sorted by start frame (stable).
 pub fn film_audio(film: &Film, timing: &FilmTiming) -> Vec<FilmAudioEvent> {
     let mut out = Vec::new();
-    let event = |c: Cue, looped: bool| FilmAudioEvent {
+    let event = |c: Cue| FilmAudioEvent {
+        looped: c.resolved.role == SoundRole::Ambience,
         sound: c.resolved.sound,
         asset: c.resolved.asset,
         role: c.resolved.role,
@@ -156,7 +161,6 @@ pub fn film_audio(film: &Film, timing: &FilmTiming) -> Vec<FilmAudioEvent> {
         gain_db: c.gain_db,
         fade_in_frames: FrameCount(c.fade_in),
         fade_out_frames: FrameCount(c.fade_out),
-        looped,
     };
     for (index, scene) in film.scenes.iter().enumerate() {
         let id = SceneId(index as u32);
@@ -165,39 +169,30 @@ pub fn film_audio(film: &Film, timing: &FilmTiming) -> Vec<FilmAudioEvent> {
         if let Some(ambience) = &film.location(scene.location).ambience {
             let mut resolved = resolve(film, &ambience.source, SoundRole::Ambience);
             resolved.role = SoundRole::Ambience;
-            out.push(event(
-                Cue {
-                    resolved,
-                    start,
-                    frames,
-                    gain_db: ambience.gain.0,
-                    fade_in: 0,
-                    fade_out: 0,
-                },
-                true,
-            ));
+            out.push(event(Cue {
+                resolved,
+                start,
+                frames,
+                gain_db: ambience.gain.0,
+                fade_in: 0,
+                fade_out: 0,
+            }));
         }
         for play in &scene.plays {
-            out.push(event(
-                cue(film, timing, id, play, start, SoundRole::Music),
-                false,
-            ));
+            out.push(event(cue(film, timing, id, play, start, SoundRole::Music)));
         }
         for shot_id in &scene.shots {
             let shot = film.shot(*shot_id);
             let shot_start = timing.shots[shot_id.index()].start;
             for play in &shot.plays {
-                out.push(event(
-                    cue(
-                        film,
-                        timing,
-                        id,
-                        play,
-                        shot_start + play.frame.0,
-                        SoundRole::Sfx,
-                    ),
-                    false,
-                ));
+                out.push(event(cue(
+                    film,
+                    timing,
+                    id,
+                    play,
+                    shot_start + play.frame.0,
+                    SoundRole::Sfx,
+                )));
             }
         }
     }
@@ -205,10 +200,14 @@ pub fn film_audio(film: &Film, timing: &FilmTiming) -> Vec<FilmAudioEvent> {
     out
 }
 
-pub fn dialogue(film: &Film, shot: &Shot) -> Vec<DialogueLine> {
-    shot.dialogue
+/// The shot's lines with the times [`crate::speech`] gave them (parallel to
+/// `shot.dialogue`), sorted by start (the order written breaks ties).
+pub fn dialogue(film: &Film, shot: &Shot, timed: &[TimedLine]) -> Vec<DialogueLine> {
+    let mut lines: Vec<DialogueLine> = shot
+        .dialogue
         .iter()
-        .map(|line| {
+        .zip(timed)
+        .map(|(line, t)| {
             let c = film.character(line.character);
             DialogueLine {
                 character: c.id.clone(),
@@ -217,11 +216,15 @@ pub fn dialogue(film: &Film, shot: &Shot) -> Vec<DialogueLine> {
                 voice: c.voice.clone().unwrap_or_default(),
                 parenthetical: line.parenthetical.clone(),
                 off_screen: line.off_screen,
-                start_frame: Frame(line.start.0),
-                end_frame: Frame(line.end.0.min(shot.frames.0)),
+                start_frame: Frame(t.start),
+                end_frame: Frame(t.end.min(shot.frames.0)),
+                spoken_ms: t.spoken.millis(),
+                scratch_voice: ScratchVoice::from(&t.voice),
             }
         })
-        .collect()
+        .collect();
+    lines.sort_by_key(|l| l.start_frame);
+    lines
 }
 
 pub fn titles(shot: &Shot) -> Vec<Title> {

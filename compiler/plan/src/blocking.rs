@@ -144,8 +144,12 @@ pub fn tracks(film: &Film, shot: &Shot, rig: &Rig, aspect: f64, fps: u32) -> Vec
         .into_iter()
         .chain(shot.camera.moves.iter().filter_map(|m| match m.kind {
             MoveKind::Orbit { around, .. } => around,
+            MoveKind::Follow(x) | MoveKind::Keep(x) => Some(x),
             _ => None,
-        }));
+        }))
+        .chain(shot.camera.past)
+        .chain(shot.camera.pov.map(SubjectId::Character))
+        .chain(shot.focus.iter().map(|k| k.subject));
     for subject in implied {
         if !tracks.iter().any(|t| t.subject == subject) {
             let size = Size::of(film, subject);
@@ -158,6 +162,10 @@ pub fn tracks(film: &Film, shot: &Shot, rig: &Rig, aspect: f64, fps: u32) -> Vec
     }
     if !shot.holds.is_empty() {
         hands::carry(shot, &view, &unplaced, fps, &mut tracks);
+    }
+    if let Some(past) = shot.camera.past {
+        let written = crate::camera::written_x(shot, past);
+        crate::viewpoint::place_past(shot, rig, aspect, written, &mut tracks);
     }
     tracks
 }

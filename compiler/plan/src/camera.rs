@@ -9,6 +9,7 @@ use scene_check::film::{
 use crate::geometry::{aim, Pose, Vec3, SENSOR_HEIGHT_MM};
 use crate::schedule::CameraFrame;
 use crate::seed::SplitMix64;
+use crate::viewpoint;
 
 /// The reference person every framing is measured against.
 pub const PERSON_HEIGHT_M: f64 = 1.7;
@@ -29,7 +30,9 @@ pub fn covered_height(framing: Framing) -> f64 {
             Framing::ExtremeWide => 12.0,
             Framing::Wide => 4.0,
             Framing::Full => 1.2,
+            Framing::MediumFull => 0.8,
             Framing::Medium => 0.6,
+            Framing::MediumCloseup => 0.42,
             Framing::Closeup => 0.3,
             Framing::ExtremeCloseup => 0.12,
         }
@@ -42,7 +45,9 @@ pub fn aim_height(framing: Framing) -> f64 {
     let h = covered_height(framing);
     match framing {
         Framing::ExtremeWide | Framing::Wide | Framing::Full => (STAGE_FEET_Y - 0.5) * h,
-        Framing::Medium | Framing::Closeup => PERSON_HEIGHT_M + HEADROOM * h - h / 2.0,
+        Framing::MediumFull | Framing::Medium | Framing::MediumCloseup | Framing::Closeup => {
+            PERSON_HEIGHT_M + HEADROOM * h - h / 2.0
+        }
         Framing::ExtremeCloseup => 1.58,
     }
 }
@@ -174,15 +179,19 @@ pub trait Stage {
     fn prop_height(&self, subject: SubjectId) -> Option<f64>;
 }
 
-/// The camera of every frame of `shot`.
-pub fn track(
-    shot: &Shot,
-    rig: &Rig,
-    stage: &dyn Stage,
-    aspect: f64,
-    fps: u32,
-    seed: u64,
-) -> Vec<CameraFrame> {
+/// Where the camera of a shot starts, before any move: its position, the point its moves
+/// (dollies, orbits) work toward, and its yaw and pitch.
+#[derive(Clone, Copy, Debug)]
+pub struct Opening {
+    pub position: Vec3,
+    pub target: Vec3,
+    pub yaw: f64,
+    pub pitch: f64,
+}
+
+/// The opening camera of `shot`: the stage view aimed `on` its subject, then carried to the
+/// side it stands on (`from`), or into a character's eyes (`pov of`).
+pub fn opening(shot: &Shot, rig: &Rig, stage: &dyn Stage, aspect: f64) -> Opening {
     let start = rig.stage_view();
     // `on SUBJECT` aims the camera at where that character or prop stands at frame 0; otherwise
     // the camera looks at the stage target.
@@ -201,6 +210,9 @@ pub fn track(
             Vec3::new(p.x, y, p.z)
         })
         .unwrap_or_else(|| rig.stage_target());
+    if let Some(pov) = viewpoint::pov_opening(shot, rig, stage) {
+        return pov;
+    }
     let (yaw0, pitch0) = match (on, shot.camera.on.and_then(|c| written_x(shot, c))) {
         // A written point is where the subject appears (docs/camera-model.md, "Subjects"): in
         // full and wider framings both its x and its feet's y hold, and the stage view is laid
@@ -219,6 +231,28 @@ pub fn track(
         }
         _ => aim(start.position, target),
     };
+    // `from SIDE` swings the whole set-up about the subject (the stage's middle without one),
+    // as an orbit would: the subject keeps its place in frame and the world turns behind it.
+    let side = viewpoint::side_degrees(shot.camera.side);
+    let centre = on.unwrap_or(target);
+    Opening {
+        position: viewpoint::swing(start.position, centre, side),
+        target,
+        yaw: yaw0 + side,
+        pitch: pitch0,
+    }
+}
+
+/// The camera of every frame of `shot`.
+pub fn track(
+    shot: &Shot,
+    rig: &Rig,
+    stage: &dyn Stage,
+    aspect: f64,
+    fps: u32,
+    seed: u64,
+) -> Vec<CameraFrame> {
+    let open = opening(shot, rig, stage, aspect);
     let shake = Shake::new(seed);
     let pivots: Vec<Option<Vec3>> = shot
         .camera
@@ -231,26 +265,32 @@ pub fn track(
             _ => None,
         })
         .collect();
-
+    let carried = viewpoint::Carried::of(shot, rig, stage);
+    let pose = |frame: u32| {
+        let pose = pose_at(
+            shot,
+            rig,
+            open.position,
+            open.target,
+            (open.yaw, open.pitch),
+            &pivots,
+            &shake,
+            fps,
+            frame,
+        );
+        carried.apply(pose, frame)
+    };
+    let kept = viewpoint::Kept::of(shot, stage, aspect, &pose);
     (0..shot.frames.0)
         .map(|frame| {
-            let pose = pose_at(
-                shot,
-                rig,
-                start.position,
-                target,
-                (yaw0, pitch0),
-                &pivots,
-                &shake,
-                fps,
-                frame,
-            );
+            let pose = kept.apply(pose(frame), frame, &pose);
             CameraFrame {
                 position: pose.position.to_array(),
                 yaw: pose.yaw,
                 pitch: pose.pitch,
                 roll: pose.roll,
                 focal_mm: pose.focal_mm,
+                focus_m: None,
             }
         })
         .collect()
@@ -258,7 +298,7 @@ pub fn track(
 
 /// The x a subject's written position gives it at frame 0: its first stage key's, when that is
 /// in the frame (an entrance starts outside it, and then the camera centres on the subject).
-fn written_x(shot: &Shot, subject: SubjectId) -> Option<f64> {
+pub(crate) fn written_x(shot: &Shot, subject: SubjectId) -> Option<f64> {
     let first = shot
         .blocking
         .iter()
@@ -280,6 +320,7 @@ fn yaw_placing(pose: Pose, feet: Vec3, x: f64, aspect: f64) -> Option<f64> {
             pitch: pose.pitch,
             roll: pose.roll,
             focal_mm: pose.focal_mm,
+            focus_m: None,
         };
         let b = crate::blocking::screen_box(&frame, feet, aspect);
         (b[2] > 0.0).then(|| b[0] + b[2] / 2.0)
@@ -355,7 +396,12 @@ fn pose_at(
                     handheld = 1.0;
                 }
             }
-            MoveKind::Dolly(_) | MoveKind::Truck(_) | MoveKind::Crane(_) | MoveKind::Static => {}
+            MoveKind::Dolly(_)
+            | MoveKind::Truck(_)
+            | MoveKind::Crane(_)
+            | MoveKind::Static
+            | MoveKind::Follow(_)
+            | MoveKind::Keep(_) => {}
         }
     }
     // Trucks run along the rig's right, which turns with orbits but not with pans.
@@ -399,7 +445,7 @@ fn pose_at(
 }
 
 /// Keeps yaw in (-180, 180] so a track that turns all the way round stays readable.
-fn normalize_degrees(a: f64) -> f64 {
+pub fn normalize_degrees(a: f64) -> f64 {
     let r = a.rem_euclid(360.0);
     if r > 180.0 {
         r - 360.0
@@ -453,14 +499,13 @@ pub fn describe(film: &Film, shot: &Shot, rig: &Rig, fps: u32) -> String {
         Framing::ExtremeWide => "extreme wide shot",
         Framing::Wide => "wide shot",
         Framing::Full => "full shot",
+        Framing::MediumFull => "medium full shot",
         Framing::Medium => "medium shot",
+        Framing::MediumCloseup => "medium close-up",
         Framing::Closeup => "close-up",
         Framing::ExtremeCloseup => "extreme close-up",
     };
-    match shot.camera.on {
-        Some(c) => parts.push(format!("{framing} on {}", film.subject_name(c))),
-        None => parts.push(framing.to_string()),
-    }
+    parts.push(viewpoint::framed(film, shot, framing));
     parts.push(
         match rig.height {
             CameraHeight::Ground => "ground level",
@@ -476,6 +521,10 @@ pub fn describe(film: &Film, shot: &Shot, rig: &Rig, fps: u32) -> String {
     }
     if rig.roll != 0.0 {
         parts.push("dutch angle".to_string());
+    }
+    let focus = crate::focus::words(film, shot);
+    if !focus.is_empty() {
+        parts.push(focus);
     }
 
     let seconds =
@@ -523,6 +572,14 @@ pub fn describe(film: &Film, shot: &Shot, rig: &Rig, fps: u32) -> String {
             }
             MoveKind::Static => {
                 styles.push("static camera".to_string());
+                continue;
+            }
+            MoveKind::Follow(x) => {
+                styles.push(format!("tracking shot following {}", film.subject_name(x)));
+                continue;
+            }
+            MoveKind::Keep(x) => {
+                motions.push(format!("keeps {} in frame", film.subject_name(x)));
                 continue;
             }
         };

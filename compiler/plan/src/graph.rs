@@ -204,19 +204,34 @@ impl ShotGraph {
     /// Graphviz. Nodes are quoted shot names; `next` edges are solid and labelled with their
     /// transition, `continues` edges dashed.
     pub fn to_dot(&self) -> String {
+        self.to_dot_with(|_| None)
+    }
+
+    /// [`ShotGraph::to_dot`] with a mark per shot: `mark` gives a line added to the node's
+    /// label and the node's extra attributes (`style=filled, fillcolor="…"`), or nothing.
+    pub fn to_dot_with(&self, mark: impl Fn(&ShotNode) -> Option<(String, String)>) -> String {
         let mut out = String::from(
             "digraph film {\n    rankdir=LR;\n    node [shape=box, fontname=\"Helvetica\"];\n",
         );
         for &n in &self.nodes {
             let s = &self.graph[n];
-            let label = format!(
+            let mut label = format!(
                 "{}\\n{} · {}+{}f",
                 dot_escape(&s.name),
                 dot_escape(&s.scene),
                 s.start_frame,
                 s.frames
             );
-            let _ = writeln!(out, "    \"{}\" [label=\"{label}\"];", dot_escape(&s.name));
+            let mut attributes = String::new();
+            if let Some((line, attrs)) = mark(s) {
+                label.push_str(&format!("\\n{}", dot_escape(&line)));
+                attributes = format!(", {attrs}");
+            }
+            let _ = writeln!(
+                out,
+                "    \"{}\" [label=\"{label}\"{attributes}];",
+                dot_escape(&s.name)
+            );
         }
         for e in self.sorted_edges() {
             let (from, to) = (dot_escape(&e.from), dot_escape(&e.to));

@@ -7,6 +7,7 @@
 pub mod audio;
 pub mod blocking;
 pub mod camera;
+pub mod focus;
 pub mod geometry;
 pub mod graph;
 pub mod hands;
@@ -16,18 +17,24 @@ pub mod prompt;
 pub mod schedule;
 pub mod schema;
 pub mod seed;
+pub mod speech;
+pub mod subtitles;
 pub mod timing;
 pub mod tokens;
+pub mod viewpoint;
 
 use scene_check::film::{Character, Film, Prop, Shot, ShotId, SubjectId};
+use scene_voice::{SpeechTiming, TimingSource};
 use sha2::{Digest, Sha256};
 
 pub use graph::ShotGraph;
+pub use speech::DialogueTiming;
 
 use crate::blocking::StageTracks;
 use crate::camera::Rig;
 use crate::schedule::{
-    FilmSchedule, Frame, FrameCount, Setting, ShotSchedule, Subject, SubjectKind, SCHEDULE_VERSION,
+    FilmSchedule, Frame, FrameCount, Setting, ShotSchedule, Speech, SpeechTimingKind, Subject,
+    SubjectKind, SCHEDULE_VERSION,
 };
 use crate::timing::FilmTiming;
 
@@ -36,13 +43,18 @@ use crate::timing::FilmTiming;
 pub struct FilmPlan {
     pub schedule: FilmSchedule,
     pub graph: ShotGraph,
+    /// Every line's voice and spoken length, with the warnings timing them gave (W0201–W0203):
+    /// `scenec check` and the language server report these with the checker's.
+    pub dialogue: DialogueTiming,
 }
 
-/// Plans an error-free film.
-pub fn plan(film: &Film) -> FilmPlan {
+/// Plans an error-free film; `speech` gives each line of dialogue its spoken length (the
+/// scratch voices, or the reading-speed estimate without a speech engine).
+pub fn plan(film: &Film, speech: &dyn SpeechTiming) -> FilmPlan {
     let timing = timing::time(film);
+    let dialogue = speech::time(film, speech);
     let shots: Vec<ShotSchedule> = (0..film.shots.len())
-        .map(|i| plan_shot(film, &timing, ShotId(i as u32)))
+        .map(|i| plan_shot(film, &timing, &dialogue, ShotId(i as u32)))
         .collect();
     let schedule = FilmSchedule {
         version: SCHEDULE_VERSION,
@@ -55,9 +67,23 @@ pub fn plan(film: &Film) -> FilmPlan {
         shots,
         audio: audio::film_audio(film, &timing),
         loudness_lufs: film.loudness.0,
+        speech: match &dialogue.source {
+            TimingSource::Engine { engine } => Speech {
+                timing: SpeechTimingKind::Measured,
+                engine: Some(engine.clone()),
+            },
+            TimingSource::Estimate { .. } => Speech {
+                timing: SpeechTimingKind::ReadingEstimate,
+                engine: None,
+            },
+        },
     };
     let graph = ShotGraph::build(&schedule);
-    FilmPlan { schedule, graph }
+    FilmPlan {
+        schedule,
+        graph,
+        dialogue,
+    }
 }
 
 /// Width over height; a degenerate size (the checker rejects it) plans as 3:2.
@@ -69,7 +95,12 @@ pub(crate) fn aspect(film: &Film) -> f64 {
     }
 }
 
-fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
+fn plan_shot(
+    film: &Film,
+    timing: &FilmTiming,
+    dialogue: &DialogueTiming,
+    id: ShotId,
+) -> ShotSchedule {
     let shot = film.shot(id);
     let t = timing.shots[id.index()];
     let fps = film.fps.0;
@@ -78,9 +109,10 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
 
     let rig = Rig::of(film, shot);
     let tracks = blocking::tracks(film, shot, &rig, aspect, fps);
-    let camera = camera::track(shot, &rig, &StageTracks(&tracks), aspect, fps, seed);
+    let mut camera = camera::track(shot, &rig, &StageTracks(&tracks), aspect, fps, seed);
+    focus::apply(shot, &rig, &tracks, fps, &mut camera);
     let camera_text = camera::describe(film, shot, &rig, fps);
-    let subjects: Vec<Subject> = tracks
+    let mut subjects: Vec<Subject> = tracks
         .iter()
         .map(|track| {
             let boxes = blocking::boxes(track, &camera, aspect);
@@ -95,6 +127,7 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
                         description: c.description.clone(),
                         dimensions_m: None,
                         boxes,
+                        view_deg: None,
                     }
                 }
                 SubjectId::Prop(id) => {
@@ -107,12 +140,18 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
                         description: p.description.clone(),
                         dimensions_m: Some([p.dimensions.width.0, p.dimensions.height.0]),
                         boxes,
+                        view_deg: None,
                     }
                 }
             }
         })
         .collect();
 
+    if viewpoint::states_a_side(shot) {
+        for (subject, track) in subjects.iter_mut().zip(&tracks) {
+            subject.view_deg = Some(viewpoint::view_degrees(shot, &rig, track, &tracks, &camera));
+        }
+    }
     let resolved = prompt::resolve(film, shot);
     let location = film.location(film.scene(shot.scene).location);
     let setting = Setting {
@@ -198,10 +237,11 @@ fn plan_shot(film: &Film, timing: &FilmTiming, id: ShotId) -> ShotSchedule {
         setting,
         look: resolved.info,
         audio: audio::shot_audio(film, timing, id),
-        dialogue: audio::dialogue(film, shot),
+        dialogue: audio::dialogue(film, shot, &dialogue.shots[id.index()]),
         titles: audio::titles(shot),
         lights,
         speed: shot.speed.0,
+        depth: depth_name(shot.depth),
     }
 }
 
@@ -254,6 +294,15 @@ fn character_color(c: &Character) -> String {
             let digest = Sha256::digest(c.id.as_bytes());
             PALETTE[digest[0] as usize % PALETTE.len()].to_string()
         }
+    }
+}
+
+/// The schedule's name of a shot's `depth`.
+fn depth_name(d: scene_check::film::Depth) -> schedule::Depth {
+    match d {
+        scene_check::film::Depth::Shallow => schedule::Depth::Shallow,
+        scene_check::film::Depth::Normal => schedule::Depth::Normal,
+        scene_check::film::Depth::Deep => schedule::Depth::Deep,
     }
 }
 

@@ -16,7 +16,17 @@ use serde::{Deserialize, Serialize};
 /// `dimensions_m`), `lights` and `speed` per shot, `setting.interior`, the film's
 /// `loudness_lufs`; prompt keyframes carry `tokens`; keyframes start at timed actions and where a
 /// subject comes into view; the composed text puts the shot's own words before the shared ones.
-pub const SCHEDULE_VERSION: u32 = 2;
+///
+/// 3 (where the camera stands, focus): `subjects[].view_deg`, the side of the subject the camera
+/// sees at each frame, in shots whose camera says where it stands (`from`, `past`, `pov of`,
+/// `follow`); `camera[].focus_m`, the focus distance per frame, and the shot's `depth`, in shots
+/// that write `focus` or `depth`.
+///
+/// 4 (scratch voices): a dialogue line's `end_frame` is its spoken length (it was 15 characters
+/// a second), lines without `at` follow one another with a pause; lines carry `spoken_ms` and
+/// `scratch_voice`; the film carries `speech`, and the mix is mastered to `loudness_lufs`;
+/// ambience played with `play` loops.
+pub const SCHEDULE_VERSION: u32 = 4;
 
 /// A frame index. Inside a shot it counts from the shot's first frame unless the field says
 /// "film frame".
@@ -71,15 +81,37 @@ pub struct FilmSchedule {
     /// Shots in play order.
     pub shots: Vec<ShotSchedule>,
     /// The complete, resolved audio timeline of the film in film frames: scene-level `play`,
-    /// shot-level cues and location ambience. The mixer reads this list only.
+    /// shot-level cues and location ambience. The mixer reads this list, and the shots'
+    /// dialogue for the scratch voices.
     pub audio: Vec<FilmAudioEvent>,
-    /// Integrated loudness (EBU R128, LUFS) the final mix is brought to: the film's `loudness`,
-    /// −16 when it names none (and then not written, so that version 1 films keep their bytes).
+    /// Integrated loudness (EBU R128, LUFS) the final mix is mastered to, true peak at most
+    /// −1 dBTP: the film's `loudness`, −16 when it names none (and then not written).
     #[serde(
         default = "default_loudness_lufs",
         skip_serializing_if = "is_default_loudness_lufs"
     )]
     pub loudness_lufs: f64,
+    /// How dialogue lines were timed.
+    pub speech: Speech,
+}
+
+/// How the dialogue's spoken lengths were found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Speech {
+    pub timing: SpeechTimingKind,
+    /// The engine that measured the lines and speaks them in the previz mix
+    /// (`eSpeak NG 1.51`); absent when lengths were estimated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeechTimingKind {
+    /// Each line synthesised and measured.
+    Measured,
+    /// No speech engine: 15 characters a second, at least 1 s.
+    ReadingEstimate,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -145,6 +177,28 @@ pub struct ShotSchedule {
     /// this clock. Absent: 1.
     #[serde(default = "real_time", skip_serializing_if = "is_real_time")]
     pub speed: f64,
+    /// How deep the zone of sharp focus is around `camera[].focus_m`. Absent: normal.
+    #[serde(default, skip_serializing_if = "Depth::is_normal")]
+    pub depth: Depth,
+}
+
+/// How deep the zone of sharp focus is (`depth`): it sets the aperture previz blurs with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Depth {
+    /// A fast lens (f/1.4): only the focused subject is sharp.
+    Shallow,
+    /// An everyday aperture (f/5.6).
+    #[default]
+    Normal,
+    /// Everything sharp.
+    Deep,
+}
+
+impl Depth {
+    pub fn is_normal(&self) -> bool {
+        *self == Depth::Normal
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -209,6 +263,10 @@ pub struct CameraFrame {
     pub pitch: f64,
     pub roll: f64,
     pub focal_mm: f64,
+    /// The distance the lens is focused at, in metres along the lens axis (to the middle of the
+    /// focused subject's height). Present only in shots that write `focus` or `depth`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus_m: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -230,6 +288,12 @@ pub struct Subject {
     /// One box per frame, `[x, y, w, h]` in fractions of the frame (origin top-left); a box may
     /// lie partly or wholly outside 0..1 when the character is off screen.
     pub boxes: Vec<[f64; 4]>,
+    /// One angle per frame: the side of the subject the camera sees, in degrees — 0 its front
+    /// (its face), ±180 its back, 90 its right side, −90 its left. Present only in shots whose
+    /// camera says where it stands (`from`, `past`, `pov of`, `follow`); elsewhere a subject is
+    /// seen from the front.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view_deg: Option<Vec<f64>>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -407,8 +471,79 @@ pub struct DialogueLine {
     /// True for `(V.O.)` and `(O.S.)`.
     pub off_screen: bool,
     pub start_frame: Frame,
-    /// Exclusive.
+    /// Exclusive: where the spoken length ends, cut at the shot's end.
     pub end_frame: Frame,
+    /// How long the line takes to say, in milliseconds (not cut at the shot's end).
+    pub spoken_ms: u64,
+    /// The scratch voice that says it in the previz mix.
+    pub scratch_voice: ScratchVoice,
+}
+
+/// A scratch voice: eSpeak NG's voice and prosody, and how the line is mixed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ScratchVoice {
+    /// eSpeak NG language voice (`en-us`, `en`, `en-gb-scotland`, `en-029`).
+    pub language: String,
+    /// eSpeak NG variant (`m3`, `f2`, `whisperf`, `grandpa`, …).
+    pub variant: String,
+    /// 0–100; 50 is the variant's own.
+    pub pitch: u8,
+    /// Pitch range, 0–100; 50 is the variant's own.
+    pub range: u8,
+    /// Words per minute.
+    pub rate: u16,
+    /// Level relative to the normalised speaking level, in dB.
+    pub gain_db: i8,
+    pub placement: VoicePlacement,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VoicePlacement {
+    /// In the scene: with a light room.
+    OnScreen,
+    /// `(V.O.)`: dry.
+    VoiceOver,
+    /// `(O.S.)`: band-limited, with the room.
+    OffScreen,
+}
+
+impl From<&scene_voice::ScratchVoice> for ScratchVoice {
+    fn from(v: &scene_voice::ScratchVoice) -> Self {
+        ScratchVoice {
+            language: v.synth.language.clone(),
+            variant: v.synth.variant.clone(),
+            pitch: v.synth.pitch,
+            range: v.synth.range,
+            rate: v.synth.rate,
+            gain_db: v.gain_db,
+            placement: match v.placement {
+                scene_voice::Placement::OnScreen => VoicePlacement::OnScreen,
+                scene_voice::Placement::VoiceOver => VoicePlacement::VoiceOver,
+                scene_voice::Placement::OffScreen => VoicePlacement::OffScreen,
+            },
+        }
+    }
+}
+
+impl From<&ScratchVoice> for scene_voice::ScratchVoice {
+    fn from(v: &ScratchVoice) -> Self {
+        scene_voice::ScratchVoice {
+            synth: scene_voice::SynthParams {
+                language: v.language.clone(),
+                variant: v.variant.clone(),
+                pitch: v.pitch,
+                range: v.range,
+                rate: v.rate,
+            },
+            gain_db: v.gain_db,
+            placement: match v.placement {
+                VoicePlacement::OnScreen => scene_voice::Placement::OnScreen,
+                VoicePlacement::VoiceOver => scene_voice::Placement::VoiceOver,
+                VoicePlacement::OffScreen => scene_voice::Placement::OffScreen,
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

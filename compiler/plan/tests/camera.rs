@@ -18,7 +18,7 @@ fn one_shot(
     let scene = b.scene("s", loc);
     let shot = b.shot(scene, "shot", frames);
     b.camera_moves(shot, Some(PresetRef::Framing(framing)), moves);
-    scene_plan::plan(&b.build()).schedule.shots.remove(0)
+    common::plan(&b.build()).schedule.shots.remove(0)
 }
 
 fn dist(a: [f64; 3], b: [f64; 3]) -> f64 {
@@ -243,7 +243,7 @@ fn zoom_animates_the_focal_length() {
         ease: Ease::Linear,
         span: span(),
     });
-    let s = scene_plan::plan(&b.build()).schedule.shots.remove(0);
+    let s = common::plan(&b.build()).schedule.shots.remove(0);
     assert_eq!(s.camera[0].focal_mm, 35.0);
     assert!(close(s.camera[47].focal_mm, 85.0, 1e-9));
     assert!(

@@ -18,13 +18,15 @@ fn examples_plan_and_validate() {
         .collect();
     entries.sort();
     let mut planned = 0;
+    let voices = scene_voice::Voices::open(None);
     for entry in &entries {
         let checked = check_entry(entry, &RealFs);
         if checked.has_errors() {
             // The checker's own tests own its diagnostics; only error-free films are planned.
             continue;
         }
-        let plan = scene_plan::plan(&checked.film);
+        // With the scratch voices, as `scenec schedule` plans.
+        let plan = scene_plan::plan(&checked.film, &voices);
         let s = &plan.schedule;
         let value = serde_json::to_value(s).unwrap();
         let errors: Vec<String> = validator

@@ -28,10 +28,19 @@ fn check_source(dir: &Path, body: &str) -> Checked {
     checked
 }
 
+/// Plans at reading speed: these tests are about prompts and the plan's warnings, not spoken
+/// lengths, and must not depend on whether eSpeak NG is installed.
+fn plan_film(film: &scene_check::Film) -> scene_plan::FilmPlan {
+    scene_plan::plan(
+        film,
+        &scene_voice::ReadingSpeed::new("the test plans by reading speed"),
+    )
+}
+
 fn plan_source(body: &str) -> (Checked, scene_plan::FilmPlan) {
     let dir = tempfile::tempdir().unwrap();
     let checked = check_source(dir.path(), body);
-    let plan = scene_plan::plan(&checked.film);
+    let plan = plan_film(&checked.film);
     (checked, plan)
 }
 
@@ -162,7 +171,7 @@ fn every_keyframe_records_its_estimated_token_count() {
         json["shots"][0]["prompt_keyframes"][0]["tokens"]["counted_by"],
         "estimate"
     );
-    assert_eq!(json["version"], 2);
+    assert_eq!(json["version"], scene_plan::schedule::SCHEDULE_VERSION);
 }
 
 #[test]
@@ -219,7 +228,7 @@ fn the_reunion_draws_mara_where_she_is_written() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/the_reunion/film.scene");
     let checked = check_entry(&entry, &RealFs);
     assert!(!checked.has_errors());
-    let plan = scene_plan::plan(&checked.film);
+    let plan = plan_film(&checked.film);
     for name in ["ots_mara", "ots_mara_again"] {
         let shot = plan.schedule.shots.iter().find(|s| s.name == name).unwrap();
         let mara = shot
@@ -368,7 +377,7 @@ proptest! {
         std::fs::write(&path, format!("{PRELUDE}{body}")).unwrap();
         let checked = check_entry(&path, &RealFs);
         prop_assume!(!checked.has_errors());
-        let plan = scene_plan::plan(&checked.film);
+        let plan = plan_film(&checked.film);
         let shot = &plan.schedule.shots[0];
         let names = ["Ana", "Ben"];
         for s in &statements {

@@ -6,7 +6,7 @@ mod common;
 use scene_plan::schedule::{ConditioningSource, SoundRole, TransitionKind};
 
 fn plan() -> scene_plan::FilmPlan {
-    scene_plan::plan(&common::rich_film())
+    common::plan(&common::rich_film())
 }
 
 #[test]
@@ -231,6 +231,6 @@ fn rich_film_snapshot() {
 
 #[test]
 fn two_shot_film_snapshot() {
-    let s = scene_plan::plan(&common::simple(&[("a", 3), ("b", 2)])).schedule;
+    let s = common::plan(&common::simple(&[("a", 3), ("b", 2)])).schedule;
     insta::assert_json_snapshot!("two_shot_schedule", s);
 }

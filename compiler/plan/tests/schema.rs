@@ -33,7 +33,7 @@ fn produced_schedules_validate() {
         serde_json::from_str(&scene_plan::schema::schedule_schema_json()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     for film in [common::simple(&[("a", 24), ("b", 48)]), common::rich_film()] {
-        let value = serde_json::to_value(scene_plan::plan(&film).schedule).unwrap();
+        let value = serde_json::to_value(common::plan(&film).schedule).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&value)
             .map(|e| format!("{e} at {}", e.instance_path()))
@@ -42,7 +42,7 @@ fn produced_schedules_validate() {
     }
     // And a broken one does not.
     let mut value =
-        serde_json::to_value(scene_plan::plan(&common::simple(&[("a", 24)])).schedule).unwrap();
+        serde_json::to_value(common::plan(&common::simple(&[("a", 24)])).schedule).unwrap();
     value["shots"][0]["frames"] = serde_json::json!("many");
     assert!(!validator.is_valid(&value));
 }

@@ -11,7 +11,10 @@ fn plan_source(src: &str) -> scene_plan::FilmPlan {
     let checked = check_entry(Path::new(&path), &RealFs);
     let errors: Vec<String> = checked.errors().map(|d| format!("{d:?}")).collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    scene_plan::plan(&checked.film)
+    scene_plan::plan(
+        &checked.film,
+        &scene_voice::ReadingSpeed::new("the test plans by reading speed"),
+    )
 }
 
 const FILM: &str = r#"

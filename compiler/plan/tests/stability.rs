@@ -77,7 +77,7 @@ fn film(order: &[usize], edit: impl Fn(&str, &mut scene_check::film::Shot)) -> F
 }
 
 fn by_name(film: &Film) -> Vec<ShotSchedule> {
-    let mut shots = scene_plan::plan(film).schedule.shots;
+    let mut shots = common::plan(film).schedule.shots;
     shots.sort_by(|a, b| a.name.cmp(&b.name));
     shots
 }
@@ -115,8 +115,8 @@ fn editing_a_shots_length_changes_no_other_shot() {
     assert_only("reply", &before, &after);
     // What does change: later shots start later, and the rain that plays across it lasts longer.
     let (a, b) = (
-        scene_plan::plan(&before).schedule,
-        scene_plan::plan(&after).schedule,
+        common::plan(&before).schedule,
+        common::plan(&after).schedule,
     );
     assert_eq!(b.shots[2].start_frame.0, a.shots[2].start_frame.0 + 48);
     assert_eq!(
@@ -171,7 +171,7 @@ fn seeds_come_from_the_film_seed_and_the_name_or_an_override() {
             shot.overrides.seed = Some(1234);
         }
     });
-    let plan = scene_plan::plan(&f);
+    let plan = common::plan(&f);
     let seeds: Vec<u64> = plan.schedule.shots.iter().map(|s| s.seed).collect();
     assert_eq!(seeds[0], scene_plan::seed::derived_seed(7, "opening"));
     assert_eq!(seeds[3], 1234);
@@ -180,7 +180,7 @@ fn seeds_come_from_the_film_seed_and_the_name_or_an_override() {
     unique.dedup();
     assert_eq!(unique.len(), seeds.len());
     f.seed = 8;
-    let reseeded = scene_plan::plan(&f);
+    let reseeded = common::plan(&f);
     assert_ne!(reseeded.schedule.shots[0].seed, seeds[0]);
     assert_eq!(reseeded.schedule.shots[3].seed, 1234);
 }
@@ -188,7 +188,7 @@ fn seeds_come_from_the_film_seed_and_the_name_or_an_override() {
 #[test]
 fn planning_is_deterministic_to_the_byte() {
     let f = film(&ALL, |_, _| {});
-    let a = serde_json::to_string(&scene_plan::plan(&f).schedule).unwrap();
-    let b = serde_json::to_string(&scene_plan::plan(&f).schedule).unwrap();
+    let a = serde_json::to_string(&common::plan(&f).schedule).unwrap();
+    let b = serde_json::to_string(&common::plan(&f).schedule).unwrap();
     assert_eq!(a, b);
 }

@@ -28,7 +28,7 @@ fn film_with(
 }
 
 fn plan_one(film: &Film) -> ShotSchedule {
-    scene_plan::plan(film).schedule.shots.remove(0)
+    common::plan(film).schedule.shots.remove(0)
 }
 
 fn centre(b: [f64; 4]) -> (f64, f64) {

@@ -14,7 +14,7 @@ fn pair(kind: K, d: u32) -> Film {
 }
 
 fn starts(film: &Film) -> (Vec<u32>, u32) {
-    let plan = scene_plan::plan(film);
+    let plan = common::plan(film);
     (
         plan.schedule
             .shots
@@ -28,7 +28,7 @@ fn starts(film: &Film) -> (Vec<u32>, u32) {
 #[test]
 fn cut_starts_on_the_frame_after() {
     assert_eq!(starts(&pair(K::Cut, 0)), (vec![0, 48], 120));
-    let plan = scene_plan::plan(&pair(K::Cut, 0));
+    let plan = common::plan(&pair(K::Cut, 0));
     assert_eq!(
         plan.schedule.shots[1].transition_in.kind,
         TransitionKind::Cut
@@ -44,7 +44,7 @@ fn dissolve_and_wipes_overlap_by_their_length() {
         // The film is D shorter than the sum of its shots.
         assert_eq!(frames, 48 + 72 - 24, "{kind:?}");
     }
-    let plan = scene_plan::plan(&pair(K::WipeLeft, 12));
+    let plan = common::plan(&pair(K::WipeLeft, 12));
     let t = plan.schedule.shots[1].transition_in;
     assert_eq!(
         (t.kind, t.frames.0, t.overlap_frames()),
@@ -57,7 +57,7 @@ fn fade_goes_through_black_without_overlap() {
     let (s, frames) = starts(&pair(K::Fade, 25));
     assert_eq!(s, vec![0, 48]);
     assert_eq!(frames, 120);
-    let plan = scene_plan::plan(&pair(K::Fade, 25));
+    let plan = common::plan(&pair(K::Fade, 25));
     let t = plan.schedule.shots[1].transition_in;
     assert_eq!(t.kind, TransitionKind::Fade);
     assert_eq!(t.overlap_frames(), 0);
@@ -69,7 +69,7 @@ fn fade_goes_through_black_without_overlap() {
 fn fade_to_black_fades_the_last_shot_without_changing_length() {
     let mut film = simple(&[("a", 48), ("b", 72)]);
     film.shots[1].fade_out = Some(transition(K::FadeToBlack, 24));
-    let plan = scene_plan::plan(&film);
+    let plan = common::plan(&film);
     assert_eq!(plan.schedule.frames.0, 120);
     let out = plan.schedule.shots[1].transition_out.unwrap();
     assert_eq!((out.kind, out.frames.0), (TransitionKind::FadeToBlack, 24));
@@ -78,7 +78,7 @@ fn fade_to_black_fades_the_last_shot_without_changing_length() {
 
 #[test]
 fn the_first_shot_starts_on_a_cut_at_zero() {
-    let plan = scene_plan::plan(&simple(&[("only", 30)]));
+    let plan = common::plan(&simple(&[("only", 30)]));
     let s = &plan.schedule.shots[0];
     assert_eq!(
         (
@@ -117,7 +117,7 @@ fn mixed_chain_and_scene_spans() {
     b.film.scenes[two.index()].transition_in = Some(transition(K::Fade, 20));
     b.shot_mut(sd).transition_in = transition(K::Fade, 20);
     b.shot_mut(se).transition_in = transition(K::WipeRight, 10);
-    let plan = scene_plan::plan(&b.build());
+    let plan = common::plan(&b.build());
     let s: Vec<u32> = plan
         .schedule
         .shots
@@ -162,7 +162,7 @@ fn a_dissolve_between_scenes_overlaps_the_scenes() {
     b.shot(one, "a", 48);
     let s2 = b.shot(two, "b", 48);
     b.shot_mut(s2).transition_in = transition(K::Dissolve, 24);
-    let plan = scene_plan::plan(&b.build());
+    let plan = common::plan(&b.build());
     assert_eq!(plan.schedule.shots[1].start_frame.0, 24);
     assert_eq!(plan.schedule.scenes[1].start_frame.0, 24);
     assert_eq!(plan.schedule.frames.0, 72);

@@ -22,6 +22,13 @@ pub enum RenderError {
     Interrupted,
     #[error("cannot write {path}: {message}")]
     Write { path: PathBuf, message: String },
+    /// A line's scratch voice could not be spoken (eSpeak NG missing, or it failed on the line).
+    #[error("cannot speak `{character}`'s line in shot `{shot}`: {message}")]
+    Voice {
+        shot: String,
+        character: String,
+        message: String,
+    },
     #[error("invalid film schedule: {0}")]
     Schedule(String),
 }

@@ -340,12 +340,21 @@ pub fn previz_contact_sheet(
     for shot in &film.shots {
         rendered.push(previz.render_frames(film, shot, &inputs, &sample_frames(shot))?);
     }
+    contact_sheet_from_samples(film, &rendered)
+}
+
+/// A sheet from the sampled frames only: `sampled[i]` holds shot `i`'s frames at
+/// [`sample_frames`], in that order (what the previz renders, or a farm's cache decodes).
+pub fn contact_sheet_from_samples(
+    film: &FilmSchedule,
+    sampled: &[Vec<RgbFrame>],
+) -> Result<RgbFrame, RenderError> {
     contact_sheet(film, &mut |i, f| {
         let pos = film
             .shots
             .get(i)
             .and_then(|s| sample_frames(s).iter().position(|&g| g == f));
-        pos.and_then(|p| rendered.get(i)?.get(p))
+        pos.and_then(|p| sampled.get(i)?.get(p))
             .cloned()
             .ok_or_else(|| RenderError::Backend {
                 backend: "storyboard".into(),

@@ -142,3 +142,164 @@ fn slow_motion_slows_the_rain() {
     assert!(same_picture(&s[4], &r[1]));
     assert!(!same_picture(&s[1], &r[1]));
 }
+
+/// The pixel at the middle of a figure's head, for a box `[x, y, w, h]` (fractions).
+fn head_pixel(f: &RgbFrame, b: [f64; 4]) -> [u8; 3] {
+    let (w, h) = (f.width as f64, f.height as f64);
+    let x = (b[0] + b[2] / 2.0) * w;
+    let y = (b[1] + b[3] * 0.105) * h;
+    f.pixel(x as u32, y as u32)
+}
+
+/// A face is light (skin mixed into the figure's colour); hair is dark.
+fn is_skin(p: [u8; 3]) -> bool {
+    p.iter().map(|c| *c as u32).sum::<u32>() / 3 > 110
+}
+
+#[test]
+fn from_behind_shows_the_back_of_the_head_and_a_profile_its_side() {
+    let b = [0.4, 0.2, 0.12, 0.7];
+    let with_view = |view: Option<f64>| {
+        let mut s = common::shot("sides", 1);
+        let mut aiko = common::subject("aiko", "", "#1d70b8", vec![b]);
+        aiko.view_deg = view.map(|v| vec![v]);
+        s.subjects = vec![aiko];
+        render(s).remove(0)
+    };
+    let (unsaid, front, behind) = (
+        with_view(None),
+        with_view(Some(5.0)),
+        with_view(Some(180.0)),
+    );
+    // Without `view_deg`, and from the front, the figure is drawn exactly as it always was.
+    assert!(same_picture(&unsaid, &front));
+    assert!(
+        is_skin(head_pixel(&front, b)),
+        "{:?}",
+        head_pixel(&front, b)
+    );
+    let back = head_pixel(&behind, b);
+    assert!(!is_skin(back) && back.iter().all(|c| *c < 90), "{back:?}");
+    // In profile the face is toward the side the figure faces: skin on that side of the head.
+    let right = with_view(Some(90.0));
+    let (w, h) = (right.width as f64, right.height as f64);
+    let r = (b[3] * h * 0.095).min(b[2] * w * 0.9 * 0.36);
+    let (cx, cy) = ((b[0] + b[2] / 2.0) * w, (b[1] + b[3] * 0.105) * h);
+    let at = |dx: f64| right.pixel((cx + dx) as u32, cy as u32);
+    assert!(is_skin(at(r * 0.7)), "face side {:?}", at(r * 0.7));
+    assert!(
+        !is_skin(at(-r * 0.6)),
+        "back of the head {:?}",
+        at(-r * 0.6)
+    );
+}
+
+#[test]
+fn a_followed_figure_stays_put_while_the_world_moves() {
+    // What `follow` plans: the camera travels sideways, the subject's box does not move.
+    let frames = 12;
+    let b = [0.3, 0.25, 0.1, 0.6];
+    let mut s = common::shot("track", frames);
+    s.camera = (0..frames)
+        .map(|f| common::camera([f as f64 * 0.25, 1.6, 0.0], 0.0, -2.0, 35.0))
+        .collect();
+    s.subjects = vec![common::subject(
+        "aiko",
+        "",
+        "#1d70b8",
+        vec![b; frames as usize],
+    )];
+    let out = render(s);
+    let (first, last) = (&out[0], &out[frames as usize - 1]);
+    let (w, h) = (first.width as f64, first.height as f64);
+    // The figure's torso is the same pixels on the first and last frame...
+    let torso = |f: &RgbFrame| {
+        f.pixel(
+            ((b[0] + b[2] / 2.0) * w) as u32,
+            ((b[1] + b[3] * 0.4) * h) as u32,
+        )
+    };
+    assert_eq!(torso(first), torso(last));
+    // ...while the set behind it moved: the right half of the frame, below the slate, changed.
+    let row = |f: &RgbFrame, y: u32| -> Vec<[u8; 3]> {
+        ((f.width * 6 / 10)..f.width)
+            .map(|x| f.pixel(x, y))
+            .collect()
+    };
+    let changed = (h as u32 / 3..h as u32 * 9 / 10)
+        .step_by(8)
+        .filter(|&y| row(first, y) != row(last, y))
+        .count();
+    assert!(changed > 10, "only {changed} rows of the set moved");
+}
+
+/// Sum of absolute differences between horizontal neighbours over a region (fractions): how
+/// much fine detail it shows.
+fn detail(f: &RgbFrame, (x0, y0, x1, y1): (f64, f64, f64, f64)) -> u64 {
+    let (w, h) = (f.width as f64, f.height as f64);
+    let mut sum = 0u64;
+    for y in (y0 * h) as u32..(y1 * h) as u32 {
+        for x in (x0 * w) as u32..(x1 * w) as u32 - 1 {
+            let (a, b) = (f.pixel(x, y), f.pixel(x + 1, y));
+            sum += (0..3)
+                .map(|c| (a[c] as i32 - b[c] as i32).unsigned_abs() as u64)
+                .sum::<u64>();
+        }
+    }
+    sum
+}
+
+#[test]
+fn shallow_focus_blurs_by_depth_and_a_rack_moves_the_sharpness() {
+    use scene_plan::schedule::Depth;
+    // Two figures: a near one (tall box) and a far one (short box).
+    let near = [0.15, 0.2, 0.14, 0.75];
+    let far = [0.65, 0.45, 0.05, 0.2];
+    let focal_px = 50.0 / 24.0 * 512.0;
+    let near_m = 1.7 * focal_px / (0.75 * 512.0);
+    let far_m = 1.7 * focal_px / (0.2 * 512.0);
+    let frame = |depth: Depth, focus_m: Option<f64>| {
+        let mut s = common::shot("focus", 1);
+        s.camera = vec![scene_plan::schedule::CameraFrame {
+            focus_m,
+            ..common::camera([0.0, 1.6, 0.0], 0.0, 0.0, 50.0)
+        }];
+        s.depth = depth;
+        s.subjects = vec![
+            common::subject("aiko", "", "#d62828", vec![near]),
+            common::subject("kenji", "", "#1d70b8", vec![far]),
+        ];
+        render(s).remove(0)
+    };
+    let sharp = frame(Depth::Normal, None);
+    let on_near = frame(Depth::Shallow, Some(near_m as f64));
+    let on_far = frame(Depth::Shallow, Some(far_m as f64));
+    let deep = frame(Depth::Deep, Some(near_m as f64));
+    // Deep focus draws exactly what no focus does.
+    assert!(same_picture(&sharp, &deep));
+    // The street between the figures (the set, at infinity for the lens) loses its detail.
+    let set = (0.3, 0.5, 0.6, 0.95);
+    assert!(
+        detail(&on_near, set) * 2 < detail(&sharp, set),
+        "{} vs {}",
+        detail(&on_near, set),
+        detail(&sharp, set)
+    );
+    // Focused near, the near figure keeps its edges and the far one loses them; racked to the
+    // far one, the other way round.
+    let near_region = (
+        near[0] - 0.02,
+        near[1] + 0.1,
+        near[0] + near[2] + 0.02,
+        near[1] + 0.5,
+    );
+    let far_region = (
+        far[0] - 0.01,
+        far[1],
+        far[0] + far[2] + 0.01,
+        far[1] + far[3],
+    );
+    // (The near figure's region holds background too, blurred in both, so its ratio is lower.)
+    assert!(detail(&on_near, near_region) > detail(&on_far, near_region) * 6 / 5);
+    assert!(detail(&on_far, far_region) > detail(&on_near, far_region) * 3 / 2);
+}

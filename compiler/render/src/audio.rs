@@ -1,24 +1,37 @@
 //! The film's sound: assets decoded through FFmpeg, resampled to 48 kHz stereo f32, placed on
 //! the film's timeline sample-exactly and mixed.
 //!
-//! The mix is computed block by block on demand ([`AudioMix::render`]), so the encoder can
-//! stream it; a first pass over the same blocks finds the peak. If the mix would clip, one
-//! gain for the whole film (`CEILING / peak`) scales it: deterministic, and it keeps the
-//! balance the script wrote, where a limiter would pump.
+//! Every line of dialogue is spoken by its scratch voice (`scene-voice`, cached per line) and
+//! placed at its time, in the dialogue stem; the cues go to the music, effects and ambience
+//! stems by their role; a backend's generated per-shot sound (`ltx2`) goes to the effects stem
+//! ([`AudioMix::with_shot_sounds`]). Music, ambience and generated sound duck under the dialogue
+//! ([`crate::mix::duck`]); the sum is mastered to the film's `loudness` with a true-peak limiter
+//! ([`crate::mix::master`]).
+//! Ducking and mastering are decided over the whole film first, as gain envelopes; the mix
+//! itself is then computed block by block on demand ([`AudioMix::render`]), so the encoder can
+//! stream it, and the stems ([`AudioMix::write_stems`]) are the same computation one stem at a
+//! time.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ffmpeg_next as ffmpeg;
-use scene_plan::schedule::FilmSchedule;
+use scene_plan::schedule::{DialogueLine, FilmSchedule, ShotSchedule, SoundRole};
 use scene_previz::error::RenderError;
+use scene_voice::Voices;
+
+use crate::encode::staged::StagedFile;
+use crate::mix::duck;
+use crate::mix::envelope::{Envelope, STEP};
+use crate::mix::master::{master, Measurement, Source as MasterSource, Target};
+use crate::mix::wav;
 
 pub use scene_previz::sound::{StereoBuffer, SAMPLE_RATE};
 
-/// Highest peak the mix may have after headroom scaling. A little under full scale, so that the
-/// AAC encoder's own overshoot does not clip on playback.
-pub const CEILING: f32 = 0.98;
+/// Highest sample peak of a mix that has no integrated loudness to master (−1.5 dBFS: the
+/// true-peak ceiling, −1 dBTP, less the margin kept for the AAC encoder's overshoot).
+pub const CEILING: f32 = 0.841_395_1;
 
 /// First sample of film frame `frame`: `frame * 48000 / fps`, rounded down.
 pub fn frame_to_sample(frame: u64, fps: u32) -> u64 {
@@ -237,9 +250,57 @@ impl Resampler {
     }
 }
 
+/// The four stems the mix is made of: what an editor or a sound designer imports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stem {
+    /// The scratch voices.
+    Dialogue,
+    Music,
+    /// The sfx, and a backend's generated per-shot sound.
+    Effects,
+    Ambience,
+}
+
+impl Stem {
+    pub const ALL: [Stem; 4] = [Stem::Dialogue, Stem::Music, Stem::Effects, Stem::Ambience];
+
+    /// `dialogue`, `music`, `effects`, `ambience`: the stem's file is this with `.wav`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stem::Dialogue => "dialogue",
+            Stem::Music => "music",
+            Stem::Effects => "effects",
+            Stem::Ambience => "ambience",
+        }
+    }
+
+    fn of(role: SoundRole) -> Stem {
+        match role {
+            SoundRole::Music => Stem::Music,
+            SoundRole::Sfx => Stem::Effects,
+            SoundRole::Ambience => Stem::Ambience,
+        }
+    }
+
+    /// Music and ambience duck under speech (and generated sound, placed in the effects stem,
+    /// by its own [`Placed::ducks`]).
+    fn ducks(self) -> bool {
+        matches!(self, Stem::Music | Stem::Ambience)
+    }
+}
+
+/// How far a backend's generated sound drops under the script's own `play`ed files: the score
+/// and the designed sound the script names stay on top of what the model made up.
+pub const DUCK_DB: f64 = -12.0;
+
+fn inside(ranges: &[(u64, u64)], s: u64) -> bool {
+    ranges.iter().any(|&(a, b)| a <= s && s < b)
+}
+
 /// One sound placed on the film's timeline, in samples.
 #[derive(Clone, Debug)]
 struct Placed {
+    stem: Stem,
     asset: Arc<StereoBuffer>,
     start: u64,
     /// Exclusive; already clipped to the film and (unless looped) to the asset's end.
@@ -250,18 +311,11 @@ struct Placed {
     fade_in: u64,
     fade_out: u64,
     looped: bool,
-    /// Film samples where this sound gives way to the script's own sound ([`DUCK_DB`])...
+    /// Ducks under the dialogue whatever its stem (generated sound does, in the effects stem).
+    ducks: bool,
+    /// Film samples where this sound drops by [`DUCK_DB`] (generated sound, under the script's
+    /// own files).
     ducked_in: Vec<(u64, u64)>,
-    /// ...except these (the shot's dialogue lines).
-    kept_in: Vec<(u64, u64)>,
-}
-
-/// How far a backend's generated sound drops under the script's own `play`ed files, outside the
-/// shot's dialogue lines.
-pub const DUCK_DB: f64 = -12.0;
-
-fn inside(ranges: &[(u64, u64)], s: u64) -> bool {
-    ranges.iter().any(|&(a, b)| a <= s && s < b)
 }
 
 impl Placed {
@@ -281,7 +335,7 @@ impl Placed {
             if self.fade_out > 0 && s + self.fade_out >= self.scheduled_end {
                 env *= self.scheduled_end.saturating_sub(s) as f32 / self.fade_out as f32;
             }
-            if inside(&self.ducked_in, s) && !inside(&self.kept_in, s) {
+            if inside(&self.ducked_in, s) {
                 env *= 10f64.powf(DUCK_DB / 20.0) as f32;
             }
             let i = if self.looped { k % len } else { k } as usize;
@@ -299,19 +353,54 @@ pub struct MixInput {
     pub sha256: String,
 }
 
-/// The film's mixed sound, computed on demand.
+/// The film's loudness as written and as mastered.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LoudnessReport {
+    /// The film's `loudness`.
+    pub target_lufs: f64,
+    pub before: Measurement,
+    pub after: Measurement,
+}
+
+/// The film's mixed sound, computed on demand: the stems placed as written, music and ambience
+/// ducked under the dialogue, the sum mastered to the film's loudness.
 pub struct AudioMix {
     placed: Vec<Placed>,
     total: u64,
+    /// Music and ambience under speech ([`crate::mix::duck`]); unity without dialogue.
+    duck: Envelope,
+    /// The mastering gain.
     gain: f32,
+    /// The true-peak limiter, after `gain`.
+    limiter: Envelope,
+    loudness: LoudnessReport,
     inputs: Vec<MixInput>,
+    lines: usize,
 }
 
 const BLOCK: usize = 4096;
 
+/// The mix before mastering, as [`master`] reads it.
+struct Premaster<'a>(&'a AudioMix);
+
+impl MasterSource for Premaster<'_> {
+    fn total(&self) -> u64 {
+        self.0.total
+    }
+    fn fill(&self, from: u64, left: &mut [f32], right: &mut [f32]) {
+        self.0.premaster(from, left, right);
+    }
+}
+
 impl AudioMix {
-    /// Decode every asset `film.audio` names (each once) and place its events.
-    pub fn new(film: &FilmSchedule, project_root: &Path) -> Result<Self, RenderError> {
+    /// Decode every asset `film.audio` names (each once), speak every line of dialogue with
+    /// `voices` (from their cache when they were spoken before), place them, key the ducking from
+    /// the dialogue and master the whole to the film's `loudness_lufs`.
+    pub fn new(
+        film: &FilmSchedule,
+        project_root: &Path,
+        voices: &Voices,
+    ) -> Result<Self, RenderError> {
         if film.fps == 0 {
             return Err(RenderError::Schedule("fps is 0".into()));
         }
@@ -344,6 +433,7 @@ impl AudioMix {
                 end = end.min(start + asset.frames() as u64);
             }
             placed.push(Placed {
+                stem: Stem::of(event.role),
                 asset,
                 start,
                 end,
@@ -352,38 +442,86 @@ impl AudioMix {
                 fade_in: frame_to_sample(u64::from(event.fade_in_frames.0), fps),
                 fade_out: frame_to_sample(u64::from(event.fade_out_frames.0), fps),
                 looped: event.looped,
+                ducks: false,
                 ducked_in: Vec::new(),
-                kept_in: Vec::new(),
             });
         }
+        let mut lines = 0;
+        for shot in &film.shots {
+            for line in &shot.dialogue {
+                placed.extend(place_line(shot, line, fps, total, voices)?);
+                lines += 1;
+            }
+        }
         inputs.sort_by(|a, b| a.asset.cmp(&b.asset));
+        let unmeasured = Measurement {
+            integrated_lufs: None,
+            true_peak_dbtp: f64::NEG_INFINITY,
+        };
         let mut mix = AudioMix {
             placed,
             total,
+            duck: Envelope::constant(total, 1.0),
             gain: 1.0,
+            limiter: Envelope::constant(total, 1.0),
+            loudness: LoudnessReport {
+                target_lufs: film.loudness_lufs,
+                before: unmeasured,
+                after: unmeasured,
+            },
             inputs,
+            lines,
         };
-        let peak = mix.peak();
-        if peak > CEILING {
-            mix.gain = CEILING / peak;
+        if lines > 0 {
+            mix.duck = duck::envelope(&mix.dialogue_peaks());
         }
+        mix.master(film.loudness_lufs)?;
         Ok(mix)
     }
 
+    /// Measure the premaster and bring it to `target_lufs` under the true-peak ceiling. A mix
+    /// with no integrated loudness (silence, or nothing the K-weighting lets through, such as a
+    /// constant offset) keeps its level: one gain lowers it to [`CEILING`] if it would pass it.
+    fn master(&mut self, target_lufs: f64) -> Result<(), RenderError> {
+        let source = Premaster(self);
+        let mastering = master(&source, &Target::lufs(target_lufs))
+            .map_err(|e| RenderError::Encode(e.to_string()))?;
+        let (gain, limiter, after) = if mastering.before.integrated_lufs.is_some() {
+            (mastering.gain, mastering.limiter, mastering.after)
+        } else {
+            let peak = self.premaster_peak();
+            let gain = if peak > CEILING { CEILING / peak } else { 1.0 };
+            let after = crate::mix::master::measure(&source, gain, None)
+                .map_err(|e| RenderError::Encode(e.to_string()))?;
+            (gain, Envelope::constant(self.total, 1.0), after)
+        };
+        self.gain = gain;
+        self.limiter = limiter;
+        self.loudness.before = mastering.before;
+        self.loudness.after = after;
+        Ok(())
+    }
+
     /// The mix with each shot's generated sound added (`sounds[i]` is shot `i`'s, as long as
-    /// the shot), by the rule docs/render.md states: a shot's sound plays from its first frame
-    /// to its last, fading in and out over the transitions that join it to its neighbours
-    /// (a dissolve crossfades the two shots' sounds); where one of the script's own files
-    /// sounds, the generated sound drops by [`DUCK_DB`], except during the shot's dialogue
-    /// lines, whose generated speech always plays at full level. The headroom gain is found
-    /// again over the whole result.
-    pub fn with_shot_sounds(mut self, film: &FilmSchedule, sounds: Vec<StereoBuffer>) -> Self {
+    /// the shot), by the rule docs/render.md states: a shot's sound goes to the effects stem and
+    /// plays from its first frame to its last, fading in and out over the transitions that join
+    /// it to its neighbours (a dissolve crossfades the two shots' sounds); where one of the
+    /// script's own files sounds it drops by [`DUCK_DB`]; it ducks under the scratch voices as
+    /// music and ambience do. The whole is then mastered again to the film's `loudness`.
+    ///
+    /// It reads only the schedule and the sounds (which the shot cache keeps), so a film
+    /// assembled from a farm's cache mixes to the same samples as one rendered on one machine.
+    pub fn with_shot_sounds(
+        mut self,
+        film: &FilmSchedule,
+        sounds: Vec<StereoBuffer>,
+    ) -> Result<Self, RenderError> {
         let fps = film.fps;
         let at = |frame: u64| frame_to_sample(frame, fps);
         let script: Vec<(u64, u64)> = self
             .placed
             .iter()
-            .filter(|p| p.start < p.end)
+            .filter(|p| p.stem != Stem::Dialogue && p.start < p.end)
             .map(|p| (p.start, p.end))
             .collect();
         for (i, (shot, sound)) in film.shots.iter().zip(sounds).enumerate() {
@@ -400,19 +538,11 @@ impl AudioMix {
                 .transition_out
                 .as_ref()
                 .map_or(0, |t| u64::from(t.frames.0));
-            let kept_in = shot
-                .dialogue
-                .iter()
-                .map(|line| {
-                    let a = first + u64::from(line.start_frame.0).min(frames);
-                    let b = first + u64::from(line.end_frame.0).min(frames);
-                    (at(a), at(b))
-                })
-                .collect();
             let end = scheduled_end
                 .min(self.total)
                 .min(start + sound.frames() as u64);
             self.placed.push(Placed {
+                stem: Stem::Effects,
                 asset: Arc::new(sound),
                 start,
                 end,
@@ -421,16 +551,12 @@ impl AudioMix {
                 fade_in: at(fade_in.min(frames)),
                 fade_out: at(next_out.max(own_out).min(frames)),
                 looped: false,
+                ducks: true,
                 ducked_in: script.clone(),
-                kept_in,
             });
         }
-        self.gain = 1.0;
-        let peak = self.peak();
-        if peak > CEILING {
-            self.gain = CEILING / peak;
-        }
-        self
+        self.master(self.loudness.target_lufs)?;
+        Ok(self)
     }
 
     /// Samples per channel of the whole film.
@@ -438,30 +564,104 @@ impl AudioMix {
         self.total
     }
 
-    /// The gain applied to keep the mix from clipping (1.0 when it did not need any).
+    /// The one gain mastering applied to the whole mix (before the limiter).
     pub fn headroom_gain(&self) -> f32 {
         self.gain
+    }
+
+    /// The film's loudness before and after mastering (as this crate's meter measures it).
+    pub fn loudness(&self) -> LoudnessReport {
+        self.loudness
+    }
+
+    /// Lines of dialogue spoken into the mix.
+    pub fn lines(&self) -> usize {
+        self.lines
     }
 
     pub fn inputs(&self) -> &[MixInput] {
         &self.inputs
     }
 
-    fn mix_raw(&self, from: u64, left: &mut [f32], right: &mut [f32]) {
+    /// The music and ambience gain at sample `s` (1 where nothing is said).
+    pub fn duck_gain(&self, s: u64) -> f32 {
+        self.duck.at(s)
+    }
+
+    /// One stem as placed, what ducks ducked, before mastering.
+    fn stem_raw(&self, stem: Stem, from: u64, left: &mut [f32], right: &mut [f32]) {
         left.fill(0.0);
         right.fill(0.0);
-        for p in &self.placed {
+        let ducking = |p: &Placed| stem.ducks() || p.ducks;
+        let of_stem = || self.placed.iter().filter(move |p| p.stem == stem);
+        if self.duck.is_unity() {
+            for p in of_stem() {
+                p.add_into(from, left, right);
+            }
+            return;
+        }
+        for p in of_stem().filter(|p| ducking(p)) {
             p.add_into(from, left, right);
+        }
+        self.duck.apply(from, left);
+        self.duck.apply(from, right);
+        if of_stem().all(ducking) {
+            return;
+        }
+        let (mut l, mut r) = (vec![0f32; left.len()], vec![0f32; right.len()]);
+        for p in of_stem().filter(|p| !ducking(p)) {
+            p.add_into(from, &mut l, &mut r);
+        }
+        for (o, v) in left.iter_mut().zip(&l) {
+            *o += v;
+        }
+        for (o, v) in right.iter_mut().zip(&r) {
+            *o += v;
         }
     }
 
-    fn peak(&self) -> f32 {
+    /// The mix as written and ducked, before mastering: samples `from..from + left.len()`.
+    pub fn premaster(&self, from: u64, left: &mut [f32], right: &mut [f32]) {
+        left.fill(0.0);
+        right.fill(0.0);
+        let (mut l, mut r) = (vec![0f32; left.len()], vec![0f32; right.len()]);
+        for stem in Stem::ALL {
+            self.stem_raw(stem, from, &mut l, &mut r);
+            for (o, v) in left.iter_mut().zip(&l) {
+                *o += v;
+            }
+            for (o, v) in right.iter_mut().zip(&r) {
+                *o += v;
+            }
+        }
+    }
+
+    /// The dialogue's peak in each millisecond: the ducking's key.
+    fn dialogue_peaks(&self) -> Vec<f32> {
+        let mut peaks = Vec::with_capacity(crate::mix::envelope::nodes_for(self.total));
+        let (mut l, mut r) = (vec![0f32; STEP], vec![0f32; STEP]);
+        let mut at = 0;
+        while at < self.total {
+            let n = (self.total - at).min(STEP as u64) as usize;
+            self.stem_raw(Stem::Dialogue, at, &mut l[..n], &mut r[..n]);
+            peaks.push(
+                l[..n]
+                    .iter()
+                    .chain(&r[..n])
+                    .fold(0f32, |p, v| p.max(v.abs())),
+            );
+            at += n as u64;
+        }
+        peaks
+    }
+
+    fn premaster_peak(&self) -> f32 {
         let (mut l, mut r) = (vec![0f32; BLOCK], vec![0f32; BLOCK]);
         let mut peak = 0f32;
         let mut at = 0;
         while at < self.total {
             let n = (self.total - at).min(BLOCK as u64) as usize;
-            self.mix_raw(at, &mut l[..n], &mut r[..n]);
+            self.premaster(at, &mut l[..n], &mut r[..n]);
             for v in l[..n].iter().chain(&r[..n]) {
                 peak = peak.max(v.abs());
             }
@@ -470,17 +670,110 @@ impl AudioMix {
         peak
     }
 
-    /// The final mix of samples `from..from + left.len()` (past the film's end: silence).
-    pub fn render(&self, from: u64, left: &mut [f32], right: &mut [f32]) {
-        assert_eq!(left.len(), right.len(), "channel buffers differ in length");
-        self.mix_raw(from, left, right);
-        for v in left.iter_mut().chain(right.iter_mut()) {
-            *v = (*v * self.gain).clamp(-1.0, 1.0);
+    fn finish(&self, from: u64, left: &mut [f32], right: &mut [f32]) {
+        for (k, (l, r)) in left.iter_mut().zip(right.iter_mut()).enumerate() {
+            let g = self.gain * self.limiter.at(from + k as u64);
+            *l = (*l * g).clamp(-1.0, 1.0);
+            *r = (*r * g).clamp(-1.0, 1.0);
         }
         let past_end = self.total.saturating_sub(from).min(left.len() as u64) as usize;
         left[past_end..].fill(0.0);
         right[past_end..].fill(0.0);
     }
+
+    /// The final mix of samples `from..from + left.len()` (past the film's end: silence).
+    pub fn render(&self, from: u64, left: &mut [f32], right: &mut [f32]) {
+        assert_eq!(left.len(), right.len(), "channel buffers differ in length");
+        self.premaster(from, left, right);
+        self.finish(from, left, right);
+    }
+
+    /// One stem as it sits in the final mix (ducked and mastered alike): the four stems add up
+    /// to [`AudioMix::render`]'s samples.
+    pub fn render_stem(&self, stem: Stem, from: u64, left: &mut [f32], right: &mut [f32]) {
+        assert_eq!(left.len(), right.len(), "channel buffers differ in length");
+        self.stem_raw(stem, from, left, right);
+        self.finish(from, left, right);
+    }
+
+    /// Write `dialogue.wav`, `music.wav`, `effects.wav`, `ambience.wav` and `mix.wav` into `dir`
+    /// (created if missing): 48 kHz, 24-bit stereo, the film's length, silent stems included.
+    /// Each is written to a temporary name and renamed. Returns the paths in that order.
+    pub fn write_stems(&self, dir: &Path) -> Result<Vec<PathBuf>, RenderError> {
+        std::fs::create_dir_all(dir).map_err(|e| RenderError::write(dir, e))?;
+        let mut out = Vec::new();
+        let stems = Stem::ALL.into_iter().map(Some).chain([None]);
+        for (stem, path) in stems.zip(stem_paths(dir)) {
+            let staged = StagedFile::new(&path)?;
+            let mut bytes = wav::header(self.total, SAMPLE_RATE)
+                .map_err(|e| RenderError::write(&path, e))?
+                .to_vec();
+            let (mut l, mut r) = (vec![0f32; BLOCK], vec![0f32; BLOCK]);
+            let mut at = 0;
+            while at < self.total {
+                let n = (self.total - at).min(BLOCK as u64) as usize;
+                match stem {
+                    Some(s) => self.render_stem(s, at, &mut l[..n], &mut r[..n]),
+                    None => self.render(at, &mut l[..n], &mut r[..n]),
+                }
+                wav::write_frames(&mut bytes, &l[..n], &r[..n])
+                    .map_err(|e| RenderError::write(&path, e))?;
+                at += n as u64;
+            }
+            staged.write_all(&bytes)?;
+            out.push(staged.commit()?);
+        }
+        Ok(out)
+    }
+}
+
+/// The files [`AudioMix::write_stems`] writes into `dir`, in its order: one per [`Stem`], then
+/// `mix.wav`.
+pub fn stem_paths(dir: &Path) -> [PathBuf; 5] {
+    let names = Stem::ALL.map(Stem::name);
+    [names[0], names[1], names[2], names[3], "mix"].map(|name| dir.join(format!("{name}.wav")))
+}
+
+/// A line of dialogue as the mix places it: its scratch voice's clip from its start, cut at
+/// its end (the shot's end cuts a line that runs past it).
+fn place_line(
+    shot: &ShotSchedule,
+    line: &DialogueLine,
+    fps: u32,
+    total: u64,
+    voices: &Voices,
+) -> Result<Option<Placed>, RenderError> {
+    let voice = scene_voice::ScratchVoice::from(&line.scratch_voice);
+    let clip = voices.clip(&voice, &line.text).map_err(|e| match e {
+        // The voice cache failing to store a line reads as the shot cache failing to store a
+        // shot: which file, and why (a full disk named as such).
+        scene_voice::VoiceError::Cache { path, message } => RenderError::Write { path, message },
+        e => RenderError::Voice {
+            shot: shot.name.clone(),
+            character: line.character.clone(),
+            message: e.to_string(),
+        },
+    })?;
+    if clip.is_empty() {
+        return Ok(None);
+    }
+    let start = frame_to_sample(u64::from(shot.start_frame.0 + line.start_frame.0), fps);
+    let cut = frame_to_sample(u64::from(shot.start_frame.0 + line.end_frame.0), fps);
+    let end = (start + clip.len() as u64).min(cut).min(total);
+    let samples = clip.iter().flat_map(|&v| [v, v]).collect();
+    Ok(Some(Placed {
+        stem: Stem::Dialogue,
+        asset: Arc::new(StereoBuffer { samples }),
+        start,
+        end,
+        scheduled_end: end,
+        gain: 1.0,
+        fade_in: 0,
+        fade_out: 0,
+        looped: false,
+        ducks: false,
+        ducked_in: Vec::new(),
+    }))
 }
 
 /// Frames over which a shot's sound fades in, and the shot before it fades out, for the
@@ -503,6 +796,7 @@ mod tests {
 
     fn placed(samples: Vec<f32>, start: u64, end: u64, looped: bool) -> Placed {
         Placed {
+            stem: Stem::Effects,
             asset: Arc::new(StereoBuffer { samples }),
             start,
             end,
@@ -511,20 +805,19 @@ mod tests {
             fade_in: 0,
             fade_out: 0,
             looped,
+            ducks: false,
             ducked_in: Vec::new(),
-            kept_in: Vec::new(),
         }
     }
 
     #[test]
-    fn generated_sound_ducks_under_script_files_but_not_in_dialogue() {
+    fn generated_sound_ducks_under_script_files() {
         let mut p = placed(vec![1.0; 20], 0, 10, false);
         p.ducked_in = vec![(2, 8)];
-        p.kept_in = vec![(4, 6)];
         let (mut l, mut r) = (vec![0f32; 10], vec![0f32; 10]);
         p.add_into(0, &mut l, &mut r);
         let duck = 10f32.powf(DUCK_DB as f32 / 20.0);
-        let expected = [1.0, 1.0, duck, duck, 1.0, 1.0, duck, duck, 1.0, 1.0];
+        let expected = [1.0, 1.0, duck, duck, duck, duck, duck, duck, 1.0, 1.0];
         for (got, want) in l.iter().zip(expected) {
             assert!((got - want).abs() < 1e-6, "{l:?}");
         }

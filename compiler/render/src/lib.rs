@@ -14,6 +14,7 @@ pub mod encode;
 pub mod ltx;
 #[cfg(feature = "ltx")]
 pub mod ltx2;
+pub mod mix;
 pub mod pipeline;
 pub mod provenance;
 pub mod subtitles;

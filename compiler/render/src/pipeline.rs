@@ -24,7 +24,9 @@ use scene_previz::frame::RgbFrame;
 
 use crate::assemble::{self, Assembled, TransitionEncoder};
 use crate::audio::{frame_to_sample, AudioMix, StereoBuffer};
-use crate::cache::{shot_key, CacheEntry, CacheKey, Claim, KeyInputs, ShotStore, ShotVideo};
+use crate::cache::{
+    shot_key, CacheEntry, CacheKey, Claim, KeyInputs, LeaseInfo, ShotStore, ShotVideo,
+};
 use crate::compositor::{ShotFrames, ShotSource};
 use crate::encode::segment::encoder_fingerprint;
 use crate::encode::{
@@ -58,6 +60,10 @@ pub struct RenderOptions<'a> {
     /// Where shots are cached: for `scenec`, the project's `.scene-cache/` as a
     /// [`crate::cache::ShotCache`].
     pub store: &'a dyn ShotStore,
+    /// The scratch voices that speak each line into the mix: for `scenec`, eSpeak NG with the
+    /// project's voice cache (`.scene-cache/voices/`), so lines spoken before (by `scenec check`,
+    /// the language server or an earlier render) are not spoken again.
+    pub voices: &'a scene_voice::Voices,
     /// The MP4 to write; `.srt`, `.vtt` and `.provenance.json` go beside it.
     pub output: &'a Path,
     /// Shots rendered at once (0 counts as 1).
@@ -262,6 +268,71 @@ pub fn missing_shots(
         }
     }
     Ok(missing)
+}
+
+/// Where one shot of a film stands in a shared cache (`scenec farm status`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShotState {
+    /// Its entry (and, for a backend that generates sound, its sound) is in the store, whole.
+    Done { key: CacheKey },
+    /// Not stored yet, and a worker holds its lease (which may have expired: the worker
+    /// stopped renewing it, and the next worker to reach the shot takes it over).
+    Leased { key: CacheKey, lease: LeaseInfo },
+    /// Not stored and not leased. `waits_for` names the shot it `continues` when that one is not
+    /// done either: its key (which holds the upstream's last frame) is not known yet.
+    Missing {
+        key: Option<CacheKey>,
+        waits_for: Option<String>,
+    },
+}
+
+/// Where every shot of `film` stands in the store, in play order: the keys a render with
+/// `backend` would use, looked up without rendering or reading anything but entries (for a
+/// shot's last frame) and leases.
+pub fn shot_states(
+    film: &FilmSchedule,
+    backend: &dyn Backend,
+    opts: &ShotRenderOptions<'_>,
+) -> Result<Vec<(String, ShotState)>, RenderError> {
+    let upstream = validate(film)?;
+    let renderer = Renderer::new(film, backend, opts)?;
+    let mut last_frames: Vec<Option<String>> = vec![None; film.shots.len()];
+    let mut states = Vec::with_capacity(film.shots.len());
+    for (i, shot) in film.shots.iter().enumerate() {
+        let upstream_last_frame = match upstream[i] {
+            None => None,
+            Some(u) => match &last_frames[u] {
+                Some(sha) => Some(sha.clone()),
+                None => {
+                    states.push((
+                        shot.name.clone(),
+                        ShotState::Missing {
+                            key: None,
+                            waits_for: Some(film.shots[u].name.clone()),
+                        },
+                    ));
+                    continue;
+                }
+            },
+        };
+        let images = renderer.image_inputs(shot)?;
+        let key = renderer.key(shot, &images, upstream_last_frame.as_deref())?;
+        let state = match renderer.cached(shot, &key) {
+            Some(entry) => {
+                last_frames[i] = Some(entry.last_frame_sha256);
+                ShotState::Done { key }
+            }
+            None => match opts.store.lease(&key)? {
+                Some(lease) => ShotState::Leased { key, lease },
+                None => ShotState::Missing {
+                    key: Some(key),
+                    waits_for: None,
+                },
+            },
+        };
+        states.push((shot.name.clone(), state));
+    }
+    Ok(states)
 }
 
 /// A backend that renders nothing: every shot must come from the cache. `--assemble-only`
@@ -474,7 +545,7 @@ impl<'a> Renderer<'a> {
     fn cached(&self, shot: &ShotSchedule, key: &CacheKey) -> Option<CacheEntry> {
         let sounds = self.backend.generates_sound();
         self.cache.get(key).filter(|entry| {
-            (!sounds || self.cache.get_sound(key).is_some())
+            (!sounds || self.cache.has_sound(key))
                 && entry.frames == shot.frames.0
                 && entry.width == self.film.width
                 && entry.height == self.film.height
@@ -769,7 +840,7 @@ pub fn render_film(
     let vtt = StagedFile::new(&vtt_path)?;
     let provenance_file = StagedFile::new(&provenance_path)?;
     // Decoding the sound first makes a missing asset fail fast too.
-    let mut mix = AudioMix::new(film, opts.project_root)?;
+    let mut mix = AudioMix::new(film, opts.project_root, opts.voices)?;
 
     let identity = backend.identity();
     let shot_opts = ShotRenderOptions {
@@ -811,7 +882,7 @@ pub fn render_film(
     let pieces = assemble::plan(film, &video);
     if backend.generates_sound() {
         // The film's sound needs every shot's generated sound before the soundtrack streams
-        // (its headroom gain is the whole film's), so these shots render first; the assembly
+        // (it is mastered as a whole), so these shots render first; the assembly
         // below then finds them all done.
         std::thread::scope(|scope| {
             for _ in 0..renderer.jobs() {
@@ -835,7 +906,7 @@ pub fn render_film(
             })?;
             sounds.push(sound);
         }
-        mix = mix.with_shot_sounds(film, sounds);
+        mix = mix.with_shot_sounds(film, sounds)?;
     }
     let transitions = TransitionEncoder::new(film, &video, &pieces, &source, opts.cancel);
     let assembled = std::thread::scope(|scope| {

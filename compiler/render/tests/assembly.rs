@@ -104,6 +104,9 @@ fn untouched_frames_are_copied_and_transitions_match_the_compositor() {
         &RenderOptions {
             project_root: root,
             store: &ShotCache::open(&root.join(".scene-cache")).unwrap(),
+            voices: &scene_voice::Voices::open(Some(
+                root.join(".scene-cache").join(scene_voice::CACHE_DIR),
+            )),
             output: &output,
             jobs: 2,
             metadata: Default::default(),

@@ -267,6 +267,32 @@ fn any_damage_reads_as_missing() {
 }
 
 #[test]
+fn has_sound_sees_a_whole_sound_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = ShotCache::open(dir.path()).unwrap();
+    let key = CacheKey([4; 32]);
+    assert!(!cache.has_sound(&key), "no sound stored yet");
+    let sound = scene_render::audio::StereoBuffer {
+        samples: vec![0.5; 2 * 4800],
+    };
+    cache
+        .put_sound(&key, &sound, &AtomicBool::new(false))
+        .unwrap();
+    assert!(cache.has_sound(&key));
+    assert_eq!(cache.get_sound(&key), Some(sound));
+    let path = cache.sound_path(&key);
+    let good = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &good[..good.len() - 1]).unwrap();
+    assert!(!cache.has_sound(&key), "a truncated sound is not a sound");
+    // A sound stored under another key is not this key's sound.
+    std::fs::write(&path, &good).unwrap();
+    let other = CacheKey([5; 32]);
+    std::fs::copy(&path, cache.sound_path(&other)).unwrap();
+    assert!(!cache.has_sound(&other));
+    assert!(cache.has_sound(&key));
+}
+
+#[test]
 fn cancelled_put_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let cache = ShotCache::open(dir.path()).unwrap();
@@ -357,6 +383,9 @@ fn conditioning_images_enter_the_key_by_content() {
             &scene_render::pipeline::RenderOptions {
                 project_root: root,
                 store: &ShotCache::open(&root.join(".scene-cache")).unwrap(),
+                voices: &scene_voice::Voices::open(Some(
+                    root.join(".scene-cache").join(scene_voice::CACHE_DIR),
+                )),
                 output: &root.join("film.mp4"),
                 jobs: 1,
                 metadata: Default::default(),
@@ -379,6 +408,9 @@ fn conditioning_images_enter_the_key_by_content() {
         &scene_render::pipeline::RenderOptions {
             project_root: root,
             store: &ShotCache::open(&root.join(".scene-cache")).unwrap(),
+            voices: &scene_voice::Voices::open(Some(
+                root.join(".scene-cache").join(scene_voice::CACHE_DIR),
+            )),
             output: &root.join("film.mp4"),
             jobs: 1,
             metadata: Default::default(),

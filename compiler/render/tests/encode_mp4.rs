@@ -37,6 +37,7 @@ fn render(
         &RenderOptions {
             project_root: root,
             store: &ShotCache::open(cache).unwrap(),
+            voices: &scene_voice::Voices::open(Some(cache.join(scene_voice::CACHE_DIR))),
             output,
             jobs: 2,
             metadata: metadata(),

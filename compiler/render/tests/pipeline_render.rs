@@ -50,6 +50,7 @@ impl<'a> Run<'a> {
             &RenderOptions {
                 project_root: self.root,
                 store: &ShotCache::open(&self.cache).unwrap(),
+                voices: &scene_voice::Voices::open(Some(self.cache.join(scene_voice::CACHE_DIR))),
                 output: &self.output,
                 jobs: self.jobs,
                 metadata: Metadata {
@@ -413,6 +414,7 @@ fn a_failing_shot_is_the_error_while_the_film_is_assembled() {
         &RenderOptions {
             project_root: run.root,
             store: &ShotCache::open(&run.cache).unwrap(),
+            voices: &scene_voice::Voices::open(Some(run.cache.join(scene_voice::CACHE_DIR))),
             output: &run.output,
             jobs: 2,
             metadata: Metadata::default(),
@@ -477,6 +479,7 @@ fn a_backend_breaking_the_schedule_is_named_and_nothing_is_cached() {
             &RenderOptions {
                 project_root: run.root,
                 store: &ShotCache::open(&run.cache).unwrap(),
+                voices: &scene_voice::Voices::open(Some(run.cache.join(scene_voice::CACHE_DIR))),
                 output: &run.output,
                 jobs: 1,
                 metadata: Metadata::default(),
@@ -559,6 +562,7 @@ fn any_shot_store_gives_the_directory_stores_bytes() {
             &RenderOptions {
                 project_root: dir.path(),
                 store: &store,
+                voices: &scene_voice::Voices::open(None),
                 output: &output,
                 jobs: 2,
                 metadata: Metadata {

@@ -66,6 +66,12 @@ pub enum ItemKind {
     Camera(BlockDef),
     Sound(SoundDef),
     Scene(SceneDef),
+    /// `override shot|character|prop|location|look|camera|sound …` (a remix's change).
+    Override(Override),
+    /// `insert shot ID DURATION after|before SHOT { … }` (a remix's new shot).
+    Insert(InsertShot),
+    /// `remove shot ID` (a remix drops a shot of its base).
+    Remove(RemoveShot),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -76,11 +82,92 @@ pub enum Import {
     File(StrLit),
 }
 
-/// `film "Title" { fields }`
+/// `film "Title" [extends "base.scene"] { fields }`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FilmDef {
     pub title: StrLit,
+    /// `extends PATH`: the film is a remix of the film whose entry file is PATH.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<StrLit>,
     pub fields: Vec<Field>,
+}
+
+/// `override …`: what a remix replaces (a shot, a sound) or merges its fields over (a block).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Override {
+    pub target: OverrideTarget,
+    /// The definition after the `override` keyword.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum OverrideTarget {
+    Shot(ShotDef),
+    Character(BlockDef),
+    Prop(BlockDef),
+    Location(BlockDef),
+    Look(BlockDef),
+    Camera(BlockDef),
+    Sound(SoundDef),
+}
+
+impl OverrideTarget {
+    /// The overridden name.
+    pub fn name(&self) -> &Ident {
+        match self {
+            OverrideTarget::Shot(s) => &s.name,
+            OverrideTarget::Character(d)
+            | OverrideTarget::Prop(d)
+            | OverrideTarget::Location(d)
+            | OverrideTarget::Look(d)
+            | OverrideTarget::Camera(d) => &d.name,
+            OverrideTarget::Sound(s) => &s.name,
+        }
+    }
+
+    /// The keyword of what is overridden (`shot`, `character`, …).
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            OverrideTarget::Shot(_) => "shot",
+            OverrideTarget::Character(_) => "character",
+            OverrideTarget::Prop(_) => "prop",
+            OverrideTarget::Location(_) => "location",
+            OverrideTarget::Look(_) => "look",
+            OverrideTarget::Camera(_) => "camera",
+            OverrideTarget::Sound(_) => "sound",
+        }
+    }
+}
+
+/// `insert shot ID DURATION after|before SHOT { statements }`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InsertShot {
+    pub shot: ShotDef,
+    pub place: Spanned<Place>,
+    /// The base's shot the new one goes after or before.
+    pub anchor: Ident,
+}
+
+/// Where an inserted shot goes relative to its anchor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Place {
+    After,
+    Before,
+}
+
+impl Place {
+    pub fn word(self) -> &'static str {
+        match self {
+            Place::After => "after",
+            Place::Before => "before",
+        }
+    }
+}
+
+/// `remove shot ID`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RemoveShot {
+    pub name: Ident,
 }
 
 /// `character|prop|location|look|camera ID { fields }`
@@ -258,6 +345,8 @@ pub enum StatementKind {
         at: Option<Value>,
         over: Option<Value>,
     },
+    /// `focus on SUBJECT [at TIME]`
+    Focus { subject: Ident, at: Option<Value> },
     /// A per-shot override: `seed N`, `guidance N`, `strength F`, `look REF`, `style "…"`,
     /// `negative "…"`, `steps N`.
     Setting(Field),
@@ -266,8 +355,38 @@ pub enum StatementKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CameraStmt {
     pub preset: Ident,
+    /// `pov of CHARACTER`: the camera stands in that character's eyes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<Ident>,
     pub on: Option<Ident>,
+    /// `from front|behind|left|right`: the side of the subject the camera stands on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Spanned<ViewSide>>,
+    /// `past SUBJECT`: over that subject's shoulder onto the `on` subject.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub past: Option<Ident>,
     pub clauses: Vec<CameraClause>,
+}
+
+/// The side of its subject a camera stands on (`from behind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ViewSide {
+    Front,
+    Behind,
+    Left,
+    Right,
+}
+
+impl ViewSide {
+    /// The word as written.
+    pub fn word(self) -> &'static str {
+        match self {
+            ViewSide::Front => "front",
+            ViewSide::Behind => "behind",
+            ViewSide::Left => "left",
+            ViewSide::Right => "right",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -307,6 +426,10 @@ pub enum MoveKind {
     Orbit(Option<Ident>),
     Handheld,
     Static,
+    /// `follow SUBJECT`: a tracking shot that travels with the subject.
+    Follow(Ident),
+    /// `keep SUBJECT`: pans and tilts to hold the subject where it is in frame.
+    Keep(Ident),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

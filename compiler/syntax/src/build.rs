@@ -119,9 +119,13 @@ impl Builder {
             }
             Rule::film => {
                 let mut inner = kids(p);
-                let title = self.film_header(&inner.next()?)?;
+                let (title, extends) = self.film_header(&inner.next()?)?;
                 let fields = inner.map(|q| self.field(&q)).collect::<Option<Vec<_>>>()?;
-                ItemKind::Film(FilmDef { title, fields })
+                ItemKind::Film(FilmDef {
+                    title,
+                    extends,
+                    fields,
+                })
             }
             Rule::block_def => {
                 let mut inner = kids(p);
@@ -142,14 +146,96 @@ impl Builder {
                     items,
                 })
             }
+            Rule::override_def => ItemKind::Override(self.override_def(p)?),
+            Rule::insert_shot => {
+                let mut inner = kids(p);
+                let (name, duration, place, anchor) = self.insert_header(&inner.next()?)?;
+                let statements = inner
+                    .map(|q| self.statement(&q))
+                    .collect::<Option<Vec<_>>>()?;
+                ItemKind::Insert(InsertShot {
+                    shot: ShotDef {
+                        name,
+                        duration,
+                        statements,
+                    },
+                    place,
+                    anchor,
+                })
+            }
+            Rule::remove_shot => {
+                let name = kids(p).find(|q| q.as_rule() == Rule::ident)?;
+                ItemKind::Remove(RemoveShot {
+                    name: self.ident(&name),
+                })
+            }
             _ => return None,
         };
         Some(Item { kind, span })
     }
 
-    pub fn film_header(&self, p: &P) -> Option<StrLit> {
-        let s = kids(p).find(|q| q.as_rule() == Rule::string)?;
-        Some(self.string(&s))
+    /// The title and, for a remix, the `extends` path.
+    pub fn film_header(&self, p: &P) -> Option<(StrLit, Option<StrLit>)> {
+        let mut title = None;
+        let mut extends = None;
+        for q in kids(p) {
+            match q.as_rule() {
+                Rule::string => title = Some(self.string(&q)),
+                Rule::extends => {
+                    let path = kids(&q).find(|r| r.as_rule() == Rule::string)?;
+                    extends = Some(self.string(&path));
+                }
+                _ => {}
+            }
+        }
+        Some((title?, extends))
+    }
+
+    fn override_def(&self, p: &P) -> Option<Override> {
+        let def = kids(p).find(|q| q.as_rule() != Rule::kw_override)?;
+        let span = self.span(&def);
+        let target = match def.as_rule() {
+            Rule::shot => match self.scene_item(&def)?.kind {
+                SceneItemKind::Shot(shot) => OverrideTarget::Shot(shot),
+                _ => return None,
+            },
+            Rule::sound_def => OverrideTarget::Sound(self.sound_def(&def)?),
+            Rule::block_def => {
+                let mut inner = kids(&def);
+                let (kw, name) = self.block_def_header(&inner.next()?)?;
+                let fields = inner.map(|q| self.field(&q)).collect::<Option<Vec<_>>>()?;
+                override_block(&kw, BlockDef { name, fields })?
+            }
+            _ => return None,
+        };
+        Some(Override { target, span })
+    }
+
+    /// `insert shot ID DURATION after|before SHOT`: the name, duration, place and anchor.
+    pub fn insert_header(&self, p: &P) -> Option<(Ident, Value, Spanned<Place>, Ident)> {
+        let mut name = None;
+        let mut duration = None;
+        let mut anchor = None;
+        for q in kids(p) {
+            match q.as_rule() {
+                Rule::ident => name = Some(self.ident(&q)),
+                Rule::shot_duration => duration = self.value(&q),
+                Rule::anchor => {
+                    let mut inner = kids(&q);
+                    let word = inner.next()?;
+                    let place = match word.as_rule() {
+                        Rule::kw_after => Place::After,
+                        Rule::kw_before => Place::Before,
+                        _ => return None,
+                    };
+                    let shot = self.ident(&inner.next()?);
+                    anchor = Some((Spanned::new(place, self.span(&word)), shot));
+                }
+                _ => {}
+            }
+        }
+        let (place, anchor) = anchor?;
+        Some((name?, duration?, place, anchor))
     }
 
     /// The keyword (`character`, …) and the name.
@@ -387,6 +473,13 @@ impl Builder {
                     over,
                 }
             }
+            Rule::focus_stmt => {
+                let subject = self.ident(&kids(p).find(|q| q.as_rule() == Rule::ident)?);
+                let at = kids(p)
+                    .find(|q| q.as_rule() == Rule::time)
+                    .and_then(|q| self.value(&q));
+                StatementKind::Focus { subject, at }
+            }
             Rule::character_stmt => {
                 let mut inner = kids(p);
                 let character = self.ident(&inner.next()?);
@@ -406,12 +499,31 @@ impl Builder {
 
     fn camera(&self, p: &P) -> Option<CameraStmt> {
         let mut preset = None;
-        let mut on = None;
+        let (mut of, mut on, mut from, mut past) = (None, None, None, None);
         let mut clauses = Vec::new();
+        let named = |q: &P| {
+            kids(q)
+                .find(|w| w.as_rule() == Rule::ident)
+                .map(|w| self.ident(&w))
+        };
         for q in kids(p) {
             match q.as_rule() {
                 Rule::ident if preset.is_none() => preset = Some(self.ident(&q)),
                 Rule::ident => on = Some(self.ident(&q)),
+                Rule::pov_of => of = named(&q),
+                Rule::past => past = named(&q),
+                Rule::view_from => {
+                    let side = kids(&q).find(|w| w.as_rule() == Rule::view_side)?;
+                    let word = kids(&side).next()?;
+                    let node = match word.as_rule() {
+                        Rule::kw_front => ViewSide::Front,
+                        Rule::kw_behind => ViewSide::Behind,
+                        Rule::kw_left => ViewSide::Left,
+                        Rule::kw_right => ViewSide::Right,
+                        _ => return None,
+                    };
+                    from = Some(Spanned::new(node, self.span(&side)));
+                }
                 Rule::lens_spec => clauses.push(CameraClause::Lens(self.lens(&q)?)),
                 Rule::camera_move => clauses.push(CameraClause::Move(self.camera_move(&q)?)),
                 _ => {}
@@ -419,7 +531,10 @@ impl Builder {
         }
         Some(CameraStmt {
             preset: preset?,
+            of,
             on,
+            from,
+            past,
             clauses,
         })
     }
@@ -467,6 +582,14 @@ impl Builder {
                 )),
                 Rule::kw_handheld => Some(MoveKind::Handheld),
                 Rule::kw_static => Some(MoveKind::Static),
+                Rule::follow_head | Rule::keep_head => {
+                    let who = self.ident(&kids(&q).find(|w| w.as_rule() == Rule::ident)?);
+                    Some(if q.as_rule() == Rule::follow_head {
+                        MoveKind::Follow(who)
+                    } else {
+                        MoveKind::Keep(who)
+                    })
+                }
                 Rule::angle | Rule::fraction | Rule::distance => {
                     amount = self.value(&q);
                     None
@@ -613,6 +736,18 @@ pub(crate) fn block_item(kw: &str, def: BlockDef) -> Option<ItemKind> {
         "location" => ItemKind::Location(def),
         "look" => ItemKind::Look(def),
         "camera" => ItemKind::Camera(def),
+        _ => return None,
+    })
+}
+
+/// What `override KEYWORD …` of a block definition overrides.
+pub(crate) fn override_block(kw: &str, def: BlockDef) -> Option<OverrideTarget> {
+    Some(match kw {
+        "character" => OverrideTarget::Character(def),
+        "prop" => OverrideTarget::Prop(def),
+        "location" => OverrideTarget::Location(def),
+        "look" => OverrideTarget::Look(def),
+        "camera" => OverrideTarget::Camera(def),
         _ => return None,
     })
 }

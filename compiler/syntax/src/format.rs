@@ -249,11 +249,16 @@ impl<'a> Formatter<'a> {
                 self.line(item.span, &format!("import {}", self.text(s.span)))
             }
             ItemKind::Film(film) => {
-                let header = format!("film {}", self.text(film.title.span));
+                let mut header = format!("film {}", self.text(film.title.span));
+                let mut after_header = film.title.span.end as usize;
+                if let Some(base) = &film.extends {
+                    header.push_str(&format!(" extends {}", self.text(base.span)));
+                    after_header = base.span.end as usize;
+                }
                 self.block(
                     item.span,
                     &header,
-                    film.title.span.end as usize,
+                    after_header,
                     film.fields.is_empty(),
                     |f| f.fields(&film.fields),
                 );
@@ -270,31 +275,46 @@ impl<'a> Formatter<'a> {
                     ItemKind::Look(_) => "look",
                     _ => "camera",
                 };
-                let header = format!("{kw} {}", def.name.name);
-                self.block(
-                    item.span,
-                    &header,
-                    def.name.span.end as usize,
-                    def.fields.is_empty(),
-                    |f| f.fields(&def.fields),
-                );
+                self.block_def(item.span, "", kw, def);
             }
             ItemKind::Sound(sound) => {
-                let role = match sound.role.node {
-                    SoundRole::Music => "music",
-                    SoundRole::Sfx => "sfx",
-                    SoundRole::Ambience => "ambience",
-                };
-                let mut text = format!(
-                    "sound {} = {role} {}",
-                    sound.name.name,
-                    self.value(&sound.asset)
-                );
-                if let Some(g) = &sound.gain {
-                    text.push(' ');
-                    text.push_str(&self.value(g));
-                }
+                let text = self.sound(sound);
                 self.line(item.span, &text);
+            }
+            ItemKind::Override(o) => match &o.target {
+                OverrideTarget::Shot(shot) => {
+                    let header = format!(
+                        "override shot {} {}",
+                        shot.name.name,
+                        self.value(&shot.duration)
+                    );
+                    self.shot_block(item.span, &header, shot.duration.span.end as usize, shot);
+                }
+                OverrideTarget::Sound(sound) => {
+                    let text = format!("override {}", self.sound(sound));
+                    self.line(item.span, &text);
+                }
+                OverrideTarget::Character(def)
+                | OverrideTarget::Prop(def)
+                | OverrideTarget::Location(def)
+                | OverrideTarget::Look(def)
+                | OverrideTarget::Camera(def) => {
+                    self.block_def(item.span, "override ", o.target.keyword(), def);
+                }
+            },
+            ItemKind::Insert(insert) => {
+                let shot = &insert.shot;
+                let header = format!(
+                    "insert shot {} {} {} {}",
+                    shot.name.name,
+                    self.value(&shot.duration),
+                    insert.place.node.word(),
+                    insert.anchor.name
+                );
+                self.shot_block(item.span, &header, insert.anchor.span.end as usize, shot);
+            }
+            ItemKind::Remove(remove) => {
+                self.line(item.span, &format!("remove shot {}", remove.name.name));
             }
             ItemKind::Scene(scene) => {
                 let header = format!("scene {} at {}", scene.name.name, scene.location.name);
@@ -311,6 +331,52 @@ impl<'a> Formatter<'a> {
                 );
             }
         }
+    }
+
+    /// A shot's block under `header` (which ends at `after_header` in the source).
+    fn shot_block(&mut self, span: Span, header: &str, after_header: usize, shot: &ShotDef) {
+        self.block(
+            span,
+            header,
+            after_header,
+            shot.statements.is_empty(),
+            |f| {
+                for st in &shot.statements {
+                    let text = f.statement(st);
+                    f.line(st.span, &text);
+                }
+            },
+        );
+    }
+
+    /// `[override ]KEYWORD NAME { fields }`
+    fn block_def(&mut self, span: Span, prefix: &str, kw: &str, def: &BlockDef) {
+        let header = format!("{prefix}{kw} {}", def.name.name);
+        self.block(
+            span,
+            &header,
+            def.name.span.end as usize,
+            def.fields.is_empty(),
+            |f| f.fields(&def.fields),
+        );
+    }
+
+    fn sound(&self, sound: &SoundDef) -> String {
+        let role = match sound.role.node {
+            SoundRole::Music => "music",
+            SoundRole::Sfx => "sfx",
+            SoundRole::Ambience => "ambience",
+        };
+        let mut text = format!(
+            "sound {} = {role} {}",
+            sound.name.name,
+            self.value(&sound.asset)
+        );
+        if let Some(g) = &sound.gain {
+            text.push(' ');
+            text.push_str(&self.value(g));
+        }
+        text
     }
 
     fn fields(&mut self, fields: &[Field]) {
@@ -340,18 +406,7 @@ impl<'a> Formatter<'a> {
         match &si.kind {
             SceneItemKind::Shot(shot) => {
                 let header = format!("shot {} {}", shot.name.name, self.value(&shot.duration));
-                self.block(
-                    si.span,
-                    &header,
-                    shot.duration.span.end as usize,
-                    shot.statements.is_empty(),
-                    |f| {
-                        for st in &shot.statements {
-                            let text = f.statement(st);
-                            f.line(st.span, &text);
-                        }
-                    },
-                );
+                self.shot_block(si.span, &header, shot.duration.span.end as usize, shot);
             }
             SceneItemKind::Transition(t) => {
                 let kind = match t.kind.node {
@@ -423,8 +478,17 @@ impl<'a> Formatter<'a> {
         match &st.kind {
             StatementKind::Camera(cam) => {
                 let mut text = format!("camera {}", cam.preset.name);
+                if let Some(of) = &cam.of {
+                    text.push_str(&format!(" of {}", of.name));
+                }
                 if let Some(on) = &cam.on {
                     text.push_str(&format!(" on {}", on.name));
+                }
+                if let Some(from) = &cam.from {
+                    text.push_str(&format!(" from {}", from.node.word()));
+                }
+                if let Some(past) = &cam.past {
+                    text.push_str(&format!(" past {}", past.name));
                 }
                 for clause in &cam.clauses {
                     text.push_str(", ");
@@ -460,6 +524,10 @@ impl<'a> Formatter<'a> {
                 }
                 out
             }
+            StatementKind::Focus { subject, at } => match at {
+                Some(t) => format!("focus on {} at {}", subject.name, self.value(t)),
+                None => format!("focus on {}", subject.name),
+            },
             StatementKind::Setting(field) => self.field(field),
         }
     }
@@ -513,6 +581,8 @@ impl<'a> Formatter<'a> {
             MoveKind::Orbit(None) => "orbit".to_string(),
             MoveKind::Handheld => "handheld".to_string(),
             MoveKind::Static => "static".to_string(),
+            MoveKind::Follow(s) => format!("follow {}", s.name),
+            MoveKind::Keep(s) => format!("keep {}", s.name),
         };
         if let Some(a) = &m.amount {
             text.push(' ');
@@ -591,6 +661,8 @@ impl<'a> Formatter<'a> {
 fn same_one_liner(a: &Item, b: &Item) -> bool {
     matches!(
         (&a.kind, &b.kind),
-        (ItemKind::Import(_), ItemKind::Import(_)) | (ItemKind::Sound(_), ItemKind::Sound(_))
+        (ItemKind::Import(_), ItemKind::Import(_))
+            | (ItemKind::Sound(_), ItemKind::Sound(_))
+            | (ItemKind::Remove(_), ItemKind::Remove(_))
     )
 }

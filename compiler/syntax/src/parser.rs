@@ -311,9 +311,13 @@ impl<'a, 'c> Parser<'a, 'c> {
                     |b, p| b.film_header(p),
                 );
                 let fields = self.fields(c, body);
-                title
-                    .ok()
-                    .map(|title| ItemKind::Film(FilmDef { title, fields }))
+                title.ok().map(|(title, extends)| {
+                    ItemKind::Film(FilmDef {
+                        title,
+                        extends,
+                        fields,
+                    })
+                })
             }
             w if vocab::Block::of_keyword(w).is_some_and(vocab::Block::is_definition) => {
                 let header = self.parse_piece(
@@ -344,6 +348,14 @@ impl<'a, 'c> Parser<'a, 'c> {
                         items,
                     })
                 })
+            }
+            "override" => {
+                let kind = self.recover_override(c, body);
+                return kind.map(|kind| Item { kind, span });
+            }
+            "insert" => {
+                let kind = self.recover_insert(c, body);
+                return kind.map(|kind| Item { kind, span });
             }
             _ => {
                 // Not a block definition: report the item as a whole.
@@ -427,6 +439,32 @@ impl<'a, 'c> Parser<'a, 'c> {
             Context::ShotHeader,
             |b, p| b.shot_header(p),
         );
+        let statements = self.statements(c, body);
+        self.check_trailing(c, body);
+        let (name, duration) = header.ok()?;
+        let span = crate::span::Span::new(self.file, c.start, c.end);
+        Some(SceneItem {
+            kind: SceneItemKind::Shot(ShotDef {
+                name,
+                duration,
+                statements,
+            }),
+            span,
+        })
+    }
+}
+
+fn shot_settings(shot: &ShotDef, check: &mut impl FnMut(&Field)) {
+    for st in &shot.statements {
+        if let StatementKind::Setting(f) = &st.kind {
+            check(f);
+        }
+    }
+}
+
+impl Parser<'_, '_> {
+    /// The statements of a shot's block, each parsed on its own.
+    fn statements(&mut self, c: &Chunk, body: chunk::Body) -> Vec<Statement> {
         let pieces = self.pieces(c, body, Level::Block);
         let mut statements = Vec::new();
         for piece in &pieces {
@@ -443,17 +481,75 @@ impl<'a, 'c> Parser<'a, 'c> {
                 statements.push(s);
             }
         }
+        statements
+    }
+
+    /// `override …` with a block that did not parse whole: the definition after the keyword
+    /// recovers as that definition does on its own.
+    fn recover_override(&mut self, c: &Chunk, body: chunk::Body) -> Option<ItemKind> {
+        let header_end = self.header_end(body);
+        let header = &self.src[c.start..header_end];
+        let after_keyword = header.trim_start().strip_prefix("override")?;
+        let rest = header_end - after_keyword.trim_start().len();
+        let inner = Chunk {
+            start: rest,
+            ..c.clone()
+        };
+        let span = crate::span::Span::new(self.file, rest, c.end);
+        let target = match first_word(&self.src[rest..header_end]) {
+            "shot" => match self.recover_shot(&inner, body)?.kind {
+                SceneItemKind::Shot(shot) => OverrideTarget::Shot(shot),
+                _ => return None,
+            },
+            w if vocab::Block::of_keyword(w).is_some_and(vocab::Block::is_definition) => {
+                let header = self.parse_piece(
+                    Rule::block_def_header_entry,
+                    rest,
+                    header_end,
+                    Context::Header,
+                    |b, p| b.block_def_header(p),
+                );
+                let fields = self.fields(c, body);
+                self.check_trailing(c, body);
+                let (kw, name) = header.ok()?;
+                build::override_block(&kw, BlockDef { name, fields })?
+            }
+            _ => {
+                let _ = self.parse_piece(
+                    Rule::item_entry,
+                    c.start,
+                    c.end,
+                    Context::TopLevel,
+                    |b, p| b.item(p),
+                );
+                return None;
+            }
+        };
+        Some(ItemKind::Override(Override { target, span }))
+    }
+
+    /// `insert shot … { … }` that did not parse whole: its header and each statement alone.
+    fn recover_insert(&mut self, c: &Chunk, body: chunk::Body) -> Option<ItemKind> {
+        let header_end = self.header_end(body);
+        let header = self.parse_piece(
+            Rule::insert_header_entry,
+            c.start,
+            header_end,
+            Context::Header,
+            |b, p| b.insert_header(p),
+        );
+        let statements = self.statements(c, body);
         self.check_trailing(c, body);
-        let (name, duration) = header.ok()?;
-        let span = crate::span::Span::new(self.file, c.start, c.end);
-        Some(SceneItem {
-            kind: SceneItemKind::Shot(ShotDef {
+        let (name, duration, place, anchor) = header.ok()?;
+        Some(ItemKind::Insert(InsertShot {
+            shot: ShotDef {
                 name,
                 duration,
                 statements,
-            }),
-            span,
-        })
+            },
+            place,
+            anchor,
+        }))
     }
 }
 
@@ -495,6 +591,16 @@ fn detached_units(src: &str, item: &Item, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        ItemKind::Import(_) | ItemKind::Sound(_) => {}
+        ItemKind::Override(o) => match &o.target {
+            OverrideTarget::Character(d)
+            | OverrideTarget::Prop(d)
+            | OverrideTarget::Location(d)
+            | OverrideTarget::Look(d)
+            | OverrideTarget::Camera(d) => d.fields.iter().for_each(&mut check),
+            OverrideTarget::Shot(shot) => shot_settings(shot, &mut check),
+            OverrideTarget::Sound(_) => {}
+        },
+        ItemKind::Insert(insert) => shot_settings(&insert.shot, &mut check),
+        ItemKind::Import(_) | ItemKind::Sound(_) | ItemKind::Remove(_) => {}
     }
 }

@@ -115,6 +115,7 @@ impl Relocate for Item {
             ItemKind::Import(Import::File(lit)) => lit.relocate(to),
             ItemKind::Film(film) => {
                 film.title.relocate(to);
+                film.extends.relocate(to);
                 film.fields.relocate(to);
             }
             ItemKind::Character(def)
@@ -125,17 +126,33 @@ impl Relocate for Item {
                 def.name.relocate(to);
                 def.fields.relocate(to);
             }
-            ItemKind::Sound(sound) => {
-                sound.name.relocate(to);
-                sound.role.relocate(to);
-                sound.asset.relocate(to);
-                sound.gain.relocate(to);
-            }
+            ItemKind::Sound(sound) => sound.relocate(to),
             ItemKind::Scene(scene) => {
                 scene.name.relocate(to);
                 scene.location.relocate(to);
                 scene.items.relocate(to);
             }
+            ItemKind::Override(o) => {
+                to.apply(&mut o.span);
+                match &mut o.target {
+                    OverrideTarget::Shot(shot) => shot.relocate(to),
+                    OverrideTarget::Character(def)
+                    | OverrideTarget::Prop(def)
+                    | OverrideTarget::Location(def)
+                    | OverrideTarget::Look(def)
+                    | OverrideTarget::Camera(def) => {
+                        def.name.relocate(to);
+                        def.fields.relocate(to);
+                    }
+                    OverrideTarget::Sound(sound) => sound.relocate(to),
+                }
+            }
+            ItemKind::Insert(insert) => {
+                insert.shot.relocate(to);
+                insert.place.relocate(to);
+                insert.anchor.relocate(to);
+            }
+            ItemKind::Remove(remove) => remove.name.relocate(to),
         }
     }
 }
@@ -162,11 +179,7 @@ impl Relocate for SceneItem {
     fn relocate(&mut self, to: Move) {
         to.apply(&mut self.span);
         match &mut self.kind {
-            SceneItemKind::Shot(shot) => {
-                shot.name.relocate(to);
-                shot.duration.relocate(to);
-                shot.statements.relocate(to);
-            }
+            SceneItemKind::Shot(shot) => shot.relocate(to),
             SceneItemKind::Transition(t) => {
                 t.kind.relocate(to);
                 t.duration.relocate(to);
@@ -177,13 +190,33 @@ impl Relocate for SceneItem {
     }
 }
 
+impl Relocate for ShotDef {
+    fn relocate(&mut self, to: Move) {
+        self.name.relocate(to);
+        self.duration.relocate(to);
+        self.statements.relocate(to);
+    }
+}
+
+impl Relocate for SoundDef {
+    fn relocate(&mut self, to: Move) {
+        self.name.relocate(to);
+        self.role.relocate(to);
+        self.asset.relocate(to);
+        self.gain.relocate(to);
+    }
+}
+
 impl Relocate for Statement {
     fn relocate(&mut self, to: Move) {
         to.apply(&mut self.span);
         match &mut self.kind {
             StatementKind::Camera(camera) => {
                 camera.preset.relocate(to);
+                camera.of.relocate(to);
                 camera.on.relocate(to);
+                camera.from.relocate(to);
+                camera.past.relocate(to);
                 camera.clauses.relocate(to);
             }
             StatementKind::Lens(lens) => lens.relocate(to),
@@ -206,6 +239,10 @@ impl Relocate for Statement {
                 text.relocate(to);
                 at.relocate(to);
                 over.relocate(to);
+            }
+            StatementKind::Focus { subject, at } => {
+                subject.relocate(to);
+                at.relocate(to);
             }
             StatementKind::Setting(field) => field.relocate(to),
         }
@@ -235,8 +272,10 @@ impl Relocate for crate::ast::Move {
     fn relocate(&mut self, to: Move) {
         to.apply(&mut self.span);
         self.kind.relocate(to);
-        if let MoveKind::Orbit(target) = &mut self.kind.node {
-            target.relocate(to);
+        match &mut self.kind.node {
+            MoveKind::Orbit(target) => target.relocate(to),
+            MoveKind::Follow(subject) | MoveKind::Keep(subject) => subject.relocate(to),
+            _ => {}
         }
         self.amount.relocate(to);
         self.timing.relocate(to);

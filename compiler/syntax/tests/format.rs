@@ -178,3 +178,30 @@ fn version_two_constructs_keep_their_meaning() {
     );
     assert!(out.contains("        speed 25%\n"), "{out}");
 }
+
+#[test]
+fn where_the_camera_stands_keeps_its_meaning() {
+    let src = "scene s at w{shot a 4s{camera   medium on aiko   from behind\ncamera over_shoulder on kenji from right past   aiko,follow kenji over 2s,keep aiko from 1s to 3s ease linear\ncamera pov of aiko on kenji,  dolly in 20%}}\n";
+    let out = check(src, "where the camera stands");
+    assert!(
+        out.contains("        camera medium on aiko from behind\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("        camera over_shoulder on kenji from right past aiko, follow kenji over 2s, keep aiko from 1s to 3s ease linear\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("        camera pov of aiko on kenji, dolly in 20%\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn focus_keeps_its_meaning() {
+    let src = "scene s at w{shot a 4s{depth   shallow;focus  on aiko\nfocus on train   at 2s}}\n";
+    let out = check(src, "focus");
+    assert!(out.contains("        depth shallow\n"), "{out}");
+    assert!(out.contains("        focus on aiko\n"), "{out}");
+    assert!(out.contains("        focus on train at 2s\n"), "{out}");
+}

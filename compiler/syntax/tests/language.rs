@@ -56,6 +56,9 @@ fn language_example_parses_with_no_diagnostics() {
             ItemKind::Camera(_) => "camera",
             ItemKind::Sound(_) => "sound",
             ItemKind::Scene(_) => "scene",
+            ItemKind::Override(_) => "override",
+            ItemKind::Insert(_) => "insert",
+            ItemKind::Remove(_) => "remove",
         })
         .collect();
     assert_eq!(
@@ -720,4 +723,57 @@ fn version_two_props_lights_speed_and_loudness() {
         })
         .collect();
     assert_eq!(keys, ["light", "speed"]);
+}
+
+#[test]
+fn where_the_camera_stands() {
+    let stmts = shot_statements(
+        "        camera medium on aiko from behind\n\
+         \x20       camera over_shoulder on kenji from left past aiko, follow kenji over 2s, keep aiko from 1s to 3s ease linear\n\
+         \x20       camera pov of aiko on kenji\n\
+         \x20       camera medium_closeup",
+    );
+    let cam = |i: usize| match &stmts[i] {
+        StatementKind::Camera(c) => c.clone(),
+        other => panic!("{other:?}"),
+    };
+    let behind = cam(0);
+    assert_eq!(behind.on.as_ref().map(|o| o.name.as_str()), Some("aiko"));
+    assert_eq!(behind.from.map(|f| f.node), Some(ViewSide::Behind));
+    assert!(behind.past.is_none() && behind.of.is_none());
+    let ots = cam(1);
+    assert_eq!(ots.from.map(|f| f.node), Some(ViewSide::Left));
+    assert_eq!(ots.past.as_ref().map(|p| p.name.as_str()), Some("aiko"));
+    let moves: Vec<&MoveKind> = ots
+        .clauses
+        .iter()
+        .map(|c| match c {
+            CameraClause::Move(m) => &m.kind.node,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(matches!(moves[0], MoveKind::Follow(s) if s.name == "kenji"));
+    assert!(matches!(moves[1], MoveKind::Keep(s) if s.name == "aiko"));
+    let pov = cam(2);
+    assert_eq!(pov.preset.name, "pov");
+    assert_eq!(pov.of.as_ref().map(|o| o.name.as_str()), Some("aiko"));
+    assert_eq!(pov.on.as_ref().map(|o| o.name.as_str()), Some("kenji"));
+    assert_eq!(cam(3).preset.name, "medium_closeup");
+}
+
+#[test]
+fn focus_and_depth() {
+    let stmts = shot_statements(
+        "        depth shallow\n\
+         \x20       focus on aiko\n\
+         \x20       focus on train at 2s",
+    );
+    assert!(matches!(&stmts[0], StatementKind::Setting(f) if f.key.name == "depth"));
+    assert!(
+        matches!(&stmts[1], StatementKind::Focus { subject, at: None } if subject.name == "aiko")
+    );
+    assert!(
+        matches!(&stmts[2], StatementKind::Focus { subject, at: Some(t) }
+        if subject.name == "train" && num(t).value == 2.0 && num(t).unit == Some(Unit::Seconds))
+    );
 }

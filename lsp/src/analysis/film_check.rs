@@ -68,10 +68,14 @@ impl Outcome {
 }
 
 /// Plans an error-free film. The planner expects one; guard it all the same.
+/// Its dialogue is timed with the project's scratch voices ([`crate::analysis::speech`]).
 pub fn plan(film: &scene_check::Film) -> Option<Arc<FilmSchedule>> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scene_plan::plan(film)))
-        .ok()
-        .map(|p| Arc::new(p.schedule))
+    let voices = crate::analysis::speech::voices(&film.project_root);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        scene_plan::plan(film, voices.as_ref())
+    }))
+    .ok()
+    .map(|p| Arc::new(p.schedule))
 }
 
 pub fn gather(project: &mut Project, key: &FileKey) -> Inputs {
@@ -185,7 +189,20 @@ pub fn run(
                     text,
                 });
             }
+            let mut checked = checked;
             let has_errors = checked.has_errors();
+            if !has_errors {
+                // The dialogue-timing diagnostics (W0201–W0203, and E0309 for subtitles the
+                // MP4 cannot hold) come from measuring each line; a line spoken before comes
+                // from the voices' cache. E0309 leaves the film plannable: hints still work.
+                let voices = crate::analysis::speech::voices(&checked.project_root);
+                let timing = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    scene_plan::speech::time(&checked.film, voices.as_ref())
+                }));
+                if let Ok(timing) = timing {
+                    checked.add_diagnostics(timing.diagnostics);
+                }
+            }
             let film = if has_errors { None } else { Some(checked.film) };
             (checked.diagnostics, has_errors, film)
         }

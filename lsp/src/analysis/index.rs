@@ -120,6 +120,13 @@ impl FileIndex {
             }
             ItemKind::Film(film) => {
                 self.film = Some(item.span);
+                // A remix sees its base film's names as it sees an import's.
+                if let Some(base) = &film.extends {
+                    self.imports.push(ImportRef::File {
+                        path: base.value.clone(),
+                        span: base.span,
+                    });
+                }
                 self.fields(&film.fields, Block::Film);
             }
             ItemKind::Character(b) => {
@@ -162,7 +169,49 @@ impl FileIndex {
                     }
                 }
             }
+            ItemKind::Override(_) | ItemKind::Insert(_) | ItemKind::Remove(_) => self.change(item),
         }
+    }
+
+    /// A remix's change: the name it changes refers to the base film's definition (so that
+    /// go-to-definition and hover reach the base); an inserted shot is a shot of its own.
+    fn change(&mut self, item: &Item) {
+        match &item.kind {
+            ItemKind::Override(o) => match &o.target {
+                OverrideTarget::Shot(shot) => {
+                    self.reference(NameKind::Shot, &shot.name);
+                    for st in &shot.statements {
+                        self.statement(st);
+                    }
+                }
+                OverrideTarget::Sound(s) => self.reference(NameKind::Sound, &s.name),
+                OverrideTarget::Character(b) => {
+                    self.override_block(NameKind::Character, b, Block::Character)
+                }
+                OverrideTarget::Prop(b) => self.override_block(NameKind::Prop, b, Block::Prop),
+                OverrideTarget::Location(b) => {
+                    self.override_block(NameKind::Location, b, Block::Location)
+                }
+                OverrideTarget::Look(b) => self.override_block(NameKind::Look, b, Block::Look),
+                OverrideTarget::Camera(b) => {
+                    self.override_block(NameKind::Camera, b, Block::Camera)
+                }
+            },
+            ItemKind::Insert(insert) => {
+                self.def(NameKind::Shot, &insert.shot.name, item.span, None);
+                self.reference(NameKind::Shot, &insert.anchor);
+                for st in &insert.shot.statements {
+                    self.statement(st);
+                }
+            }
+            ItemKind::Remove(remove) => self.reference(NameKind::Shot, &remove.name),
+            _ => {}
+        }
+    }
+
+    fn override_block(&mut self, kind: NameKind, b: &BlockDef, block: Block) {
+        self.reference(kind, &b.name);
+        self.fields(&b.fields, block);
     }
 
     fn fields(&mut self, fields: &[Field], block: Block) {
@@ -209,14 +258,15 @@ impl FileIndex {
         match &st.kind {
             StatementKind::Camera(cam) => {
                 self.reference(NameKind::Camera, &cam.preset);
-                if let Some(on) = &cam.on {
-                    self.reference(NameKind::Character, on);
+                for subject in [&cam.of, &cam.on, &cam.past].into_iter().flatten() {
+                    self.reference(NameKind::Character, subject);
                 }
                 for clause in &cam.clauses {
                     if let CameraClause::Move(Move {
                         kind:
                             scene_syntax::Spanned {
-                                node: MoveKind::Orbit(Some(c)),
+                                node:
+                                    MoveKind::Orbit(Some(c)) | MoveKind::Follow(c) | MoveKind::Keep(c),
                                 ..
                             },
                         ..
@@ -226,6 +276,7 @@ impl FileIndex {
                     }
                 }
             }
+            StatementKind::Focus { subject, .. } => self.reference(NameKind::Character, subject),
             StatementKind::Character(c) => {
                 // The subject may be a character or a prop (one namespace): resolving admits both.
                 self.reference(NameKind::Character, &c.character);

@@ -8,6 +8,7 @@ pub mod index;
 pub mod line_index;
 pub mod overlay;
 pub mod project;
+pub mod speech;
 pub mod stdlib;
 
 pub use index::NameKind;

@@ -502,6 +502,20 @@ fn field_values(b: &mut Builder, project: &mut Project, spec: &FieldSpec) {
     }
 }
 
+/// The parts of a `camera` statement's head not written yet (`of`, `on`, `from`, `past`), each
+/// with its meaning from the vocabulary.
+fn header_parts(b: &mut Builder, words: &[&str]) {
+    for part in ["of", "on", "from", "past"] {
+        if words.contains(&part) || (part == "on" && words.len() == 2) {
+            continue;
+        }
+        let doc = vocab::keyword(part)
+            .and_then(|k| k.use_in(Where::Part))
+            .map(|u| format!("{} — {}", u.syntax, u.doc));
+        b.push(part, Kind::Keyword, doc);
+    }
+}
+
 fn shot(b: &mut Builder, project: &mut Project, ctx: &Context) {
     let words = &ctx.words;
     let clause = &ctx.clause;
@@ -519,10 +533,14 @@ fn shot(b: &mut Builder, project: &mut Project, ctx: &Context) {
     }
     match first {
         Some("camera") => {
+            // Before the first comma: `camera PRESET [of X] [on X] [from SIDE] [past X]`.
+            let in_header = clause.len() == words.len();
             if words.len() == 1 {
                 names(b, project, NameKind::Camera, None);
-            } else if last == Some("on") {
+            } else if last == Some("on") || (in_header && matches!(last, Some("of" | "past"))) {
                 names(b, project, NameKind::Character, None);
+            } else if in_header && last == Some("from") {
+                b.keyword_words(Where::View);
             } else if last == Some("ease") {
                 for w in vocab::words_in(Where::Ease) {
                     b.push(w, Kind::Value, None);
@@ -532,10 +550,15 @@ fn shot(b: &mut Builder, project: &mut Project, ctx: &Context) {
                 b.keywords(Where::CameraClause);
             } else if words.len() == 2 {
                 b.push("on", Kind::Keyword, Some("aim at a character".into()));
+                header_parts(b, words);
+            } else if in_header {
+                header_parts(b, words);
             } else {
                 let head = clause.first().copied().unwrap_or("");
                 match (clause.len(), head) {
-                    (1, "orbit") => names(b, project, NameKind::Character, None),
+                    (1, "orbit" | "follow" | "keep") => {
+                        names(b, project, NameKind::Character, None)
+                    }
                     (1, "pan" | "truck") => b.keyword_words(Where::Horizontal),
                     (1, "tilt" | "crane") => b.keyword_words(Where::Vertical),
                     (1, "dolly") => b.keyword_words(Where::InOut),
@@ -545,6 +568,11 @@ fn shot(b: &mut Builder, project: &mut Project, ctx: &Context) {
             }
         }
         Some("continues") if words.len() == 1 => names(b, project, NameKind::Shot, ctx.shot),
+        Some("focus") if words.len() == 1 => {
+            b.push("on", Kind::Keyword, Some("what is sharp".into()));
+        }
+        Some("focus") if words.len() == 2 => names(b, project, NameKind::Character, None),
+        Some("focus") if words.len() == 3 => b.words(&["at"], Kind::Keyword),
         Some(w) if words.len() == 1 && vocab::field(vocab::Block::Shot, w).is_some() => {
             if let Some(spec) = vocab::field(vocab::Block::Shot, w) {
                 field_values(b, project, spec);
@@ -645,6 +673,54 @@ character ren { description "an old friend" }
             "after a preset,",
             &in_shot("camera wide, $0"),
             &["pan", "dolly", "orbit", "handheld", "lens"],
+            &["aiko"],
+        );
+        check(
+            "where the camera stands",
+            &in_shot("camera medium on aiko $0"),
+            &["from", "past"],
+            &["on", "pan"],
+        );
+        check(
+            "the side it stands on",
+            &in_shot("camera medium on aiko from $0"),
+            &["behind", "front", "left", "right"],
+            &["aiko", "over"],
+        );
+        check(
+            "over whose shoulder",
+            &in_shot("camera over_shoulder on aiko past $0"),
+            &["ren"],
+            &["from"],
+        );
+        check(
+            "whose eyes",
+            &in_shot("camera pov of $0"),
+            &["aiko", "ren"],
+            &["pan"],
+        );
+        check(
+            "after follow and keep",
+            &in_shot("camera wide, follow $0"),
+            &["aiko", "ren"],
+            &["left"],
+        );
+        check(
+            "focus on a subject",
+            &in_shot("focus on $0"),
+            &["aiko", "ren"],
+            &["pan", "wide"],
+        );
+        check(
+            "depth values",
+            &in_shot("depth $0"),
+            &["shallow", "normal", "deep"],
+            &["aiko"],
+        );
+        check(
+            "moves include follow and keep",
+            &in_shot("camera wide, $0"),
+            &["follow", "keep"],
             &["aiko"],
         );
         check(

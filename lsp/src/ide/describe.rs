@@ -14,6 +14,9 @@ pub enum DefNode<'a> {
 pub fn node<'a>(file: &'a Analysis, def: &Def) -> Option<DefNode<'a>> {
     for item in &file.parse.file.items {
         if item.span == def.span {
+            if let ItemKind::Insert(insert) = &item.kind {
+                return Some(DefNode::Shot(&insert.shot));
+            }
             return Some(DefNode::Item(item));
         }
         if let ItemKind::Scene(scene) = &item.kind {

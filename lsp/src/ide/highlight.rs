@@ -129,6 +129,40 @@ scene s at street {
     }
 
     #[test]
+    fn where_the_camera_stands_is_coloured_from_the_vocabulary() {
+        let got = on_line(
+            r#"
+character aiko { description "a" }
+character ren { description "b" }
+scene s at street {
+    shot opening 6s {
+        camera over_shoulder on ren from behind past aiko, follow ren, keep aiko
+    }
+}
+"#,
+            "camera over_shoulder",
+        );
+        use Tag::*;
+        assert_eq!(
+            got,
+            [
+                ("camera".into(), Keyword),
+                ("over_shoulder".into(), Name(NameKind::Camera)),
+                ("on".into(), Keyword),
+                ("ren".into(), Name(NameKind::Character)),
+                ("from".into(), Keyword),
+                ("behind".into(), Keyword),
+                ("past".into(), Keyword),
+                ("aiko".into(), Name(NameKind::Character)),
+                ("follow".into(), Keyword),
+                ("ren".into(), Name(NameKind::Character)),
+                ("keep".into(), Keyword),
+                ("aiko".into(), Name(NameKind::Character)),
+            ]
+        );
+    }
+
+    #[test]
     fn an_unterminated_string_ends_at_its_line_as_the_parser_ends_it() {
         // `"rain \` then a newline: the string stops at the end of the line (a syntax error),
         // and the next line is coloured as code, as the parser reads it.

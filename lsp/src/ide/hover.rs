@@ -36,7 +36,11 @@ pub fn hover(
     let (markdown, span) = match target {
         Some(t) if t.kind == NameKind::Shot => {
             let mut md = match &t.resolved {
-                Some(r) => crate::ide::describe::markdown(&r.file, &r.def),
+                Some(r) => {
+                    let mut md = remix_note(file, offset, &r.file).unwrap_or_default();
+                    md.push_str(&crate::ide::describe::markdown(&r.file, &r.def));
+                    md
+                }
                 None => format!("**shot `{}`** (not defined)", t.name),
             };
             if let Some(plan) = &plan {
@@ -47,7 +51,11 @@ pub fn hover(
         }
         Some(t) => {
             let md = match &t.resolved {
-                Some(r) => crate::ide::describe::markdown(&r.file, &r.def),
+                Some(r) => {
+                    let mut md = remix_note(file, offset, &r.file).unwrap_or_default();
+                    md.push_str(&crate::ide::describe::markdown(&r.file, &r.def));
+                    md
+                }
                 None if t.kind == NameKind::Camera && stdlib::is_framing(&t.name) => {
                     format!(
                         "**camera `{}`** — a built-in framing at eye height with a 50mm lens",
@@ -72,6 +80,42 @@ pub fn hover(
         }
     };
     Some(HoverInfo { markdown, span })
+}
+
+/// On the name a remix's `override`, `insert` or `remove` changes: what the change does to the
+/// base film's definition (shown after this line), and which file that is in.
+fn remix_note(file: &Analysis, offset: usize, base: &Analysis) -> Option<String> {
+    let what = file.parse.file.items.iter().find_map(|item| {
+        let (name, what) = match &item.kind {
+            ItemKind::Override(o) => (
+                o.target.name(),
+                match &o.target {
+                    OverrideTarget::Shot(_) => "replaces, in place,",
+                    OverrideTarget::Sound(_) => "replaces",
+                    _ => "merges its fields over",
+                },
+            ),
+            ItemKind::Insert(i) if i.anchor.span.contains(offset) => (
+                &i.anchor,
+                match i.place.node {
+                    Place::After => "inserts a shot after",
+                    Place::Before => "inserts a shot before",
+                },
+            ),
+            ItemKind::Remove(r) => (&r.name, "removes"),
+            _ => return None,
+        };
+        name.span.contains(offset).then_some(what)
+    })?;
+    let path = base
+        .key
+        .path()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Some(format!(
+        "**remix** — {what} the base film's definition (`{path}`):\n\n"
+    ))
 }
 
 /// A field's key or a keyword under the cursor, explained from the vocabulary.
@@ -264,6 +308,37 @@ mod tests {
             .expect("hover");
         // `at` starts statements, follows characters and joins `scene ID at LOCATION`.
         assert_eq!(h.markdown.matches("\n\n`").count(), 3, "{}", h.markdown);
+    }
+
+    #[test]
+    fn where_the_camera_stands_says_what_it_does() {
+        let h = hover_at(
+            "scene s at x {\n    shot a 2s {\n        camera full on aiko, fol$0low aiko\n    }\n}\n",
+        )
+        .expect("hover");
+        assert!(h.markdown.contains("follow SUBJECT"), "{}", h.markdown);
+        assert!(h.markdown.contains("tracking shot"), "{}", h.markdown);
+        let h = hover_at(
+            "scene s at x {\n    shot a 2s {\n        camera medium on aiko from beh$0ind\n    }\n}\n",
+        )
+        .expect("hover");
+        assert!(h.markdown.contains("subject's back"), "{}", h.markdown);
+        let h = hover_at(
+            "scene s at x {\n    shot a 2s {\n        camera over_shoulder on ren pa$0st aiko\n    }\n}\n",
+        )
+        .expect("hover");
+        assert!(h.markdown.contains("near foreground"), "{}", h.markdown);
+        let h =
+            hover_at("scene s at x {\n    shot a 2s {\n        foc$0us on aiko at 1s\n    }\n}\n")
+                .expect("hover");
+        assert!(
+            h.markdown.contains("metres along the lens axis"),
+            "{}",
+            h.markdown
+        );
+        let h = hover_at("scene s at x {\n    shot a 2s {\n        dep$0th shallow\n    }\n}\n")
+            .expect("hover");
+        assert!(h.markdown.contains("`shallow`"), "{}", h.markdown);
     }
 
     #[test]

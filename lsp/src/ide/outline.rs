@@ -135,6 +135,40 @@ pub fn document_symbols(file: &Analysis) -> Vec<Symbol> {
                 s.name.span,
                 Vec::new(),
             ),
+            ItemKind::Override(o) => {
+                let name = o.target.name();
+                let kind = match &o.target {
+                    OverrideTarget::Shot(_) => SymbolKind::Shot,
+                    OverrideTarget::Character(_) => SymbolKind::Character,
+                    OverrideTarget::Prop(_) => SymbolKind::Prop,
+                    OverrideTarget::Location(_) => SymbolKind::Location,
+                    OverrideTarget::Look(_) => SymbolKind::Look,
+                    OverrideTarget::Camera(_) => SymbolKind::Camera,
+                    OverrideTarget::Sound(_) => SymbolKind::Sound,
+                };
+                symbol(
+                    name.name.clone(),
+                    Some(format!("override {}", o.target.keyword())),
+                    kind,
+                    item.span,
+                    name.span,
+                    Vec::new(),
+                )
+            }
+            ItemKind::Insert(insert) => symbol(
+                insert.shot.name.name.clone(),
+                Some(format!(
+                    "insert shot {} {} {}",
+                    value_text(file, &insert.shot.duration),
+                    insert.place.node.word(),
+                    insert.anchor.name
+                )),
+                SymbolKind::Shot,
+                item.span,
+                insert.shot.name.span,
+                Vec::new(),
+            ),
+            ItemKind::Remove(_) => continue,
             ItemKind::Scene(scene) => {
                 let shots = scene
                     .items

@@ -60,12 +60,14 @@ fn cache_error(e: CacheError) -> Outcome {
         CacheError::NotACache { .. } => coded_error(
             codes::E0904,
             e,
-            "name a film's script or its `.scene-cache/` folder; a render creates and tags it",
+            Some(
+                "name a film's script or its `.scene-cache/` folder; a render creates and tags it",
+            ),
         ),
         CacheError::InUse { .. } => coded_error(
             codes::E0905,
             e,
-            "run `scenec cache gc` again when the render has finished; nothing was removed",
+            Some("run `scenec cache gc` again when the render has finished; nothing was removed"),
         ),
         CacheError::Render(e) => tool_error(e),
     }

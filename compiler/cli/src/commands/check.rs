@@ -1,12 +1,12 @@
 //! `scenec check FILE… [--format human|json] [--backend previz|ltx]`
 //!
-//! A film without errors is also planned, and the plan's warnings (`scene_plan::lint`: subjects
-//! the camera loses, entrances onto another subject, prompts longer than the backend reads) are
-//! printed with the checker's.
+//! A film without errors is also planned, its dialogue timed with the project's scratch voices,
+//! and what the plan finds is printed with the checker's diagnostics: the dialogue timing's
+//! (W0201–W0203, and E0309 for subtitles the MP4 cannot hold) and the plan's warnings
+//! (`scene_plan::lint`: subjects the camera loses, entrances onto another subject, prompts longer
+//! than the backend reads).
 
 use std::path::PathBuf;
-
-use scene_check::RealFs;
 
 use crate::args::{BackendName, DiagFormat};
 use crate::exit::Outcome;
@@ -18,8 +18,7 @@ pub fn run(files: &[PathBuf], format: DiagFormat, backend: BackendName) -> Outco
         if let Err(outcome) = crate::load::require_entry(file) {
             return outcome;
         }
-        let mut checked = scene_check::check_entry(file, &RealFs);
-        crate::load::add_plan_warnings(&mut checked, backend);
+        let checked = crate::load::check_and_lint(file, backend);
         print_diagnostics(&checked, format);
         any_error |= checked.has_errors();
     }

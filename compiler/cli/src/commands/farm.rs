@@ -2,7 +2,11 @@
 //! film — one job per shard of shots and one that assembles the film — without submitting it.
 //!
 //! The film is checked first (a farm is the wrong place to find a typo), and the shard
-//! assignment is printed so the user sees how the work spreads.
+//! assignment is printed so the user sees how the work spreads. `scenec farm status` ([`status`])
+//! shows how far the farm has got.
+
+#[cfg(feature = "render")]
+mod status;
 
 use std::path::{Path, PathBuf};
 
@@ -10,13 +14,29 @@ use clap::ValueEnum;
 use scene_farm::kubernetes::KubernetesOptions;
 use scene_farm::{Assignment, FarmJob, GeneratedFile, Shard};
 
-use crate::args::{BackendName, Engine, FarmArgs};
+use crate::args::{BackendName, Engine, FarmAction, FarmArgs, FarmCommand};
 use crate::exit::{tool_error, Outcome};
 use crate::load;
 use crate::write::write_atomically;
 
 /// Where Kubernetes workers find the project unless `--workdir` says otherwise.
 const DEFAULT_WORKDIR: &str = "/project";
+
+/// `farm status …` or `farm FILE --engine …`.
+pub fn dispatch(farm: FarmCommand) -> Outcome {
+    match (farm.action, farm.jobs) {
+        #[cfg(feature = "render")]
+        (Some(FarmAction::Status(args)), _) => status::run(&args),
+        #[cfg(not(feature = "render"))]
+        (Some(FarmAction::Status(_)), _) => tool_error(
+            "`scenec farm status` reads the shot cache: this scenec was built without the `render` feature",
+        ),
+        (None, Some(args)) => run(&args),
+        (None, None) => tool_error(
+            "`scenec farm` needs a script and `--engine slurm|kubernetes -o DIR`, or `status FILE`",
+        ),
+    }
+}
 
 pub fn run(args: &FarmArgs) -> Outcome {
     if !args.file.is_file() {

@@ -47,11 +47,15 @@ pub fn run(script: &Path, output: Option<&Path>, force: bool, format: DiagFormat
         || script.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    // Each line is timed by the scratch voice the planner will give it (eSpeak NG, else the
+    // reading-speed estimate), so every line fits the shot made for it.
+    let voices = scene_voice::Voices::open(None);
     let conversion = match convert::import(
         &source,
         &Options {
             file: FileId(0),
             name: &name,
+            speech: &voices,
         },
     ) {
         Ok(c) => c,

@@ -43,12 +43,12 @@ pub fn run(cli: Cli) -> Outcome {
         #[cfg(feature = "render")]
         Command::Render(args) => render::run(&args),
         #[cfg(feature = "render")]
-        Command::Storyboard { file, output } => storyboard::run(&file, &output),
+        Command::Storyboard(args) => storyboard::run(&args),
         #[cfg(feature = "render")]
         Command::Watch(args) => watch::run(&args),
         #[cfg(feature = "render")]
         Command::Verify(args) => verify::run(&args),
-        Command::Farm(args) => farm::run(&args),
+        Command::Farm(farm) => farm::dispatch(farm),
         #[cfg(feature = "render")]
         Command::Cache { action } => cache::run(action),
         #[cfg(feature = "sign")]

@@ -10,17 +10,17 @@ use std::fmt::Write as _;
 use scene_sign::{read_mp4, Binding, Report, Trust, TrustList};
 
 use crate::args::{ProvenanceArgs, ReportFormat};
-use crate::exit::{coded_tool_error, Outcome};
+use crate::exit::{coded_error, Outcome};
 use crate::signing::SCENEC_ASSERTION;
 
 pub fn run(args: &ProvenanceArgs) -> Outcome {
     let trust = match args.trust.as_deref().map(TrustList::load).transpose() {
         Ok(t) => t,
-        Err(e) => return coded_tool_error(e.code(), e),
+        Err(e) => return coded_error(e.code(), e, None),
     };
     let report = match read_mp4(&args.file, trust.as_ref()) {
         Ok(r) => r,
-        Err(e) => return coded_tool_error(e.code(), e),
+        Err(e) => return coded_error(e.code(), e, None),
     };
     let Some(report) = report else {
         match args.format {

@@ -6,6 +6,7 @@ mod farm;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+use std::time::Duration;
 
 use scene_check::Checked;
 use scene_plan::FilmPlan;
@@ -16,8 +17,6 @@ use scene_render::encode::{EncodeSettings, Metadata};
 use scene_render::pipeline::{render_film, RenderOptions, RenderReport};
 
 use crate::args::{BackendName, RenderArgs, TextEncoderDtype};
-#[cfg(feature = "sign")]
-use crate::exit::coded_tool_error;
 use crate::exit::{tool_error, Outcome};
 use crate::load;
 use crate::progress::Progress;
@@ -130,13 +129,84 @@ pub fn script_hash(checked: &Checked) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The cache `--cache` names, or the project's `.scene-cache`.
-pub fn open_cache(cache: Option<&str>, project_root: &Path) -> Result<Box<dyn ShotStore>, String> {
+/// The cache `--cache` names, or the project's `.scene-cache`; leases it grants live
+/// `lease_ttl` without renewal.
+pub fn open_cache(
+    cache: Option<&str>,
+    project_root: &Path,
+    lease_ttl: Duration,
+) -> Result<Box<dyn ShotStore>, String> {
     match cache {
-        Some(location) => open_store(location),
+        Some(location) => open_store(location, lease_ttl),
         None => ShotCache::open(&cache_dir(project_root))
-            .map(|c| Box::new(c) as Box<dyn ShotStore>)
+            .map(|c| Box::new(c.with_lease_ttl(lease_ttl)) as Box<dyn ShotStore>)
             .map_err(|e| e.to_string()),
+    }
+}
+
+/// The cache a command only reads (`farm status`, `storyboard --cache`): like [`open_cache`],
+/// except that a cache directory that does not exist yet is read as an empty cache rather than
+/// created.
+pub fn open_cache_to_read(
+    cache: Option<&str>,
+    project_root: &Path,
+) -> Result<Box<dyn ShotStore>, String> {
+    let dir = match cache {
+        Some(location) if location.contains("://") => None,
+        Some(location) => Some(PathBuf::from(location)),
+        None => Some(cache_dir(project_root)),
+    };
+    if dir.is_some_and(|d| std::fs::symlink_metadata(d).is_err()) {
+        return Ok(Box::new(EmptyCache));
+    }
+    // The time to live only matters to leases, and a reader takes none.
+    open_cache(cache, project_root, scene_render::cache::LEASE_TTL)
+}
+
+/// A cache directory that does not exist: it holds no shot and takes none.
+struct EmptyCache;
+
+impl ShotStore for EmptyCache {
+    fn get(&self, _key: &scene_render::cache::CacheKey) -> Option<scene_render::cache::CacheEntry> {
+        None
+    }
+
+    fn put(
+        &self,
+        _key: &scene_render::cache::CacheKey,
+        _shot: &scene_render::cache::ShotVideo,
+        _cancel: &AtomicBool,
+    ) -> Result<scene_render::cache::StoredShot, RenderError> {
+        Err(RenderError::Schedule(
+            "a cache opened to be read stores nothing".into(),
+        ))
+    }
+
+    fn get_sound(
+        &self,
+        _key: &scene_render::cache::CacheKey,
+    ) -> Option<scene_render::audio::StereoBuffer> {
+        None
+    }
+
+    fn put_sound(
+        &self,
+        _key: &scene_render::cache::CacheKey,
+        _sound: &scene_render::audio::StereoBuffer,
+        _cancel: &AtomicBool,
+    ) -> Result<(), RenderError> {
+        Err(RenderError::Schedule(
+            "a cache opened to be read stores nothing".into(),
+        ))
+    }
+}
+
+/// `--lease-ttl`, at least a second.
+pub fn lease_ttl(args: &RenderArgs) -> Result<Duration, String> {
+    match scene_farm::duration::parse_seconds(&args.lease_ttl) {
+        Ok(0) => Err("--lease-ttl: a lease must live at least 1s".into()),
+        Ok(seconds) => Ok(Duration::from_secs(seconds)),
+        Err(e) => Err(format!("--lease-ttl: {e}")),
     }
 }
 
@@ -161,9 +231,11 @@ pub fn render_planned(
     progress: &Progress,
 ) -> Result<RenderReport, RenderError> {
     let jobs = default_jobs(jobs);
+    let voices = load::voices(&checked.project_root);
     let opts = RenderOptions {
         project_root: &checked.project_root,
         store,
+        voices: &voices,
         output,
         jobs,
         metadata: Metadata {
@@ -178,6 +250,18 @@ pub fn render_planned(
         cancel,
     };
     render_film(&plan.schedule, backend, &opts)
+}
+
+/// The film's stems, mixed as the render mixed them (the scratch voices come from the cache the
+/// render just filled).
+pub fn write_stems(
+    checked: &Checked,
+    plan: &FilmPlan,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, RenderError> {
+    let voices = load::voices(&checked.project_root);
+    scene_render::audio::AudioMix::new(&plan.schedule, &checked.project_root, &voices)?
+        .write_stems(dir)
 }
 
 /// Create the output's directory if it does not exist yet (`-o out/film.mp4`).
@@ -219,7 +303,7 @@ pub fn no_shots() -> Outcome {
     crate::exit::coded_error(
         crate::codes::E0902,
         "the film has no shots: there is nothing to render",
-        "add a scene with at least one shot: `scene NAME at LOCATION { shot NAME 2s { … } }`",
+        Some("add a scene with at least one shot: `scene NAME at LOCATION { shot NAME 2s { … } }`"),
     )
 }
 
@@ -294,15 +378,21 @@ pub fn run(args: &RenderArgs) -> Outcome {
     if let Err(outcome) = crate::load::require_entry(&args.file) {
         return outcome;
     }
-    let Some((checked, plan)) = load::plan(&args.file) else {
-        return Outcome::Failed;
-    };
-    // Credentials are checked before the backend loads anything: a wrong key or an expired
-    // certificate must not cost a render.
+    let mut checked = scene_check::check_entry(&args.file, &scene_check::RealFs);
+    // Credentials are checked before the lines are spoken (planning fills the voice cache) and
+    // before the backend loads anything: a wrong key or an expired certificate must not cost
+    // a render. A script with errors is reported first.
     #[cfg(feature = "sign")]
-    let signer = match crate::signing::credentials(&args.sign, &checked.project_root) {
-        Ok(c) => c,
-        Err(e) => return coded_tool_error(e.code, e.message),
+    let signer = if checked.has_errors() {
+        None
+    } else {
+        match crate::signing::credentials(&args.sign, &checked.project_root) {
+            Ok(c) => c,
+            Err(e) => return crate::exit::coded_error(e.code, e.message, None),
+        }
+    };
+    let Some(plan) = load::plan_checked(&mut checked, &mut load::SessionVoices::default()) else {
+        return Outcome::Failed;
     };
     let backend = match make_backend(
         args.backend,
@@ -316,7 +406,9 @@ pub fn run(args: &RenderArgs) -> Outcome {
         Ok(b) => b,
         Err(e) => return tool_error(e),
     };
-    let store = match open_cache(args.cache.as_deref(), &checked.project_root) {
+    let store = match lease_ttl(args)
+        .and_then(|ttl| open_cache(args.cache.as_deref(), &checked.project_root, ttl))
+    {
         Ok(store) => store,
         Err(e) => return tool_error(e),
     };
@@ -343,6 +435,14 @@ pub fn run(args: &RenderArgs) -> Outcome {
     if let Err(outcome) = check_film_outputs(&checked, &plan, &output) {
         return outcome;
     }
+    if let Some(dir) = &args.stems {
+        let stems = scene_render::audio::stem_paths(dir);
+        let stems: Vec<&Path> = stems.iter().map(PathBuf::as_path).collect();
+        let cache = cache_dir(&checked.project_root);
+        if let Err(outcome) = crate::guard::outputs(&checked, &cache, None, &stems) {
+            return outcome;
+        }
+    }
     if let Err(e) = create_parent(&output) {
         return tool_error(e);
     }
@@ -364,6 +464,13 @@ pub fn run(args: &RenderArgs) -> Outcome {
         Ok(report) => report,
         Err(e) => return tool_error(e),
     };
+    let stems = match &args.stems {
+        Some(dir) => match write_stems(&checked, &plan, dir) {
+            Ok(stems) => stems,
+            Err(e) => return tool_error(e),
+        },
+        None => Vec::new(),
+    };
     #[cfg(feature = "sign")]
     let signed = match &signer {
         Some(credentials) => match crate::signing::sign_render(
@@ -374,13 +481,14 @@ pub fn run(args: &RenderArgs) -> Outcome {
             credentials,
         ) {
             Ok(s) => Some((s, credentials)),
-            Err(e) => return coded_tool_error(e.code, e.message),
+            Err(e) => return crate::exit::coded_error(e.code, e.message, None),
         },
         None => None,
     };
     if args.json {
         #[allow(unused_mut)]
         let mut summary = summary_json(&report);
+        crate::remix::add_to(&mut summary, &checked);
         #[cfg(feature = "sign")]
         if let Some((s, c)) = &signed {
             summary["signed"] = serde_json::json!({
@@ -392,6 +500,10 @@ pub fn run(args: &RenderArgs) -> Outcome {
         }
         println!("{summary}");
     } else {
+        if !stems.is_empty() {
+            let names: Vec<String> = stems.iter().map(|p| p.display().to_string()).collect();
+            eprintln!("stems: {}", names.join(", "));
+        }
         eprintln!(
             "{}",
             summary_human(&report, started.elapsed().as_secs_f64())

@@ -83,7 +83,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
                 return crate::exit::coded_error(
                     crate::codes::E0903,
                     e,
-                    "review a render of the film, then re-bless its goldens with `scenec verify FILE --golden DIR --bless`",
+                    Some("review a render of the film, then re-bless its goldens with `scenec verify FILE --golden DIR --bless`"),
                 )
             }
             Err(e) => return tool_error(e),
@@ -111,7 +111,11 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         Err(e) => return tool_error(e),
     };
     let identity = backend.identity();
-    let store = match open_cache(args.cache.as_deref(), &checked.project_root) {
+    let store = match open_cache(
+        args.cache.as_deref(),
+        &checked.project_root,
+        scene_render::cache::LEASE_TTL,
+    ) {
         Ok(c) => c,
         Err(e) => return tool_error(e),
     };

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use scene_check::Checked;
+use scene_plan::FilmPlan;
 use scene_previz::backend::Backend;
 
 use crate::args::RenderArgs;
@@ -41,9 +42,9 @@ fn watch(args: &RenderArgs) -> Result<(), Outcome> {
     let mut build = Build::new(args)?;
     let mut watcher = Watcher::new().map_err(tool_error)?;
     loop {
-        let checked = build.check();
+        let (checked, plan) = build.check();
         watcher.update(build.dependencies(&checked));
-        build.render(&checked)?;
+        build.render(&checked, plan)?;
         build.report_watching(watcher.file_count());
         if watcher.wait(&build.interrupt).map_err(tool_error)? == Wake::Interrupted {
             return Ok(());
@@ -62,6 +63,8 @@ struct Build<'a> {
     output: PathBuf,
     /// Made on the first clean build (loading model weights can take a while) and kept.
     backend: Option<Box<dyn Backend>>,
+    /// Kept across edits: a re-plan only speaks the lines that changed.
+    voices: crate::load::SessionVoices,
     /// The signing credentials (`None` inside: the film is not signed), checked once before
     /// the first render, like the backend.
     #[cfg(feature = "sign")]
@@ -94,14 +97,17 @@ impl<'a> Build<'a> {
             entry,
             output,
             backend: None,
+            voices: crate::load::SessionVoices::default(),
             #[cfg(feature = "sign")]
             signer: None,
             interrupt: interrupt_flag(),
         })
     }
 
-    fn check(&self) -> Checked {
-        crate::load::check_and_report(&self.entry)
+    /// Check, and plan when the film has no errors (timing its dialogue with the session's
+    /// voices); the diagnostics are printed.
+    fn check(&mut self) -> (Checked, Option<FilmPlan>) {
+        crate::load::check_and_plan(&self.entry, &mut self.voices)
     }
 
     /// What the next build depends on: the files the check read, and the entry file even when
@@ -116,12 +122,11 @@ impl<'a> Build<'a> {
 
     /// Renders the checked film when it has no errors, and reports either way. `Err` when the
     /// command must end: Ctrl-C during the render, or a backend that cannot be made.
-    fn render(&mut self, checked: &Checked) -> Result<(), Outcome> {
-        if checked.has_errors() {
+    fn render(&mut self, checked: &Checked, plan: Option<FilmPlan>) -> Result<(), Outcome> {
+        let Some(plan) = plan else {
             self.report_errors(checked);
             return Ok(());
-        }
-        let plan = scene_plan::plan(&checked.film);
+        };
         // An empty film or an output over an input is refused (its message printed); the
         // watch goes on, so fixing the script renders again.
         if super::render::check_film_outputs(checked, &plan, &self.output).is_err() {
@@ -131,7 +136,7 @@ impl<'a> Build<'a> {
         if self.signer.is_none() {
             match crate::signing::credentials(&self.args.sign, &checked.project_root) {
                 Ok(c) => self.signer = Some(c),
-                Err(e) => return Err(crate::exit::coded_tool_error(e.code, e.message)),
+                Err(e) => return Err(crate::exit::coded_error(e.code, e.message, None)),
             }
         }
         let backend = match self.backend.take() {
@@ -140,8 +145,9 @@ impl<'a> Build<'a> {
         };
         let backend: &dyn Backend = &**self.backend.insert(backend);
         // Opened each round: a project's `.scene-cache` may have been removed meanwhile.
-        let store =
-            open_cache(self.args.cache.as_deref(), &checked.project_root).map_err(tool_error)?;
+        let store = super::render::lease_ttl(&self.args)
+            .and_then(|ttl| open_cache(self.args.cache.as_deref(), &checked.project_root, ttl))
+            .map_err(tool_error)?;
         let progress = Progress::new(!self.args.json).for_backend(self.args.backend);
         let started = Instant::now();
         let result = render_planned(
@@ -172,7 +178,11 @@ impl<'a> Build<'a> {
             (result, _) => result,
         };
         match result {
-            Ok(report) if self.args.json => println!("{}", summary_json(&report)),
+            Ok(report) if self.args.json => {
+                let mut summary = summary_json(&report);
+                crate::remix::add_to(&mut summary, checked);
+                println!("{summary}");
+            }
             Ok(report) => eprintln!(
                 "{}",
                 summary_human(&report, started.elapsed().as_secs_f64())

@@ -184,3 +184,25 @@ pub fn small_project() -> Project {
     p.write_bytes("bell.wav", &wav_sine(0.4, 880.0));
     p
 }
+
+/// The file's first audio stream at 48 kHz as interleaved f32 with `channels` channels, decoded
+/// by the ffmpeg tool (an independent reader of what scenec wrote).
+pub fn decoded_audio(path: &Path, channels: u32) -> Vec<f32> {
+    let out = Command::new("ffmpeg")
+        .args(["-hide_banner", "-v", "error", "-i"])
+        .arg(path)
+        .args(["-map", "0:a:0", "-f", "f32le", "-ac"])
+        .arg(channels.to_string())
+        .args(["-ar", "48000", "-"])
+        .output()
+        .expect("ffmpeg is installed by scripts/deps.sh");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}

@@ -4,6 +4,7 @@
 //! synopses and page breaks stay as comments where they were.
 
 use scene_syntax::{Diagnostic, FileId, Span};
+use scene_voice::SpeechTiming;
 
 use super::cast::{Cast, Person};
 use super::codes;
@@ -25,6 +26,8 @@ pub struct Walk<'a> {
     file: FileId,
     cast: &'a Cast,
     places: &'a Places,
+    /// Spoken lengths, as the planner will measure them.
+    speech: &'a dyn SpeechTiming,
     pub diags: Vec<Diagnostic>,
     pub scenes: Vec<SceneDef>,
     /// Items before the first scene heading: they open the first scene.
@@ -61,12 +64,19 @@ struct Said {
 }
 
 impl<'a> Walk<'a> {
-    pub fn new(sp: &'a Screenplay, file: FileId, cast: &'a Cast, places: &'a Places) -> Self {
+    pub fn new(
+        sp: &'a Screenplay,
+        file: FileId,
+        cast: &'a Cast,
+        places: &'a Places,
+        speech: &'a dyn SpeechTiming,
+    ) -> Self {
         Walk {
             sp,
             file,
             cast,
             places,
+            speech,
             diags: Vec::new(),
             scenes: Vec::new(),
             opening: Vec::new(),
@@ -77,6 +87,21 @@ impl<'a> Walk<'a> {
             any_shot: false,
             scene_heading: None,
         }
+    }
+
+    /// Frames `who` takes to say `text` with `paren`: the scratch voice the planner will cast
+    /// for them (their placeholder description, no `voice`), measured the same way.
+    fn spoken(&self, who: &Person, text: &str, paren: Option<&str>) -> u32 {
+        let description = super::description(who);
+        let voice = scene_voice::scratch_voice(
+            &scene_voice::Character {
+                id: &who.id,
+                voice: None,
+                description: &description,
+            },
+            paren,
+        );
+        timing::spoken_frames(self.speech, &voice, text)
     }
 
     fn span(&self, origin: &Origin) -> Span {
@@ -450,11 +475,12 @@ impl<'a> Walk<'a> {
         let max = timing::max_dialogue_frames();
         let mut pieces: Vec<Said> = Vec::new();
         for s in said {
-            if timing::reading_frames(&s.text) <= max {
+            let paren = s.paren.as_deref();
+            if self.spoken(who, &s.text, paren) <= max {
                 pieces.push(s);
                 continue;
             }
-            let parts = timing::split_text(&s.text, &|t: &str| timing::reading_frames(t) <= max);
+            let parts = timing::split_text(&s.text, &|t: &str| self.spoken(who, t, paren) <= max);
             for (k, text) in parts.into_iter().enumerate() {
                 pieces.push(Said {
                     text,
@@ -467,12 +493,18 @@ impl<'a> Walk<'a> {
         let mut shots: Vec<Vec<Said>> = vec![Vec::new()];
         let mut used = 0;
         for s in pieces {
-            let f = timing::reading_frames(&s.text);
-            if used + f > max && shots.last().is_some_and(|v| !v.is_empty()) {
+            let f = self.spoken(who, &s.text, s.paren.as_deref());
+            let after = if used == 0 {
+                f
+            } else {
+                used + timing::pause_frames() + f
+            };
+            if after > max && shots.last().is_some_and(|v| !v.is_empty()) {
                 shots.push(Vec::new());
-                used = 0;
+                used = f;
+            } else {
+                used = after;
             }
-            used += f;
             if let Some(last) = shots.last_mut() {
                 last.push(s);
             }
@@ -501,12 +533,12 @@ impl<'a> Walk<'a> {
             }
             let mut frames = Vec::new();
             for s in &lines {
-                frames.push(timing::reading_frames(&s.text));
+                frames.push(self.spoken(who, &s.text, s.paren.as_deref()));
                 statements.push(says(&who.id, s, None));
             }
             let mut length = timing::dialogue(&frames, true);
             if let Some(action) = &trailing {
-                let spoken: u32 = frames.iter().sum();
+                let spoken = timing::in_sequence(&frames);
                 if off {
                     statements.push(Statement {
                         text: String::new(),
@@ -549,13 +581,13 @@ impl<'a> Walk<'a> {
         let (said_b, trail_b, off_b) = self.speech(b);
         let frames_a: Vec<u32> = said_a
             .iter()
-            .map(|s| timing::reading_frames(&s.text))
+            .map(|s| self.spoken(left, &s.text, s.paren.as_deref()))
             .collect();
         let frames_b: Vec<u32> = said_b
             .iter()
-            .map(|s| timing::reading_frames(&s.text))
+            .map(|s| self.spoken(right, &s.text, s.paren.as_deref()))
             .collect();
-        let longest = frames_a.iter().sum::<u32>().max(frames_b.iter().sum());
+        let longest = timing::in_sequence(&frames_a).max(timing::in_sequence(&frames_b));
         let same = left.id == right.id;
         if longest > timing::max_dialogue_frames() || same || trail_a.is_some() || trail_b.is_some()
         {
@@ -590,9 +622,15 @@ impl<'a> Walk<'a> {
         let mut at = 0;
         for (s, f) in said_b.iter().zip(&frames_b) {
             statements.push(says(&right.id, s, Some(at)));
-            at += f;
+            at += f + timing::pause_frames();
         }
-        let length = timing::dialogue(&[frames_a.iter().sum(), frames_b.iter().sum()], false);
+        let length = timing::dialogue(
+            &[
+                timing::in_sequence(&frames_a),
+                timing::in_sequence(&frames_b),
+            ],
+            false,
+        );
         self.push_shot(
             ShotDef {
                 id,

@@ -19,6 +19,8 @@ mod transition;
 
 use scene_syntax::{Diagnostic, FileId, Span};
 
+use scene_voice::SpeechTiming;
+
 use crate::screenplay::{IssueKind, Screenplay};
 use build::Walk;
 use cast::Cast;
@@ -35,6 +37,10 @@ pub struct Options<'a> {
     /// The Fountain file's name, for the film's header comment and, when the title page has no
     /// `Title`, the film's title.
     pub name: &'a str,
+    /// How long each line takes to say: the same [`SpeechTiming`] the planner times dialogue
+    /// with (eSpeak NG's scratch voices, else the reading-speed estimate), so that every line
+    /// fits the shot made for it.
+    pub speech: &'a dyn SpeechTiming,
 }
 
 /// The result of an import.
@@ -126,7 +132,7 @@ pub fn convert(sp: &Screenplay, opts: &Options) -> Result<Conversion, Unprintabl
 
     let cast = Cast::gather(sp);
     let places = Places::gather(sp, file, &mut diags);
-    let mut walk = Walk::new(sp, file, &cast, &places);
+    let mut walk = Walk::new(sp, file, &cast, &places, opts.speech);
     walk.run();
     diags.append(&mut walk.diags);
 
@@ -181,20 +187,15 @@ pub fn convert(sp: &Screenplay, opts: &Options) -> Result<Conversion, Unprintabl
         .people
         .iter()
         .map(|p| {
-            let (description, help) = match &p.intro {
-                Some((sentence, line)) => (
-                    sentence.clone(),
-                    format!(
-                        "it is the sentence that introduces {} (line {line}); rewrite it as how {} looks",
-                        p.cue, p.name
-                    ),
+            let description = description(p);
+            let help = match &p.intro {
+                Some((_, line)) => format!(
+                    "it is the sentence that introduces {} (line {line}); rewrite it as how {} looks",
+                    p.cue, p.name
                 ),
-                None => (
-                    p.name.clone(),
-                    format!(
-                        "describe how {} looks: the description enters every prompt {} is in",
-                        p.name, p.name
-                    ),
+                None => format!(
+                    "describe how {} looks: the description enters every prompt {} is in",
+                    p.name, p.name
                 ),
             };
             diags.push(
@@ -335,6 +336,15 @@ fn fallback_title(name: &str) -> String {
         "Untitled".to_string()
     } else {
         t
+    }
+}
+
+/// A character's placeholder description: the sentence that introduces them, else their name.
+/// The scratch voice the planner casts reads it, so the importer times lines with it too.
+pub(crate) fn description(p: &cast::Person) -> String {
+    match &p.intro {
+        Some((sentence, _)) => sentence.clone(),
+        None => p.name.clone(),
     }
 }
 

@@ -11,6 +11,9 @@ fn run(src: &str) -> Conversion {
         &Options {
             file: FileId(0),
             name: "test.fountain",
+            speech: &scene_voice::ReadingSpeed::new(
+                "the conversion tests time lines by reading speed",
+            ),
         },
     ) {
         Ok(c) => c,
@@ -259,7 +262,8 @@ fn extensions_and_parentheticals() {
         "mom says \"Now.\"\n",
         "hans says \"What was it you said?\" (on the radio)",
         "hans says \"Repeat it.\" (beat)",
-        "hans does \"sighs\" at 58f",
+        // After both lines and the pause between them: 34 + 7 + 24 frames.
+        "hans does \"sighs\" at 65f",
         "eve says \"Here.\" (O.S.)",
         "        // (to Bob; quietly)\n        tom says \"Hi.\" (to Bob, quietly)",
     ] {

@@ -4,13 +4,18 @@
 //!   layout is about a minute of film. A page holds 55 lines, and an action line holds 60
 //!   characters, so an action paragraph lasts its printed lines, plus the blank line after it,
 //!   at 60/55 s each (`Beer flies.` is 2 lines: 2.2 s).
-//! - **Dialogue** lasts as long as its lines take to say: the language's reading speed (about 15
-//!   characters a second, at least 1 s a line, counted in frames exactly as the checker counts
-//!   them), plus half a second of breath at the end of the shot.
+//! - **Dialogue** lasts as long as its lines take to say, timed exactly as the planner times
+//!   them: each line's spoken length from the same [`SpeechTiming`] (eSpeak NG's scratch voice
+//!   for its character and parenthetical, else the reading-speed estimate of 15 characters a
+//!   second, at least 1 s), lines one after another with the planner's pause
+//!   ([`scene_voice::PAUSE_MS`]) between them, plus half a second of breath at the end of the
+//!   shot.
 //! - **Titles** (centered text) stay up for their reading time plus a second, and at least 3 s.
 //!
 //! Every length is rounded up to a tenth of a second and lies within the language's limits (a
 //! shot lasts at most 60 s: longer action and speeches are split, see [`split_text`]).
+
+use scene_voice::{ScratchVoice, SpeechTiming};
 
 /// Tenths of a second: shot lengths are written with at most one decimal (`4.4s`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -95,24 +100,46 @@ pub fn max_action_lines() -> u32 {
     (f64::from(MAX_SHOT.0) / 10.0 * f64::from(PAGE_LINES) / PAGE_SECONDS).floor() as u32 - 1
 }
 
-/// Frames a line of dialogue takes to read, as the checker counts them.
+/// Frames a line takes to say in `voice`, as the planner counts them (every frame in which it
+/// is heard, at least one); the estimate where the engine refuses the line, as the planner
+/// falls back.
+pub fn spoken_frames(speech: &dyn SpeechTiming, voice: &ScratchVoice, text: &str) -> u32 {
+    speech
+        .spoken(voice, text)
+        .unwrap_or_else(|_| scene_voice::estimate(text))
+        .frames(FPS)
+        .max(1)
+}
+
+/// The pause between two lines that follow each other, in frames (the planner's rounding).
+pub fn pause_frames() -> u32 {
+    (scene_voice::PAUSE_MS * FPS + 500) / 1000
+}
+
+/// Where the last of lines said one after another ends: their lengths and the pauses between.
+pub fn in_sequence(line_frames: &[u32]) -> u32 {
+    let spoken: u32 = line_frames.iter().sum();
+    spoken + pause_frames() * (line_frames.len().saturating_sub(1) as u32)
+}
+
+/// Frames a text takes to read at 15 characters a second, at least 1 s (a title's reading time).
 pub fn reading_frames(text: &str) -> u32 {
     let seconds = (text.chars().count() as f64 / CHARACTERS_PER_SECOND).max(1.0);
     (seconds * f64::from(FPS) + 0.5).floor() as u32
 }
 
-/// A dialogue shot's length: its lines one after another (`sequential`) or all at once (dual
-/// dialogue: the longest of them), plus a breath.
+/// A dialogue shot's length: its lines one after another with pauses (`sequential`) or all at
+/// once (dual dialogue: the longest of them), plus a breath.
 pub fn dialogue(line_frames: &[u32], sequential: bool) -> Tenths {
     let spoken = if sequential {
-        line_frames.iter().sum()
+        in_sequence(line_frames)
     } else {
         line_frames.iter().copied().max().unwrap_or(0)
     };
     Tenths::from_frames_up(spoken + BREATH_FRAMES, FPS)
 }
 
-/// The most reading frames one dialogue shot holds.
+/// The most spoken frames one dialogue shot holds.
 pub fn max_dialogue_frames() -> u32 {
     MAX_SHOT.frames(FPS) - BREATH_FRAMES
 }
@@ -235,14 +262,27 @@ mod tests {
     }
 
     #[test]
-    fn dialogue_fits_what_the_checker_counts() {
+    fn dialogue_fits_what_the_planner_counts() {
         // "Beer's ready!" is 13 characters: under a second, so 1 s = 24 frames.
         assert_eq!(reading_frames("Beer's ready!"), 24);
         // 45 characters: 3 s.
         assert_eq!(reading_frames(&"x".repeat(45)), 72);
+        // Without an engine a line lasts its reading time, as the planner's fallback says.
+        let speech = scene_voice::ReadingSpeed::new("test");
+        let voice = scene_voice::scratch_voice(
+            &scene_voice::Character {
+                id: "brick",
+                voice: None,
+                description: "Brick",
+            },
+            None,
+        );
+        assert_eq!(spoken_frames(&speech, &voice, &"x".repeat(45)), 72);
+        // 300 ms at 24 fps is 7 frames between two lines.
+        assert_eq!(pause_frames(), 7);
         let t = dialogue(&[24, 72], true);
-        assert!(t.frames(FPS) >= 24 + 72 + 12);
-        assert_eq!(t, Tenths(45));
+        assert!(t.frames(FPS) >= 24 + 7 + 72 + 12);
+        assert_eq!(t, Tenths(48));
         assert_eq!(dialogue(&[24, 72], false), Tenths(35));
     }
 

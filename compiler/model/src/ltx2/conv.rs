@@ -3,9 +3,9 @@
 //! reflection.
 //!
 //! On the CPU in f32 it runs tap by tap through [`crate::conv3d`] (no padded or stacked
-//! copies; zero padding by index arithmetic). Elsewhere the temporal taps are stacked along
-//! channels for one candle conv2d, as the LTX-Video VAE does. Reflection padding is
-//! materialised first in both cases (only the 2.0 decoder uses it).
+//! copies; replicate and zero padding, in time and space, by index arithmetic). Elsewhere the
+//! temporal taps are stacked along channels for one candle conv2d, as the LTX-Video VAE does.
+//! Reflection padding is materialised first in both cases (only the 2.0 decoder uses it).
 
 use candle_core::{DType, Tensor};
 use candle_nn::VarBuilder;
@@ -115,14 +115,61 @@ impl Conv3d {
         })
     }
 
+    /// Temporal padding (front, back) of the kernel; zero frames are materialised only for
+    /// candle's conv2d (see [`Self::forward`]).
     fn time_padding(&self, t: TimePadding) -> (usize, usize) {
         if self.k <= 1 {
             return (0, 0);
         }
         match t {
             TimePadding::Causal => (self.k - 1, 0),
-            TimePadding::Centered => ((self.k - 1) / 2, (self.k - 1) / 2),
-            TimePadding::None | TimePadding::Zeros => (0, 0),
+            TimePadding::Centered | TimePadding::Zeros => ((self.k - 1) / 2, (self.k - 1) / 2),
+            TimePadding::None => (0, 0),
+        }
+    }
+
+    fn spec(&self, time: TimePadding, pad_s: usize) -> conv3d::Conv3dSpec {
+        let (pad_front, pad_back) = self.time_padding(time);
+        conv3d::Conv3dSpec {
+            k: self.k,
+            stride_t: self.stride.0,
+            stride_s: self.stride.1,
+            pad_front,
+            pad_back,
+            pad_s,
+            zero_time: time == TimePadding::Zeros,
+        }
+    }
+
+    /// Whether [`Self::forward_fused`] can take `x`: the CPU kernel with no reflection
+    /// padding to materialise first.
+    pub(crate) fn fuses(&self, x: &Tensor) -> bool {
+        let reflect = self.padding == SpatialPadding::Reflect && self.pad_space && self.k > 1;
+        matches!(self.weight, Weight::TapMajor(_))
+            && x.dtype() == DType::F32
+            && x.device().is_cpu()
+            && !reflect
+    }
+
+    /// `residual + self(norm(x))` in one pass of the CPU kernel (see
+    /// [`conv3d::conv3d_cpu_fused`]); only where [`Self::fuses`] says so.
+    pub(crate) fn forward_fused(
+        &self,
+        x: &Tensor,
+        time: TimePadding,
+        norm: Option<&conv3d::InputNorm>,
+        residual: Option<&Tensor>,
+    ) -> candle_core::Result<Tensor> {
+        match &self.weight {
+            Weight::TapMajor(w) if self.fuses(x) => {
+                let half = if self.pad_space { self.k / 2 } else { 0 };
+                let spec = self.spec(time, half);
+                conv3d::conv3d_cpu_fused(x, w, &self.bias, spec, norm, residual)
+            }
+            _ => Err(candle_core::Error::Msg(
+                "conv3d: the fused form needs f32 CPU weights and input without reflection padding"
+                    .into(),
+            )),
         }
     }
 
@@ -132,14 +179,6 @@ impl Conv3d {
             SpatialPadding::Reflect if half > 0 => (reflect_pad(x, half)?, 0),
             _ => (x.clone(), half),
         };
-        let x = if time == TimePadding::Zeros && self.k > 1 {
-            let (b, c, _, h, w) = x.dims5()?;
-            let z = Tensor::zeros((b, c, (self.k - 1) / 2, h, w), x.dtype(), x.device())?;
-            Tensor::cat(&[&z, &x, &z], 2)?
-        } else {
-            x
-        };
-        let (pad_front, pad_back) = self.time_padding(time);
         match &self.weight {
             Weight::TapMajor(w) => {
                 if x.dtype() != DType::F32 || !x.device().is_cpu() {
@@ -149,17 +188,22 @@ impl Conv3d {
                         x.device()
                     )));
                 }
-                let spec = conv3d::Conv3dSpec {
-                    k: self.k,
-                    stride_t: self.stride.0,
-                    stride_s: self.stride.1,
-                    pad_front,
-                    pad_back,
-                    pad_s,
-                };
-                conv3d::conv3d_cpu(&x, w, &self.bias, spec)
+                conv3d::conv3d_cpu(&x, w, &self.bias, self.spec(time, pad_s))
             }
-            Weight::Stacked(w) => self.forward_stacked(&x, w, (pad_front, pad_back), pad_s),
+            Weight::Stacked(w) => {
+                let x = if time == TimePadding::Zeros && self.k > 1 {
+                    let (b, c, _, h, w) = x.dims5()?;
+                    let z = Tensor::zeros((b, c, (self.k - 1) / 2, h, w), x.dtype(), x.device())?;
+                    Tensor::cat(&[&z, &x, &z], 2)?
+                } else {
+                    x
+                };
+                let pads = match time {
+                    TimePadding::Zeros => (0, 0),
+                    t => self.time_padding(t),
+                };
+                self.forward_stacked(&x, w, pads, pad_s)
+            }
         }
     }
 

@@ -10,7 +10,7 @@
 //! not, by config), as in the reference. The decoder may be timestep-conditioned and inject
 //! noise; the noise comes from the caller's [`NoiseRng`] in the reference's order.
 
-use candle_core::{DType, Tensor};
+use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use serde::Deserialize;
 
@@ -19,6 +19,8 @@ use crate::pixel_norm;
 use crate::rng::NoiseRng;
 use crate::transformer::TimestepEmbedding;
 use crate::vae::Tiling;
+
+use crate::conv3d::InputNorm;
 
 use super::conv::{Conv3d, SpatialPadding, TimePadding};
 use super::tiling;
@@ -303,6 +305,30 @@ fn norm_modulate_silu(
     h.silu()
 }
 
+/// `residual + conv(norm_modulate_silu(x))`, fused into the convolution's kernel on the CPU
+/// (no normalised copy of `x`, no separate residual add).
+fn conv_after_norm(
+    conv: &Conv3d,
+    x: &Tensor,
+    scale_shift: Option<(&Tensor, &Tensor)>,
+    time: TimePadding,
+    residual: Option<&Tensor>,
+) -> candle_core::Result<Tensor> {
+    if conv.fuses(x) {
+        let norm = InputNorm {
+            eps: 1e-8,
+            scale_shift,
+            silu: true,
+        };
+        return conv.forward_fused(x, time, Some(&norm), residual);
+    }
+    let y = conv.forward(&norm_modulate_silu(x, scale_shift)?, time)?;
+    match residual {
+        Some(r) => y.add(r),
+        None => Ok(y),
+    }
+}
+
 fn per_channel(t: &Tensor) -> candle_core::Result<Tensor> {
     let c = t.elem_count();
     t.reshape((1, c, 1, 1, 1))
@@ -438,18 +464,9 @@ impl ResnetBlock {
             _ => None,
         };
         let first = mods.as_ref().map(|(shift1, scale1, _, _)| (scale1, shift1));
-        let mut h = self
-            .conv1
-            .forward(&norm_modulate_silu(x, first)?, pass.time)?;
+        let mut h = conv_after_norm(&self.conv1, x, first, pass.time, None)?;
         if let Some((s1, _)) = &self.noise_scales {
             h = Self::spatial_noise(&h, s1, pass.rng)?;
-        }
-        let second = mods.as_ref().map(|(_, _, shift2, scale2)| (scale2, shift2));
-        h = self
-            .conv2
-            .forward(&norm_modulate_silu(&h, second)?, pass.time)?;
-        if let Some((_, s2)) = &self.noise_scales {
-            h = Self::spatial_noise(&h, s2, pass.rng)?;
         }
         let mut skip = x.clone();
         if let Some(n) = &self.norm3 {
@@ -458,7 +475,15 @@ impl ResnetBlock {
         if let Some(c) = &self.conv_shortcut {
             skip = c.forward(&skip, TimePadding::None)?;
         }
-        h.add(&skip)
+        let second = mods.as_ref().map(|(_, _, shift2, scale2)| (scale2, shift2));
+        match &self.noise_scales {
+            // The noise is added before the skip, as in the reference.
+            Some((_, s2)) => {
+                let h = conv_after_norm(&self.conv2, &h, second, pass.time, None)?;
+                Self::spatial_noise(&h, s2, pass.rng)?.add(&skip)
+            }
+            None => conv_after_norm(&self.conv2, &h, second, pass.time, Some(&skip)),
+        }
     }
 }
 
@@ -472,14 +497,77 @@ fn to_depth(x: &Tensor, s: (usize, usize, usize)) -> candle_core::Result<Tensor>
         .reshape((b, c * st * sh * sw, f / st, h / sh, w / sw))
 }
 
-/// Depth-to-space, the inverse layout of [`to_depth`].
-fn from_depth(x: &Tensor, s: (usize, usize, usize)) -> candle_core::Result<Tensor> {
+/// Depth-to-space, the inverse layout of [`to_depth`], without the first `cut` frames of the
+/// result.
+fn from_depth(x: &Tensor, s: (usize, usize, usize), cut: usize) -> candle_core::Result<Tensor> {
     let (b, c, f, h, w) = x.dims5()?;
     let (st, sh, sw) = s;
     let co = c / (st * sh * sw);
-    x.reshape(vec![b, co, st, sh, sw, f, h, w])?
+    if cut > f * st || co * st * sh * sw != c {
+        return Err(candle_core::Error::Msg(format!(
+            "depth-to-space by {s:?} of {:?} dropping {cut} frames",
+            x.dims()
+        )));
+    }
+    if x.device().is_cpu() && x.dtype() == DType::F32 {
+        return from_depth_cpu(&x.contiguous()?, (b, co, f, h, w), s, cut);
+    }
+    let y = x
+        .reshape(vec![b, co, st, sh, sw, f, h, w])?
         .permute([0, 1, 5, 2, 6, 3, 7, 4])?
-        .reshape((b, co, f * st, h * sh, w * sw))
+        .reshape((b, co, f * st, h * sh, w * sw))?;
+    y.narrow(2, cut, f * st - cut)
+}
+
+/// [`from_depth`] on the CPU as one parallel copy into the final layout: the tensor-op form
+/// copies element by element through an eight-dimensional permutation and again when the
+/// dropped frames are cut off.
+fn from_depth_cpu(
+    x: &Tensor,
+    (b, co, f, h, w): (usize, usize, usize, usize, usize),
+    (st, sh, sw): (usize, usize, usize),
+    cut: usize,
+) -> candle_core::Result<Tensor> {
+    use candle_core::Storage;
+    use rayon::prelude::*;
+
+    let (fo, ho, wo) = (f * st - cut, h * sh, w * sw);
+    let plane = ho * wo;
+    let mut out = vec![0f32; b * co * fo * plane];
+    let (storage, layout) = x.storage_and_layout();
+    let (start, end) = layout
+        .contiguous_offsets()
+        .ok_or_else(|| candle_core::Error::Msg("depth-to-space: non-contiguous input".into()))?;
+    let xs = match &*storage {
+        Storage::Cpu(cpu) => &cpu.as_slice::<f32>()?[start..end],
+        _ => {
+            return Err(candle_core::Error::Msg(
+                "depth-to-space: expected a CPU tensor".into(),
+            ))
+        }
+    };
+    let in_frame = h * w;
+    out.par_chunks_mut(plane.max(1))
+        .enumerate()
+        .for_each(|(i, dst)| {
+            // Output frame t of channel c of item bi is input frame (t + cut) / st, sub-frame
+            // (t + cut) % st.
+            let (bc, t) = (i / fo, i % fo);
+            let (fi, ti) = ((t + cut) / st, (t + cut) % st);
+            for yo in 0..ho {
+                let (hi, si) = (yo / sh, yo % sh);
+                let drow = &mut dst[yo * wo..(yo + 1) * wo];
+                for j in 0..sw {
+                    // Input channel (c, ti, si, j) of item bi, as `to_depth` orders them.
+                    let ch = ((bc * st + ti) * sh + si) * sw + j;
+                    let src = &xs[(ch * f + fi) * in_frame + hi * w..][..w];
+                    for (wi, v) in src.iter().enumerate() {
+                        drow[wi * sw + j] = *v;
+                    }
+                }
+            }
+        });
+    Tensor::from_vec(out, (b, co, fo, ho, wo), &Device::Cpu)
 }
 
 /// `LTX2VideoDownsampler3d`: the first `st - 1` frames repeated in front, then a convolution
@@ -528,22 +616,15 @@ struct Upsampler {
 impl Upsampler {
     fn forward(&self, x: &Tensor, time: TimePadding) -> candle_core::Result<Tensor> {
         let (st, sh, sw) = self.stride;
-        let drop_front = |t: Tensor| -> candle_core::Result<Tensor> {
-            let n = t.dim(2)?;
-            t.narrow(2, st - 1, n - (st - 1))
-        };
-        let residual = if self.residual {
-            let r = from_depth(x, self.stride)?;
-            let repeats = st * sh * sw / self.upscale;
-            Some(drop_front(r.repeat((1, repeats, 1, 1, 1))?)?)
-        } else {
-            None
-        };
-        let y = drop_front(from_depth(&self.conv.forward(x, time)?, self.stride)?)?;
-        match residual {
-            Some(r) => y.add(&r),
-            None => Ok(y),
+        let y = from_depth(&self.conv.forward(x, time)?, self.stride, st - 1)?;
+        if !self.residual {
+            return Ok(y);
         }
+        let r = from_depth(x, self.stride, 0)?;
+        let repeats = st * sh * sw / self.upscale;
+        let r = r.repeat((1, repeats, 1, 1, 1))?;
+        let n = r.dim(2)?;
+        y.add(&r.narrow(2, st - 1, n - (st - 1))?)
     }
 }
 
@@ -755,9 +836,7 @@ impl Encoder {
             };
         }
         x = self.mid.forward(&x, None, &mut pass)?;
-        let x = self
-            .conv_out
-            .forward(&norm_modulate_silu(&x, None)?, self.time)?;
+        let x = conv_after_norm(&self.conv_out, &x, None, self.time, None)?;
         let n = x.dim(1)?;
         let last = x.narrow(1, n - 1, 1)?;
         let reps = n.saturating_sub(2);
@@ -987,11 +1066,10 @@ impl Decoder {
                     .broadcast_add(&table.reshape((1, 2, c, 1, 1, 1))?)?;
                 let shift = tt.narrow(1, 0, 1)?.squeeze(1)?;
                 let scale = tt.narrow(1, 1, 1)?.squeeze(1)?;
-                norm_modulate_silu(&x, Some((&scale, &shift)))?
+                conv_after_norm(&self.conv_out, &x, Some((&scale, &shift)), self.time, None)?
             }
-            _ => norm_modulate_silu(&x, None)?,
+            _ => conv_after_norm(&self.conv_out, &x, None, self.time, None)?,
         };
-        let x = self.conv_out.forward(&x, self.time)?;
         // Unpatchify with the reference's channel order (c, pw, ph).
         let (b, c, f, h, w) = x.dims5()?;
         let p = self.patch;
@@ -1079,5 +1157,49 @@ impl Ltx2Vae {
         z.broadcast_mul(&per_channel(&self.latents_std)?)?
             .affine(1.0 / self.cfg.scaling_factor, 0.0)?
             .broadcast_add(&per_channel(&self.latents_mean)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_to_space_copy_matches_the_permutation() {
+        let dev = candle_core::Device::Cpu;
+        for (s, cut) in [
+            ((2, 2, 2), 1),
+            ((2, 1, 1), 1),
+            ((1, 2, 2), 0),
+            ((2, 2, 2), 0),
+        ] {
+            let (b, co, f, h, w) = (2, 3, 3, 4, 5);
+            let c = co * s.0 * s.1 * s.2;
+            let n = b * c * f * h * w;
+            let x = Tensor::arange(0f32, n as f32, &dev)
+                .unwrap()
+                .reshape((b, c, f, h, w))
+                .unwrap();
+            // f64 takes the tensor-op form, f32 the copy.
+            let want = from_depth(&x.to_dtype(DType::F64).unwrap(), s, cut)
+                .unwrap()
+                .to_dtype(DType::F32)
+                .unwrap();
+            let got = from_depth(&x, s, cut).unwrap();
+            assert_eq!(got.dims(), want.dims(), "{s:?}");
+            assert_eq!(
+                got.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
+                want.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
+                "{s:?} dropping {cut}"
+            );
+            // And it inverts `to_depth`.
+            if cut == 0 {
+                let back = to_depth(&got, s).unwrap();
+                assert_eq!(
+                    back.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
+                    x.flatten_all().unwrap().to_vec1::<f32>().unwrap()
+                );
+            }
+        }
     }
 }

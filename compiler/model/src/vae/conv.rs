@@ -88,6 +88,7 @@ impl CausalConv3d {
                     pad_front,
                     pad_back,
                     pad_s: self.kh / 2,
+                    zero_time: false,
                 };
                 conv3d::conv3d_cpu(x, w, &self.bias, spec)
             }

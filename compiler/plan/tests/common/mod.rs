@@ -213,17 +213,13 @@ impl FilmBuilder {
             frames: Frames(frames),
             transition_in: cut(),
             fade_out: None,
-            camera: ShotCamera {
-                preset: None,
-                on: None,
-                moves: Vec::new(),
-                lens: None,
-                span: None,
-            },
+            camera: ShotCamera::default(),
             blocking: Vec::new(),
             holds: Vec::new(),
             lights: Vec::new(),
             speed: Speed::NORMAL,
+            focus: Vec::new(),
+            depth: scene_check::film::Depth::Normal,
             prompts: Vec::new(),
             actions: Vec::new(),
             dialogue: Vec::new(),
@@ -414,9 +410,11 @@ pub fn rich_film() -> Film {
         text: "It's been ten years.".into(),
         parenthetical: Some("whispering".into()),
         off_screen: false,
-        start: Frames(0),
-        end: Frames(32),
+        start: LineStart::Next {
+            not_before: Frames(0),
+        },
         span: span(),
+        text_span: span(),
     });
     b.stop(reply, AudioSource::Sound(theme), 48, 24);
 
@@ -466,4 +464,14 @@ pub fn rich_film() -> Film {
     );
     b.shot_mut(window).fade_out = Some(transition(TransitionKind::FadeToBlack, 24));
     b.build()
+}
+
+/// Plans with the reading-speed estimate: these tests are not about speech, and must not
+/// depend on a speech engine being installed.
+pub fn plan(film: &Film) -> scene_plan::FilmPlan {
+    scene_plan::plan(film, &reading_speed())
+}
+
+pub fn reading_speed() -> scene_voice::ReadingSpeed {
+    scene_voice::ReadingSpeed::new("the test plans by reading speed")
 }

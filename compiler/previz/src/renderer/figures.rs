@@ -13,6 +13,7 @@ use scene_plan::schedule::{LightSide, Subject, SubjectKind};
 
 use crate::frame::RgbFrame;
 
+use super::facing;
 use super::light::Key;
 use super::raster::{self, mix, parse_hex, Rgb};
 use super::sky::Palette;
@@ -32,6 +33,8 @@ pub struct Placed {
     pub h: f32,
     /// A prop's real width and height in metres; `None` for a character.
     pub prop: Option<[f32; 2]>,
+    /// Which side of the figure the camera sees.
+    pub seen: facing::Seen,
 }
 
 impl Placed {
@@ -65,6 +68,11 @@ pub fn place(subjects: &[Subject], frame: usize, fw: f32, fh: f32) -> Vec<Placed
                     let [w, h] = s.dimensions_m.unwrap_or([0.3, 0.3]);
                     [w as f32, h as f32]
                 }),
+                seen: facing::Seen::of(
+                    s.view_deg
+                        .as_ref()
+                        .and_then(|v| v.get(frame).or_else(|| v.last()).copied()),
+                ),
             })
         })
         .collect();
@@ -150,7 +158,14 @@ pub fn draw_figures(
                 );
             }
         }
+        let (head_r, head_y) = head_of(fig, bw);
+        facing::draw_head(frame, fig.seen, cx, head_y, head_r, head, p.fog, fog);
     }
+}
+
+/// The radius and centre height of a figure's head, as [`silhouette`] draws it.
+fn head_of(fig: &Placed, bw: f32) -> (f32, f32) {
+    ((fig.h * 0.095).min(bw * 0.36), fig.y + fig.h * 0.105)
 }
 
 /// The screen offset toward a light's side (y down). Front and back light show no edge.

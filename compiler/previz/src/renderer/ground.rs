@@ -261,6 +261,7 @@ mod tests {
                 pitch: -4.0,
                 roll: 6.0,
                 focal_mm: 28.0,
+                focus_m: None,
             };
             let view = View::new(&cam, 203, 118);
             let palette = Palette::new(time, weather);

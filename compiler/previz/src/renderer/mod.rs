@@ -13,6 +13,8 @@
 //! 3. [`figures`]: each character as a head-and-body figure in its colour filling its box, each
 //!    prop as a block of its real size, both lit by the shot's key [`light`], whose colour then
 //!    tints the frame;
+//!    in a shot with a focus distance, [`focus`] blurs the background and each figure by its
+//!    distance from the focal plane;
 //! 4. [`weather`]: rain streaks or snow seeded by the shot's seed and the frame, falling at the
 //!    shot's `speed` (slow motion slows them), and not indoors (fog is depth based, in every
 //!    layer);
@@ -25,7 +27,9 @@
 //! comes from names and seeds ([`rng`]), and frames are rendered independently, so rendering them
 //! on several threads cannot change a pixel.
 
+pub mod facing;
 pub mod figures;
+pub mod focus;
 pub mod grade;
 pub mod ground;
 pub mod inset;
@@ -60,6 +64,7 @@ const DEFAULT_CAMERA: CameraFrame = CameraFrame {
     pitch: 0.0,
     roll: 0.0,
     focal_mm: 35.0,
+    focus_m: None,
 };
 
 /// The previz backend.
@@ -365,6 +370,10 @@ impl<'a> Prepared<'a> {
         let view = projection::View::new(&cam, w, h);
         let mut frame = RgbFrame::new(w, h);
         self.environment(&mut frame, &cam, &view, f);
+        let lens = focus::Lens::of(&cam, self.shot.depth, view.focal_px, h);
+        if let Some(lens) = &lens {
+            focus::background(&mut frame, lens);
+        }
         let figures = figures::place(&self.shot.subjects, f as usize, w as f32, h as f32);
         figures::draw_figures(
             &mut frame,
@@ -373,6 +382,9 @@ impl<'a> Prepared<'a> {
             view.focal_px,
             self.key.as_ref(),
         );
+        if let Some(lens) = &lens {
+            focus::figures(&mut frame, &figures, lens);
+        }
         if let Some(key) = &self.key {
             light::tint(&mut frame, key);
         }

@@ -14,6 +14,7 @@ pub fn camera(position: [f64; 3], yaw: f64, pitch: f64, focal_mm: f64) -> Camera
         pitch,
         roll: 0.0,
         focal_mm,
+        focus_m: None,
     }
 }
 
@@ -62,6 +63,7 @@ pub fn shot(name: &str, frames: u32) -> ShotSchedule {
         titles: vec![],
         lights: Vec::new(),
         speed: 1.0,
+        depth: Default::default(),
     }
 }
 
@@ -78,6 +80,10 @@ pub fn film(shots: Vec<ShotSchedule>) -> FilmSchedule {
         shots,
         audio: vec![],
         loudness_lufs: -16.0,
+        speech: Speech {
+            timing: SpeechTimingKind::ReadingEstimate,
+            engine: None,
+        },
     }
 }
 
@@ -89,6 +95,7 @@ pub fn subject(character: &str, name: &str, color: &str, boxes: Vec<[f64; 4]>) -
         color: color.into(),
         description: String::new(),
         dimensions_m: None,
+        view_deg: None,
         boxes,
     }
 }
@@ -143,6 +150,16 @@ pub fn opening(frames: u32) -> ShotSchedule {
         off_screen: false,
         start_frame: Frame(frames / 3),
         end_frame: Frame(frames),
+        spoken_ms: 1_400,
+        scratch_voice: ScratchVoice {
+            language: "en-us".into(),
+            variant: "whisperf".into(),
+            pitch: 50,
+            range: 50,
+            rate: 160,
+            gain_db: -6,
+            placement: VoicePlacement::OnScreen,
+        },
     }];
     s
 }

@@ -1,8 +1,8 @@
 //! Shot leases: two workers sharing a cache do not render the same shot at once, and a dead
 //! worker's shot is taken over.
 //!
-//! A lease is a small record beside the entries (`leases/<key>.lease`) naming its holder and
-//! when it expires. A worker that misses the cache *claims* the shot: it creates the lease if
+//! A lease is a small record beside the entries (`leases/<key>.lease`) naming its holder, when
+//! it took the shot and when the lease expires ([`LeaseInfo`], which `scenec farm status` shows). A worker that misses the cache *claims* the shot: it creates the lease if
 //! there is none (an atomic create that fails when one exists), takes it over when it has
 //! expired (an atomic replace that fails when somebody else replaced it first), and otherwise
 //! learns that the shot is [`Claim::Busy`] and waits for its entry. The holder renews its lease
@@ -22,8 +22,34 @@ use scene_previz::error::RenderError;
 
 use super::key::CacheKey;
 
-/// How long a lease lives without renewal.
+/// How long a lease lives without renewal, unless the store is opened with another time to live
+/// (`scenec render --lease-ttl`).
 pub const LEASE_TTL: Duration = Duration::from_secs(120);
+
+/// A lease as read back from a store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeaseInfo {
+    /// The worker holding it ([`holder_name`]: host, process and a nonce).
+    pub holder: String,
+    /// When the holder took the shot (Unix milliseconds; renewals keep it). `None` for a record
+    /// that does not say.
+    pub since_ms: Option<u64>,
+    /// When the lease expires unless renewed (Unix milliseconds; 0 for a record that cannot be
+    /// read, which counts as expired).
+    pub expires_ms: u64,
+}
+
+impl LeaseInfo {
+    /// Whether the holder stopped renewing: another worker may take the shot over.
+    pub fn expired_at(&self, now_ms: u64) -> bool {
+        self.expires_ms <= now_ms
+    }
+}
+
+/// The lease on `key` in `store`, if there is one.
+pub fn read<S: LeaseStore>(store: &S, key: &CacheKey) -> Result<Option<LeaseInfo>, RenderError> {
+    Ok(store.read(key)?.map(|(bytes, _)| parse(&bytes)))
+}
 
 /// What a store keeps leases with: atomic create, atomic replace of a version it read, read,
 /// and delete. `Version` is whatever proves which write a reader saw (an ETag, a file's
@@ -69,36 +95,39 @@ pub fn holder_name() -> String {
     format!("{host}:{}:{nonce:x}", std::process::id())
 }
 
-fn now_ms() -> u64 {
+/// The wall clock in Unix milliseconds, the unit of [`LeaseInfo`]'s times.
+pub fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
 }
 
-/// `holder <name>\nexpires_ms <unix ms>\n`: small, and readable by a person looking at a stuck
-/// farm.
-fn record(holder: &str, ttl: Duration) -> Vec<u8> {
+/// `holder <name>\nsince_ms <unix ms>\nexpires_ms <unix ms>\n`: small, and readable by a person
+/// looking at a stuck farm. `since_ms` is when the holder took the shot; renewals keep it.
+fn record(holder: &str, since_ms: u64, ttl: Duration) -> Vec<u8> {
     format!(
-        "holder {holder}\nexpires_ms {}\n",
+        "holder {holder}\nsince_ms {since_ms}\nexpires_ms {}\n",
         now_ms() + ttl.as_millis() as u64
     )
     .into_bytes()
 }
 
-/// `(holder, expires_ms)`; a record that cannot be read counts as expired, so a damaged lease
-/// never blocks a shot for ever.
-fn parse(record: &[u8]) -> (String, u64) {
+/// A record that cannot be read counts as expired, so a damaged lease never blocks a shot for
+/// ever.
+fn parse(record: &[u8]) -> LeaseInfo {
     let text = String::from_utf8_lossy(record);
     let field = |name: &str| {
         text.lines()
             .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
     };
-    let holder = field("holder ").unwrap_or_else(|| "an unreadable lease".into());
-    let expires = field("expires_ms ")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    (holder, expires)
+    LeaseInfo {
+        holder: field("holder ").unwrap_or_else(|| "an unreadable lease".into()),
+        since_ms: field("since_ms ").and_then(|v| v.parse().ok()),
+        expires_ms: field("expires_ms ")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
+    }
 }
 
 /// Claim the right to render `key` (see the module's documentation).
@@ -111,22 +140,25 @@ pub fn claim<S: LeaseStore>(
     // A lease can vanish between a failed create and the read (its holder finished): try again,
     // a few times, rather than loop for ever against a store that misbehaves.
     for _ in 0..4 {
-        if let Some(version) = store.create(key, &record(holder, ttl))? {
+        let since = now_ms();
+        if let Some(version) = store.create(key, &record(holder, since, ttl))? {
             return Ok(Claim::Granted(Box::new(Held::start(
-                store, *key, holder, ttl, version,
+                store, *key, holder, since, ttl, version,
             ))));
         }
         let Some((bytes, version)) = store.read(key)? else {
             continue;
         };
-        let (other, expires_ms) = parse(&bytes);
-        if expires_ms > now_ms() {
-            return Ok(Claim::Busy { holder: other });
+        let other = parse(&bytes);
+        if !other.expired_at(now_ms()) {
+            return Ok(Claim::Busy {
+                holder: other.holder,
+            });
         }
-        match store.replace(key, &version, &record(holder, ttl))? {
+        match store.replace(key, &version, &record(holder, since, ttl))? {
             Some(version) => {
                 return Ok(Claim::Granted(Box::new(Held::start(
-                    store, *key, holder, ttl, version,
+                    store, *key, holder, since, ttl, version,
                 ))))
             }
             // Another worker took the expired lease over first.
@@ -150,6 +182,7 @@ impl Held {
         store: &Arc<S>,
         key: CacheKey,
         holder: &str,
+        since_ms: u64,
         ttl: Duration,
         version: S::Version,
     ) -> Held {
@@ -180,7 +213,7 @@ impl Held {
                         return;
                     }
                     drop(guard);
-                    match store.replace(&key, &version, &record(&holder, ttl)) {
+                    match store.replace(&key, &version, &record(&holder, since_ms, ttl)) {
                         Ok(Some(v)) => version = v,
                         // Taken over (we were too slow) or unreachable: keep rendering; the
                         // entry is content-addressed, so a second writer is harmless.
@@ -293,7 +326,9 @@ mod tests {
         let store = Arc::new(Memory::default());
         let ttl = Duration::from_millis(300);
         // A worker killed while holding a lease: its record stays and is never renewed.
-        store.create(&key(1), &record("dead", ttl)).expect("create");
+        store
+            .create(&key(1), &record("dead", now_ms(), ttl))
+            .expect("create");
         assert!(matches!(
             claim(&store, &key(1), "b", ttl).expect("claim"),
             Claim::Busy { .. }
@@ -301,8 +336,15 @@ mod tests {
         std::thread::sleep(ttl + Duration::from_millis(100));
         let taken = claim(&store, &key(1), "b", ttl).expect("claim");
         assert!(matches!(taken, Claim::Granted(_)));
-        let (bytes, _) = store.read(&key(1)).expect("read").expect("a lease");
-        assert_eq!(parse(&bytes).0, "b");
+        let taken_at = now_ms();
+        let lease = read(&*store, &key(1)).expect("read").expect("a lease");
+        assert_eq!(lease.holder, "b");
+        assert!(
+            lease
+                .since_ms
+                .is_some_and(|s| s <= taken_at && s + 1000 > taken_at),
+            "a take-over starts a new `since`: {lease:?}"
+        );
     }
 
     #[test]
@@ -310,7 +352,17 @@ mod tests {
         let store = Arc::new(Memory::default());
         let ttl = Duration::from_millis(300);
         let held = claim(&store, &key(1), "a", ttl).expect("claim");
+        let since = read(&*store, &key(1))
+            .expect("read")
+            .expect("a lease")
+            .since_ms;
         std::thread::sleep(ttl * 3);
+        let renewed = read(&*store, &key(1)).expect("read").expect("a lease");
+        assert_eq!(
+            renewed.since_ms, since,
+            "renewals keep when the shot was taken"
+        );
+        assert!(!renewed.expired_at(now_ms()));
         assert!(
             matches!(
                 claim(&store, &key(1), "b", ttl).expect("claim"),
@@ -323,8 +375,15 @@ mod tests {
 
     #[test]
     fn unreadable_records_count_as_expired() {
-        assert_eq!(parse(b"garbage").1, 0);
-        let (holder, expires) = parse(b"holder h:1:2\nexpires_ms 42\n");
-        assert_eq!((holder.as_str(), expires), ("h:1:2", 42));
+        assert!(parse(b"garbage").expired_at(1));
+        assert_eq!(
+            parse(b"holder h:1:2\nsince_ms 40\nexpires_ms 42\n"),
+            LeaseInfo {
+                holder: "h:1:2".into(),
+                since_ms: Some(40),
+                expires_ms: 42
+            }
+        );
+        assert_eq!(parse(b"holder h:1:2\nexpires_ms 42\n").since_ms, None);
     }
 }

@@ -24,7 +24,7 @@ pub mod store;
 pub use entry::{serialize as serialize_entry, CacheEntry, ShotVideo, StoredShot};
 pub use frames::EntryFrames;
 pub use key::{frame_sha256, keyed_schedule_json, shot_key, CacheKey, KeyInputs};
-pub use lease::Claim;
+pub use lease::{Claim, LeaseInfo, LEASE_TTL};
 pub use store::{open_store, parse_size, CacheError, CacheStats, GcReport, ShotCache, ShotStore};
 
 /// Bump when the key's recipe or the entry layout changes: it is hashed into every key and

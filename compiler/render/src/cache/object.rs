@@ -16,16 +16,20 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion};
+use object_store::{
+    GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload,
+    UpdateVersion,
+};
 use scene_previz::error::RenderError;
 
 use super::entry::{serialize, CacheEntry, ShotVideo, StoredShot};
 use super::key::CacheKey;
-use super::lease::{self, Claim, LeaseStore, LEASE_TTL};
-use super::sound::{parse_sound, serialize_sound};
+use super::lease::{self, Claim, LeaseInfo, LeaseStore, LEASE_TTL};
+use super::sound::{parse_sound, serialize_sound, sound_fits, SOUND_HEAD_LEN};
 use super::store::ShotStore;
 use crate::audio::StereoBuffer;
 
@@ -37,6 +41,7 @@ const MAX_ENTRY_BYTES: u64 = 4 << 30;
 pub struct ObjectCache {
     inner: Arc<Inner>,
     holder: String,
+    lease_ttl: Duration,
 }
 
 struct Inner {
@@ -100,7 +105,14 @@ impl ObjectCache {
         Ok(ObjectCache {
             inner: Arc::new(inner),
             holder: lease::holder_name(),
+            lease_ttl: LEASE_TTL,
         })
+    }
+
+    /// Leases this cache grants live `ttl` without renewal (default [`LEASE_TTL`]).
+    pub fn with_lease_ttl(mut self, ttl: Duration) -> Self {
+        self.lease_ttl = ttl;
+        self
     }
 }
 
@@ -182,6 +194,24 @@ impl ShotStore for ObjectCache {
         sound
     }
 
+    fn has_sound(&self, key: &CacheKey) -> bool {
+        let inner = &self.inner;
+        let path = inner.path("shots", key, "sound");
+        inner.runtime.block_on(async {
+            let opts = GetOptions {
+                range: Some(GetRange::Bounded(0..SOUND_HEAD_LEN as u64)),
+                ..GetOptions::default()
+            };
+            let Ok(got) = inner.store.get_opts(&path, opts).await else {
+                return false;
+            };
+            let len = got.meta.size;
+            got.bytes()
+                .await
+                .is_ok_and(|head| sound_fits(key, &head, len))
+        })
+    }
+
     fn put_sound(
         &self,
         key: &CacheKey,
@@ -201,7 +231,11 @@ impl ShotStore for ObjectCache {
     }
 
     fn claim(&self, key: &CacheKey) -> Result<Claim, RenderError> {
-        lease::claim(&self.inner, key, &self.holder, LEASE_TTL)
+        lease::claim(&self.inner, key, &self.holder, self.lease_ttl)
+    }
+
+    fn lease(&self, key: &CacheKey) -> Result<Option<LeaseInfo>, RenderError> {
+        lease::read(&*self.inner, key)
     }
 }
 

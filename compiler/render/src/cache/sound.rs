@@ -36,6 +36,31 @@ pub fn serialize_sound(key: &CacheKey, sound: &StereoBuffer) -> Vec<u8> {
     bytes
 }
 
+/// Bytes a store reads from the start of a sound for [`sound_fits`].
+pub const SOUND_HEAD_LEN: usize = HEAD_LEN;
+
+/// Whether a sound whose first [`SOUND_HEAD_LEN`] bytes are `head` and whose size is `len` is
+/// one stored under `key`, whole: what a store checks without reading (or hashing) every
+/// sample. Writes are atomic, so a sound that fits is the one that was written; [`parse_sound`]
+/// checks the samples when the film is mixed.
+pub fn sound_fits(key: &CacheKey, head: &[u8], len: u64) -> bool {
+    let Some(head) = head.get(..HEAD_LEN) else {
+        return false;
+    };
+    if &head[..8] != SOUND_MAGIC
+        || head[8..12] != CACHE_FORMAT_VERSION.to_le_bytes()
+        || head[12..44] != key.0
+    {
+        return false;
+    }
+    let mut frames = [0u8; 8];
+    frames.copy_from_slice(&head[44..52]);
+    u64::from_le_bytes(frames)
+        .checked_mul(8)
+        .and_then(|n| n.checked_add((HEAD_LEN + TRAILER_LEN) as u64))
+        == Some(len)
+}
+
 /// The sound in `bytes` if they are a whole, undamaged sound stored under `key`.
 pub fn parse_sound(key: &CacheKey, bytes: &[u8]) -> Option<StereoBuffer> {
     let body_len = bytes.len().checked_sub(TRAILER_LEN)?;
@@ -77,5 +102,10 @@ mod tests {
         flipped[HEAD_LEN] ^= 1;
         assert_eq!(parse_sound(&key, &flipped), None);
         assert_eq!(parse_sound(&key, &bytes[..bytes.len() - 1]), None);
+        let len = bytes.len() as u64;
+        assert!(sound_fits(&key, &bytes, len));
+        assert!(!sound_fits(&key, &bytes, len - 1), "truncated");
+        assert!(!sound_fits(&CacheKey([8; 32]), &bytes, len), "another key");
+        assert!(!sound_fits(&key, &bytes[..10], len), "no whole header");
     }
 }

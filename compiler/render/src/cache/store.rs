@@ -39,8 +39,8 @@ use scene_previz::error::RenderError;
 
 use super::entry::{serialize, CacheEntry, ShotVideo, StoredShot};
 use super::key::CacheKey;
-use super::lease::{self, Claim, LeaseStore, LEASE_TTL};
-use super::sound::{parse_sound, serialize_sound};
+use super::lease::{self, Claim, LeaseInfo, LeaseStore, LEASE_TTL};
+use super::sound::{parse_sound, serialize_sound, sound_fits, SOUND_HEAD_LEN};
 use crate::audio::StereoBuffer;
 
 /// Where the render pipeline keeps shots between runs (and between the render threads and the
@@ -67,9 +67,22 @@ pub trait ShotStore: Send + Sync {
         Ok(Claim::Granted(Box::new(())))
     }
 
+    /// The lease on `key` (see [`super::lease`]), for `scenec farm status`; `None` when there
+    /// is none, and always for a store that keeps no leases.
+    fn lease(&self, _key: &CacheKey) -> Result<Option<LeaseInfo>, RenderError> {
+        Ok(None)
+    }
+
     /// The verified sound a backend generated with the shot under `key`, or `None` when there
     /// is none or it is damaged (a store removes a damaged sound, so the shot renders again).
     fn get_sound(&self, key: &CacheKey) -> Option<StereoBuffer>;
+
+    /// Whether a whole sound for `key` is stored, read from its header and size alone (see
+    /// [`super::sound::sound_fits`]): what deciding that a shot is cached needs, without
+    /// reading every sample. Defaults to [`ShotStore::get_sound`].
+    fn has_sound(&self, key: &CacheKey) -> bool {
+        self.get_sound(key).is_some()
+    }
 
     /// Store the sound a backend generated with the shot under `key`, atomically, like
     /// [`ShotStore::put`]. The pipeline stores it before the shot's entry.
@@ -82,13 +95,14 @@ pub trait ShotStore: Send + Sync {
 }
 
 /// The store `--cache` names: an object store (`s3://bucket/prefix`, with the
-/// `object-store` feature) or a directory.
-pub fn open_store(location: &str) -> Result<Box<dyn ShotStore>, String> {
+/// `object-store` feature) or a directory. Its leases live `lease_ttl` without renewal
+/// ([`LEASE_TTL`] unless a farm chooses otherwise).
+pub fn open_store(location: &str, lease_ttl: Duration) -> Result<Box<dyn ShotStore>, String> {
     if location.contains("://") {
         #[cfg(feature = "object-store")]
         if location.starts_with("s3://") {
             return super::object::ObjectCache::open(location)
-                .map(|c| Box::new(c) as Box<dyn ShotStore>);
+                .map(|c| Box::new(c.with_lease_ttl(lease_ttl)) as Box<dyn ShotStore>);
         }
         return Err(format!(
             "`{location}`: the cache is a directory or an S3-compatible object store (s3://bucket/prefix){}",
@@ -100,7 +114,7 @@ pub fn open_store(location: &str) -> Result<Box<dyn ShotStore>, String> {
         ));
     }
     ShotCache::open(Path::new(location))
-        .map(|c| Box::new(c) as Box<dyn ShotStore>)
+        .map(|c| Box::new(c.with_lease_ttl(lease_ttl)) as Box<dyn ShotStore>)
         .map_err(|e| e.to_string())
 }
 
@@ -173,6 +187,7 @@ pub struct ShotCache {
     /// Leases for workers that share the directory (a farm on a shared file system).
     leases: std::sync::Arc<DirLeases>,
     holder: String,
+    lease_ttl: Duration,
     /// The open tag, locked shared while this cache is open (exclusively during `gc`); `None`
     /// for a read-only cache that was never tagged.
     tag: Option<File>,
@@ -235,6 +250,7 @@ impl ShotCache {
             writable,
             leases: DirLeases::shared(dir),
             holder: lease::holder_name(),
+            lease_ttl: LEASE_TTL,
         })
     }
 
@@ -253,7 +269,14 @@ impl ShotCache {
             writable: true,
             leases: DirLeases::shared(dir),
             holder: lease::holder_name(),
+            lease_ttl: LEASE_TTL,
         })
+    }
+
+    /// Leases this cache grants live `ttl` without renewal (default [`LEASE_TTL`]).
+    pub fn with_lease_ttl(mut self, ttl: Duration) -> Self {
+        self.lease_ttl = ttl;
+        self
     }
 
     /// Whether shots can be stored here (a read-only cache serves only what it holds).
@@ -470,7 +493,11 @@ impl ShotStore for ShotCache {
             // Nothing can be stored here, so there is no work to share; `put` says why.
             return Ok(Claim::Granted(Box::new(())));
         }
-        lease::claim(&self.leases, key, &self.holder, LEASE_TTL)
+        lease::claim(&self.leases, key, &self.holder, self.lease_ttl)
+    }
+
+    fn lease(&self, key: &CacheKey) -> Result<Option<LeaseInfo>, RenderError> {
+        lease::read(&*self.leases, key)
     }
 
     fn get(&self, key: &CacheKey) -> Option<CacheEntry> {
@@ -524,6 +551,26 @@ impl ShotStore for ShotCache {
             let _ = fs::remove_file(&path);
         }
         sound
+    }
+
+    fn has_sound(&self, key: &CacheKey) -> bool {
+        let Ok(file) = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(self.sound_path(key))
+        else {
+            return false;
+        };
+        let Ok(meta) = file.metadata() else {
+            return false;
+        };
+        let mut head = Vec::with_capacity(SOUND_HEAD_LEN);
+        meta.is_file()
+            && (&file)
+                .take(SOUND_HEAD_LEN as u64)
+                .read_to_end(&mut head)
+                .is_ok()
+            && sound_fits(key, &head, meta.len())
     }
 
     fn put_sound(

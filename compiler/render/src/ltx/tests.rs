@@ -67,6 +67,7 @@ fn shot(name: &str, frames: u32, prompts: &[&str]) -> ShotSchedule {
                 pitch: 0.0,
                 roll: 0.0,
                 focal_mm: 35.0,
+                focus_m: None,
             };
             n
         ],
@@ -93,6 +94,7 @@ fn shot(name: &str, frames: u32, prompts: &[&str]) -> ShotSchedule {
         titles: Vec::new(),
         lights: Vec::new(),
         speed: 1.0,
+        depth: Default::default(),
     }
 }
 
@@ -109,6 +111,10 @@ fn film(width: u32, height: u32, shots: Vec<ShotSchedule>) -> FilmSchedule {
         shots,
         audio: Vec::new(),
         loudness_lufs: -16.0,
+        speech: Speech {
+            timing: SpeechTimingKind::ReadingEstimate,
+            engine: None,
+        },
     }
 }
 
@@ -383,6 +389,7 @@ fn a_cancel_stops_the_shot_between_denoising_steps() {
         &RenderOptions {
             project_root: dir.path(),
             store: &ShotCache::open(&cache).unwrap(),
+            voices: &scene_voice::Voices::open(Some(cache.join(scene_voice::CACHE_DIR))),
             output: &dir.path().join("film.mp4"),
             jobs: 1,
             metadata: Default::default(),

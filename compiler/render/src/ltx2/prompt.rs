@@ -116,6 +116,16 @@ mod tests {
             off_screen: false,
             start_frame: scene_plan::schedule::Frame(0),
             end_frame: scene_plan::schedule::Frame(10),
+            spoken_ms: 900,
+            scratch_voice: scene_plan::schedule::ScratchVoice {
+                language: "en-us".into(),
+                variant: "f2".into(),
+                pitch: 40,
+                range: 50,
+                rate: 150,
+                gain_db: 0,
+                placement: scene_plan::schedule::VoicePlacement::OnScreen,
+            },
         };
         assert_eq!(
             speech(&line),

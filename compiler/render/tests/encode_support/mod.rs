@@ -44,7 +44,8 @@ pub fn shot(name: &str, frames: u32, transition_in: Transition) -> ShotSchedule 
                 yaw: 0.0,
                 pitch: 0.0,
                 roll: 0.0,
-                focal_mm: 35.0
+                focal_mm: 35.0,
+                focus_m: None,
             };
             n
         ],
@@ -71,6 +72,7 @@ pub fn shot(name: &str, frames: u32, transition_in: Transition) -> ShotSchedule 
         titles: Vec::new(),
         lights: Vec::new(),
         speed: 1.0,
+        depth: Default::default(),
     }
 }
 
@@ -105,6 +107,10 @@ pub fn film(width: u32, height: u32, fps: u32, mut shots: Vec<ShotSchedule>) -> 
         shots,
         audio: Vec::new(),
         loudness_lufs: -16.0,
+        speech: Speech {
+            timing: SpeechTimingKind::Measured,
+            engine: Some("eSpeak NG".into()),
+        },
     }
 }
 
@@ -118,6 +124,15 @@ pub fn dialogue(name: &str, text: &str, start: u32, end: u32) -> DialogueLine {
         off_screen: false,
         start_frame: Frame(start),
         end_frame: Frame(end),
+        spoken_ms: u64::from(end - start) * 1000 / 24,
+        scratch_voice: ScratchVoice::from(&scene_voice::scratch_voice(
+            &scene_voice::Character {
+                id: &name.to_lowercase(),
+                voice: None,
+                description: "",
+            },
+            None,
+        )),
     }
 }
 

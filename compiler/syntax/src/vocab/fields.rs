@@ -3,7 +3,7 @@
 //! editor. The grammar reads any `key value…` in a block; these entries decide which keys exist
 //! and what their values must be.
 
-use super::words::{Word, FRAMINGS, GRADES, HEIGHTS, SETTINGS, TIMES, WEATHERS};
+use super::words::{Word, DEPTHS, FRAMINGS, GRADES, HEIGHTS, SETTINGS, TIMES, WEATHERS};
 use super::NameKind;
 
 /// A block that holds fields.
@@ -295,4 +295,5 @@ pub const FIELDS: &[FieldSpec] = &[
     f(Shot, "steps", STEPS, "40", "This shot's denoising steps."),
     many(Shot, "light", Light, "rim from back hard 5600K 40%", "A light for this shot, added to the location's (or replacing the location's light of that name)."),
     f(Shot, "speed", Speed, "25%", "How fast time runs, 1%–1000%: below 100% slow motion, above it fast motion; written times stay screen times."),
+    f(Shot, "depth", Word(DEPTHS), "shallow", "How much in front of and behind the focused subject is sharp: `shallow` (a fast lens, the background melts), `normal`, `deep` (everything sharp)."),
 ];

@@ -40,6 +40,8 @@ pub enum Context {
     Ease,
     /// What `fade to` fades to.
     FadeTo,
+    /// The side of its subject a camera stands on: `from behind`.
+    View,
 }
 
 impl Context {
@@ -55,6 +57,7 @@ impl Context {
                 | Context::InOut
                 | Context::Ease
                 | Context::FadeTo
+                | Context::View
         )
     }
 }
@@ -164,8 +167,8 @@ pub const KEYWORDS: &[Keyword] = &[
             ),
             u(
                 Statement,
-                "camera PRESET [on CHARACTER] [, MOVE]…",
-                "The shot's camera: a preset, what it aims at, and its moves.",
+                "camera PRESET [of CHARACTER] [on SUBJECT] [from SIDE] [past SUBJECT] [, MOVE]…",
+                "The shot's camera: a preset, what it aims at, the side it stands on, and its moves.",
             ),
         ],
     },
@@ -175,6 +178,30 @@ pub const KEYWORDS: &[Keyword] = &[
             Item,
             "scene ID at LOCATION { … }",
             "A scene: a run of shots at one location, the transitions between them and its sound.",
+        )],
+    },
+    Keyword {
+        word: "override",
+        uses: &[u(
+            Item,
+            "override shot|character|prop|location|look|camera|sound …",
+            "In a remix: replaces a shot or sound of the base film, or merges fields over a definition.",
+        )],
+    },
+    Keyword {
+        word: "insert",
+        uses: &[u(
+            Item,
+            "insert shot ID DURATION after|before SHOT { … }",
+            "In a remix: adds a shot next to a shot of the base film.",
+        )],
+    },
+    Keyword {
+        word: "remove",
+        uses: &[u(
+            Item,
+            "remove shot ID",
+            "In a remix: drops a shot of the base film and the transitions joining it.",
         )],
     },
     Keyword {
@@ -386,6 +413,14 @@ pub const KEYWORDS: &[Keyword] = &[
         )],
     },
     Keyword {
+        word: "focus",
+        uses: &[u(
+            Statement,
+            "focus on SUBJECT [at TIME]",
+            "What is sharp: the focus distance follows the subject (metres along the lens axis); several with times rack focus from one to the next over 1s.",
+        )],
+    },
+    Keyword {
         word: "title",
         uses: &[u(
             Statement,
@@ -442,6 +477,22 @@ pub const KEYWORDS: &[Keyword] = &[
         )],
     },
     Keyword {
+        word: "follow",
+        uses: &[u(
+            Move,
+            "follow SUBJECT",
+            "A tracking shot: the camera travels with the subject's ground motion, so the subject keeps its place in frame while the world moves.",
+        )],
+    },
+    Keyword {
+        word: "keep",
+        uses: &[u(
+            Move,
+            "keep SUBJECT",
+            "The camera pans and tilts as needed to hold the subject at its place in frame while the other moves run.",
+        )],
+    },
+    Keyword {
         word: "handheld",
         uses: &[u(
             Move,
@@ -482,11 +533,51 @@ pub const KEYWORDS: &[Keyword] = &[
         )],
     },
     Keyword {
+        word: "extends",
+        uses: &[u(
+            Part,
+            "film \"Title\" extends \"PATH\" { … }",
+            "Makes the film a remix: the film at PATH, changed only where this file says.",
+        )],
+    },
+    Keyword {
+        word: "after",
+        uses: &[u(
+            Part,
+            "insert shot ID DURATION after SHOT { … }",
+            "Puts a remix's new shot right after a shot of the base film.",
+        )],
+    },
+    Keyword {
+        word: "before",
+        uses: &[u(
+            Part,
+            "insert shot ID DURATION before SHOT { … }",
+            "Puts a remix's new shot right before a shot of the base film.",
+        )],
+    },
+    Keyword {
         word: "on",
         uses: &[u(
             Part,
             "camera PRESET on CHARACTER|PROP",
             "Aims the camera at where the character or prop stands on the shot's first frame.",
+        )],
+    },
+    Keyword {
+        word: "of",
+        uses: &[u(
+            Part,
+            "camera pov of CHARACTER",
+            "Puts the camera in the character's eyes (1.6 m up, where it stands), looking where it faces.",
+        )],
+    },
+    Keyword {
+        word: "past",
+        uses: &[u(
+            Part,
+            "camera PRESET on SUBJECT past SUBJECT",
+            "Over the second subject's shoulder onto the first: it stands in the near foreground at the frame edge nearest it.",
         )],
     },
     Keyword {
@@ -509,8 +600,8 @@ pub const KEYWORDS: &[Keyword] = &[
         word: "from",
         uses: &[u(
             Part,
-            "from TIME to TIME",
-            "When a move or zoom runs.",
+            "from TIME to TIME | camera PRESET on SUBJECT from front|behind|left|right",
+            "When a move or zoom runs, or the side of its subject the camera stands on.",
         )],
     },
     Keyword {
@@ -535,7 +626,24 @@ pub const KEYWORDS: &[Keyword] = &[
             u(Side, "enters left", "The frame's left edge."),
             u(Position, "at left", "25% across the frame."),
             u(Horizontal, "pan left", "Toward the left."),
+            u(View, "from left", "The camera stands at the subject's left side: a profile."),
         ],
+    },
+    Keyword {
+        word: "front",
+        uses: &[u(
+            View,
+            "from front",
+            "The camera faces the subject (the default): it sees the face.",
+        )],
+    },
+    Keyword {
+        word: "behind",
+        uses: &[u(
+            View,
+            "from behind",
+            "The camera stands behind the subject: it sees the subject's back.",
+        )],
     },
     Keyword {
         word: "center",
@@ -547,6 +655,7 @@ pub const KEYWORDS: &[Keyword] = &[
             u(Side, "enters right", "The frame's right edge."),
             u(Position, "at right", "75% across the frame."),
             u(Horizontal, "pan right", "Toward the right."),
+            u(View, "from right", "The camera stands at the subject's right side: a profile."),
         ],
     },
     Keyword {

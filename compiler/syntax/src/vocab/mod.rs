@@ -28,8 +28,8 @@ mod words;
 pub use fields::{AssetKind, Block, FieldSpec, NumberRange, ValueType, FIELDS};
 pub use keywords::{Context, Keyword, Use, KEYWORDS, STD};
 pub use words::{
-    Quantity, UnitSpec, Word, FRAMINGS, GRADES, HEIGHTS, LIGHT_QUALITIES, LIGHT_SIDES, SETTINGS,
-    TIMES, UNITS, WEATHERS,
+    Quantity, UnitSpec, Word, DEPTHS, FRAMINGS, GRADES, HEIGHTS, LIGHT_QUALITIES, LIGHT_SIDES,
+    SETTINGS, TIMES, UNITS, WEATHERS,
 };
 
 use crate::ast::Unit;

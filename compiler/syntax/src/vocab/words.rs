@@ -134,7 +134,9 @@ pub const FRAMINGS: &[Word] = &[
     w("extreme_wide", "the whole place; a person is small in it"),
     w("wide", "a standing person with the place around them"),
     w("full", "a standing person, head to toe"),
+    w("medium_full", "from the knees up (a cowboy shot)"),
     w("medium", "from the waist up"),
+    w("medium_closeup", "from the chest up"),
     w("closeup", "the face and shoulders"),
     w("extreme_closeup", "the eyes"),
 ];
@@ -196,6 +198,22 @@ pub const LIGHT_SIDES: &[Word] = &[
     ),
     w("above", "from overhead"),
     w("below", "from below (uplight)"),
+];
+
+/// How deep the zone of sharp focus is around the focused subject (`depth`).
+pub const DEPTHS: &[Word] = &[
+    w(
+        "shallow",
+        "a fast lens (f/1.4): only the focused subject is sharp, the background melts",
+    ),
+    w(
+        "normal",
+        "an everyday aperture (f/5.6): a little softness far from the subject",
+    ),
+    w(
+        "deep",
+        "a stopped-down lens: everything from near to far is sharp",
+    ),
 ];
 
 /// How a light falls off into shadow.

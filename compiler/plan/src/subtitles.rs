@@ -1,22 +1,24 @@
-//! What the film's subtitle track can hold, checked before anything renders.
+//! What the film's subtitle track can hold, checked before anything renders (E0309).
 //!
 //! The MP4's mov_text track stores each sample's text length in 16 bits, and lines spoken at
 //! the same time share one sample (`Speaker: line`, joined by newlines). A line, or lines
 //! together, longer than [`MAX_SUBTITLE_BYTES`] would pass every other check and then fail the
 //! encoder at the end of a render; here they are an error on the line's span instead.
 //!
-//! The timeline is the renderer's (LANGUAGE.md section 4, as `scene_plan::timing` computes it
-//! from the same [`crate::film::TransitionKind::overlap`]): a shot starts when the one before it
-//! ends, less the length of a dissolve or wipe between them; a line plays from its start to its
-//! end frame within its shot. Times are compared in milliseconds, as the track stores them.
+//! Which lines share the screen depends on how long each takes to say, which only the planner
+//! knows: the check runs on the lines as [`crate::speech`] timed them, placed on the film's
+//! timeline by [`crate::timing`] — the same frames the renderer's subtitles and mix use. Times
+//! are compared in milliseconds, as the track stores them.
 
 use std::collections::BTreeSet;
 
+use scene_check::codes;
+use scene_check::film::Film;
+use scene_check::limits::MAX_SUBTITLE_BYTES;
 use scene_syntax::{Diagnostic, Span};
 
-use crate::codes;
-use crate::film::Film;
-use crate::limits::MAX_SUBTITLE_BYTES;
+use crate::speech::TimedLine;
+use crate::timing::FilmTiming;
 
 /// How many overflowing moments are reported: one is enough to act on, and a film of
 /// thousands of huge lines should not print thousands of reports.
@@ -32,8 +34,14 @@ struct Cue {
 }
 
 /// Reports every moment at which the subtitle text on screen is longer than the track holds.
-pub fn check(film: &Film, diags: &mut Vec<Diagnostic>) {
-    let cues = cues(film);
+/// `lines` is parallel to [`Film::shots`], each shot's lines as [`crate::speech`] timed them.
+pub fn check(
+    film: &Film,
+    timing: &FilmTiming,
+    lines: &[Vec<TimedLine>],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let cues = cues(film, timing, lines);
     if cues.iter().map(|c| c.bytes + 1).sum::<usize>() <= MAX_SUBTITLE_BYTES {
         return;
     }
@@ -106,31 +114,17 @@ fn overflow(cues: &[Cue], longest: usize, on_screen: &BTreeSet<usize>, shown: us
 }
 
 /// Every line of dialogue on the film's timeline, in play order.
-fn cues(film: &Film) -> Vec<Cue> {
+fn cues(film: &Film, timing: &FilmTiming, lines: &[Vec<TimedLine>]) -> Vec<Cue> {
     let fps = u64::from(film.fps.0.max(1));
     let ms = |frame: u64| (frame * 1000 + fps / 2) / fps;
     let mut out = Vec::new();
-    // (start, frames) of the previous shot, in film frames.
-    let mut previous: Option<(u64, u64)> = None;
-    for shot in &film.shots {
-        let frames = u64::from(shot.frames.0);
-        let start = match previous {
-            None => 0,
-            Some((prev_start, prev_frames)) => {
-                // The planner's rule (`scene_plan::timing`): the typed film decides which joins
-                // overlap, clamped to both shots.
-                let overlap = shot
-                    .transition_in
-                    .kind
-                    .between_shots()
-                    .overlap(shot.transition_in.frames);
-                prev_start + prev_frames - u64::from(overlap.0).min(prev_frames).min(frames)
-            }
-        };
-        previous = Some((start, frames));
-        for line in &shot.dialogue {
-            let from = start + u64::from(line.start.0).min(frames);
-            let to = start + u64::from(line.end.0).min(frames);
+    for ((shot, placed), timed) in film.shots.iter().zip(&timing.shots).zip(lines) {
+        let start = u64::from(placed.start);
+        let frames = u64::from(placed.frames);
+        for (line, timed) in shot.dialogue.iter().zip(timed) {
+            // As the renderer's cues: within the shot, from the line's start to its spoken end.
+            let from = start + u64::from(timed.start).min(frames);
+            let to = start + u64::from(timed.end).min(frames);
             if to <= from || line.text.trim().is_empty() {
                 continue;
             }

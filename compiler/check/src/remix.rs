@@ -1,0 +1,978 @@
+//! Remixes: a film that changes another (`film "…" extends "base.scene" { … }` with
+//! `override`, `insert shot` and `remove shot` items; docs/language.md, "Remix").
+//!
+//! Loading follows the `extends` chain through the same confinement and cycle rules as imports
+//! ([`crate::load`]). Applying a remix rewrites the loaded trees — never the files — into the
+//! program the remix means: the base's items with the remix's changes spliced in where they
+//! apply. Every node keeps the span of the file it was written in, so the ordinary passes check
+//! the result, an inherited shot's errors point into the base and an override's into the remix,
+//! and relative paths (assets, references) resolve against the file that wrote them. The trees
+//! the tools navigate (`Checked::sources`) stay as parsed; only the checker sees the rewrite.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use scene_syntax::ast::{
+    BlockDef, Field, FilmDef, InsertShot, Item, ItemKind, Override, OverrideTarget, Place,
+    RemoveShot, SceneItem, SceneItemKind, SourceFile, StatementKind, TransitionKind, ValueKind,
+};
+use scene_syntax::{Diagnostic, FileId, Span};
+
+use crate::codes;
+use crate::load::{Loader, Reach};
+use crate::sources::Sources;
+use crate::suggest;
+
+/// A remix file and the base film it extends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Base {
+    pub remix: FileId,
+    pub base: FileId,
+    /// The `extends "…"` path.
+    pub extends: Span,
+}
+
+/// Where a shot of a remix comes from, relative to the film it extends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ShotOrigin {
+    /// The base film's shot, unchanged.
+    Inherited,
+    /// `override shot`: the base's shot replaced in place.
+    Overridden,
+    /// `insert shot`: a shot the base does not have.
+    Inserted,
+}
+
+impl ShotOrigin {
+    pub fn word(self) -> &'static str {
+        match self {
+            ShotOrigin::Inherited => "inherited",
+            ShotOrigin::Overridden => "overridden",
+            ShotOrigin::Inserted => "inserted",
+        }
+    }
+}
+
+/// One change a remix writes, with where it is written and what it changes in the base.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// `shot`, `character`, `prop`, `location`, `look`, `camera` or `sound`.
+    pub kind: &'static str,
+    pub name: String,
+    pub action: ChangeAction,
+    /// The name as the remix writes it.
+    pub span: Span,
+    /// The base's definition of the name (for an insert: of the anchor shot), when it has one.
+    pub base: Option<Span>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeAction {
+    Override,
+    Insert(Place),
+    Remove,
+}
+
+/// What the entry file changes in the film it extends.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Remix {
+    /// The base film's entry file.
+    pub base: Option<FileId>,
+    /// Every shot of the remix by name, and where it comes from.
+    pub shots: BTreeMap<String, ShotOrigin>,
+    /// The base's shots the remix removes, in the order written.
+    pub removed: Vec<String>,
+    /// Every change the entry file writes, in the order written.
+    pub changes: Vec<Change>,
+}
+
+impl Remix {
+    /// The origin of a shot of the remix (a shot it does not know is inherited).
+    pub fn origin(&self, shot: &str) -> ShotOrigin {
+        self.shots
+            .get(shot)
+            .copied()
+            .unwrap_or(ShotOrigin::Inherited)
+    }
+
+    /// The change the remix writes at `offset` of `file`, if any (for the language server).
+    pub fn change_at(&self, file: FileId, offset: u32) -> Option<&Change> {
+        self.changes
+            .iter()
+            .find(|c| c.span.file == file && c.span.start <= offset && offset <= c.span.end)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+impl Loader<'_> {
+    /// Follows `film … extends PATH` from the entry file: loads each base with its imports, and
+    /// stops at the first base that cannot be loaded or that closes a cycle.
+    pub(crate) fn bases(&mut self, entry: FileId) -> Vec<Base> {
+        let mut bases = Vec::new();
+        let mut chain: Vec<(FileId, Option<Span>)> = vec![(entry, None)];
+        while let Some(&(file, _)) = chain.last() {
+            let Some(extends) = self
+                .sources
+                .ast(file)
+                .and_then(film_of)
+                .and_then(|film| film.extends.clone())
+            else {
+                break;
+            };
+            let Some(base) =
+                self.file_import(file, &extends.value, extends.span, &chain, Reach::Extends)
+            else {
+                break;
+            };
+            bases.push(Base {
+                remix: file,
+                base,
+                extends: extends.span,
+            });
+            let mut stack = vec![(base, Some(extends.span))];
+            self.imports_of(&mut stack);
+            chain.push((base, Some(extends.span)));
+        }
+        bases
+    }
+
+    /// E0805: `chain` runs from the film that is extended again to the remix extending it now.
+    pub(crate) fn extends_cycle(
+        &self,
+        chain: &[(FileId, Option<Span>)],
+        closing: Span,
+    ) -> Diagnostic {
+        let mut names: Vec<String> = chain.iter().map(|&(f, _)| self.name(f)).collect();
+        if let Some(first) = names.first().cloned() {
+            names.push(first);
+        }
+        let mut d = Diagnostic::new(
+            codes::E0805,
+            closing,
+            format!("remix cycle: {}", names.join(" extends ")),
+        )
+        .with_label("this `extends` closes the cycle");
+        for window in chain.windows(2) {
+            if let (Some(span), (from, _)) = (window[1].1, window[0]) {
+                d = d.with_related(
+                    span,
+                    format!("`{}` extends `{}`", self.name(from), self.name(window[1].0)),
+                );
+            }
+        }
+        d.with_help("a film cannot be its own base: remove one of these `extends`")
+    }
+}
+
+fn film_of(file: &SourceFile) -> Option<&FilmDef> {
+    file.items.iter().find_map(|item| match &item.kind {
+        ItemKind::Film(film) => Some(film),
+        _ => None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applying
+
+/// The program a remix means, and what it changes. `None` for the program when nothing is to
+/// be rewritten (no `extends`, no stray remix items): the loaded trees are the program.
+pub fn apply(
+    sources: &Sources,
+    entry: FileId,
+    bases: &[Base],
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<Sources>, Option<Remix>) {
+    let remixes: BTreeSet<FileId> = bases.iter().map(|b| b.remix).collect();
+    // A file whose film extends a base that could not be loaded is a remix all the same: its
+    // changes are dropped without a word (the `extends` has its error).
+    let extending: BTreeSet<FileId> = sources
+        .ids()
+        .filter(|&f| {
+            sources
+                .ast(f)
+                .and_then(film_of)
+                .is_some_and(|film| film.extends.is_some())
+        })
+        .collect();
+    let stray = sources.ids().any(|f| {
+        !remixes.contains(&f)
+            && sources
+                .ast(f)
+                .is_some_and(|ast| ast.items.iter().any(is_change))
+    });
+    if bases.is_empty() && !stray {
+        return (None, None);
+    }
+    let mut files: Vec<SourceFile> = sources
+        .ids()
+        .map(|f| {
+            sources.ast(f).cloned().unwrap_or(SourceFile {
+                file: f,
+                items: Vec::new(),
+                comments: Vec::new(),
+            })
+        })
+        .collect();
+    // Changes anywhere but in a remix file are reported (E0801) and dropped.
+    for file in &mut files {
+        if remixes.contains(&file.file) {
+            continue;
+        }
+        if !extending.contains(&file.file) {
+            let entry_film = (file.file == entry).then(|| film_of(file).map(|f| f.title.span));
+            for item in file.items.iter().filter(|i| is_change(i)) {
+                diags.push(not_a_remix(item, entry_film.flatten()));
+            }
+        }
+        file.items.retain(|i| !is_change(i));
+    }
+    // Innermost first: a base that is itself a remix is applied before the remix of it.
+    let mut remix = None;
+    for link in bases.iter().rev() {
+        let mut applier = Applier {
+            files: &mut files,
+            link: *link,
+            sources,
+            diags,
+            changes: Vec::new(),
+            touched: BTreeMap::new(),
+            removed: Vec::new(),
+            origins: BTreeMap::new(),
+        };
+        applier.run();
+        if link.remix == entry {
+            let Applier {
+                changes,
+                removed,
+                origins,
+                ..
+            } = applier;
+            let mut shots = BTreeMap::new();
+            for name in shot_names(&files) {
+                let origin = origins.get(&name).copied().unwrap_or(ShotOrigin::Inherited);
+                shots.insert(name, origin);
+            }
+            remix = Some(Remix {
+                base: Some(link.base),
+                shots,
+                removed: removed.into_iter().map(|(name, _)| name).collect(),
+                changes,
+            });
+        }
+    }
+    let mut program = sources.clone();
+    for file in files {
+        program.set_ast(file.file, file);
+    }
+    (Some(program), remix)
+}
+
+fn is_change(item: &Item) -> bool {
+    matches!(
+        item.kind,
+        ItemKind::Override(_) | ItemKind::Insert(_) | ItemKind::Remove(_)
+    )
+}
+
+/// The keyword and name span of a change item (for messages).
+fn change_head(item: &Item) -> (&'static str, Span) {
+    match &item.kind {
+        ItemKind::Override(o) => ("override", o.target.name().span),
+        ItemKind::Insert(i) => ("insert", i.shot.name.span),
+        ItemKind::Remove(r) => ("remove", r.name.span),
+        _ => ("", item.span),
+    }
+}
+
+/// E0801: `override`, `insert` or `remove` in a file that is not a remix.
+fn not_a_remix(item: &Item, entry_film: Option<Span>) -> Diagnostic {
+    let (keyword, _) = change_head(item);
+    let head = Span::new(
+        item.span.file,
+        item.span.start as usize,
+        (item.span.start as usize + keyword.len()).min(item.span.end as usize),
+    );
+    let mut d = Diagnostic::new(
+        codes::E0801,
+        head,
+        format!("`{keyword}` changes a base film, and this file's film extends none"),
+    )
+    .with_label("not in a remix");
+    if let Some(title) = entry_film {
+        d = d
+            .with_related(title, "this film extends no other film")
+            .with_help("name the film it changes: `film \"…\" extends \"base.scene\" { … }`");
+    } else {
+        d = d.with_help(
+            "only the entry file of a remix (`film \"…\" extends \"base.scene\" { … }`) may change its base film",
+        );
+    }
+    d
+}
+
+fn shot_names(files: &[SourceFile]) -> Vec<String> {
+    let mut names = Vec::new();
+    for file in files {
+        for item in &file.items {
+            if let ItemKind::Scene(scene) = &item.kind {
+                for si in &scene.items {
+                    if let SceneItemKind::Shot(shot) = &si.kind {
+                        names.push(shot.name.name.clone());
+                    }
+                }
+            }
+        }
+    }
+    names
+}
+
+/// Where a shot sits: file, item and scene item indices.
+#[derive(Clone, Copy, Debug)]
+struct ShotAt {
+    file: usize,
+    item: usize,
+    index: usize,
+}
+
+struct Applier<'a> {
+    files: &'a mut Vec<SourceFile>,
+    link: Base,
+    sources: &'a Sources,
+    diags: &'a mut Vec<Diagnostic>,
+    changes: Vec<Change>,
+    /// The first change of each (kind, name), for E0806.
+    touched: BTreeMap<(&'static str, String), Span>,
+    /// Shots removed, with the `remove` item's span.
+    removed: Vec<(String, Span)>,
+    origins: BTreeMap<String, ShotOrigin>,
+}
+
+impl Applier<'_> {
+    fn remix_index(&self) -> usize {
+        self.link.remix.0 as usize
+    }
+
+    fn base_index(&self) -> usize {
+        self.link.base.0 as usize
+    }
+
+    fn run(&mut self) {
+        let base_film = self.merge_film();
+        let remix = self.remix_index();
+        let items: Vec<Item> = self.files[remix]
+            .items
+            .iter()
+            .filter(|i| is_change(i))
+            .cloned()
+            .collect();
+        self.files[remix].items.retain(|i| !is_change(i));
+        for item in &items {
+            match &item.kind {
+                ItemKind::Override(o) => self.override_item(item, o, base_film),
+                ItemKind::Insert(i) => self.insert(item, i, base_film),
+                ItemKind::Remove(r) => self.remove(item, r, base_film),
+                _ => {}
+            }
+        }
+        self.broken_continues();
+    }
+
+    /// The remix's film block over the base's: its title, and each field it writes in place of
+    /// the base's. The base's block leaves the program. Returns the base's header, which
+    /// messages point at.
+    fn merge_film(&mut self) -> Span {
+        let base = self.base_index();
+        let base_item = self.files[base]
+            .items
+            .iter()
+            .position(|i| matches!(i.kind, ItemKind::Film(_)));
+        let base_header = match base_item.map(|i| &self.files[base].items[i]) {
+            Some(Item {
+                kind: ItemKind::Film(film),
+                span,
+            }) => Span::new(span.file, span.start as usize, film.title.span.end as usize),
+            _ => Span::new(self.link.base, 0, 0),
+        };
+        let base_fields = match base_item.map(|i| self.files[base].items.remove(i)) {
+            Some(Item {
+                kind: ItemKind::Film(film),
+                ..
+            }) => film.fields,
+            _ => Vec::new(),
+        };
+        let remix = self.remix_index();
+        if let Some(Item {
+            kind: ItemKind::Film(film),
+            ..
+        }) = self.files[remix]
+            .items
+            .iter_mut()
+            .find(|i| matches!(i.kind, ItemKind::Film(_)))
+        {
+            film.fields = merge_fields(base_fields, std::mem::take(&mut film.fields));
+        }
+        base_header
+    }
+
+    fn base_name(&self) -> String {
+        crate::load::slash_path(self.sources.path(self.link.base))
+    }
+
+    /// E0806 when the (kind, name) was changed already; records it otherwise.
+    fn first_change(&mut self, kind: &'static str, name: &scene_syntax::ast::Ident) -> bool {
+        let key = (kind, name.name.clone());
+        if let Some(&first) = self.touched.get(&key) {
+            self.diags.push(
+                Diagnostic::new(
+                    codes::E0806,
+                    name.span,
+                    format!("the remix changes {kind} `{}` twice", name.name),
+                )
+                .with_label("changed again here")
+                .with_related(first, "first changed here")
+                .with_help(
+                    "write one change per name: merge the two into one `override`, or drop one",
+                ),
+            );
+            return false;
+        }
+        self.touched.insert(key, name.span);
+        true
+    }
+
+    fn override_item(&mut self, item: &Item, o: &Override, base_film: Span) {
+        let name = o.target.name().clone();
+        let kind = o.target.keyword();
+        if !self.first_change(kind, &name) {
+            return;
+        }
+        let found = match &o.target {
+            OverrideTarget::Shot(shot) => match self.find_shot(&name.name) {
+                Some(at) => {
+                    let base_span = self.shot_name_span(at);
+                    if let Some(ItemKind::Scene(scene)) = self
+                        .files
+                        .get_mut(at.file)
+                        .and_then(|f| f.items.get_mut(at.item))
+                        .map(|i| &mut i.kind)
+                    {
+                        scene.items[at.index] = SceneItem {
+                            kind: SceneItemKind::Shot(shot.clone()),
+                            span: o.span,
+                        };
+                    }
+                    self.origins
+                        .insert(name.name.clone(), ShotOrigin::Overridden);
+                    Some(base_span)
+                }
+                None => None,
+            },
+            OverrideTarget::Sound(sound) => {
+                let at =
+                    self.find_item(|k| matches!(k, ItemKind::Sound(s) if s.name.name == name.name));
+                at.map(|(f, i)| {
+                    let target = &mut self.files[f].items[i];
+                    let base_span = match &target.kind {
+                        ItemKind::Sound(s) => s.name.span,
+                        _ => target.span,
+                    };
+                    *target = Item {
+                        kind: ItemKind::Sound(sound.clone()),
+                        span: item.span,
+                    };
+                    base_span
+                })
+            }
+            OverrideTarget::Character(def)
+            | OverrideTarget::Prop(def)
+            | OverrideTarget::Location(def)
+            | OverrideTarget::Look(def)
+            | OverrideTarget::Camera(def) => {
+                let at = self.find_item(|k| {
+                    block_of(k).is_some_and(|(kw, d)| kw == kind && d.name.name == name.name)
+                });
+                at.map(|(f, i)| {
+                    let target = &mut self.files[f].items[i];
+                    let base_span =
+                        block_of(&target.kind).map_or(target.span, |(_, d)| d.name.span);
+                    if let Some(base_def) = block_of_mut(&mut target.kind) {
+                        let fields = std::mem::take(&mut base_def.fields);
+                        base_def.fields = merge_fields(fields, def.fields.clone());
+                    }
+                    base_span
+                })
+            }
+        };
+        match found {
+            Some(base) => self.changes.push(Change {
+                kind,
+                name: name.name.clone(),
+                action: ChangeAction::Override,
+                span: name.span,
+                base: Some(base),
+            }),
+            None => {
+                let candidates = self.names_of(kind);
+                let d = self.lacks(E0802Args {
+                    kind,
+                    name: &name,
+                    candidates: &candidates,
+                    base_film,
+                    verb: "override",
+                });
+                self.diags.push(d);
+            }
+        }
+    }
+
+    fn insert(&mut self, item: &Item, insert: &InsertShot, base_film: Span) {
+        let name = &insert.shot.name;
+        if !self.first_change("shot", name) {
+            return;
+        }
+        let Some(at) = self.find_shot(&insert.anchor.name) else {
+            let candidates = self.names_of("shot");
+            let removed = self
+                .removed
+                .iter()
+                .find(|(n, _)| *n == insert.anchor.name)
+                .map(|&(_, span)| span);
+            let mut d = Diagnostic::new(
+                codes::E0803,
+                insert.anchor.span,
+                format!(
+                    "cannot insert `{}` {} `{}`: the base film `{}` has no such shot",
+                    name.name,
+                    insert.place.node.word(),
+                    insert.anchor.name,
+                    self.base_name()
+                ),
+            )
+            .with_label("no shot with this name in the base")
+            .with_related(base_film, "the base film");
+            if let Some(removed) = removed {
+                d = d
+                    .with_related(removed, "removed here")
+                    .with_help("insert next to a shot the remix keeps");
+            } else if let Some(near) =
+                suggest::nearest(&insert.anchor.name, candidates.iter().map(String::as_str))
+            {
+                d = d.with_help(format!("did you mean `{near}`?")).with_fix(
+                    insert.anchor.span,
+                    near,
+                    format!("replace with `{near}`"),
+                );
+            } else {
+                d = d.with_help(format!(
+                    "the base's shots are {}",
+                    suggest::list(&candidates.iter().map(String::as_str).collect::<Vec<_>>())
+                ));
+            }
+            self.diags.push(d);
+            return;
+        };
+        let base_span = self.shot_name_span(at);
+        let new = SceneItem {
+            kind: SceneItemKind::Shot(insert.shot.clone()),
+            span: item.span,
+        };
+        match insert.place.node {
+            Place::After => self.insert_after(at, new),
+            Place::Before => self.insert_before(at, new),
+        }
+        self.origins.insert(name.name.clone(), ShotOrigin::Inserted);
+        self.changes.push(Change {
+            kind: "shot",
+            name: name.name.clone(),
+            action: ChangeAction::Insert(insert.place.node),
+            span: name.span,
+            base: Some(base_span),
+        });
+    }
+
+    /// `insert X after A`: the base's transition after A now joins A to X; X joins what
+    /// followed A by a cut. A closing `fade to black` stays the film's ending.
+    fn insert_after(&mut self, at: ShotAt, new: SceneItem) {
+        let last_in_scene = {
+            let items = self.scene_items(at);
+            !items[at.index + 1..]
+                .iter()
+                .any(|i| matches!(i.kind, SceneItemKind::Shot(_)))
+        };
+        // A last shot's transition to the next scene leads that scene; it moves to A → X.
+        let carried = if last_in_scene {
+            self.take_leading_transition(at)
+        } else {
+            None
+        };
+        let Some(items) = self.scene_items_mut(at) else {
+            return;
+        };
+        let mut pos = at.index + 1;
+        if let Some(t) = carried {
+            items.insert(pos, t);
+            pos += 1;
+        } else if items.get(pos).is_some_and(is_joining_transition) {
+            pos += 1;
+        }
+        items.insert(pos, new);
+    }
+
+    /// `insert X before B`: the base's transition before B now joins X to B; what preceded B
+    /// joins X by a cut.
+    fn insert_before(&mut self, at: ShotAt, new: SceneItem) {
+        let Some(items) = self.scene_items_mut(at) else {
+            return;
+        };
+        let mut pos = at.index;
+        if pos > 0 && is_joining_transition(&items[pos - 1]) {
+            pos -= 1;
+        }
+        items.insert(pos, new);
+    }
+
+    fn remove(&mut self, item: &Item, remove: &RemoveShot, base_film: Span) {
+        let name = &remove.name;
+        if !self.first_change("shot", name) {
+            return;
+        }
+        let Some(at) = self.find_shot(&name.name) else {
+            let candidates = self.names_of("shot");
+            let d = self.lacks(E0802Args {
+                kind: "shot",
+                name,
+                candidates: &candidates,
+                base_film,
+                verb: "remove",
+            });
+            self.diags.push(d);
+            return;
+        };
+        let base_span = self.shot_name_span(at);
+        let last_in_scene = {
+            let items = self.scene_items(at);
+            !items[at.index + 1..]
+                .iter()
+                .any(|i| matches!(i.kind, SceneItemKind::Shot(_)))
+        };
+        if last_in_scene {
+            self.take_leading_transition(at);
+        }
+        let Some(items) = self.scene_items_mut(at) else {
+            return;
+        };
+        items.remove(at.index);
+        if items.get(at.index).is_some_and(is_joining_transition) {
+            items.remove(at.index);
+        }
+        if at.index > 0 && is_joining_transition(&items[at.index - 1]) {
+            items.remove(at.index - 1);
+        }
+        // A scene left without shots leaves the film with its sound.
+        if !items
+            .iter()
+            .any(|i| matches!(i.kind, SceneItemKind::Shot(_)))
+        {
+            self.files[at.file].items.remove(at.item);
+        }
+        self.removed.push((name.name.clone(), item.span));
+        self.origins.remove(&name.name);
+        self.changes.push(Change {
+            kind: "shot",
+            name: name.name.clone(),
+            action: ChangeAction::Remove,
+            span: name.span,
+            base: Some(base_span),
+        });
+    }
+
+    /// E0804 for each `continues` that names a removed shot; the statement leaves the program
+    /// (it would otherwise also be reported as an unknown shot).
+    fn broken_continues(&mut self) {
+        if self.removed.is_empty() {
+            return;
+        }
+        let removed: BTreeMap<String, Span> = self.removed.iter().cloned().collect();
+        let mut found = Vec::new();
+        for file in self.files.iter_mut() {
+            for item in &mut file.items {
+                let ItemKind::Scene(scene) = &mut item.kind else {
+                    continue;
+                };
+                for si in &mut scene.items {
+                    let SceneItemKind::Shot(shot) = &mut si.kind else {
+                        continue;
+                    };
+                    let shot_name = shot.name.name.clone();
+                    shot.statements.retain(|st| {
+                        let StatementKind::Continues(target) = &st.kind else {
+                            return true;
+                        };
+                        match removed.get(&target.name) {
+                            Some(&remove) => {
+                                found.push((
+                                    remove,
+                                    st.span,
+                                    shot_name.clone(),
+                                    target.name.clone(),
+                                ));
+                                false
+                            }
+                            None => true,
+                        }
+                    });
+                }
+            }
+        }
+        for (remove, continues, shot, target) in found {
+            self.diags.push(
+                Diagnostic::new(
+                    codes::E0804,
+                    remove,
+                    format!("removing shot `{target}` breaks `{shot}`, which continues from it"),
+                )
+                .with_label("removed here")
+                .with_related(continues, format!("`{shot}` continues from `{target}`"))
+                .with_help(format!(
+                    "override `{shot}` without `continues {target}`, or keep `{target}`"
+                )),
+            );
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Finding things in the program
+
+    /// The files a remix may change: every one but the remix itself.
+    fn base_files(&self) -> impl Iterator<Item = usize> + '_ {
+        let remix = self.remix_index();
+        (0..self.files.len()).filter(move |&f| f != remix)
+    }
+
+    fn find_shot(&self, name: &str) -> Option<ShotAt> {
+        for file in self.base_files() {
+            for (i, item) in self.files[file].items.iter().enumerate() {
+                let ItemKind::Scene(scene) = &item.kind else {
+                    continue;
+                };
+                for (index, si) in scene.items.iter().enumerate() {
+                    if matches!(&si.kind, SceneItemKind::Shot(s) if s.name.name == name) {
+                        return Some(ShotAt {
+                            file,
+                            item: i,
+                            index,
+                        });
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn find_item(&self, matches: impl Fn(&ItemKind) -> bool) -> Option<(usize, usize)> {
+        self.base_files().find_map(|f| {
+            self.files[f]
+                .items
+                .iter()
+                .position(|i| matches(&i.kind))
+                .map(|i| (f, i))
+        })
+    }
+
+    fn scene_items(&self, at: ShotAt) -> &[SceneItem] {
+        match &self.files[at.file].items[at.item].kind {
+            ItemKind::Scene(scene) => &scene.items,
+            _ => &[],
+        }
+    }
+
+    fn scene_items_mut(&mut self, at: ShotAt) -> Option<&mut Vec<SceneItem>> {
+        match &mut self.files[at.file].items[at.item].kind {
+            ItemKind::Scene(scene) => Some(&mut scene.items),
+            _ => None,
+        }
+    }
+
+    fn shot_name_span(&self, at: ShotAt) -> Span {
+        match self.scene_items(at).get(at.index).map(|i| &i.kind) {
+            Some(SceneItemKind::Shot(shot)) => shot.name.span,
+            _ => Span::new(self.link.base, 0, 0),
+        }
+    }
+
+    /// The transition that leads the scene after the one at `at` (joining its last shot to the
+    /// next scene's first), taken out of that scene.
+    fn take_leading_transition(&mut self, at: ShotAt) -> Option<SceneItem> {
+        let (file, next) = self.next_scene(at)?;
+        let ItemKind::Scene(scene) = &mut self.files[file].items[next].kind else {
+            return None;
+        };
+        let first = scene
+            .items
+            .iter()
+            .position(|i| !matches!(i.kind, SceneItemKind::Play(_) | SceneItemKind::Stop(_)))?;
+        if is_joining_transition(&scene.items[first]) {
+            Some(scene.items.remove(first))
+        } else {
+            None
+        }
+    }
+
+    /// The scene that plays after the one at `at`: scenes play in the order written, file by
+    /// file in load order.
+    fn next_scene(&self, at: ShotAt) -> Option<(usize, usize)> {
+        let mut seen = false;
+        for (f, file) in self.files.iter().enumerate() {
+            for (i, item) in file.items.iter().enumerate() {
+                if !matches!(item.kind, ItemKind::Scene(_)) {
+                    continue;
+                }
+                if seen {
+                    return Some((f, i));
+                }
+                seen = f == at.file && i == at.item;
+            }
+        }
+        None
+    }
+
+    /// The names of `kind` the base defines, for did-you-mean.
+    fn names_of(&self, kind: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        for f in self.base_files() {
+            for item in &self.files[f].items {
+                match &item.kind {
+                    ItemKind::Scene(scene) if kind == "shot" => {
+                        for si in &scene.items {
+                            if let SceneItemKind::Shot(s) = &si.kind {
+                                names.push(s.name.name.clone());
+                            }
+                        }
+                    }
+                    ItemKind::Sound(s) if kind == "sound" => names.push(s.name.name.clone()),
+                    other => {
+                        if let Some((kw, d)) = block_of(other) {
+                            if kw == kind {
+                                names.push(d.name.name.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        names
+    }
+
+    /// E0802: an `override` or `remove` of a name the base does not define.
+    fn lacks(&self, args: E0802Args<'_>) -> Diagnostic {
+        let E0802Args {
+            kind,
+            name,
+            candidates,
+            base_film,
+            verb,
+        } = args;
+        let mut d = Diagnostic::new(
+            codes::E0802,
+            name.span,
+            format!(
+                "cannot {verb} {kind} `{}`: the base film `{}` does not define it",
+                name.name,
+                self.base_name()
+            ),
+        )
+        .with_label(format!("no {kind} with this name in the base"))
+        .with_related(base_film, "the base film");
+        if let Some(near) = suggest::nearest(&name.name, candidates.iter().map(String::as_str)) {
+            d = d.with_help(format!("did you mean `{near}`?")).with_fix(
+                name.span,
+                near,
+                format!("replace with `{near}`"),
+            );
+        } else if verb == "override" && kind == "shot" {
+            d = d.with_help(format!(
+                "to add a shot, write `insert shot {} DURATION after SHOT {{ … }}`",
+                name.name
+            ));
+        } else if verb == "override" {
+            d = d.with_help(format!(
+                "to add a {kind}, define it without `override`: `{kind} {} …`",
+                name.name
+            ));
+        } else {
+            d = d.with_help("only the base's shots can be removed");
+        }
+        d
+    }
+}
+
+struct E0802Args<'a> {
+    kind: &'static str,
+    name: &'a scene_syntax::ast::Ident,
+    candidates: &'a [String],
+    base_film: Span,
+    verb: &'static str,
+}
+
+/// A transition that joins two shots (not the film's closing `fade to black`).
+fn is_joining_transition(item: &SceneItem) -> bool {
+    matches!(&item.kind, SceneItemKind::Transition(t) if t.kind.node != TransitionKind::FadeToBlack)
+}
+
+fn block_of(kind: &ItemKind) -> Option<(&'static str, &BlockDef)> {
+    match kind {
+        ItemKind::Character(d) => Some(("character", d)),
+        ItemKind::Prop(d) => Some(("prop", d)),
+        ItemKind::Location(d) => Some(("location", d)),
+        ItemKind::Look(d) => Some(("look", d)),
+        ItemKind::Camera(d) => Some(("camera", d)),
+        _ => None,
+    }
+}
+
+fn block_of_mut(kind: &mut ItemKind) -> Option<&mut BlockDef> {
+    match kind {
+        ItemKind::Character(d)
+        | ItemKind::Prop(d)
+        | ItemKind::Location(d)
+        | ItemKind::Look(d)
+        | ItemKind::Camera(d) => Some(d),
+        _ => None,
+    }
+}
+
+/// The remix's fields over the base's: a field the remix writes replaces the base's fields of
+/// that key, in the place of the first (a `light` replaces only the base's light of its name);
+/// the rest of the base's fields stay as they are.
+fn merge_fields(base: Vec<Field>, remix: Vec<Field>) -> Vec<Field> {
+    let mut out = base;
+    for field in remix {
+        let same = |f: &Field| {
+            f.key.name == field.key.name
+                && (field.key.name != "light" || light_name(f) == light_name(&field))
+        };
+        match out.iter().position(|f| same(f)) {
+            Some(first) => {
+                out[first] = field.clone();
+                let mut i = first + 1;
+                while i < out.len() {
+                    if same(&out[i]) {
+                        out.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            None => out.push(field),
+        }
+    }
+    out
+}
+
+fn light_name(field: &Field) -> Option<&str> {
+    match field.values.first().map(|v| &v.kind) {
+        Some(ValueKind::Ident(name)) => Some(name),
+        _ => None,
+    }
+}

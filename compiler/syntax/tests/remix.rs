@@ -1,0 +1,149 @@
+//! A remix's syntax: `film … extends PATH`, `override`, `insert shot … after|before`, `remove
+//! shot`. Each is parsed, printed by the formatter and read back with the same meaning, and a
+//! broken one recovers like the definition it wraps.
+
+use scene_syntax::ast::*;
+use scene_syntax::compare::same_meaning;
+use scene_syntax::{format, parse, FileId};
+
+const REMIX: &str = r#"film "Neon Rain (the train arrives)" extends "../neon_rain/film.scene" { seed 8 }
+
+override shot reply 4s {          // replaces the base film's `reply`, in place
+    camera closeup on aiko, lens 85mm
+    aiko says "You came back." (barely audible)
+}
+insert shot glance 2s after reflection { camera closeup on aiko; aiko does "turns" }
+insert shot arrival 3s before reply {
+    prompt "the train pulls in"
+}
+remove shot opening
+override character aiko { description "a young woman in a yellow raincoat" }
+override sound thunder = sfx "audio/thunder2.wav" -3dB
+override location street { weather snow }
+"#;
+
+fn clean(src: &str) -> SourceFile {
+    let p = parse(FileId(0), src);
+    assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
+    p.file
+}
+
+#[test]
+fn a_remix_parses_into_its_changes() {
+    let file = clean(REMIX);
+    let ItemKind::Film(film) = &file.items[0].kind else {
+        panic!("first item is the film: {:?}", file.items[0].kind)
+    };
+    assert_eq!(film.title.value, "Neon Rain (the train arrives)");
+    assert_eq!(
+        film.extends.as_ref().map(|e| e.value.as_str()),
+        Some("../neon_rain/film.scene")
+    );
+    assert_eq!(film.fields.len(), 1);
+
+    let ItemKind::Override(o) = &file.items[1].kind else {
+        panic!("{:?}", file.items[1].kind)
+    };
+    let OverrideTarget::Shot(shot) = &o.target else {
+        panic!("{:?}", o.target)
+    };
+    assert_eq!(shot.name.name, "reply");
+    assert_eq!(shot.statements.len(), 2);
+    // The override's span is the definition after the keyword.
+    assert_eq!(&REMIX[o.span.range()][..10], "shot reply");
+
+    let ItemKind::Insert(insert) = &file.items[2].kind else {
+        panic!("{:?}", file.items[2].kind)
+    };
+    assert_eq!(insert.shot.name.name, "glance");
+    assert_eq!(insert.place.node, Place::After);
+    assert_eq!(insert.anchor.name, "reflection");
+    assert_eq!(insert.shot.statements.len(), 2);
+    let ItemKind::Insert(before) = &file.items[3].kind else {
+        panic!("{:?}", file.items[3].kind)
+    };
+    assert_eq!(before.place.node, Place::Before);
+    assert_eq!(before.anchor.name, "reply");
+
+    let ItemKind::Remove(remove) = &file.items[4].kind else {
+        panic!("{:?}", file.items[4].kind)
+    };
+    assert_eq!(remove.name.name, "opening");
+
+    let kinds: Vec<&str> = file.items[5..]
+        .iter()
+        .map(|i| match &i.kind {
+            ItemKind::Override(o) => o.target.keyword(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(kinds, ["character", "sound", "location"]);
+}
+
+#[test]
+fn the_formatter_keeps_a_remix_and_its_meaning() {
+    let formatted = format(REMIX).expect("formats");
+    assert!(formatted
+        .contains("film \"Neon Rain (the train arrives)\" extends \"../neon_rain/film.scene\" {"));
+    assert!(formatted.contains("insert shot glance 2s after reflection {\n"));
+    assert!(formatted.contains("override sound thunder = sfx \"audio/thunder2.wav\" -3dB\n"));
+    assert!(formatted.contains("remove shot opening\n"));
+    assert!(formatted.contains("// replaces the base film's `reply`, in place"));
+    assert!(same_meaning(&clean(REMIX), &clean(&formatted)));
+    // Idempotent.
+    assert_eq!(format(&formatted).expect("formats again"), formatted);
+}
+
+#[test]
+fn a_broken_statement_in_an_override_keeps_the_rest() {
+    let src = "override shot reply 4s {\n    camera closeup on aiko, dolly sideways 30%\n    aiko does \"waits\"\n}\ninsert shot glance 2s after reply {\n    aiko walks to\n    prompt \"a glance\"\n}\n";
+    let p = parse(FileId(0), src);
+    assert_eq!(p.diagnostics.len(), 2, "{:#?}", p.diagnostics);
+    let ItemKind::Override(o) = &p.file.items[0].kind else {
+        panic!("{:?}", p.file.items)
+    };
+    let OverrideTarget::Shot(shot) = &o.target else {
+        panic!("{:?}", o.target)
+    };
+    assert_eq!(shot.statements.len(), 1, "the good statement is kept");
+    let ItemKind::Insert(insert) = &p.file.items[1].kind else {
+        panic!("{:?}", p.file.items)
+    };
+    assert_eq!(insert.anchor.name, "reply");
+    assert_eq!(insert.shot.statements.len(), 1);
+}
+
+#[test]
+fn a_broken_field_in_an_override_block_keeps_the_rest() {
+    let src =
+        "override character aiko {\n    description \"a woman in yellow\"\n    color #zzzzzz\n}\n";
+    let p = parse(FileId(0), src);
+    assert_eq!(p.diagnostics.len(), 1, "{:#?}", p.diagnostics);
+    let ItemKind::Override(o) = &p.file.items[0].kind else {
+        panic!("{:?}", p.file.items)
+    };
+    let OverrideTarget::Character(def) = &o.target else {
+        panic!("{:?}", o.target)
+    };
+    assert_eq!(def.name.name, "aiko");
+    assert_eq!(def.fields.len(), 1);
+}
+
+#[test]
+fn a_remove_needs_a_shot_name() {
+    let p = parse(FileId(0), "remove shot\n");
+    assert_eq!(p.diagnostics.len(), 1, "{:#?}", p.diagnostics);
+    assert!(p.file.items.is_empty());
+}
+
+#[test]
+fn a_film_without_extends_reads_as_before() {
+    let file = clean("film \"T\" { fps 24 }\n");
+    let ItemKind::Film(film) = &file.items[0].kind else {
+        panic!()
+    };
+    assert!(film.extends.is_none());
+    // The tree's JSON form of a plain film has no `extends` key.
+    let json = serde_json::to_string(&file.items[0]).unwrap();
+    assert!(!json.contains("extends"), "{json}");
+}

@@ -1,0 +1,161 @@
+//! A remix in the editor: go to definition from an `override` reaches the base film's
+//! definition, hover shows what is overridden, and the remix's errors are published with the
+//! base's text as related information.
+
+mod common;
+
+use common::{cursor, project, uri, Server};
+use serde_json::json;
+
+const CAST: &str = r#"character aiko {
+    description "a young woman in a red raincoat"
+    voice "soft alto"
+}
+"#;
+
+const FILM: &str = r#"import "cast/aiko.scene"
+
+film "Neon Rain" {
+    fps 24
+}
+
+location street {
+    description "a neon-lit Tokyo street"
+}
+
+scene arrival at street {
+    shot opening 2s {
+        prompt "rain falls in silver streaks"
+    }
+    dissolve 1s
+    shot reply 3s {
+        continues opening
+        camera closeup on aiko
+    }
+}
+"#;
+
+const REMIX: &str = r#"film "Neon Rain (remix)" extends "film.scene" {}
+
+override shot reply 3s {
+    continues opening
+    camera wide on aiko
+}
+
+override character aiko {
+    description "a young woman in a yellow raincoat"
+}
+
+insert shot glance 2s after opening {
+    prompt "a glance"
+}
+"#;
+
+fn open(
+    fixture: &str,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Server,
+    String,
+    serde_json::Value,
+) {
+    let (dir, root) = project(&[("film.scene", FILM), ("cast/aiko.scene", CAST)]);
+    let mut server = Server::initialized(&root);
+    let (text, pos) = cursor(fixture);
+    std::fs::write(root.join("remix.scene"), &text).unwrap();
+    let u = uri(&root.join("remix.scene"));
+    server.open(&u, &text);
+    (dir, root, server, u, pos)
+}
+
+#[test]
+fn definition_from_an_override_is_the_bases() {
+    let (_d, root, mut s, u, pos) =
+        open(&REMIX.replacen("override shot reply", "override shot re$0ply", 1));
+    let r = s.at("textDocument/definition", &u, pos, json!({}));
+    assert_eq!(
+        r["result"]["uri"],
+        uri(&root.join("film.scene")).as_str(),
+        "{r}"
+    );
+    assert_eq!(r["result"]["range"]["start"]["line"], 15, "{r}");
+
+    let (text, pos) =
+        cursor(&REMIX.replacen("override character aiko", "override character ai$0ko", 1));
+    s.change_full(&u, 2, &text);
+    let r = s.at("textDocument/definition", &u, pos, json!({}));
+    assert_eq!(
+        r["result"]["uri"],
+        uri(&root.join("cast/aiko.scene")).as_str(),
+        "{r}"
+    );
+    assert_eq!(r["result"]["range"]["start"]["line"], 0, "{r}");
+
+    // An insert's anchor is the base's shot too.
+    let (text, pos) = cursor(&REMIX.replacen("after opening", "after open$0ing", 1));
+    s.change_full(&u, 3, &text);
+    let r = s.at("textDocument/definition", &u, pos, json!({}));
+    assert_eq!(
+        r["result"]["uri"],
+        uri(&root.join("film.scene")).as_str(),
+        "{r}"
+    );
+    assert_eq!(r["result"]["range"]["start"]["line"], 11, "{r}");
+    s.shutdown();
+}
+
+#[test]
+fn hover_on_an_override_shows_what_it_overrides() {
+    let (_d, _root, mut s, u, pos) =
+        open(&REMIX.replacen("override character aiko", "override character ai$0ko", 1));
+    let r = s.at("textDocument/hover", &u, pos, json!({}));
+    let md = r["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(md.contains("merges its fields over"), "{md}");
+    assert!(md.contains("aiko.scene"), "{md}");
+    assert!(
+        md.contains("a young woman in a red raincoat"),
+        "the base's definition: {md}"
+    );
+    assert!(md.contains("soft alto"), "{md}");
+
+    let (text, pos) = cursor(&REMIX.replacen("override shot reply", "override shot re$0ply", 1));
+    s.change_full(&u, 2, &text);
+    let r = s.at("textDocument/hover", &u, pos, json!({}));
+    let md = r["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(md.contains("replaces, in place,"), "{md}");
+    assert!(md.contains("shot `reply`"), "{md}");
+    s.shutdown();
+}
+
+#[test]
+fn a_remix_has_its_diagnostics_with_the_base_as_related_information() {
+    let (_d, root, mut s, u, _) = open(&format!(
+        "{}$0",
+        REMIX.replacen("override shot reply", "override shot replyy", 1)
+    ));
+    let diags = s.diagnostics(&u, Some(1));
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "E0802")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `reply`?"),
+        "{d}"
+    );
+    assert_eq!(
+        d["relatedInformation"][0]["location"]["uri"],
+        uri(&root.join("film.scene")).as_str(),
+        "{d}"
+    );
+    s.shutdown();
+}
