@@ -96,6 +96,57 @@ fn an_interior_has_a_ceiling_and_no_falling_rain() {
     assert_ne!(top(&out[0]), top(&ins[0]));
 }
 
+/// A lantern held up 2 m from a 35 mm camera at eye level, in front of a figure 6 m away: the
+/// boxes the planner gives them (compiler/plan/src/blocking.rs). The prop's base is higher on
+/// screen than the figure's feet, but it is nearer the lens, so it is drawn over the figure.
+#[test]
+fn a_held_prop_nearer_the_lens_is_drawn_over_a_figure_behind_it() {
+    // F = 35 / 36 · 768 px; a box is its real height · F / depth, and a point h metres below
+    // the 1.6 m eye line at depth z lands at H/2 + F · h / z.
+    let f = 35.0 / 36.0 * common::W as f64;
+    let (w, h) = (common::W as f64, common::H as f64);
+    let at = |width_m: f64, height_m: f64, base_m: f64, depth: f64| {
+        let (bw, bh) = (width_m * f / depth / w, height_m * f / depth / h);
+        let bottom = (h * 0.5 + f * (1.6 - base_m) / depth) / h;
+        [0.5 - bw * 0.5, bottom - bh, bw, bh]
+    };
+    let figure = at(0.5, 1.7, 0.0, 6.0);
+    let lantern = at(0.3, 0.3, 1.2, 2.0);
+    // The case the feet order got wrong: the lantern's base is above the figure's feet.
+    assert!(lantern[1] + lantern[3] < figure[1] + figure[3]);
+    let mut person = common::subject("keeper", "", "#d62828", vec![figure]);
+    person.description = "a shopkeeper".into();
+    let mut held = common::subject("lantern", "", "#2a9d55", vec![lantern]);
+    held.kind = SubjectKind::Prop;
+    held.dimensions_m = Some([0.3, 0.3]);
+    let middle = [
+        lantern[0] + lantern[2] * 0.3,
+        lantern[1] + lantern[3] * 0.3,
+        lantern[2] * 0.4,
+        lantern[3] * 0.4,
+    ];
+    // Either order of mention: the depth decides, not the script.
+    for subjects in [
+        vec![person.clone(), held.clone()],
+        vec![held.clone(), person.clone()],
+    ] {
+        let mut shot = common::shot("held", 1);
+        shot.subjects = subjects;
+        let frame = &render(shot)[0];
+        assert!(
+            green_share(frame, middle) > 0.9,
+            "the lantern is hidden: {}",
+            green_share(frame, middle)
+        );
+        // And the figure is there, behind it: its left leg shows below the lantern.
+        let leg = frame.pixel(
+            ((figure[0] + figure[2] * 0.5) * w - 0.2 * figure[2] * w * 0.9) as u32,
+            ((figure[1] + figure[3] * 0.9) * h) as u32,
+        );
+        assert!(leg[0] as i32 > leg[1] as i32 + 40, "{leg:?}");
+    }
+}
+
 fn warmth(f: &RgbFrame) -> f64 {
     let (mut r, mut b) = (0u64, 0u64);
     for px in f.data.chunks_exact(3) {

@@ -7,7 +7,7 @@
 //! toward the light and the far side in shade.
 //!
 //! Figures are placed in screen space (the schedule's boxes are), so they are drawn over the set.
-//! Nearer figures (lower box bottoms) are drawn last.
+//! Nearer figures (by depth along the lens axis, from each box's size) are drawn last.
 
 use scene_plan::schedule::{LightSide, Subject, SubjectKind};
 
@@ -48,7 +48,8 @@ impl Placed {
     }
 }
 
-/// The subjects' boxes at `frame` (the last box holds if the track is short), nearest last.
+/// The subjects' boxes at `frame` (the last box holds if the track is short), farthest from the
+/// lens first and nearest last.
 pub fn place(subjects: &[Subject], frame: usize, fw: f32, fh: f32) -> Vec<Placed> {
     let mut out: Vec<Placed> = subjects
         .iter()
@@ -76,13 +77,23 @@ pub fn place(subjects: &[Subject], frame: usize, fw: f32, fh: f32) -> Vec<Placed
             })
         })
         .collect();
-    // Stable sort: equal feet keep the subjects' order of first mention.
-    out.sort_by(|a, b| (a.y + a.h).total_cmp(&(b.y + b.h)));
+    // Farthest from the lens first, so a nearer subject is drawn over a farther one even when
+    // it is raised or held (its feet higher on screen than those of a figure behind it). The
+    // depth scale is the same for every subject of a frame, so any focal length orders them;
+    // equal depths fall back to the feet, then (a stable sort) to the order of first mention.
+    out.sort_by(|a, b| {
+        depth_of(b, 1.0)
+            .total_cmp(&depth_of(a, 1.0))
+            .then((a.y + a.h).total_cmp(&(b.y + b.h)))
+    });
     out
 }
 
-/// Depth a 1.7 m figure (or a prop of its real height) of this screen height stands at, for fog.
-fn depth_of(fig: &Placed, focal_px: f32) -> f32 {
+/// Distance along the lens axis of a 1.7 m figure (or a prop of its real height) of this screen
+/// height: the schedule sized each box as its real height seen at its depth
+/// (compiler/plan/src/blocking.rs), so the box gives the depth back. Used for fog, focus and
+/// draw order.
+pub fn depth_of(fig: &Placed, focal_px: f32) -> f32 {
     let metres = fig.prop.map_or(1.7, |[_, h]| h);
     metres * focal_px / fig.h.max(1.0)
 }

@@ -4,14 +4,15 @@
 //! is half that circle. The lens's aperture comes from the shot's `depth` (f/1.4 shallow, f/5.6
 //! normal, none deep).
 //!
-//! Deterministic and cheap: integer running sums, two passes (across, then down), each
-//! O(pixels) whatever the radius, and nothing at all in shots without `focus_m`.
+//! Deterministic and cheap: integer running sums, two passes (across, then down, the second
+//! sliding every column's window at once, a row at a time), each O(pixels) whatever the radius,
+//! and nothing at all in shots without `focus_m`.
 
 use scene_plan::schedule::{CameraFrame, Depth};
 
 use crate::frame::RgbFrame;
 
-use super::figures::Placed;
+use super::figures::{depth_of, Placed};
 
 /// The largest blur radius drawn, in pixels at any frame size: beyond it the picture says
 /// nothing more.
@@ -65,8 +66,7 @@ pub fn background(frame: &mut RgbFrame, lens: &Lens) {
 pub fn figures(frame: &mut RgbFrame, figures: &[Placed], lens: &Lens) {
     let (fw, fh) = (frame.width as f32, frame.height as f32);
     for fig in figures.iter().filter(|f| f.w > 0.5 && f.h > 0.5) {
-        let metres = fig.prop.map_or(1.7, |[_, h]| h);
-        let distance = metres * lens.focal_px / fig.h.max(1.0);
+        let distance = depth_of(fig, lens.focal_px);
         let r = lens.radius(Some(distance));
         if r == 0 {
             continue;
@@ -86,48 +86,121 @@ fn blur(frame: &mut RgbFrame, (x0, y0, x1, y1): (usize, usize, usize, usize), r:
         return;
     }
     let stride = frame.width as usize * 3;
-    let mut line: Vec<u8> = Vec::with_capacity((x1 - x0).max(y1 - y0) * 3);
-    // Across each row.
-    for y in y0..y1 {
-        let row = y * stride;
-        line.clear();
-        line.extend_from_slice(&frame.data[row + x0 * 3..row + x1 * 3]);
-        smooth(&line, &mut frame.data[row + x0 * 3..row + x1 * 3], 3, r);
+    let span = (x1 - x0) * 3;
+    let mean = Mean::of(2 * r + 1);
+    // Across each row, into a copy of the rectangle: the pass down the columns reads rows above
+    // the one it writes, which must still hold the first pass's values.
+    let mut across = vec![0u8; span * (y1 - y0)];
+    for (y, out) in (y0..y1).zip(across.chunks_exact_mut(span)) {
+        let row = y * stride + x0 * 3;
+        smooth_row(&frame.data[row..row + span], out, r, &mean);
     }
-    // Down each column.
+    // Down every column at once: one running sum per byte of a row, moved a row at a time.
     let n = y1 - y0;
-    let mut column: Vec<u8> = vec![0; n * 3];
-    let mut out: Vec<u8> = vec![0; n * 3];
-    for x in x0..x1 {
-        for (i, y) in (y0..y1).enumerate() {
-            let p = y * stride + x * 3;
-            column[i * 3..i * 3 + 3].copy_from_slice(&frame.data[p..p + 3]);
+    let row_of = |i: isize| -> &[u8] {
+        let i = i.clamp(0, n as isize - 1) as usize;
+        &across[i * span..(i + 1) * span]
+    };
+    let mut sums: Vec<u32> = vec![0; span];
+    for i in -(r as isize)..=r as isize {
+        for (s, &v) in sums.iter_mut().zip(row_of(i)) {
+            *s += u32::from(v);
         }
-        smooth(&column, &mut out, 3, r);
-        for (i, y) in (y0..y1).enumerate() {
-            let p = y * stride + x * 3;
-            frame.data[p..p + 3].copy_from_slice(&out[i * 3..i * 3 + 3]);
-        }
+    }
+    for i in 0..n {
+        let row = (y0 + i) * stride + x0 * 3;
+        let (enter, leave) = (
+            row_of((i + r + 1) as isize),
+            row_of(i as isize - r as isize),
+        );
+        slide(
+            &mut frame.data[row..row + span],
+            &mut sums,
+            enter,
+            leave,
+            &mean,
+        );
     }
 }
 
-/// The running mean of `2r + 1` pixels (`channels` bytes each) of `src` into `dst`, the ends
+/// Division by the window's width `d`, rounded to nearest as `(sum + d/2) / d` is, by a
+/// multiplication: `⌊s · m / 2³²⌋` with `m = ⌊2³² / d⌋ + 1` is `⌊s / d⌋` whenever `s · d < 2³²`,
+/// and the sums of a window of bytes keep `s < 256 · d` with `d` at most 2·8192·0.04 + 1 (see
+/// [`MAX_RADIUS_FRACTION`] and the renderer's largest frame side). Unlike a division, it
+/// vectorises.
+#[derive(Clone, Copy)]
+struct Mean {
+    m: u64,
+    half: u32,
+}
+
+impl Mean {
+    fn of(d: usize) -> Mean {
+        let d = d as u64;
+        Mean {
+            m: (1u64 << 32) / d + 1,
+            half: (d / 2) as u32,
+        }
+    }
+
+    #[inline(always)]
+    fn of_sum(self, sum: u32) -> u8 {
+        ((u64::from(sum + self.half) * self.m) >> 32) as u8
+    }
+}
+
+/// Writes the means `sums` stand for into `out`, then moves each window down a row: `enter`
+/// comes in at the bottom, `leave` goes out at the top. The AVX2 build of the same loop is
+/// chosen at run time (integer arithmetic: the same bytes).
+fn slide(out: &mut [u8], sums: &mut [u32], enter: &[u8], leave: &[u8], mean: &Mean) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { slide_avx2(out, sums, enter, leave, mean) };
+    }
+    slide_portable(out, sums, enter, leave, mean)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn slide_avx2(out: &mut [u8], sums: &mut [u32], enter: &[u8], leave: &[u8], mean: &Mean) {
+    slide_portable(out, sums, enter, leave, mean)
+}
+
+#[inline(always)]
+fn slide_portable(out: &mut [u8], sums: &mut [u32], enter: &[u8], leave: &[u8], mean: &Mean) {
+    let mean = *mean;
+    for (((o, s), &e), &l) in out.iter_mut().zip(sums.iter_mut()).zip(enter).zip(leave) {
+        *o = mean.of_sum(*s);
+        *s = *s + u32::from(e) - u32::from(l);
+    }
+}
+
+/// The running mean of `2r + 1` pixels (3 bytes each) of `src` into `dst`, the end pixels
 /// repeated past the edges.
-fn smooth(src: &[u8], dst: &mut [u8], channels: usize, r: usize) {
-    let n = src.len() / channels;
+fn smooth_row(src: &[u8], dst: &mut [u8], r: usize, mean: &Mean) {
+    let n = src.len() / 3;
     if n == 0 {
         return;
     }
-    let width = (2 * r + 1) as u32;
-    let at = |i: isize, c: usize| -> u32 {
-        src[(i.clamp(0, n as isize - 1) as usize) * channels + c] as u32
+    let at = |i: isize| -> [u32; 3] {
+        let j = i.clamp(0, n as isize - 1) as usize * 3;
+        [src[j], src[j + 1], src[j + 2]].map(u32::from)
     };
-    for c in 0..channels {
-        let mut sum: u32 = (-(r as isize)..=r as isize).map(|i| at(i, c)).sum();
-        for i in 0..n {
-            dst[i * channels + c] = ((sum + width / 2) / width) as u8;
-            sum += at(i as isize + r as isize + 1, c);
-            sum -= at(i as isize - r as isize, c);
+    let mut sum = [0u32; 3];
+    for i in -(r as isize)..=r as isize {
+        let p = at(i);
+        for c in 0..3 {
+            sum[c] += p[c];
+        }
+    }
+    for (i, out) in dst.chunks_exact_mut(3).enumerate().take(n) {
+        for c in 0..3 {
+            out[c] = mean.of_sum(sum[c]);
+        }
+        let (enter, leave) = (at((i + r + 1) as isize), at(i as isize - r as isize));
+        for c in 0..3 {
+            sum[c] = sum[c] + enter[c] - leave[c];
         }
     }
 }
@@ -138,10 +211,80 @@ mod tests {
 
     #[test]
     fn the_running_mean_of_a_step_is_a_ramp() {
-        let src = [0u8, 0, 0, 90, 90, 90];
-        let mut dst = [0u8; 6];
-        smooth(&src, &mut dst, 1, 1);
-        assert_eq!(dst, [0, 0, 30, 60, 90, 90]);
+        let src = [0, 0, 0, 90, 90, 90].map(|v| [v, v / 3, 255 - v]).concat();
+        let mut dst = vec![0u8; src.len()];
+        smooth_row(&src, &mut dst, 1, &Mean::of(3));
+        let ramp = [0, 0, 30, 60, 90, 90].map(|v| [v, v / 3, 255 - v]).concat();
+        assert_eq!(dst, ramp);
+    }
+
+    /// The multiplication gives the rounded division for every sum a window of bytes can have,
+    /// at every window width up to that of the largest radius (a 4096-pixel-high frame's).
+    #[test]
+    fn the_mean_by_multiplication_is_the_rounded_division() {
+        let widest = 2 * (4096.0 * MAX_RADIUS_FRACTION).round() as u32 + 1;
+        for d in (3..=widest).step_by(2) {
+            let mean = Mean::of(d as usize);
+            for sum in 0..=255 * d {
+                assert_eq!(
+                    u32::from(mean.of_sum(sum)),
+                    (sum + d / 2) / d,
+                    "{sum} / {d}"
+                );
+            }
+        }
+    }
+
+    /// The blur across then down equals the running mean along each axis in turn, the edges
+    /// of the rectangle repeated, and leaves the frame outside the rectangle alone.
+    #[test]
+    fn the_blur_is_a_box_filter_within_its_rectangle() {
+        let mut frame = RgbFrame::new(9, 7);
+        for (i, b) in frame.data.iter_mut().enumerate() {
+            *b = (i * 37 % 251) as u8;
+        }
+        let before = frame.clone();
+        let (x0, y0, x1, y1, r) = (1usize, 2usize, 8usize, 7usize, 2usize);
+        blur(&mut frame, (x0, y0, x1, y1), r);
+        let at = |f: &RgbFrame, x: usize, y: usize, c: usize| -> u32 {
+            u32::from(f.data[(y * 9 + x) * 3 + c])
+        };
+        let width = (2 * r + 1) as u32;
+        let mut across = vec![[0u32; 3]; 9 * 7];
+        for y in y0..y1 {
+            for x in x0..x1 {
+                for c in 0..3 {
+                    let s: u32 = (x as isize - r as isize..=x as isize + r as isize)
+                        .map(|i| {
+                            at(
+                                &before,
+                                i.clamp(x0 as isize, x1 as isize - 1) as usize,
+                                y,
+                                c,
+                            )
+                        })
+                        .sum();
+                    across[y * 9 + x][c] = (s + width / 2) / width;
+                }
+            }
+        }
+        for y in 0..7 {
+            for x in 0..9 {
+                for c in 0..3 {
+                    let want = if (x0..x1).contains(&x) && (y0..y1).contains(&y) {
+                        let s: u32 = (y as isize - r as isize..=y as isize + r as isize)
+                            .map(|i| {
+                                across[i.clamp(y0 as isize, y1 as isize - 1) as usize * 9 + x][c]
+                            })
+                            .sum();
+                        (s + width / 2) / width
+                    } else {
+                        at(&before, x, y, c)
+                    };
+                    assert_eq!(at(&frame, x, y, c), want, "({x}, {y}) channel {c}");
+                }
+            }
+        }
     }
 
     #[test]

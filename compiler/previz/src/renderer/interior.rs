@@ -11,7 +11,7 @@ use crate::frame::RgbFrame;
 
 use super::light::Key;
 use super::projection::View;
-use super::raster::{mix, rgb8, scale, Rgb};
+use super::raster::{to_u8, Rgb};
 use super::sky::Palette;
 
 /// The room, in metres: x from −HALF_WIDTH to HALF_WIDTH, y from 0 to HEIGHT, z from BACK (behind
@@ -31,6 +31,7 @@ const FRAME: Rgb = [0.25, 0.22, 0.20];
 
 /// Which face of the room a ray leaves by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum Face {
     Floor,
     Ceiling,
@@ -41,6 +42,15 @@ enum Face {
 }
 
 impl Face {
+    const ALL: [Face; 6] = [
+        Face::Floor,
+        Face::Ceiling,
+        Face::Left,
+        Face::Right,
+        Face::Near,
+        Face::Far,
+    ];
+
     /// The face's normal, pointing into the room.
     fn normal(self) -> [f32; 3] {
         match self {
@@ -69,126 +79,385 @@ fn bounds(pos: [f32; 3]) -> ([f32; 3], [f32; 3]) {
     (lo, hi)
 }
 
-/// The face a ray from `pos` along `d` leaves the box by, and where.
-fn exit(pos: [f32; 3], d: [f32; 3], lo: [f32; 3], hi: [f32; 3]) -> (Face, [f32; 3]) {
-    let faces = [
-        (Face::Left, Face::Right),
-        (Face::Floor, Face::Ceiling),
-        (Face::Near, Face::Far),
-    ];
-    let mut best = (f32::INFINITY, Face::Far);
+/// The faces each axis leaves by, going down it and going up it, as indices into [`Face::ALL`].
+const EXITS: [(u8, u8); 3] = [
+    (Face::Left as u8, Face::Right as u8),
+    (Face::Floor as u8, Face::Ceiling as u8),
+    (Face::Near as u8, Face::Far as u8),
+];
+
+/// The face (an index into [`Face::ALL`]) a ray from `pos` along `d` leaves the box by, and the
+/// ray's parameter there (0 when it never leaves: a zero direction). Each axis's candidate is
+/// selected rather than branched to, so that [`trace_row`]'s loop vectorises; an axis the ray
+/// runs parallel to (`d = 0`) offers no face, and on a tie the earlier axis wins.
+#[inline(always)]
+fn leave(pos: [f32; 3], d: [f32; 3], lo: [f32; 3], hi: [f32; 3]) -> (u8, f32) {
+    let mut best = f32::INFINITY;
+    let mut face = Face::Far as u8;
     for axis in 0..3 {
-        let (t, face) = if d[axis] > 0.0 {
-            ((hi[axis] - pos[axis]) / d[axis], faces[axis].1)
-        } else if d[axis] < 0.0 {
-            ((lo[axis] - pos[axis]) / d[axis], faces[axis].0)
+        let ahead = d[axis] > 0.0;
+        let from = if ahead { hi[axis] } else { lo[axis] };
+        let t = (from - pos[axis]) / d[axis];
+        let t = if ahead || d[axis] < 0.0 {
+            t
         } else {
-            continue;
+            f32::INFINITY
         };
-        if t < best.0 {
-            best = (t, face);
+        if t < best {
+            best = t;
+            face = if ahead { EXITS[axis].1 } else { EXITS[axis].0 };
         }
     }
-    let t = if best.0.is_finite() { best.0 } else { 0.0 };
-    (best.1, [0, 1, 2].map(|i| pos[i] + d[i] * t))
+    (face, if best.is_finite() { best } else { 0.0 })
 }
 
-/// What a ray meets where it leaves the room.
-enum Seen {
-    /// A surface of the room, in its colour before lighting.
-    Surface(Rgb),
-    /// The outside, through a window: not lit by the room's lights.
-    Outside(Rgb),
+/// The face a ray from `pos` along `d` leaves the box by, and where.
+#[cfg(test)]
+fn exit(pos: [f32; 3], d: [f32; 3], lo: [f32; 3], hi: [f32; 3]) -> (Face, [f32; 3]) {
+    let (face, t) = leave(pos, d, lo, hi);
+    (
+        Face::ALL[face as usize],
+        [0, 1, 2].map(|i| pos[i] + d[i] * t),
+    )
 }
 
-/// What is seen where a ray leaves the room at `at` through `face`.
-fn seen(face: Face, at: [f32; 3], p: &Palette) -> Seen {
-    if face == Face::Far && at[1] >= 0.12 {
-        if let Some(w) = window(at) {
-            return match w {
-                Pane::Glass => Seen::Outside(mix(p.horizon, p.zenith, (at[1] - 0.9) / 1.5)),
-                Pane::Frame => Seen::Surface(FRAME),
-            };
+/// What a ray meets where it leaves the room, indexing [`MATERIALS`]: the room's surfaces, and
+/// the glass of a window, through which the outside is seen, not lit by the room's lights.
+mod material {
+    pub const FLOOR: u8 = 0;
+    /// The gap between two planks.
+    pub const PLANK: u8 = 1;
+    pub const CEILING: u8 = 2;
+    pub const SKIRTING: u8 = 3;
+    pub const WALL: u8 = 4;
+    pub const FRAME: u8 = 5;
+    pub const GLASS: u8 = 6;
+}
+
+/// The room's surface colours before lighting, by [`material`] (glass has none: the sky).
+const MATERIALS: [Rgb; 7] = [
+    FLOOR,
+    [FLOOR[0] * 0.75, FLOOR[1] * 0.75, FLOOR[2] * 0.75],
+    CEILING,
+    SKIRTING,
+    WALL,
+    FRAME,
+    [0.0; 3],
+];
+
+/// The [`material`] seen where a ray leaves the room at `at` through `face`: the far wall has
+/// three windows, 1.6 m wide, from 0.9 m to 2.4 m, each a pane of the sky of the time of day
+/// behind a frame and a cross bar; the floor is of planks 0.2 m wide running away from the
+/// camera; the walls have a skirting board. Without branches (every test is computed and the
+/// answer selected), for [`trace_row`]'s loop.
+#[inline(always)]
+fn material_at(face: u8, at: [f32; 3]) -> u8 {
+    let (x, y) = (at[0], at[1]);
+    // At most one window is within 0.8 m: their centres are 8 m apart.
+    let (near_left, near_middle) = ((x - -4.0f32).abs(), (x - 0.0f32).abs());
+    let near_right = (x - 4.0f32).abs();
+    let dx = if near_left <= 0.8 {
+        near_left
+    } else if near_middle <= 0.8 {
+        near_middle
+    } else {
+        near_right
+    };
+    let in_window = face == Face::Far as u8 && y >= 0.12 && (0.9..=2.4).contains(&y) && dx <= 0.8;
+    let dy = (y - 1.65).abs();
+    let frame = dx > 0.72 || dy > 0.67 || dx < 0.03 || dy < 0.03;
+    let across = x / 0.2;
+    let gap = across - across.floor() < 0.06;
+    if in_window {
+        if frame {
+            material::FRAME
+        } else {
+            material::GLASS
         }
+    } else if face == Face::Floor as u8 {
+        if gap {
+            material::PLANK
+        } else {
+            material::FLOOR
+        }
+    } else if face == Face::Ceiling as u8 {
+        material::CEILING
+    } else if y < 0.12 {
+        material::SKIRTING
+    } else {
+        material::WALL
     }
-    Seen::Surface(match face {
-        Face::Floor => {
-            // Planks 0.2 m wide running away from the camera.
-            let across = at[0] / 0.2;
-            if across - across.floor() < 0.06 {
-                scale(FLOOR, 0.75)
-            } else {
-                FLOOR
+}
+
+/// What a frame's rows share: the camera, the room and the light.
+struct Shading {
+    /// The camera's position and the room's bounds for it.
+    pos: [f32; 3],
+    lo: [f32; 3],
+    hi: [f32; 3],
+    /// The time of day's light on every surface.
+    ambient: f32,
+    /// The key's colour (white without one) and how much of it each face takes (0 where it
+    /// does not fall), by [`Face::ALL`].
+    key: Rgb,
+    add: [f32; 6],
+    horizon: Rgb,
+    zenith: Rgb,
+}
+
+/// One row's colours, a plane per channel, before they are rounded to bytes.
+#[derive(Default)]
+struct Traced {
+    colour: [Vec<f32>; 3],
+}
+
+/// Traces a row of `w` rays, the first `first`, each next one `step` along: the exit from the
+/// room, the material there and the fall-off, in a loop without branches that the compiler
+/// vectorises. The AVX2 build is chosen at run time; IEEE arithmetic (division and square root
+/// included) rounds the same in every lane width and nothing is fused or reordered, so the
+/// bytes do not depend on it.
+fn trace_row(out: &mut Traced, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
+    for plane in &mut out.colour {
+        plane.resize(w, 0.0);
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { trace_row_avx2(out, w, first, step, s) };
+    }
+    trace_row_portable(out, w, first, step, s)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn trace_row_avx2(out: &mut Traced, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
+    trace_row_portable(out, w, first, step, s)
+}
+
+#[inline(always)]
+fn trace_row_portable(out: &mut Traced, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
+    let (pos, lo, hi) = (s.pos, s.lo, s.hi);
+    let [r, g, b] = &mut out.colour;
+    let (r, g, b) = (&mut r[..w], &mut g[..w], &mut b[..w]);
+    for x in 0..w {
+        let xf = x as f32;
+        let d = [0, 1, 2].map(|i| first[i] + step[i] * xf);
+        let (face, t) = leave(pos, d, lo, hi);
+        let at = [0, 1, 2].map(|i| pos[i] + d[i] * t);
+        let m = material_at(face, at);
+        // Farther surfaces are a little darker: light falls off across the room.
+        let dist = ((at[0] - pos[0]).powi(2) + (at[2] - pos[2]).powi(2)).sqrt();
+        let fall = 1.0 - (dist / 60.0).min(0.35);
+        let sky = (at[1] - 0.9) / 1.5;
+        // The material's colour and the key on the face, picked by selects rather than looked
+        // up, so that the loop stays vectorised.
+        let mut base = MATERIALS[0];
+        for (i, colour) in MATERIALS.iter().enumerate().skip(1) {
+            if m == i as u8 {
+                base = *colour;
             }
         }
-        Face::Ceiling => CEILING,
-        _ if at[1] < 0.12 => SKIRTING,
-        _ => WALL,
-    })
+        let mut add = s.add[0];
+        for (f, a) in s.add.iter().enumerate().skip(1) {
+            if face == f as u8 {
+                add = *a;
+            }
+        }
+        let glass = m == material::GLASS;
+        let colour = [0, 1, 2].map(|c| {
+            if glass {
+                s.horizon[c] + (s.zenith[c] - s.horizon[c]) * sky
+            } else {
+                // As [`lit`], then fallen off; a face the key does not reach adds 0.
+                (base[c] * s.ambient + base[c] * s.key[c] * add) * fall
+            }
+        });
+        r[x] = colour[0];
+        g[x] = colour[1];
+        b[x] = colour[2];
+    }
 }
 
-enum Pane {
-    Glass,
-    Frame,
+/// Rounds a row's colour planes to RGB bytes, as [`rgb8`] does a pixel at a time (the AVX2
+/// build chosen at run time).
+fn store_row(out: &mut [u8], planes: &Traced) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { store_row_avx2(out, planes) };
+    }
+    store_row_portable(out, planes)
 }
 
-/// Three windows in the far wall, 1.6 m wide, from 0.9 m to 2.4 m: the sky of the time of day
-/// behind a frame and a cross bar.
-fn window(at: [f32; 3]) -> Option<Pane> {
-    let (x, y) = (at[0], at[1]);
-    if !(0.9..=2.4).contains(&y) {
-        return None;
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn store_row_avx2(out: &mut [u8], planes: &Traced) {
+    store_row_portable(out, planes)
+}
+
+#[inline(always)]
+fn store_row_portable(out: &mut [u8], planes: &Traced) {
+    let [r, g, b] = &planes.colour;
+    for (((px, &r), &g), &b) in out.chunks_exact_mut(3).zip(r).zip(g).zip(b) {
+        px.copy_from_slice(&[to_u8(r), to_u8(g), to_u8(b)]);
     }
-    let centre = [-4.0f32, 0.0, 4.0]
-        .into_iter()
-        .find(|c| (x - c).abs() <= 0.8)?;
-    let (dx, dy) = ((x - centre).abs(), (y - 1.65).abs());
-    if dx > 0.72 || dy > 0.67 || dx < 0.03 || dy < 0.03 {
-        return Some(Pane::Frame);
-    }
-    Some(Pane::Glass)
 }
 
 /// Draws the room over the whole frame.
 pub fn draw(frame: &mut RgbFrame, view: &View, p: &Palette, key: Option<&Key>) {
     let w = frame.width as usize;
-    let h = frame.height as usize;
     let pos = view.pos;
     let (lo, hi) = bounds(pos);
     let ambient = p.figure_light * 0.8;
-    for y in 0..h {
-        let row = view.row_ray(y);
-        for x in 0..w {
-            let d = [0, 1, 2].map(|i| row[i] + view.right[i] * x as f32);
-            let (face, at) = exit(pos, d, lo, hi);
-            let lit = match seen(face, at, p) {
-                Seen::Outside(c) => c,
-                Seen::Surface(base) => {
-                    let n = face.normal();
-                    let mut c = scale(base, ambient);
-                    if let Some(k) = key {
-                        let l = k.travel();
-                        let facing = -(n[0] * l[0] + n[1] * l[1] + n[2] * l[2]);
-                        if facing > 0.0 {
-                            let add = 0.35 * facing * k.strength;
-                            c = [0, 1, 2].map(|i| c[i] + base[i] * k.colour[i] * add);
-                        }
-                    }
-                    // Farther surfaces are a little darker: light falls off across the room.
-                    let dist = ((at[0] - pos[0]).powi(2) + (at[2] - pos[2]).powi(2)).sqrt();
-                    scale(c, 1.0 - (dist / 60.0).min(0.35))
-                }
-            };
-            let px = rgb8(lit);
-            let i = (y * w + x) * 3;
-            frame.data[i..i + 3].copy_from_slice(&px);
+    let add = Face::ALL.map(|face| match key {
+        Some(k) => {
+            let (n, l) = (face.normal(), k.travel());
+            let facing = -(n[0] * l[0] + n[1] * l[1] + n[2] * l[2]);
+            if facing > 0.0 {
+                0.35 * facing * k.strength
+            } else {
+                0.0
+            }
         }
+        None => 0.0,
+    });
+    let shading = Shading {
+        pos,
+        lo,
+        hi,
+        ambient,
+        key: key.map_or([1.0; 3], |k| k.colour),
+        add,
+        horizon: p.horizon,
+        zenith: p.zenith,
+    };
+    let mut traced = Traced::default();
+    for (y, row) in frame.data.chunks_exact_mut(w * 3).enumerate() {
+        trace_row(&mut traced, w, view.row_ray(y), view.right, &shading);
+        store_row(row, &traced);
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use scene_plan::schedule::{CameraFrame, LightSide};
+
+    use super::super::raster::{mix, rgb8, scale};
+    use super::super::sky::{TimeOfDay, Weather};
     use super::*;
+
+    /// A surface's colour lit by the time of day and, on the faces it falls on, the key; before
+    /// the fall-off with distance.
+    fn lit(base: Rgb, face: Face, ambient: f32, key: Option<&Key>) -> Rgb {
+        let n = face.normal();
+        let mut c = scale(base, ambient);
+        if let Some(k) = key {
+            let l = k.travel();
+            let facing = -(n[0] * l[0] + n[1] * l[1] + n[2] * l[2]);
+            if facing > 0.0 {
+                let add = 0.35 * facing * k.strength;
+                c = [0, 1, 2].map(|i| c[i] + base[i] * k.colour[i] * add);
+            }
+        }
+        c
+    }
+
+    /// The room drawn a pixel at a time with a branch per test, as the renderer first drew it:
+    /// what [`draw`]'s vectorised rows must give, byte for byte.
+    fn reference(frame: &mut RgbFrame, view: &View, p: &Palette, key: Option<&Key>) {
+        let (w, h) = (frame.width as usize, frame.height as usize);
+        let pos = view.pos;
+        let (lo, hi) = bounds(pos);
+        let ambient = p.figure_light * 0.8;
+        for y in 0..h {
+            let row = view.row_ray(y);
+            for x in 0..w {
+                let d = [0, 1, 2].map(|i| row[i] + view.right[i] * x as f32);
+                let (face, at) = exit(pos, d, lo, hi);
+                let window = || {
+                    let (x, y) = (at[0], at[1]);
+                    if !(0.9..=2.4).contains(&y) {
+                        return None;
+                    }
+                    let centre = [-4.0f32, 0.0, 4.0]
+                        .into_iter()
+                        .find(|c| (x - c).abs() <= 0.8)?;
+                    let (dx, dy) = ((x - centre).abs(), (y - 1.65).abs());
+                    Some(dx > 0.72 || dy > 0.67 || dx < 0.03 || dy < 0.03)
+                };
+                let base = match (face == Face::Far && at[1] >= 0.12).then(window).flatten() {
+                    Some(false) => None,
+                    Some(true) => Some(FRAME),
+                    None => Some(match face {
+                        Face::Floor => {
+                            let across = at[0] / 0.2;
+                            if across - across.floor() < 0.06 {
+                                scale(FLOOR, 0.75)
+                            } else {
+                                FLOOR
+                            }
+                        }
+                        Face::Ceiling => CEILING,
+                        _ if at[1] < 0.12 => SKIRTING,
+                        _ => WALL,
+                    }),
+                };
+                let colour = match base {
+                    None => mix(p.horizon, p.zenith, (at[1] - 0.9) / 1.5),
+                    Some(base) => {
+                        let c = lit(base, face, ambient, key);
+                        let dist = ((at[0] - pos[0]).powi(2) + (at[2] - pos[2]).powi(2)).sqrt();
+                        scale(c, 1.0 - (dist / 60.0).min(0.35))
+                    }
+                };
+                let i = (y * w + x) * 3;
+                frame.data[i..i + 3].copy_from_slice(&rgb8(colour));
+            }
+        }
+    }
+
+    #[test]
+    fn the_vectorised_rows_draw_the_room_as_pixel_by_pixel() {
+        let cameras = [
+            ([0.0, 1.6, 0.0], 0.0, 0.0, 0.0, 35.0),
+            ([1.5, 1.2, 3.0], 20.0, -8.0, 0.0, 50.0),
+            ([-3.0, 2.0, -2.0], -60.0, 15.0, 5.0, 24.0),
+            ([0.0, 0.4, 10.0], 180.0, 30.0, 0.0, 18.0),
+            ([0.0, 9.0, 0.0], 10.0, -70.0, -12.0, 85.0),
+            ([4.0, 1.65, 19.0], 0.0, 0.0, 0.0, 35.0),
+        ];
+        let keys = [
+            None,
+            Some((LightSide::Left, [1.0, 0.7, 0.4])),
+            Some((LightSide::Above, [0.6, 0.8, 1.0])),
+            Some((LightSide::Front, [1.0, 1.0, 1.0])),
+        ];
+        for (i, (position, yaw, pitch, roll, focal_mm)) in cameras.into_iter().enumerate() {
+            let cam = CameraFrame {
+                position,
+                yaw,
+                pitch,
+                roll,
+                focal_mm,
+                focus_m: None,
+            };
+            let view = View::new(&cam, 193, 131);
+            let time = [TimeOfDay::Night, TimeOfDay::Day, TimeOfDay::Dusk][i % 3];
+            let palette = Palette::new(time, Weather::Clear);
+            for key in keys {
+                let key = key.map(|(side, colour)| Key {
+                    colour,
+                    side,
+                    strength: 0.8,
+                    hard: false,
+                });
+                let (mut fast, mut slow) = (RgbFrame::new(193, 131), RgbFrame::new(193, 131));
+                draw(&mut fast, &view, &palette, key.as_ref());
+                reference(&mut slow, &view, &palette, key.as_ref());
+                assert!(fast == slow, "camera {i}, key {key:?}");
+            }
+        }
+    }
 
     #[test]
     fn a_level_ray_ahead_meets_the_far_wall_and_one_upward_the_ceiling() {

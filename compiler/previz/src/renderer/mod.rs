@@ -55,7 +55,7 @@ use crate::error::RenderError;
 use crate::frame::RgbFrame;
 
 /// Bump whenever any frame's pixels change: it is part of every previz cache key and golden.
-pub const PREVIZ_RENDERER_VERSION: u32 = 2;
+pub const PREVIZ_RENDERER_VERSION: u32 = 3;
 
 /// The camera used when a schedule has no camera track: eye height, looking along +z, 35 mm.
 const DEFAULT_CAMERA: CameraFrame = CameraFrame {

@@ -414,12 +414,28 @@ pub fn fill_round_rect(
     let (cx, cy) = ((x0 + x1) * 0.5, (y0 + y1) * 0.5);
     let (hx, hy) = ((x1 - x0) * 0.5 - rad, (y1 - y0) * 0.5 - rad);
     let stride = frame.width as usize * 3;
+    // The columns whose coverage is the row's alone: wholly inside [x0, x1) and clear of the
+    // corners' arcs, where the per-pixel formula below gives `1.0 · cov_y`. `|px − cx|` rounds
+    // monotonically in `px`, so they are one run, found from each end; the run is blended as a
+    // span with the same bytes as pixel by pixel.
+    let plain = |x: i64| {
+        let xf = x as f32;
+        xf >= x0 && xf + 1.0 <= x1 && !((xf + 0.5 - cx).abs() - hx > 0.0)
+    };
+    let (mut run_lo, mut run_hi) = (xa, xb);
+    while run_lo < run_hi && !plain(run_lo) {
+        run_lo += 1;
+    }
+    while run_hi > run_lo && !plain(run_hi - 1) {
+        run_hi -= 1;
+    }
     for y in ya..yb {
         let py = y as f32 + 0.5;
         let qy = (py - cy).abs() - hy;
         // Vertical edge coverage for the straight part.
         let cov_y = overlap(y as f32, y0, y1);
-        for x in xa..xb {
+        let base = y as usize * stride;
+        for x in (xa..run_lo).chain(run_hi..xb) {
             let px = x as f32 + 0.5;
             let qx = (px - cx).abs() - hx;
             let cov = if qx > 0.0 && qy > 0.0 {
@@ -429,10 +445,19 @@ pub fn fill_round_rect(
             };
             blend_at(
                 &mut frame.data,
-                y as usize * stride + x as usize * 3,
+                base + x as usize * 3,
                 col,
                 alpha256(cov * alpha),
             );
+        }
+        if run_lo < run_hi {
+            let a = alpha256(cov_y * alpha);
+            let span = &mut frame.data[base + run_lo as usize * 3..base + run_hi as usize * 3];
+            if a >= 256 {
+                fill_pixels(span, col);
+            } else if a > 0 {
+                blend_span(span, col, a);
+            }
         }
     }
 }
