@@ -8,6 +8,8 @@
 //! sliding every column's window at once, a row at a time), each O(pixels) whatever the radius,
 //! and nothing at all in shots without `focus_m`.
 
+use std::cell::RefCell;
+
 use scene_plan::schedule::{CameraFrame, Depth};
 
 use crate::frame::RgbFrame;
@@ -85,16 +87,35 @@ fn blur(frame: &mut RgbFrame, (x0, y0, x1, y1): (usize, usize, usize, usize), r:
     if r == 0 || x1 <= x0 || y1 <= y0 {
         return;
     }
+    SCRATCH.with(|scratch| {
+        let (across, prefix) = &mut *scratch.borrow_mut();
+        blur_with(frame, (x0, y0, x1, y1), r, across, prefix);
+    });
+}
+
+thread_local! {
+    /// The blur's buffers, kept on each rendering thread between calls: a frame blurs the same
+    /// sizes again and again, and a fresh zeroed buffer per call cost more than its sums. Every
+    /// byte used is written before it is read, so what a buffer held before does not matter.
+    static SCRATCH: RefCell<(Vec<u8>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+fn blur_with(
+    frame: &mut RgbFrame,
+    (x0, y0, x1, y1): (usize, usize, usize, usize),
+    r: usize,
+    across: &mut Vec<u8>,
+    prefix: &mut Vec<u32>,
+) {
     let stride = frame.width as usize * 3;
     let span = (x1 - x0) * 3;
     let mean = Mean::of(2 * r + 1);
     // Across each row, into a copy of the rectangle: the pass down the columns reads rows above
     // the one it writes, which must still hold the first pass's values.
-    let mut across = vec![0u8; span * (y1 - y0)];
-    let mut prefix = Vec::new();
+    across.resize(span * (y1 - y0), 0);
     for (y, out) in (y0..y1).zip(across.chunks_exact_mut(span)) {
         let row = y * stride + x0 * 3;
-        smooth_row(&frame.data[row..row + span], out, r, &mean, &mut prefix);
+        smooth_row(&frame.data[row..row + span], out, r, &mean, prefix);
     }
     // Down every column at once: one running sum per byte of a row, moved a row at a time.
     let n = y1 - y0;
