@@ -210,18 +210,26 @@ fn smooth_row(src: &[u8], dst: &mut [u8], r: usize, mean: &Mean, prefix: &mut Ve
     let (first, last) = (&src[..3], &src[(n - 1) * 3..n * 3]);
     // prefix[3j + c] sums channel c of the padded row's pixels before j: r copies of the first
     // pixel, the row, r copies of the last.
-    prefix.clear();
-    prefix.reserve((n + 2 * r + 1) * 3);
+    prefix.resize((n + 2 * r + 1) * 3, 0);
+    let (start, sums) = prefix.split_at_mut(3);
+    start.fill(0);
     let mut sum = [0u32; 3];
-    prefix.extend_from_slice(&sum);
-    let padded = std::iter::repeat_n(first, r)
-        .chain(src.chunks_exact(3))
-        .chain(std::iter::repeat_n(last, r));
-    for px in padded {
+    let mut step = |out: &mut [u32], px: &[u8]| {
         for c in 0..3 {
             sum[c] += u32::from(px[c]);
+            out[c] = sum[c];
         }
-        prefix.extend_from_slice(&sum);
+    };
+    let (left, rest) = sums.split_at_mut(r * 3);
+    let (middle, right) = rest.split_at_mut(n * 3);
+    for out in left.chunks_exact_mut(3) {
+        step(out, first);
+    }
+    for (out, px) in middle.chunks_exact_mut(3).zip(src.chunks_exact(3)) {
+        step(out, px);
+    }
+    for out in right.chunks_exact_mut(3) {
+        step(out, last);
     }
     means(dst, prefix, (2 * r + 1) * 3, mean);
 }
