@@ -205,10 +205,10 @@ struct Shading {
     zenith: Rgb,
 }
 
-/// One row's colours, a plane per channel, before they are rounded to bytes.
+/// One row's colours as bytes, a plane per channel.
 #[derive(Default)]
 struct Traced {
-    colour: [Vec<f32>; 3],
+    colour: [Vec<u8>; 3],
 }
 
 /// Traces a row of `w` rays, the first `first`, each next one `step` along: the exit from the
@@ -218,7 +218,7 @@ struct Traced {
 /// bytes do not depend on it.
 fn trace_row(out: &mut Traced, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
     for plane in &mut out.colour {
-        plane.resize(w, 0.0);
+        plane.resize(w, 0);
     }
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
@@ -272,14 +272,13 @@ fn trace_row_portable(out: &mut Traced, w: usize, first: [f32; 3], step: [f32; 3
                 (base[c] * s.ambient + base[c] * s.key[c] * add) * fall
             }
         });
-        r[x] = colour[0];
-        g[x] = colour[1];
-        b[x] = colour[2];
+        r[x] = to_u8(colour[0]);
+        g[x] = to_u8(colour[1]);
+        b[x] = to_u8(colour[2]);
     }
 }
 
-/// Rounds a row's colour planes to RGB bytes, as [`rgb8`] does a pixel at a time (the AVX2
-/// build chosen at run time).
+/// Interleaves a row's colour planes into RGB bytes (the AVX2 build chosen at run time).
 fn store_row(out: &mut [u8], planes: &Traced) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
@@ -299,7 +298,7 @@ unsafe fn store_row_avx2(out: &mut [u8], planes: &Traced) {
 fn store_row_portable(out: &mut [u8], planes: &Traced) {
     let [r, g, b] = &planes.colour;
     for (((px, &r), &g), &b) in out.chunks_exact_mut(3).zip(r).zip(g).zip(b) {
-        px.copy_from_slice(&[to_u8(r), to_u8(g), to_u8(b)]);
+        px.copy_from_slice(&[r, g, b]);
     }
 }
 
