@@ -207,7 +207,7 @@ struct Shading {
 
 /// One row's colours as bytes, a plane per channel.
 #[derive(Default)]
-struct Traced {
+struct Planes {
     colour: [Vec<u8>; 3],
 }
 
@@ -216,7 +216,7 @@ struct Traced {
 /// vectorises. The AVX2 build is chosen at run time; IEEE arithmetic (division and square root
 /// included) rounds the same in every lane width and nothing is fused or reordered, so the
 /// bytes do not depend on it.
-fn trace_row(out: &mut Traced, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
+fn trace_row(out: &mut Planes, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
     for plane in &mut out.colour {
         plane.resize(w, 0);
     }
@@ -230,12 +230,12 @@ fn trace_row(out: &mut Traced, w: usize, first: [f32; 3], step: [f32; 3], s: &Sh
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn trace_row_avx2(out: &mut Traced, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
+unsafe fn trace_row_avx2(out: &mut Planes, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
     trace_row_portable(out, w, first, step, s)
 }
 
 #[inline(always)]
-fn trace_row_portable(out: &mut Traced, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
+fn trace_row_portable(out: &mut Planes, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
     let (pos, lo, hi) = (s.pos, s.lo, s.hi);
     let [r, g, b] = &mut out.colour;
     let (r, g, b) = (&mut r[..w], &mut g[..w], &mut b[..w]);
@@ -268,7 +268,8 @@ fn trace_row_portable(out: &mut Traced, w: usize, first: [f32; 3], step: [f32; 3
             if glass {
                 s.horizon[c] + (s.zenith[c] - s.horizon[c]) * sky
             } else {
-                // As [`lit`], then fallen off; a face the key does not reach adds 0.
+                // The time of day's light, the key's on the faces it reaches (`add` is 0 on the
+                // others, which adds exactly nothing), then the fall-off.
                 (base[c] * s.ambient + base[c] * s.key[c] * add) * fall
             }
         });
@@ -279,7 +280,7 @@ fn trace_row_portable(out: &mut Traced, w: usize, first: [f32; 3], step: [f32; 3
 }
 
 /// Interleaves a row's colour planes into RGB bytes (the AVX2 build chosen at run time).
-fn store_row(out: &mut [u8], planes: &Traced) {
+fn store_row(out: &mut [u8], planes: &Planes) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2, checked just above.
@@ -290,12 +291,12 @@ fn store_row(out: &mut [u8], planes: &Traced) {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn store_row_avx2(out: &mut [u8], planes: &Traced) {
+unsafe fn store_row_avx2(out: &mut [u8], planes: &Planes) {
     store_row_portable(out, planes)
 }
 
 #[inline(always)]
-fn store_row_portable(out: &mut [u8], planes: &Traced) {
+fn store_row_portable(out: &mut [u8], planes: &Planes) {
     let [r, g, b] = &planes.colour;
     for (((px, &r), &g), &b) in out.chunks_exact_mut(3).zip(r).zip(g).zip(b) {
         px.copy_from_slice(&[r, g, b]);
@@ -330,10 +331,10 @@ pub fn draw(frame: &mut RgbFrame, view: &View, p: &Palette, key: Option<&Key>) {
         horizon: p.horizon,
         zenith: p.zenith,
     };
-    let mut traced = Traced::default();
+    let mut planes = Planes::default();
     for (y, row) in frame.data.chunks_exact_mut(w * 3).enumerate() {
-        trace_row(&mut traced, w, view.row_ray(y), view.right, &shading);
-        store_row(row, &traced);
+        trace_row(&mut planes, w, view.row_ray(y), view.right, &shading);
+        store_row(row, &planes);
     }
 }
 

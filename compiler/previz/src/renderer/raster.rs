@@ -596,6 +596,59 @@ pub fn blit(frame: &mut RgbFrame, img: &[u8], iw: usize, ih: usize, x: i32, y: i
 mod tests {
     use super::*;
 
+    /// A rounded rectangle as it was filled a pixel at a time, for
+    /// [`a_round_rect_fills_its_inner_run_as_pixel_by_pixel`].
+    fn round_rect_per_pixel(
+        frame: &mut RgbFrame,
+        (x0, y0, x1, y1): (f32, f32, f32, f32),
+        rad: f32,
+        rgb: Rgb,
+        alpha: f32,
+    ) {
+        let rad = rad.min((x1 - x0) * 0.5).min((y1 - y0) * 0.5).max(0.0);
+        let (w, h) = (frame.width as i64, frame.height as i64);
+        let col = rgb8(rgb);
+        let (cx, cy) = ((x0 + x1) * 0.5, (y0 + y1) * 0.5);
+        let (hx, hy) = ((x1 - x0) * 0.5 - rad, (y1 - y0) * 0.5 - rad);
+        for y in (y0.floor() as i64).max(0)..(y1.ceil() as i64).min(h) {
+            let qy = (y as f32 + 0.5 - cy).abs() - hy;
+            let cov_y = overlap(y as f32, y0, y1);
+            for x in (x0.floor() as i64).max(0)..(x1.ceil() as i64).min(w) {
+                let qx = (x as f32 + 0.5 - cx).abs() - hx;
+                let cov = if qx > 0.0 && qy > 0.0 {
+                    (rad - (qx * qx + qy * qy).sqrt() + 0.5).clamp(0.0, 1.0)
+                } else {
+                    overlap(x as f32, x0, x1) * cov_y
+                };
+                let i = (y as usize * frame.width as usize + x as usize) * 3;
+                blend_at(&mut frame.data, i, col, alpha256(cov * alpha));
+            }
+        }
+    }
+
+    #[test]
+    fn a_round_rect_fills_its_inner_run_as_pixel_by_pixel() {
+        let rects = [
+            (3.3, 2.7, 40.6, 25.2, 4.0),
+            (-5.0, -3.5, 20.25, 12.0, 9.0),
+            (30.5, 10.0, 70.0, 40.9, 0.0),
+            (10.0, 5.0, 11.2, 30.0, 3.0),
+            (0.0, 0.0, 64.0, 48.0, 40.0),
+        ];
+        for (i, &(x0, y0, x1, y1, rad)) in rects.iter().enumerate() {
+            for alpha in [1.0, 0.72, 0.35, 0.001] {
+                let mut fast = RgbFrame::new(64, 48);
+                for (j, b) in fast.data.iter_mut().enumerate() {
+                    *b = (j * 31 % 253) as u8;
+                }
+                let mut slow = fast.clone();
+                fill_round_rect(&mut fast, x0, y0, x1, y1, rad, [0.9, 0.3, 0.1], alpha);
+                round_rect_per_pixel(&mut slow, (x0, y0, x1, y1), rad, [0.9, 0.3, 0.1], alpha);
+                assert!(fast == slow, "rect {i}, alpha {alpha}");
+            }
+        }
+    }
+
     #[test]
     fn span_blend_matches_the_per_pixel_formula() {
         let before: Vec<u8> = (0..3 * 37).map(|i| (i * 67 % 256) as u8).collect();
