@@ -11,7 +11,7 @@ use crate::frame::RgbFrame;
 
 use super::light::Key;
 use super::projection::View;
-use super::raster::{to_u8, Rgb};
+use super::raster::Rgb;
 use super::sky::Palette;
 
 /// The room, in metres: x from −HALF_WIDTH to HALF_WIDTH, y from 0 to HEIGHT, z from BACK (behind
@@ -273,10 +273,21 @@ fn trace_row_portable(out: &mut Planes, w: usize, first: [f32; 3], step: [f32; 3
                 (base[c] * s.ambient + base[c] * s.key[c] * add) * fall
             }
         });
-        r[x] = to_u8(colour[0]);
-        g[x] = to_u8(colour[1]);
-        b[x] = to_u8(colour[2]);
+        r[x] = byte(colour[0]);
+        g[x] = byte(colour[1]);
+        b[x] = byte(colour[2]);
     }
+}
+
+/// [`to_u8`](super::raster::to_u8)'s byte for every input (NaN and anything below 0 give 0, anything from 255 up
+/// 255), in a form that stays in vector lanes: the saturating conversion to a byte alone is
+/// done a lane at a time.
+#[inline(always)]
+fn byte(c: f32) -> u8 {
+    // `max` returns 0 for NaN, so `v` is a number in 0..=255.
+    let v = (c * 255.0 + 0.5).max(0.0).min(255.0);
+    // SAFETY: `v` is finite and within i32's range.
+    unsafe { v.to_int_unchecked::<i32>() as u8 }
 }
 
 /// Interleaves a row's colour planes into RGB bytes (the AVX2 build chosen at run time).
@@ -342,7 +353,7 @@ pub fn draw(frame: &mut RgbFrame, view: &View, p: &Palette, key: Option<&Key>) {
 mod tests {
     use scene_plan::schedule::{CameraFrame, LightSide};
 
-    use super::super::raster::{mix, rgb8, scale};
+    use super::super::raster::{mix, rgb8, scale, to_u8};
     use super::super::sky::{TimeOfDay, Weather};
     use super::*;
 
@@ -413,6 +424,24 @@ mod tests {
                 let i = (y * w + x) * 3;
                 frame.data[i..i + 3].copy_from_slice(&rgb8(colour));
             }
+        }
+    }
+
+    #[test]
+    fn byte_is_to_u8() {
+        let specials = [
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            -0.0,
+            0.0,
+            -1.0,
+            2.0,
+            1e30,
+        ];
+        let sweep = (-3000..3000).map(|i| i as f32 / 2000.0 + 1e-4 * (i % 7) as f32);
+        for c in specials.into_iter().chain(sweep) {
+            assert_eq!(byte(c), to_u8(c), "{c}");
         }
     }
 
