@@ -1,31 +1,26 @@
-//! The VAE's 3D convolution on the CPU, computed as GEMMs over small tiles of the output
-//! without materialising padded or stacked copies of the video.
+//! The VAE's 3D convolution on the CPU, computed tap by tap without materialising padded or
+//! stacked copies of the video.
 //!
 //! candle has no conv3d, and its CPU conv2d builds the whole im2col matrix with a scalar,
 //! single-threaded loop. Stacking the temporal taps along channels and handing that to conv2d
 //! (the portable path in `vae.rs`) therefore costs kt x the input for the stacked copy and
-//! kt·kh·kw x the input for im2col, all at once for every frame. Here:
+//! kt·kh·kw x the input for im2col, all at once for every frame. Here a 3D convolution is the
+//! sum over its kt temporal taps of 2D convolutions, each a GEMM of the tap's weights
+//! [Cout, Cin·kh·kw] against the spatial im2col of the input frames:
 //!
-//! * the output positions (frame, row, column) are cut into tiles of a few hundred to a few
-//!   thousand positions; each tile's im2col holds every tap of the kernel (temporal and
-//!   spatial, [Cin·k³ rows, positions]) and is a few MiB, so it is still in cache when the
-//!   GEMM packs it, and one GEMM of the weights as stored ([Cout, Cin·k³]) computes the tile;
-//! * the padding is resolved by index arithmetic (replicate or zeros in time, zeros in
-//!   space) instead of padded copies;
-//! * the tiles are spread over the threads, each with its own im2col buffer and a
-//!   single-threaded GEMM;
+//! * the spatial im2col of each (replicate-padded) frame is built once per chunk of output
+//!   frames and shared by the kt taps that read it, with the padding resolved by index
+//!   arithmetic (replicate in time, zeros in space) instead of padded copies;
+//! * chunks are sized so that the im2col buffer stays under [`COLUMN_BUDGET_BYTES`] however
+//!   long or large the video is;
 //! * the GEMMs write straight into the output in [B, Cout, F, H, W] layout, which is
 //!   pre-filled with the bias (plus a residual, when the caller adds one to the result), and
-//!   accumulate onto it (no temporaries, no output permute, no separate residual add);
+//!   accumulate the taps in place (no per-tap temporaries, no output permute, no separate
+//!   residual add);
 //! * a 1x1x1 kernel reads the input directly, with no im2col at all;
 //! * the pixel norm (and modulation and SiLU) that precedes most convolutions can be applied
 //!   on the way in ([`conv3d_cpu_fused`]): it is written to a scratch buffer kept from one
 //!   convolution to the next instead of to a fresh tensor.
-//!
-//! The tiles replaced one GEMM per temporal tap over the im2col of a whole chunk of frames
-//! (up to 256 MiB): for the narrow layers (128 and 256 channels) that streamed the im2col
-//! through memory three times for little arithmetic, and the LTX-2 decode ran at about 60%
-//! of PyTorch's convolution speed there (BENCHMARKS.md).
 //!
 //! Fresh buffers are what the scratch buffers avoid: the allocator hands every buffer over
 //! 32 MiB back to the kernel when it is freed, so each new one is page-faulted and zeroed page
@@ -37,35 +32,28 @@ use candle_core::{Device, Layout, Storage, Tensor};
 use gemm::Parallelism;
 use rayon::prelude::*;
 
-/// The tiling of every convolution: a tile's im2col fits in a few MiB (cache), but has at
-/// least a few hundred columns even for the widest kernels (GEMM efficiency).
-pub(crate) const TILING: Tiling = Tiling {
-    bytes: 2 << 20,
-    min_columns: 192,
-};
+/// Upper bound of the im2col buffer of one chunk. Large enough that each GEMM still has
+/// thousands of columns (efficient), small enough to be negligible next to the weights.
+pub(crate) const COLUMN_BUDGET_BYTES: usize = 256 << 20;
 
 thread_local! {
-    /// The im2col buffer of a tile, one per thread, kept from one tile and convolution to the
-    /// next during an encode or decode. Emptied by [`release_scratch`] when the pass ends.
+    /// The im2col buffer, kept from one convolution to the next during an encode or decode:
+    /// a fresh 100+ MB buffer per convolution costs its page faults and zeroing every time.
+    /// Emptied by [`release_scratch`] when the pass ends.
     static COLUMNS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
     /// The normalised input of [`conv3d_cpu_fused`], kept for the same reason.
     static NORMED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Frees the scratch buffers of this thread and of the thread pool's (call when an encode or
-/// decode is done).
+/// Frees the scratch buffers of this thread (call when an encode or decode is done).
 pub(crate) fn release_scratch() {
-    let release = || {
-        for cell in [&COLUMNS, &NORMED] {
-            cell.with(|c| {
-                if let Ok(mut c) = c.try_borrow_mut() {
-                    *c = Vec::new();
-                }
-            });
-        }
-    };
-    release();
-    rayon::broadcast(|_| release());
+    for cell in [&COLUMNS, &NORMED] {
+        cell.with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                *c = Vec::new();
+            }
+        });
+    }
 }
 
 /// `buf` resized to at least `len` elements, without the copy a growing `Vec` would make of
@@ -170,21 +158,21 @@ fn with_cpu_f32<R>(
     }
 }
 
-/// The weights as the GEMM reads them: the reference's [Cout, Cin, kt, kh, kw], contiguous,
-/// that is a row-major [Cout, Cin·k³] matrix.
-pub(crate) fn gemm_weight(w: &Tensor) -> candle_core::Result<Tensor> {
-    w.contiguous()
+/// Weights of every temporal tap as its own [Cout, Cin·k·k] row-major matrix:
+/// [kt, Cout, Cin, kh, kw] from the reference's [Cout, Cin, kt, kh, kw].
+pub(crate) fn tap_major_weight(w: &Tensor) -> candle_core::Result<Tensor> {
+    w.permute([2, 0, 1, 3, 4])?.contiguous()
 }
 
-/// `x` [B, Cin, F, H, W] (f32, CPU) convolved with `weight` ([`gemm_weight`]) plus `bias`
-/// [Cout].
+/// `x` [B, Cin, F, H, W] (f32, CPU) convolved with `weight` in tap-major layout
+/// ([`tap_major_weight`]) plus `bias` [Cout].
 pub(crate) fn conv3d_cpu(
     x: &Tensor,
     weight: &Tensor,
     bias: &Tensor,
     spec: Conv3dSpec,
 ) -> candle_core::Result<Tensor> {
-    conv3d_cpu_within(x, weight, bias, spec, None, None, TILING)
+    conv3d_cpu_within(x, weight, bias, spec, None, None, COLUMN_BUDGET_BYTES)
 }
 
 /// `residual + conv(norm(x))`: [`conv3d_cpu`] of `x` normalised by `norm` (when given) on the
@@ -198,11 +186,11 @@ pub(crate) fn conv3d_cpu_fused(
     norm: Option<&InputNorm>,
     residual: Option<&Tensor>,
 ) -> candle_core::Result<Tensor> {
-    conv3d_cpu_within(x, weight, bias, spec, norm, residual, TILING)
+    conv3d_cpu_within(x, weight, bias, spec, norm, residual, COLUMN_BUDGET_BYTES)
 }
 
-/// [`conv3d_cpu_fused`] with an explicit tiling (tests use tiny tiles to cut rows and
-/// frames).
+/// [`conv3d_cpu_fused`] with an explicit im2col budget (tests use tiny ones to force
+/// chunking).
 fn conv3d_cpu_within(
     x: &Tensor,
     weight: &Tensor,
@@ -210,11 +198,11 @@ fn conv3d_cpu_within(
     spec: Conv3dSpec,
     norm: Option<&InputNorm>,
     residual: Option<&Tensor>,
-    tiling: Tiling,
+    column_budget: usize,
 ) -> candle_core::Result<Tensor> {
     let x = x.contiguous()?;
     let dims = x.dims5()?;
-    let (cout, cin_w, kt, kh, kw) = weight.dims5()?;
+    let (kt, cout, cin_w, kh, kw) = weight.dims5()?;
     let g = spec.geometry(dims, cout)?;
     if kt != spec.k || kh != spec.k || kw != spec.k || cin_w != g.cin || bias.dims1()? != cout {
         return Err(candle_core::Error::Msg(format!(
@@ -230,7 +218,7 @@ fn conv3d_cpu_within(
     with_cpu_f32(&x, |xs| {
         with_cpu_f32(weight, |ws| match norm {
             None => {
-                convolve(xs, ws, &mut out, &g, &spec, tiling);
+                convolve(xs, ws, &mut out, &g, &spec, column_budget);
                 Ok(())
             }
             Some(n) => NORMED.with(|cell| {
@@ -251,7 +239,7 @@ fn conv3d_cpu_within(
                     n.scale_shift,
                     n.silu,
                 )?;
-                convolve(normed, ws, &mut out, &g, &spec, tiling);
+                convolve(normed, ws, &mut out, &g, &spec, column_budget);
                 Ok(())
             }),
         })
@@ -323,12 +311,12 @@ fn convolve(
     out: &mut [f32],
     g: &Geometry,
     spec: &Conv3dSpec,
-    tiling: Tiling,
+    column_budget: usize,
 ) {
     if spec.k == 1 && spec.stride_s == 1 && spec.pad_s == 0 && spec.stride_t == 1 {
         pointwise(xs, ws, out, g);
     } else {
-        tiles(xs, ws, out, g, spec, tiling);
+        taps(xs, ws, out, g, spec, column_budget);
     }
 }
 
@@ -405,163 +393,146 @@ fn pointwise(xs: &[f32], ws: &[f32], out: &mut [f32], g: &Geometry) {
     }
 }
 
-/// Output positions one tile covers, decided from its im2col bytes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Tiling {
-    /// Bytes of one tile's im2col matrix.
-    pub bytes: usize,
-    /// Fewer columns than this make the GEMM inefficient, whatever the bytes.
-    pub min_columns: usize,
-}
-
-/// A pointer into the output shared by the threads that fill disjoint tiles of it.
-#[derive(Clone, Copy)]
-struct SharedOut(*mut f32);
-// SAFETY: every tile writes only the output positions of its own column range (see
-// `tiles`), so no element is written by two threads.
-unsafe impl Send for SharedOut {}
-unsafe impl Sync for SharedOut {}
-
-/// General kernel: the output positions of each batch item, flattened over (frame, row,
-/// column), are cut into tiles; each tile's columns hold every tap of the kernel (all
-/// temporal and spatial taps, in the weight's own order), so one GEMM of the weights
-/// [Cout, Cin·k³] against the tile's im2col computes the tile completely. The tiles are
-/// small enough to stay in cache between im2col and the GEMM's packing, and are spread over
-/// the threads, each GEMM single-threaded; with too few tiles to share, the tiles run one
-/// after the other and each GEMM uses the threads instead.
-fn tiles(xs: &[f32], ws: &[f32], out: &mut [f32], g: &Geometry, spec: &Conv3dSpec, tiling: Tiling) {
+/// General kernel: per batch item and chunk of output frames, build the spatial im2col of the
+/// chunk's padded frames once, then accumulate every temporal tap into the output.
+fn taps(
+    xs: &[f32],
+    ws: &[f32],
+    out: &mut [f32],
+    g: &Geometry,
+    spec: &Conv3dSpec,
+    column_budget: usize,
+) {
     let k = spec.k;
-    let rows = g.cin * k * k * k;
-    let plane = g.f_out * g.h_out * g.w_out;
-    if plane == 0 || g.cout == 0 {
-        return;
-    }
-    let per_tile = (tiling.bytes / (rows * std::mem::size_of::<f32>()).max(1))
-        .max(tiling.min_columns)
-        .clamp(1, plane);
-    let per_item = plane.div_ceil(per_tile);
-    let count = g.b * per_item;
-    let threads = candle_core::utils::get_num_threads();
-    let in_item = g.cin * g.f * g.h * g.w;
-    assert!(xs.len() >= g.b * in_item, "conv3d: input out of bounds");
-    assert!(ws.len() >= g.cout * rows, "conv3d: weight out of bounds");
-    assert!(
-        out.len() >= g.b * g.cout * plane,
-        "conv3d: output out of bounds"
-    );
-    let dst = SharedOut(out.as_mut_ptr());
-    let run = |tile: usize, cols: &mut Vec<f32>, par: Parallelism| {
-        let (b, t) = (tile / per_item, tile % per_item);
-        let p0 = t * per_tile;
-        let n = per_tile.min(plane - p0);
-        let x = &xs[b * in_item..(b + 1) * in_item];
-        // im2col writes every element, so stale contents need no clearing.
-        let cols = scratch(cols, rows * n);
-        im2col_tile(x, cols, g, spec, p0, n);
-        let dst = dst;
-        // SAFETY: rows o of the tile are out[b, o, p0..p0 + n], inside `out` (asserted
-        // above: p0 + n <= plane); tiles have disjoint (b, p0..p0 + n), so this call is the
-        // only writer of those elements, and `cols`/`ws` do not alias `out`.
-        unsafe {
-            gemm::gemm(
-                n,
-                g.cout,
-                rows,
-                dst.0.add(b * g.cout * plane + p0),
-                plane as isize,
-                1,
-                true,
-                cols.as_ptr(),
-                n as isize,
-                1,
-                ws.as_ptr(),
-                rows as isize,
-                1,
-                1.0,
-                1.0,
-                false,
-                false,
-                false,
-                par,
-            );
+    let rows = g.cin * k * k;
+    let out_frame = g.h_out * g.w_out;
+    let frame_bytes = rows * out_frame * std::mem::size_of::<f32>();
+    // Output frames per chunk: as many as keep the columns (chunk + halo frames) in budget.
+    let halo = k.saturating_sub(spec.stride_t);
+    let per_chunk = (column_budget / frame_bytes.max(1)).saturating_sub(halo) / spec.stride_t;
+    let per_chunk = per_chunk.clamp(1, g.f_out);
+    COLUMNS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut cols) => accumulate_taps(xs, ws, out, g, spec, per_chunk, &mut cols),
+        // Not reachable (nothing re-enters a convolution), but a private buffer is always right.
+        Err(_) => accumulate_taps(xs, ws, out, g, spec, per_chunk, &mut Vec::new()),
+    });
+}
+
+/// [`taps`] with its im2col buffer and chunk size decided.
+fn accumulate_taps(
+    xs: &[f32],
+    ws: &[f32],
+    out: &mut [f32],
+    g: &Geometry,
+    spec: &Conv3dSpec,
+    per_chunk: usize,
+    cols: &mut Vec<f32>,
+) {
+    let k = spec.k;
+    let rows = g.cin * k * k;
+    let out_frame = g.h_out * g.w_out;
+    let in_frame = g.h * g.w;
+    for b in 0..g.b {
+        let x = &xs[b * g.cin * g.f * in_frame..(b + 1) * g.cin * g.f * in_frame];
+        let dst_b =
+            &mut out[b * g.cout * g.f_out * out_frame..(b + 1) * g.cout * g.f_out * out_frame];
+        let mut f0 = 0;
+        while f0 < g.f_out {
+            let f1 = (f0 + per_chunk).min(g.f_out);
+            // Padded-frame positions this chunk reads: [v0, v0 + nv).
+            let v0 = f0 * spec.stride_t;
+            let nv = (f1 - 1) * spec.stride_t + k - v0;
+            let ncols = nv * out_frame;
+            // im2col writes every element, so stale contents need no clearing.
+            let cols = scratch(cols, rows * ncols);
+            im2col(x, cols, g, spec, v0, nv);
+            for dt in 0..k {
+                let lhs = &ws[dt * g.cout * rows..(dt + 1) * g.cout * rows];
+                if spec.stride_t == 1 {
+                    // Output frames f0..f1 read padded frames f0+dt.., contiguous columns.
+                    let n = (f1 - f0) * out_frame;
+                    let dst = &mut dst_b[f0 * out_frame..];
+                    let rhs = &cols[dt * out_frame..];
+                    gemm_accumulate(g.cout, n, rows, dst, g.f_out * out_frame, lhs, rhs, ncols);
+                } else {
+                    for fo in f0..f1 {
+                        let local = fo * spec.stride_t + dt - v0;
+                        let dst = &mut dst_b[fo * out_frame..];
+                        let rhs = &cols[local * out_frame..];
+                        gemm_accumulate(
+                            g.cout,
+                            out_frame,
+                            rows,
+                            dst,
+                            g.f_out * out_frame,
+                            lhs,
+                            rhs,
+                            ncols,
+                        );
+                    }
+                }
+            }
+            f0 = f1;
         }
-    };
-    if threads > 1 && count >= 2 * threads {
-        (0..count).into_par_iter().for_each(|tile| {
-            COLUMNS.with(|cell| match cell.try_borrow_mut() {
-                Ok(mut cols) => run(tile, &mut cols, Parallelism::None),
-                Err(_) => run(tile, &mut Vec::new(), Parallelism::None),
-            })
-        });
-    } else {
-        COLUMNS.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut cols) => (0..count).for_each(|tile| run(tile, &mut cols, parallelism())),
-            // Not reachable (nothing re-enters a convolution), but a private buffer is
-            // always right.
-            Err(_) => (0..count).for_each(|tile| run(tile, &mut Vec::new(), parallelism())),
-        });
     }
 }
 
-/// im2col of output positions [p0, p0 + n) (flattened over frame, row, column) of one batch
-/// item into `cols` [Cin·k³ rows, n columns], rows in the weight's order (channel, temporal
-/// tap, vertical tap, horizontal tap). Output frame `fo`'s temporal tap `dt` reads padded
-/// frame v = fo·stride_t + dt: input frame v - pad_front clamped to the video (replicate
-/// padding), or zeros outside it with `zero_time`; out-of-image pixels are zero.
-fn im2col_tile(x: &[f32], cols: &mut [f32], g: &Geometry, spec: &Conv3dSpec, p0: usize, n: usize) {
+/// Spatial im2col of padded frames [v0, v0 + nv) of one batch item into `cols`
+/// [Cin·k·k rows, nv·Hout·Wout columns]. Padded frame v is input frame v - pad_front clamped
+/// to the video (replicate padding), or zeros outside it with `zero_time`; out-of-image
+/// pixels are zero.
+fn im2col(x: &[f32], cols: &mut [f32], g: &Geometry, spec: &Conv3dSpec, v0: usize, nv: usize) {
     let k = spec.k;
     let (s, p) = (spec.stride_s, spec.pad_s);
     let out_frame = g.h_out * g.w_out;
     let in_frame = g.h * g.w;
-    for (row, dst) in cols.chunks_exact_mut(n).enumerate() {
-        let c = row / (k * k * k);
-        let dt = (row / (k * k)) % k;
-        let dy = (row / k) % k;
-        let dx = row % k;
-        let mut pos = p0;
-        let mut done = 0;
-        while done < n {
-            let fo = pos / out_frame;
-            let oy = (pos % out_frame) / g.w_out;
-            let ox0 = pos % g.w_out;
-            let len = (g.w_out - ox0).min(n - done);
-            let seg = &mut dst[done..done + len];
-            done += len;
-            pos += len;
-            let v = fo * spec.stride_t + dt;
-            if spec.zero_time && (v < spec.pad_front || v - spec.pad_front >= g.f) {
-                seg.fill(0.0);
-                continue;
-            }
-            let iy = oy * s + dy;
-            if iy < p || iy - p >= g.h {
-                seg.fill(0.0);
-                continue;
-            }
-            let frame = v.saturating_sub(spec.pad_front).min(g.f - 1);
-            let src = &x[(c * g.f + frame) * in_frame + (iy - p) * g.w..][..g.w];
-            if s == 1 {
-                // Input column of output column ox is ox + dx - p: a shifted copy with zeros
-                // where it falls outside the row.
-                let lo = p.saturating_sub(dx).clamp(ox0, ox0 + len);
-                let hi = (g.w + p).saturating_sub(dx).clamp(lo, ox0 + len);
-                seg[..lo - ox0].fill(0.0);
-                if hi > lo {
-                    seg[lo - ox0..hi - ox0].copy_from_slice(&src[lo + dx - p..hi + dx - p]);
+    let ncols = nv * out_frame;
+    cols.par_chunks_mut(ncols)
+        .enumerate()
+        .for_each(|(row, dst)| {
+            let c = row / (k * k);
+            let dy = (row / k) % k;
+            let dx = row % k;
+            for j in 0..nv {
+                let v = v0 + j;
+                let dst = &mut dst[j * out_frame..(j + 1) * out_frame];
+                if spec.zero_time && (v < spec.pad_front || v - spec.pad_front >= g.f) {
+                    dst.fill(0.0);
+                    continue;
                 }
-                seg[hi - ox0..].fill(0.0);
-            } else {
-                for (i, d) in seg.iter_mut().enumerate() {
-                    let ix = (ox0 + i) * s + dx;
-                    *d = if ix < p || ix - p >= g.w {
-                        0.0
+                let frame = v.saturating_sub(spec.pad_front).min(g.f - 1);
+                let src = &x[(c * g.f + frame) * in_frame..(c * g.f + frame + 1) * in_frame];
+                for oy in 0..g.h_out {
+                    let drow = &mut dst[oy * g.w_out..(oy + 1) * g.w_out];
+                    let iy = oy * s + dy;
+                    if iy < p || iy - p >= g.h {
+                        drow.fill(0.0);
+                        continue;
+                    }
+                    let srow = &src[(iy - p) * g.w..(iy - p + 1) * g.w];
+                    if s == 1 {
+                        // Input column of output column ox is ox + dx - p: a shifted copy with
+                        // zeros where it falls outside the row.
+                        let lo = p.saturating_sub(dx).min(g.w_out);
+                        let hi = (g.w + p).saturating_sub(dx).min(g.w_out).max(lo);
+                        drow[..lo].fill(0.0);
+                        if hi > lo {
+                            drow[lo..hi].copy_from_slice(&srow[lo + dx - p..hi + dx - p]);
+                        }
+                        drow[hi..].fill(0.0);
                     } else {
-                        src[ix - p]
-                    };
+                        for (ox, d) in drow.iter_mut().enumerate() {
+                            let ix = ox * s + dx;
+                            *d = if ix < p || ix - p >= g.w {
+                                0.0
+                            } else {
+                                srow[ix - p]
+                            };
+                        }
+                    }
                 }
             }
-        }
-    }
+        });
 }
 
 #[cfg(test)]
@@ -644,7 +615,7 @@ mod tests {
         dims: (usize, usize, usize, usize, usize),
         cout: usize,
         spec: Conv3dSpec,
-        tiling: Tiling,
+        budget: usize,
     ) {
         let (b, cin, f, h, w) = dims;
         let k = spec.k;
@@ -657,12 +628,12 @@ mod tests {
         let bias = Tensor::from_vec(bv.clone(), cout, &dev).unwrap();
         let got = conv3d_cpu_within(
             &x,
-            &gemm_weight(&wt).unwrap(),
+            &tap_major_weight(&wt).unwrap(),
             &bias,
             spec,
             None,
             None,
-            tiling,
+            budget,
         )
         .unwrap()
         .flatten_all()
@@ -676,15 +647,7 @@ mod tests {
             .zip(&want)
             .map(|(a, b)| (a - b).abs())
             .fold(0f32, f32::max);
-        assert!(err < 1e-4, "{spec:?} {tiling:?}: max abs error {err}");
-    }
-
-    /// Tiles of `columns` output positions for a kernel of `rows` im2col rows.
-    fn tiny(columns: usize, rows: usize) -> Tiling {
-        Tiling {
-            bytes: columns * rows * 4,
-            min_columns: 1,
-        }
+        assert!(err < 1e-4, "{spec:?} budget {budget}: max abs error {err}");
     }
 
     fn spec(k: usize, stride_t: usize, stride_s: usize, causal: bool) -> Conv3dSpec {
@@ -707,13 +670,18 @@ mod tests {
     #[test]
     fn causal_and_symmetric_padding_match_the_definition() {
         for causal in [true, false] {
-            check((2, 3, 5, 6, 7), 4, spec(3, 1, 1, causal), TILING);
+            check(
+                (2, 3, 5, 6, 7),
+                4,
+                spec(3, 1, 1, causal),
+                COLUMN_BUDGET_BYTES,
+            );
         }
     }
 
     #[test]
     fn zero_time_padding_matches_the_definition() {
-        for budget in [tiny(1, 1), TILING] {
+        for budget in [1, COLUMN_BUDGET_BYTES] {
             for (stride_t, stride_s) in [(1, 1), (2, 2)] {
                 let s = Conv3dSpec {
                     zero_time: true,
@@ -726,24 +694,18 @@ mod tests {
     }
 
     #[test]
-    fn tiles_cut_anywhere_match_the_definition() {
-        // Tiles of one position, of part of a row, of rows, of a frame (5x6 = 30 positions)
-        // and across frames; the last tile of each is shorter.
-        for columns in [1, 4, 7, 30, 50, 1000] {
+    fn chunked_frames_match_one_chunk() {
+        // Budgets from one output frame per chunk upwards; every chunk re-reads its halo.
+        for budget in [1, 3 * 27 * 30 * 4, 5 * 27 * 30 * 4] {
             for causal in [true, false] {
-                check(
-                    (2, 3, 7, 5, 6),
-                    2,
-                    spec(3, 1, 1, causal),
-                    tiny(columns, 3 * 27),
-                );
+                check((1, 3, 7, 5, 6), 2, spec(3, 1, 1, causal), budget);
             }
         }
     }
 
     #[test]
     fn strided_kernels_match_the_definition() {
-        for budget in [tiny(1, 1), tiny(5, 2 * 27), TILING] {
+        for budget in [1, COLUMN_BUDGET_BYTES] {
             check((1, 2, 5, 8, 7), 3, spec(3, 2, 2, true), budget);
             check((2, 2, 4, 6, 6), 3, spec(3, 1, 2, false), budget);
         }
@@ -751,13 +713,13 @@ mod tests {
 
     #[test]
     fn pointwise_kernel_is_a_plain_matmul() {
-        check((2, 5, 3, 4, 3), 6, spec(1, 1, 1, true), TILING);
+        check((2, 5, 3, 4, 3), 6, spec(1, 1, 1, true), COLUMN_BUDGET_BYTES);
     }
 
     #[test]
     fn single_frame_and_single_pixel_inputs() {
-        check((1, 2, 1, 1, 1), 2, spec(3, 1, 1, true), TILING);
-        check((1, 2, 1, 2, 1), 2, spec(3, 1, 1, false), tiny(1, 1));
+        check((1, 2, 1, 1, 1), 2, spec(3, 1, 1, true), COLUMN_BUDGET_BYTES);
+        check((1, 2, 1, 2, 1), 2, spec(3, 1, 1, false), 1);
     }
 
     fn max_abs_diff(a: &Tensor, b: &Tensor) -> f32 {
@@ -781,7 +743,7 @@ mod tests {
         let x = Tensor::from_vec(values(2 * 3 * 5 * 6 * 7, 4), dims, &dev).unwrap();
         let wt =
             Tensor::from_vec(values(cout * 3 * k * k * k, 5), (cout, 3, k, k, k), &dev).unwrap();
-        let w = gemm_weight(&wt).unwrap();
+        let w = tap_major_weight(&wt).unwrap();
         let bias = Tensor::from_vec(values(cout, 6), cout, &dev).unwrap();
         let scale = Tensor::from_vec(values(6, 7), (2, 3), &dev).unwrap();
         let shift = Tensor::from_vec(values(6, 8), (2, 3), &dev).unwrap();
@@ -789,7 +751,7 @@ mod tests {
             let s = spec(k, 1, 1, causal);
             for modulated in [false, true] {
                 let ss = modulated.then_some((&scale, &shift));
-                for budget in [tiny(1, 1), tiny(9, 3 * 27), TILING] {
+                for budget in [1, COLUMN_BUDGET_BYTES] {
                     let normed = crate::pixel_norm::pixel_norm(&x, 1e-8, ss, true).unwrap();
                     let plain =
                         conv3d_cpu_within(&normed, &w, &bias, s, None, None, budget).unwrap();
@@ -825,7 +787,7 @@ mod tests {
     fn kernel_larger_than_the_padded_input_is_an_error() {
         let dev = Device::Cpu;
         let x = Tensor::zeros((1, 1, 1, 1, 1), candle_core::DType::F32, &dev).unwrap();
-        let w = Tensor::zeros((1, 1, 3, 3, 3), candle_core::DType::F32, &dev).unwrap();
+        let w = Tensor::zeros((3, 1, 1, 3, 3), candle_core::DType::F32, &dev).unwrap();
         let b = Tensor::zeros(1, candle_core::DType::F32, &dev).unwrap();
         let s = Conv3dSpec {
             k: 3,

@@ -44,8 +44,8 @@ pub enum TimePadding {
 
 #[derive(Debug, Clone)]
 enum Weight {
-    /// f32 on the CPU, [out, in, kt, kh, kw]: one GEMM matrix (see [`crate::conv3d`]).
-    Gemm(Tensor),
+    /// f32 on the CPU, [kt, out, in, kh, kw] (see [`crate::conv3d`]).
+    TapMajor(Tensor),
     /// Elsewhere, [out, kt·in, kh, kw] for candle's conv2d.
     Stacked(Tensor),
 }
@@ -97,7 +97,7 @@ impl Conv3d {
     ) -> candle_core::Result<Self> {
         let w = vb.get((cout, cin, k, k, k), "weight")?;
         let weight = if w.device().is_cpu() && w.dtype() == DType::F32 {
-            Weight::Gemm(conv3d::gemm_weight(&w)?)
+            Weight::TapMajor(conv3d::tap_major_weight(&w)?)
         } else {
             Weight::Stacked(
                 w.permute([0, 2, 1, 3, 4])?
@@ -145,7 +145,7 @@ impl Conv3d {
     /// padding to materialise first.
     pub(crate) fn fuses(&self, x: &Tensor) -> bool {
         let reflect = self.padding == SpatialPadding::Reflect && self.pad_space && self.k > 1;
-        matches!(self.weight, Weight::Gemm(_))
+        matches!(self.weight, Weight::TapMajor(_))
             && x.dtype() == DType::F32
             && x.device().is_cpu()
             && !reflect
@@ -161,7 +161,7 @@ impl Conv3d {
         residual: Option<&Tensor>,
     ) -> candle_core::Result<Tensor> {
         match &self.weight {
-            Weight::Gemm(w) if self.fuses(x) => {
+            Weight::TapMajor(w) if self.fuses(x) => {
                 let half = if self.pad_space { self.k / 2 } else { 0 };
                 let spec = self.spec(time, half);
                 conv3d::conv3d_cpu_fused(x, w, &self.bias, spec, norm, residual)
@@ -180,7 +180,7 @@ impl Conv3d {
             _ => (x.clone(), half),
         };
         match &self.weight {
-            Weight::Gemm(w) => {
+            Weight::TapMajor(w) => {
                 if x.dtype() != DType::F32 || !x.device().is_cpu() {
                     return Err(candle_core::Error::Msg(format!(
                         "VAE weights are f32 on the CPU but the input is {:?} on {:?}",

@@ -9,8 +9,9 @@ use crate::conv3d;
 /// Convolution weights in the layout the device's kernel wants.
 #[derive(Debug, Clone)]
 enum Conv3dWeight {
-    /// f32 on the CPU: [out, in, kt, kh, kw], one GEMM matrix (see [`crate::conv3d`]).
-    Gemm(Tensor),
+    /// f32 on the CPU: [kt, out, in, kh, kw], one GEMM matrix per temporal tap
+    /// (see [`crate::conv3d`]).
+    TapMajor(Tensor),
     /// Other devices and dtypes: [out, kt * in, kh, kw], the temporal taps stacked along input
     /// channels for candle's conv2d.
     Stacked(Tensor),
@@ -39,7 +40,7 @@ impl CausalConv3d {
         let vb = vb.pp("conv");
         let w = vb.get((cout, cin, k, k, k), "weight")?;
         let weight = if w.device().is_cpu() && w.dtype() == DType::F32 {
-            Conv3dWeight::Gemm(conv3d::gemm_weight(&w)?)
+            Conv3dWeight::TapMajor(conv3d::tap_major_weight(&w)?)
         } else {
             Conv3dWeight::Stacked(
                 w.permute([0, 2, 1, 3, 4])?
@@ -71,7 +72,7 @@ impl CausalConv3d {
 
     pub(super) fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
         match &self.weight {
-            Conv3dWeight::Gemm(w) => {
+            Conv3dWeight::TapMajor(w) => {
                 if x.dtype() != DType::F32 || !x.device().is_cpu() {
                     return Err(candle_core::Error::Msg(format!(
                         "VAE weights are f32 on the CPU but the input is {:?} on {:?}",
