@@ -37,8 +37,7 @@ use rayon::prelude::*;
 pub(crate) const COLUMN_BUDGET_BYTES: usize = 256 << 20;
 
 thread_local! {
-    /// The im2col buffer (of a chunk, or of a tile on each thread), kept from one convolution
-    /// to the next during an encode or decode:
+    /// The im2col buffer, kept from one convolution to the next during an encode or decode:
     /// a fresh 100+ MB buffer per convolution costs its page faults and zeroing every time.
     /// Emptied by [`release_scratch`] when the pass ends.
     static COLUMNS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
@@ -46,20 +45,15 @@ thread_local! {
     static NORMED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Frees the scratch buffers of this thread and of the thread pool's (call when an encode or
-/// decode is done).
+/// Frees the scratch buffers of this thread (call when an encode or decode is done).
 pub(crate) fn release_scratch() {
-    let release = || {
-        for cell in [&COLUMNS, &NORMED] {
-            cell.with(|c| {
-                if let Ok(mut c) = c.try_borrow_mut() {
-                    *c = Vec::new();
-                }
-            });
-        }
-    };
-    release();
-    rayon::broadcast(|_| release());
+    for cell in [&COLUMNS, &NORMED] {
+        cell.with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                *c = Vec::new();
+            }
+        });
+    }
 }
 
 /// `buf` resized to at least `len` elements, without the copy a growing `Vec` would make of
@@ -78,17 +72,6 @@ pub(crate) struct InputNorm<'a> {
     pub eps: f64,
     pub scale_shift: Option<(&'a Tensor, &'a Tensor)>,
     pub silu: bool,
-}
-
-/// Which GEMM arrangement computes a convolution.
-#[derive(Debug, Clone, Copy)]
-enum Kernel {
-    /// Tiles for outputs of at most [`TILED_MAX_COUT`] channels, chunks for wider ones.
-    Auto,
-    /// Per-tap GEMMs over the im2col of chunks of frames of at most this many bytes.
-    Chunked(usize),
-    /// Per-tap GEMMs over cache-sized tiles ([`tiles`]).
-    Tiled(Tiling),
 }
 
 /// Geometry of one convolution: cubic kernel `k`, temporal and spatial strides, temporal
@@ -189,7 +172,7 @@ pub(crate) fn conv3d_cpu(
     bias: &Tensor,
     spec: Conv3dSpec,
 ) -> candle_core::Result<Tensor> {
-    conv3d_cpu_within(x, weight, bias, spec, None, None, Kernel::Auto)
+    conv3d_cpu_within(x, weight, bias, spec, None, None, COLUMN_BUDGET_BYTES)
 }
 
 /// `residual + conv(norm(x))`: [`conv3d_cpu`] of `x` normalised by `norm` (when given) on the
@@ -203,10 +186,11 @@ pub(crate) fn conv3d_cpu_fused(
     norm: Option<&InputNorm>,
     residual: Option<&Tensor>,
 ) -> candle_core::Result<Tensor> {
-    conv3d_cpu_within(x, weight, bias, spec, norm, residual, Kernel::Auto)
+    conv3d_cpu_within(x, weight, bias, spec, norm, residual, COLUMN_BUDGET_BYTES)
 }
 
-/// [`conv3d_cpu_fused`] with an explicit kernel (tests use tiny chunks and tiles).
+/// [`conv3d_cpu_fused`] with an explicit im2col budget (tests use tiny ones to force
+/// chunking).
 fn conv3d_cpu_within(
     x: &Tensor,
     weight: &Tensor,
@@ -214,7 +198,7 @@ fn conv3d_cpu_within(
     spec: Conv3dSpec,
     norm: Option<&InputNorm>,
     residual: Option<&Tensor>,
-    kernel: Kernel,
+    column_budget: usize,
 ) -> candle_core::Result<Tensor> {
     let x = x.contiguous()?;
     let dims = x.dims5()?;
@@ -229,17 +213,12 @@ fn conv3d_cpu_within(
             spec.k
         )));
     }
-    let kernel = match kernel {
-        Kernel::Auto if cout <= TILED_MAX_COUT => Kernel::Tiled(TILING),
-        Kernel::Auto => Kernel::Chunked(COLUMN_BUDGET_BYTES),
-        k => k,
-    };
     let out_shape = (g.b, g.cout, g.f_out, g.h_out, g.w_out);
     let mut out = initial_output(bias, residual, &g)?;
     with_cpu_f32(&x, |xs| {
         with_cpu_f32(weight, |ws| match norm {
             None => {
-                convolve(xs, ws, &mut out, &g, &spec, kernel);
+                convolve(xs, ws, &mut out, &g, &spec, column_budget);
                 Ok(())
             }
             Some(n) => NORMED.with(|cell| {
@@ -260,7 +239,7 @@ fn conv3d_cpu_within(
                     n.scale_shift,
                     n.silu,
                 )?;
-                convolve(normed, ws, &mut out, &g, &spec, kernel);
+                convolve(normed, ws, &mut out, &g, &spec, column_budget);
                 Ok(())
             }),
         })
@@ -332,16 +311,12 @@ fn convolve(
     out: &mut [f32],
     g: &Geometry,
     spec: &Conv3dSpec,
-    kernel: Kernel,
+    column_budget: usize,
 ) {
     if spec.k == 1 && spec.stride_s == 1 && spec.pad_s == 0 && spec.stride_t == 1 {
         pointwise(xs, ws, out, g);
     } else {
-        match kernel {
-            Kernel::Tiled(t) => tiles(xs, ws, out, g, spec, t),
-            Kernel::Chunked(budget) => taps(xs, ws, out, g, spec, budget),
-            Kernel::Auto => taps(xs, ws, out, g, spec, COLUMN_BUDGET_BYTES),
-        }
+        taps(xs, ws, out, g, spec, column_budget);
     }
 }
 
@@ -560,183 +535,6 @@ fn im2col(x: &[f32], cols: &mut [f32], g: &Geometry, spec: &Conv3dSpec, v0: usiz
         });
 }
 
-/// Widest output (channels) that the tiled kernel computes: on the narrow layers the
-/// per-tap GEMMs over whole chunks of frames stream a large im2col through memory for little
-/// arithmetic, on the wide ones the tiles' GEMMs re-pack the weights too often
-/// (compiler/model/BENCHMARKS-model.md, per-convolution table).
-const TILED_MAX_COUT: usize = 256;
-
-/// The tiling of the narrow convolutions: a tile's im2col fits in a few MiB (cache), but has
-/// at least a few hundred columns (GEMM efficiency).
-const TILING: Tiling = Tiling {
-    bytes: 2 << 20,
-    min_columns: 192,
-};
-
-/// Output positions one tile covers, decided from its im2col bytes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Tiling {
-    /// Bytes of one tile's im2col matrix.
-    pub bytes: usize,
-    /// Fewer columns than this make the GEMM inefficient, whatever the bytes.
-    pub min_columns: usize,
-}
-
-/// A pointer into the output shared by the threads that fill disjoint tiles of it.
-#[derive(Clone, Copy)]
-struct SharedOut(*mut f32);
-// SAFETY: every tile writes only the output positions of its own column range (see
-// `tiles`), so no element is written by two threads.
-unsafe impl Send for SharedOut {}
-unsafe impl Sync for SharedOut {}
-
-/// Narrow kernel: the output positions of each batch item, flattened over (frame, row,
-/// column), are cut into tiles; each tile's im2col holds every tap of the kernel (rows in
-/// temporal-tap-major order), so the kt GEMMs of the taps' weights [Cout, Cin·k·k] against
-/// it compute the tile completely while it is in cache. The tiles are
-/// small enough to stay in cache between im2col and the GEMM's packing, and are spread over
-/// the threads, each GEMM single-threaded; with too few tiles to share, the tiles run one
-/// after the other and each GEMM uses the threads instead.
-fn tiles(xs: &[f32], ws: &[f32], out: &mut [f32], g: &Geometry, spec: &Conv3dSpec, tiling: Tiling) {
-    let k = spec.k;
-    let rows = g.cin * k * k * k;
-    let tap_rows = g.cin * k * k;
-    let plane = g.f_out * g.h_out * g.w_out;
-    if plane == 0 || g.cout == 0 {
-        return;
-    }
-    let per_tile = (tiling.bytes / (rows * std::mem::size_of::<f32>()).max(1))
-        .max(tiling.min_columns)
-        .clamp(1, plane);
-    let per_item = plane.div_ceil(per_tile);
-    let count = g.b * per_item;
-    let threads = candle_core::utils::get_num_threads();
-    let in_item = g.cin * g.f * g.h * g.w;
-    assert!(xs.len() >= g.b * in_item, "conv3d: input out of bounds");
-    assert!(ws.len() >= g.cout * rows, "conv3d: weight out of bounds");
-    assert!(
-        out.len() >= g.b * g.cout * plane,
-        "conv3d: output out of bounds"
-    );
-    let dst = SharedOut(out.as_mut_ptr());
-    let run = |tile: usize, cols: &mut Vec<f32>, par: Parallelism| {
-        let (b, t) = (tile / per_item, tile % per_item);
-        let p0 = t * per_tile;
-        let n = per_tile.min(plane - p0);
-        let x = &xs[b * in_item..(b + 1) * in_item];
-        // im2col writes every element, so stale contents need no clearing.
-        let cols = scratch(cols, rows * n);
-        im2col_tile(x, cols, g, spec, p0, n);
-        let dst = dst;
-        for dt in 0..k {
-            // SAFETY: rows o of the tile are out[b, o, p0..p0 + n], inside `out` (asserted
-            // above: p0 + n <= plane); tiles have disjoint (b, p0..p0 + n), so this call is
-            // the only writer of those elements, and `cols`/`ws` do not alias `out`. The
-            // tap's im2col rows [dt·tap_rows, (dt + 1)·tap_rows) of n columns lie in `cols`
-            // and its weights [Cout, tap_rows] in `ws` (asserted above).
-            unsafe {
-                gemm::gemm(
-                    n,
-                    g.cout,
-                    tap_rows,
-                    dst.0.add(b * g.cout * plane + p0),
-                    plane as isize,
-                    1,
-                    true,
-                    cols.as_ptr().add(dt * tap_rows * n),
-                    n as isize,
-                    1,
-                    ws.as_ptr().add(dt * g.cout * tap_rows),
-                    tap_rows as isize,
-                    1,
-                    1.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    par,
-                );
-            }
-        }
-    };
-    if threads > 1 && count >= 2 * threads {
-        (0..count).into_par_iter().for_each(|tile| {
-            COLUMNS.with(|cell| match cell.try_borrow_mut() {
-                Ok(mut cols) => run(tile, &mut cols, Parallelism::None),
-                Err(_) => run(tile, &mut Vec::new(), Parallelism::None),
-            })
-        });
-    } else {
-        COLUMNS.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut cols) => (0..count).for_each(|tile| run(tile, &mut cols, parallelism())),
-            // Not reachable (nothing re-enters a convolution), but a private buffer is
-            // always right.
-            Err(_) => (0..count).for_each(|tile| run(tile, &mut Vec::new(), parallelism())),
-        });
-    }
-}
-
-/// im2col of output positions [p0, p0 + n) (flattened over frame, row, column) of one batch
-/// item into `cols` [Cin·k³ rows, n columns], rows ordered (temporal tap, channel, vertical
-/// tap, horizontal tap) as the tap-major weights are. Output frame `fo`'s temporal tap `dt` reads padded
-/// frame v = fo·stride_t + dt: input frame v - pad_front clamped to the video (replicate
-/// padding), or zeros outside it with `zero_time`; out-of-image pixels are zero.
-fn im2col_tile(x: &[f32], cols: &mut [f32], g: &Geometry, spec: &Conv3dSpec, p0: usize, n: usize) {
-    let k = spec.k;
-    let (s, p) = (spec.stride_s, spec.pad_s);
-    let out_frame = g.h_out * g.w_out;
-    let in_frame = g.h * g.w;
-    for (row, dst) in cols.chunks_exact_mut(n).enumerate() {
-        let dt = row / (g.cin * k * k);
-        let c = (row / (k * k)) % g.cin;
-        let dy = (row / k) % k;
-        let dx = row % k;
-        let mut pos = p0;
-        let mut done = 0;
-        while done < n {
-            let fo = pos / out_frame;
-            let oy = (pos % out_frame) / g.w_out;
-            let ox0 = pos % g.w_out;
-            let len = (g.w_out - ox0).min(n - done);
-            let seg = &mut dst[done..done + len];
-            done += len;
-            pos += len;
-            let v = fo * spec.stride_t + dt;
-            if spec.zero_time && (v < spec.pad_front || v - spec.pad_front >= g.f) {
-                seg.fill(0.0);
-                continue;
-            }
-            let iy = oy * s + dy;
-            if iy < p || iy - p >= g.h {
-                seg.fill(0.0);
-                continue;
-            }
-            let frame = v.saturating_sub(spec.pad_front).min(g.f - 1);
-            let src = &x[(c * g.f + frame) * in_frame + (iy - p) * g.w..][..g.w];
-            if s == 1 {
-                // Input column of output column ox is ox + dx - p: a shifted copy with zeros
-                // where it falls outside the row.
-                let lo = p.saturating_sub(dx).clamp(ox0, ox0 + len);
-                let hi = (g.w + p).saturating_sub(dx).clamp(lo, ox0 + len);
-                seg[..lo - ox0].fill(0.0);
-                if hi > lo {
-                    seg[lo - ox0..hi - ox0].copy_from_slice(&src[lo + dx - p..hi + dx - p]);
-                }
-                seg[hi - ox0..].fill(0.0);
-            } else {
-                for (i, d) in seg.iter_mut().enumerate() {
-                    let ix = (ox0 + i) * s + dx;
-                    *d = if ix < p || ix - p >= g.w {
-                        0.0
-                    } else {
-                        src[ix - p]
-                    };
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -828,59 +626,28 @@ mod tests {
         let x = Tensor::from_vec(xv.clone(), dims, &dev).unwrap();
         let wt = Tensor::from_vec(wv.clone(), (cout, cin, k, k, k), &dev).unwrap();
         let bias = Tensor::from_vec(bv.clone(), cout, &dev).unwrap();
+        let got = conv3d_cpu_within(
+            &x,
+            &tap_major_weight(&wt).unwrap(),
+            &bias,
+            spec,
+            None,
+            None,
+            budget,
+        )
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f32>()
+        .unwrap();
         let want = naive(&xv, dims, &wv, &bv, cout, spec);
-        for kernel in kernels(budget) {
-            let got = conv3d_cpu_within(
-                &x,
-                &tap_major_weight(&wt).unwrap(),
-                &bias,
-                spec,
-                None,
-                None,
-                kernel,
-            )
-            .unwrap()
-            .flatten_all()
-            .unwrap()
-            .to_vec1::<f32>()
-            .unwrap();
-            assert_eq!(got.len(), want.len(), "{spec:?}");
-            let err = got
-                .iter()
-                .zip(&want)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0f32, f32::max);
-            assert!(err < 1e-4, "{spec:?} {kernel:?}: max abs error {err}");
-        }
-    }
-
-    /// Chunks of `budget` bytes, tiles of `budget` bytes (down to one position), and the
-    /// production choice.
-    fn kernels(budget: usize) -> [Kernel; 3] {
-        [
-            Kernel::Chunked(budget),
-            Kernel::Tiled(Tiling {
-                bytes: budget,
-                min_columns: 1,
-            }),
-            Kernel::Auto,
-        ]
-    }
-
-    #[test]
-    fn tiles_cut_anywhere_match_the_definition() {
-        // Tiles of one position, of part of a row, of rows, of a frame (5x6 = 30 positions)
-        // and across frames (3 x 27 im2col rows of 4 bytes per position).
-        for columns in [1, 4, 7, 30, 50, 1000] {
-            for causal in [true, false] {
-                check(
-                    (2, 3, 7, 5, 6),
-                    2,
-                    spec(3, 1, 1, causal),
-                    columns * 3 * 27 * 4,
-                );
-            }
-        }
+        assert_eq!(got.len(), want.len(), "{spec:?}");
+        let err = got
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0f32, f32::max);
+        assert!(err < 1e-4, "{spec:?} budget {budget}: max abs error {err}");
     }
 
     fn spec(k: usize, stride_t: usize, stride_s: usize, causal: bool) -> Conv3dSpec {
@@ -984,7 +751,7 @@ mod tests {
             let s = spec(k, 1, 1, causal);
             for modulated in [false, true] {
                 let ss = modulated.then_some((&scale, &shift));
-                for budget in kernels(1).into_iter().chain(kernels(COLUMN_BUDGET_BYTES)) {
+                for budget in [1, COLUMN_BUDGET_BYTES] {
                     let normed = crate::pixel_norm::pixel_norm(&x, 1e-8, ss, true).unwrap();
                     let plain =
                         conv3d_cpu_within(&normed, &w, &bias, s, None, None, budget).unwrap();
