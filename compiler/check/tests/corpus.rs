@@ -51,6 +51,36 @@ scene s at street { shot a 4s {\n train at left\n train says \"Toot.\"\n train w
         "E0109_unknown_prop",
         &[("film.scene", "prop lantern { description \"a paper lantern\" }\nscene s at street { shot a 2s { aiko holds lantren } }")],
     ),
+    (
+        "W0303_insert_on_a_character",
+        &[(
+            "film.scene",
+            "import std.camera\nprop key { description \"a brass key\"; dimensions 6cm 2cm }\n\
+scene s at street { shot a 2s { camera insert on aiko }\n shot b 2s { camera insert on key } }",
+        )],
+    ),
+    (
+        "H0101_film_shadows_std",
+        &[
+            (
+                "film.scene",
+                "import std.camera\nimport std.look\nimport \"looks.scene\"\ncamera insert { framing closeup }\n\
+film \"T\" { look noir }\nscene s at street { shot a 2s { camera insert on aiko } }",
+            ),
+            ("looks.scene", "look noir { style \"our own noir\"; grade sepia }"),
+        ],
+    ),
+    (
+        "E0110_film_files_define_one_preset_twice",
+        &[
+            (
+                "film.scene",
+                "import std.camera\nimport \"more.scene\"\ncamera insert { framing closeup }\n\
+scene s at street { shot a 2s { camera insert on aiko } }",
+            ),
+            ("more.scene", "camera insert { framing medium }"),
+        ],
+    ),
     ("E0110_duplicate_definition", &[("film.scene", "character aiko { description \"again\" }")]),
     ("E0110_character_and_prop", &[("film.scene", "prop mara { description \"a mannequin\" }")]),
     ("E0111_duplicate_shot", &[("film.scene", "scene s at street { shot a 2s { prompt \"x\" }\n shot a 2s { prompt \"y\" } }")]),
@@ -389,7 +419,7 @@ fn corpus() {
             seen.insert(d.code.0);
         }
         let expected = name.split('_').next().unwrap();
-        if expected.starts_with('E') || expected.starts_with('W') {
+        if expected.starts_with('E') || expected.starts_with('W') || expected.starts_with('H') {
             assert!(
                 checked.diagnostics.iter().any(|d| d.code.0 == expected),
                 "{name} should report {expected}:\n{}",

@@ -103,3 +103,69 @@ fn the_workshop_bulb_is_drawn_as_a_small_warm_shape_in_its_box() {
         "bulb {c:?} vs the wall above {d:?}"
     );
 }
+
+/// Whether a pixel is the green of the figure in `a_written_point_is_drawn_there_from_every_side`.
+fn is_green(p: [u8; 3]) -> bool {
+    p[1] as i32 > p[0] as i32 + 40 && p[1] as i32 > p[2] as i32 + 30
+}
+
+/// The mean column and the lowest row (fractions of the frame) of the frame's green pixels,
+/// below the slate.
+fn green_figure(f: &RgbFrame) -> (f64, f64) {
+    let (mut sum, mut n, mut lowest) = (0.0, 0.0, 0u32);
+    for y in f.height / 8..f.height {
+        for x in 0..f.width {
+            if is_green(f.pixel(x, y)) {
+                sum += x as f64 + 0.5;
+                n += 1.0;
+                lowest = lowest.max(y + 1);
+            }
+        }
+    }
+    assert!(n > 50.0, "no figure drawn ({n} green pixels)");
+    (sum / n / f.width as f64, lowest as f64 / f.height as f64)
+}
+
+#[test]
+fn a_written_point_is_drawn_there_from_every_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("film.scene");
+    let shot = |name: &str, side: &str| {
+        format!("    shot {name} 250ms {{ camera full on aiko{side}; aiko at (60%, 80%) }}\n")
+    };
+    std::fs::write(
+        &path,
+        format!(
+            "film \"Sides\" {{ size 384x256; fps 24 }}\n\
+             character aiko {{ description \"a woman in a green coat\"; color #10d040 }}\n\
+             location yard {{ description \"a paved yard\"; time day; weather clear }}\n\
+             scene s at yard {{\n{}{}{}{}}}\n",
+            shot("front", ""),
+            shot("behind", " from behind"),
+            shot("left", " from left"),
+            shot("right", " from right"),
+        ),
+    )
+    .unwrap();
+    let checked = check_entry(&path, &RealFs);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    let film = scene_plan::plan(&checked.film, &scene_voice::Voices::open(None)).schedule;
+    for (i, shot) in film.shots.iter().enumerate() {
+        let aiko = shot.subjects.iter().find(|s| s.character == "aiko").unwrap();
+        let b = aiko.boxes[0];
+        // The schedule puts her centre line and feet at the written point...
+        let (x, feet) = (b[0] + b[2] / 2.0, b[1] + b[3]);
+        assert!(
+            (x - 0.6).abs() < 0.005 && (feet - 0.8).abs() < 0.005,
+            "{}: box {b:?}",
+            shot.name
+        );
+        // ...and previz draws her there.
+        let (gx, gfeet) = green_figure(&render(&film, i)[0]);
+        assert!(
+            (gx - 0.6).abs() < 0.02 && (gfeet - 0.8).abs() < 0.03,
+            "{}: drawn at {gx}, feet {gfeet}",
+            shot.name
+        );
+    }
+}
