@@ -9,8 +9,7 @@ use crate::codes;
 use crate::context::{twice, Cx};
 use crate::fields::FromWord;
 use crate::film::{
-    CameraId, CameraMove, Ease, Framing, LensAnimation, MoveKind, PresetRef, ShotCamera,
-    SubjectId,
+    CameraId, CameraMove, Ease, Framing, LensAnimation, MoveKind, PresetRef, ShotCamera, SubjectId,
 };
 use crate::names::{self, Kind};
 use crate::sources::Origin;

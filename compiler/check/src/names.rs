@@ -166,7 +166,10 @@ fn shadows(kind: Kind, ours: &Ident, module: &str, theirs: Span) -> Diagnostic {
         ),
     )
     .with_label(format!("the film's own `{}`: used everywhere", ours.name))
-    .with_related(theirs, format!("`std.{module}`'s `{}`, not used", ours.name))
+    .with_related(
+        theirs,
+        format!("`std.{module}`'s `{}`, not used", ours.name),
+    )
     .with_help(format!(
         "nothing to fix if this is meant; to use `std.{module}`'s, rename yours"
     ))
@@ -264,7 +267,9 @@ impl<'a> Names<'a> {
             }
             ItemKind::Location(def) => self.locations.insert(&def.name, def, diags),
             ItemKind::Look(def) => self.looks.define(&def.name, def, std_module, diags),
-            ItemKind::Camera(def) => self.cameras.define(&def.name, (def, file), std_module, diags),
+            ItemKind::Camera(def) => self
+                .cameras
+                .define(&def.name, (def, file), std_module, diags),
             ItemKind::Sound(def) => self.sounds.insert(&def.name, def, diags),
             ItemKind::Scene(def) => self.scenes.insert(&def.name, def, diags),
         }

@@ -55,7 +55,7 @@ scene s at street { shot a 4s {\n train at left\n train says \"Toot.\"\n train w
         "W0303_insert_on_a_character",
         &[(
             "film.scene",
-            "import std.camera\nprop key { description \"a brass key\"; dimensions 6cm 2cm }\n\
+            "import std.camera\nprop key { description \"a brass key\"; dimensions 0.06m 0.02m }\n\
 scene s at street { shot a 2s { camera insert on aiko }\n shot b 2s { camera insert on key } }",
         )],
     ),

@@ -56,9 +56,15 @@ fn renders_whole(name: &str) -> Vec<f32> {
     let mp4 = p.path("out/film.mp4");
     let probe = ffprobe(Path::new(&mp4));
     let video = stream(&probe, "video");
-    assert_eq!((video["width"].as_u64(), video["height"].as_u64()), (Some(768), Some(512)));
+    assert_eq!(
+        (video["width"].as_u64(), video["height"].as_u64()),
+        (Some(768), Some(512))
+    );
     let counted: u64 = video["nb_read_frames"].as_str().unwrap().parse().unwrap();
-    assert_eq!(counted, frames, "{name}: every frame of the schedule is in the file");
+    assert_eq!(
+        counted, frames,
+        "{name}: every frame of the schedule is in the file"
+    );
     let audio = stream(&probe, "audio");
     assert_eq!(audio["codec_name"], "aac");
     assert_eq!(audio["sample_rate"], "48000");

@@ -363,4 +363,3 @@ fn w0401_under_from_behind_names_the_move() {
     let kept = "scene s at street { shot back 4s {\n camera medium on aiko from behind, truck left 3m over 2s, keep aiko\n aiko at center\n} }";
     assert!(leaves(kept).is_empty(), "{:#?}", leaves(kept));
 }
-

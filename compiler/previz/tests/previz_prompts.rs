@@ -151,7 +151,11 @@ fn a_written_point_is_drawn_there_from_every_side() {
     assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
     let film = scene_plan::plan(&checked.film, &scene_voice::Voices::open(None)).schedule;
     for (i, shot) in film.shots.iter().enumerate() {
-        let aiko = shot.subjects.iter().find(|s| s.character == "aiko").unwrap();
+        let aiko = shot
+            .subjects
+            .iter()
+            .find(|s| s.character == "aiko")
+            .unwrap();
         let b = aiko.boxes[0];
         // The schedule puts her centre line and feet at the written point...
         let (x, feet) = (b[0] + b[2] / 2.0, b[1] + b[3]);
