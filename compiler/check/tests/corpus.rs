@@ -48,6 +48,18 @@ scene s at street { shot a 4s {\n train at left\n train says \"Toot.\"\n train w
         )],
     ),
     (
+        "E0107_prop_drops",
+        &[(
+            "film.scene",
+            "prop lantern { description \"a paper lantern\" }\nprop map { description \"a folded map\" }\n\
+scene s at street { shot a 2s {\n lantern drops map\n lantern says \"Ahem.\" (V.O.)\n} }",
+        )],
+    ),
+    (
+        "E0108_drops_a_character",
+        &[("film.scene", "scene s at street { shot a 2s {\n aiko drops mara at 1s\n} }")],
+    ),
+    (
         "E0109_unknown_prop",
         &[("film.scene", "prop lantern { description \"a paper lantern\" }\nscene s at street { shot a 2s { aiko holds lantren } }")],
     ),
@@ -255,6 +267,14 @@ scene s at street { shot a 4s {\n aiko holds lantern\n mara drops lantern at 1s\
         &[
             ("film.scene", "!film \"Remix\" extends \"base.scene\" {}\noverride character aikko { description \"a woman in yellow\" }\nremove shot closing"),
             ("base.scene", BASE),
+        ],
+    ),
+    (
+        "E0802_override_a_prop_as_a_character",
+        &[
+            ("film.scene", "!film \"Remix\" extends \"base.scene\" {}\noverride character lamp { description \"a lamplighter\" }"),
+            ("base.scene", "!film \"Base\" { fps 24 }\nprop lamp { description \"a street lamp\" }\nlocation street { description \"a wet street\" }\n\
+scene s at street {\n shot opening 2s { lamp at center }\n}"),
         ],
     ),
     (
