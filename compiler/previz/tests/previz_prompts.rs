@@ -131,7 +131,7 @@ fn a_written_point_is_drawn_there_from_every_side() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("film.scene");
     let shot = |name: &str, side: &str| {
-        format!("    shot {name} 250ms {{ camera full on aiko{side}; aiko at (60%, 80%) }}\n")
+        format!("    shot {name} 250ms {{ camera full on aiko{side}; aiko at (60%, 80%), walks to (35%, 80%) over 125ms }}\n")
     };
     std::fs::write(
         &path,
@@ -150,26 +150,44 @@ fn a_written_point_is_drawn_there_from_every_side() {
     let checked = check_entry(&path, &RealFs);
     assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
     let film = scene_plan::plan(&checked.film, &scene_voice::Voices::open(None)).schedule;
-    for (i, shot) in film.shots.iter().enumerate() {
-        let aiko = shot
-            .subjects
+    let aiko_box = |i: usize, f: usize| {
+        let shot = &film.shots[i];
+        shot.subjects
             .iter()
             .find(|s| s.character == "aiko")
-            .unwrap();
-        let b = aiko.boxes[0];
-        // The schedule puts her centre line and feet at the written point...
-        let (x, feet) = (b[0] + b[2] / 2.0, b[1] + b[3]);
+            .unwrap()
+            .boxes[f]
+    };
+    let last = film.shots[0].frames.0 as usize - 1;
+    // From the front the written x is her centre line (to the stage's perspective, within 1 %),
+    // where she stands and where she walks to.
+    for (f, x) in [(0, 0.6), (last, 0.35)] {
+        let b = aiko_box(0, f);
         assert!(
-            (x - 0.6).abs() < 0.005 && (feet - 0.8).abs() < 0.005,
-            "{}: box {b:?}",
-            shot.name
+            (b[0] + b[2] / 2.0 - x).abs() < 0.01,
+            "front, frame {f}: box {b:?}"
         );
-        // ...and previz draws her there.
-        let (gx, gfeet) = green_figure(&render(&film, i)[0]);
-        assert!(
-            (gx - 0.6).abs() < 0.02 && (gfeet - 0.8).abs() < 0.03,
-            "{}: drawn at {gx}, feet {gfeet}",
-            shot.name
-        );
+    }
+    for (i, shot) in film.shots.iter().enumerate() {
+        let frames = render(&film, i);
+        for f in [0, last] {
+            let (b, front) = (aiko_box(i, f), aiko_box(0, f));
+            // From every side the schedule puts her box where the front camera sees her...
+            for k in 0..4 {
+                assert!(
+                    (b[k] - front[k]).abs() < 1e-6,
+                    "{}, frame {f}: box {b:?}, front {front:?}",
+                    shot.name
+                );
+            }
+            // ...and previz draws her there: her centre line and her feet.
+            let (x, feet) = (b[0] + b[2] / 2.0, b[1] + b[3]);
+            let (gx, gfeet) = green_figure(&frames[f]);
+            assert!(
+                (gx - x).abs() < 0.02 && (gfeet - feet).abs() < 0.03,
+                "{}, frame {f}: drawn at {gx}, feet {gfeet}; box {b:?}",
+                shot.name
+            );
+        }
     }
 }
