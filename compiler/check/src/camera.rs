@@ -9,9 +9,10 @@ use crate::codes;
 use crate::context::{twice, Cx};
 use crate::fields::FromWord;
 use crate::film::{
-    CameraId, CameraMove, Ease, Framing, LensAnimation, MoveKind, PresetRef, ShotCamera,
+    CameraId, CameraMove, Ease, Framing, LensAnimation, MoveKind, PresetRef, ShotCamera, SubjectId,
 };
 use crate::names::{self, Kind};
+use crate::sources::Origin;
 use crate::units::{Angle, Distance, FocalLength, Fraction, Frames};
 use crate::values::{self as v, Slot};
 use crate::viewpoint;
@@ -47,6 +48,7 @@ pub fn statement(
     if let Some(on) = &camera.on {
         out.on = cx.resolve_subject(on);
     }
+    insert_on_a_character(cx, camera, out);
     viewpoint::clauses(cx, camera, out);
     for clause in &camera.clauses {
         match clause {
@@ -89,6 +91,42 @@ fn preset(cx: &mut Cx, ident: &ast::Ident) -> Option<PresetRef> {
         return Some(PresetRef::Defined(CameraId(i as u32)));
     }
     Framing::from_word(near).map(PresetRef::Framing)
+}
+
+/// W0303: `std.camera`'s `insert` is an extreme close-up of a thing; aimed `on` a character it
+/// still frames one (as `extreme_closeup` would), so this is a warning with that fix, not an
+/// error. A film's own preset named `insert` (H0101) means what the film says it means.
+fn insert_on_a_character(cx: &mut Cx, camera: &CameraStmt, out: &ShotCamera) {
+    let (Some(PresetRef::Defined(id)), Some(SubjectId::Character(_)), Some(on)) =
+        (out.preset, out.on, &camera.on)
+    else {
+        return;
+    };
+    let Some((name, (_, file))) = cx.names.cameras.entries.get(id.0 as usize) else {
+        return;
+    };
+    let from_std = matches!(cx.sources.origin(*file), Some(Origin::Std("camera")));
+    if !from_std || name.name != "insert" {
+        return;
+    }
+    let preset = &camera.preset;
+    cx.diags.push(
+        Diagnostic::new(
+            codes::W0303,
+            preset.span,
+            format!(
+                "`insert` is a close-up of a prop, and `{}` is a character",
+                on.name
+            ),
+        )
+        .with_label("a prop's framing")
+        .with_related(on.span, "a character")
+        .with_help(format!(
+            "for a character's eyes or hands write `camera extreme_closeup on {}`; for what it holds, aim `insert` at the prop",
+            on.name
+        ))
+        .with_fix(preset.span, "extreme_closeup", "replace with `extreme_closeup`"),
+    );
 }
 
 /// `over D` or `from T1 to T2`, or the whole shot.

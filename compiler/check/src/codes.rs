@@ -2,7 +2,7 @@
 //! documented with a minimal example in docs/diagnostics.md, and the test corpus triggers each.
 //!
 //! E01xx names and definitions, E02xx types and units, E03xx ranges, E04xx time and continuity,
-//! E05xx imports, E06xx assets, W01xx–W03xx warnings. Syntax codes (E00xx) live in
+//! E05xx imports, E06xx assets, W01xx–W03xx warnings, H01xx hints. Syntax codes (E00xx) live in
 //! `scene_syntax::codes`.
 
 use scene_syntax::Code;
@@ -197,6 +197,17 @@ pub const W0203: Code = Code("W0203");
 pub const W0301: Code = Code("W0301");
 /// Two camera moves on the same axis at the same time (`pan` and `orbit` both turn the camera).
 pub const W0302: Code = Code("W0302");
+/// `camera insert on CHARACTER` with `std.camera`'s `insert`, the extreme close-up of a prop:
+/// the fix is `extreme_closeup`, a character's.
+pub const W0303: Code = Code("W0303");
+
+// ---- H01xx: hints ------------------------------------------------------------------------------
+
+/// A film's own camera preset or look has the name of one that an imported standard module
+/// defines (`camera insert { … }` with `import std.camera`): the film's is used everywhere, the
+/// module's is not. A hint, so that a preset added to the standard library never breaks a film
+/// that already defines one by that name.
+pub const H0101: Code = Code("H0101");
 
 /// The codes of the planner's dialogue timing (`scene_plan::speech`, and the subtitle track's
 /// limit on the lines as timed, `scene_plan::subtitles`): reported with the checker's by
@@ -210,5 +221,5 @@ pub const ALL: &[Code] = &[
     E0305, E0306, E0307, E0308, E0309, E0313, E0314, E0315, E0316, E0401, E0402, E0403, E0404,
     E0405, E0406, E0407, E0408, E0501, E0502, E0503, E0504, E0505, E0506, E0507, E0508, E0601,
     E0602, E0603, E0604, E0605, E0801, E0802, E0803, E0804, E0805, E0806, W0101, W0201, W0202,
-    W0203, W0301, W0302,
+    W0203, W0301, W0302, W0303, H0101,
 ];

@@ -116,7 +116,12 @@ impl Checked {
     /// Errors and warnings found, suppressed ones included.
     pub fn counts(&self) -> (usize, usize) {
         let errors = self.errors().count();
-        let warnings = self.diagnostics.len() - errors;
+        // Hints (H01xx) are neither: nothing is wrong.
+        let warnings = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == scene_syntax::Severity::Warning)
+            .count();
         self.suppressed
             .iter()
             .fold((errors, warnings), |(e, w), s| {

@@ -66,8 +66,39 @@ impl<'a, T> Table<'a, T> {
     }
 
     fn insert(&mut self, name: &'a Ident, def: T, diags: &mut Vec<Diagnostic>) {
+        self.define(name, def, &|_| None, diags);
+    }
+
+    /// Adds a definition. `std_module` names the standard module a file is (`None` for the
+    /// film's own files): a film's definition shadows a standard module's of the same name
+    /// whichever was loaded first (H0101, a hint), so that a preset added to the standard
+    /// library never breaks a film that already defines one by that name; two of the film's
+    /// own are an error (E0110).
+    fn define(
+        &mut self,
+        name: &'a Ident,
+        def: T,
+        std_module: &dyn Fn(FileId) -> Option<&'static str>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         if let Some(&first) = self.index.get(name.name.as_str()) {
             let first_span = self.entries[first].0.span;
+            let shadowed = match (std_module(first_span.file), std_module(name.span.file)) {
+                // The film's definition replaces the module's in its place (same ID).
+                (Some(module), None) => {
+                    diags.push(shadows(self.kind, name, module, first_span));
+                    self.entries[first] = (name, def);
+                    true
+                }
+                (None, Some(module)) => {
+                    diags.push(shadows(self.kind, self.entries[first].0, module, name.span));
+                    true
+                }
+                _ => false,
+            };
+            if shadowed {
+                return;
+            }
             diags.push(
                 Diagnostic::new(
                     codes::E0110,
@@ -123,6 +154,27 @@ impl<'a, T> Table<'a, T> {
     }
 }
 
+/// H0101: the film's own `ours` shadows the definition at `theirs` in standard module `module`.
+fn shadows(kind: Kind, ours: &Ident, module: &str, theirs: Span) -> Diagnostic {
+    Diagnostic::new(
+        codes::H0101,
+        ours.span,
+        format!(
+            "this {} `{}` shadows the one `std.{module}` defines",
+            kind.word(),
+            ours.name
+        ),
+    )
+    .with_label(format!("the film's own `{}`: used everywhere", ours.name))
+    .with_related(
+        theirs,
+        format!("`std.{module}`'s `{}`, not used", ours.name),
+    )
+    .with_help(format!(
+        "nothing to fix if this is meant; to use `std.{module}`'s, rename yours"
+    ))
+}
+
 pub struct Names<'a> {
     pub characters: Table<'a, &'a BlockDef>,
     /// Props: their own IDs, but one namespace with the characters (a name is one or the other).
@@ -150,19 +202,29 @@ pub fn collect<'a>(sources: &'a Sources, entry: FileId, diags: &mut Vec<Diagnost
         film: None,
         entry,
     };
+    let std_module = |file: FileId| match sources.origin(file) {
+        Some(Origin::Std(module)) => Some(*module),
+        _ => None,
+    };
     for file in sources.ids() {
         let Some(ast) = sources.ast(file) else {
             continue;
         };
         for item in &ast.items {
-            names.add(item, file, diags);
+            names.add(item, file, &std_module, diags);
         }
     }
     names
 }
 
 impl<'a> Names<'a> {
-    fn add(&mut self, item: &'a Item, file: FileId, diags: &mut Vec<Diagnostic>) {
+    fn add(
+        &mut self,
+        item: &'a Item,
+        file: FileId,
+        std_module: &dyn Fn(FileId) -> Option<&'static str>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         match &item.kind {
             // A remix's changes are applied to the trees before names are collected.
             ItemKind::Import(_)
@@ -204,8 +266,10 @@ impl<'a> Names<'a> {
                 }
             }
             ItemKind::Location(def) => self.locations.insert(&def.name, def, diags),
-            ItemKind::Look(def) => self.looks.insert(&def.name, def, diags),
-            ItemKind::Camera(def) => self.cameras.insert(&def.name, (def, file), diags),
+            ItemKind::Look(def) => self.looks.define(&def.name, def, std_module, diags),
+            ItemKind::Camera(def) => self
+                .cameras
+                .define(&def.name, (def, file), std_module, diags),
             ItemKind::Sound(def) => self.sounds.insert(&def.name, def, diags),
             ItemKind::Scene(def) => self.scenes.insert(&def.name, def, diags),
         }

@@ -884,7 +884,20 @@ impl Applier<'_> {
         )
         .with_label(format!("no {kind} with this name in the base"))
         .with_related(base_film, "the base film");
-        if let Some(near) = suggest::nearest(&name.name, candidates.iter().map(String::as_str)) {
+        // Characters and props share one namespace: the name may be the other one.
+        let other = match (verb, kind) {
+            ("override", "character") => Some("prop"),
+            ("override", "prop") => Some("character"),
+            _ => None,
+        };
+        if let Some(other) = other.filter(|o| self.names_of(o).contains(&name.name)) {
+            d = d.with_help(format!(
+                "`{}` is a {other} in the base: write `{verb} {other} {}`",
+                name.name, name.name
+            ));
+        } else if let Some(near) =
+            suggest::nearest(&name.name, candidates.iter().map(String::as_str))
+        {
             d = d.with_help(format!("did you mean `{near}`?")).with_fix(
                 name.span,
                 near,

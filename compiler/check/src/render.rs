@@ -103,7 +103,8 @@ fn human_reports(
             let h = hidden.entry(diagnostic.span.file).or_insert((0, 0));
             match diagnostic.severity {
                 Severity::Error => h.0 += 1,
-                Severity::Warning => h.1 += 1,
+                // The note counts hints with the warnings: neither stops a render.
+                Severity::Warning | Severity::Hint => h.1 += 1,
             }
             continue;
         }
@@ -377,6 +378,7 @@ impl<'a> Report<'a> {
             severity: match d.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
+                Severity::Hint => miette::Severity::Advice,
             },
             help: d.help.clone(),
             source: files.get(d.span.file),
@@ -561,6 +563,7 @@ impl<'a> DiagnosticJson<'a> {
             severity: match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
+                Severity::Hint => "hint",
             },
             span: SpanJson::new(sources, d.span),
         }

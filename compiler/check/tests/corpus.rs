@@ -48,8 +48,50 @@ scene s at street { shot a 4s {\n train at left\n train says \"Toot.\"\n train w
         )],
     ),
     (
+        "E0107_prop_drops",
+        &[(
+            "film.scene",
+            "prop lantern { description \"a paper lantern\" }\nprop map { description \"a folded map\" }\n\
+scene s at street { shot a 2s {\n lantern drops map\n lantern says \"Ahem.\" (V.O.)\n} }",
+        )],
+    ),
+    (
+        "E0108_drops_a_character",
+        &[("film.scene", "scene s at street { shot a 2s {\n aiko drops mara at 1s\n} }")],
+    ),
+    (
         "E0109_unknown_prop",
         &[("film.scene", "prop lantern { description \"a paper lantern\" }\nscene s at street { shot a 2s { aiko holds lantren } }")],
+    ),
+    (
+        "W0303_insert_on_a_character",
+        &[(
+            "film.scene",
+            "import std.camera\nprop key { description \"a brass key\"; dimensions 0.06m 0.02m }\n\
+scene s at street { shot a 2s { camera insert on aiko }\n shot b 2s { camera insert on key } }",
+        )],
+    ),
+    (
+        "H0101_film_shadows_std",
+        &[
+            (
+                "film.scene",
+                "import std.camera\nimport std.look\nimport \"looks.scene\"\ncamera insert { framing closeup }\n\
+film \"T\" { look noir }\nscene s at street { shot a 2s { camera insert on aiko } }",
+            ),
+            ("looks.scene", "look noir { style \"our own noir\"; grade sepia }"),
+        ],
+    ),
+    (
+        "E0110_film_files_define_one_preset_twice",
+        &[
+            (
+                "film.scene",
+                "import std.camera\nimport \"more.scene\"\ncamera insert { framing closeup }\n\
+scene s at street { shot a 2s { camera insert on aiko } }",
+            ),
+            ("more.scene", "camera insert { framing medium }"),
+        ],
     ),
     ("E0110_duplicate_definition", &[("film.scene", "character aiko { description \"again\" }")]),
     ("E0110_character_and_prop", &[("film.scene", "prop mara { description \"a mannequin\" }")]),
@@ -228,6 +270,14 @@ scene s at street { shot a 4s {\n aiko holds lantern\n mara drops lantern at 1s\
         ],
     ),
     (
+        "E0802_override_a_prop_as_a_character",
+        &[
+            ("film.scene", "!film \"Remix\" extends \"base.scene\" {}\noverride character lamp { description \"a lamplighter\" }"),
+            ("base.scene", "!film \"Base\" { fps 24 }\nprop lamp { description \"a street lamp\" }\nlocation street { description \"a wet street\" }\n\
+scene s at street {\n shot opening 2s { lamp at center }\n}"),
+        ],
+    ),
+    (
         "E0803_insert_unknown_anchor",
         &[
             ("film.scene", "!film \"Remix\" extends \"base.scene\" {}\ninsert shot glance 2s after replyy { prompt \"a glance\" }"),
@@ -389,7 +439,7 @@ fn corpus() {
             seen.insert(d.code.0);
         }
         let expected = name.split('_').next().unwrap();
-        if expected.starts_with('E') || expected.starts_with('W') {
+        if expected.starts_with('E') || expected.starts_with('W') || expected.starts_with('H') {
             assert!(
                 checked.diagnostics.iter().any(|d| d.code.0 == expected),
                 "{name} should report {expected}:\n{}",

@@ -359,3 +359,48 @@ fn loudness_is_read_in_lufs_and_defaults_to_minus_16() {
         assert_eq!(codes, vec![code], "loudness {bad}");
     }
 }
+
+/// A film's own preset and look shadow `std.camera`'s and `std.look`'s of the same name,
+/// whichever file defines them and whichever is imported first (H0101, a hint): the film's are
+/// the ones used.
+#[test]
+fn a_films_own_names_shadow_the_standard_librarys() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("looks.scene"),
+        "look noir { style \"our own noir\"; grade sepia }\n",
+    )
+    .unwrap();
+    let checked = check_text(
+        dir.path(),
+        &format!(
+            "import \"looks.scene\"\nimport std.camera\nimport std.look\nfilm \"T\" {{ look noir }}\n\
+             camera insert {{ framing closeup; lens 70mm }}\n{CAST}\
+             scene s at street {{ shot a 2s {{ camera insert on aiko }} }}\n"
+        ),
+    );
+    let hints: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == scene_check::codes::H0101)
+        .collect();
+    assert_eq!(hints.len(), 2, "{}", render::human(&checked, false));
+    assert!(hints
+        .iter()
+        .all(|d| d.severity == scene_syntax::Severity::Hint));
+    // Hints are not counted as errors or warnings.
+    assert_eq!(checked.counts(), (0, 0));
+    let film = &checked.film;
+    let shot = &film.shots[0];
+    let Some(PresetRef::Defined(id)) = shot.camera.preset else {
+        panic!("{:?}", shot.camera.preset)
+    };
+    let insert = film.camera(id);
+    assert_eq!(insert.framing, Some(Framing::Closeup));
+    assert_eq!(insert.lens.map(|l| l.0), Some(70.0));
+    // One `insert` and one `noir`: std's are gone, not kept beside the film's.
+    assert_eq!(film.cameras.iter().filter(|c| c.id == "insert").count(), 1);
+    assert_eq!(film.looks.iter().filter(|l| l.id == "noir").count(), 1);
+    let noir = film.looks.iter().find(|l| l.id == "noir").unwrap();
+    assert_eq!(noir.style.as_deref(), Some("our own noir"));
+}

@@ -108,7 +108,9 @@ pub fn print_diagnostics(checked: &Checked, format: DiagFormat) {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             eprint!("{}", scene_check::render::human(checked, color));
             let (errors, warnings) = checked.counts();
-            eprintln!("{}", summary(errors, warnings));
+            if errors + warnings > 0 {
+                eprintln!("{}", summary(errors, warnings));
+            }
         }
         DiagFormat::Json => {
             crate::out::print_with(|out| scene_check::render::write_json(out, checked));

@@ -160,6 +160,7 @@ pub fn tracks(film: &Film, shot: &Shot, rig: &Rig, aspect: f64, fps: u32) -> Vec
             });
         }
     }
+    crate::viewpoint::swing_stage(shot, rig, &mut tracks);
     if !shot.holds.is_empty() {
         hands::carry(shot, &view, &unplaced, fps, &mut tracks);
     }

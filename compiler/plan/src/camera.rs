@@ -232,7 +232,8 @@ pub fn opening(shot: &Shot, rig: &Rig, stage: &dyn Stage, aspect: f64) -> Openin
         _ => aim(start.position, target),
     };
     // `from SIDE` swings the whole set-up about the subject (the stage's middle without one),
-    // as an orbit would: the subject keeps its place in frame and the world turns behind it.
+    // as an orbit would; the blocking has swung with it (`viewpoint::swing_stage`), so every
+    // subject keeps its written place in frame and the set turns behind them.
     let side = viewpoint::side_degrees(shot.camera.side);
     let centre = on.unwrap_or(target);
     Opening {

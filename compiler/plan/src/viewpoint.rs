@@ -51,6 +51,33 @@ pub fn swing(p: Vec3, centre: Vec3, degrees: f64) -> Vec3 {
     Vec3::new(centre.x + dx * c + dz * s, p.y, centre.z - dx * s + dz * c)
 }
 
+/// `from SIDE`: the stage is laid out as the front camera sees it, and [`crate::camera::opening`]
+/// swings the camera about the `on` subject (the stage target without one). Every track swings
+/// with it, by the same turn about the same centre, so that a written point is where the subject
+/// appears from whichever side the camera stands on (docs/language.md, "Where the camera
+/// stands"): a walk to the right of the frame still ends at the right. What the turn leaves
+/// behind is the set, the lights and each subject's facing (still subjects face the front
+/// camera, so from behind the camera sees their backs). Facings and held props are worked out
+/// after this, from the swung tracks.
+pub fn swing_stage(shot: &Shot, rig: &Rig, tracks: &mut [Track]) {
+    let side = side_degrees(shot.camera.side);
+    if side == 0.0 || shot.camera.pov.is_some() {
+        return;
+    }
+    let on = shot.camera.on.and_then(|x| {
+        tracks
+            .iter()
+            .find(|t| t.subject == x)
+            .and_then(|t| t.positions.first().copied())
+    });
+    let centre = on.unwrap_or_else(|| rig.stage_target());
+    for track in tracks.iter_mut() {
+        for p in &mut track.positions {
+            *p = swing(*p, centre, side);
+        }
+    }
+}
+
 /// A subject's base at every frame, as the stage has it.
 fn positions(stage: &dyn Stage, subject: SubjectId, frames: u32) -> Vec<Vec3> {
     (0..frames.max(1))

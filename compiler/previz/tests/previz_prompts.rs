@@ -103,3 +103,91 @@ fn the_workshop_bulb_is_drawn_as_a_small_warm_shape_in_its_box() {
         "bulb {c:?} vs the wall above {d:?}"
     );
 }
+
+/// Whether a pixel is the green of the figure in `a_written_point_is_drawn_there_from_every_side`.
+fn is_green(p: [u8; 3]) -> bool {
+    p[1] as i32 > p[0] as i32 + 40 && p[1] as i32 > p[2] as i32 + 30
+}
+
+/// The mean column and the lowest row (fractions of the frame) of the frame's green pixels,
+/// below the slate.
+fn green_figure(f: &RgbFrame) -> (f64, f64) {
+    let (mut sum, mut n, mut lowest) = (0.0, 0.0, 0u32);
+    for y in f.height / 8..f.height {
+        for x in 0..f.width {
+            if is_green(f.pixel(x, y)) {
+                sum += x as f64 + 0.5;
+                n += 1.0;
+                lowest = lowest.max(y + 1);
+            }
+        }
+    }
+    assert!(n > 50.0, "no figure drawn ({n} green pixels)");
+    (sum / n / f.width as f64, lowest as f64 / f.height as f64)
+}
+
+#[test]
+fn a_written_point_is_drawn_there_from_every_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("film.scene");
+    let shot = |name: &str, side: &str| {
+        format!("    shot {name} 250ms {{ camera full on aiko{side}; aiko at (60%, 80%), walks to (35%, 80%) over 125ms }}\n")
+    };
+    std::fs::write(
+        &path,
+        format!(
+            "film \"Sides\" {{ size 384x256; fps 24 }}\n\
+             character aiko {{ description \"a woman in a green coat\"; color #10d040 }}\n\
+             location yard {{ description \"a paved yard\"; time day; weather clear }}\n\
+             scene s at yard {{\n{}{}{}{}}}\n",
+            shot("front", ""),
+            shot("behind", " from behind"),
+            shot("left", " from left"),
+            shot("right", " from right"),
+        ),
+    )
+    .unwrap();
+    let checked = check_entry(&path, &RealFs);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    let film = scene_plan::plan(&checked.film, &scene_voice::Voices::open(None)).schedule;
+    let aiko_box = |i: usize, f: usize| {
+        let shot = &film.shots[i];
+        shot.subjects
+            .iter()
+            .find(|s| s.character == "aiko")
+            .unwrap()
+            .boxes[f]
+    };
+    let last = film.shots[0].frames.0 as usize - 1;
+    // From the front the written x is her centre line (to the stage's perspective, within 1 %),
+    // where she stands and where she walks to.
+    for (f, x) in [(0, 0.6), (last, 0.35)] {
+        let b = aiko_box(0, f);
+        assert!(
+            (b[0] + b[2] / 2.0 - x).abs() < 0.01,
+            "front, frame {f}: box {b:?}"
+        );
+    }
+    for (i, shot) in film.shots.iter().enumerate() {
+        let frames = render(&film, i);
+        for f in [0, last] {
+            let (b, front) = (aiko_box(i, f), aiko_box(0, f));
+            // From every side the schedule puts her box where the front camera sees her...
+            for k in 0..4 {
+                assert!(
+                    (b[k] - front[k]).abs() < 1e-6,
+                    "{}, frame {f}: box {b:?}, front {front:?}",
+                    shot.name
+                );
+            }
+            // ...and previz draws her there: her centre line and her feet.
+            let (x, feet) = (b[0] + b[2] / 2.0, b[1] + b[3]);
+            let (gx, gfeet) = green_figure(&frames[f]);
+            assert!(
+                (gx - x).abs() < 0.02 && (gfeet - feet).abs() < 0.03,
+                "{}, frame {f}: drawn at {gx}, feet {gfeet}; box {b:?}",
+                shot.name
+            );
+        }
+    }
+}

@@ -10,9 +10,11 @@ use crate::span::Span;
 pub enum Severity {
     Error,
     Warning,
+    /// Nothing is wrong; the writer may want to know (a film's name shadowing a standard one).
+    Hint,
 }
 
-/// A stable diagnostic code: `E` or `W` and four digits. The list of codes lives in
+/// A stable diagnostic code: `E`, `W` or `H` (error, warning, hint) and four digits. The list of codes lives in
 /// `scene_syntax::codes` (syntax) and `scene_check::codes` (everything else); each code is
 /// documented with an example in docs/diagnostics.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -23,6 +25,8 @@ impl Code {
     pub fn severity(self) -> Severity {
         if self.0.starts_with('W') {
             Severity::Warning
+        } else if self.0.starts_with('H') {
+            Severity::Hint
         } else {
             Severity::Error
         }

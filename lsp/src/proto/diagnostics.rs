@@ -130,6 +130,7 @@ pub fn convert(d: &scene_syntax::Diagnostic, range: Range, map: &dyn SpanMap) ->
     let severity = match d.severity {
         scene_syntax::Severity::Error => DiagnosticSeverity::ERROR,
         scene_syntax::Severity::Warning => DiagnosticSeverity::WARNING,
+        scene_syntax::Severity::Hint => DiagnosticSeverity::HINT,
     };
     let mut message = d.message.clone();
     if !d.label.is_empty() && d.label != d.message {
