@@ -673,15 +673,17 @@ impl Applier<'_> {
         let name = &insert.shot.name.name;
         let anchor = &insert.anchor.name;
         let place = insert.place.node;
-        let (side, other, other_place) = match place {
-            Place::After => ("after", self.neighbour_shot(at, true), "before"),
-            Place::Before => ("before", self.neighbour_shot(at, false), "after"),
-        };
-        let help = match other {
-            Some(other) => format!(
-                "to join `{name}` by this transition on this side, write `insert {other_place} {other} {{ … }}`: the base's transition then joins `{name}` and `{anchor}`; or remove this transition"
+        let side = place.word();
+        let help = match (place, self.neighbour_shot(at, place == Place::After)) {
+            (Place::After, Some(next)) => format!(
+                "to join `{anchor}` to `{name}` by this transition, write `insert before {next} {{ TRANSITION; shot {name} … }}`: the base's transition then joins `{name}` to `{next}`"
             ),
-            None => format!("remove this transition: the base's transition {side} `{anchor}` joins it to `{name}`"),
+            (Place::Before, Some(previous)) => format!(
+                "to join `{name}` to `{anchor}` by this transition, write `insert after {previous} {{ shot {name} …; TRANSITION }}`: the base's transition then joins `{previous}` to `{name}`"
+            ),
+            (_, None) => format!(
+                "remove this transition: the base's transition {side} `{anchor}` joins it to `{name}`"
+            ),
         };
         Diagnostic::new(
             codes::E0807,
@@ -693,7 +695,14 @@ impl Applier<'_> {
         .with_label("would replace the base's transition")
         .with_related(
             base_t,
-            format!("the base's transition {side} `{anchor}`, which now joins it to `{name}`"),
+            match place {
+                Place::After => format!(
+                    "the base's transition after `{anchor}`, which now joins `{anchor}` to `{name}`"
+                ),
+                Place::Before => format!(
+                    "the base's transition before `{anchor}`, which now joins `{name}` to `{anchor}`"
+                ),
+            },
         )
         .with_help(help)
     }

@@ -391,7 +391,10 @@ fn the_help_names_the_insert_that_keeps_the_bases_transition_on_the_other_side()
         "film \"Remix\" extends \"film.scene\" {}\ninsert after opening {\n    wipe left 6f\n    shot glance 1s { prompt \"x\" }\n}\n",
     );
     let help = checked.diagnostics[0].help.as_deref().unwrap_or("");
-    assert!(help.contains("insert before reply"), "{help}");
+    assert!(
+        help.contains("insert before reply { TRANSITION; shot glance"),
+        "{help}"
+    );
     // Written that way, it checks: opening → glance by the wipe, glance → reply by the base's
     // dissolve.
     let checked = clean(

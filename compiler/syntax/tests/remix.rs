@@ -215,9 +215,16 @@ fn the_formatter_keeps_the_block_form_and_its_meaning() {
         formatted.contains("insert after reply {\n    shot glance 2s {\n"),
         "{formatted}"
     );
+    let trailing = formatted
+        .lines()
+        .find(|l| l.ends_with("// a trailing comment"))
+        .expect("the comment is kept");
     assert!(
-        formatted.contains("    }   // a trailing comment\n    dissolve 12f\n}\n")
-            || formatted.contains("// a trailing comment"),
+        trailing.starts_with("    } "),
+        "it trails the shot's brace: {formatted}"
+    );
+    assert!(
+        formatted.contains("// a trailing comment\n    dissolve 12f\n}\n"),
         "{formatted}"
     );
     assert!(

@@ -91,11 +91,14 @@ pub fn run(args: &VerifyArgs) -> Outcome {
                     base_title.escape_debug(),
                     title.escape_debug()
                 ),
-                Some(&format!(
-                    "a remix is its own film: bless its goldens into a directory of their own, e.g. `scenec verify {} --golden {} --bless`",
-                    args.file.display(),
-                    own_goldens_dir(&args.golden, &args.file).display()
-                )),
+                Some(
+                    format!(
+                        "a remix is its own film: bless its goldens into a directory of their own, e.g. `scenec verify {} --golden {} --bless`",
+                        args.file.display(),
+                        own_goldens_dir(&args.golden, &args.file).display()
+                    )
+                    .as_str(),
+                ),
             );
         }
         eprintln!(
