@@ -674,12 +674,17 @@ impl Applier<'_> {
         let anchor = &insert.anchor.name;
         let place = insert.place.node;
         let side = place.word();
+        let text = self
+            .sources
+            .text(written.file)
+            .get(written.range())
+            .unwrap_or("TRANSITION");
         let help = match (place, self.neighbour_shot(at, place == Place::After)) {
             (Place::After, Some(next)) => format!(
-                "to join `{anchor}` to `{name}` by this transition, write `insert before {next} {{ TRANSITION; shot {name} … }}`: the base's transition then joins `{name}` to `{next}`"
+                "to join `{anchor}` to `{name}` by this transition, write `insert before {next} {{ {text}; shot {name} … }}`: the base's transition then joins `{name}` to `{next}`"
             ),
             (Place::Before, Some(previous)) => format!(
-                "to join `{name}` to `{anchor}` by this transition, write `insert after {previous} {{ shot {name} …; TRANSITION }}`: the base's transition then joins `{previous}` to `{name}`"
+                "to join `{name}` to `{anchor}` by this transition, write `insert after {previous} {{ shot {name} …; {text} }}`: the base's transition then joins `{previous}` to `{name}`"
             ),
             (_, None) => format!(
                 "remove this transition: the base's transition {side} `{anchor}` joins it to `{name}`"

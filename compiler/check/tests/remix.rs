@@ -392,7 +392,7 @@ fn the_help_names_the_insert_that_keeps_the_bases_transition_on_the_other_side()
     );
     let help = checked.diagnostics[0].help.as_deref().unwrap_or("");
     assert!(
-        help.contains("insert before reply { TRANSITION; shot glance"),
+        help.contains("insert before reply { wipe left 6f; shot glance"),
         "{help}"
     );
     // Written that way, it checks: opening → glance by the wipe, glance → reply by the base's
