@@ -503,7 +503,9 @@ pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Co
                 );
             }
             (1, Some("wipe")) => b.keyword_words(Where::Horizontal),
-            (1, Some("fade")) => b.push("to black", Kind::Keyword, None),
+            (1, Some("fade")) => {
+                b.push("to black", Kind::Keyword, None);
+            }
             _ => {}
         },
         Block::Shot => shot(&mut b, project, &ctx),
