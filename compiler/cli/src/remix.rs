@@ -5,6 +5,7 @@ use scene_check::remix::Remix;
 #[cfg(feature = "render")]
 use scene_check::remix::ShotOrigin;
 use scene_check::Checked;
+#[cfg(feature = "render")]
 use scene_syntax::ast::ItemKind;
 
 #[cfg(feature = "render")]
@@ -59,6 +60,7 @@ pub fn add_to(summary: &mut serde_json::Value, checked: &Checked) {
     }
 }
 
+#[cfg(feature = "render")]
 /// The title the film a remix extends writes in its `film` block. `None` for a film that is not
 /// a remix.
 pub fn base_title(checked: &Checked) -> Option<String> {
