@@ -159,3 +159,74 @@ fn a_remix_has_its_diagnostics_with_the_base_as_related_information() {
     );
     s.shutdown();
 }
+
+fn labels(r: &serde_json::Value) -> Vec<String> {
+    let items = r["result"]["items"]
+        .as_array()
+        .or_else(|| r["result"].as_array())
+        .cloned()
+        .unwrap_or_default();
+    items
+        .iter()
+        .filter_map(|i| i["label"].as_str().map(str::to_owned))
+        .collect()
+}
+
+const BLOCK: &str = r#"film "Neon Rain (remix)" extends "film.scene" {}
+
+insert after opening {
+    wipe left 6f
+    shot glance 1s {
+        prompt "a glance"
+    }
+}
+"#;
+
+#[test]
+fn an_insert_block_is_a_piece_of_a_scene_in_the_editor() {
+    // Its anchor is the base's shot.
+    let (_d, root, mut s, u, pos) = open(&BLOCK.replacen("after opening", "after open$0ing", 1));
+    let r = s.at("textDocument/definition", &u, pos, json!({}));
+    assert_eq!(
+        r["result"]["uri"],
+        uri(&root.join("film.scene")).as_str(),
+        "{r}"
+    );
+    assert_eq!(r["result"]["range"]["start"]["line"], 11, "{r}");
+    // The base writes `dissolve 1s` after `opening`: the wipe would replace it (E0807), and the
+    // base's transition is the related information.
+    let diags = s.diagnostics(&u, Some(1));
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "E0807")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert_eq!(d["range"]["start"]["line"], 3, "{d}");
+    assert_eq!(
+        d["relatedInformation"][0]["location"]["uri"],
+        uri(&root.join("film.scene")).as_str(),
+        "{d}"
+    );
+    assert_eq!(
+        d["relatedInformation"][0]["location"]["range"]["start"]["line"], 14,
+        "{d}"
+    );
+    // Completion in the block offers what a scene's shots are joined with, not scene sound;
+    // inside its shot, shot statements.
+    let (text, pos) = cursor(&BLOCK.replacen("    wipe left 6f\n", "    $0\n", 1));
+    s.change_full(&u, 2, &text);
+    let got = labels(&s.at("textDocument/completion", &u, pos, json!({})));
+    for w in ["dissolve", "fade to black", "shot …"] {
+        assert!(got.iter().any(|g| g == w), "expected `{w}` in {got:?}");
+    }
+    for n in ["play", "camera"] {
+        assert!(
+            !got.iter().any(|g| g == n),
+            "did not expect `{n}` in {got:?}"
+        );
+    }
+    let (text, pos) = cursor(&BLOCK.replacen("        prompt \"a glance\"\n", "        $0\n", 1));
+    s.change_full(&u, 3, &text);
+    let got = labels(&s.at("textDocument/completion", &u, pos, json!({})));
+    assert!(got.iter().any(|g| g == "camera"), "{got:?}");
+    s.shutdown();
+}

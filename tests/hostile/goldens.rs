@@ -121,3 +121,77 @@ fn a_shot_name_that_leaves_the_goldens_is_refused() {
         .expect(2, "not where goldens keep it");
     drop(inputs);
 }
+
+/// A remix of [`blessed`]'s film: retitled, with one shot changed.
+fn remix_of(p: &Project) {
+    p.write(
+        "remix.scene",
+        "film \"Small (remixed)\" extends \"film.scene\" {}\n\
+         override shot third 1s {\n    camera wide, pan left 20deg\n    prompt \"the yard at dusk\"\n}\n",
+    );
+}
+
+#[test]
+fn a_remix_blesses_and_verifies_its_own_goldens() {
+    let p = blessed();
+    remix_of(&p);
+    scenec(
+        p.dir.path(),
+        &[
+            "verify",
+            "remix.scene",
+            "--golden",
+            "goldens/remix",
+            "--bless",
+        ],
+        Bounds::QUICK,
+    )
+    .expect(0, "blessed 3 shots");
+    scenec(
+        p.dir.path(),
+        &["verify", "remix.scene", "--golden", "goldens/remix"],
+        Bounds::QUICK,
+    )
+    .expect(0, "3 of 3 shots match");
+    // The base's goldens are untouched by the remix's.
+    verify(&p).expect(0, "3 of 3 shots match");
+}
+
+#[test]
+fn a_retitled_remix_is_compared_with_its_bases_goldens_not_refused() {
+    let p = blessed();
+    remix_of(&p);
+    // Retitling changes no shot: against the base's goldens, exactly the overridden shot
+    // differs, as for a remix that keeps the base's title.
+    let run = scenec(
+        p.dir.path(),
+        &["verify", "remix.scene", "--golden", "golden"],
+        Bounds::QUICK,
+    );
+    run.expect(1, "REGRESSED third").expect(
+        1,
+        "comparing the remix \"Small (remixed)\" with the goldens of the film it extends, \"Small\"",
+    );
+    assert!(!run.both().contains("E0903"), "{}", run.both());
+    assert!(
+        !run.both().contains("REGRESSED first") && !run.both().contains("REGRESSED second"),
+        "{}",
+        run.both()
+    );
+}
+
+#[test]
+fn blessing_a_remix_over_its_bases_goldens_is_refused() {
+    let p = blessed();
+    remix_of(&p);
+    let before = std::fs::read(p.path("golden/golden.json")).unwrap();
+    scenec(
+        p.dir.path(),
+        &["verify", "remix.scene", "--golden", "golden", "--bless"],
+        Bounds::QUICK,
+    )
+    .expect(2, "E0906")
+    .expect(2, "blessing \"Small (remixed)\" there would replace them");
+    assert_eq!(std::fs::read(p.path("golden/golden.json")).unwrap(), before);
+    verify(&p).expect(0, "3 of 3 shots match");
+}

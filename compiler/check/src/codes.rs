@@ -171,6 +171,11 @@ pub const E0805: Code = Code("E0805");
 /// A remix that changes one shot or definition twice (two overrides, or an override and a
 /// remove, of one name).
 pub const E0806: Code = Code("E0806");
+/// A transition written in `insert after|before SHOT { … }` on the side where the insert keeps
+/// the base's transition (above the shot for `after`, below it for `before`), while the base
+/// writes one there: it would replace the base's transition. Also a `fade to black` below a shot
+/// inserted after the film's last shot when the base's own `fade to black` ends the film.
+pub const E0807: Code = Code("E0807");
 
 // ---- W01xx: characters ------------------------------------------------------------------------
 
@@ -220,6 +225,6 @@ pub const ALL: &[Code] = &[
     E0114, E0115, E0120, E0121, E0201, E0202, E0203, E0204, E0205, E0301, E0302, E0303, E0304,
     E0305, E0306, E0307, E0308, E0309, E0313, E0314, E0315, E0316, E0401, E0402, E0403, E0404,
     E0405, E0406, E0407, E0408, E0501, E0502, E0503, E0504, E0505, E0506, E0507, E0508, E0601,
-    E0602, E0603, E0604, E0605, E0801, E0802, E0803, E0804, E0805, E0806, W0101, W0201, W0202,
-    W0203, W0301, W0302, W0303, H0101,
+    E0602, E0603, E0604, E0605, E0801, E0802, E0803, E0804, E0805, E0806, E0807, W0101, W0201,
+    W0202, W0203, W0301, W0302, W0303, H0101,
 ];

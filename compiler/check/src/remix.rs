@@ -423,18 +423,27 @@ impl Applier<'_> {
     fn first_change(&mut self, kind: &'static str, name: &scene_syntax::ast::Ident) -> bool {
         let key = (kind, name.name.clone());
         if let Some(&first) = self.touched.get(&key) {
-            self.diags.push(
-                Diagnostic::new(
-                    codes::E0806,
-                    name.span,
-                    format!("the remix changes {kind} `{}` twice", name.name),
-                )
-                .with_label("changed again here")
-                .with_related(first, "first changed here")
-                .with_help(
-                    "write one change per name: merge the two into one `override`, or drop one",
-                ),
-            );
+            let mut d = Diagnostic::new(
+                codes::E0806,
+                name.span,
+                format!("the remix changes {kind} `{}` twice", name.name),
+            )
+            .with_label("changed again here")
+            .with_related(first, "first changed here");
+            // The base's definition both changes are to, when the first one found it (an
+            // inserted shot has none: its change's base is its anchor).
+            if let Some(base) = self
+                .changes
+                .iter()
+                .find(|c| c.kind == kind && c.name == name.name)
+                .filter(|c| !matches!(c.action, ChangeAction::Insert(_)))
+                .and_then(|c| c.base)
+            {
+                d = d.with_related(base, format!("the base's {kind} `{}`", name.name));
+            }
+            self.diags.push(d.with_help(
+                "write one change per name: merge the two into one `override`, or drop one",
+            ));
             return false;
         }
         self.touched.insert(key, name.span);
@@ -549,25 +558,26 @@ impl Applier<'_> {
                     self.base_name()
                 ),
             )
-            .with_label("no shot with this name in the base")
-            .with_related(base_film, "the base film");
+            .with_label("no shot with this name in the base");
             if let Some(removed) = removed {
                 d = d
                     .with_related(removed, "removed here")
                     .with_help("insert next to a shot the remix keeps");
-            } else if let Some(near) =
-                suggest::nearest(&insert.anchor.name, candidates.iter().map(String::as_str))
+            } else if let Some((near, near_span)) = self
+                .nearest_def("shot", &insert.anchor.name)
+                .filter(|(n, _)| candidates.contains(n))
             {
-                d = d.with_help(format!("did you mean `{near}`?")).with_fix(
-                    insert.anchor.span,
-                    near,
-                    format!("replace with `{near}`"),
-                );
+                d = d
+                    .with_related(near_span, format!("the base's shot `{near}`"))
+                    .with_help(format!("did you mean `{near}`?"))
+                    .with_fix(insert.anchor.span, &near, format!("replace with `{near}`"));
             } else {
-                d = d.with_help(format!(
-                    "the base's shots are {}",
-                    suggest::list(&candidates.iter().map(String::as_str).collect::<Vec<_>>())
-                ));
+                d = d
+                    .with_related(base_film, "the base film")
+                    .with_help(format!(
+                        "the base's shots are {}",
+                        suggest::list(&candidates.iter().map(String::as_str).collect::<Vec<_>>())
+                    ));
             }
             self.diags.push(d);
             return;
@@ -575,11 +585,12 @@ impl Applier<'_> {
         let base_span = self.shot_name_span(at);
         let new = SceneItem {
             kind: SceneItemKind::Shot(insert.shot.clone()),
-            span: item.span,
+            span: insert.block.as_ref().map_or(item.span, |b| b.span),
         };
+        let (lead, trail) = self.written_transitions(insert, at);
         match insert.place.node {
-            Place::After => self.insert_after(at, new),
-            Place::Before => self.insert_before(at, new),
+            Place::After => self.insert_after(at, new, lead, trail),
+            Place::Before => self.insert_before(at, new, lead, trail),
         }
         self.origins.insert(name.name.clone(), ShotOrigin::Inserted);
         self.changes.push(Change {
@@ -591,20 +602,140 @@ impl Applier<'_> {
         });
     }
 
-    /// `insert X after A`: the base's transition after A now joins A to X; X joins what
-    /// followed A by a cut. A closing `fade to black` stays the film's ending.
-    fn insert_after(&mut self, at: ShotAt, new: SceneItem) {
-        let last_in_scene = {
-            let items = self.scene_items(at);
-            !items[at.index + 1..]
-                .iter()
-                .any(|i| matches!(i.kind, SceneItemKind::Shot(_)))
+    /// The block form's transitions that may join the new shot: the side the base's transition
+    /// stays on (above the shot for `after`, below it for `before`) is the base's, and a
+    /// transition written there while the base writes one is refused (E0807) rather than
+    /// replacing it. Below an `insert … after` the film's last shot, only a `fade to black`
+    /// that the base does not write has a place (E0407 otherwise).
+    fn written_transitions(
+        &mut self,
+        insert: &InsertShot,
+        at: ShotAt,
+    ) -> (Option<SceneItem>, Option<SceneItem>) {
+        let Some(block) = &insert.block else {
+            return (None, None);
         };
+        let (mut lead, mut trail) = (block.lead.clone(), block.trail.clone());
+        let place = insert.place.node;
+        let (kept, base_t) = match place {
+            Place::After => (&mut lead, self.base_transition_after(at)),
+            Place::Before => (&mut trail, self.base_transition_before(at)),
+        };
+        if let (Some(written), Some(base_t)) = (kept.as_ref(), base_t) {
+            let d = self.replaces_base_transition(insert, written.span, base_t, at);
+            self.diags.push(d);
+            *kept = None;
+        }
+        if place == Place::After && self.film_ends_at(at) {
+            if let Some(t) = trail.take() {
+                let closing = self.closing_fade(at);
+                match (transition_kind(&t), closing) {
+                    (Some(TransitionKind::FadeToBlack), None) => trail = Some(t),
+                    (Some(TransitionKind::FadeToBlack), Some(closing)) => self.diags.push(
+                        Diagnostic::new(
+                            codes::E0807,
+                            t.span,
+                            format!(
+                                "the base's `fade to black` already ends the film after `{}`",
+                                insert.shot.name.name
+                            ),
+                        )
+                        .with_label("would replace the base's ending")
+                        .with_related(closing, "the base's ending, which stays the film's")
+                        .with_help("remove this transition: the base's `fade to black` follows the new shot"),
+                    ),
+                    _ => self.diags.push(
+                        Diagnostic::new(
+                            codes::E0407,
+                            t.span,
+                            format!(
+                                "`{}` is the film's last shot: no shot follows it to join",
+                                insert.shot.name.name
+                            ),
+                        )
+                        .with_label("misplaced transition")
+                        .with_help("only `fade to black` may end a film; remove this transition"),
+                    ),
+                }
+            }
+        }
+        (lead, trail)
+    }
+
+    /// E0807: a transition written where `insert` keeps the base's.
+    fn replaces_base_transition(
+        &self,
+        insert: &InsertShot,
+        written: Span,
+        base_t: Span,
+        at: ShotAt,
+    ) -> Diagnostic {
+        let name = &insert.shot.name.name;
+        let anchor = &insert.anchor.name;
+        let place = insert.place.node;
+        let side = place.word();
+        let text = self
+            .sources
+            .text(written.file)
+            .get(written.range())
+            .unwrap_or("TRANSITION");
+        let help = match (place, self.neighbour_shot(at, place == Place::After)) {
+            (Place::After, Some(next)) => format!(
+                "to join `{anchor}` to `{name}` by this transition, write `insert before {next} {{ {text}; shot {name} … }}`: the base's transition then joins `{name}` to `{next}`"
+            ),
+            (Place::Before, Some(previous)) => format!(
+                "to join `{name}` to `{anchor}` by this transition, write `insert after {previous} {{ shot {name} …; {text} }}`: the base's transition then joins `{previous}` to `{name}`"
+            ),
+            (_, None) => format!(
+                "remove this transition: the base's transition {side} `{anchor}` joins it to `{name}`"
+            ),
+        };
+        Diagnostic::new(
+            codes::E0807,
+            written,
+            format!(
+                "`insert … {side} {anchor}` keeps the base's transition {side} `{anchor}`; this one would replace it"
+            ),
+        )
+        .with_label("would replace the base's transition")
+        .with_related(
+            base_t,
+            match place {
+                Place::After => format!(
+                    "the base's transition after `{anchor}`, which now joins `{anchor}` to `{name}`"
+                ),
+                Place::Before => format!(
+                    "the base's transition before `{anchor}`, which now joins `{name}` to `{anchor}`"
+                ),
+            },
+        )
+        .with_help(help)
+    }
+
+    /// `insert X after A`: the base's transition after A now joins A to X; X joins what
+    /// followed A by a cut, or by the transition written below X. A closing `fade to black`
+    /// stays the film's ending.
+    fn insert_after(
+        &mut self,
+        at: ShotAt,
+        new: SceneItem,
+        lead: Option<SceneItem>,
+        trail: Option<SceneItem>,
+    ) {
+        let last_in_scene = self.last_in_scene(at);
         // A last shot's transition to the next scene leads that scene; it moves to A → X.
         let carried = if last_in_scene {
             self.take_leading_transition(at)
         } else {
             None
+        };
+        // X → the next scene: the written transition leads that scene.
+        let trail = match (trail, last_in_scene) {
+            (Some(t), true) if !self.film_ends_at(at) => {
+                self.lead_next_scene(at, t);
+                None
+            }
+            (trail, _) => trail,
         };
         let Some(items) = self.scene_items_mut(at) else {
             return;
@@ -615,21 +746,130 @@ impl Applier<'_> {
             pos += 1;
         } else if items.get(pos).is_some_and(is_joining_transition) {
             pos += 1;
+        } else if let Some(t) = lead {
+            items.insert(pos, t);
+            pos += 1;
         }
         items.insert(pos, new);
+        if let Some(t) = trail {
+            items.insert(pos + 1, t);
+        }
     }
 
     /// `insert X before B`: the base's transition before B now joins X to B; what preceded B
-    /// joins X by a cut.
-    fn insert_before(&mut self, at: ShotAt, new: SceneItem) {
+    /// joins X by a cut, or by the transition written above X.
+    fn insert_before(
+        &mut self,
+        at: ShotAt,
+        new: SceneItem,
+        lead: Option<SceneItem>,
+        trail: Option<SceneItem>,
+    ) {
         let Some(items) = self.scene_items_mut(at) else {
             return;
         };
         let mut pos = at.index;
-        if pos > 0 && is_joining_transition(&items[pos - 1]) {
+        let kept = pos > 0 && is_joining_transition(&items[pos - 1]);
+        if kept {
             pos -= 1;
         }
+        if let Some(t) = lead {
+            items.insert(pos, t);
+            pos += 1;
+        }
         items.insert(pos, new);
+        if let (Some(t), false) = (trail, kept) {
+            items.insert(pos + 1, t);
+        }
+    }
+
+    fn last_in_scene(&self, at: ShotAt) -> bool {
+        !self.scene_items(at)[at.index + 1..]
+            .iter()
+            .any(|i| matches!(i.kind, SceneItemKind::Shot(_)))
+    }
+
+    /// Whether the shot at `at` is the film's last.
+    fn film_ends_at(&self, at: ShotAt) -> bool {
+        self.last_in_scene(at) && self.neighbour_shot(at, true).is_none()
+    }
+
+    /// The `fade to black` after the shot at `at`, in its scene.
+    fn closing_fade(&self, at: ShotAt) -> Option<Span> {
+        self.scene_items(at)[at.index + 1..]
+            .iter()
+            .find(|i| transition_kind(i) == Some(TransitionKind::FadeToBlack))
+            .map(|i| i.span)
+    }
+
+    /// The transition the base writes between the shot at `at` and the one after it.
+    fn base_transition_after(&self, at: ShotAt) -> Option<Span> {
+        let items = self.scene_items(at);
+        if let Some(t) = items.get(at.index + 1).filter(|i| is_joining_transition(i)) {
+            return Some(t.span);
+        }
+        if !self.last_in_scene(at) {
+            return None;
+        }
+        let (file, next) = self.next_scene(at)?;
+        let ItemKind::Scene(scene) = &self.files[file].items[next].kind else {
+            return None;
+        };
+        scene
+            .items
+            .iter()
+            .find(|i| !matches!(i.kind, SceneItemKind::Play(_) | SceneItemKind::Stop(_)))
+            .filter(|i| is_joining_transition(i))
+            .map(|i| i.span)
+    }
+
+    /// The transition the base writes between the shot before the one at `at` and it.
+    fn base_transition_before(&self, at: ShotAt) -> Option<Span> {
+        let items = self.scene_items(at);
+        (at.index > 0 && is_joining_transition(&items[at.index - 1]))
+            .then(|| items[at.index - 1].span)
+    }
+
+    /// Makes `t` the first item (after its `play`s and `stop`s) of the scene after the one at
+    /// `at`.
+    fn lead_next_scene(&mut self, at: ShotAt, t: SceneItem) {
+        let Some((file, next)) = self.next_scene(at) else {
+            return;
+        };
+        if let ItemKind::Scene(scene) = &mut self.files[file].items[next].kind {
+            let first = scene
+                .items
+                .iter()
+                .position(|i| !matches!(i.kind, SceneItemKind::Play(_) | SceneItemKind::Stop(_)))
+                .unwrap_or(scene.items.len());
+            scene.items.insert(first, t);
+        }
+    }
+
+    /// The name of the shot that plays right after (`forward`) or right before the one at `at`.
+    fn neighbour_shot(&self, at: ShotAt, forward: bool) -> Option<String> {
+        let mut order = Vec::new();
+        for (f, file) in self.files.iter().enumerate() {
+            for (i, item) in file.items.iter().enumerate() {
+                let ItemKind::Scene(scene) = &item.kind else {
+                    continue;
+                };
+                for (index, si) in scene.items.iter().enumerate() {
+                    if let SceneItemKind::Shot(shot) = &si.kind {
+                        order.push(((f, i, index), shot.name.name.clone()));
+                    }
+                }
+            }
+        }
+        let here = order
+            .iter()
+            .position(|(k, _)| *k == (at.file, at.item, at.index))?;
+        let there = if forward {
+            here.checked_add(1)?
+        } else {
+            here.checked_sub(1)?
+        };
+        order.get(there).map(|(_, name)| name.clone())
     }
 
     fn remove(&mut self, item: &Item, remove: &RemoveShot, base_film: Span) {
@@ -839,6 +1079,14 @@ impl Applier<'_> {
 
     /// The names of `kind` the base defines, for did-you-mean.
     fn names_of(&self, kind: &str) -> Vec<String> {
+        self.defs_of(kind)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// The names of `kind` the base defines, each with the span of its name there.
+    fn defs_of(&self, kind: &str) -> Vec<(String, Span)> {
         let mut names = Vec::new();
         for f in self.base_files() {
             for item in &self.files[f].items {
@@ -846,15 +1094,17 @@ impl Applier<'_> {
                     ItemKind::Scene(scene) if kind == "shot" => {
                         for si in &scene.items {
                             if let SceneItemKind::Shot(s) = &si.kind {
-                                names.push(s.name.name.clone());
+                                names.push((s.name.name.clone(), s.name.span));
                             }
                         }
                     }
-                    ItemKind::Sound(s) if kind == "sound" => names.push(s.name.name.clone()),
+                    ItemKind::Sound(s) if kind == "sound" => {
+                        names.push((s.name.name.clone(), s.name.span))
+                    }
                     other => {
                         if let Some((kw, d)) = block_of(other) {
                             if kw == kind {
-                                names.push(d.name.name.clone());
+                                names.push((d.name.name.clone(), d.name.span));
                             }
                         }
                     }
@@ -862,6 +1112,18 @@ impl Applier<'_> {
             }
         }
         names
+    }
+
+    /// The base's name nearest to `name` among its names of `kind`, with where the base
+    /// defines it (a name the remix inserted is not the base's).
+    fn nearest_def(&self, kind: &str, name: &str) -> Option<(String, Span)> {
+        let defs: Vec<(String, Span)> = self
+            .defs_of(kind)
+            .into_iter()
+            .filter(|(_, span)| span.file != self.link.remix)
+            .collect();
+        let near = suggest::nearest(name, defs.iter().map(|(n, _)| n.as_str()))?.to_string();
+        defs.into_iter().find(|(n, _)| *n == near)
     }
 
     /// E0802: an `override` or `remove` of a name the base does not define.
@@ -882,28 +1144,40 @@ impl Applier<'_> {
                 self.base_name()
             ),
         )
-        .with_label(format!("no {kind} with this name in the base"))
-        .with_related(base_film, "the base film");
-        // Characters and props share one namespace: the name may be the other one.
+        .with_label(format!("no {kind} with this name in the base"));
+        // Characters and props share one namespace: the name may be the other one, and then
+        // the second label is that definition in the base.
         let other = match (verb, kind) {
             ("override", "character") => Some("prop"),
             ("override", "prop") => Some("character"),
             _ => None,
         };
-        if let Some(other) = other.filter(|o| self.names_of(o).contains(&name.name)) {
-            d = d.with_help(format!(
-                "`{}` is a {other} in the base: write `{verb} {other} {}`",
-                name.name, name.name
-            ));
-        } else if let Some(near) =
-            suggest::nearest(&name.name, candidates.iter().map(String::as_str))
+        if let Some(other) = other {
+            if let Some((_, span)) = self.defs_of(other).into_iter().find(|(n, span)| {
+                *n == name.name && span.file != self.link.remix
+            }) {
+                return d
+                    .with_related(span, format!("the base's {other} `{}`", name.name))
+                    .with_help(format!(
+                        "`{}` is a {other} in the base: write `{verb} {other} {}`",
+                        name.name, name.name
+                    ));
+            }
+        }
+        // The second label is the base's nearest name when it has one; only a name with
+        // nothing near it points at the base film as a whole.
+        if let Some((near, near_span)) = self
+            .nearest_def(kind, &name.name)
+            .filter(|(n, _)| candidates.contains(n))
         {
-            d = d.with_help(format!("did you mean `{near}`?")).with_fix(
-                name.span,
-                near,
-                format!("replace with `{near}`"),
-            );
-        } else if verb == "override" && kind == "shot" {
+            d = d
+                .with_related(near_span, format!("the base's {kind} `{near}`"))
+                .with_help(format!("did you mean `{near}`?"))
+                .with_fix(name.span, &near, format!("replace with `{near}`"));
+            return d;
+        }
+        d = d.with_related(base_film, "the base film");
+        if verb == "override" && kind == "shot" {
             d = d.with_help(format!(
                 "to add a shot, write `insert shot {} DURATION after SHOT {{ … }}`",
                 name.name
@@ -926,6 +1200,13 @@ struct E0802Args<'a> {
     candidates: &'a [String],
     base_film: Span,
     verb: &'static str,
+}
+
+fn transition_kind(item: &SceneItem) -> Option<TransitionKind> {
+    match &item.kind {
+        SceneItemKind::Transition(t) => Some(t.kind.node),
+        _ => None,
+    }
 }
 
 /// A transition that joins two shots (not the film's closing `fade to black`).

@@ -303,6 +303,13 @@ scene s at street {\n shot opening 2s { lamp at center }\n}"),
         ],
     ),
     (
+        "E0807_transition_replaces_the_bases",
+        &[
+            ("film.scene", "!film \"Remix\" extends \"base.scene\" {}\ninsert after opening {\n    wipe left 12f\n    shot glance 1s { prompt \"a glance\" }\n}"),
+            ("base.scene", BASE),
+        ],
+    ),
+    (
         "W0101_absent_speaker",
         &[("film.scene", "scene s at street { shot a 3s {\n aiko at center\n mara says \"Hello.\"\n aiko says \"Hi.\" (V.O.)\n} }")],
     ),

@@ -241,3 +241,253 @@ fn a_missing_base_is_one_error_and_the_changes_say_nothing_more() {
     assert_eq!(codes, ["E0501"], "{}", render::human(&checked, false));
     assert!(checked.diagnostics[0].message.contains("base film"));
 }
+
+// ---- The block form of `insert`: transitions written around the new shot ---------------------
+
+fn codes(checked: &Checked) -> Vec<&str> {
+    checked.diagnostics.iter().map(|d| d.code.0).collect()
+}
+
+#[test]
+fn insert_after_writes_the_join_to_what_followed_its_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let checked = clean(
+        dir.path(),
+        "film \"Remix\" extends \"film.scene\" {}\ninsert after opening {\n    shot glance 1s { prompt \"x\" }\n    fade 6f\n}\n",
+    );
+    use TransitionKind::*;
+    assert_eq!(
+        timeline(&checked.film)[..4],
+        [
+            t("opening", Cut, 0),
+            t("glance", Dissolve, 12), // the base's, kept
+            t("reply", Fade, 6),       // written in the remix
+            t("reflection", WipeLeft, 6),
+        ]
+    );
+    assert_eq!(
+        checked.remix.as_ref().unwrap().origin("glance"),
+        ShotOrigin::Inserted
+    );
+}
+
+#[test]
+fn insert_before_writes_the_join_from_what_preceded_its_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let checked = clean(
+        dir.path(),
+        "film \"Remix\" extends \"film.scene\" {}\ninsert before reply {\n    wipe right 6f\n    shot glance 1s { prompt \"x\" }\n}\n",
+    );
+    use TransitionKind::*;
+    assert_eq!(
+        timeline(&checked.film)[..4],
+        [
+            t("opening", Cut, 0),
+            t("glance", WipeRight, 6), // written in the remix
+            t("reply", Dissolve, 12),  // the base's, kept
+            t("reflection", WipeLeft, 6),
+        ]
+    );
+}
+
+#[test]
+fn a_written_transition_crosses_scenes_as_the_bases_would() {
+    let dir = tempfile::tempdir().unwrap();
+    // After the last shot of scene one: the base's `fade 12f` moves to reflection → coda, and
+    // the written dissolve joins coda to scene two's first shot.
+    let checked = clean(
+        dir.path(),
+        "film \"Remix\" extends \"film.scene\" {}\ninsert after reflection {\n    shot coda 1s { prompt \"x\" }\n    dissolve 6f\n}\n",
+    );
+    use TransitionKind::*;
+    assert_eq!(
+        timeline(&checked.film)[2..],
+        [
+            t("reflection", WipeLeft, 6),
+            t("coda", Fade, 12),
+            t("closing", Dissolve, 6)
+        ]
+    );
+    assert_eq!(checked.film.scenes.len(), 2);
+    assert_eq!(
+        checked.film.scenes[0].shots.len(),
+        4,
+        "coda is in scene one"
+    );
+    // Before the first shot of scene two: the written wipe joins scene one to the new shot,
+    // which opens scene two; the base's `fade 12f` now joins it to `closing`.
+    let checked = clean(
+        dir.path(),
+        "film \"Remix\" extends \"film.scene\" {}\ninsert before closing {\n    wipe left 6f\n    shot prelude 1s { prompt \"x\" }\n}\n",
+    );
+    assert_eq!(
+        timeline(&checked.film)[3..],
+        [t("prelude", WipeLeft, 6), t("closing", Fade, 12)]
+    );
+    assert_eq!(
+        checked.film.scenes[1].shots.len(),
+        2,
+        "prelude opens scene two"
+    );
+}
+
+#[test]
+fn a_transition_that_would_replace_the_bases_is_refused_with_both_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    for (remix, base_text) in [
+        (
+            "insert after opening {\n    wipe left 6f\n    shot glance 1s { prompt \"x\" }\n}\n",
+            "dissolve 12f",
+        ),
+        (
+            "insert before reply {\n    shot glance 1s { prompt \"x\" }\n    cut\n}\n",
+            "dissolve 12f",
+        ),
+        // The base's transition into scene two is its transition after `reflection`.
+        (
+            "insert after reflection {\n    dissolve 6f\n    shot coda 1s { prompt \"x\" }\n}\n",
+            "fade 12f",
+        ),
+        (
+            "insert before closing {\n    shot prelude 1s { prompt \"x\" }\n    dissolve 6f\n}\n",
+            "fade 12f",
+        ),
+        // The base's `fade to black` ends the film after the new last shot already.
+        (
+            "insert after closing {\n    shot coda 1s { prompt \"x\" }\n    fade to black 6f\n}\n",
+            "fade to black 12f",
+        ),
+    ] {
+        let src = format!("film \"Remix\" extends \"film.scene\" {{}}\n{remix}");
+        let checked = check_remix(dir.path(), &src);
+        assert_eq!(
+            codes(&checked),
+            ["E0807"],
+            "{remix}: {}",
+            render::human(&checked, false)
+        );
+        let d = &checked.diagnostics[0];
+        let remix_file = checked.sources.text(d.span.file);
+        assert!(remix_file.contains("insert"), "the error is in the remix");
+        let related = &d.related[0];
+        assert_eq!(
+            checked.sources.path(related.span.file),
+            Path::new("film.scene"),
+            "{remix}"
+        );
+        assert_eq!(
+            &checked.sources.text(related.span.file)[related.span.range()],
+            base_text,
+            "{remix}"
+        );
+    }
+}
+
+#[test]
+fn the_help_names_the_insert_that_keeps_the_bases_transition_on_the_other_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let checked = check_remix(
+        dir.path(),
+        "film \"Remix\" extends \"film.scene\" {}\ninsert after opening {\n    wipe left 6f\n    shot glance 1s { prompt \"x\" }\n}\n",
+    );
+    let help = checked.diagnostics[0].help.as_deref().unwrap_or("");
+    assert!(
+        help.contains("insert before reply { wipe left 6f; shot glance"),
+        "{help}"
+    );
+    // Written that way, it checks: opening → glance by the wipe, glance → reply by the base's
+    // dissolve.
+    let checked = clean(
+        dir.path(),
+        "film \"Remix\" extends \"film.scene\" {}\ninsert before reply {\n    wipe left 6f\n    shot glance 1s { prompt \"x\" }\n}\n",
+    );
+    use TransitionKind::*;
+    assert_eq!(
+        timeline(&checked.film)[1..3],
+        [t("glance", WipeLeft, 6), t("reply", Dissolve, 12)]
+    );
+}
+
+#[test]
+fn where_the_base_joins_by_a_plain_cut_either_side_may_be_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plain.scene"),
+        "film \"Plain\" { fps 24 }\nlocation street { description \"a street\" }\nscene s at street {\n    shot a 2s { prompt \"a\" }\n    shot b 2s { prompt \"b\" }\n}\n",
+    )
+    .unwrap();
+    let checked = clean(
+        dir.path(),
+        "film \"Remix\" extends \"plain.scene\" {}\ninsert after a {\n    dissolve 6f\n    shot x 1s { prompt \"x\" }\n    wipe right 12f\n}\n",
+    );
+    use TransitionKind::*;
+    assert_eq!(
+        timeline(&checked.film),
+        [t("a", Cut, 0), t("x", Dissolve, 6), t("b", WipeRight, 12)]
+    );
+    let checked = clean(
+        dir.path(),
+        "film \"Remix\" extends \"plain.scene\" {}\ninsert before b {\n    fade 6f\n    shot x 1s { prompt \"x\" }\n    dissolve 12f\n}\n",
+    );
+    assert_eq!(
+        timeline(&checked.film),
+        [t("a", Cut, 0), t("x", Fade, 6), t("b", Dissolve, 12)]
+    );
+}
+
+#[test]
+fn written_transitions_follow_the_scene_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    // Longer than the shot it joins: E0405, in the remix.
+    let checked = check_remix(
+        dir.path(),
+        "film \"Remix\" extends \"film.scene\" {}\ninsert after opening {\n    shot glance 1s { prompt \"x\" }\n    dissolve 2s\n}\n",
+    );
+    assert_eq!(
+        codes(&checked),
+        ["E0405"],
+        "{}",
+        render::human(&checked, false)
+    );
+    let d = &checked.diagnostics[0];
+    assert_eq!(checked.sources.path(d.span.file), Path::new("remix.scene"));
+    // Below a shot inserted after the film's last shot, nothing follows to join: E0407.
+    let checked = check_remix(
+        dir.path(),
+        "film \"Remix\" extends \"film.scene\" {}\ninsert after closing {\n    shot coda 1s { prompt \"x\" }\n    dissolve 6f\n}\n",
+    );
+    assert_eq!(
+        codes(&checked),
+        ["E0407"],
+        "{}",
+        render::human(&checked, false)
+    );
+    assert_eq!(
+        checked.sources.path(checked.diagnostics[0].span.file),
+        Path::new("remix.scene")
+    );
+    // Above a shot inserted before the film's first shot, nothing precedes it: E0407.
+    let checked = check_remix(
+        dir.path(),
+        "film \"Remix\" extends \"film.scene\" {}\ninsert before opening {\n    dissolve 6f\n    shot prologue 1s { prompt \"x\" }\n}\n",
+    );
+    assert_eq!(
+        codes(&checked),
+        ["E0407"],
+        "{}",
+        render::human(&checked, false)
+    );
+    // A film whose base writes no ending may end on the inserted shot's own fade.
+    std::fs::write(
+        dir.path().join("plain.scene"),
+        "film \"Plain\" { fps 24 }\nlocation street { description \"a street\" }\nscene s at street {\n    shot a 2s { prompt \"a\" }\n}\n",
+    )
+    .unwrap();
+    let checked = clean(
+        dir.path(),
+        "film \"Remix\" extends \"plain.scene\" {}\ninsert after a {\n    shot x 1s { prompt \"x\" }\n    fade to black 12f\n}\n",
+    );
+    let last = checked.film.shots.last().unwrap();
+    assert_eq!(last.id, "x");
+    assert_eq!(last.fade_out.map(|f| f.frames.0), Some(12));
+}

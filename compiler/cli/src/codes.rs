@@ -21,3 +21,7 @@ pub const E0904: &str = "E0904";
 
 /// `scenec cache gc` while a render holds the cache: entries it may still read are not removed.
 pub const E0905: &str = "E0905";
+
+/// `scenec verify REMIX --golden DIR --bless` where DIR holds the goldens of the film the remix
+/// extends: a remix is its own film with its own goldens, and blessing would replace the base's.
+pub const E0906: &str = "E0906";

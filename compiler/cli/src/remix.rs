@@ -5,6 +5,8 @@ use scene_check::remix::Remix;
 #[cfg(feature = "render")]
 use scene_check::remix::ShotOrigin;
 use scene_check::Checked;
+#[cfg(feature = "render")]
+use scene_syntax::ast::ItemKind;
 
 #[cfg(feature = "render")]
 /// `{"base", "inherited", "overridden", "inserted", "removed"}`: the base film's entry file
@@ -56,4 +58,20 @@ pub fn add_to(summary: &mut serde_json::Value, checked: &Checked) {
         summary["remix"] = remix;
         summary.sort_all_objects();
     }
+}
+
+#[cfg(feature = "render")]
+/// The title the film a remix extends writes in its `film` block. `None` for a film that is not
+/// a remix.
+pub fn base_title(checked: &Checked) -> Option<String> {
+    let base = checked.remix.as_ref()?.base?;
+    checked
+        .sources
+        .ast(base)?
+        .items
+        .iter()
+        .find_map(|item| match &item.kind {
+            ItemKind::Film(film) => Some(film.title.value.clone()),
+            _ => None,
+        })
 }

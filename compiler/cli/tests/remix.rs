@@ -140,9 +140,23 @@ fn a_remix_of_a_rendered_film_renders_only_what_it_changes() {
     assert_eq!(remix_frames.len() as u64, plan["frames"].as_u64().unwrap());
     assert_eq!(
         remix_frames.len(),
-        base_frames.len() + 48,
-        "the inserted 2s shot at 24 fps is the only new length"
+        base_frames.len() + 48 - 12,
+        "the inserted 2s shot at 24 fps, less the 12 frames its dissolve overlaps, is the only new length"
     );
+    // The remix's dissolve lands on the reply → bridge boundary, and the base's closing fade
+    // moves to the new last shot.
+    let shots = plan["shots"].as_array().unwrap();
+    let bridge = shots.iter().find(|s| s["name"] == "bridge").unwrap();
+    assert_eq!(
+        bridge["transition_in"],
+        serde_json::json!({"kind": "dissolve", "frames": 12})
+    );
+    assert_eq!(
+        bridge["start_frame"].as_u64().unwrap() as usize,
+        remix_frames.len() - 48
+    );
+    assert_eq!(shots.last().unwrap()["name"], "bridge");
+    assert_eq!(bridge["transition_out"]["frames"], 24, "{bridge}");
     assert!(reply_start > 0);
     assert_eq!(
         base_frames[..reply_start],

@@ -68,7 +68,8 @@ pub enum ItemKind {
     Scene(SceneDef),
     /// `override shot|character|prop|location|look|camera|sound …` (a remix's change).
     Override(Override),
-    /// `insert shot ID DURATION after|before SHOT { … }` (a remix's new shot).
+    /// `insert shot ID DURATION after|before SHOT { … }` or `insert after|before SHOT { … }`
+    /// (a remix's new shot).
     Insert(InsertShot),
     /// `remove shot ID` (a remix drops a shot of its base).
     Remove(RemoveShot),
@@ -139,13 +140,31 @@ impl OverrideTarget {
     }
 }
 
-/// `insert shot ID DURATION after|before SHOT { statements }`
+/// `insert shot ID DURATION after|before SHOT { statements }`, or the block form
+/// `insert after|before SHOT { [TRANSITION] shot ID DURATION { … } [TRANSITION] }`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InsertShot {
     pub shot: ShotDef,
     pub place: Spanned<Place>,
     /// The base's shot the new one goes after or before.
     pub anchor: Ident,
+    /// The block form's transitions; `None` for `insert shot …`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<InsertBlock>,
+}
+
+/// What the block form of `insert` writes around its shot, as a scene would.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InsertBlock {
+    /// The `shot …` inside the block, from `shot` to its `}` (named `span` so that comparing
+    /// trees for meaning, `crate::compare`, ignores it as it does every span).
+    pub span: Span,
+    /// Written above the shot: joins the shot before it to the new one. Always a
+    /// [`SceneItemKind::Transition`].
+    pub lead: Option<SceneItem>,
+    /// Written below the shot: joins the new shot to the one after it. Always a
+    /// [`SceneItemKind::Transition`].
+    pub trail: Option<SceneItem>,
 }
 
 /// Where an inserted shot goes relative to its anchor.

@@ -161,7 +161,16 @@ impl Builder {
                     },
                     place,
                     anchor,
+                    block: None,
                 })
+            }
+            Rule::insert_block => {
+                let mut inner = kids(p);
+                let (place, anchor) = self.insert_block_header(&inner.next()?)?;
+                let items = inner
+                    .map(|q| self.scene_item(&q))
+                    .collect::<Option<Vec<_>>>()?;
+                ItemKind::Insert(insert_block(place, anchor, items)?)
             }
             Rule::remove_shot => {
                 let name = kids(p).find(|q| q.as_rule() == Rule::ident)?;
@@ -211,6 +220,24 @@ impl Builder {
         Some(Override { target, span })
     }
 
+    /// `insert after|before SHOT`: the place and anchor.
+    pub fn insert_block_header(&self, p: &P) -> Option<(Spanned<Place>, Ident)> {
+        let anchor = kids(p).find(|q| q.as_rule() == Rule::anchor)?;
+        self.anchor(&anchor)
+    }
+
+    fn anchor(&self, p: &P) -> Option<(Spanned<Place>, Ident)> {
+        let mut inner = kids(p);
+        let word = inner.next()?;
+        let place = match word.as_rule() {
+            Rule::kw_after => Place::After,
+            Rule::kw_before => Place::Before,
+            _ => return None,
+        };
+        let shot = self.ident(&inner.next()?);
+        Some((Spanned::new(place, self.span(&word)), shot))
+    }
+
     /// `insert shot ID DURATION after|before SHOT`: the name, duration, place and anchor.
     pub fn insert_header(&self, p: &P) -> Option<(Ident, Value, Spanned<Place>, Ident)> {
         let mut name = None;
@@ -220,17 +247,7 @@ impl Builder {
             match q.as_rule() {
                 Rule::ident => name = Some(self.ident(&q)),
                 Rule::shot_duration => duration = self.value(&q),
-                Rule::anchor => {
-                    let mut inner = kids(&q);
-                    let word = inner.next()?;
-                    let place = match word.as_rule() {
-                        Rule::kw_after => Place::After,
-                        Rule::kw_before => Place::Before,
-                        _ => return None,
-                    };
-                    let shot = self.ident(&inner.next()?);
-                    anchor = Some((Spanned::new(place, self.span(&word)), shot));
-                }
+                Rule::anchor => anchor = Some(self.anchor(&q)?),
                 _ => {}
             }
         }
@@ -837,4 +854,43 @@ pub(crate) fn unescape(s: &str) -> String {
         }
     }
     out
+}
+
+/// The block form of `insert` from its scene items: one shot, a transition above it, one below.
+/// `None` for any other run (the grammar admits none; error recovery may build one).
+pub fn insert_block(
+    place: Spanned<Place>,
+    anchor: Ident,
+    items: Vec<SceneItem>,
+) -> Option<InsertShot> {
+    let at = items
+        .iter()
+        .position(|i| matches!(i.kind, SceneItemKind::Shot(_)))?;
+    let is_transition = |i: &SceneItem| matches!(i.kind, SceneItemKind::Transition(_));
+    if at > 1
+        || items.len() > at + 2
+        || !items
+            .iter()
+            .enumerate()
+            .all(|(k, i)| k == at || is_transition(i))
+    {
+        return None;
+    }
+    let mut items = items.into_iter();
+    let lead = if at == 1 { items.next() } else { None };
+    let shot_item = items.next()?;
+    let trail = items.next();
+    let SceneItemKind::Shot(shot) = shot_item.kind else {
+        return None;
+    };
+    Some(InsertShot {
+        shot,
+        place,
+        anchor,
+        block: Some(InsertBlock {
+            span: shot_item.span,
+            lead,
+            trail,
+        }),
+    })
 }

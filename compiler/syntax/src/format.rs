@@ -302,6 +302,26 @@ impl<'a> Formatter<'a> {
                     self.block_def(item.span, "override ", o.target.keyword(), def);
                 }
             },
+            ItemKind::Insert(InsertShot {
+                shot,
+                place,
+                anchor,
+                block: Some(block),
+            }) => {
+                let header = format!("insert {} {}", place.node.word(), anchor.name);
+                self.block(item.span, &header, anchor.span.end as usize, false, |f| {
+                    if let Some(lead) = &block.lead {
+                        f.scene_item(lead);
+                    }
+                    f.scene_item(&SceneItem {
+                        kind: SceneItemKind::Shot(shot.clone()),
+                        span: block.span,
+                    });
+                    if let Some(trail) = &block.trail {
+                        f.scene_item(trail);
+                    }
+                });
+            }
             ItemKind::Insert(insert) => {
                 let shot = &insert.shot;
                 let header = format!(

@@ -529,8 +529,16 @@ impl Parser<'_, '_> {
     }
 
     /// `insert shot … { … }` that did not parse whole: its header and each statement alone.
+    /// The block form `insert after|before SHOT { … }`: its header and each scene item alone.
     fn recover_insert(&mut self, c: &Chunk, body: chunk::Body) -> Option<ItemKind> {
         let header_end = self.header_end(body);
+        let after_keyword = self.src[c.start..header_end]
+            .trim_start()
+            .strip_prefix("insert")
+            .unwrap_or("");
+        if matches!(first_word(after_keyword), "after" | "before") {
+            return self.recover_insert_block(c, body);
+        }
         let header = self.parse_piece(
             Rule::insert_header_entry,
             c.start,
@@ -549,7 +557,30 @@ impl Parser<'_, '_> {
             },
             place,
             anchor,
+            block: None,
         }))
+    }
+
+    fn recover_insert_block(&mut self, c: &Chunk, body: chunk::Body) -> Option<ItemKind> {
+        let header_end = self.header_end(body);
+        let header = self.parse_piece(
+            Rule::insert_block_header_entry,
+            c.start,
+            header_end,
+            Context::Header,
+            |b, p| b.insert_block_header(p),
+        );
+        let before = self.diagnostics.len();
+        let items = self.scene_items(c, body);
+        self.check_trailing(c, body);
+        let (place, anchor) = header.ok()?;
+        let insert = build::insert_block(place, anchor, items);
+        if insert.is_none() {
+            // Every piece parsed, but not in the block's shape (two shots, `play`, two
+            // transitions on one side): the whole item says what it expected.
+            self.ensure_reported(before, Rule::item_entry, c, Context::TopLevel);
+        }
+        insert.map(ItemKind::Insert)
     }
 }
 

@@ -151,6 +151,15 @@ impl Relocate for Item {
                 insert.shot.relocate(to);
                 insert.place.relocate(to);
                 insert.anchor.relocate(to);
+                if let Some(block) = &mut insert.block {
+                    to.apply(&mut block.span);
+                    if let Some(lead) = &mut block.lead {
+                        lead.relocate(to);
+                    }
+                    if let Some(trail) = &mut block.trail {
+                        trail.relocate(to);
+                    }
+                }
             }
             ItemKind::Remove(remove) => remove.name.relocate(to),
         }

@@ -147,3 +147,134 @@ fn a_film_without_extends_reads_as_before() {
     let json = serde_json::to_string(&file.items[0]).unwrap();
     assert!(!json.contains("extends"), "{json}");
 }
+
+/// The block form of `insert`: a piece of a scene, one shot with a transition above and below.
+const BLOCK: &str = r#"film "Remix" extends "film.scene" {}
+
+insert after reply {
+    shot glance 2s { camera closeup on aiko; aiko does "turns" }   // a trailing comment
+    dissolve 12f
+}
+insert before bridge {
+    // the join from what precedes `bridge`
+    wipe left 500ms
+    shot look 1s {
+        prompt "the bridge"
+    }
+}
+insert after bridge { cut; shot last 1s { prompt "the end" }; fade to black 1s }
+"#;
+
+#[test]
+fn the_block_form_of_insert_parses_its_transitions() {
+    let file = clean(BLOCK);
+    let block = |i: usize| match &file.items[i].kind {
+        ItemKind::Insert(insert) => insert,
+        other => panic!("{other:?}"),
+    };
+    let kind = |item: &Option<SceneItem>| match item.as_ref().map(|i| &i.kind) {
+        Some(SceneItemKind::Transition(t)) => Some(t.kind.node),
+        None => None,
+        other => panic!("{other:?}"),
+    };
+    let after = block(1);
+    assert_eq!(after.place.node, Place::After);
+    assert_eq!(after.anchor.name, "reply");
+    assert_eq!(after.shot.name.name, "glance");
+    assert_eq!(after.shot.statements.len(), 2);
+    let b = after.block.as_ref().expect("block form");
+    assert_eq!(kind(&b.lead), None);
+    assert_eq!(kind(&b.trail), Some(TransitionKind::Dissolve));
+    // The block keeps the shot's own span, from `shot` to its `}`.
+    assert!(BLOCK[b.span.range()].starts_with("shot glance 2s {"));
+    assert!(BLOCK[b.span.range()].ends_with('}'));
+
+    let before = block(2);
+    assert_eq!(before.place.node, Place::Before);
+    let b = before.block.as_ref().expect("block form");
+    assert_eq!(kind(&b.lead), Some(TransitionKind::WipeLeft));
+    assert_eq!(kind(&b.trail), None);
+
+    let both = block(3);
+    let b = both.block.as_ref().expect("block form");
+    assert_eq!(kind(&b.lead), Some(TransitionKind::Cut));
+    assert_eq!(kind(&b.trail), Some(TransitionKind::FadeToBlack));
+    // The short form has no block, and its tree's JSON form no `block` key.
+    let short = clean("insert shot a 1s after b { prompt \"x\" }");
+    let ItemKind::Insert(short) = &short.items[0].kind else {
+        panic!()
+    };
+    assert!(short.block.is_none());
+    assert!(!serde_json::to_string(short).unwrap().contains("block"));
+}
+
+#[test]
+fn the_formatter_keeps_the_block_form_and_its_meaning() {
+    let formatted = format(BLOCK).expect("formats");
+    assert!(
+        formatted.contains("insert after reply {\n    shot glance 2s {\n"),
+        "{formatted}"
+    );
+    let trailing = formatted
+        .lines()
+        .find(|l| l.ends_with("// a trailing comment"))
+        .expect("the comment is kept");
+    assert!(
+        trailing.starts_with("    } "),
+        "it trails the shot's brace: {formatted}"
+    );
+    assert!(
+        formatted.contains("// a trailing comment\n    dissolve 12f\n}\n"),
+        "{formatted}"
+    );
+    assert!(
+        formatted.contains("insert before bridge {\n    // the join from what precedes `bridge`\n    wipe left 500ms\n    shot look 1s {\n        prompt \"the bridge\"\n    }\n}\n"),
+        "{formatted}"
+    );
+    assert!(
+        formatted.contains("insert after bridge {\n    cut\n    shot last 1s {\n        prompt \"the end\"\n    }\n    fade to black 1s\n}\n"),
+        "{formatted}"
+    );
+    assert!(same_meaning(&clean(BLOCK), &clean(&formatted)));
+    assert_eq!(format(&formatted).expect("formats again"), formatted);
+}
+
+#[test]
+fn an_insert_block_holds_one_shot_and_one_transition_a_side() {
+    for src in [
+        // Two shots.
+        "insert after a {\n    shot b 1s { prompt \"b\" }\n    shot c 1s { prompt \"c\" }\n}\n",
+        // Two transitions on one side.
+        "insert after a {\n    cut\n    dissolve 1s\n    shot b 1s { prompt \"b\" }\n}\n",
+        // No shot.
+        "insert after a {\n    dissolve 1s\n}\n",
+        // Scene sound is the scene's, not an insert's.
+        "insert after a {\n    play theme\n    shot b 1s { prompt \"b\" }\n}\n",
+    ] {
+        let p = parse(FileId(0), src);
+        assert_eq!(p.diagnostics.len(), 1, "{src}: {:#?}", p.diagnostics);
+        assert_eq!(
+            p.diagnostics[0].code.0, "E0001",
+            "{src}: {:#?}",
+            p.diagnostics
+        );
+        assert!(p.file.items.is_empty(), "{src}");
+    }
+}
+
+#[test]
+fn a_broken_statement_in_an_insert_block_keeps_the_rest() {
+    let src = "insert before reply {\n    dissolve 1s\n    shot glance 2s {\n        aiko walks to\n        prompt \"a glance\"\n    }\n}\n";
+    let p = parse(FileId(0), src);
+    assert_eq!(p.diagnostics.len(), 1, "{:#?}", p.diagnostics);
+    let ItemKind::Insert(insert) = &p.file.items[0].kind else {
+        panic!("{:?}", p.file.items)
+    };
+    assert_eq!(insert.anchor.name, "reply");
+    assert_eq!(
+        insert.shot.statements.len(),
+        1,
+        "the good statement is kept"
+    );
+    assert!(insert.block.as_ref().is_some_and(|b| b.lead.is_some()));
+}

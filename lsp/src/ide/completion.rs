@@ -24,6 +24,9 @@ pub enum Block {
     Fields(vocab::Block),
     Scene,
     Shot,
+    /// The block form of a remix's `insert after|before SHOT { … }`: one shot and the
+    /// transitions around it.
+    Insert,
     Other,
 }
 
@@ -42,12 +45,20 @@ pub struct Context<'a> {
     pub shot: Option<&'a str>,
 }
 
-fn block_of(word: Option<&str>) -> Block {
-    match word {
-        Some("scene") => Block::Scene,
-        Some("shot") => Block::Shot,
-        Some(w) => vocab::Block::of_keyword(w).map_or(Block::Other, Block::Fields),
-        None => Block::Other,
+/// The block a header opens, and the shot's name for a shot's block. A remix's `override shot`
+/// and `insert shot` open a shot's block like `shot` does.
+fn block_of<'a>(header: &[&'a str]) -> (Block, Option<&'a str>) {
+    match header {
+        ["scene", ..] => (Block::Scene, None),
+        ["shot", rest @ ..] | ["override" | "insert", "shot", rest @ ..] => {
+            (Block::Shot, rest.first().copied())
+        }
+        ["insert", "after" | "before", ..] => (Block::Insert, None),
+        ["override", w, ..] | [w, ..] => (
+            vocab::Block::of_keyword(w).map_or(Block::Other, Block::Fields),
+            None,
+        ),
+        [] => (Block::Other, None),
     }
 }
 
@@ -95,13 +106,7 @@ pub fn context(text: &str, offset: usize) -> Option<Context<'_>> {
                 } else {
                     &statement
                 };
-                let block = block_of(header.first().copied());
-                let name = if block == Block::Shot {
-                    header.get(1).copied()
-                } else {
-                    None
-                };
-                stack.push((block, name));
+                stack.push(block_of(header));
                 statement.clear();
                 previous.clear();
                 clause_start = 0;
@@ -360,7 +365,8 @@ fn units_for(ctx: &Context) -> Vec<&'static str> {
     let last = ctx.words.last().copied().unwrap_or("");
     let first = ctx.words.first().copied().unwrap_or("");
     let clause_head = ctx.clause.first().copied().unwrap_or("");
-    if ctx.block == Block::Scene && first == "shot" && ctx.words.len() == 2 {
+    if matches!(ctx.block, Block::Scene | Block::Insert) && first == "shot" && ctx.words.len() == 2
+    {
         return times();
     }
     let timed = matches!(
@@ -480,6 +486,26 @@ pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Co
             }
             (_, Some("play"), _) => b.words(&["fade in"], Kind::Keyword),
             (_, Some("stop"), _) => b.words(&["fade out"], Kind::Keyword),
+            _ => {}
+        },
+        Block::Insert => match (words.len(), first) {
+            (0, _) => {
+                b.keywords(Where::Transition);
+                b.push(
+                    "fade to black",
+                    Kind::Keyword,
+                    Some("fade the last shot out".into()),
+                );
+                b.snippet(
+                    "shot …",
+                    "the inserted shot",
+                    "shot ${1:name} ${2:4s} {\n    camera ${3:medium}\n    $0\n}",
+                );
+            }
+            (1, Some("wipe")) => b.keyword_words(Where::Horizontal),
+            (1, Some("fade")) => {
+                b.push("to black", Kind::Keyword, None);
+            }
             _ => {}
         },
         Block::Shot => shot(&mut b, project, &ctx),

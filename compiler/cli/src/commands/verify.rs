@@ -72,12 +72,52 @@ pub fn run(args: &VerifyArgs) -> Outcome {
             }
         }
     };
+    // A remix is its own film with its own goldens: blessing it over the goldens of the film it
+    // extends would replace the base's. Verified against those goldens, a remix is compared
+    // with its base — whatever its title, as retitling changes no shot — and the shots it
+    // changes are named.
+    let title = &plan.schedule.title;
+    let base_title = crate::remix::base_title(&checked).filter(|t| t != title);
+    let bases_goldens = base_title.as_ref().is_some_and(|base| {
+        load_golden(&args.golden).is_ok_and(|found| found.index.title == *base)
+    });
+    if let (true, Some(base_title)) = (bases_goldens, &base_title) {
+        if args.bless {
+            return crate::exit::coded_error(
+                crate::codes::E0906,
+                format!(
+                    "{} holds the goldens of \"{}\", the film this remix extends; blessing \"{}\" there would replace them",
+                    args.golden.display(),
+                    base_title.escape_debug(),
+                    title.escape_debug()
+                ),
+                Some(
+                    format!(
+                        "a remix is its own film: bless its goldens into a directory of their own, e.g. `scenec verify {} --golden {} --bless`",
+                        args.file.display(),
+                        own_goldens_dir(&args.golden, &args.file).display()
+                    )
+                    .as_str(),
+                ),
+            );
+        }
+        eprintln!(
+            "comparing the remix \"{}\" with the goldens of the film it extends, \"{}\": the shots the remix changes differ",
+            title.escape_debug(),
+            base_title.escape_debug()
+        );
+    }
     // Read the goldens before rendering: a missing or outdated golden directory is reported at
     // once.
     let golden = if args.bless {
         None
     } else {
-        match load_golden(&args.golden).and_then(|g| g.check_film(&plan.schedule.title).map(|()| g)) {
+        let golden_title = if bases_goldens {
+            base_title.as_deref().unwrap_or(title)
+        } else {
+            title
+        };
+        match load_golden(&args.golden).and_then(|g| g.check_film(golden_title).map(|()| g)) {
             Ok(g) => Some(g),
             Err(e) if e.is_invalid() => {
                 return crate::exit::coded_error(
@@ -186,5 +226,18 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         Outcome::Failed
     } else {
         Outcome::Success
+    }
+}
+
+/// Where a film's own goldens go by the recipe of examples/ci/: `goldens/<file stem>/`, beside
+/// the directory given.
+fn own_goldens_dir(given: &Path, film: &Path) -> PathBuf {
+    let stem = film
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "remix".into());
+    match given.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.join(stem),
+        _ => PathBuf::from(format!("goldens/{stem}")),
     }
 }
