@@ -1153,9 +1153,11 @@ impl Applier<'_> {
             _ => None,
         };
         if let Some(other) = other {
-            if let Some((_, span)) = self.defs_of(other).into_iter().find(|(n, span)| {
-                *n == name.name && span.file != self.link.remix
-            }) {
+            if let Some((_, span)) = self
+                .defs_of(other)
+                .into_iter()
+                .find(|(n, span)| *n == name.name && span.file != self.link.remix)
+            {
                 return d
                     .with_related(span, format!("the base's {other} `{}`", name.name))
                     .with_help(format!(
