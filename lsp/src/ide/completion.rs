@@ -467,17 +467,7 @@ pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Co
         Block::Scene => match (words.len(), first, last) {
             (0, _, _) => {
                 b.keywords(Where::SceneItem);
-                b.keywords(Where::Transition);
-                b.push(
-                    "fade to black",
-                    Kind::Keyword,
-                    Some("fade the last shot out".into()),
-                );
-                b.snippet(
-                    "shot …",
-                    "a new shot",
-                    "shot ${1:name} ${2:4s} {\n    camera ${3:medium}\n    $0\n}",
-                );
+                transitions_and_a_shot(&mut b, "a new shot");
             }
             (_, _, Some("play" | "stop")) => names(&mut b, project, NameKind::Sound, None),
             (1, Some("wipe"), _) => b.keyword_words(Where::Horizontal),
@@ -489,19 +479,7 @@ pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Co
             _ => {}
         },
         Block::Insert => match (words.len(), first) {
-            (0, _) => {
-                b.keywords(Where::Transition);
-                b.push(
-                    "fade to black",
-                    Kind::Keyword,
-                    Some("fade the last shot out".into()),
-                );
-                b.snippet(
-                    "shot …",
-                    "the inserted shot",
-                    "shot ${1:name} ${2:4s} {\n    camera ${3:medium}\n    $0\n}",
-                );
-            }
+            (0, _) => transitions_and_a_shot(&mut b, "the inserted shot"),
             (1, Some("wipe")) => b.keyword_words(Where::Horizontal),
             (1, Some("fade")) => {
                 b.push("to black", Kind::Keyword, None);
@@ -515,6 +493,21 @@ pub fn complete(project: &mut Project, file: &Analysis, offset: usize) -> Vec<Co
 }
 
 /// The values a field takes: its words, or the names of its kind.
+/// What may start a line between shots, in a scene or in a remix's insert block.
+fn transitions_and_a_shot(b: &mut Builder, shot_detail: &str) {
+    b.keywords(Where::Transition);
+    b.push(
+        "fade to black",
+        Kind::Keyword,
+        Some("fade the last shot out".into()),
+    );
+    b.snippet(
+        "shot …",
+        shot_detail,
+        "shot ${1:name} ${2:4s} {\n    camera ${3:medium}\n    $0\n}",
+    );
+}
+
 fn field_values(b: &mut Builder, project: &mut Project, spec: &FieldSpec) {
     match spec.value {
         ValueType::Word(words) => {
