@@ -104,6 +104,20 @@ impl RunEnv for Project {
     }
 }
 
+/// One worker's part: shard 1 of 2, shots only (no assembly), into the shared cache.
+fn first_half_of_the_shots(p: &Project, cache: &str) {
+    json(&p.run(&[
+        "render",
+        "film.scene",
+        "--cache",
+        cache,
+        "--shard",
+        "1/2",
+        "--shots-only",
+        "--json",
+    ]));
+}
+
 #[test]
 fn sharded_workers_and_assembly_give_the_single_machine_film() {
     let p = small_project();
@@ -123,16 +137,7 @@ fn assembly_names_every_missing_shot_and_writes_nothing() {
     let p = small_project();
     let cache = p.path("shared-cache");
     let cache = cache.to_str().unwrap_or_default();
-    json(&p.run(&[
-        "render",
-        "film.scene",
-        "--cache",
-        cache,
-        "--shard",
-        "1/2",
-        "--shots-only",
-        "--json",
-    ]));
+    first_half_of_the_shots(&p, cache);
     let out = p.run(&[
         "render",
         "film.scene",
@@ -658,16 +663,7 @@ fn farm_status_shows_done_and_missing_shots_and_exits_3_until_all_are_done() {
         "farm status created the cache it only reads"
     );
 
-    json(&p.run(&[
-        "render",
-        "film.scene",
-        "--cache",
-        cache,
-        "--shard",
-        "1/2",
-        "--shots-only",
-        "--json",
-    ]));
+    first_half_of_the_shots(&p, cache);
     let (code, v) = status(&p, cache, &[]);
     assert_eq!(code, 3, "{v}");
     assert_eq!(
@@ -932,16 +928,7 @@ fn storyboard_from_the_shared_cache() {
     let p = small_project();
     let cache = p.path("shared-cache");
     let cache = cache.to_str().unwrap_or_default();
-    json(&p.run(&[
-        "render",
-        "film.scene",
-        "--cache",
-        cache,
-        "--shard",
-        "1/2",
-        "--shots-only",
-        "--json",
-    ]));
+    first_half_of_the_shots(&p, cache);
     let out = p.run(&[
         "storyboard",
         "film.scene",
