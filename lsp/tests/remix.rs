@@ -69,39 +69,30 @@ fn open(
     (dir, root, server, u, pos)
 }
 
+/// A definition reply points at `file`, starting on `line` (0-based).
+fn assert_location(r: &serde_json::Value, file: &std::path::Path, line: u64) {
+    assert_eq!(r["result"]["uri"], uri(file).as_str(), "{r}");
+    assert_eq!(r["result"]["range"]["start"]["line"], line, "{r}");
+}
+
 #[test]
 fn definition_from_an_override_is_the_bases() {
     let (_d, root, mut s, u, pos) =
         open(&REMIX.replacen("override shot reply", "override shot re$0ply", 1));
     let r = s.at("textDocument/definition", &u, pos, json!({}));
-    assert_eq!(
-        r["result"]["uri"],
-        uri(&root.join("film.scene")).as_str(),
-        "{r}"
-    );
-    assert_eq!(r["result"]["range"]["start"]["line"], 15, "{r}");
+    assert_location(&r, &root.join("film.scene"), 15);
 
     let (text, pos) =
         cursor(&REMIX.replacen("override character aiko", "override character ai$0ko", 1));
     s.change_full(&u, 2, &text);
     let r = s.at("textDocument/definition", &u, pos, json!({}));
-    assert_eq!(
-        r["result"]["uri"],
-        uri(&root.join("cast/aiko.scene")).as_str(),
-        "{r}"
-    );
-    assert_eq!(r["result"]["range"]["start"]["line"], 0, "{r}");
+    assert_location(&r, &root.join("cast/aiko.scene"), 0);
 
     // An insert's anchor is the base's shot too.
     let (text, pos) = cursor(&REMIX.replacen("after opening", "after open$0ing", 1));
     s.change_full(&u, 3, &text);
     let r = s.at("textDocument/definition", &u, pos, json!({}));
-    assert_eq!(
-        r["result"]["uri"],
-        uri(&root.join("film.scene")).as_str(),
-        "{r}"
-    );
-    assert_eq!(r["result"]["range"]["start"]["line"], 11, "{r}");
+    assert_location(&r, &root.join("film.scene"), 11);
     s.shutdown();
 }
 
@@ -187,12 +178,7 @@ fn an_insert_block_is_a_piece_of_a_scene_in_the_editor() {
     // Its anchor is the base's shot.
     let (_d, root, mut s, u, pos) = open(&BLOCK.replacen("after opening", "after open$0ing", 1));
     let r = s.at("textDocument/definition", &u, pos, json!({}));
-    assert_eq!(
-        r["result"]["uri"],
-        uri(&root.join("film.scene")).as_str(),
-        "{r}"
-    );
-    assert_eq!(r["result"]["range"]["start"]["line"], 11, "{r}");
+    assert_location(&r, &root.join("film.scene"), 11);
     // The base writes `dissolve 1s` after `opening`: the wipe would replace it (E0807), and the
     // base's transition is the related information.
     let diags = s.diagnostics(&u, Some(1));
