@@ -26,6 +26,8 @@
 //! 32 MiB back to the kernel when it is freed, so each new one is page-faulted and zeroed page
 //! by page again, which cost an eighth of the LTX-2 decode's time (BENCHMARKS.md).
 
+mod winograd;
+
 use std::cell::RefCell;
 
 use candle_core::{Device, Layout, Storage, Tensor};
@@ -54,6 +56,20 @@ pub(crate) fn release_scratch() {
             }
         });
     }
+    winograd::release_scratch();
+}
+
+/// Which kernel computes a convolution; tests pin one, everything else lets the shape decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kernel {
+    /// Winograd ([`winograd`]) where it applies and the frames are large enough to pay,
+    /// the direct kernel elsewhere.
+    Auto,
+    /// im2col + GEMM per temporal tap (or the plain matmul of a 1x1x1 kernel).
+    Direct,
+    /// Winograd F(2x2, 3x3); only for shapes [`winograd::applies`] to.
+    #[cfg(test)]
+    Winograd,
 }
 
 /// `buf` resized to at least `len` elements, without the copy a growing `Vec` would make of
@@ -172,7 +188,16 @@ pub(crate) fn conv3d_cpu(
     bias: &Tensor,
     spec: Conv3dSpec,
 ) -> candle_core::Result<Tensor> {
-    conv3d_cpu_within(x, weight, bias, spec, None, None, COLUMN_BUDGET_BYTES)
+    conv3d_cpu_within(
+        x,
+        weight,
+        bias,
+        spec,
+        None,
+        None,
+        COLUMN_BUDGET_BYTES,
+        Kernel::Auto,
+    )
 }
 
 /// `residual + conv(norm(x))`: [`conv3d_cpu`] of `x` normalised by `norm` (when given) on the
@@ -186,11 +211,21 @@ pub(crate) fn conv3d_cpu_fused(
     norm: Option<&InputNorm>,
     residual: Option<&Tensor>,
 ) -> candle_core::Result<Tensor> {
-    conv3d_cpu_within(x, weight, bias, spec, norm, residual, COLUMN_BUDGET_BYTES)
+    conv3d_cpu_within(
+        x,
+        weight,
+        bias,
+        spec,
+        norm,
+        residual,
+        COLUMN_BUDGET_BYTES,
+        Kernel::Auto,
+    )
 }
 
 /// [`conv3d_cpu_fused`] with an explicit im2col budget (tests use tiny ones to force
-/// chunking).
+/// chunking) and kernel.
+#[allow(clippy::too_many_arguments)]
 fn conv3d_cpu_within(
     x: &Tensor,
     weight: &Tensor,
@@ -199,6 +234,7 @@ fn conv3d_cpu_within(
     norm: Option<&InputNorm>,
     residual: Option<&Tensor>,
     column_budget: usize,
+    kernel: Kernel,
 ) -> candle_core::Result<Tensor> {
     let x = x.contiguous()?;
     let dims = x.dims5()?;
@@ -218,7 +254,7 @@ fn conv3d_cpu_within(
     with_cpu_f32(&x, |xs| {
         with_cpu_f32(weight, |ws| match norm {
             None => {
-                convolve(xs, ws, &mut out, &g, &spec, column_budget);
+                convolve(xs, ws, &mut out, &g, &spec, column_budget, kernel);
                 Ok(())
             }
             Some(n) => NORMED.with(|cell| {
@@ -239,7 +275,7 @@ fn conv3d_cpu_within(
                     n.scale_shift,
                     n.silu,
                 )?;
-                convolve(normed, ws, &mut out, &g, &spec, column_budget);
+                convolve(normed, ws, &mut out, &g, &spec, column_budget, kernel);
                 Ok(())
             }),
         })
@@ -312,8 +348,23 @@ fn convolve(
     g: &Geometry,
     spec: &Conv3dSpec,
     column_budget: usize,
+    kernel: Kernel,
 ) {
-    if spec.k == 1 && spec.stride_s == 1 && spec.pad_s == 0 && spec.stride_t == 1 {
+    let winograd = match kernel {
+        Kernel::Auto => winograd::applies(g, spec) && winograd::tiles(g) >= winograd::MIN_TILES,
+        Kernel::Direct => false,
+        #[cfg(test)]
+        Kernel::Winograd => {
+            assert!(
+                winograd::applies(g, spec),
+                "Winograd does not apply to {spec:?}"
+            );
+            true
+        }
+    };
+    if winograd {
+        winograd::convolve(xs, ws, out, g, spec, column_budget);
+    } else if spec.k == 1 && spec.stride_s == 1 && spec.pad_s == 0 && spec.stride_t == 1 {
         pointwise(xs, ws, out, g);
     } else {
         taps(xs, ws, out, g, spec, column_budget);
@@ -330,9 +381,6 @@ fn parallelism() -> Parallelism {
 }
 
 /// dst[m x n] (row stride `dst_rs`) += lhs[m x k] (row-major) · rhs[k x n] (row stride `rhs_rs`).
-///
-/// The slices are checked to cover every element the strides reach, which is what makes the
-/// raw-pointer GEMM sound.
 #[allow(clippy::too_many_arguments)]
 fn gemm_accumulate(
     m: usize,
@@ -344,7 +392,36 @@ fn gemm_accumulate(
     rhs: &[f32],
     rhs_rs: usize,
 ) {
-    if m == 0 || n == 0 || k == 0 {
+    gemm_into(m, n, k, dst, dst_rs, lhs, rhs, rhs_rs, true, parallelism());
+}
+
+/// dst[m x n] (row stride `dst_rs`) = lhs[m x k] (row-major) · rhs[k x n] (row stride
+/// `rhs_rs`), plus dst's previous contents when `accumulate`.
+///
+/// The slices are checked to cover every element the strides reach, which is what makes the
+/// raw-pointer GEMM sound.
+#[allow(clippy::too_many_arguments)]
+fn gemm_into(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: &mut [f32],
+    dst_rs: usize,
+    lhs: &[f32],
+    rhs: &[f32],
+    rhs_rs: usize,
+    accumulate: bool,
+    parallelism: Parallelism,
+) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        if !accumulate {
+            for r in 0..m {
+                dst[r * dst_rs..r * dst_rs + n].fill(0.0);
+            }
+        }
         return;
     }
     assert!(
@@ -366,7 +443,7 @@ fn gemm_accumulate(
             dst.as_mut_ptr(),
             1,
             dst_rs as isize,
-            true,
+            accumulate,
             lhs.as_ptr(),
             1,
             k as isize,
@@ -378,7 +455,7 @@ fn gemm_accumulate(
             false,
             false,
             false,
-            parallelism(),
+            parallelism,
         );
     }
 }
@@ -611,6 +688,53 @@ mod tests {
         out
     }
 
+    /// The kernels that can compute `spec` on an input of `dims` with `cout` outputs.
+    fn kernels(
+        dims: (usize, usize, usize, usize, usize),
+        cout: usize,
+        spec: Conv3dSpec,
+    ) -> Vec<Kernel> {
+        let g = spec.geometry(dims, cout).unwrap();
+        let mut ks = vec![Kernel::Direct];
+        if winograd::applies(&g, &spec) {
+            ks.push(Kernel::Winograd);
+        }
+        ks
+    }
+
+    /// `conv3d_cpu_within` on plain vectors, without norm or residual.
+    fn run_kernel(
+        (xv, dims): (&[f32], (usize, usize, usize, usize, usize)),
+        wv: &[f32],
+        bv: &[f32],
+        spec: Conv3dSpec,
+        budget: usize,
+        kernel: Kernel,
+    ) -> Vec<f32> {
+        let (cout, k) = (bv.len(), spec.k);
+        let dev = Device::Cpu;
+        let x = Tensor::from_vec(xv.to_vec(), dims, &dev).unwrap();
+        let wt = Tensor::from_vec(wv.to_vec(), (cout, dims.1, k, k, k), &dev).unwrap();
+        let bias = Tensor::from_vec(bv.to_vec(), cout, &dev).unwrap();
+        conv3d_cpu_within(
+            &x,
+            &tap_major_weight(&wt).unwrap(),
+            &bias,
+            spec,
+            None,
+            None,
+            budget,
+            kernel,
+        )
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f32>()
+        .unwrap()
+    }
+
+    /// Every kernel that applies against the definition (in f64), within 1e-4 on values in
+    /// [-1, 1).
     fn check(
         dims: (usize, usize, usize, usize, usize),
         cout: usize,
@@ -622,32 +746,20 @@ mod tests {
         let xv = values(b * cin * f * h * w, 1);
         let wv = values(cout * cin * k * k * k, 2);
         let bv = values(cout, 3);
-        let dev = Device::Cpu;
-        let x = Tensor::from_vec(xv.clone(), dims, &dev).unwrap();
-        let wt = Tensor::from_vec(wv.clone(), (cout, cin, k, k, k), &dev).unwrap();
-        let bias = Tensor::from_vec(bv.clone(), cout, &dev).unwrap();
-        let got = conv3d_cpu_within(
-            &x,
-            &tap_major_weight(&wt).unwrap(),
-            &bias,
-            spec,
-            None,
-            None,
-            budget,
-        )
-        .unwrap()
-        .flatten_all()
-        .unwrap()
-        .to_vec1::<f32>()
-        .unwrap();
         let want = naive(&xv, dims, &wv, &bv, cout, spec);
-        assert_eq!(got.len(), want.len(), "{spec:?}");
-        let err = got
-            .iter()
-            .zip(&want)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0f32, f32::max);
-        assert!(err < 1e-4, "{spec:?} budget {budget}: max abs error {err}");
+        for kernel in kernels(dims, cout, spec) {
+            let got = run_kernel((&xv, dims), &wv, &bv, spec, budget, kernel);
+            assert_eq!(got.len(), want.len(), "{spec:?}");
+            let err = got
+                .iter()
+                .zip(&want)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max);
+            assert!(
+                err < 1e-4,
+                "{kernel:?} {dims:?} {spec:?} budget {budget}: max abs error {err}"
+            );
+        }
     }
 
     fn spec(k: usize, stride_t: usize, stride_s: usize, causal: bool) -> Conv3dSpec {
@@ -751,10 +863,14 @@ mod tests {
             let s = spec(k, 1, 1, causal);
             for modulated in [false, true] {
                 let ss = modulated.then_some((&scale, &shift));
-                for budget in [1, COLUMN_BUDGET_BYTES] {
+                let runs = [1, COLUMN_BUDGET_BYTES]
+                    .into_iter()
+                    .flat_map(|b| [(b, Kernel::Direct), (b, Kernel::Winograd)]);
+                for (budget, kernel) in runs {
                     let normed = crate::pixel_norm::pixel_norm(&x, 1e-8, ss, true).unwrap();
                     let plain =
-                        conv3d_cpu_within(&normed, &w, &bias, s, None, None, budget).unwrap();
+                        conv3d_cpu_within(&normed, &w, &bias, s, None, None, budget, kernel)
+                            .unwrap();
                     let residual =
                         Tensor::from_vec(values(plain.elem_count(), 9), plain.dims(), &dev)
                             .unwrap();
@@ -764,23 +880,142 @@ mod tests {
                         silu: true,
                     };
                     let fused =
-                        conv3d_cpu_within(&x, &w, &bias, s, Some(&norm), None, budget).unwrap();
-                    assert!(max_abs_diff(&fused, &plain) < 1e-5, "norm only");
-                    let onto =
-                        conv3d_cpu_within(&x, &w, &bias, s, Some(&norm), Some(&residual), budget)
+                        conv3d_cpu_within(&x, &w, &bias, s, Some(&norm), None, budget, kernel)
                             .unwrap();
+                    assert!(max_abs_diff(&fused, &plain) < 1e-5, "{kernel:?} norm only");
+                    let onto = conv3d_cpu_within(
+                        &x,
+                        &w,
+                        &bias,
+                        s,
+                        Some(&norm),
+                        Some(&residual),
+                        budget,
+                        kernel,
+                    )
+                    .unwrap();
                     let want = (&plain + &residual).unwrap();
-                    assert!(max_abs_diff(&onto, &want) < 1e-5, "norm and residual");
-                    let plain_onto =
-                        conv3d_cpu_within(&normed, &w, &bias, s, None, Some(&residual), budget)
-                            .unwrap();
-                    assert!(max_abs_diff(&plain_onto, &want) < 1e-5, "residual only");
+                    assert!(
+                        max_abs_diff(&onto, &want) < 1e-5,
+                        "{kernel:?} norm and residual"
+                    );
+                    let plain_onto = conv3d_cpu_within(
+                        &normed,
+                        &w,
+                        &bias,
+                        s,
+                        None,
+                        Some(&residual),
+                        budget,
+                        kernel,
+                    )
+                    .unwrap();
+                    assert!(
+                        max_abs_diff(&plain_onto, &want) < 1e-5,
+                        "{kernel:?} residual only"
+                    );
                 }
             }
         }
         // A residual that is not the output's shape is refused, not read out of bounds.
         let wrong = Tensor::zeros((2, cout, 5, 6, 6), candle_core::DType::F32, &dev).unwrap();
         assert!(conv3d_cpu_fused(&x, &w, &bias, spec(k, 1, 1, true), None, Some(&wrong)).is_err());
+    }
+
+    #[test]
+    fn winograd_edge_sizes_match_the_definition() {
+        // Odd and even frames, single pixels and rows, both spatial paddings, every temporal
+        // padding, chunked to one output frame (budget 1) and one output channel per block of
+        // transformed weights, or not chunked.
+        let sizes = [
+            (1, 1),
+            (1, 2),
+            (2, 1),
+            (2, 2),
+            (3, 3),
+            (4, 5),
+            (5, 4),
+            (7, 6),
+            (8, 9),
+        ];
+        for (h, w) in sizes {
+            for pad_s in [0, 1] {
+                if h + 2 * pad_s < 3 || w + 2 * pad_s < 3 {
+                    continue;
+                }
+                for time in 0..3 {
+                    let s = Conv3dSpec {
+                        pad_s,
+                        zero_time: time == 2,
+                        ..spec(3, 1, 1, time == 0)
+                    };
+                    for budget in [1, COLUMN_BUDGET_BYTES] {
+                        check((2, 3, 4, h, w), 5, s, budget);
+                    }
+                }
+            }
+        }
+        check((1, 2, 1, 9, 3), 3, spec(3, 1, 1, true), COLUMN_BUDGET_BYTES);
+    }
+
+    /// Same bytes whatever the frame chunking, the weight blocking and the thread count.
+    #[test]
+    fn winograd_bytes_do_not_depend_on_chunking_or_threads() {
+        let dims = (1, 16, 6, 10, 11);
+        let cout = 24;
+        let xv = values(16 * 6 * 10 * 11, 11);
+        let wv = values(cout * 16 * 27, 12);
+        let bv = values(cout, 13);
+        let s = spec(3, 1, 1, true);
+        let run = |budget: usize, threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| run_kernel((&xv, dims), &wv, &bv, s, budget, Kernel::Winograd))
+        };
+        let whole = run(COLUMN_BUDGET_BYTES, 2);
+        // One frame per chunk; 4 output channels per weight block (16 x 48 floats each).
+        for (budget, threads) in [(1, 2), (16 * 48 * 4 * 4, 1), (COLUMN_BUDGET_BYTES, 3)] {
+            let other = run(budget, threads);
+            let same = whole
+                .iter()
+                .zip(&other)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+            assert!(same, "budget {budget}, {threads} threads");
+        }
+    }
+
+    /// Winograd's f32 rounding at a decoder's magnitudes (unit-variance input, kernels scaled
+    /// by 1/sqrt(fan-in), 128 channels) stays within a small multiple of the direct kernel's
+    /// and far inside the VAE parity tolerance of 1e-4 (`tests/ltx2common`).
+    #[test]
+    fn winograd_error_at_decoder_magnitudes() {
+        let (cin, cout) = (128, 8);
+        let dims = (1, cin, 3, 10, 9);
+        let xv: Vec<f32> = values(cin * 3 * 90, 21).iter().map(|v| v * 1.7).collect();
+        let scale = 1.7 / ((cin * 27) as f32).sqrt();
+        let wv: Vec<f32> = values(cout * cin * 27, 22)
+            .iter()
+            .map(|v| v * scale)
+            .collect();
+        let bv = values(cout, 23);
+        let s = spec(3, 1, 1, false);
+        let want = naive(&xv, dims, &wv, &bv, cout, s);
+        let err = |k| {
+            run_kernel((&xv, dims), &wv, &bv, s, COLUMN_BUDGET_BYTES, k)
+                .iter()
+                .zip(&want)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max)
+        };
+        let (direct, wino) = (err(Kernel::Direct), err(Kernel::Winograd));
+        eprintln!("max abs error against f64: direct {direct:e}, Winograd {wino:e}");
+        assert!(
+            wino <= 4.0 * direct.max(1e-7),
+            "direct {direct}, Winograd {wino}"
+        );
+        assert!(wino < 1e-5, "Winograd {wino}");
     }
 
     #[test]
