@@ -66,6 +66,7 @@ enum Kernel {
     /// the direct kernel elsewhere.
     Auto,
     /// im2col + GEMM per temporal tap (or the plain matmul of a 1x1x1 kernel).
+    #[cfg(test)]
     Direct,
     /// Winograd F(2x2, 3x3); only for shapes [`winograd::applies`] to.
     #[cfg(test)]
@@ -352,6 +353,7 @@ fn convolve(
 ) {
     let winograd = match kernel {
         Kernel::Auto => winograd::applies(g, spec) && winograd::tiles(g) >= winograd::MIN_TILES,
+        #[cfg(test)]
         Kernel::Direct => false,
         #[cfg(test)]
         Kernel::Winograd => {
