@@ -18,6 +18,9 @@
 //!   accumulate the taps in place (no per-tap temporaries, no output permute, no separate
 //!   residual add);
 //! * a 1x1x1 kernel reads the input directly, with no im2col at all;
+//! * a 3x3x3 stride-1 kernel on frames of at least [`winograd::MIN_TILES`] 2x2 tiles (the bulk
+//!   of a VAE decoder) runs as Winograd F(2x2, 3x3) instead ([`winograd`]): 2.25x fewer
+//!   multiply-adds, with the taps and channels summed in the transformed domain;
 //! * the pixel norm (and modulation and SiLU) that precedes most convolutions can be applied
 //!   on the way in ([`conv3d_cpu_fused`]): it is written to a scratch buffer kept from one
 //!   convolution to the next instead of to a fresh tensor.
