@@ -110,20 +110,10 @@ pub fn place(rig: &Rig, view: &Pose, aspect: f64, p: StagePoint, size: Size) -> 
 pub fn distance_factor(rig: &Rig, view: &Pose, y: f64) -> f64 {
     let (near, far) = DEPTH_FACTOR_RANGE;
     if frames_the_stage(rig.framing) {
-        let b = view.basis();
-        // Through height `y` on the frame's vertical centre line: `Pose::project` inverted.
-        let ray = b.forward + b.up * ((1.0 - 2.0 * y) * view.tan_half_vfov());
-        if ray.y.is_nan() || ray.y >= 0.0 || rig.distance <= 0.0 {
-            return far;
-        }
-        let z = view.position.z - ray.z * view.position.y / ray.y;
-        let k = z / rig.distance;
-        return if !k.is_finite() {
-            far
-        } else if k <= 0.0 {
-            near
-        } else {
-            k.min(far)
+        return match ground_seen(rig, view, y) {
+            Ground::At(k) => k,
+            Ground::Beyond => far,
+            Ground::Behind => near,
         };
     }
     let lift = y - 0.5;
@@ -133,6 +123,39 @@ pub fn distance_factor(rig: &Rig, view: &Pose, y: f64) -> f64 {
         far
     };
     k.clamp(near, far)
+}
+
+/// Where the stage view's ray through height `y` of the frame meets the ground.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Ground {
+    /// In front of the camera, at this factor of the stage line's distance (at most the
+    /// farthest of [`DEPTH_FACTOR_RANGE`]).
+    At(f64),
+    /// Nowhere in front of the camera (the height is at or above the horizon), or farther than
+    /// the stage reaches.
+    Beyond,
+    /// Behind the camera: only a wide lens looking steeply down casts such a ray.
+    Behind,
+}
+
+/// The ground seen at height `y` of the stage view's frame, on its vertical centre line (the
+/// stage view has neither yaw nor roll, so the height alone decides the distance).
+pub fn ground_seen(rig: &Rig, view: &Pose, y: f64) -> Ground {
+    let b = view.basis();
+    // `Pose::project` inverted: the direction seen at height `y`.
+    let ray = b.forward + b.up * ((1.0 - 2.0 * y) * view.tan_half_vfov());
+    if ray.y.is_nan() || ray.y >= 0.0 || rig.distance <= 0.0 {
+        return Ground::Beyond;
+    }
+    let z = view.position.z - ray.z * view.position.y / ray.y;
+    let k = z / rig.distance;
+    if !k.is_finite() || k > DEPTH_FACTOR_RANGE.1 {
+        Ground::Beyond
+    } else if k <= 0.0 {
+        Ground::Behind
+    } else {
+        Ground::At(k)
+    }
 }
 
 /// A subject's base (a character's feet, a prop's bottom middle) at every frame of a shot.
