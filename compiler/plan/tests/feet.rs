@@ -314,3 +314,23 @@ fn closer_framings_keep_their_own_height_and_the_stage_line() {
     let expected = rig.distance * (0.85 - 0.5) / (0.7 - 0.5);
     assert!((c1.z - expected).abs() < 1e-9, "{} vs {expected}", c1.z);
 }
+
+#[test]
+fn an_on_subject_placed_nowhere_keeps_the_stage_view_so_written_feet_hold() {
+    // c0 is only looked at: it stands at `center`, and the camera keeps the stage view, so c1's
+    // written feet hold too (aiming at c0's middle would tilt the frame off them).
+    for camera in ["full", "birds_eye", "worms_eye"] {
+        let (_, tracks, view, film) = first_shot(&format!(
+            "scene s at street {{\n    shot a 1s {{\n        camera {camera} on c0\n        c1 at (30%, 90%)\n    }}\n}}\n"
+        ));
+        for (id, x, y) in [("c0", 0.5, 0.85), ("c1", 0.3, 0.9)] {
+            let base = base_of(&film, &tracks, id);
+            let (_, sy, _) = view.project(base, 1.5).unwrap();
+            let (sx, _, _) = view.project(base + Vec3::new(0.0, 0.85, 0.0), 1.5).unwrap();
+            assert!(
+                (sx - x).abs() < 1e-9 && (sy - y).abs() < 1e-9,
+                "{camera}: {id} seen at ({sx}, {sy}), written ({x}, {y})"
+            );
+        }
+    }
+}
