@@ -6,7 +6,7 @@
 
 use scene_check::film::{Film, MoveKind, Shot, StagePoint, SubjectId};
 
-use crate::camera::{Rig, Stage, PERSON_HEIGHT_M, PERSON_WIDTH_M, STAGE_FEET_Y};
+use crate::camera::{frames_the_stage, Rig, Stage, PERSON_HEIGHT_M, PERSON_WIDTH_M, STAGE_FEET_Y};
 use crate::geometry::{Pose, Vec3, NEAR_M};
 use crate::hands;
 use crate::schedule::CameraFrame;
@@ -19,7 +19,7 @@ const DEFAULT_POINT: StagePoint = StagePoint {
     above: 0.0,
 };
 /// The nearest and farthest a stage point's height in the frame may move it, as a factor of the
-/// stage line's distance.
+/// stage line's distance (full and wider framings reach nearer when the written feet are there).
 const DEPTH_FACTOR_RANGE: (f64, f64) = (0.5, 8.0);
 /// Extra clearance beyond the frame edge for off-screen stage points.
 const OFF_SCREEN_MARGIN_M: f64 = 0.05;
@@ -57,27 +57,22 @@ impl Size {
 /// The world position of a stage point: the middle of the subject's base, `above` metres over
 /// the ground (0 for a character's feet).
 ///
-/// The point's `x` is a fraction of the stage view's width at the subject's depth. Its `y`
-/// (the feet's height in the frame) moves it along the stage as a level camera sees the ground:
-/// feet at [`STAGE_FEET_Y`] stand on the stage line, higher feet stand farther away, by
-/// `(0.85 − 0.5) / (y − 0.5)` clamped to 0.5–8×; `depth` multiplies the distance again. Points
-/// outside 0..1 across (entrances and exits) stand beyond that edge by their overshoot plus half
-/// the subject's width and a margin, so they are wholly out of the stage view whatever the
-/// framing.
+/// The point's `y` (the feet's height in the frame) says how far along the stage the subject
+/// stands ([`distance_factor`]): in full and wider framings exactly where the stage view's ray
+/// through the point meets the ground, so the feet are seen at `y`; in closer framings, which
+/// frame the face and not the feet, by a level camera's rule of thumb. `depth` multiplies that
+/// distance. `above` lifts a prop off the ground point its `y` names. The point's `x` is a
+/// fraction of the stage view's width at the depth of the subject's middle, so its centre line
+/// is seen at `x`. Points outside 0..1 across (entrances and exits) stand beyond that edge by
+/// their overshoot plus half the subject's width and a margin, so they are wholly out of the
+/// stage view whatever the framing.
 pub fn place(rig: &Rig, view: &Pose, aspect: f64, p: StagePoint, size: Size) -> Vec3 {
-    let lift = p.y - 0.5;
-    let k = if lift > 1e-6 {
-        (STAGE_FEET_Y - 0.5) / lift
-    } else {
-        DEPTH_FACTOR_RANGE.1
-    };
-    let k = k.clamp(DEPTH_FACTOR_RANGE.0, DEPTH_FACTOR_RANGE.1);
     let depth = if p.depth.is_finite() && p.depth > 0.0 {
         p.depth
     } else {
         1.0
     };
-    let z = rig.distance * depth * k;
+    let z = rig.distance * depth * distance_factor(rig, view, p.y);
 
     let tan_h = view.tan_half_vfov() * aspect;
     let above = if p.above.is_finite() { p.above } else { 0.0 };
@@ -98,6 +93,69 @@ pub fn place(rig: &Rig, view: &Pose, aspect: f64, p: StagePoint, size: Size) -> 
             + side * (size.width / 2.0 + OFF_SCREEN_MARGIN_M)
     };
     Vec3::new(x, above, z)
+}
+
+/// How far along the stage (the stage view's z) a subject whose feet are written at `y` in the
+/// frame stands, as a factor of the stage line's distance.
+///
+/// Full and wider framings show the feet, and the spec holds them there: the ray from the stage
+/// view through height `y` of the frame meets the ground at exactly that distance (the stage
+/// view has neither yaw nor roll, so the height alone decides it, whatever the x). A ray at or
+/// above the horizon never meets the ground in front of the camera; its subject stands at the
+/// farthest distance of [`DEPTH_FACTOR_RANGE`], as does one whose ray meets the ground beyond
+/// it. A ray that meets the ground behind the camera (only a wide lens looking steeply down
+/// does that) stands at the nearest. Closer framings keep the height their framing gives, and
+/// place by how a level camera sees the ground: feet at [`STAGE_FEET_Y`] on the stage line,
+/// higher feet farther away by `(0.85 − 0.5) / (y − 0.5)`, within [`DEPTH_FACTOR_RANGE`].
+pub fn distance_factor(rig: &Rig, view: &Pose, y: f64) -> f64 {
+    let (near, far) = DEPTH_FACTOR_RANGE;
+    if frames_the_stage(rig.framing) {
+        return match ground_seen(rig, view, y) {
+            Ground::At(k) => k,
+            Ground::Beyond => far,
+            Ground::Behind => near,
+        };
+    }
+    let lift = y - 0.5;
+    let k = if lift > 1e-6 {
+        (STAGE_FEET_Y - 0.5) / lift
+    } else {
+        far
+    };
+    k.clamp(near, far)
+}
+
+/// Where the stage view's ray through height `y` of the frame meets the ground.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Ground {
+    /// In front of the camera, at this factor of the stage line's distance (at most the
+    /// farthest of [`DEPTH_FACTOR_RANGE`]).
+    At(f64),
+    /// Nowhere in front of the camera (the height is at or above the horizon), or farther than
+    /// the stage reaches.
+    Beyond,
+    /// Behind the camera: only a wide lens looking steeply down casts such a ray.
+    Behind,
+}
+
+/// The ground seen at height `y` of the stage view's frame, on its vertical centre line (the
+/// stage view has neither yaw nor roll, so the height alone decides the distance).
+pub fn ground_seen(rig: &Rig, view: &Pose, y: f64) -> Ground {
+    let b = view.basis();
+    // `Pose::project` inverted: the direction seen at height `y`.
+    let ray = b.forward + b.up * ((1.0 - 2.0 * y) * view.tan_half_vfov());
+    if ray.y.is_nan() || ray.y >= 0.0 || rig.distance <= 0.0 {
+        return Ground::Beyond;
+    }
+    let z = view.position.z - ray.z * view.position.y / ray.y;
+    let k = z / rig.distance;
+    if !k.is_finite() || k > DEPTH_FACTOR_RANGE.1 {
+        Ground::Beyond
+    } else if k <= 0.0 {
+        Ground::Behind
+    } else {
+        Ground::At(k)
+    }
 }
 
 /// A subject's base (a character's feet, a prop's bottom middle) at every frame of a shot.

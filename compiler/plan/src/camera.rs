@@ -218,6 +218,15 @@ pub fn opening(shot: &Shot, rig: &Rig, stage: &dyn Stage, aspect: f64) -> Openin
         // full and wider framings both its x and its feet's y hold, and the stage view is laid
         // out so that they do; closer framings keep their own height and turn until x holds.
         (Some(_), Some(_)) if frames_the_stage(rig.framing) => (start.yaw, start.pitch),
+        // A subject the shot places nowhere stands at the stage view's centre, feet at
+        // `STAGE_FEET_Y`: already centred as the framing frames it, and every other subject's
+        // written point holds only in the stage view.
+        (Some(_), None)
+            if frames_the_stage(rig.framing)
+                && shot.camera.on.is_some_and(|c| unplaced(shot, c)) =>
+        {
+            (start.yaw, start.pitch)
+        }
         (Some(feet), Some(x)) => {
             let (yaw, pitch) = aim(start.position, target);
             let pose = Pose {
@@ -307,6 +316,21 @@ pub(crate) fn written_x(shot: &Shot, subject: SubjectId) -> Option<f64> {
         .keys
         .first()?;
     (0.0..=1.0).contains(&first.at.x).then_some(first.at.x)
+}
+
+/// True when the shot gives `subject` no stage key and no hand to ride in, so that it stands at
+/// the centre of the stage view (`blocking::tracks`).
+fn unplaced(shot: &Shot, subject: SubjectId) -> bool {
+    let held = shot
+        .holds
+        .iter()
+        .any(|h| SubjectId::Prop(h.prop) == subject);
+    !held
+        && shot
+            .blocking
+            .iter()
+            .filter(|b| b.subject == subject)
+            .all(|b| b.keys.is_empty())
 }
 
 /// The yaw, near `pose`'s, at which the box of a subject standing at `feet` is centred on `x`
