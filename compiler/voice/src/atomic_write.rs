@@ -148,6 +148,22 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_writers_of_one_file_leave_one_of_them_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("entry");
+        let contents: Vec<Vec<u8>> = (0..8u8).map(|i| vec![i; 256 * 1024]).collect();
+        std::thread::scope(|s| {
+            for c in &contents {
+                let path = &path;
+                s.spawn(move || write_atomically(path, c).unwrap());
+            }
+        });
+        let got = std::fs::read(&path).unwrap();
+        assert!(contents.contains(&got), "a mixed or partial file");
+        assert_eq!(names(dir.path()), ["entry"]);
+    }
+
+    #[test]
     fn a_missing_folder_fails_at_create_and_names_the_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing/out.txt");
@@ -161,10 +177,7 @@ mod tests {
         );
         assert_eq!(e.source.kind(), io::ErrorKind::NotFound);
         // Shown as the I/O error alone, and convertible back to it.
-        assert_eq!(
-            e.to_string(),
-            io::Error::from(io::ErrorKind::NotFound).to_string()
-        );
+        assert_eq!(e.to_string(), e.source.to_string());
         assert_eq!(io::Error::from(e).kind(), io::ErrorKind::NotFound);
         assert!(names(dir.path()).is_empty());
     }

@@ -35,10 +35,10 @@ pub struct OpenError {
 impl OpenError {
     /// Checks that `dir` is a folder at all, before the model crate looks inside it; the
     /// returned closure names `dir` in every later error.
-    pub fn checked(
+    pub fn checked<'a>(
         model: &'static str,
-        dir: &Path,
-    ) -> Result<impl Fn(String) -> OpenError + '_, OpenError> {
+        dir: &'a Path,
+    ) -> Result<impl Fn(String) -> OpenError + 'a, OpenError> {
         let fail = move |message: String| OpenError {
             model,
             dir: dir.to_path_buf(),
