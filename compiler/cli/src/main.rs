@@ -19,7 +19,6 @@ mod progress;
 mod remix;
 #[cfg(feature = "sign")]
 mod signing;
-mod write;
 
 use clap::Parser;
 

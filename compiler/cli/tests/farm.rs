@@ -8,27 +8,11 @@ mod common;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
-use common::{small_project, stderr, stdout, Project};
-
-fn json(out: &Output) -> serde_json::Value {
-    assert_eq!(out.status.code(), Some(0), "failed:\n{}", stderr(out));
-    let text = stdout(out);
-    serde_json::from_str(text.lines().last().unwrap_or_default())
-        .unwrap_or_else(|e| panic!("last stdout line is not JSON ({e}): {text}"))
-}
-
-fn names(v: &serde_json::Value, key: &str) -> Vec<String> {
-    v[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("no `{key}` in {v}"))
-        .iter()
-        .map(|s| s.as_str().unwrap_or_default().to_string())
-        .collect()
-}
+use common::{names, small_project, stderr, stdout, summary, Project};
 
 /// The film rendered on one machine, with the project's own cache.
 fn single_machine(p: &Project) -> Vec<u8> {
-    json(&p.run(&["render", "film.scene", "-o", "single.mp4", "--json"]));
+    summary(&p.run(&["render", "film.scene", "-o", "single.mp4", "--json"]));
     std::fs::read(p.path("single.mp4")).expect("single.mp4")
 }
 
@@ -56,7 +40,7 @@ fn farm_render(
             ],
             env,
         );
-        let v = json(&out);
+        let v = summary(&out);
         assert_eq!(
             v["output"],
             serde_json::Value::Null,
@@ -65,7 +49,20 @@ fn farm_render(
         assert_eq!(v["shard"], shard.as_str());
         per_worker.push(names(&v, "rendered"));
     }
-    let out = p.run_env(
+    let v = assemble(p, cache, env);
+    assert!(
+        names(&v, "rendered").is_empty(),
+        "the assembler rendered: {v}"
+    );
+    (
+        std::fs::read(p.path("farm.mp4")).expect("farm.mp4"),
+        per_worker,
+    )
+}
+
+/// The assembler on `cache`: `farm.mp4` from the shots the workers stored; its summary.
+fn assemble(p: &Project, cache: &str, env: &[(&str, &str)]) -> serde_json::Value {
+    summary(&p.run_env(
         &[
             "render",
             "film.scene",
@@ -77,16 +74,22 @@ fn farm_render(
             "--json",
         ],
         env,
-    );
-    let v = json(&out);
-    assert!(
-        names(&v, "rendered").is_empty(),
-        "the assembler rendered: {v}"
-    );
-    (
-        std::fs::read(p.path("farm.mp4")).expect("farm.mp4"),
-        per_worker,
-    )
+    ))
+}
+
+/// One worker rendering every shot of the film into `cache` (no assembly); its summary.
+fn every_shot(p: &Project, cache: &str, env: &[(&str, &str)]) -> serde_json::Value {
+    summary(&p.run_env(
+        &[
+            "render",
+            "film.scene",
+            "--cache",
+            cache,
+            "--shots-only",
+            "--json",
+        ],
+        env,
+    ))
 }
 
 trait RunEnv {
@@ -106,7 +109,7 @@ impl RunEnv for Project {
 
 /// One worker's part: shard 1 of 2, shots only (no assembly), into the shared cache.
 fn first_half_of_the_shots(p: &Project, cache: &str) {
-    json(&p.run(&[
+    summary(&p.run(&[
         "render",
         "film.scene",
         "--cache",
@@ -195,14 +198,7 @@ fn assembly_waits_for_a_worker_that_is_still_rendering() {
         .spawn()
         .expect("start the assembler");
     std::thread::sleep(std::time::Duration::from_millis(500));
-    json(&p.run(&[
-        "render",
-        "film.scene",
-        "--cache",
-        &cache,
-        "--shots-only",
-        "--json",
-    ]));
+    every_shot(&p, &cache, &[]);
     let out = assembler.wait_with_output().expect("assembler ends");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
@@ -237,8 +233,8 @@ fn two_workers_on_the_same_shots_render_each_shot_once() {
             .expect("start a worker")
     };
     let (a, b) = (start(), start());
-    let a = json(&a.wait_with_output().expect("worker a"));
-    let b = json(&b.wait_with_output().expect("worker b"));
+    let a = summary(&a.wait_with_output().expect("worker a"));
+    let b = summary(&b.wait_with_output().expect("worker b"));
     let (ra, rb) = (names(&a, "rendered"), names(&b, "rendered"));
     for shot in &ra {
         assert!(
@@ -564,18 +560,7 @@ fn the_shared_cache_in_an_object_store() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // A second round finds every shot in the store.
-    let out = p.run_env(
-        &[
-            "render",
-            "film.scene",
-            "--cache",
-            "s3://films/small",
-            "--shots-only",
-            "--json",
-        ],
-        &env,
-    );
-    let v = json(&out);
+    let v = every_shot(&p, "s3://films/small", &env);
     assert!(names(&v, "rendered").is_empty(), "{v}");
     assert_eq!(names(&v, "reused"), ["first", "second", "third"]);
     // A bucket that does not exist is a clear error before any work.
@@ -675,7 +660,7 @@ fn farm_status_shows_done_and_missing_shots_and_exits_3_until_all_are_done() {
         ])
     );
 
-    json(&p.run(&[
+    summary(&p.run(&[
         "render",
         "film.scene",
         "--cache",
@@ -813,8 +798,7 @@ fn killed_worker_round(
     env: &[(&str, &str)],
     no_partial_entry: &dyn Fn(),
 ) {
-    json(&p.run(&["render", "film.scene", "-o", "single.mp4", "--json"]));
-    let single = std::fs::read(p.path("single.mp4")).expect("single.mp4");
+    let single = single_machine(p);
 
     let mut worker = start_worker(p, cache, env);
     let pid = worker.id();
@@ -852,7 +836,7 @@ fn killed_worker_round(
     assert!(stdout(&out).contains("lease expired"), "{}", stdout(&out));
 
     // A second worker takes the shot over and completes the film.
-    let rerun = json(
+    let rerun = summary(
         &start_worker(p, cache, env)
             .wait_with_output()
             .expect("rerun"),
@@ -861,20 +845,7 @@ fn killed_worker_round(
     let (code, v) = status(p, cache, env);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["leased"], 0, "leases are released: {v}");
-    let out = p.run_env(
-        &[
-            "render",
-            "film.scene",
-            "--cache",
-            cache,
-            "--assemble-only",
-            "-o",
-            "farm.mp4",
-            "--json",
-        ],
-        env,
-    );
-    json(&out);
+    assemble(p, cache, env);
     assert!(
         std::fs::read(p.path("farm.mp4")).expect("farm.mp4") == single,
         "the film completed after a killed worker differs from the single-machine render"
@@ -949,7 +920,7 @@ fn storyboard_from_the_shared_cache() {
         "a sheet with holes was written"
     );
 
-    json(&p.run(&[
+    summary(&p.run(&[
         "render",
         "film.scene",
         "--cache",
@@ -1039,7 +1010,7 @@ fn farm_status_on_an_object_store_needs_each_shots_generated_sound() {
         let all: Vec<&str> = args.iter().chain(&ltx2).copied().collect();
         p.run_env(&all, &env)
     };
-    json(&run(&[
+    summary(&run(&[
         "render",
         "film.scene",
         "-o",
@@ -1048,7 +1019,7 @@ fn farm_status_on_an_object_store_needs_each_shots_generated_sound() {
     ]));
     let single = std::fs::read(p.path("single.mp4")).expect("single.mp4");
     let cache = "s3://films/sound";
-    json(&run(&[
+    summary(&run(&[
         "render",
         "film.scene",
         "--cache",
@@ -1064,7 +1035,7 @@ fn farm_status_on_an_object_store_needs_each_shots_generated_sound() {
     };
     let (code, v) = status();
     assert_eq!(code, Some(0), "the shot and its sound are stored: {v}");
-    json(&run(&[
+    summary(&run(&[
         "render",
         "film.scene",
         "--cache",

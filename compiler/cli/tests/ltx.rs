@@ -9,10 +9,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
-use common::{ffprobe, repo_root, scenec, stderr, stdout, Project};
+use common::{
+    copy_dir, count_files, model_render, names, read_json, repo_root, scenec, stderr, stdout,
+    stream, summary, Project,
+};
 
 const FILM: &str = r#"
 film "Tiny LTX" {
@@ -62,59 +65,13 @@ fn project() -> Project {
 }
 
 fn render(p: &Project, extra: &[&str]) -> Output {
-    let model = tiny_model();
-    let mut args = vec![
-        "render",
-        "film.scene",
-        "-o",
-        "out/film.mp4",
-        "--json",
-        "--backend",
-        "ltx",
-        "--model-dir",
-        model.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    p.run(&args)
-}
-
-fn summary(out: &Output) -> serde_json::Value {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "render failed:\n{}",
-        stderr(out)
-    );
-    let text = stdout(out);
-    let last = text.lines().last().unwrap_or_default();
-    serde_json::from_str(last)
-        .unwrap_or_else(|e| panic!("last stdout line is not JSON ({e}): {text}"))
-}
-
-fn names(v: &serde_json::Value, key: &str) -> Vec<String> {
-    v[key]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_string())
-        .collect()
+    model_render(p, "ltx", &tiny_model(), extra)
 }
 
 fn schedule(p: &Project) -> serde_json::Value {
     let out = p.run(&["schedule", "film.scene"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     serde_json::from_str(&stdout(&out)).unwrap()
-}
-
-fn video_stream(mp4: &Path) -> serde_json::Value {
-    let probe = ffprobe(mp4);
-    probe["streams"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["codec_type"] == "video")
-        .cloned()
-        .expect("a video stream")
 }
 
 #[test]
@@ -139,7 +96,7 @@ fn renders_a_valid_mp4_with_the_schedules_frame_count() {
     let s = summary(&render(&p, &[]));
     assert_eq!(names(&s, "rendered"), ["first", "second"]);
     let mp4 = p.path("out/film.mp4");
-    let video = video_stream(&mp4);
+    let video = stream(&mp4, "video");
     assert_eq!(video["codec_name"], "h264");
     assert_eq!(video["width"], 64);
     assert_eq!(video["height"], 32);
@@ -154,9 +111,7 @@ fn renders_a_valid_mp4_with_the_schedules_frame_count() {
         "every frame of the schedule is in the file"
     );
 
-    let provenance: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(p.path("out/film.provenance.json")).unwrap())
-            .unwrap();
+    let provenance = read_json(&p.path("out/film.provenance.json"));
     assert_eq!(provenance["backend"]["name"], "ltx");
     assert!(!provenance["backend"]["weights_fingerprint"]
         .as_str()
@@ -165,13 +120,7 @@ fn renders_a_valid_mp4_with_the_schedules_frame_count() {
     assert_eq!(provenance["shots"][1]["continues"]["shot"], "first");
 
     // Prompt embeddings are cached by content hash beside the shots.
-    let embeddings = std::fs::read_dir(p.path(".scene-cache/embeddings"))
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "safetensors"))
-        })
-        .count();
+    let embeddings = count_files(&p.path(".scene-cache/embeddings"), "safetensors");
     assert!(
         embeddings >= 3,
         "two keyframes, the second shot's prompt, the negative"
@@ -352,13 +301,9 @@ fn ltx_without_a_model_dir_is_a_usage_error() {
     );
 }
 
-#[test]
-fn a_folder_missing_a_component_file_is_named() {
-    let p = project();
-    let broken = p.path("broken-model");
-    copy_dir(&tiny_model(), &broken);
-    std::fs::remove_file(broken.join("vae/config.json")).unwrap();
-    let out = p.run(&[
+/// `render` with the ltx backend and the model folder `model` (relative to the project).
+fn render_with_model(p: &Project, model: &str) -> Output {
+    p.run(&[
         "render",
         "film.scene",
         "-o",
@@ -366,8 +311,17 @@ fn a_folder_missing_a_component_file_is_named() {
         "--backend",
         "ltx",
         "--model-dir",
-        "broken-model",
-    ]);
+        model,
+    ])
+}
+
+#[test]
+fn a_folder_missing_a_component_file_is_named() {
+    let p = project();
+    let broken = p.path("broken-model");
+    copy_dir(&tiny_model(), &broken);
+    std::fs::remove_file(broken.join("vae/config.json")).unwrap();
+    let out = render_with_model(&p, "broken-model");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("vae/config.json"), "{err}");
@@ -383,16 +337,7 @@ fn a_truncated_weight_file_is_named_before_any_shot_renders() {
     let weights = broken.join("transformer/diffusion_pytorch_model.safetensors");
     let bytes = std::fs::read(&weights).unwrap();
     std::fs::write(&weights, &bytes[..bytes.len() / 2]).unwrap();
-    let out = p.run(&[
-        "render",
-        "film.scene",
-        "-o",
-        "out/film.mp4",
-        "--backend",
-        "ltx",
-        "--model-dir",
-        "broken-model",
-    ]);
+    let out = render_with_model(&p, "broken-model");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -428,19 +373,6 @@ fn a_missing_model_dir_is_named() {
         "{err}"
     );
     assert!(!p.path("film.mp4").exists());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// An RGB PNG of a colour gradient, deflate "stored" blocks (no compression needed for tests).

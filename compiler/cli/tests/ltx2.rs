@@ -13,7 +13,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{ffprobe, repo_root, stderr, stdout, Project};
+use common::{
+    copy_dir, count_files, model_render, names, read_json, repo_root, stderr, stdout, stream,
+    summary, Project,
+};
 
 const FILM: &str = r#"
 film "Tiny LTX-2" {
@@ -65,51 +68,7 @@ fn project() -> Project {
 }
 
 fn render(p: &Project, model: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "render",
-        "film.scene",
-        "-o",
-        "out/film.mp4",
-        "--json",
-        "--backend",
-        "ltx2",
-        "--model-dir",
-        model.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    p.run(&args)
-}
-
-fn summary(out: &Output) -> serde_json::Value {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "render failed:\n{}",
-        stderr(out)
-    );
-    let text = stdout(out);
-    let last = text.lines().last().unwrap_or_default();
-    serde_json::from_str(last)
-        .unwrap_or_else(|e| panic!("last stdout line is not JSON ({e}): {text}"))
-}
-
-fn names(v: &serde_json::Value, key: &str) -> Vec<String> {
-    v[key]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_string())
-        .collect()
-}
-
-fn stream(mp4: &Path, kind: &str) -> serde_json::Value {
-    ffprobe(mp4)["streams"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["codec_type"] == kind)
-        .cloned()
-        .unwrap_or_else(|| panic!("a {kind} stream"))
+    model_render(p, "ltx2", model, extra)
 }
 
 #[test]
@@ -143,9 +102,7 @@ fn renders_picture_and_the_models_sound_and_renders_again_to_the_same_bytes() {
     let peak = sound.iter().fold(0f32, |m, v| m.max(v.abs()));
     assert!(peak > 1e-3, "the soundtrack is silent (peak {peak})");
 
-    let provenance: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(p.path("out/film.provenance.json")).unwrap())
-            .unwrap();
+    let provenance = read_json(&p.path("out/film.provenance.json"));
     assert_eq!(provenance["backend"]["name"], "ltx2");
     assert!(!provenance["backend"]["weights_fingerprint"]
         .as_str()
@@ -153,13 +110,7 @@ fn renders_picture_and_the_models_sound_and_renders_again_to_the_same_bytes() {
         .is_empty());
     assert_eq!(provenance["shots"][1]["continues"]["shot"], "first");
     // Each shot's generated sound is cached beside its picture.
-    let sounds = std::fs::read_dir(p.path(".scene-cache/shots"))
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sound"))
-        })
-        .count();
+    let sounds = count_files(&p.path(".scene-cache/shots"), "sound");
     assert_eq!(sounds, 2);
 
     let bytes = std::fs::read(&mp4).unwrap();
@@ -218,19 +169,6 @@ fn a_missing_component_is_named_before_any_shot_renders() {
     assert_eq!(cached_shots, 0);
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn ltx2_without_a_model_dir_is_a_usage_error() {
     let p = project();
@@ -265,13 +203,7 @@ fn a_farm_of_workers_and_an_assembler_gives_the_single_machine_film_and_its_soun
     }
     rendered.sort();
     assert_eq!(rendered, ["first", "second"], "every shot rendered once");
-    let sounds = std::fs::read_dir(p.path("shared/shots"))
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sound"))
-        })
-        .count();
+    let sounds = count_files(&p.path("shared/shots"), "sound");
     assert_eq!(
         sounds, 2,
         "each worker stores its shots' sounds in the shared cache"

@@ -3,29 +3,7 @@
 
 mod common;
 
-use common::{ffprobe, small_project, stderr, stdout, Project};
-
-fn summary(out: &std::process::Output) -> serde_json::Value {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "render failed:\n{}",
-        stderr(out)
-    );
-    let text = stdout(out);
-    let last = text.lines().last().unwrap_or_default();
-    serde_json::from_str(last)
-        .unwrap_or_else(|e| panic!("last stdout line is not JSON ({e}): {text}"))
-}
-
-fn names(v: &serde_json::Value, key: &str) -> Vec<String> {
-    v[key]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_string())
-        .collect()
-}
+use common::{ffprobe, names, small_project, stderr, stdout, summary, Project};
 
 fn schedule_frames(p: &Project) -> u64 {
     let out = p.run(&["schedule", "film.scene"]);
@@ -165,6 +143,36 @@ fn a_missing_asset_is_a_diagnostic_not_a_crash() {
     assert!(!p.path("film.mp4").exists());
 }
 
+/// A one-job render of `film.scene` to `film.mp4`, shots rendered in play order.
+const ONE_JOB_RENDER: [&str; 7] = [
+    "render",
+    "film.scene",
+    "-o",
+    "film.mp4",
+    "--json",
+    "--jobs",
+    "1",
+];
+
+/// A project holding `film` (a longer [`common::SMALL_FILM`]) and its sound.
+fn project_with(film: &str) -> Project {
+    let p = Project::new();
+    p.write("film.scene", film);
+    p.write_bytes("bell.wav", &common::wav_sine(0.4, 880.0));
+    p
+}
+
+/// [`ONE_JOB_RENDER`] started in the background, its output discarded.
+fn spawn_one_job_render(p: &Project) -> std::process::Child {
+    common::scenec()
+        .current_dir(p.dir.path())
+        .args(ONE_JOB_RENDER)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 /// A render killed outright (SIGKILL) in the middle leaves no output and a cache the next run
 /// trusts; the resumed render equals an uninterrupted one byte for byte.
 #[test]
@@ -172,37 +180,11 @@ fn a_killed_render_resumes_to_identical_output() {
     let long = common::SMALL_FILM
         .replace("shot third 1s", "shot third 8s")
         .replace("shot first 1s", "shot first 4s");
-    let reference = Project::new();
-    reference.write("film.scene", &long);
-    reference.write_bytes("bell.wav", &common::wav_sine(0.4, 880.0));
-    summary(&reference.run(&[
-        "render",
-        "film.scene",
-        "-o",
-        "film.mp4",
-        "--json",
-        "--jobs",
-        "1",
-    ]));
+    let reference = project_with(&long);
+    summary(&reference.run(&ONE_JOB_RENDER));
 
-    let p = Project::new();
-    p.write("film.scene", &long);
-    p.write_bytes("bell.wav", &common::wav_sine(0.4, 880.0));
-    let mut child = common::scenec()
-        .current_dir(p.dir.path())
-        .args([
-            "render",
-            "film.scene",
-            "-o",
-            "film.mp4",
-            "--json",
-            "--jobs",
-            "1",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let p = project_with(&long);
+    let mut child = spawn_one_job_render(&p);
     // Wait until at least one shot is in the cache, then kill.
     let cache = p.path(".scene-cache");
     let started = std::time::Instant::now();
@@ -221,15 +203,7 @@ fn a_killed_render_resumes_to_identical_output() {
     }
     let _ = child.kill();
     let _ = child.wait();
-    let resumed = summary(&p.run(&[
-        "render",
-        "film.scene",
-        "-o",
-        "film.mp4",
-        "--json",
-        "--jobs",
-        "1",
-    ]));
+    let resumed = summary(&p.run(&ONE_JOB_RENDER));
     assert!(!names(&resumed, "reused").is_empty() || !names(&resumed, "rendered").is_empty());
     assert!(
         std::fs::read(p.path("film.mp4")).unwrap()
@@ -247,24 +221,8 @@ fn ctrl_c_stops_inside_a_long_shot() {
         .replace("size 256x160", "size 1536x1024")
         .replace("fps 12", "fps 24")
         .replace("shot third 1s", "shot third 60s");
-    let p = Project::new();
-    p.write("film.scene", &long);
-    p.write_bytes("bell.wav", &common::wav_sine(0.4, 880.0));
-    let mut child = common::scenec()
-        .current_dir(p.dir.path())
-        .args([
-            "render",
-            "film.scene",
-            "-o",
-            "film.mp4",
-            "--json",
-            "--jobs",
-            "1",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let p = project_with(&long);
+    let mut child = spawn_one_job_render(&p);
     // With one job, shots render in play order: once the first two are cached, the 60 s shot
     // (1440 frames of 1536x1024, over ten seconds of work even on a fast machine) is under way.
     let cache = p.path(".scene-cache");

@@ -21,27 +21,28 @@
 //!
 //! `docs/model.md` describes the mapping for users.
 
+pub(crate) mod conditioning;
 mod fingerprint;
+pub(crate) mod generation;
 pub mod size;
 #[cfg(test)]
 mod tests;
 pub mod timeline;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 
-use scene_model::error::ModelError;
 use scene_model::pipeline::{Condition, GenerationRequest, Guide, LtxPipeline, PipelineOptions};
 use scene_model::vae::Tiling;
 use scene_model::ComputeDevice;
-use scene_plan::schedule::{ConditioningSource, FilmSchedule, ShotSchedule};
+use scene_plan::schedule::{FilmSchedule, ShotSchedule};
 use scene_previz::backend::{Backend, BackendIdentity, Progress, ShotInputs};
 use scene_previz::error::RenderError;
 use scene_previz::frame::RgbFrame;
-use scene_previz::image::decode;
 use scene_previz::Previz;
 
+pub use generation::OpenError;
+use generation::{OneAtATime, DEFAULT_DEVICE};
 use size::Size;
 
 /// Bumped whenever the mapping from schedule to request changes what a shot looks like.
@@ -49,11 +50,11 @@ use size::Size;
 ///    the weights fingerprint samples tensor data; the VAE decodes in tiles.
 const MAPPING_VERSION: u32 = 2;
 
-/// A build with the `cuda` feature exists to run on the GPU; every other build runs on the CPU.
-#[cfg(feature = "cuda")]
-const DEFAULT_DEVICE: ComputeDevice = ComputeDevice::Cuda(0);
-#[cfg(not(feature = "cuda"))]
-const DEFAULT_DEVICE: ComputeDevice = ComputeDevice::Cpu;
+/// What its model folder holds, as its errors name it.
+const MODEL: &str = "LTX-Video";
+
+/// The backend's name: in its identity, and in every error about a shot.
+const NAME: &str = "ltx";
 
 /// Sampler settings that are not in the schedule. All of them enter the cache key.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,28 +97,16 @@ impl Default for LtxSettings {
     }
 }
 
-/// Why a model folder cannot be used. Raised before any shot renders.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot use the LTX-Video model folder {}: {message}", dir.display())]
-pub struct OpenError {
-    pub dir: PathBuf,
-    pub message: String,
-}
-
 pub struct LtxBackend {
     pipeline: LtxPipeline,
     fingerprint: String,
     settings: LtxSettings,
-    /// Held while a shot generates: one generation at a time bounds memory (see the module doc).
-    generating: Mutex<()>,
+    /// One generation at a time bounds memory (see the module doc).
+    generating: OneAtATime,
 }
 
 fn shot_err(shot: &str, e: impl std::fmt::Display) -> RenderError {
-    RenderError::Backend {
-        backend: "ltx".into(),
-        shot: shot.into(),
-        message: e.to_string(),
-    }
+    generation::shot_error(NAME, shot, e)
 }
 
 impl LtxBackend {
@@ -130,16 +119,7 @@ impl LtxBackend {
         cache_dir: &Path,
         settings: LtxSettings,
     ) -> Result<LtxBackend, OpenError> {
-        let fail = |message: String| OpenError {
-            dir: model_dir.to_path_buf(),
-            message,
-        };
-        if !model_dir.exists() {
-            return Err(fail("it does not exist".into()));
-        }
-        if !model_dir.is_dir() {
-            return Err(fail("it is not a directory".into()));
-        }
+        let fail = OpenError::checked(MODEL, model_dir)?;
         let options = PipelineOptions {
             device: settings.device,
             cache_dir: Some(cache_dir.join("embeddings")),
@@ -157,7 +137,7 @@ impl LtxBackend {
             pipeline,
             fingerprint,
             settings,
-            generating: Mutex::new(()),
+            generating: OneAtATime::default(),
         })
     }
 
@@ -205,50 +185,15 @@ impl LtxBackend {
         req.image_cond_noise_scale = self.settings.image_cond_noise_scale;
         req.decode_timestep = self.settings.decode_timestep;
 
-        for c in &shot.conditioning {
-            let strength = c.strength as f32;
-            match &c.source {
-                ConditioningSource::LastFrameOf { shot: upstream } => {
-                    let frame = inputs.continued_frame.ok_or_else(|| {
-                        shot_err(
-                            &shot.name,
-                            format!("the last frame of `{upstream}` was not provided"),
-                        )
-                    })?;
-                    let frame = size::to_model(frame, gen).ok_or_else(|| {
-                        shot_err(
-                            &shot.name,
-                            format!("the last frame of `{upstream}` does not hold its pixels"),
-                        )
-                    })?;
-                    req.conditions.push(Condition {
-                        frames: vec![frame],
-                        frame_index: 0,
-                        strength,
-                    });
-                }
-                ConditioningSource::Image { path, .. } => {
-                    let file = inputs.project_root.join(path);
-                    let decoded = decode(&file)?;
-                    let Some(view) = decoded.view() else {
-                        return Err(RenderError::Decode {
-                            path: file,
-                            message: format!(
-                                "a {}x{} image cannot condition a video",
-                                decoded.width, decoded.height
-                            ),
-                        });
-                    };
-                    let image = size::cover(view, gen);
-                    req.conditions.push(Condition {
-                        frames: vec![image],
-                        frame_index: timeline::condition_frame(c.frame.0 as usize, shot_frames),
-                        strength,
-                    });
-                }
-                ConditioningSource::Reference { .. } => {}
-            }
-        }
+        req.conditions.extend(
+            conditioning::images(NAME, shot, inputs, gen)?
+                .into_iter()
+                .map(|c| Condition {
+                    frames: vec![c.image],
+                    frame_index: c.frame,
+                    strength: c.strength,
+                }),
+        );
         if shot.strength < 1.0 {
             let mut guide = Previz::new().render_shot(film, shot, inputs, &mut |_, _| {})?;
             // The surplus frames the model generates past the shot hold its last frame.
@@ -279,7 +224,7 @@ impl Backend for LtxBackend {
         // The guide video is a previz render, so previz's identity is part of ltx's.
         let guide = Previz::with_threads(1).identity().settings;
         BackendIdentity {
-            name: "ltx".into(),
+            name: NAME.into(),
             weights_fingerprint: self.fingerprint.clone(),
             settings: format!(
                 "mapping={MAPPING_VERSION};steps={:?};image_cond_noise={};decode_timestep={};device={:?};vae_tiling={:?};text_encoder={:?};guide=previz({guide})",
@@ -312,35 +257,11 @@ impl Backend for LtxBackend {
             return Err(RenderError::Interrupted);
         }
         let req = self.request(film, shot, inputs)?;
-        // A panic elsewhere cannot leave the model in a bad state: the lock guards no data.
-        let _one_at_a_time = self
+        let frames = self
             .generating
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut report = |done: usize, total: usize| progress(done as u64, total as u64);
-        let frames = match self
-            .pipeline
-            .generate_cancellable(&req, &mut report, cancel)
-        {
-            Ok(frames) => frames,
-            Err(ModelError::Cancelled) => return Err(RenderError::Interrupted),
-            Err(e) => return Err(shot_err(&shot.name, e)),
-        };
-        let wanted = shot.frames.0 as usize;
-        if frames.len() < wanted {
-            return Err(shot_err(
-                &shot.name,
-                format!(
-                    "the model returned {} frames, {wanted} needed",
-                    frames.len()
-                ),
-            ));
-        }
-        let film_size = Size::new(film.width, film.height);
-        Ok(frames
-            .into_iter()
-            .take(wanted)
-            .map(|f| size::to_film(f, film_size))
-            .collect())
+            .generate(NAME, &shot.name, progress, |report| {
+                self.pipeline.generate_cancellable(&req, report, cancel)
+            })?;
+        generation::film_frames(NAME, film, shot, frames)
     }
 }

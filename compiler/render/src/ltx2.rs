@@ -23,33 +23,33 @@
 
 pub mod prompt;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 
-use scene_model::error::ModelError;
 use scene_model::ltx2::{ImageCondition, Ltx2Options, Ltx2Pipeline, Ltx2Request};
 use scene_model::pipeline::video_to_frames;
 use scene_model::vae::Tiling;
 use scene_model::ComputeDevice;
-use scene_plan::schedule::{ConditioningSource, FilmSchedule, ShotSchedule};
+use scene_plan::schedule::{FilmSchedule, ShotSchedule};
 use scene_previz::backend::{Backend, BackendIdentity, FrameSink, Progress, ShotInputs};
 use scene_previz::error::RenderError;
 use scene_previz::frame::RgbFrame;
-use scene_previz::image::decode;
 
 use crate::audio::{frame_to_sample, StereoBuffer, SAMPLE_RATE};
+pub use crate::ltx::generation::OpenError;
+use crate::ltx::generation::{self, OneAtATime, DEFAULT_DEVICE};
 use crate::ltx::size::{self, Size};
-use crate::ltx::timeline;
+use crate::ltx::{conditioning, timeline};
 
 /// Bumped whenever the mapping from schedule to request changes what a shot looks or sounds
 /// like.
 const MAPPING_VERSION: u32 = 1;
 
-#[cfg(feature = "cuda")]
-const DEFAULT_DEVICE: ComputeDevice = ComputeDevice::Cuda(0);
-#[cfg(not(feature = "cuda"))]
-const DEFAULT_DEVICE: ComputeDevice = ComputeDevice::Cpu;
+/// What its model folder holds, as its errors name it.
+const MODEL: &str = "LTX-2";
+
+/// The backend's name: in its identity, and in every error about a shot.
+const NAME: &str = "ltx2";
 
 /// Settings that are not in the schedule. All of them enter the cache key.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,28 +71,16 @@ impl Default for Ltx2Settings {
     }
 }
 
-/// Why a model folder cannot be used. Raised before any shot renders.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot use the LTX-2 model folder {}: {message}", dir.display())]
-pub struct OpenError {
-    pub dir: PathBuf,
-    pub message: String,
-}
-
 pub struct Ltx2Backend {
     pipeline: Ltx2Pipeline,
     fingerprint: String,
     settings: Ltx2Settings,
-    /// Held while a shot generates: one generation at a time bounds memory.
-    generating: Mutex<()>,
+    /// One generation at a time bounds memory.
+    generating: OneAtATime,
 }
 
 fn shot_err(shot: &str, e: impl std::fmt::Display) -> RenderError {
-    RenderError::Backend {
-        backend: "ltx2".into(),
-        shot: shot.into(),
-        message: e.to_string(),
-    }
+    generation::shot_error(NAME, shot, e)
 }
 
 /// A shot's generation: its picture (film-sized, exactly the shot's frames) and its sound.
@@ -110,16 +98,7 @@ impl Ltx2Backend {
         cache_dir: &Path,
         settings: Ltx2Settings,
     ) -> Result<Ltx2Backend, OpenError> {
-        let fail = |message: String| OpenError {
-            dir: model_dir.to_path_buf(),
-            message,
-        };
-        if !model_dir.exists() {
-            return Err(fail("it does not exist".into()));
-        }
-        if !model_dir.is_dir() {
-            return Err(fail("it is not a directory".into()));
-        }
+        let fail = OpenError::checked(MODEL, model_dir)?;
         let options = Ltx2Options {
             device: settings.device,
             cache_dir: Some(cache_dir.join("embeddings")),
@@ -135,7 +114,7 @@ impl Ltx2Backend {
             pipeline,
             fingerprint,
             settings,
-            generating: Mutex::new(()),
+            generating: OneAtATime::default(),
         })
     }
 
@@ -163,54 +142,15 @@ impl Ltx2Backend {
         req.frame_rate = film.fps as f32;
         req.negative = shot.negative.clone();
         let latent_of = |pixel_frame: usize| (pixel_frame / timeline::FRAMES_PER_LATENT) as i64;
-        for c in &shot.conditioning {
-            let strength = c.strength as f32;
-            match &c.source {
-                ConditioningSource::LastFrameOf { shot: upstream } => {
-                    let frame = inputs.continued_frame.ok_or_else(|| {
-                        shot_err(
-                            &shot.name,
-                            format!("the last frame of `{upstream}` was not provided"),
-                        )
-                    })?;
-                    let image = size::to_model(frame, gen).ok_or_else(|| {
-                        shot_err(
-                            &shot.name,
-                            format!("the last frame of `{upstream}` does not hold its pixels"),
-                        )
-                    })?;
-                    req.conditions.push(ImageCondition {
-                        image,
-                        latent_index: 0,
-                        strength,
-                    });
-                }
-                ConditioningSource::Image { path, .. } => {
-                    let file = inputs.project_root.join(path);
-                    let decoded = decode(&file)?;
-                    let Some(view) = decoded.view() else {
-                        return Err(RenderError::Decode {
-                            path: file,
-                            message: format!(
-                                "a {}x{} image cannot condition a video",
-                                decoded.width, decoded.height
-                            ),
-                        });
-                    };
-                    let image = size::cover(view, gen);
-                    req.conditions.push(ImageCondition {
-                        image,
-                        latent_index: latent_of(timeline::condition_frame(
-                            c.frame.0 as usize,
-                            shot_frames,
-                        )),
-                        strength,
-                    });
-                }
-                // LTX-2 has no identity conditioning; descriptions reach it through the prompt.
-                ConditioningSource::Reference { .. } => {}
-            }
-        }
+        req.conditions.extend(
+            conditioning::images(NAME, shot, inputs, gen)?
+                .into_iter()
+                .map(|c| ImageCondition {
+                    image: c.image,
+                    latent_index: latent_of(c.frame),
+                    strength: c.strength,
+                }),
+        );
         self.pipeline
             .validate(&req)
             .map_err(|e| shot_err(&shot.name, e))?;
@@ -231,34 +171,13 @@ impl Ltx2Backend {
             return Err(RenderError::Interrupted);
         }
         let req = self.request(film, shot, inputs)?;
-        // A panic elsewhere cannot leave the model in a bad state: the lock guards no data.
-        let _one_at_a_time = self
+        let out = self
             .generating
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut report = |done: usize, total: usize| progress(done as u64, total as u64);
-        let out = match self.pipeline.generate(&req, &mut report, cancel) {
-            Ok(out) => out,
-            Err(ModelError::Cancelled) => return Err(RenderError::Interrupted),
-            Err(e) => return Err(shot_err(&shot.name, e)),
-        };
+            .generate(NAME, &shot.name, progress, |report| {
+                self.pipeline.generate(&req, report, cancel)
+            })?;
         let frames = video_to_frames(&out.video).map_err(|e| shot_err(&shot.name, e))?;
-        let wanted = shot.frames.0 as usize;
-        if frames.len() < wanted {
-            return Err(shot_err(
-                &shot.name,
-                format!(
-                    "the model returned {} frames, {wanted} needed",
-                    frames.len()
-                ),
-            ));
-        }
-        let film_size = Size::new(film.width, film.height);
-        let frames = frames
-            .into_iter()
-            .take(wanted)
-            .map(|f| size::to_film(f, film_size))
-            .collect();
+        let frames = generation::film_frames(NAME, film, shot, frames)?;
         let channels = out.waveform().map_err(|e| shot_err(&shot.name, e))?;
         let length = frame_to_sample(u64::from(shot.frames.0), film.fps) as usize;
         let sound = to_film_sound(&channels, out.sample_rate, length)
@@ -322,7 +241,7 @@ impl Backend for Ltx2Backend {
     fn identity(&self) -> BackendIdentity {
         let s = &self.settings;
         BackendIdentity {
-            name: "ltx2".into(),
+            name: NAME.into(),
             weights_fingerprint: self.fingerprint.clone(),
             settings: format!(
                 "mapping={MAPPING_VERSION};steps={:?};device={:?};vae_tiling={:?}",

@@ -17,13 +17,13 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
+use crate::atomic_write::write_atomically;
 use crate::engine::SynthParams;
 use crate::error::VoiceError;
 
@@ -172,20 +172,7 @@ impl LineCache {
         };
         fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
         let bytes = encode(key, samples);
-        let temp = dir.join(format!(
-            ".{}.tmp-{}-{:?}",
-            key.hex(),
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        let result = fs::File::create(&temp)
-            .and_then(|mut f| f.write_all(&bytes).and_then(|_| f.sync_all()))
-            .and_then(|_| fs::rename(&temp, &path));
-        if let Err(e) = result {
-            let _ = fs::remove_file(&temp);
-            return Err(fail(&path, e));
-        }
-        Ok(())
+        write_atomically(&path, &bytes).map_err(|e| fail(&path, e.source))
     }
 }
 

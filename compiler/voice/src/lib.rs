@@ -7,10 +7,14 @@
 //! clip the mix places ([`clip`]). [`SpeechTiming`] is what the planner asks for a line's spoken
 //! length; [`Voices`] answers it with the engine, [`ReadingSpeed`] without one.
 //!
+//! [`atomic_write`] is the temporary-name-and-rename writer of every cache entry and output the
+//! crates above write; it lives here because this is the lowest of them that writes files.
+//!
 //! Architecture invariant: no FFmpeg, no candle, and no link-time dependency on eSpeak NG —
 //! `scenec check` and the language server depend on this crate and must run where none of those
 //! is installed.
 
+pub mod atomic_write;
 pub mod cache;
 pub mod casting;
 pub mod clip;

@@ -13,11 +13,11 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use scene_farm::kubernetes::KubernetesOptions;
 use scene_farm::{Assignment, FarmJob, GeneratedFile, Shard};
+use scene_voice::atomic_write::write_atomically;
 
 use crate::args::{BackendName, Engine, FarmAction, FarmArgs, FarmCommand};
 use crate::exit::{tool_error, Outcome};
 use crate::load;
-use crate::write::write_atomically;
 
 /// Where Kubernetes workers find the project unless `--workdir` says otherwise.
 const DEFAULT_WORKDIR: &str = "/project";

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use scene_check::{RealFs, ScriptError};
 use scene_syntax::FileId;
+use scene_voice::atomic_write::write_atomically;
 
 use crate::exit::{tool_error, Outcome};
-use crate::write::write_atomically;
 
 pub fn run(files: &[PathBuf], check: bool) -> Outcome {
     let mut unformatted = Vec::new();

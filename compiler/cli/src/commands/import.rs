@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use scene_check::{render, RealFs, Sources};
 use scene_fountain::convert::{self, Options};
 use scene_syntax::{Diagnostic, FileId};
+use scene_voice::atomic_write::write_atomically;
 
 use crate::args::DiagFormat;
 use crate::exit::{tool_error, Outcome};
-use crate::write::write_atomically;
 
 pub fn run(script: &Path, output: Option<&Path>, force: bool, format: DiagFormat) -> Outcome {
     let bytes = match std::fs::read(script) {

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use scene_render::encode::EncodeSettings;
 use scene_render::pipeline::{render_shots, ShotRenderOptions};
 use scene_verify::{bless, capture_shot, compare, load_golden, CurrentShot, Mode, Tolerance};
+use scene_voice::atomic_write::write_atomically;
 
 use crate::args::{BackendName, VerifyArgs};
 use crate::exit::{tool_error, Outcome};
 use crate::load;
 use crate::progress::Progress;
-use crate::write::write_atomically;
 
 use super::render::{cache_dir, interrupt_flag, make_backend, open_cache, ModelSettings};
 

@@ -206,3 +206,94 @@ pub fn decoded_audio(path: &Path, channels: u32) -> Vec<f32> {
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect()
 }
+
+/// The JSON summary a `--json` command prints as its last line on stdout, once the command is
+/// seen to have succeeded.
+pub fn summary(out: &Output) -> serde_json::Value {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "scenec failed:\n{}",
+        stderr(out)
+    );
+    let text = stdout(out);
+    let last = text.lines().last().unwrap_or_default();
+    serde_json::from_str(last)
+        .unwrap_or_else(|e| panic!("last stdout line is not JSON ({e}): {text}"))
+}
+
+/// The list of names under `key` in a summary (`rendered`, `reused`, …); panics when there is
+/// no such list or an entry is not a string.
+pub fn names(v: &serde_json::Value, key: &str) -> Vec<String> {
+    v[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no `{key}` list in {v}"))
+        .iter()
+        .map(|s| {
+            s.as_str()
+                .unwrap_or_else(|| panic!("`{key}` holds {s}, not a name"))
+                .to_string()
+        })
+        .collect()
+}
+
+/// `render --json` of `film.scene` to `out/film.mp4` with a model backend and its folder.
+pub fn model_render(p: &Project, backend: &str, model: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "render",
+        "film.scene",
+        "-o",
+        "out/film.mp4",
+        "--json",
+        "--backend",
+        backend,
+        "--model-dir",
+        model.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    p.run(&args)
+}
+
+/// The media file's first stream of `kind` (`video`, `audio`, `subtitle`), as ffprobe sees it.
+pub fn stream(path: &Path, kind: &str) -> serde_json::Value {
+    ffprobe(path)["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["codec_type"] == kind)
+        .cloned()
+        .unwrap_or_else(|| panic!("a {kind} stream"))
+}
+
+/// A JSON file, parsed.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not JSON ({e}): {text}", path.display()))
+}
+
+/// How many files in `dir` (which must exist) end in `.ext`.
+pub fn count_files(dir: &Path, ext: &str) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == ext))
+        })
+        .count()
+}
+
+/// A copy of the folder `from` (a model fixture, an example) at `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -128,6 +128,46 @@ impl Inner {
         })
     }
 
+    /// The object at `path` as `parse` reads it, or `None`. A damaged object (one `parse`
+    /// refuses) is removed so that its shot renders again, as the directory store does.
+    fn read_parsed<T>(
+        &self,
+        path: &ObjectPath,
+        parse: impl FnOnce(Vec<u8>) -> Option<T>,
+    ) -> Option<T> {
+        let parsed = parse(self.read_object(path)?);
+        if parsed.is_none() {
+            let _ = self.runtime.block_on(self.store.delete(path));
+        }
+        parsed
+    }
+
+    /// Put a lease record conditionally (`mode`): the new version, or `None` when another
+    /// worker got there first, which the store says with one of the errors `lost` accepts.
+    fn put_lease(
+        &self,
+        key: &CacheKey,
+        record: &[u8],
+        mode: PutMode,
+        lost: fn(&object_store::Error) -> bool,
+        what: &str,
+    ) -> Result<Option<UpdateVersion>, RenderError> {
+        let path = self.path("leases", key, "lease");
+        let opts = PutOptions {
+            mode,
+            ..PutOptions::default()
+        };
+        match self.runtime.block_on(self.store.put_opts(
+            &path,
+            PutPayload::from(record.to_vec()),
+            opts,
+        )) {
+            Ok(put) => Ok(Some(put.into())),
+            Err(e) if lost(&e) => Ok(None),
+            Err(e) => Err(self.error(what, e)),
+        }
+    }
+
     /// Write a content-addressed object with "create if absent".
     fn create_object(
         &self,
@@ -154,14 +194,9 @@ impl Inner {
 impl ShotStore for ObjectCache {
     fn get(&self, key: &CacheKey) -> Option<CacheEntry> {
         let inner = &self.inner;
-        let path = inner.path("shots", key, "shot");
-        let bytes = inner.read_object(&path)?;
-        let entry = CacheEntry::parse(*key, bytes);
-        if entry.is_none() {
-            // Damaged: remove it so the shot renders again (as the directory store does).
-            let _ = inner.runtime.block_on(inner.store.delete(&path));
-        }
-        entry
+        inner.read_parsed(&inner.path("shots", key, "shot"), |bytes| {
+            CacheEntry::parse(*key, bytes)
+        })
     }
 
     fn put(
@@ -185,13 +220,9 @@ impl ShotStore for ObjectCache {
 
     fn get_sound(&self, key: &CacheKey) -> Option<StereoBuffer> {
         let inner = &self.inner;
-        let path = inner.path("shots", key, "sound");
-        let bytes = inner.read_object(&path)?;
-        let sound = parse_sound(key, &bytes);
-        if sound.is_none() {
-            let _ = inner.runtime.block_on(inner.store.delete(&path));
-        }
-        sound
+        inner.read_parsed(&inner.path("shots", key, "sound"), |bytes| {
+            parse_sound(key, &bytes)
+        })
     }
 
     fn has_sound(&self, key: &CacheKey) -> bool {
@@ -243,21 +274,19 @@ impl LeaseStore for Inner {
     type Version = UpdateVersion;
 
     fn create(&self, key: &CacheKey, record: &[u8]) -> Result<Option<UpdateVersion>, RenderError> {
-        let path = self.path("leases", key, "lease");
-        let opts = PutOptions {
-            mode: PutMode::Create,
-            ..PutOptions::default()
-        };
-        match self.runtime.block_on(self.store.put_opts(
-            &path,
-            PutPayload::from(record.to_vec()),
-            opts,
-        )) {
-            Ok(put) => Ok(Some(put.into())),
-            Err(object_store::Error::AlreadyExists { .. })
-            | Err(object_store::Error::Precondition { .. }) => Ok(None),
-            Err(e) => Err(self.error("cannot create a lease", e)),
-        }
+        self.put_lease(
+            key,
+            record,
+            PutMode::Create,
+            |e| {
+                matches!(
+                    e,
+                    object_store::Error::AlreadyExists { .. }
+                        | object_store::Error::Precondition { .. }
+                )
+            },
+            "cannot create a lease",
+        )
     }
 
     fn read(&self, key: &CacheKey) -> Result<Option<(Vec<u8>, UpdateVersion)>, RenderError> {
@@ -286,21 +315,18 @@ impl LeaseStore for Inner {
         seen: &UpdateVersion,
         record: &[u8],
     ) -> Result<Option<UpdateVersion>, RenderError> {
-        let path = self.path("leases", key, "lease");
-        let opts = PutOptions {
-            mode: PutMode::Update(seen.clone()),
-            ..PutOptions::default()
-        };
-        match self.runtime.block_on(self.store.put_opts(
-            &path,
-            PutPayload::from(record.to_vec()),
-            opts,
-        )) {
-            Ok(put) => Ok(Some(put.into())),
-            Err(object_store::Error::Precondition { .. })
-            | Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(self.error("cannot renew a lease", e)),
-        }
+        self.put_lease(
+            key,
+            record,
+            PutMode::Update(seen.clone()),
+            |e| {
+                matches!(
+                    e,
+                    object_store::Error::Precondition { .. } | object_store::Error::NotFound { .. }
+                )
+            },
+            "cannot renew a lease",
+        )
     }
 
     fn delete(&self, key: &CacheKey) {

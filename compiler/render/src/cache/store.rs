@@ -36,6 +36,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use scene_previz::error::RenderError;
+use scene_voice::atomic_write::{write_atomically, WriteStep};
 
 use super::entry::{serialize, CacheEntry, ShotVideo, StoredShot};
 use super::key::CacheKey;
@@ -439,14 +440,10 @@ impl ShotCache {
         }
     }
 
-    /// Writes `bytes` to a temporary name beside `final_path`, fsyncs and renames it: a crash
-    /// leaves either no file or a whole one, and a failed write leaves nothing behind.
-    fn write_atomically(
-        &self,
-        key: &CacheKey,
-        final_path: &Path,
-        bytes: &[u8],
-    ) -> Result<(), RenderError> {
+    /// Writes an entry or a sound through [`write_atomically`] (a crash leaves either no file or
+    /// a whole one, a failed write nothing), then syncs the folder so that the rename itself
+    /// survives a power cut.
+    fn write_file(&self, final_path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
         if !self.writable {
             return Err(RenderError::write(
                 final_path,
@@ -457,33 +454,14 @@ impl ShotCache {
                 ),
             ));
         }
-        let temp = self.shots_dir().join(format!(
-            ".{}.tmp-{}-{}",
-            key.hex(),
-            std::process::id(),
-            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        let result = (|| -> Result<(), RenderError> {
-            // `create_new` (O_EXCL) neither follows nor reuses whatever is at the name.
-            let mut file = File::options()
-                .write(true)
-                .create_new(true)
-                .open(&temp)
-                .map_err(|e| RenderError::write(&temp, e))?;
-            file.write_all(bytes)
-                .map_err(|e| self.write_error(&temp, e))?;
-            file.sync_all().map_err(|e| self.write_error(&temp, e))?;
-            drop(file);
-            fs::rename(&temp, final_path).map_err(|e| RenderError::write(final_path, e))?;
-            if let Ok(dir) = File::open(self.shots_dir()) {
-                let _ = dir.sync_all();
-            }
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&temp);
+        write_atomically(final_path, bytes).map_err(|e| match e.step {
+            WriteStep::Write => self.write_error(&e.path, e.source),
+            WriteStep::Create | WriteStep::Rename => RenderError::write(&e.path, e.source),
+        })?;
+        if let Ok(dir) = File::open(self.shots_dir()) {
+            let _ = dir.sync_all();
         }
-        result
+        Ok(())
     }
 }
 
@@ -539,7 +517,7 @@ impl ShotStore for ShotCache {
         if cancel.load(Ordering::Relaxed) {
             return Err(RenderError::Interrupted);
         }
-        self.write_atomically(key, &self.entry_path(key), &bytes)?;
+        self.write_file(&self.entry_path(key), &bytes)?;
         Ok(stored)
     }
 
@@ -583,7 +561,7 @@ impl ShotStore for ShotCache {
         if cancel.load(Ordering::Relaxed) {
             return Err(RenderError::Interrupted);
         }
-        self.write_atomically(key, &self.sound_path(key), &bytes)
+        self.write_file(&self.sound_path(key), &bytes)
     }
 }
 
@@ -647,26 +625,12 @@ fn real_dir(path: &Path) -> Result<(), String> {
 
 /// Write `CACHEDIR.TAG` into `dir` under a temporary name, then rename it into place.
 fn write_tag(dir: &Path) -> std::io::Result<()> {
-    let temp = dir.join(format!(
-        ".{TAG_NAME}.tmp-{}-{}",
-        std::process::id(),
-        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| {
-        let mut file = File::options().write(true).create_new(true).open(&temp)?;
-        writeln!(file, "{TAG_SIGNATURE}")?;
-        writeln!(
-            file,
-            "# This folder is a shot cache made by scenec; \
-             `scenec cache gc` removes its least recently used entries."
-        )?;
-        file.sync_all()?;
-        fs::rename(&temp, dir.join(TAG_NAME))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
+    let text = format!(
+        "{TAG_SIGNATURE}\n\
+         # This folder is a shot cache made by scenec; \
+         `scenec cache gc` removes its least recently used entries.\n"
+    );
+    Ok(write_atomically(&dir.join(TAG_NAME), text.as_bytes())?)
 }
 
 /// Open `dir`'s tag, unfollowed, and check that it is one of ours.
@@ -769,24 +733,9 @@ impl LeaseStore for DirLeases {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(RenderError::io(&path, e)),
         }
-        let temp = self.dir.join(format!(
-            ".{}.lease.tmp-{}-{}",
-            key.hex(),
-            std::process::id(),
-            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        let written = (|| -> std::io::Result<()> {
-            let mut file = File::create(&temp)?;
-            file.write_all(record)?;
-            file.sync_all()?;
-            fs::rename(&temp, &path)
-        })();
-        match written {
+        match write_atomically(&path, record) {
             Ok(()) => Ok(Some(record.to_vec())),
-            Err(e) => {
-                let _ = fs::remove_file(&temp);
-                Err(RenderError::write(&path, e))
-            }
+            Err(e) => Err(RenderError::write(&path, e.source)),
         }
     }
 
