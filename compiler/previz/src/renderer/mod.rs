@@ -27,6 +27,7 @@
 //! comes from names and seeds ([`rng`]), and frames are rendered independently, so rendering them
 //! on several threads cannot change a pixel.
 
+pub mod cmap;
 pub mod facing;
 pub mod figures;
 pub mod focus;
