@@ -150,11 +150,8 @@ const MATERIALS: [Rgb; 7] = [
 /// behind a frame and a cross bar; the floor is of planks 0.2 m wide running away from the
 /// camera; the walls have a skirting board. Without branches (every test is computed and the
 /// answer selected), for [`trace_row`]'s loop.
-///
-/// `FLOOR` false: the ray cannot leave by the floor (see [`trace_row`]), so the planks' gaps,
-/// which only the floor shows, are not computed.
 #[inline(always)]
-fn material_at<const FLOOR: bool>(face: u8, at: [f32; 3]) -> u8 {
+fn material_at(face: u8, at: [f32; 3]) -> u8 {
     let (x, y) = (at[0], at[1]);
     // At most one window is within 0.8 m: their centres are 8 m apart.
     let (near_left, near_middle) = ((x - -4.0f32).abs(), (x - 0.0f32).abs());
@@ -169,10 +166,8 @@ fn material_at<const FLOOR: bool>(face: u8, at: [f32; 3]) -> u8 {
     let in_window = face == Face::Far as u8 && y >= 0.12 && (0.9..=2.4).contains(&y) && dx <= 0.8;
     let dy = (y - 1.65).abs();
     let frame = dx > 0.72 || dy > 0.67 || dx < 0.03 || dy < 0.03;
-    let gap = FLOOR && {
-        let across = x / 0.2;
-        across - across.floor() < 0.06
-    };
+    let across = x / 0.2;
+    let gap = across - across.floor() < 0.06;
     if in_window {
         if frame {
             material::FRAME
@@ -221,72 +216,35 @@ struct Planes {
 /// vectorises. The AVX2 build is chosen at run time; IEEE arithmetic (division and square root
 /// included) rounds the same in every lane width and nothing is fused or reordered, so the
 /// bytes do not depend on it.
-///
-/// Two facts about a row spare it work without changing a byte. A camera without roll steps
-/// along a row with no vertical component (`step[1]` is ±0), so every ray has the first one's
-/// height `first[1]` (up to the sign of a zero, which no test or sum below can tell apart), and
-/// the division for the floor and ceiling is the same for the whole row: it is made once. And a
-/// row whose rays do not point down cannot meet the floor, so its planks are not computed.
 fn trace_row(out: &mut Planes, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
     for plane in &mut out.colour {
         plane.resize(w, 0);
     }
-    let level = step[1] == 0.0;
-    let floor = !level || first[1] < 0.0;
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2, checked just above.
-        return unsafe { trace_row_avx2(out, w, first, step, s, level, floor) };
+        return unsafe { trace_row_avx2(out, w, first, step, s) };
     }
-    match (level, floor) {
-        (true, true) => trace_row_portable::<true, true>(out, w, first, step, s),
-        (true, false) => trace_row_portable::<true, false>(out, w, first, step, s),
-        (false, _) => trace_row_portable::<false, true>(out, w, first, step, s),
-    }
+    trace_row_portable(out, w, first, step, s)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn trace_row_avx2(
-    out: &mut Planes,
-    w: usize,
-    first: [f32; 3],
-    step: [f32; 3],
-    s: &Shading,
-    level: bool,
-    floor: bool,
-) {
-    match (level, floor) {
-        (true, true) => trace_row_portable::<true, true>(out, w, first, step, s),
-        (true, false) => trace_row_portable::<true, false>(out, w, first, step, s),
-        (false, _) => trace_row_portable::<false, true>(out, w, first, step, s),
-    }
+unsafe fn trace_row_avx2(out: &mut Planes, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
+    trace_row_portable(out, w, first, step, s)
 }
 
-/// `LEVEL`: the row's rays all have the height `first[1]`; `FLOOR`: they may meet the floor.
 #[inline(always)]
-fn trace_row_portable<const LEVEL: bool, const FLOOR: bool>(
-    out: &mut Planes,
-    w: usize,
-    first: [f32; 3],
-    step: [f32; 3],
-    s: &Shading,
-) {
+fn trace_row_portable(out: &mut Planes, w: usize, first: [f32; 3], step: [f32; 3], s: &Shading) {
     let (pos, lo, hi) = (s.pos, s.lo, s.hi);
     let [r, g, b] = &mut out.colour;
     let (r, g, b) = (&mut r[..w], &mut g[..w], &mut b[..w]);
     for x in 0..w {
         let xf = x as f32;
-        let d = [0, 1, 2].map(|i| {
-            if LEVEL && i == 1 {
-                first[1]
-            } else {
-                first[i] + step[i] * xf
-            }
-        });
+        let d = [0, 1, 2].map(|i| first[i] + step[i] * xf);
         let (face, t) = leave(pos, d, lo, hi);
         let at = [0, 1, 2].map(|i| pos[i] + d[i] * t);
-        let m = material_at::<FLOOR>(face, at);
+        let m = material_at(face, at);
         // Farther surfaces are a little darker: light falls off across the room.
         let dist = ((at[0] - pos[0]).powi(2) + (at[2] - pos[2]).powi(2)).sqrt();
         let fall = 1.0 - (dist / 60.0).min(0.35);
