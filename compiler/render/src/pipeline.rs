@@ -1004,9 +1004,9 @@ pub fn render_film(
     if opts.cancel.load(Ordering::Relaxed) {
         return Err(RenderError::Interrupted);
     }
-    // Every output reaches the disk before any is renamed into place, the MP4 last: the four
-    // flushes run side by side, since one after another they were a tenth of a short film's
-    // render.
+    // Every output reaches the disk before any is renamed into place, the MP4 last. The four
+    // flushes run side by side: one after another they added about 12 ms to the end of every
+    // render (BENCHMARKS.md, issue 12's second pass).
     std::thread::scope(|scope| {
         let flushes: Vec<_> = [&srt, &vtt, &provenance_file, &mp4]
             .map(|file| scope.spawn(move || file.sync()))
