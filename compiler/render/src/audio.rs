@@ -483,6 +483,31 @@ impl AudioMix {
     /// with no integrated loudness (silence, or nothing the K-weighting lets through, such as a
     /// constant offset) keeps its level: one gain lowers it to [`CEILING`] if it would pass it.
     fn master(&mut self, target_lufs: f64) -> Result<(), RenderError> {
+        if self.placed.is_empty() {
+            self.master_silence();
+            Ok(())
+        } else {
+            self.master_measured(target_lufs)
+        }
+    }
+
+    /// [`AudioMix::master_measured`] of a mix with nothing placed, without reading it: every
+    /// sample is 0, which has no integrated loudness and a true peak of −∞ dBTP, so it keeps
+    /// unit gain and needs no limiter (a test holds this to the measured result). Most previz
+    /// films have no sound at all, and measuring their silence cost more than a tenth of their
+    /// render.
+    fn master_silence(&mut self) {
+        let silence = Measurement {
+            integrated_lufs: None,
+            true_peak_dbtp: f64::NEG_INFINITY,
+        };
+        self.gain = 1.0;
+        self.limiter = Envelope::constant(self.total, 1.0);
+        self.loudness.before = silence;
+        self.loudness.after = silence;
+    }
+
+    fn master_measured(&mut self, target_lufs: f64) -> Result<(), RenderError> {
         let source = Premaster(self);
         let mastering = master(&source, &Target::lufs(target_lufs))
             .map_err(|e| RenderError::Encode(e.to_string()))?;
@@ -624,6 +649,9 @@ impl AudioMix {
     pub fn premaster(&self, from: u64, left: &mut [f32], right: &mut [f32]) {
         left.fill(0.0);
         right.fill(0.0);
+        if self.placed.is_empty() {
+            return;
+        }
         let (mut l, mut r) = (vec![0f32; left.len()], vec![0f32; right.len()]);
         for stem in Stem::ALL {
             self.stem_raw(stem, from, &mut l, &mut r);
@@ -830,6 +858,41 @@ mod tests {
         p.add_into(0, &mut l, &mut r);
         assert_eq!(l, vec![0.0, 0.0, 0.0, 0.1, 0.2, 0.1, 0.2, 0.1, 0.0, 0.0]);
         assert_eq!(r[3], -0.1);
+    }
+
+    /// A film with nothing to hear: the mastering it skips would have given the same gain,
+    /// limiter and loudness, and the mix is exact zeros.
+    #[test]
+    fn silence_is_mastered_without_measuring_it() {
+        let total = 4 * SAMPLE_RATE as u64 + 17;
+        let unmeasured = Measurement {
+            integrated_lufs: Some(0.0),
+            true_peak_dbtp: 0.0,
+        };
+        let silent = || AudioMix {
+            placed: Vec::new(),
+            total,
+            duck: Envelope::constant(total, 1.0),
+            gain: 0.5,
+            limiter: Envelope::constant(total, 0.5),
+            loudness: LoudnessReport {
+                target_lufs: -16.0,
+                before: unmeasured,
+                after: unmeasured,
+            },
+            inputs: Vec::new(),
+            lines: 0,
+        };
+        let (mut fast, mut measured) = (silent(), silent());
+        fast.master(-16.0).unwrap();
+        measured.master_measured(-16.0).unwrap();
+        assert_eq!(fast.gain, measured.gain);
+        assert_eq!(fast.limiter, measured.limiter);
+        assert_eq!(fast.loudness, measured.loudness);
+        assert_eq!(fast.loudness.after.integrated_lufs, None);
+        let (mut l, mut r) = (vec![1f32; 5000], vec![1f32; 5000]);
+        fast.render(total - 100, &mut l, &mut r);
+        assert!(l.iter().chain(&r).all(|&v| v.to_bits() == 0), "not +0.0");
     }
 
     #[test]

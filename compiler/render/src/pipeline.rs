@@ -378,6 +378,8 @@ struct Renderer<'a> {
     video: VideoParams,
     /// [`encoder_fingerprint`] of `video`, for the keys.
     encoder: String,
+    /// The SPS/PPS every encoder of `video` writes, from the same encoder.
+    extradata: Vec<u8>,
 }
 
 impl<'a> Renderer<'a> {
@@ -392,7 +394,7 @@ impl<'a> Renderer<'a> {
             fps: film.fps,
             settings: opts.encode.clone(),
         };
-        let encoder = encoder_fingerprint(&video)?;
+        let (encoder, extradata) = encoder_fingerprint(&video)?;
         Ok(Renderer {
             film,
             backend,
@@ -401,6 +403,7 @@ impl<'a> Renderer<'a> {
             opts,
             video,
             encoder,
+            extradata,
         })
     }
 
@@ -878,7 +881,7 @@ pub fn render_film(
         cache: opts.store,
         board: &board,
     };
-    let extradata = SegmentEncoder::new(&video)?.extradata();
+    let extradata = renderer.extradata.clone();
     let pieces = assemble::plan(film, &video);
     if backend.generates_sound() {
         // The film's sound needs every shot's generated sound before the soundtrack streams
@@ -1001,10 +1004,24 @@ pub fn render_film(
     if opts.cancel.load(Ordering::Relaxed) {
         return Err(RenderError::Interrupted);
     }
-    let srt = srt.commit()?;
-    let vtt = vtt.commit()?;
-    let provenance_path = provenance_file.commit()?;
-    let output = mp4.commit()?;
+    // Every output reaches the disk before any is renamed into place, the MP4 last. The four
+    // flushes run side by side: one after another they added about 12 ms to the end of every
+    // render (BENCHMARKS.md, issue 12's second pass).
+    std::thread::scope(|scope| {
+        let flushes: Vec<_> = [&srt, &vtt, &provenance_file, &mp4]
+            .map(|file| scope.spawn(move || file.sync()))
+            .into_iter()
+            .collect();
+        flushes.into_iter().try_for_each(|flush| {
+            flush
+                .join()
+                .map_err(|_| RenderError::Encode("flushing an output panicked".into()))?
+        })
+    })?;
+    let srt = srt.rename_synced()?;
+    let vtt = vtt.rename_synced()?;
+    let provenance_path = provenance_file.rename_synced()?;
+    let output = mp4.rename_synced()?;
 
     let (mut rendered, mut reused) = (Vec::new(), Vec::new());
     for (shot, d) in film.shots.iter().zip(&done) {

@@ -506,6 +506,27 @@ mod tests {
         );
     }
 
+    /// The room covers every pixel, whatever the frame held before: the renderer draws it
+    /// over [`RgbFrame::overwritten`] frames, which hold an earlier frame's pixels.
+    #[test]
+    fn the_room_covers_every_pixel() {
+        let cam = CameraFrame {
+            position: [0.5, 1.4, 1.0],
+            yaw: 15.0,
+            pitch: -5.0,
+            roll: 3.0,
+            focal_mm: 28.0,
+            focus_m: None,
+        };
+        let view = View::new(&cam, 97, 61);
+        let palette = Palette::new(TimeOfDay::Dusk, Weather::Clear);
+        let mut black = RgbFrame::new(97, 61);
+        let mut dirty = RgbFrame::filled(97, 61, [0xab, 0x12, 0xef]);
+        draw(&mut black, &view, &palette, None);
+        draw(&mut dirty, &view, &palette, None);
+        assert!(black == dirty);
+    }
+
     #[test]
     fn a_camera_above_the_ceiling_stays_inside() {
         let (lo, hi) = bounds([0.0, 8.0, 0.0]);

@@ -27,6 +27,7 @@
 //! comes from names and seeds ([`rng`]), and frames are rendered independently, so rendering them
 //! on several threads cannot change a pixel.
 
+pub mod cmap;
 pub mod facing;
 pub mod figures;
 pub mod focus;
@@ -368,7 +369,13 @@ impl<'a> Prepared<'a> {
         let (w, h) = (self.film.width, self.film.height);
         let cam = self.camera(f);
         let view = projection::View::new(&cam, w, h);
-        let mut frame = RgbFrame::new(w, h);
+        // The room of an interior covers every pixel, as does a copied background; the open
+        // air's layers are drawn over black.
+        let mut frame = if self.interior {
+            RgbFrame::overwritten(w, h)
+        } else {
+            RgbFrame::new(w, h)
+        };
         self.environment(&mut frame, &cam, &view, f);
         let lens = focus::Lens::of(&cam, self.shot.depth, view.focal_px, h);
         if let Some(lens) = &lens {

@@ -12,6 +12,7 @@ use fontdue::{Font, FontSettings};
 use crate::error::RenderError;
 use crate::frame::RgbFrame;
 
+use super::cmap;
 use super::raster::{self, Rgb};
 
 static REGULAR_TTF: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
@@ -45,41 +46,46 @@ impl Style {
     }
 }
 
+/// The common characters of both faces ([`cmap::common`]): what almost every frame draws.
 pub struct Fonts {
     regular: Font,
     bold: Font,
 }
 
-/// The embedded fonts, parsed once per process.
+fn ttf(face: Face) -> &'static [u8] {
+    match face {
+        Face::Regular => REGULAR_TTF,
+        Face::Bold => BOLD_TTF,
+    }
+}
+
+fn parse(ttf: &[u8], face: Face, settings: FontSettings) -> Result<Font, String> {
+    Font::from_bytes(ttf, settings).map_err(|e| format!("{face:?} face: {e}"))
+}
+
+/// The settings both copies of a face are parsed with. The scale changes the outlines fontdue
+/// keeps, so it is the same for both; substitutions only serve fontdue's glyph-index calls,
+/// which this module does not make.
+fn settings(load_substitutions: bool) -> FontSettings {
+    FontSettings {
+        scale: 40.0,
+        load_substitutions,
+        ..FontSettings::default()
+    }
+}
+
+/// The embedded fonts' common characters, parsed once per process (a few milliseconds).
 pub fn fonts() -> Result<&'static Fonts, RenderError> {
     static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
     let parsed = FONTS.get_or_init(|| {
-        let settings = FontSettings {
-            scale: 40.0,
-            ..FontSettings::default()
+        let common = |face: Face| {
+            let copy =
+                cmap::subset(ttf(face), cmap::common).map_err(|e| format!("{face:?} face: {e}"))?;
+            parse(&copy, face, settings(false))
         };
-        // Parsing a face builds every glyph's outline (about a tenth of a second each), and
-        // the first shot waits for it: the two faces parse side by side.
-        let parse = |ttf: &[u8], what: &str| {
-            Font::from_bytes(ttf, settings).map_err(|e| format!("{what} face: {e}"))
-        };
-        let (regular, bold) = std::thread::scope(|scope| {
-            let bold = std::thread::Builder::new()
-                .name("font".into())
-                .spawn_scoped(scope, || parse(BOLD_TTF, "bold"));
-            let regular = parse(REGULAR_TTF, "regular");
-            let bold = match bold {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|_| Err("bold face: the parser panicked".to_string())),
-                // No thread to spare: parse it here.
-                Err(_) => parse(BOLD_TTF, "bold"),
-            };
-            (regular, bold)
-        });
         Ok(Fonts {
-            regular: regular?,
-            bold: bold?,
+            regular: common(Face::Regular)?,
+            bold: common(Face::Bold)?,
         })
     });
     parsed.as_ref().map_err(|message| RenderError::Backend {
@@ -87,6 +93,20 @@ pub fn fonts() -> Result<&'static Fonts, RenderError> {
         shot: String::new(),
         message: format!("embedded font: {message}"),
     })
+}
+
+/// A whole face, parsed the first time a frame draws a character outside the common ones
+/// (about a tenth of a second). `None` if it does not parse, which the embedded faces do (the
+/// common copy, the same tables, parsed before any frame).
+fn whole(face: Face) -> Option<&'static Font> {
+    static REGULAR: OnceLock<Option<Font>> = OnceLock::new();
+    static BOLD: OnceLock<Option<Font>> = OnceLock::new();
+    let cell = match face {
+        Face::Regular => &REGULAR,
+        Face::Bold => &BOLD,
+    };
+    cell.get_or_init(|| parse(ttf(face), face, settings(true)).ok())
+        .as_ref()
 }
 
 struct Glyph {
@@ -121,6 +141,7 @@ impl Text {
         })
     }
 
+    /// The common copy of a face: its line metrics are the whole face's.
     fn font(&self, face: Face) -> &'static Font {
         match face {
             Face::Regular => &self.fonts.regular,
@@ -128,8 +149,18 @@ impl Text {
         }
     }
 
+    /// The face that draws `chars`: the common copy when it maps them all, else the whole face
+    /// (the same glyphs, so the choice never changes a pixel).
+    fn font_for(&self, face: Face, chars: &[char]) -> &'static Font {
+        if chars.iter().all(|&c| cmap::common(c)) {
+            self.font(face)
+        } else {
+            whole(face).unwrap_or_else(|| self.font(face))
+        }
+    }
+
     fn glyph(&mut self, style: Style, ch: char) -> &Glyph {
-        let font = self.font(style.face);
+        let font = self.font_for(style.face, &[ch]);
         self.glyphs
             .entry((style.face, ch, style.px))
             .or_insert_with(|| {
@@ -162,7 +193,7 @@ impl Text {
     }
 
     fn kern(&self, style: Style, a: char, b: char) -> f32 {
-        self.font(style.face)
+        self.font_for(style.face, &[a, b])
             .horizontal_kern(a, b, style.px as f32)
             .unwrap_or(0.0)
     }
@@ -311,5 +342,87 @@ impl Text {
             );
         }
         self.draw(frame, text, x, baseline, style, rgb, alpha);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both(face: Face) -> (Font, Font) {
+        let copy = cmap::subset(ttf(face), cmap::common).unwrap();
+        (
+            parse(&copy, face, settings(false)).unwrap(),
+            parse(ttf(face), face, settings(true)).unwrap(),
+        )
+    }
+
+    fn common_chars() -> Vec<char> {
+        (0u32..0x3000)
+            .filter_map(char::from_u32)
+            .filter(|&c| cmap::common(c))
+            .collect()
+    }
+
+    /// The pixel sizes the overlays, tags and storyboards use at the example films' sizes.
+    const SIZES: [f32; 8] = [6.0, 9.0, 11.0, 13.0, 17.0, 22.0, 30.0, 44.0];
+
+    /// The common copy draws every common character exactly as the whole face does: the same
+    /// metrics and coverage bytes at every size, and the same kerning and line metrics.
+    #[test]
+    fn the_common_copy_draws_what_the_whole_face_draws() {
+        let chars = common_chars();
+        for face in [Face::Regular, Face::Bold] {
+            let (copy, whole) = both(face);
+            for &px in &SIZES {
+                for &ch in &chars {
+                    let (a, ca) = copy.rasterize(ch, px);
+                    let (b, cb) = whole.rasterize(ch, px);
+                    let key = |m: fontdue::Metrics| {
+                        (m.xmin, m.ymin, m.width, m.height, m.advance_width.to_bits())
+                    };
+                    assert_eq!(key(a), key(b), "{face:?} {ch:?} at {px}px");
+                    assert_eq!(ca, cb, "{face:?} {ch:?} at {px}px");
+                }
+                let metrics = |f: &Font| {
+                    f.horizontal_line_metrics(px).map(|m| {
+                        (
+                            m.ascent.to_bits(),
+                            m.descent.to_bits(),
+                            m.new_line_size.to_bits(),
+                        )
+                    })
+                };
+                assert_eq!(metrics(&copy), metrics(&whole));
+                for a in chars.iter().copied().filter(char::is_ascii_graphic) {
+                    for b in chars.iter().copied().filter(char::is_ascii_graphic) {
+                        assert_eq!(
+                            copy.horizontal_kern(a, b, px).map(f32::to_bits),
+                            whole.horizontal_kern(a, b, px).map(f32::to_bits),
+                            "{face:?} kern {a:?}{b:?} at {px}px"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A character outside the common ones comes from the whole face: a real glyph, not the
+    /// copy's missing-glyph box; and a pair with one of them is kerned by the whole face.
+    #[test]
+    fn other_characters_come_from_the_whole_face() {
+        let mut text = Text::new().unwrap();
+        let style = Style::regular(20.0);
+        let zhe = text.glyph(style, 'Ж').coverage.clone();
+        let (copy, whole) = both(Face::Regular);
+        assert_eq!(zhe, whole.rasterize('Ж', 20.0).1);
+        assert_ne!(zhe, copy.rasterize('Ж', 20.0).1, "the copy has no Ж");
+        assert_eq!(
+            text.kern(style, 'A', 'Ж').to_bits(),
+            whole
+                .horizontal_kern('A', 'Ж', 20.0)
+                .unwrap_or(0.0)
+                .to_bits()
+        );
     }
 }

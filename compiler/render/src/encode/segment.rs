@@ -252,8 +252,10 @@ pub fn encode_segment(
 
 /// What identifies the encoder in a cache key: x264's own version-and-options banner (which it
 /// writes into the first frame) and the SPS/PPS, as SHA-256 hex. A different libx264 build or
-/// setting gives different packets, so segments made by it are not reused.
-pub fn encoder_fingerprint(params: &VideoParams) -> Result<String, RenderError> {
+/// setting gives different packets, so segments made by it are not reused. Returned with the
+/// SPS/PPS themselves (the stream's `extradata`), which the film's track needs: opening an
+/// encoder costs a few milliseconds before the first frame, so one does both.
+pub fn encoder_fingerprint(params: &VideoParams) -> Result<(String, Vec<u8>), RenderError> {
     let mut enc = SegmentEncoder::new(params)?;
     let black = RgbFrame::filled(params.width, params.height, [0, 0, 0]);
     enc.push(&black)?;
@@ -271,7 +273,7 @@ pub fn encoder_fingerprint(params: &VideoParams) -> Result<String, RenderError> 
     h.update((banner.len() as u64).to_le_bytes());
     h.update(banner);
     h.update(&extradata);
-    Ok(crate::provenance::hex(&h.finalize()))
+    Ok((crate::provenance::hex(&h.finalize()), extradata))
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -61,14 +61,25 @@ impl StagedFile {
     }
 
     /// Flush the temporary file to disk and rename it over the destination.
-    pub fn commit(mut self) -> Result<PathBuf, RenderError> {
+    pub fn commit(self) -> Result<PathBuf, RenderError> {
+        self.sync()?;
+        self.rename_synced()
+    }
+
+    /// Flush the temporary file to disk: the first half of [`StagedFile::commit`], which a
+    /// render runs for its four outputs side by side (the disk then writes them in one go
+    /// instead of one after another).
+    pub fn sync(&self) -> Result<(), RenderError> {
         let file = fs::File::options()
             .write(true)
             .open(&self.temp)
             .map_err(|e| RenderError::write(&self.dest, e))?;
         file.sync_all()
-            .map_err(|e| RenderError::write(&self.dest, e))?;
-        drop(file);
+            .map_err(|e| RenderError::write(&self.dest, e))
+    }
+
+    /// Rename the temporary file, already [`StagedFile::sync`]ed, over the destination.
+    pub fn rename_synced(mut self) -> Result<PathBuf, RenderError> {
         fs::rename(&self.temp, &self.dest).map_err(|e| RenderError::write(&self.dest, e))?;
         self.committed = true;
         Ok(self.dest.clone())
