@@ -52,14 +52,13 @@ thread_local! {
 
 /// Frees the scratch buffers of this thread (call when an encode or decode is done).
 pub(crate) fn release_scratch() {
-    for cell in [&COLUMNS, &NORMED] {
+    for cell in [&COLUMNS, &NORMED, &winograd::WEIGHTS, &winograd::PRODUCTS] {
         cell.with(|c| {
             if let Ok(mut c) = c.try_borrow_mut() {
                 *c = Vec::new();
             }
         });
     }
-    winograd::release_scratch();
 }
 
 /// Which kernel computes a convolution; tests pin one, everything else lets the shape decide.

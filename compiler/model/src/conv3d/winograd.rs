@@ -52,21 +52,11 @@ pub(super) const MIN_TILES: usize = 64;
 
 thread_local! {
     /// The transformed weights of one block of output channels, kept like
-    /// [`super::COLUMNS`] from one convolution to the next.
-    static WEIGHTS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    /// [`super::COLUMNS`] from one convolution to the next and freed with it by
+    /// [`super::release_scratch`].
+    pub(super) static WEIGHTS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
     /// The 16 GEMM products of one output frame.
-    static PRODUCTS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Frees this thread's Winograd scratch buffers (see [`super::release_scratch`]).
-pub(super) fn release_scratch() {
-    for cell in [&WEIGHTS, &PRODUCTS] {
-        cell.with(|c| {
-            if let Ok(mut c) = c.try_borrow_mut() {
-                *c = Vec::new();
-            }
-        });
-    }
+    pub(super) static PRODUCTS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Whether the kernel can compute this convolution (3x3x3, unit strides).
