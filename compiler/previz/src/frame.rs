@@ -23,12 +23,29 @@ static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 /// Buffers kept at most (at 768x512, 19 MB).
 const POOL_MAX: usize = 16;
 
+/// A buffer of `len` bytes from [`POOL`], holding an earlier frame's pixels.
+fn pooled(len: usize) -> Option<Vec<u8>> {
+    let mut pool = POOL.lock().ok()?;
+    let i = pool.iter().position(|b| b.len() == len)?;
+    Some(pool.swap_remove(i))
+}
+
 impl RgbFrame {
     /// A black frame.
     pub fn new(width: u32, height: u32) -> Self {
-        let mut frame = RgbFrame::overwritten(width, height);
-        frame.data.fill(0);
-        frame
+        let len = width as usize * height as usize * 3;
+        let data = match pooled(len) {
+            Some(mut data) => {
+                data.fill(0);
+                data
+            }
+            None => vec![0; len],
+        };
+        RgbFrame {
+            width,
+            height,
+            data,
+        }
     }
 
     /// A frame whose pixels are whatever an earlier frame of the pool left there (black when
@@ -36,14 +53,10 @@ impl RgbFrame {
     /// blacking 1.2 MB first would be wasted (about 2% of a 768x512 interior's render).
     pub fn overwritten(width: u32, height: u32) -> Self {
         let len = width as usize * height as usize * 3;
-        let reused = POOL.lock().ok().and_then(|mut pool| {
-            let i = pool.iter().position(|b| b.len() == len)?;
-            Some(pool.swap_remove(i))
-        });
         RgbFrame {
             width,
             height,
-            data: reused.unwrap_or_else(|| vec![0; len]),
+            data: pooled(len).unwrap_or_else(|| vec![0; len]),
         }
     }
 
