@@ -14,7 +14,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{repo_root, scenec, small_project, stderr, stdout, Project};
+use common::{copy_dir, repo_root, scenec, small_project, stderr, stdout, Project};
 
 fn certs(p: &Project) -> PathBuf {
     let dir = p.path("certs");
@@ -55,19 +55,6 @@ fn json_line(out: &Output) -> serde_json::Value {
     let text = stdout(out);
     serde_json::from_str(text.lines().last().unwrap_or_default())
         .unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Runs `tests/c2pa/check.py` (the CAI's reader) and returns its output; fails the test unless

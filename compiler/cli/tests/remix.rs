@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::{repo_root, small_project, stderr, stdout, Project};
+use common::{copy_dir, repo_root, small_project, stderr, stdout, Project};
 
 fn json_line(out: &std::process::Output) -> serde_json::Value {
     assert_eq!(
@@ -32,19 +32,6 @@ fn names(v: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|s| s.as_str().unwrap().to_string())
         .collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 /// A copy of `examples/neon_rain` (base film and remix) in a temporary project.

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{repo_root, scenec, stderr, stdout};
+use common::{copy_dir, repo_root, scenec, stderr, stdout};
 
 fn scene_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
@@ -58,19 +58,6 @@ fn fenced_block(markdown: &str, after: &str, lang: &str) -> String {
         }
     }
     panic!("no ```{lang} block after `{after}`")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 /// The README shows the film of "The language by example", misspells one name in it, and shows
